@@ -1,0 +1,72 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {agentVersionFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
+import {writeOutputFile} from '../lib/output/files.js'
+import {prepareUserData} from '../lib/userdata/prepare.js'
+
+export interface RenderUserdataResult {
+  pool: string
+  bytes: number
+  broker: string
+  agent_version: string
+  secrets: 'redacted' | 'shown'
+  output: string | null
+  user_data: string
+}
+
+export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
+  static override summary = 'Print the boot script that pool up sends to the droplets of a pool (a dry run).'
+  static override description = `The script writes /etc/velda/agent.yaml, checks the GPU, joins Tailscale when configured, installs the
+Velda agent and starts it under systemd. It is the exact user_data of pool up, byte for byte, except that secrets
+are shown as <redacted> unless --show-secrets. Needs no API token and sends nothing.`
+
+  static override examples = [
+    {description: 'Show the boot script of the amd-mi300x pool', command: '<%= config.bin %> <%= command.id %> amd-mi300x -c examples/velda.yaml'},
+    {description: 'Check it with shellcheck', command: '<%= config.bin %> <%= command.id %> amd-mi300x | shellcheck -'},
+    {
+      description: 'Write the real script, Tailscale key included, to a file only you can read',
+      command: '<%= config.bin %> <%= command.id %> amd-mi300x --show-secrets -o /tmp/boot.sh',
+    },
+    {description: 'Point the agent at another broker and release', command: '<%= config.bin %> <%= command.id %> cpu-small --broker 10.0.0.5:50051 --agent-version 1.1.0'},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+  }
+
+  static override flags = {
+    config: configFlag,
+    broker: brokerFlag,
+    'agent-version': agentVersionFlag,
+    output: Flags.string({char: 'o', description: 'write the script to FILE instead of stdout', helpValue: 'FILE'}),
+    'show-secrets': Flags.boolean({description: 'print the Tailscale key instead of <redacted> (the file is then mode 0600)'}),
+  }
+
+  async run(): Promise<RenderUserdataResult> {
+    const {args, flags} = await this.parse(RenderUserdata)
+    const config = this.readConfig(flags.config)
+    const showSecrets = flags['show-secrets']
+    const prepared = prepareUserData(config, {
+      poolName: args.pool,
+      broker: flags.broker,
+      agentVersion: flags['agent-version'],
+      secrets: showSecrets ? 'reveal' : 'redact',
+    })
+    if (flags.output) {
+      writeOutputFile(flags.output, prepared.script, {private: showSecrets})
+      this.logToStderr(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${flags.output}`)
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(prepared.script)
+    }
+    return {
+      pool: prepared.pool.name,
+      bytes: prepared.bytes,
+      broker: prepared.broker.value,
+      agent_version: prepared.agentVersion.value,
+      secrets: showSecrets ? 'shown' : 'redacted',
+      output: flags.output ?? null,
+      user_data: prepared.script,
+    }
+  }
+}

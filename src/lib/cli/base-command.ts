@@ -1,0 +1,56 @@
+import {existsSync} from 'node:fs'
+
+import {Command, type Interfaces} from '@oclif/core'
+
+import {type ConfigLocation, loadConfig, locateConfig} from '../config/load.js'
+import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
+import type {VeldaConfig} from '../config/types.js'
+import {toFailure} from './failure.js'
+import {paint} from './style.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/**
+ * Every command's base: `--json` (run() returns the JSON document), settings lookup, and one catch() that
+ * turns any failure into the exit code of cli.md with its "Try this:" suggestions.
+ */
+export abstract class BaseCommand<Result> extends Command {
+  static override enableJsonFlag = true
+
+  abstract override run(): Promise<Result>
+
+  protected get env(): Readonly<Record<string, string | undefined>> {
+    return process.env
+  }
+
+  /** Finds and loads the config (cli.md precedence), printing its warnings on stderr. */
+  protected readConfig(flagPath: string | undefined): VeldaConfig {
+    const location: ConfigLocation = locateConfig(flagPath, this.env, existsSync)
+    const config = loadConfig(location, this.env)
+    this.printWarnings(config.warnings, config.file)
+    return config
+  }
+
+  protected printWarnings(diagnostics: readonly Diagnostic[], file: string): void {
+    for (const warning of diagnostics.filter((d) => d.severity === 'warning')) {
+      this.logToStderr(paint.warning(formatDiagnostic(warning, file)))
+    }
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    const failure = toFailure(error, this.env)
+    if (this.jsonEnabled()) {
+      this.logJson({
+        error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
+      })
+    } else {
+      this.logToStderr(`${paint.error('Error:')} ${failure.message}`)
+      if (failure.suggestions.length > 0) {
+        this.logToStderr(paint.dim('Try this:'))
+        for (const suggestion of failure.suggestions) this.logToStderr(`  ${suggestion}`)
+      }
+    }
+    if (failure.exitCode === 1 && process.env.DEBUG) this.logToStderr(String((error as Error).stack))
+    return this.exit(failure.exitCode)
+  }
+}

@@ -1,0 +1,323 @@
+import {isMap, isSeq, LineCounter, parseDocument} from 'yaml'
+
+import {poolPrefix, poolTag, poolTags} from '../naming.js'
+import {type DecodedObject, Decoder, type SecretSetting, type StringMapEntry} from './decode.js'
+import {type Diagnostic, errorsOf} from './diagnostics.js'
+import type {Environment} from './interpolate.js'
+import {suggestKey, toSnakeCase} from './keys.js'
+import {
+  AGENT_POOL,
+  BROKER_INFO_SPEC,
+  DIGITALOCEAN_AUTO,
+  OTHER_BACKENDS,
+  OTHER_PROVISIONERS,
+  PROVISIONER_DEFAULT_LIMITS,
+  tagProblem,
+  TOP_LEVEL_KEYS,
+} from './schema.js'
+import type {Label, PoolConfig, TailscaleSettings, VeldaConfig} from './types.js'
+
+export interface ParseOptions {
+  /** The file name used in positions (as the user gave it). */
+  file: string
+  env: Environment
+}
+
+export interface ParseResult {
+  /** Null when there is any error. */
+  config: VeldaConfig | null
+  diagnostics: Diagnostic[]
+}
+
+/** One pool as declared, before the checks that look across pools; `pool` is null for other backends' pools. */
+interface DeclaredPool {
+  name: string
+  path: string
+  nameNode: unknown
+  pool: PoolConfig | null
+}
+
+/** Parses and checks a Velda config. Pure: no file system, no network; the environment is passed in. */
+export function parseConfig(text: string, options: ParseOptions): ParseResult {
+  const diagnostics: Diagnostic[] = []
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, merge: true, uniqueKeys: true, prettyErrors: false})
+  for (const problem of [...doc.errors, ...doc.warnings]) {
+    const at = problem.linePos?.[0]
+    diagnostics.push({
+      severity: doc.errors.includes(problem as never) ? 'error' : 'warning',
+      path: '',
+      message: `YAML: ${problem.message.split('\n')[0]}`,
+      position: at ? {file: options.file, line: at.line, col: at.col} : null,
+    })
+  }
+  if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
+
+  const decoder = new Decoder({file: options.file, text, doc, lineCounter, env: options.env, diagnostics})
+  const root = doc.contents
+  if (!isMap(root)) {
+    decoder.error('', root ?? {file: options.file, line: 1, col: 1}, 'the file must be a YAML mapping (key: value) at the top level',
+      'start from examples/velda.yaml')
+    return {config: null, diagnostics}
+  }
+
+  for (const entry of decoder.entries(root)) {
+    const key = toSnakeCase(entry.key)
+    if ((TOP_LEVEL_KEYS as readonly string[]).includes(key)) continue
+    const suggestion = suggestKey(entry.key, TOP_LEVEL_KEYS)
+    decoder.warn(key, entry.keyNode, `"${entry.key}" is not a key of the Velda config; velda-do ignores it and the broker will reject it`,
+      suggestion ? `did you mean "${suggestion}"?` : undefined)
+  }
+
+  const defaultBrokerAddress = readDefaultBroker(decoder, root)
+  const declared = [...readAgentPools(decoder, root), ...readProvisioners(decoder, root)]
+  checkAcrossPools(decoder, declared, root)
+
+  if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
+  return {
+    config: {file: options.file, defaultBrokerAddress, pools: digitalOceanPools(declared), warnings: diagnostics},
+    diagnostics,
+  }
+}
+
+function readDefaultBroker(decoder: Decoder, root: unknown): string | null {
+  const top = decoder.child(root, 'default_broker_info')
+  const server = decoder.child(root, 'server')
+  const underServer = server ? decoder.child(server.value, 'default_broker_info') : undefined
+  const chosen = top ?? underServer
+  if (!chosen) return null
+  const path = top ? 'default_broker_info' : 'server.default_broker_info'
+  const info = decoder.decode(chosen.value, BROKER_INFO_SPEC, path, chosen.keyNode) as DecodedObject | undefined
+  return typeof info?.address === 'string' && info.address !== '' ? info.address : null
+}
+
+/** Every name in agent_pools, DigitalOcean or not (names are unique across the file), and the DigitalOcean pools. */
+function readAgentPools(decoder: Decoder, root: unknown): DeclaredPool[] {
+  const section = decoder.child(root, 'agent_pools')
+  if (!section) return []
+  const list = decoder.resolve(section.value)
+  if (!isSeq(list)) {
+    if (isMap(list)) decoder.error('agent_pools', section.value, 'must be a list of pools', 'write each pool as "- name: ..."')
+    return []
+  }
+  const pools: DeclaredPool[] = []
+  list.items.forEach((item, index) => {
+    const path = `agent_pools[${index}]`
+    const autoscaler = decoder.child(item, 'auto_scaler', AGENT_POOL.aliases)
+    const backend = autoscaler ? decoder.child(autoscaler.value, 'backend') : undefined
+    const kinds = backend ? decoder.entries(backend.value).map((e) => ({key: toSnakeCase(e.key), node: e.keyNode})) : []
+    const isDigitalOcean = kinds.some((k) => k.key === 'digitalocean_droplet')
+    if (!isDigitalOcean) {
+      for (const kind of kinds) {
+        if ((OTHER_BACKENDS as readonly string[]).includes(kind.key)) continue
+        const suggestion = suggestKey(kind.key, ['digitalocean_droplet', ...OTHER_BACKENDS])
+        decoder.error(`${path}.auto_scaler.backend.${kind.key}`, kind.node, `unknown backend "${kind.key}"`,
+          suggestion ? `did you mean "${suggestion}"?` : undefined)
+      }
+      const name = decoder.child(item, 'name')
+      const nameValue = name ? (decoder.resolve(name.value) as {value?: unknown} | null)?.value : undefined
+      if (typeof nameValue === 'string') pools.push({name: nameValue, path, nameNode: name?.value, pool: null})
+      return
+    }
+    const decoded = decoder.decode(item, AGENT_POOL, path, item) as DecodedObject | undefined
+    const scaler = decoded?.auto_scaler as DecodedObject | undefined
+    const droplet = (scaler?.backend as DecodedObject | undefined)?.digitalocean_droplet as DecodedObject | undefined
+    if (!decoded || typeof decoded.name !== 'string' || !droplet) return
+    const nameNode = decoder.child(item, 'name')?.value
+    const pool = assemblePool(decoder, {
+      name: decoded.name,
+      path,
+      position: decoder.positionOf(nameNode),
+      droplet,
+      limits: scaler,
+      dropletPath: `${path}.auto_scaler.backend.digitalocean_droplet`,
+    })
+    pools.push({name: decoded.name, path, nameNode, pool: pool ?? null})
+  })
+  return pools
+}
+
+function readProvisioners(decoder: Decoder, root: unknown): DeclaredPool[] {
+  const section = decoder.child(root, 'provisioners')
+  if (!section) return []
+  const list = decoder.resolve(section.value)
+  if (!isSeq(list)) {
+    if (isMap(list)) decoder.error('provisioners', section.value, 'must be a list of provisioners', 'write each as "- digitalocean_auto: ..."')
+    return []
+  }
+  const pools: DeclaredPool[] = []
+  list.items.forEach((item, index) => {
+    for (const entry of decoder.entries(item)) {
+      const kind = toSnakeCase(entry.key)
+      const path = `provisioners[${index}].${kind}`
+      if (kind !== 'digitalocean_auto') {
+        if ((OTHER_PROVISIONERS as readonly string[]).includes(kind)) continue
+        const suggestion = suggestKey(kind, ['digitalocean_auto', ...OTHER_PROVISIONERS])
+        decoder.error(path, entry.keyNode, `unknown provisioner "${entry.key}"`, suggestion ? `did you mean "${suggestion}"?` : undefined)
+        continue
+      }
+      const provisioner = decoder.decode(entry.value, DIGITALOCEAN_AUTO, path, entry.keyNode) as DecodedObject | undefined
+      const detailsNode = decoder.resolve(decoder.child(entry.value, 'pool_details')?.value)
+      const details = (provisioner?.pool_details as DecodedObject[] | undefined) ?? []
+      const detailNodes = isSeq(detailsNode) ? detailsNode.items : []
+      details.forEach((detail, detailIndex) => {
+        const detailNode = detailNodes[detailIndex]
+        if (typeof detail.pool_name !== 'string') return
+        const nameNode = decoder.child(detailNode, 'pool_name')?.value
+        const pool = assemblePool(decoder, {
+          name: detail.pool_name,
+          path: `${path}.pool_details[${detailIndex}]`,
+          position: decoder.positionOf(nameNode),
+          // The broker builds each pool's droplet template from the provisioner plus the pool's own fields.
+          droplet: {
+            region: provisioner?.region,
+            api_token: provisioner?.api_token,
+            api_endpoint: provisioner?.api_endpoint,
+            ssh_key_ids: provisioner?.ssh_key_ids,
+            labels: provisioner?.labels,
+            agent_version_override: provisioner?.agent_version_override,
+            tailscale_config: provisioner?.tailscale_config,
+            size: detail.size,
+            image: detail.image,
+            backups: detail.backups,
+            ipv6: detail.ipv6,
+            monitoring: detail.monitoring,
+            vpc_uuid: detail.vpc_uuid,
+            agent_config: {},
+          },
+          // A pool's own autoscaler_config replaces the provisioner's as a whole, as the broker does.
+          limits: (detail.autoscaler_config ?? provisioner?.autoscaler_config ?? PROVISIONER_DEFAULT_LIMITS) as DecodedObject,
+          description: typeof detail.description === 'string' ? detail.description : null,
+          dropletPath: path,
+        })
+        pools.push({name: detail.pool_name, path: `${path}.pool_details[${detailIndex}]`, nameNode, pool: pool ?? null})
+      })
+    }
+  })
+  return pools
+}
+
+interface PoolParts {
+  name: string
+  path: string
+  position: PoolConfig['position']
+  droplet: DecodedObject
+  limits: DecodedObject | undefined
+  description?: string | null
+  dropletPath: string
+}
+
+function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefined {
+  const {droplet} = parts
+  const labels = ((droplet.labels as StringMapEntry[] | undefined) ?? []).map(({key, value}) => ({key, value}))
+  const minAgents = typeof parts.limits?.min_agents === 'number' ? parts.limits.min_agents : 0
+  const maxAgents = typeof parts.limits?.max_agents === 'number' ? parts.limits.max_agents : null
+  checkPoolParts(decoder, parts, labels, minAgents, maxAgents)
+  if (typeof droplet.size !== 'string' || typeof droplet.region !== 'string' || droplet.image === undefined) return undefined
+  const tailscale = droplet.tailscale_config as DecodedObject | undefined
+  const metadata = parts.limits?.metadata as DecodedObject | undefined
+  const pool: PoolConfig = {
+    name: parts.name,
+    path: parts.path,
+    position: parts.position,
+    description: parts.description ?? (typeof metadata?.description === 'string' ? metadata.description : null),
+    size: droplet.size,
+    region: droplet.region,
+    image: droplet.image as string | number,
+    sshKeyIds: (droplet.ssh_key_ids as number[] | undefined) ?? [],
+    backups: droplet.backups === true,
+    ipv6: droplet.ipv6 === true,
+    monitoring: droplet.monitoring === true,
+    vpcUuid: typeof droplet.vpc_uuid === 'string' && droplet.vpc_uuid !== '' ? droplet.vpc_uuid : null,
+    extraTags: (droplet.tags as string[] | undefined) ?? [],
+    labels,
+    agentVersionOverride: nonEmpty(droplet.agent_version_override),
+    apiToken: (droplet.api_token as SecretSetting | undefined) ?? null,
+    apiEndpoint: nonEmpty(droplet.api_endpoint)?.replace(/\/+$/, '') ?? null,
+    tailscale: tailscale?.pre_auth_key ? tailscaleSettings(tailscale) : null,
+    agentConfig: (droplet.agent_config as DecodedObject | undefined) ?? null,
+    agentConfigContent: nonEmpty(droplet.agent_config_content),
+    minAgents,
+    maxAgents,
+    prefix: '',
+    tags: [],
+  }
+  pool.prefix = poolPrefix(pool)
+  pool.tags = poolTags(pool)
+  return pool
+}
+
+function tailscaleSettings(tailscale: DecodedObject): TailscaleSettings {
+  return {server: nonEmpty(tailscale.server), preAuthKey: tailscale.pre_auth_key as SecretSetting}
+}
+
+/** Checks that need no other pool and not every required key, so they run even when the pool is incomplete. */
+function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], minAgents: number, maxAgents: number | null): void {
+  const {droplet} = parts
+  const nameProblem = tagProblem(poolTag(parts.name))
+  if (nameProblem) {
+    decoder.error(`${parts.path}.name`, parts.position, `pool name "${parts.name}" cannot form the tag ${poolTag(parts.name)}`,
+      'name pools with letters, digits, _, : and - only')
+  }
+  for (const label of labels) {
+    const problem = tagProblem(`${label.key}:${label.value}`)
+    if (problem) decoder.error(`${parts.dropletPath}.labels.${label.key}`, labelPosition(droplet, label.key) ?? parts.position, `label ${problem.message}`, problem.fix)
+  }
+  if (maxAgents !== null && minAgents > maxAgents) {
+    decoder.error(parts.path, parts.position, `min_agents (${minAgents}) is greater than max_agents (${maxAgents})`,
+      'lower min_agents or raise max_agents')
+  }
+  const agentConfig = droplet.agent_config as DecodedObject | undefined
+  if (typeof agentConfig?.pool === 'string' && agentConfig.pool !== parts.name) {
+    decoder.warn(`${parts.dropletPath}.agent_config.pool`, parts.position,
+      `agent_config.pool "${agentConfig.pool}" is replaced by the pool name "${parts.name}" (as the broker does)`, 'remove agent_config.pool')
+  }
+  if (typeof droplet.agent_config_content === 'string' && droplet.agent_config_content !== '') {
+    decoder.warn(`${parts.dropletPath}.agent_config_content`, parts.position,
+      agentConfig
+        ? 'agent_config_content is ignored because agent_config is set'
+        : 'agent_config_content is written to agent.yaml as it is: pool and broker are not filled in',
+      agentConfig ? 'remove agent_config_content' : 'prefer agent_config')
+  }
+}
+
+function labelPosition(droplet: DecodedObject, key: string): PoolConfig['position'] {
+  return (droplet.labels as StringMapEntry[] | undefined)?.find((l) => l.key === key)?.position ?? null
+}
+
+function checkAcrossPools(decoder: Decoder, declared: DeclaredPool[], root: unknown): void {
+  const byName = new Map<string, DeclaredPool>()
+  for (const entry of declared) {
+    const first = byName.get(entry.name)
+    if (first) {
+      const where = decoder.positionOf(first.nameNode)
+      decoder.error(entry.path, entry.nameNode, `pool name "${entry.name}" is already used by ${first.path}${where ? ` (line ${where.line})` : ''}`,
+        'pool names must be unique across the whole file: rename one of them')
+      continue
+    }
+    byName.set(entry.name, entry)
+  }
+  const digitalOcean = digitalOceanPools(declared)
+  if (digitalOcean.length === 0 && errorsOf(decoder.diagnostics).length === 0) {
+    decoder.error('', root, 'the file defines no DigitalOcean pool',
+      'add an agent_pools entry with auto_scaler.backend.digitalocean_droplet, or a provisioners entry with digitalocean_auto (see examples/velda.yaml)')
+  }
+  const byPrefix = new Map<string, PoolConfig>()
+  for (const pool of digitalOcean) {
+    const first = byPrefix.get(pool.prefix)
+    if (first && first.name !== pool.name) {
+      decoder.warn(pool.path, pool.position,
+        `pools "${first.name}" and "${pool.name}" share the prefix ${pool.prefix}: velda-do tells them apart by tag, the Velda broker cannot`,
+        'give one of them a different size, image, region, ssh keys or agent_version_override')
+    }
+    if (!first) byPrefix.set(pool.prefix, pool)
+  }
+}
+
+function digitalOceanPools(declared: readonly DeclaredPool[]): PoolConfig[] {
+  return declared.flatMap((d) => (d.pool ? [d.pool] : []))
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null
+}
