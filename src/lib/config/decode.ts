@@ -80,7 +80,9 @@ export class Decoder {
     const merged: Entry[] = []
     for (const pair of node.items as Pair[]) {
       const keyNode = (isScalar(pair.key) ? pair.key : null) as Node | null
-      const keyText = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+      const keyValue = isScalar(pair.key) ? pair.key.value : pair.key
+      // With merge keys on, yaml gives `<<` as a symbol.
+      const keyText = typeof keyValue === 'symbol' ? (keyValue.description ?? '') : String(keyValue)
       if (keyText === '<<') {
         const sources = this.resolve(pair.value)
         const maps = isSeq(sources) ? sources.items : [sources]

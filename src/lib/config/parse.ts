@@ -43,12 +43,12 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, merge: true, uniqueKeys: true, prettyErrors: false})
   for (const problem of [...doc.errors, ...doc.warnings]) {
-    const at = problem.linePos?.[0]
+    const at = lineCounter.linePos(problem.pos[0])
     diagnostics.push({
       severity: doc.errors.includes(problem as never) ? 'error' : 'warning',
       path: '',
       message: `YAML: ${problem.message.split('\n')[0]}`,
-      position: at ? {file: options.file, line: at.line, col: at.col} : null,
+      position: {file: options.file, line: at.line, col: at.col},
     })
   }
   if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
