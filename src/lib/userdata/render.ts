@@ -193,6 +193,7 @@ function tailscaleSection(pool: PoolConfig, secrets: UserDataInputs['secrets']):
   rm -f "$installer"
 fi
 log "joining the tailnet"
+# shellcheck disable=SC2016 # the values are single-quoted on purpose: nothing in them may expand
 tailscale up --authkey=${shellQuote(key)}${loginServer} --accept-routes --hostname="$(hostname)"
 `
 }

@@ -1,0 +1,117 @@
+import {afterEach, describe, expect, it} from 'vitest'
+import {parse as parseYaml} from 'yaml'
+
+import {agentConfigDocument, renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
+import {renderUserData} from '../../src/lib/userdata/render.js'
+import {agentBinaryUrl, AGENT_SERVICE_URL, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from '../../src/lib/userdata/urls.js'
+import {AGENT_VERSION, BROKER, HOSTILE_TEXT, shapePool} from '../support/pools.js'
+import {Sandbox, SANDBOX_HOSTNAME, type StubCall} from '../support/sandbox.js'
+import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
+import {haveTool} from '../support/tools.js'
+
+const canSandbox = haveTool('bwrap', 'bubblewrap', 'running the boot script in a sandbox') && Sandbox.canRun()
+
+function argsOf(calls: StubCall[], program: string): string[][] {
+  return calls.filter((c) => c.program === program).map((c) => c.args)
+}
+
+function downloads(calls: StubCall[]): string[] {
+  return argsOf(calls, 'curl').map((args) => args[args.length - 1] ?? '')
+}
+
+describe.runIf(canSandbox)('the boot script, executed in a sandbox with recording stubs', () => {
+  let sandbox: Sandbox | undefined
+  afterEach(() => sandbox?.dispose())
+
+  function boot(shape: string, options = {tailscaleInstalled: false}) {
+    const pool = shapePool(shape)
+    const script = renderUserData({pool, brokerAddress: BROKER, agentVersion: AGENT_VERSION, secrets: 'reveal'})
+    sandbox = new Sandbox(options)
+    const run = sandbox.run(script)
+    expect(run.status, run.output).toBe(0)
+    return {pool, script, box: sandbox, calls: sandbox.calls(), output: run.output}
+  }
+
+  it('sets up a CPU droplet: packages, agent.yaml, agent binary, systemd unit, no GPU or Tailscale step', () => {
+    const {pool, box, calls} = boot('cpu')
+    expect(box.readFile('/etc/velda/agent.yaml')).toBe(renderAgentConfig(pool, BROKER))
+    expect(parseYaml(box.readFile('/etc/velda/agent.yaml'))).toEqual({broker: {address: BROKER}, pool: 'cpu'})
+    expect(box.mode('/etc/velda/agent.yaml')).toBe(0o600)
+    expect(box.mode('/etc/velda')).toBe(0o755)
+    expect(argsOf(calls, 'apt-get')).toEqual([
+      ['-o', 'DPkg::Lock::Timeout=600', '-q', 'update'],
+      ['-o', 'DPkg::Lock::Timeout=600', '-q', 'install', '-y', '--no-install-recommends', 'curl', 'nfs-common'],
+    ])
+    expect(downloads(calls)).toEqual([agentBinaryUrl(AGENT_VERSION), AGENT_SERVICE_URL])
+    expect(box.mode('/bin/velda')).toBe(0o755)
+    expect(box.readFile('/bin/velda')).toContain(`velda version ${AGENT_VERSION}`)
+    expect(box.readFile('/usr/lib/systemd/system/velda-agent.service')).toContain('[Unit]')
+    expect(argsOf(calls, 'systemctl')).toEqual([['daemon-reload'], ['enable', 'velda-agent.service'], ['restart', '--no-block', 'velda-agent.service']])
+    expect(calls.some((c) => ['amd-smi', 'nvidia-smi', 'rocm-smi', 'tailscale'].includes(c.program))).toBe(false)
+    expect(box.exists('/etc/velda/init.done')).toBe(true)
+  })
+
+  it('on an AMD GPU droplet checks ROCm, installs Tailscale and joins with the key intact', () => {
+    const {calls} = boot('amd-gpu-tailscale')
+    expect(argsOf(calls, 'amd-smi')).toEqual([['list']])
+    expect(downloads(calls)).toContain(TAILSCALE_INSTALL_URL)
+    expect(downloads(calls)).not.toContain(NVIDIA_COLLECT_URL)
+    expect(argsOf(calls, 'tailscale')).toEqual([
+      ['up', `--authkey=${FAKE_TAILSCALE_KEY}`, '--login-server=https://headscale.example.com', '--accept-routes', `--hostname=${SANDBOX_HOSTNAME}`],
+    ])
+  })
+
+  it('on an NVIDIA GPU droplet runs nvidia-smi and the collection step, and uses an installed Tailscale', () => {
+    const {calls} = boot('nvidia-gpu-tailscale-default-server', {tailscaleInstalled: true})
+    expect(argsOf(calls, 'nvidia-smi')).toEqual([[]])
+    expect(argsOf(calls, 'nvidia-collect.sh')).toEqual([[]])
+    expect(downloads(calls)).toContain(NVIDIA_COLLECT_URL)
+    expect(downloads(calls)).not.toContain(TAILSCALE_INSTALL_URL)
+    expect(argsOf(calls, 'tailscale')).toEqual([['up', `--authkey=${FAKE_TAILSCALE_KEY}`, '--accept-routes', `--hostname=${SANDBOX_HOSTNAME}`]])
+  })
+
+  it('writes an agent_config full of quotes, $, backticks and newlines exactly', () => {
+    const {pool, box} = boot('hostile-agent-config')
+    const written = parseYaml(box.readFile('/etc/velda/agent.yaml')) as Record<string, unknown>
+    expect(written).toEqual(agentConfigDocument(pool, BROKER))
+    expect(written.session).toBe(HOSTILE_TEXT)
+  })
+
+  it('writes raw agent_config_content exactly, even a line equal to the heredoc delimiter', () => {
+    const {pool, box} = boot('raw-agent-config-content')
+    expect(box.readFile('/etc/velda/agent.yaml')).toBe(pool.agentConfigContent)
+  })
+
+  it('changes nothing when run a second time', () => {
+    const {script, box} = boot('amd-gpu-tailscale')
+    const callsBefore = box.calls()
+    const filesBefore = box.snapshot(['velda-bootstrap.log'])
+    const second = box.run(script)
+    expect(second.status).toBe(0)
+    expect(box.calls()).toEqual(callsBefore)
+    expect(box.snapshot(['velda-bootstrap.log'])).toEqual(filesBefore)
+    expect(box.readFile('/var/log/velda-bootstrap.log')).toContain('already initialised')
+  })
+
+  it('skips what is already there when re-run after an interrupted first boot', () => {
+    const {script, box, pool} = boot('cpu')
+    box.remove('/etc/velda/init.done')
+    const callsBefore = box.calls().length
+    expect(box.run(script).status).toBe(0)
+    const rerun = box.calls().slice(callsBefore)
+    expect(rerun.filter((c) => c.program === 'apt-get' || c.program === 'curl')).toEqual([])
+    expect(box.readFile('/etc/velda/agent.yaml')).toBe(renderAgentConfig(pool, BROKER))
+    expect(box.exists('/etc/velda/init.done')).toBe(true)
+  })
+
+  it('fails loudly, with a log line, when the agent download fails', () => {
+    const pool = shapePool('cpu')
+    const script = renderUserData({pool, brokerAddress: BROKER, agentVersion: 'missing', secrets: 'reveal'})
+      .replace(agentBinaryUrl('missing'), 'https://releases.velda.io/not-there')
+    sandbox = new Sandbox({tailscaleInstalled: false})
+    const run = sandbox.run(script)
+    expect(run.status).not.toBe(0)
+    expect(sandbox.readFile('/var/log/velda-bootstrap.log')).toMatch(/FAILED at line \d+/)
+    expect(sandbox.exists('/etc/velda/init.done')).toBe(false)
+  })
+})

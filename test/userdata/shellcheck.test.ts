@@ -1,0 +1,29 @@
+import {spawnSync} from 'node:child_process'
+
+import {describe, expect, it} from 'vitest'
+
+import {renderUserData} from '../../src/lib/userdata/render.js'
+import {AGENT_VERSION, BROKER, shapePool, SHAPES} from '../support/pools.js'
+import {haveTool} from '../support/tools.js'
+
+const variants = Object.keys(SHAPES).flatMap((shape) => (['redact', 'reveal'] as const).map((secrets) => ({shape, secrets})))
+
+function script(shape: string, secrets: 'redact' | 'reveal'): string {
+  return renderUserData({pool: shapePool(shape), brokerAddress: BROKER, agentVersion: AGENT_VERSION, secrets})
+}
+
+describe('the boot script is valid bash', () => {
+  it.each(variants)('bash -n: $shape ($secrets)', ({shape, secrets}) => {
+    const result = spawnSync('bash', ['-n'], {input: script(shape, secrets), encoding: 'utf8'})
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+  })
+})
+
+describe.runIf(haveTool('shellcheck', 'shellcheck', 'shellcheck of the boot script'))('shellcheck reports nothing', () => {
+  it.each(variants)('$shape ($secrets)', ({shape, secrets}) => {
+    const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '-'], {input: script(shape, secrets), encoding: 'utf8'})
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+})
