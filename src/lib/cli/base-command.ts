@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 
-import {Command, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
 
 import {type ConfigLocation, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'

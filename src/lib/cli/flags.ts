@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /** Flags shared by several commands, defined once so their help text and parsing never drift apart. */
 export const configFlag = Flags.string({

@@ -56,7 +56,9 @@ export class Decoder {
 
   report(severity: Diagnostic['severity'], path: string, at: unknown, message: string, fix?: string): void {
     const position = isPosition(at) ? at : this.positionOf(at)
-    this.ctx.diagnostics.push({severity, path, message, position, ...(fix ? {fix} : {})})
+    // Settings shared by several pools (a provisioner's labels) are checked once per pool: report them once.
+    const repeated = this.ctx.diagnostics.some((d) => d.path === path && d.message === message && d.position?.line === position?.line && d.position?.col === position?.col)
+    if (!repeated) this.ctx.diagnostics.push({severity, path, message, position, ...(fix ? {fix} : {})})
   }
 
   error(path: string, at: unknown, message: string, fix?: string): void {

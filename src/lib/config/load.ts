@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs'
 import {SettingsError} from '../errors.js'
 import {ConfigError} from './diagnostics.js'
 import type {Environment} from './interpolate.js'
+import {suggestKey} from './keys.js'
 import {parseConfig, type ParseResult} from './parse.js'
 import type {PoolConfig, VeldaConfig} from './types.js'
 
@@ -52,7 +53,8 @@ export function findPool(config: VeldaConfig, name: string): PoolConfig {
   const pool = config.pools.find((p) => p.name === name)
   if (pool) return pool
   const names = config.pools.map((p) => p.name)
+  const close = suggestKey(name, names)
   throw new SettingsError(`there is no DigitalOcean pool "${name}" in ${config.file}`, {
-    suggestions: [names.length > 0 ? `use one of: ${names.join(', ')}` : 'define a pool first (see examples/velda.yaml)'],
+    suggestions: [...(close ? [`did you mean ${close}?`] : []), `the pools are: ${names.join(', ')}`],
   })
 }

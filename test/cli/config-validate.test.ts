@@ -1,0 +1,103 @@
+import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {EXAMPLE_CONFIG, runCli} from '../support/cli.js'
+import {expectNoSecrets, FAKE_DO_TOKEN, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'velda-cli-'))
+}
+
+/** The example with four mistakes in it, at known lines. */
+function brokenCopy(): string {
+  const lines = readFileSync(EXAMPLE_CONFIG, 'utf8').split('\n')
+  const replace = (from: string, to: string) => {
+    const index = lines.findIndex((l) => l.trim() === from)
+    if (index < 0) throw new Error(`example has no line with ${from}`)
+    lines[index] = lines[index]!.replace(from, to)
+    return index + 1
+  }
+  const problems = [
+    replace('size: s-2vcpu-4gb', 'size: 4'),
+    replace('monitoring: true', 'monitorng: true'),
+    replace('environment: production', 'environment/name: production'),
+    replace('max_agents: 2', 'max_agents: -2'),
+  ]
+  const file = join(tempDir(), 'velda.yaml')
+  writeFileSync(file, lines.join('\n'))
+  return JSON.stringify({file, problems})
+}
+
+describe('velda-do config validate', () => {
+  it('accepts the example and shows every pool with its resolved settings', () => {
+    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY, DIGITALOCEAN_API_TOKEN: FAKE_DO_TOKEN}})
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/is valid: 3 DigitalOcean pools/)
+    for (const [pool, prefix] of [['cpu-small', 'velda-983663a1'], ['amd-mi300x', 'velda-930b7ad6'], ['amd-mi300x-8', 'velda-4cda9023']]) {
+      expect(result.stdout).toMatch(new RegExp(`${pool} .*\\n {2}prefix +${prefix}`))
+    }
+    expect(result.stdout).toContain('token      <redacted> from $DIGITALOCEAN_API_TOKEN')
+    expectNoSecrets(result.stdout + result.stderr)
+  })
+
+  it('gives scripts one JSON document', () => {
+    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json'])
+    expect(result.status).toBe(0)
+    const json = JSON.parse(result.stdout)
+    expect(json.valid).toBe(true)
+    expect(json.pools.map((p: {name: string; prefix: string}) => [p.name, p.prefix])).toEqual([
+      ['cpu-small', 'velda-983663a1'],
+      ['amd-mi300x', 'velda-930b7ad6'],
+      ['amd-mi300x-8', 'velda-4cda9023'],
+    ])
+    expect(json.pools[1]).toMatchObject({
+      api_endpoint: {value: 'https://api-amd.digitalocean.com', source: 'api_endpoint'},
+      tailscale: {server: 'https://login.tailscale.com', pre_auth_key: '<redacted>', set: false},
+      min_agents: 0,
+      max_agents: 10,
+    })
+  })
+
+  it('lists every problem of a broken copy with file:line:col and exits 2', () => {
+    const {file, problems} = JSON.parse(brokenCopy()) as {file: string; problems: number[]}
+    const result = runCli(['config', 'validate', '-c', file])
+    expect(result.status).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/is invalid \(4 problems\)/)
+    for (const line of problems) expect(result.stderr).toMatch(new RegExp(`${file}:${line}:\\d+: error: `))
+    expect(result.stderr).toMatch(/did you mean "monitoring"\?/)
+  })
+
+  it('gives the problems as JSON too', () => {
+    const {file, problems} = JSON.parse(brokenCopy()) as {file: string; problems: number[]}
+    const result = runCli(['config', 'validate', '-c', file, '--json'])
+    expect(result.status).toBe(2)
+    const json = JSON.parse(result.stdout)
+    expect(json.error.code).toBe('invalid_config')
+    expect(json.error.problems.map((p: {line: number}) => p.line)).toEqual(problems)
+  })
+
+  it('finds ./velda.yaml, and prefers $VELDA_DO_CONFIG over it', () => {
+    const dir = tempDir()
+    copyFileSync(EXAMPLE_CONFIG, join(dir, 'velda.yaml'))
+    expect(runCli(['config', 'validate'], {cwd: dir}).stdout).toMatch(/^✓ velda\.yaml is valid/)
+    const other = join(tempDir(), 'other.yaml')
+    writeFileSync(other, 'agent_pools: []\n')
+    const result = runCli(['config', 'validate'], {cwd: dir, env: {VELDA_DO_CONFIG: other}})
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/defines no DigitalOcean pool/)
+  })
+
+  it('exits 2 with the fix when there is no config file', () => {
+    const result = runCli(['config', 'validate'], {cwd: tempDir()})
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/no config file found/)
+    expect(result.stderr).toMatch(/Try this:\n {2}pass the file/)
+    const missing = runCli(['config', 'validate', '-c', '/nonexistent/velda.yaml'])
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(/the config file \/nonexistent\/velda.yaml \(from --config\) does not exist/)
+  })
+})
