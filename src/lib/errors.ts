@@ -40,11 +40,11 @@ export abstract class VeldaError extends Error {
 /** A bad flag, argument or combination of them: nothing was sent. */
 export class UsageError extends VeldaError {
   readonly exitCode = ExitCode.usage
-  readonly code = 'usage'
+  readonly code: string = 'usage'
 }
 
 /** A setting that cannot be resolved (no config file, no broker address, no agent version...). */
 export class SettingsError extends VeldaError {
   readonly exitCode = ExitCode.usage
-  readonly code = 'settings'
+  readonly code: string = 'settings'
 }

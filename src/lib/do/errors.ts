@@ -1,0 +1,114 @@
+import {ExitCode, SettingsError, VeldaError, type VeldaErrorOptions} from '../errors.js'
+
+/** Where a failed request went: enough to find it in DigitalOcean's logs, never the token. */
+export interface RequestInfo {
+  method: string
+  /** Path and query, e.g. `/v2/droplets?page=2&per_page=200`. */
+  path: string
+  attempts: number
+}
+
+function attemptsText(attempts: number): string {
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`
+}
+
+/** DigitalOcean answered with an error status. Exit 3: nothing was changed by this request. */
+export class ApiError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code: string = 'api_error'
+
+  constructor(
+    readonly status: number,
+    /** DigitalOcean's error id, e.g. `unprocessable_entity`; null when the body was not DigitalOcean's JSON. */
+    readonly errorId: string | null,
+    /** DigitalOcean's message, or a summary of a non-JSON body (a proxy's HTML page). */
+    readonly apiMessage: string,
+    readonly requestId: string | null,
+    readonly request: RequestInfo,
+    options: VeldaErrorOptions = {},
+  ) {
+    const id = errorId ? ` ${errorId}` : ''
+    const requestId_ = requestId ? `, request id ${requestId}` : ''
+    super(
+      `DigitalOcean answered ${status}${id} to ${request.method} ${request.path}: ${apiMessage} (after ${attemptsText(request.attempts)}${requestId_})`,
+      options,
+    )
+  }
+
+  override details(): Record<string, unknown> {
+    return {
+      status: this.status,
+      api_error_id: this.errorId,
+      request_id: this.requestId,
+      method: this.request.method,
+      path: this.request.path,
+      attempts: this.request.attempts,
+    }
+  }
+}
+
+/** 401: the token is missing, wrong, revoked, or meant for another endpoint. */
+export class UnauthorizedError extends ApiError {
+  override readonly code = 'unauthorized'
+}
+
+/** No answer: connection refused or reset, DNS failure, dropped connection, malformed answer. */
+export class NetworkError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'network'
+
+  constructor(
+    readonly request: RequestInfo,
+    reason: string,
+    options: VeldaErrorOptions = {},
+  ) {
+    super(`${request.method} ${request.path} failed: ${reason} (after ${attemptsText(request.attempts)})`, options)
+  }
+
+  override details(): Record<string, unknown> {
+    return {method: this.request.method, path: this.request.path, attempts: this.request.attempts}
+  }
+}
+
+/** No answer in time. */
+export class TimeoutError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'timeout'
+
+  constructor(
+    readonly request: RequestInfo,
+    readonly timeoutMs: number,
+    options: VeldaErrorOptions = {},
+  ) {
+    super(`${request.method} ${request.path} got no answer within ${timeoutMs / 1000}s (after ${attemptsText(request.attempts)})`, options)
+  }
+
+  override details(): Record<string, unknown> {
+    return {method: this.request.method, path: this.request.path, attempts: this.request.attempts, timeout_ms: this.timeoutMs}
+  }
+}
+
+/** The endpoint answered with a redirect: never followed (the token must not go to another host). */
+export class RedirectError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'redirect'
+
+  constructor(
+    readonly request: RequestInfo,
+    readonly endpoint: string,
+    readonly location: string,
+  ) {
+    super(`the endpoint ${endpoint} redirects ${request.method} ${request.path} to ${location}; velda-do does not follow redirects`, {
+      suggestions: [`set api_endpoint (or DIGITALOCEAN_API_ENDPOINT) to ${new URL(location, endpoint).origin}, if you trust that host with your token`],
+    })
+  }
+
+  override details(): Record<string, unknown> {
+    return {method: this.request.method, path: this.request.path, location: this.location}
+  }
+}
+
+/** A command that calls the API found no token anywhere. Exit 2: nothing was sent. */
+export class MissingTokenError extends SettingsError {
+  override readonly code = 'missing_token'
+}

@@ -1,0 +1,86 @@
+/**
+ * When to try a request again, and after how long: pure functions of what happened, so the timing can be
+ * tested without a network or a clock. The request engine (transport.ts) only carries the decisions out.
+ */
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number
+  /** First backoff; it doubles each attempt. */
+  baseDelayMs: number
+  /** Longest backoff of our own choosing. */
+  maxDelayMs: number
+  /** Longest single wait we accept when DigitalOcean tells us how long to wait (retry-after, ratelimit-reset). */
+  maxServerWaitMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxServerWaitMs: 120_000,
+}
+
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+
+/** GET and DELETE may be repeated; a POST that may have been performed must not (the caller reconciles). */
+export function isRetryableMethod(method: string): boolean {
+  return ['GET', 'HEAD', 'DELETE'].includes(method.toUpperCase())
+}
+
+export type Outcome =
+  | {kind: 'status'; status: number; headers: Headers}
+  | {kind: 'network'; reason: string}
+  | {kind: 'timeout'}
+
+export type Decision = {retry: false; why?: string} | {retry: true; delayMs: number; reason: string}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so clients that failed together spread out. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
+/** `retry-after` in seconds or as an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(headers: Headers, now: number): number | null {
+  const value = headers.get('retry-after')
+  if (value === null) return null
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? null : Math.max(0, date - now)
+}
+
+/** With no requests left, `ratelimit-reset` (epoch seconds) is when the oldest counted request expires. */
+export function rateLimitResetMs(headers: Headers, now: number): number | null {
+  if (headers.get('ratelimit-remaining') !== '0') return null
+  const reset = Number(headers.get('ratelimit-reset'))
+  if (!Number.isFinite(reset) || reset <= 0) return null
+  return Math.max(0, reset * 1000 - now)
+}
+
+export function decideRetry(
+  outcome: Outcome,
+  attempt: number,
+  method: string,
+  policy: RetryPolicy,
+  now: number,
+  random: () => number,
+): Decision {
+  if (outcome.kind === 'status' && !RETRYABLE_STATUSES.has(outcome.status)) return {retry: false}
+  if (!isRetryableMethod(method)) return {retry: false, why: `${method} is not retried: it may have been performed`}
+  if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${attempt} attempts`}
+  if (outcome.kind === 'network') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason}
+  if (outcome.kind === 'timeout') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: 'no answer in time'}
+  const told = retryAfterMs(outcome.headers, now) ?? (outcome.status === 429 ? rateLimitResetMs(outcome.headers, now) : null)
+  if (told !== null) {
+    if (told > policy.maxServerWaitMs) {
+      return {retry: false, why: `DigitalOcean asks to wait ${Math.ceil(told / 1000)}s, longer than velda-do waits (${policy.maxServerWaitMs / 1000}s)`}
+    }
+    return {retry: true, delayMs: told, reason: outcome.status === 429 ? 'rate limited' : `answer ${outcome.status}`}
+  }
+  return {
+    retry: true,
+    delayMs: backoffDelay(attempt, policy, random),
+    reason: outcome.status === 429 ? 'rate limited' : `answer ${outcome.status}`,
+  }
+}

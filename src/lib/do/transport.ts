@@ -1,0 +1,161 @@
+import type {Secret} from '../secret.js'
+import {ApiError, NetworkError, RedirectError, type RequestInfo, TimeoutError, UnauthorizedError} from './errors.js'
+import {decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
+
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+export interface TransportOptions {
+  /** The API origin, e.g. `https://api-amd.digitalocean.com`; the token is only ever sent there. */
+  endpoint: string
+  token: Secret
+  fetch?: FetchFunction
+  timeoutMs?: number
+  policy?: RetryPolicy
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  /** Told about every wait before a retry, so the CLI can say on stderr what it is doing. */
+  onWait?: (message: string) => void
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The one request engine: a fetch function for the dots client (and anything else) that adds the token, sets a
+ * timeout on every attempt, retries what may be retried, refuses redirects, and turns every failure into one of
+ * the errors in errors.ts. Every answer's body is read here, so a malformed one fails cleanly, not in a parser.
+ */
+export function createTransport(options: TransportOptions): FetchFunction {
+  const endpoint = new URL(options.endpoint)
+  const doFetch = options.fetch ?? fetch
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? realSleep
+  const random = options.random ?? Math.random
+
+  return async function transport(input, init = {}) {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+    const method = (init.method ?? 'GET').toUpperCase()
+    const path = `${url.pathname}${url.search}`
+    const headers = new Headers(init.headers)
+    // Never hand the token to another host, whatever URL a caller or a library builds.
+    if (url.origin === endpoint.origin) headers.set('authorization', `Bearer ${options.token.reveal()}`)
+    else headers.delete('authorization')
+
+    for (let attempt = 1; ; attempt++) {
+      const request: RequestInfo = {method, path, attempts: attempt}
+      const result = await attemptOnce(doFetch, url, {...init, method, headers, redirect: 'manual'}, timeoutMs)
+      if (result.kind === 'answer') {
+        const {response, body} = result
+        if (response.status >= 300 && response.status < 400) {
+          throw new RedirectError(request, endpoint.origin, response.headers.get('location') ?? '(no location)')
+        }
+        const malformed = response.ok && isJson(response) && !parses(body)
+        if (response.ok && !malformed) return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
+        const outcome: Outcome = malformed ? {kind: 'network', reason: 'malformed JSON in the answer'} : {kind: 'status', status: response.status, headers: response.headers}
+        const decision = decideRetry(outcome, attempt, method, policy, now(), random)
+        if (!decision.retry) {
+          if (malformed) throw new NetworkError(request, `the answer (${response.status}) is not valid JSON`)
+          throw apiError(response, body, request, endpoint.origin)
+        }
+        options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
+        await sleep(decision.delayMs)
+        continue
+      }
+      const outcome: Outcome = result.kind === 'timeout' ? {kind: 'timeout'} : {kind: 'network', reason: result.reason}
+      const decision = decideRetry(outcome, attempt, method, policy, now(), random)
+      if (!decision.retry) {
+        if (result.kind === 'timeout') throw new TimeoutError(request, timeoutMs, {suggestions: retrySuggestion(method)})
+        throw new NetworkError(request, result.reason, {suggestions: retrySuggestion(method)})
+      }
+      options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
+      await sleep(decision.delayMs)
+    }
+  }
+}
+
+type AttemptResult = {kind: 'answer'; response: Response; body: string} | {kind: 'timeout'} | {kind: 'network'; reason: string}
+
+async function attemptOnce(doFetch: FetchFunction, url: URL, init: RequestInit, timeoutMs: number): Promise<AttemptResult> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  try {
+    const response = await doFetch(url, {...init, signal: controller.signal})
+    // The body is read under the same timeout: a server that stalls mid-answer is a timeout too.
+    const body = await response.text()
+    return {kind: 'answer', response, body}
+  } catch (error) {
+    if (controller.signal.aborted) return {kind: 'timeout'}
+    return {kind: 'network', reason: networkReason(error)}
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function networkReason(error: unknown): string {
+  const cause = (error as {cause?: {code?: string; message?: string}} | null)?.cause
+  const code = cause?.code
+  if (code === 'ECONNREFUSED') return 'connection refused'
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection dropped'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found'
+  return cause?.message ?? (error instanceof Error ? error.message : String(error))
+}
+
+function isJson(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('json')
+}
+
+function parses(body: string): boolean {
+  if (body === '') return true
+  try {
+    JSON.parse(body)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function apiError(response: Response, body: string, request: RequestInfo, endpoint: string): ApiError {
+  const parsed = parseErrorBody(body)
+  const requestId = parsed.requestId ?? response.headers.get('x-request-id')
+  if (response.status === 401) {
+    return new UnauthorizedError(401, parsed.id, parsed.message, requestId, request, {
+      suggestions: [
+        'check the token in DIGITALOCEAN_API_TOKEN (or the pool\'s api_token): it may be wrong, expired or revoked',
+        `the token must belong to the account behind ${endpoint}: AMD GPU droplets use https://api-amd.digitalocean.com, others https://api.digitalocean.com (set api_endpoint or DIGITALOCEAN_API_ENDPOINT)`,
+      ],
+    })
+  }
+  const suggestions = response.status === 429 || response.status >= 500 ? ['try again in a minute; DigitalOcean may be busy or rate limiting this token'] : []
+  return new ApiError(response.status, parsed.id, parsed.message, requestId, request, {suggestions})
+}
+
+/** DigitalOcean's `{id, message, request_id}`, or a one-line summary of anything else (a proxy's HTML page). */
+export function parseErrorBody(body: string): {id: string | null; message: string; requestId: string | null} {
+  try {
+    const json = JSON.parse(body) as {id?: unknown; message?: unknown; request_id?: unknown}
+    if (json && typeof json === 'object') {
+      return {
+        id: typeof json.id === 'string' ? json.id : null,
+        message: typeof json.message === 'string' ? json.message : 'no message',
+        requestId: typeof json.request_id === 'string' ? json.request_id : null,
+      }
+    }
+  } catch {
+    // Not JSON: summarised below.
+  }
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]
+  const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
+  return {id: null, message: text === '' ? 'empty answer' : `non-JSON answer: ${text.slice(0, 120)}`, requestId: null}
+}
+
+function waitMessage(request: RequestInfo, reason: string, delayMs: number, policy: RetryPolicy): string {
+  return `${request.method} ${request.path}: ${reason}; waiting ${(delayMs / 1000).toFixed(1)}s before attempt ${request.attempts + 1} of ${policy.maxAttempts}`
+}
+
+function retrySuggestion(method: string): string[] {
+  return method === 'POST' ? [] : ['check the network and the endpoint, then try again']
+}

@@ -1,0 +1,447 @@
+import {type Catalog, defaultCatalog} from './catalog.js'
+import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplets.js'
+import {type FaultAction, FaultBook, type FaultRule, parseFaultRule} from './faults.js'
+import {randomHex, seededRandom} from './random.js'
+import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
+import {loadSpecValidators, type OperationValidator} from './spec.js'
+
+export interface CoreOptions {
+  token: string
+  seed?: number
+  /** The simulator's clock (ms since the epoch): created_at, activation and rate limits follow it. */
+  now?: () => number
+  /** How long a new droplet stays `new`; a function gives each droplet its own (by creation order). null: until activated. */
+  activeAfterMs?: number | null | ((index: number) => number | null)
+  dropletLimit?: number
+  rateLimits?: RateLimits
+  faults?: FaultRule[]
+  catalog?: Catalog
+}
+
+export interface SimRequest {
+  method: string
+  /** The request URL as received (path and query). */
+  url: string
+  authorization: string | undefined
+  body: string
+}
+
+export type SimAnswer =
+  | {kind: 'answer'; status: number; headers: Record<string, string>; body: string | null; delayMs?: number}
+  | {kind: 'drop'; delayMs?: number}
+
+export interface RequestLogEntry {
+  seq: number
+  method: string
+  path: string
+  query: string
+  /** null when the connection was dropped without an answer. */
+  status: number | null
+  /** The raw request body, byte for byte as received. */
+  body: string
+  fault: string | null
+}
+
+export interface SeedDroplets {
+  count: number
+  size?: string
+  region?: string
+  image?: string | number
+  /** Names are `<namePrefix>-<n>`, or `<namePrefix><n>` when it ends in a dash. */
+  namePrefix?: string
+  tags?: string[]
+  status?: 'new' | 'active'
+}
+
+const NOT_FOUND = {id: 'not_found', message: 'The resource you were accessing could not be found.'}
+
+/** The simulated API without the network: state, validation, limits and faults. The HTTP server wraps it. */
+export class SimulatorCore {
+  readonly catalog: Catalog
+  readonly faults = new FaultBook()
+  readonly log: RequestLogEntry[] = []
+  private readonly droplets = new Map<number, SimDroplet>()
+  private readonly validators: OperationValidator[] = loadSpecValidators()
+  private readonly limiter: RateLimiter
+  private readonly now: () => number
+  private random: () => number
+  private requestIds: () => number
+  private nextId: number
+  private created = 0
+  private seq = 0
+  origin = 'http://127.0.0.1'
+
+  constructor(private readonly options: CoreOptions) {
+    this.catalog = options.catalog ?? defaultCatalog()
+    if (options.dropletLimit !== undefined) this.catalog.account.droplet_limit = options.dropletLimit
+    this.limiter = new RateLimiter(options.rateLimits ?? REAL_RATE_LIMITS)
+    this.now = options.now ?? Date.now
+    const seed = options.seed ?? 1
+    this.random = seededRandom(seed)
+    this.requestIds = seededRandom(seed ^ 0x5eed)
+    this.nextId = 400_000_000 + Math.floor(this.random() * 1_000_000)
+    for (const rule of options.faults ?? []) this.faults.add(parseFaultRule(rule))
+  }
+
+  /** The answer, and the log entry of an API request (admin requests are not logged). */
+  handle(request: SimRequest): {answer: SimAnswer; entry: RequestLogEntry | null} {
+    const url = new URL(request.url, this.origin)
+    if (url.pathname.startsWith('/__sim/')) return {answer: this.admin(request, url), entry: null}
+    const entry: RequestLogEntry = {seq: ++this.seq, method: request.method, path: url.pathname, query: url.search, status: null, body: request.body, fault: null}
+    this.log.push(entry)
+    const answer = this.api(request, url, entry)
+    if (answer.kind === 'answer') entry.status = answer.status
+    return {answer, entry}
+  }
+
+  private api(request: SimRequest, url: URL, entry: RequestLogEntry): SimAnswer {
+    const requestId = this.requestId()
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimAnswer => ({
+      kind: 'answer',
+      status,
+      headers: {'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...headers},
+      body: body === null ? null : JSON.stringify(body),
+    })
+    const error = (status: number, id: string, message: string, headers: Record<string, string> = {}) =>
+      json(status, {id, message, request_id: requestId}, headers)
+
+    if (request.authorization !== `Bearer ${this.options.token}`) return error(401, 'unauthorized', 'Unable to authenticate you')
+
+    const fault = this.faults.take(request.method, url.pathname)
+    if (fault) entry.fault = fault.type
+    if (fault && fault.type !== 'delay' && fault.type !== 'ambiguous') return this.faultAnswer(fault, requestId, json)
+
+    const limit = this.limiter.take(this.now(), request.method === 'GET' && url.pathname === '/v2/account/keys')
+    if (!limit.allowed) return error(429, 'too_many_requests', 'API Rate limit exceeded.', limit.headers)
+
+    const answer = this.route(request, url, json, error, limit.headers)
+    if (fault?.type === 'delay') return {...answer, delayMs: fault.ms}
+    if (fault?.type === 'ambiguous') {
+      // The work is done; only the answer is lost.
+      return fault.then === 'drop' ? {kind: 'drop'} : error(fault.status ?? 500, 'server_error', 'Server Error', limit.headers)
+    }
+    return answer
+  }
+
+  private faultAnswer(fault: FaultAction, requestId: string, json: (status: number, body: unknown, headers?: Record<string, string>) => SimAnswer): SimAnswer {
+    switch (fault.type) {
+      case 'status': {
+        const id = {400: 'bad_request', 401: 'unauthorized', 404: 'not_found', 422: 'unprocessable_entity', 429: 'too_many_requests'}[fault.status] ?? 'server_error'
+        return json(fault.status, fault.body ?? {id, message: fault.status >= 500 ? 'Server Error' : 'Request failed', request_id: requestId}, fault.headers)
+      }
+      case 'html':
+        return {
+          kind: 'answer',
+          status: fault.status,
+          headers: {'content-type': 'text/html'},
+          body: `<html><head><title>${fault.status} Bad Gateway</title></head><body><center><h1>${fault.status} Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>`,
+        }
+      case 'rate-limit': {
+        const nowSeconds = Math.ceil(this.now() / 1000)
+        const headers: Record<string, string> = {
+          'ratelimit-limit': '5000',
+          'ratelimit-remaining': '0',
+          'ratelimit-reset': String(nowSeconds + (fault.resetInSeconds ?? fault.retryAfterSeconds ?? 60)),
+        }
+        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds)
+        return json(429, {id: 'too_many_requests', message: 'API Rate limit exceeded.', request_id: requestId}, headers)
+      }
+      case 'drop':
+        return {kind: 'drop'}
+      case 'malformed-json':
+        return {kind: 'answer', status: 200, headers: {'content-type': 'application/json'}, body: '{"droplets": [{"id": 1, "name": '}
+      case 'redirect':
+        return {kind: 'answer', status: fault.status ?? 301, headers: {location: fault.location}, body: null}
+      default:
+        throw new Error(`fault ${fault.type} is handled elsewhere`)
+    }
+  }
+
+  private route(
+    request: SimRequest,
+    url: URL,
+    json: (status: number, body: unknown, headers?: Record<string, string>) => SimAnswer,
+    error: (status: number, id: string, message: string, headers?: Record<string, string>) => SimAnswer,
+    limitHeaders: Record<string, string>,
+  ): SimAnswer {
+    const ok = (status: number, body: unknown) => json(status, body, limitHeaders)
+    const fail = (status: number, id: string, message: string) => error(status, id, message, limitHeaders)
+    const match = this.match(request.method, url.pathname)
+    if (!match) return fail(404, NOT_FOUND.id, NOT_FOUND.message)
+
+    let body: unknown
+    const hasBody = request.body.trim() !== ''
+    if (hasBody) {
+      try {
+        body = JSON.parse(request.body)
+      } catch {
+        return fail(400, 'bad_request', 'The request body is not valid JSON.')
+      }
+    }
+    const query = Object.fromEntries(url.searchParams)
+    const problem = match.validator.validate({query: {...query}, pathParams: match.params, body: structuredClone(body), hasBody})
+    if (problem) return fail(422, 'unprocessable_entity', `${problem.field} ${problem.message}`)
+
+    const page = Number(query.page ?? 1)
+    const perPage = Number(query.per_page ?? 20)
+    const now = this.now()
+    switch (`${request.method} ${match.validator.template}`) {
+      case 'GET /v2/droplets': {
+        if (query.tag_name !== undefined && (query.type !== undefined || query.name !== undefined)) {
+          return fail(422, 'unprocessable_entity', 'tag_name cannot be combined with name or type.')
+        }
+        const gpus = query.type === 'gpus'
+        const list = [...this.droplets.values()].filter(
+          (d) => isGpuDroplet(d) === gpus && (query.tag_name === undefined || d.tags.includes(query.tag_name)) && (query.name === undefined || d.name === query.name),
+        )
+        return ok(200, this.paginate('droplets', list.map((d) => dropletToApi(d, now)), url, page, perPage))
+      }
+      case 'POST /v2/droplets':
+        return this.create(body as Record<string, unknown>, ok, fail)
+      case 'DELETE /v2/droplets': {
+        for (const droplet of [...this.droplets.values()]) if (droplet.tags.includes(query.tag_name ?? '')) this.droplets.delete(droplet.id)
+        return {kind: 'answer', status: 204, headers: {...limitHeaders, 'content-type': 'application/json'}, body: null}
+      }
+      case 'GET /v2/droplets/{droplet_id}': {
+        const droplet = this.droplets.get(Number(match.params.droplet_id))
+        return droplet ? ok(200, {droplet: dropletToApi(droplet, now)}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
+      }
+      case 'DELETE /v2/droplets/{droplet_id}': {
+        if (!this.droplets.delete(Number(match.params.droplet_id))) return fail(404, NOT_FOUND.id, NOT_FOUND.message)
+        return {kind: 'answer', status: 204, headers: {...limitHeaders, 'content-type': 'application/json'}, body: null}
+      }
+      case 'GET /v2/sizes':
+        return ok(200, this.paginate('sizes', this.catalog.sizes, url, page, perPage))
+      case 'GET /v2/regions':
+        return ok(200, this.paginate('regions', this.catalog.regions, url, page, perPage))
+      case 'GET /v2/account/keys':
+        return ok(200, this.paginate('ssh_keys', this.catalog.sshKeys, url, page, perPage))
+      case 'GET /v2/account':
+        return ok(200, {account: this.catalog.account})
+      default:
+        return fail(404, NOT_FOUND.id, `${request.method} ${match.validator.template} is not simulated.`)
+    }
+  }
+
+  private create(
+    body: Record<string, unknown>,
+    ok: (status: number, body: unknown) => SimAnswer,
+    fail: (status: number, id: string, message: string) => SimAnswer,
+  ): SimAnswer {
+    const names = Array.isArray(body.names) ? (body.names as string[]) : [body.name as string]
+    const size = String(body.size)
+    const region = typeof body.region === 'string' ? body.region : (this.catalog.sizes.find((s) => s.slug === size)?.regions[0] ?? '')
+    const request = {
+      size,
+      region,
+      image: body.image as string | number,
+      sshKeys: (body.ssh_keys as (string | number)[] | undefined) ?? [],
+      names,
+      userData: typeof body.user_data === 'string' ? body.user_data : null,
+    }
+    const problem = createProblem(this.catalog, request, this.droplets.size)
+    if (problem) return fail(422, 'unprocessable_entity', problem)
+    const created = names.map((name) =>
+      this.addDroplet({
+        name,
+        size,
+        region,
+        image: request.image,
+        tags: (body.tags as string[] | null | undefined) ?? [],
+        ipv6: body.ipv6 === true,
+        backups: body.backups === true,
+        monitoring: body.monitoring === true,
+        vpcUuid: typeof body.vpc_uuid === 'string' ? body.vpc_uuid : undefined,
+        userData: request.userData,
+        sshKeys: request.sshKeys,
+      }),
+    )
+    const now = this.now()
+    const actions = created.map((d) => ({id: d.id + 7_000_000_000, rel: 'create', href: `${this.origin}/v2/actions/${d.id + 7_000_000_000}`}))
+    const answer = Array.isArray(body.names)
+      ? {droplets: created.map((d) => dropletToApi(d, now)), links: {actions}}
+      : {droplet: dropletToApi(created[0] as SimDroplet, now), links: {actions}}
+    return ok(202, answer)
+  }
+
+  private addDroplet(spec: {
+    name: string
+    size: string
+    region: string
+    image: string | number
+    tags: string[]
+    ipv6?: boolean
+    backups?: boolean
+    monitoring?: boolean
+    vpcUuid?: string
+    userData?: string | null
+    sshKeys?: (string | number)[]
+    status?: 'new' | 'active'
+  }): SimDroplet {
+    const size = this.catalog.sizes.find((s) => s.slug === spec.size)
+    const region = this.catalog.regions.find((r) => r.slug === spec.region)
+    const image = findImage(this.catalog, spec.image)
+    if (!size || !region || !image) throw new Error(`unknown size, region or image: ${spec.size} ${spec.region} ${spec.image}`)
+    const now = this.now()
+    const delay = this.options.activeAfterMs
+    const after = typeof delay === 'function' ? delay(this.created) : delay === undefined ? 3_000 : delay
+    this.created++
+    const droplet: SimDroplet = {
+      id: this.nextId++,
+      name: spec.name,
+      size,
+      region,
+      image,
+      tags: [...new Set(spec.tags)],
+      vpcUuid: spec.vpcUuid ?? `${randomHex(this.random, 8)}-${randomHex(this.random, 4)}-4${randomHex(this.random, 3)}-a${randomHex(this.random, 3)}-${randomHex(this.random, 12)}`,
+      ipv6: spec.ipv6 ?? false,
+      backups: spec.backups ?? false,
+      monitoring: spec.monitoring ?? false,
+      userData: spec.userData ?? null,
+      sshKeys: spec.sshKeys ?? [],
+      createdAt: now,
+      activeAt: spec.status === 'active' ? now : after === null ? null : now + after,
+      ...newAddresses(this.random),
+    }
+    this.droplets.set(droplet.id, droplet)
+    return droplet
+  }
+
+  /** DigitalOcean's page envelope: links to the other pages on this origin, and the total. */
+  private paginate(key: string, items: readonly unknown[], url: URL, page: number, perPage: number): Record<string, unknown> {
+    const last = Math.max(1, Math.ceil(items.length / perPage))
+    const link = (p: number) => {
+      const target = new URL(url.pathname, this.origin)
+      for (const [k, v] of url.searchParams) target.searchParams.set(k, v)
+      target.searchParams.set('page', String(p))
+      return target.href
+    }
+    const pages: Record<string, string> = {}
+    if (page > 1) Object.assign(pages, {first: link(1), prev: link(Math.min(page - 1, last))})
+    if (page < last) Object.assign(pages, {next: link(page + 1), last: link(last)})
+    return {[key]: items.slice((page - 1) * perPage, page * perPage), links: Object.keys(pages).length > 0 ? {pages} : {}, meta: {total: items.length}}
+  }
+
+  private match(method: string, path: string): {validator: OperationValidator; params: Record<string, string>} | undefined {
+    for (const validator of this.validators) {
+      if (validator.method !== method) continue
+      const names: string[] = []
+      const pattern = new RegExp(`^${validator.template.replace(/\{([^}]+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`)
+      const found = pattern.exec(path)
+      if (found) return {validator, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]))}
+    }
+    return undefined
+  }
+
+  private requestId(): string {
+    const hex = randomHex(this.requestIds, 32)
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  }
+
+  // ---- the admin side: used by tests, benchmarks and users rehearsing ----
+
+  seedDroplets(seed: SeedDroplets): SimDroplet[] {
+    const size = seed.size ?? 's-1vcpu-1gb'
+    const sizeInfo = this.catalog.sizes.find((s) => s.slug === size)
+    const region = seed.region ?? sizeInfo?.regions[0] ?? 'nyc3'
+    const image = seed.image ?? (sizeInfo?.gpu_info ? this.catalog.images.find((i) => i.regions.includes(region))?.slug ?? 'ubuntu-24-04-x64' : 'ubuntu-24-04-x64')
+    const prefix = seed.namePrefix ?? 'seeded'
+    return Array.from({length: seed.count}, (_v, i) =>
+      this.addDroplet({
+        name: prefix.endsWith('-') ? `${prefix}${i + 1}` : `${prefix}-${i + 1}`,
+        size,
+        region,
+        image: image as string,
+        tags: seed.tags ?? [],
+        status: seed.status ?? 'active',
+      }),
+    )
+  }
+
+  /** Turns droplets active now (all `new` ones when no ids are given). */
+  activate(ids?: number[]): number {
+    let count = 0
+    for (const droplet of this.droplets.values()) {
+      if (ids && !ids.includes(droplet.id)) continue
+      if (dropletStatus(droplet, this.now()) === 'new') {
+        droplet.activeAt = this.now()
+        count++
+      }
+    }
+    return count
+  }
+
+  dropletList(): Record<string, unknown>[] {
+    const now = this.now()
+    return [...this.droplets.values()].map((d) => ({...dropletToApi(d, now), user_data: d.userData, ssh_keys: d.sshKeys}))
+  }
+
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {}
+    for (const entry of this.log) counts[`${entry.method} ${entry.path}`] = (counts[`${entry.method} ${entry.path}`] ?? 0) + 1
+    return counts
+  }
+
+  reset(): void {
+    this.droplets.clear()
+    this.log.length = 0
+    this.faults.clear()
+    this.limiter.reset()
+  }
+
+  private admin(request: SimRequest, url: URL): SimAnswer {
+    const reply = (status: number, body: unknown): SimAnswer => ({
+      kind: 'answer',
+      status,
+      headers: {'content-type': 'application/json; charset=utf-8'},
+      body: JSON.stringify(body),
+    })
+    let body: Record<string, unknown> = {}
+    try {
+      body = request.body.trim() === '' ? {} : (JSON.parse(request.body) as Record<string, unknown>)
+    } catch {
+      return reply(400, {error: 'the body is not JSON'})
+    }
+    try {
+      switch (`${request.method} ${url.pathname}`) {
+        case 'GET /__sim/state':
+          return reply(200, {droplets: this.dropletList(), faults: this.faults.list(), account: this.catalog.account})
+        case 'GET /__sim/requests':
+          return reply(200, {requests: this.log, counts: this.counts()})
+        case 'DELETE /__sim/requests':
+          this.log.length = 0
+          return reply(200, {cleared: true})
+        case 'POST /__sim/reset':
+          this.reset()
+          return reply(200, {reset: true})
+        case 'POST /__sim/faults': {
+          const rules = Array.isArray(body.faults) ? body.faults : [body]
+          for (const rule of rules) this.faults.add(parseFaultRule(rule))
+          return reply(200, {faults: this.faults.list()})
+        }
+        case 'DELETE /__sim/faults':
+          this.faults.clear()
+          return reply(200, {faults: []})
+        case 'POST /__sim/droplets':
+          return reply(200, {droplets: this.seedDroplets(body as unknown as SeedDroplets).map((d) => ({id: d.id, name: d.name}))})
+        case 'POST /__sim/activate':
+          return reply(200, {activated: this.activate(Array.isArray(body.ids) ? (body.ids as number[]) : undefined)})
+        default:
+          return reply(404, {error: `no admin endpoint ${request.method} ${url.pathname}`, endpoints: ADMIN_ENDPOINTS})
+      }
+    } catch (error) {
+      return reply(400, {error: (error as Error).message})
+    }
+  }
+}
+
+export const ADMIN_ENDPOINTS = [
+  'GET /__sim/state',
+  'GET /__sim/requests',
+  'DELETE /__sim/requests',
+  'POST /__sim/reset',
+  'POST /__sim/faults',
+  'DELETE /__sim/faults',
+  'POST /__sim/droplets',
+  'POST /__sim/activate',
+]

@@ -1,0 +1,17 @@
+/** mulberry32: a small seeded generator, so a seeded simulator hands out the same ids and addresses every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+export function randomHex(random: () => number, length: number): string {
+  let text = ''
+  for (let i = 0; i < length; i++) text += Math.floor(random() * 16).toString(16)
+  return text
+}
