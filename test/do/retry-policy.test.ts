@@ -1,0 +1,52 @@
+import {describe, expect, it} from 'vitest'
+
+import {backoffDelay, decideRetry, DEFAULT_RETRY_POLICY, type Outcome} from '../../src/lib/do/retry-policy.js'
+
+const NOW = Date.UTC(2026, 10, 27, 10, 0, 0)
+const policy = DEFAULT_RETRY_POLICY
+const status = (code: number, headers: Record<string, string> = {}): Outcome => ({kind: 'status', status: code, headers: new Headers(headers)})
+const half = () => 0.5
+
+describe('retry decisions', () => {
+  it.each([
+    ['GET 500, first attempt', status(500), 1, 'GET', {retry: true, delayMs: 375}],
+    ['GET 502, third attempt: backoff doubles', status(502), 3, 'GET', {retry: true, delayMs: 1500}],
+    ['DELETE 503', status(503), 1, 'DELETE', {retry: true, delayMs: 375}],
+    ['GET 504', status(504), 2, 'GET', {retry: true, delayMs: 750}],
+    ['GET 429 with retry-after', status(429, {'retry-after': '7'}), 1, 'GET', {retry: true, delayMs: 7000}],
+    ['GET 429 with an HTTP-date retry-after', status(429, {'retry-after': new Date(NOW + 9000).toUTCString()}), 1, 'GET', {retry: true, delayMs: 9000}],
+    ['GET 429 with only ratelimit-reset', status(429, {'ratelimit-remaining': '0', 'ratelimit-reset': String(NOW / 1000 + 12)}), 1, 'GET', {retry: true, delayMs: 12000}],
+    ['GET 429 with nothing said', status(429), 1, 'GET', {retry: true, delayMs: 375}],
+    ['GET 503 with retry-after', status(503, {'retry-after': '2'}), 1, 'GET', {retry: true, delayMs: 2000}],
+    ['a network error', {kind: 'network', reason: 'connection dropped'} as Outcome, 1, 'GET', {retry: true, delayMs: 375}],
+    ['a timeout', {kind: 'timeout'} as Outcome, 2, 'DELETE', {retry: true, delayMs: 750}],
+  ])('%s: retried', (_name, outcome, attempt, method, expected) => {
+    expect(decideRetry(outcome, attempt, method, policy, NOW, half)).toMatchObject(expected)
+  })
+
+  it.each([
+    ['422', status(422), 1, 'GET', undefined],
+    ['404', status(404), 1, 'DELETE', undefined],
+    ['401', status(401), 1, 'GET', undefined],
+    ['POST 500', status(500), 1, 'POST', /POST is not retried/],
+    ['POST 429', status(429, {'retry-after': '1'}), 1, 'POST', /POST is not retried/],
+    ['POST network error', {kind: 'network', reason: 'x'} as Outcome, 1, 'POST', /may have been performed/],
+    ['the last attempt', status(503), policy.maxAttempts, 'GET', /gave up after 5 attempts/],
+    ['a wait longer than velda-do waits', status(429, {'retry-after': '3600'}), 1, 'GET', /asks to wait 3600s/],
+  ])('%s: not retried', (_name, outcome, attempt, method, why) => {
+    const decision = decideRetry(outcome, attempt, method, policy, NOW, half)
+    expect(decision.retry).toBe(false)
+    if (why) expect(decision).toMatchObject({why: expect.stringMatching(why)})
+  })
+})
+
+describe('backoff', () => {
+  it('stays between half and all of a doubling ceiling, capped', () => {
+    for (const attempt of [1, 2, 3, 4, 5, 6, 10]) {
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+      expect(backoffDelay(attempt, policy, () => 0)).toBe(ceiling / 2)
+      expect(backoffDelay(attempt, policy, () => 0.999999)).toBeLessThanOrEqual(ceiling)
+    }
+    expect(backoffDelay(10, policy, () => 1)).toBe(policy.maxDelayMs)
+  })
+})

@@ -1,0 +1,146 @@
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {ApiError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
+import {DEFAULT_RETRY_POLICY} from '../../src/lib/do/retry-policy.js'
+import {createTransport, type TransportOptions} from '../../src/lib/do/transport.js'
+import {ExitCode} from '../../src/lib/errors.js'
+import {Secret} from '../../src/lib/secret.js'
+import type {FaultRule} from '../../src/lib/simulator/faults.js'
+import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+
+const NOW = Date.UTC(2026, 10, 27, 10, 0, 0)
+let sims: Simulator[] = []
+afterEach(async () => {
+  await Promise.all(sims.map((s) => s.close()))
+  sims = []
+})
+
+async function setup(faults: FaultRule[] = [], options: Partial<TransportOptions> = {}) {
+  const sim = await startSimulator({now: () => NOW, faults, activeAfterMs: null})
+  sims.push(sim)
+  const sleeps: number[] = []
+  const waits: string[] = []
+  const transport = createTransport({
+    endpoint: sim.url,
+    token: new Secret(sim.token),
+    now: () => NOW,
+    sleep: async (ms) => {
+      sleeps.push(ms)
+    },
+    random: () => 0.5,
+    onWait: (message) => waits.push(message),
+    ...options,
+  })
+  const get = (path: string) => transport(`${sim.url}${path}`)
+  return {sim, transport, get, sleeps, waits}
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error & {exitCode?: number}> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected the request to fail')
+}
+
+describe('the transport', () => {
+  it.each([
+    ['429', {type: 'status', status: 429}],
+    ['500', {type: 'status', status: 500}],
+    ['502 with an HTML page', {type: 'html', status: 502}],
+    ['503', {type: 'status', status: 503}],
+    ['504', {type: 'status', status: 504}],
+    ['a dropped connection', {type: 'drop'}],
+    ['malformed JSON', {type: 'malformed-json'}],
+  ] as [string, FaultRule['action']][])('retries a GET after %s, then succeeds', async (_name, action) => {
+    const {get, sim, sleeps, waits} = await setup([{path: '/v2/sizes', action}])
+    const response = await get('/v2/sizes')
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as {sizes: unknown[]}).sizes.length).toBeGreaterThan(0)
+    expect(sim.counts()['GET /v2/sizes']).toBe(2)
+    expect(sleeps).toEqual([375])
+    expect(waits[0]).toMatch(/^GET \/v2\/sizes: .*; waiting 0\.4s before attempt 2 of 5$/)
+  })
+
+  it('gives up after the last attempt with DigitalOcean\'s message and request id (exit 3)', async () => {
+    const {get, sim, sleeps} = await setup([{path: '/v2/regions', count: 0, action: {type: 'status', status: 503}}])
+    const error = await failure(get('/v2/regions'))
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error.exitCode).toBe(ExitCode.api)
+    expect(error.message).toMatch(/^DigitalOcean answered 503 server_error to GET \/v2\/regions: Server Error \(after 5 attempts, request id [0-9a-f-]{36}\)$/)
+    expect(sim.counts()['GET /v2/regions']).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
+    expect(sleeps).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts - 1)
+  })
+
+  it('waits as long as retry-after says', async () => {
+    const {get, sleeps, waits} = await setup([{path: '/v2/sizes', action: {type: 'rate-limit', retryAfterSeconds: 7}}])
+    expect((await get('/v2/sizes')).status).toBe(200)
+    expect(sleeps).toEqual([7000])
+    expect(waits).toEqual(['GET /v2/sizes: rate limited; waiting 7.0s before attempt 2 of 5'])
+  })
+
+  it('waits until ratelimit-reset when that is all it is told', async () => {
+    const {get, sleeps} = await setup([{path: '/v2/sizes', action: {type: 'rate-limit', resetInSeconds: 12}}])
+    expect((await get('/v2/sizes')).status).toBe(200)
+    expect(sleeps).toEqual([12_000])
+  })
+
+  it('never retries a POST: one request, the error says what happened', async () => {
+    const {transport, sim, sleeps} = await setup([{method: 'POST', path: '/v2/droplets', action: {type: 'status', status: 500}}])
+    const body = JSON.stringify({names: ['a'], size: 's-1vcpu-1gb', region: 'nyc3', image: 'ubuntu-24-04-x64'})
+    const error = await failure(transport(`${sim.url}/v2/droplets`, {method: 'POST', body, headers: {'content-type': 'application/json'}}))
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error.message).toMatch(/answered 500 .* to POST \/v2\/droplets: .*after 1 attempt,/)
+    expect(sim.counts()['POST /v2/droplets']).toBe(1)
+    expect(sleeps).toEqual([])
+  })
+
+  it('times out a request that gets no answer, and retries a GET', async () => {
+    const {get, sim} = await setup([{path: '/v2/sizes', count: 0, action: {type: 'delay', ms: 3_000}}], {
+      timeoutMs: 150,
+      policy: {...DEFAULT_RETRY_POLICY, maxAttempts: 2},
+    })
+    const error = await failure(get('/v2/sizes'))
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error.message).toBe('GET /v2/sizes got no answer within 0.15s (after 2 attempts)')
+    expect(sim.counts()['GET /v2/sizes']).toBe(2)
+  })
+
+  it('refuses to follow a redirect, naming the target', async () => {
+    const {get} = await setup([{path: '/v2/sizes', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/sizes'}}])
+    const error = await failure(get('/v2/sizes'))
+    expect(error).toBeInstanceOf(RedirectError)
+    expect(error.message).toMatch(/redirects GET \/v2\/sizes to https:\/\/api\.devcloud\.amd\.com\/v2\/sizes/)
+    expect((error as RedirectError).suggestions[0]).toMatch(/set api_endpoint .* to https:\/\/api\.devcloud\.amd\.com/)
+  })
+
+  it('reports a rejected token as 401 with a hint about the endpoint, never the token', async () => {
+    const {sim} = await setup()
+    const transport = createTransport({endpoint: sim.url, token: new Secret('dop_v1_wrong_token_value')})
+    const error = await failure(transport(`${sim.url}/v2/account`))
+    expect(error).toBeInstanceOf(UnauthorizedError)
+    expect(error.exitCode).toBe(ExitCode.api)
+    expect((error as UnauthorizedError).suggestions.join(' ')).toMatch(/api-amd\.digitalocean\.com/)
+    expect(JSON.stringify({message: error.message, details: (error as UnauthorizedError).details()})).not.toContain('dop_v1_wrong_token_value')
+  })
+
+  it('sends the token only to the endpoint\'s own host', async () => {
+    const {transport} = await setup()
+    const other = await startSimulator({token: 'other'})
+    sims.push(other)
+    const answer = await transport(`${other.url}/v2/account`).catch((e: Error) => e)
+    expect(answer).toBeInstanceOf(UnauthorizedError)
+    expect(other.requests()).toHaveLength(1)
+  })
+
+  it('reports a refused connection as a network error', async () => {
+    const {sim} = await setup()
+    await sim.close()
+    sims = []
+    const transport = createTransport({endpoint: sim.url, token: new Secret('x'), sleep: async () => {}, policy: {...DEFAULT_RETRY_POLICY, maxAttempts: 2}})
+    const error = await failure(transport(`${sim.url}/v2/account`))
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error.message).toBe('GET /v2/account failed: connection refused (after 2 attempts)')
+  })
+})
