@@ -27,7 +27,7 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
-  external: ['@oclif/core', '@oclif/core/*', '@digitalocean/dots', '@microsoft/*'],
+  external: ['@oclif/core', '@oclif/core/*', '@digitalocean/dots', '@digitalocean/dots/*', '@microsoft/*'],
   // Bundled CommonJS code (yaml) calls require(); give it a real one in ESM.
   banner: {js: "import {createRequire as __veldaCreateRequire} from 'node:module'; const require = __veldaCreateRequire(import.meta.url);"},
   logLevel: 'warning',

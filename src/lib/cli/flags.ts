@@ -16,3 +16,8 @@ export const agentVersionFlag = Flags.string({
   description: 'Velda agent release to install [default: agent_version_override]; does not change the pool prefix',
   helpValue: 'VERSION',
 })
+
+export const apiEndpointFlag = Flags.string({
+  description: 'DigitalOcean API endpoint [default: $DIGITALOCEAN_API_ENDPOINT, then https://api-amd.digitalocean.com]',
+  helpValue: 'URL',
+})

@@ -16,6 +16,7 @@ export interface TransportOptions {
   random?: () => number
   /** Told about every wait before a retry, so the CLI can say on stderr what it is doing. */
   onWait?: (message: string) => void
+  userAgent?: string
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -44,6 +45,7 @@ export function createTransport(options: TransportOptions): FetchFunction {
     // Never hand the token to another host, whatever URL a caller or a library builds.
     if (url.origin === endpoint.origin) headers.set('authorization', `Bearer ${options.token.reveal()}`)
     else headers.delete('authorization')
+    if (options.userAgent) headers.set('user-agent', options.userAgent)
 
     for (let attempt = 1; ; attempt++) {
       const request: RequestInfo = {method, path, attempts: attempt}

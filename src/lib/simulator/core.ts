@@ -344,7 +344,9 @@ export class SimulatorCore {
     const size = seed.size ?? 's-1vcpu-1gb'
     const sizeInfo = this.catalog.sizes.find((s) => s.slug === size)
     const region = seed.region ?? sizeInfo?.regions[0] ?? 'nyc3'
-    const image = seed.image ?? (sizeInfo?.gpu_info ? this.catalog.images.find((i) => i.regions.includes(region))?.slug ?? 'ubuntu-24-04-x64' : 'ubuntu-24-04-x64')
+    // GPU droplets get their vendor's image, as operators create them.
+    const gpuModel = sizeInfo?.gpu_info?.model ?? ''
+    const image = seed.image ?? (gpuModel.startsWith('amd') ? 'amd-rocm71software' : gpuModel.startsWith('nvidia') ? 'gpu-h100x1-base' : 'ubuntu-24-04-x64')
     const prefix = seed.namePrefix ?? 'seeded'
     return Array.from({length: seed.count}, (_v, i) =>
       this.addDroplet({

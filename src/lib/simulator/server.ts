@@ -34,7 +34,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /** Starts the simulator on a local port; in-process for tests, and behind `velda-do simulator` for users. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const token = options.token ?? `sim_${randomHex(seededRandom(options.seed ?? 1), 32)}`
+  // Shaped like a real token (dop_v1_ + 64 hex), so velda-do treats it like one; never valid anywhere else.
+  const token = options.token ?? `dop_v1_${randomHex(seededRandom((options.seed ?? 1) ^ 0x70c3), 64)}`
   const core = new SimulatorCore({...options, token})
   const latency = options.latencyMs ?? 0
 

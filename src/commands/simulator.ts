@@ -1,0 +1,75 @@
+import * as Flags from '@oclif/core/flags'
+
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {parseDuration} from '../lib/duration.js'
+import {UsageError} from '../lib/errors.js'
+import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
+
+export interface SimulatorResult {
+  url: string
+  token: string
+  requests: number
+}
+
+export default class Simulator extends BaseCommand<SimulatorResult | null> {
+  static override summary = 'Run a local DigitalOcean API simulator to rehearse velda-do offline, at no cost.'
+  static override description = `Serves the part of DigitalOcean's API v2 that velda-do uses, on 127.0.0.1: droplets that go from new to
+active, sizes, regions, ssh keys, rate limits, and faults on demand. It prints the endpoint and token to use, as
+export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/
+(state, requests, faults, reset, droplets, activate).`
+
+  static override examples = [
+    {description: 'Start it, then point velda-do at it from another shell', command: '<%= config.bin %> <%= command.id %> --port 8080'},
+    {description: 'Make the network slow and every create answer 500 after doing the work', command: `<%= config.bin %> <%= command.id %> --latency 100ms --fault '{"method":"POST","path":"/v2/droplets","count":0,"action":{"type":"ambiguous","then":"status"}}'`},
+    {description: 'In a script: read the endpoint and token as JSON', command: '<%= config.bin %> <%= command.id %> --json | head -1 | jq -r .url'},
+  ]
+
+  static override flags = {
+    host: Flags.string({description: 'address to listen on', default: '127.0.0.1'}),
+    port: Flags.integer({description: 'port to listen on (0: any free port)', default: 0, min: 0, max: 65_535}),
+    token: Flags.string({description: 'the token clients must send [default: derived from --seed]'}),
+    seed: Flags.integer({description: 'seed of ids, addresses and the token: the same seed gives the same run', default: 1}),
+    latency: Flags.string({description: 'added to every API answer, e.g. 50ms', default: '0ms'}),
+    'active-after': Flags.string({description: 'how long new droplets stay "new"', default: '3s'}),
+    'droplet-limit': Flags.integer({description: "the account's droplet limit", default: 1000, min: 0}),
+    'rate-limit': Flags.integer({description: 'requests a minute before 429 (DigitalOcean: 250)', default: 250, min: 1}),
+    fault: Flags.string({description: 'a fault rule as JSON (repeatable); see the admin API /__sim/faults', multiple: true}),
+    quiet: Flags.boolean({description: 'do not print each request on stderr'}),
+  }
+
+  async run(): Promise<SimulatorResult | null> {
+    const {flags} = await this.parse(Simulator)
+    const faults = (flags.fault ?? []).map((text) => {
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        throw new UsageError(`--fault: not JSON: ${text}`, {suggestions: ['e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\'']})
+      }
+    })
+    const stopped = await runSimulatorUntilStopped(
+      {
+        host: flags.host,
+        port: flags.port,
+        token: flags.token,
+        seed: flags.seed,
+        latencyMs: parseDuration(flags.latency, '--latency'),
+        activeAfterMs: parseDuration(flags['active-after'], '--active-after'),
+        dropletLimit: flags['droplet-limit'],
+        rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
+        faults,
+      },
+      {
+        started: (sim) => {
+          if (this.jsonEnabled()) this.logJson({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`})
+          else {
+            this.log(`DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`)
+            this.log(`export DIGITALOCEAN_API_ENDPOINT=${sim.url}`)
+            this.log(`export DIGITALOCEAN_API_TOKEN=${sim.token}`)
+          }
+        },
+        request: flags.quiet ? undefined : (line) => this.logToStderr(line),
+      },
+    )
+    return this.jsonEnabled() ? null : stopped
+  }
+}

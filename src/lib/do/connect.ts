@@ -1,0 +1,62 @@
+import type {Environment} from '../config/interpolate.js'
+import type {PoolConfig} from '../config/types.js'
+import {UsageError} from '../errors.js'
+import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../settings.js'
+import {createDigitalOceanApi, type DigitalOceanApi} from './client.js'
+import {MissingTokenError} from './errors.js'
+import type {TransportOptions} from './transport.js'
+
+export interface ConnectOptions {
+  /** `--api-endpoint`. */
+  endpointFlag?: string
+  env: Environment
+  /** The pool whose api_endpoint / api_token apply, if the command works on one. */
+  pool: PoolConfig | null
+  onWait: (message: string) => void
+  onWarning: (message: string) => void
+  userAgent?: string
+  /** Tests inject clocks, sleeps and timeouts here. */
+  transport?: Partial<Omit<TransportOptions, 'endpoint' | 'token'>>
+}
+
+/** Resolves endpoint and token (cli.md precedence) and opens the API. Exit 2 when there is no token. */
+export async function connectApi(options: ConnectOptions): Promise<DigitalOceanApi> {
+  const endpoint = resolveEndpoint(options.endpointFlag, options.env, options.pool)
+  checkEndpoint(endpoint.value, endpoint.source)
+  const token = resolveToken(options.env, options.pool)
+  if (!token) {
+    throw new MissingTokenError('no DigitalOcean API token: this command calls the API', {
+      suggestions: [
+        `export DIGITALOCEAN_API_TOKEN=dop_v1_... (also read: ${TOKEN_ENV_VARS.slice(1).join(', ')})`,
+        'or give the pool an api_token: "${VARIABLE}" in the config',
+      ],
+    })
+  }
+  if (!token.secret) {
+    throw new MissingTokenError(`the API token comes from ${token.source}, but ${token.missing.join(', ')} is not set`, {
+      suggestions: [`export ${token.missing[0]}=dop_v1_...`, 'or export DIGITALOCEAN_API_TOKEN'],
+    })
+  }
+  if (!/^do[op]_v1_/.test(token.secret.reveal())) {
+    options.onWarning(`the token from ${token.source} does not look like a DigitalOcean token (dop_v1_...); using it anyway`)
+  }
+  return createDigitalOceanApi({
+    ...options.transport,
+    endpoint: endpoint.value,
+    token: token.secret,
+    onWait: options.onWait,
+    userAgent: options.userAgent,
+  })
+}
+
+function checkEndpoint(value: string, source: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new UsageError(`${source}: "${value}" is not an API endpoint`, {suggestions: ['write it like https://api.digitalocean.com (no path)']})
+  }
+}

@@ -1,0 +1,120 @@
+import type {RequestAdapter} from '@microsoft/kiota-abstractions'
+
+import type {FetchFunction} from './transport.js'
+
+/**
+ * The only place that loads @digitalocean/dots and Kiota. Loaded lazily: importing dots costs about half a second,
+ * which commands that never call the API must not pay. dots ships TypeScript sources without declarations, which
+ * tsc would type-check in full (and fail on); so its modules are imported by computed specifiers and described
+ * here by the narrow interfaces velda-do uses.
+ */
+
+export interface DotsPage {
+  meta?: {total?: number | null} | null
+}
+
+export interface DotsDroplet {
+  id?: number | null
+  name?: string | null
+  status?: string | null
+  createdAt?: Date | null
+  sizeSlug?: string | null
+  region?: {slug?: string | null} | null
+  image?: {slug?: string | null; id?: number | null} | null
+  networks?: {v4?: {ipAddress?: string | null; type?: string | null}[] | null; v6?: {ipAddress?: string | null; type?: string | null}[] | null} | null
+  tags?: string[] | null
+  gpuInfo?: {model?: string | null} | null
+}
+
+export interface DotsSize {
+  slug?: string | null
+  description?: string | null
+  vcpus?: number | null
+  memory?: number | null
+  disk?: number | null
+  priceHourly?: number | null
+  priceMonthly?: number | null
+  available?: boolean | null
+  regions?: string[] | null
+  gpuInfo?: {count?: number | null; model?: string | null; vram?: {amount?: number | null; unit?: string | null} | null} | null
+}
+
+export interface DotsRegion {
+  slug?: string | null
+  name?: string | null
+  available?: boolean | null
+  features?: string[] | null
+  sizes?: string[] | null
+}
+
+export interface DotsSshKey {
+  id?: number | null
+  name?: string | null
+  fingerprint?: string | null
+}
+
+interface ListQuery {
+  queryParameters: {page: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
+}
+
+/** The part of the dots client velda-do calls. */
+export interface DotsClient {
+  v2: {
+    droplets: {
+      get(query: ListQuery): Promise<(DotsPage & {droplets?: DotsDroplet[] | null}) | undefined>
+      byDroplet_id(id: number): {delete(): Promise<void>}
+    }
+    sizes: {get(query: ListQuery): Promise<(DotsPage & {sizes?: DotsSize[] | null}) | undefined>}
+    regions: {get(query: ListQuery): Promise<(DotsPage & {regions?: DotsRegion[] | null}) | undefined>}
+    account: {
+      get(): Promise<{account?: {dropletLimit?: number | null; status?: string | null} | null} | undefined>
+      keys: {get(query: ListQuery): Promise<(DotsPage & {sshKeys?: DotsSshKey[] | null}) | undefined>}
+    }
+  }
+}
+
+export interface DotsConnection {
+  client: DotsClient
+  /** Sends a droplet-create body that velda-do serialised (dots' serializer writes every key twice). */
+  createDroplets(body: Record<string, unknown>): Promise<{droplets?: DotsDroplet[] | null; droplet?: DotsDroplet | null} | undefined>
+}
+
+const DOTS_CLIENT = '@digitalocean/dots/src/dots/digitalOceanClient.js'
+const DOTS_DROPLETS = '@digitalocean/dots/src/dots/v2/droplets/index.js'
+
+export async function connectDots(endpoint: string, transport: FetchFunction): Promise<DotsConnection> {
+  const [abstractions, http, dotsClient, dotsDroplets] = await Promise.all([
+    import('@microsoft/kiota-abstractions'),
+    import('@microsoft/kiota-http-fetchlibrary'),
+    import(DOTS_CLIENT) as Promise<{createDigitalOceanClient(adapter: RequestAdapter): DotsClient}>,
+    import(DOTS_DROPLETS) as Promise<{
+      DropletsRequestBuilderUriTemplate: string
+      DropletsRequestBuilderRequestsMetadata: {post?: {errorMappings?: Record<string, never>}}
+      createDropletsPostResponseFromDiscriminatorValue: never
+    }>,
+  ])
+  // Our transport is the whole middleware chain: no Kiota retry (it retries POST), no redirect following, and
+  // the token is added there, only for the endpoint's host (so the auth provider here is anonymous).
+  const httpClient = new http.HttpClient(undefined, new http.CustomFetchHandler(transport as never))
+  const adapter = new http.FetchRequestAdapter(
+    new abstractions.AnonymousAuthenticationProvider(),
+    new abstractions.ParseNodeFactoryRegistry(),
+    new abstractions.SerializationWriterFactoryRegistry(),
+    httpClient,
+  )
+  adapter.baseUrl = endpoint.replace(/\/+$/, '')
+  const client = dotsClient.createDigitalOceanClient(adapter)
+  return {
+    client,
+    async createDroplets(body) {
+      const request = new abstractions.RequestInformation(abstractions.HttpMethod.POST, dotsDroplets.DropletsRequestBuilderUriTemplate)
+      request.headers.tryAdd('Accept', 'application/json')
+      request.setStreamContent(new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer, 'application/json')
+      return adapter.send(
+        request,
+        dotsDroplets.createDropletsPostResponseFromDiscriminatorValue,
+        dotsDroplets.DropletsRequestBuilderRequestsMetadata.post?.errorMappings,
+      ) as Promise<{droplets?: DotsDroplet[] | null; droplet?: DotsDroplet | null} | undefined>
+    },
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What velda-do reads from DigitalOcean, in its own shapes. snake_case, because these are also the JSON that
+ * commands print (cli.md), like the DigitalOcean API itself.
+ */
+
+export interface GpuSpec {
+  count: number
+  /** e.g. `amd_mi300x`, `nvidia_h100`. */
+  model: string
+  /** Total across the GPUs of the size, in GiB. */
+  vram_gb: number
+}
+
+export interface Size {
+  slug: string
+  description: string
+  vcpus: number
+  memory_mb: number
+  disk_gb: number
+  price_hourly: number
+  price_monthly: number
+  available: boolean
+  regions: string[]
+  gpu: GpuSpec | null
+}
+
+export interface Region {
+  slug: string
+  name: string
+  available: boolean
+  features: string[]
+  sizes: string[]
+}
+
+export interface SshKey {
+  id: number
+  name: string
+  fingerprint: string
+}
+
+export interface Account {
+  droplet_limit: number
+  status: string
+}
+
+export type DropletStatus = 'new' | 'active' | 'off' | 'archive'
+
+export interface Droplet {
+  id: number
+  name: string
+  status: DropletStatus
+  region: string
+  size: string
+  image: string
+  public_ipv4: string | null
+  private_ipv4: string | null
+  public_ipv6: string | null
+  created_at: string
+  tags: string[]
+  /** `gpu_info.model` of a GPU droplet, else null. */
+  gpu_model: string | null
+}
+
+/** A droplet-create request: one POST for up to 10 names. */
+export interface DropletCreateRequest {
+  names: string[]
+  region: string
+  size: string
+  image: string | number
+  ssh_keys: number[]
+  backups: boolean
+  ipv6: boolean
+  monitoring: boolean
+  tags: string[]
+  user_data: string
+  vpc_uuid?: string
+}
+
+export interface DropletFilter {
+  /** Only droplets with this tag (GPU droplets need `gpus` instead: the API cannot combine the two). */
+  tagName?: string
+  /** GPU droplets only (`type=gpus`); the API leaves them out of every other listing. */
+  gpus?: boolean
+}
