@@ -56,7 +56,7 @@ are shown as <redacted> unless --show-secrets. Needs no API token and sends noth
     })
     if (flags.output) {
       writeOutputFile(flags.output, prepared.script, {private: showSecrets})
-      this.logToStderr(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${flags.output}`)
+      this.say(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${flags.output}`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(prepared.script)
     }

@@ -60,14 +60,15 @@ export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it thr
       },
       {
         started: (sim) => {
-          if (this.jsonEnabled()) this.logJson({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`})
+          // One line, so a script can read it with head -1 while the simulator keeps running.
+          if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`})}\n`)
           else {
             this.log(`DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`)
             this.log(`export DIGITALOCEAN_API_ENDPOINT=${sim.url}`)
             this.log(`export DIGITALOCEAN_API_TOKEN=${sim.token}`)
           }
         },
-        request: flags.quiet ? undefined : (line) => this.logToStderr(line),
+        request: flags.quiet ? undefined : (line) => this.say(line),
       },
     )
     return this.jsonEnabled() ? null : stopped

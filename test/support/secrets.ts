@@ -1,5 +1,5 @@
 /** Fake secrets: distinctive, so a test can prove they appear nowhere in output. Not real credentials. */
-export const FAKE_DO_TOKEN = 'dop_v1_' + 'f00d'.repeat(16)
+export const FAKE_DO_TOKEN = 'dop_v1_FAKE_token_for_tests_' + 'x'.repeat(36)
 export const FAKE_TAILSCALE_KEY = `tskey-auth-k1Ab'"$HOME\`id\`-${'9'.repeat(8)}`
 
 export const SECRET_ENV = {DO_TOKEN: FAKE_DO_TOKEN, TS_KEY: FAKE_TAILSCALE_KEY}

@@ -21,6 +21,14 @@ export abstract class BaseCommand<Result> extends Command {
 
   abstract override run(): Promise<Result>
 
+  /**
+   * A line on stderr, with or without --json: progress, waits and warnings are for people, and --json only
+   * promises a clean stdout (oclif's logToStderr is silent under --json).
+   */
+  protected say(message: string): void {
+    process.stderr.write(`${message}\n`)
+  }
+
   protected get env(): Readonly<Record<string, string | undefined>> {
     return process.env
   }
@@ -46,14 +54,14 @@ export abstract class BaseCommand<Result> extends Command {
       ...options,
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
-      onWait: (message) => this.logToStderr(paint.dim(`waiting: ${message}`)),
-      onWarning: (message) => this.logToStderr(paint.warning(`Warning: ${message}`)),
+      onWait: (message) => this.say(paint.dim(`waiting: ${message}`)),
+      onWarning: (message) => this.say(paint.warning(`Warning: ${message}`)),
     })
   }
 
   protected printWarnings(diagnostics: readonly Diagnostic[], file: string): void {
     for (const warning of diagnostics.filter((d) => d.severity === 'warning')) {
-      this.logToStderr(paint.warning(formatDiagnostic(warning, file)))
+      this.say(paint.warning(formatDiagnostic(warning, file)))
     }
   }
 

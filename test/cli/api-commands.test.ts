@@ -1,0 +1,140 @@
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {runCli} from '../support/cli.js'
+import {expectNoSecrets} from '../support/secrets.js'
+import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
+
+let sim: SimulatorProcess
+beforeAll(async () => {
+  sim = await startSimulatorProcess()
+})
+afterAll(async () => {
+  await sim.stop()
+})
+beforeEach(async () => {
+  await sim.admin('POST', 'reset')
+})
+
+const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token})
+
+function json(stdout: string): Record<string, unknown> {
+  // One JSON document and nothing else: JSON.parse fails on anything around it.
+  return JSON.parse(stdout) as Record<string, unknown>
+}
+
+describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
+  it('sizes --json prints one document with the sizes of cli.md', () => {
+    const result = runCli(['sizes', '--json'], {env: env()})
+    expect(result.status).toBe(0)
+    const sizes = json(result.stdout).sizes as Record<string, unknown>[]
+    expect(sizes.find((s) => s.slug === 'gpu-mi300x1-192gb-devcloud')).toEqual({
+      slug: 'gpu-mi300x1-192gb-devcloud',
+      description: expect.any(String),
+      vcpus: expect.any(Number),
+      memory_mb: expect.any(Number),
+      disk_gb: expect.any(Number),
+      price_hourly: expect.any(Number),
+      price_monthly: expect.any(Number),
+      available: true,
+      regions: ['atl1'],
+      gpu: {count: 1, model: 'amd_mi300x', vram_gb: 192},
+    })
+    expect(sizes.find((s) => s.slug === 's-1vcpu-1gb')?.gpu).toBeNull()
+  })
+
+  it('sizes filters by region, GPU and availability', () => {
+    const slugs = (args: string[]) => (json(runCli(['sizes', '--json', ...args], {env: env()}).stdout).sizes as {slug: string}[]).map((s) => s.slug)
+    expect(slugs(['--gpu', '--region', 'atl1'])).toEqual(['gpu-mi300x1-192gb-devcloud', 'gpu-mi300x8-1536gb-devcloud'])
+    const available = slugs(['--available'])
+    expect(available).not.toContain('s-8vcpu-16gb-amd')
+    expect(available).not.toContain('s-3vcpu-1gb')
+    expect(slugs([])).toContain('s-8vcpu-16gb-amd')
+  })
+
+  it('sizes prints a table with GPU and price columns', () => {
+    const result = runCli(['sizes', '--gpu'], {env: env()})
+    expect(result.status).toBe(0)
+    expect(result.stdout.split('\n')[0]).toMatch(/^SLUG +DESCRIPTION +VCPUS +MEMORY +DISK +GPU +\$\/HOUR +\$\/MONTH +REGIONS$/)
+    expect(result.stdout).toMatch(/gpu-mi300x1-192gb-devcloud .* 1x amd_mi300x 192 GiB +\$1\.99 +\$1337\.28 +atl1/)
+    expect(result.stdout).not.toContain("\u001b[")
+  })
+
+  it('regions --json and --available', () => {
+    const result = runCli(['regions', '--json', '--available'], {env: env()})
+    expect(result.status).toBe(0)
+    const regions = json(result.stdout).regions as {slug: string; available: boolean; sizes: string[]; features: string[]; name: string}[]
+    expect(regions.map((r) => r.slug)).toContain('atl1')
+    expect(regions.every((r) => r.available)).toBe(true)
+    expect(regions.find((r) => r.slug === 'atl1')).toMatchObject({name: 'Atlanta 1', sizes: expect.arrayContaining(['gpu-mi300x1-192gb-devcloud'])})
+  })
+
+  it('ssh-keys marks configured ids the account does not have', async () => {
+    const {writeFileSync, mkdtempSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'velda-keys-'))
+    writeFileSync(join(dir, 'velda.yaml'), `agent_pools:
+  - name: cpu
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, ssh_key_ids: [52896465, 777]}
+`)
+    const result = runCli(['ssh-keys', '--json'], {env: env(), cwd: dir})
+    expect(result.status).toBe(0)
+    expect(json(result.stdout)).toMatchObject({missing_configured_ids: [777]})
+    const table = runCli(['ssh-keys'], {env: env(), cwd: dir})
+    expect(table.stdout).toMatch(/^ID +NAME +FINGERPRINT\n52896465 +ops-laptop/)
+    expect(table.stdout).toMatch(/configured in ssh_key_ids but not on the account: 777/)
+  })
+
+  it('without a token: exit 2 naming the variables, and nothing sent', async () => {
+    const result = runCli(['sizes', '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url}})
+    expect(result.status).toBe(2)
+    const error = json(result.stdout).error as {code: string; message: string; suggestions: string[]}
+    expect(error.code).toBe('missing_token')
+    expect(error.suggestions.join(' ')).toMatch(/DIGITALOCEAN_API_TOKEN.*DIGITALOCEAN_ACCESS_TOKEN, DIGITALOCEAN_TOKEN/)
+    expect((await sim.admin('GET', 'requests')).requests).toEqual([])
+  })
+
+  it('a rejected token: exit 3 with a hint about the endpoint, the token never shown', () => {
+    const token = 'dop_v1_FAKE_rejected_token_for_tests'
+    const result = runCli(['regions'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token}})
+    expect(result.status).toBe(3)
+    expect(result.stderr).toMatch(/DigitalOcean answered 401 unauthorized to GET \/v2\/regions/)
+    expect(result.stderr).toMatch(/Try this:\n.*\n.*api-amd\.digitalocean\.com/)
+    expect(result.stdout + result.stderr).not.toContain(token)
+  })
+
+  it('says on stderr that it waits, and how long, then succeeds', async () => {
+    await sim.admin('POST', 'faults', {path: '/v2/regions', action: {type: 'rate-limit', retryAfterSeconds: 1}})
+    const result = runCli(['regions', '--json'], {env: env()})
+    expect(result.status).toBe(0)
+    expect(result.stderr).toMatch(/waiting: GET \/v2\/regions\?page=1&per_page=200: rate limited; waiting 1\.0s before attempt 2 of 5/)
+    expect(json(result.stdout).regions).toBeDefined()
+  })
+
+  it('an API error with --json: exit 3, the error document with the request id', async () => {
+    await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'nope', request_id: 'req-123'}}})
+    const result = runCli(['sizes', '--json'], {env: env()})
+    expect(result.status).toBe(3)
+    expect(json(result.stdout).error).toMatchObject({code: 'api_error', status: 422, request_id: 'req-123', message: expect.stringMatching(/nope/)})
+    expectNoSecrets(result.stdout + result.stderr)
+    expect(result.stdout + result.stderr).not.toContain(sim.token)
+  })
+
+  it('a redirect: exit 3, naming where it points, the token not sent there', async () => {
+    await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/sizes'}})
+    const result = runCli(['sizes'], {env: env()})
+    expect(result.status).toBe(3)
+    expect(result.stderr).toMatch(/redirects GET \/v2\/sizes\?page=1&per_page=200 to https:\/\/api\.devcloud\.amd\.com/)
+  })
+
+  it('loads the DigitalOcean client only in commands that call the API', () => {
+    const withApi = runCli(['regions', '--json'], {env: env(), recordModules: true})
+    expect(withApi.status).toBe(0)
+    expect(withApi.modules.some((m) => m.includes('@digitalocean/dots'))).toBe(true)
+    const help = runCli(['sizes', '--help'], {recordModules: true})
+    expect(help.status).toBe(0)
+    expect(help.modules.some((m) => m.includes('@digitalocean/dots'))).toBe(false)
+  })
+})

@@ -1,0 +1,41 @@
+import {type ChildProcess, spawn} from 'node:child_process'
+import {createInterface} from 'node:readline'
+
+import {BIN} from './cli.js'
+
+export interface SimulatorProcess {
+  url: string
+  token: string
+  /** Calls the admin API under /__sim/. */
+  admin(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>
+  stop(): Promise<void>
+}
+
+/** `velda-do simulator --json` in a child process, as a user or a CI script runs it. */
+export async function startSimulatorProcess(args: string[] = []): Promise<SimulatorProcess> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'simulator', '--json', '--quiet', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({input: child.stdout!})
+    lines.once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it started: ${stderr}`)))
+  })
+  const {url, token} = JSON.parse(firstLine) as {url: string; token: string}
+  return {
+    url,
+    token,
+    async admin(method, path, body) {
+      const response = await fetch(`${url}/__sim/${path}`, {method, body: body === undefined ? undefined : JSON.stringify(body)})
+      return (await response.json()) as Record<string, unknown>
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGINT')
+      }),
+  }
+}
