@@ -1,6 +1,11 @@
-// `npm run bench`: start-up cost of velda-do beside bare node, as medians of repeated runs. Figures, not tests.
-import {spawnSync} from 'node:child_process'
+// `npm run bench`: figures, not tests. Cold start beside bare node; requests and wall time of API commands
+// against the simulator with added latency; peak memory of a 10,000-droplet listing through the API layer.
+import {spawn, spawnSync} from 'node:child_process'
+import {join} from 'node:path'
+import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
+
+import {build} from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 15)
@@ -12,30 +17,97 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-function time(args) {
+function run(args, env = {}) {
+  const start = process.hrtime.bigint()
+  const result = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1', ...env}})
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`)
+  return {ms, stdout: result.stdout}
+}
+
+function time(args, env, count = runs) {
   const samples = []
-  for (let i = 0; i < warmups + runs; i++) {
-    const start = process.hrtime.bigint()
-    const result = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
-    const ms = Number(process.hrtime.bigint() - start) / 1e6
-    if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`)
+  for (let i = 0; i < warmups + count; i++) {
+    const {ms} = run(args, env)
     if (i >= warmups) samples.push(ms)
   }
   return median(samples)
 }
 
+function row(...cells) {
+  const widths = [44, 12, 12, 12]
+  return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' ')
+}
+
+async function startSimulator(args) {
+  const child = spawn(process.execPath, ['bin/run.js', 'simulator', '--json', '--quiet', ...args], {cwd: root, stdio: ['ignore', 'pipe', 'inherit']})
+  const line = await new Promise((resolve) => createInterface({input: child.stdout}).once('line', resolve))
+  const {url, token} = JSON.parse(line)
+  const admin = async (method, path, body) => (await fetch(`${url}/__sim/${path}`, {method, body: body && JSON.stringify(body)})).json()
+  return {url, token, admin, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT')))}
+}
+
+// 1. Cold start.
 const baseline = time(['-e', '0'])
-const cases = [
+console.log(`\n## Cold start, median of ${runs} runs (node ${process.version}; target: at most 3.0x bare node)\n`)
+console.log(row('command', 'median ms', 'x node'))
+console.log(row('node -e 0', baseline.toFixed(1), '1.00'))
+for (const [name, args] of [
   ['velda-do --version', ['bin/run.js', '--version']],
   ['velda-do render-userdata amd-mi300x', ['bin/run.js', 'render-userdata', 'amd-mi300x', '-c', 'examples/velda.yaml']],
   ['velda-do config validate', ['bin/run.js', 'config', 'validate', '-c', 'examples/velda.yaml']],
-]
-
-console.log(`cold start, median of ${runs} runs (node ${process.version}, target: at most 3.0x bare node)\n`)
-console.log(`${'command'.padEnd(40)} ${'median ms'.padStart(10)} ${'x node'.padStart(8)}`)
-console.log(`${'node -e 0'.padEnd(40)} ${baseline.toFixed(1).padStart(10)} ${'1.00'.padStart(8)}`)
-for (const [name, args] of cases) {
+  ['velda-do sizes --help', ['bin/run.js', 'sizes', '--help']],
+]) {
   const ms = time(args)
-  const ratio = ms / baseline
-  console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(10)} ${ratio.toFixed(2).padStart(8)}${ratio > 3 ? '  over target' : ''}`)
+  console.log(row(name, ms.toFixed(1), (ms / baseline).toFixed(2)) + (ms / baseline > 3 ? '  OVER TARGET' : ''))
 }
+
+// 2. API commands against the simulator with 50 ms added to every answer.
+const apiRuns = Math.max(3, Math.floor(runs / 3))
+const sim = await startSimulator(['--latency', '50ms'])
+const env = {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}
+console.log(`\n## API commands against the simulator, 50 ms latency per request, median of ${apiRuns} runs\n`)
+console.log(row('command', 'requests', 'pages', 'median ms'))
+try {
+  for (const [name, args, key] of [
+    ['velda-do sizes --json', ['bin/run.js', 'sizes', '--json'], 'sizes'],
+    ['velda-do regions --json', ['bin/run.js', 'regions', '--json'], 'regions'],
+  ]) {
+    await sim.admin('DELETE', 'requests')
+    const items = JSON.parse(run(args, env).stdout)[key].length
+    const requests = (await sim.admin('GET', 'requests')).requests.length
+    const ms = time(args, env, apiRuns)
+    console.log(row(name, requests, Math.max(1, Math.ceil(items / 200)), ms.toFixed(1)))
+  }
+} finally {
+  await sim.stop()
+}
+
+// 3. Peak memory of listing 10,000 droplets through the API layer (one process, bundled on the fly).
+const big = await startSimulator([])
+for (let i = 0; i < 10; i++) await big.admin('POST', 'droplets', {count: 1000, namePrefix: `velda-483a082b-${i}-`, tags: ['velda']})
+
+// Inside the project, so the probe resolves the DigitalOcean client from node_modules like the CLI does.
+const probe = join(root, 'bench', '.out', 'list-droplets.mjs')
+await build({
+  entryPoints: [join(root, 'bench/probes/list-droplets.ts')],
+  outfile: probe,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['@digitalocean/dots', '@digitalocean/dots/*', '@microsoft/*'],
+  logLevel: 'error',
+})
+await big.admin('DELETE', 'requests')
+let listing
+let listRequests
+try {
+  listing = JSON.parse(run([probe], {SIM_URL: big.url, SIM_TOKEN: big.token}).stdout)
+  listRequests = (await big.admin('GET', 'requests')).requests.length
+} finally {
+  await big.stop()
+}
+console.log('\n## Listing 10,000 droplets through the API layer (target: peak RSS under 200 MB, requests = pages)\n')
+console.log(row('droplets', 'requests', 'wall ms', 'peak RSS MB'))
+console.log(row(listing.droplets, listRequests, listing.ms.toFixed(0), listing.maxRssMb.toFixed(1)))

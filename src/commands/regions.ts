@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {filterRegions} from '../lib/catalog.js'
-import {BaseCommand} from '../lib/cli/base-command.js'
+import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag} from '../lib/cli/flags.js'
 import type {Region} from '../lib/do/types.js'
 import {formatRegions} from '../lib/output/catalog.js'
@@ -10,7 +10,7 @@ export interface RegionsResult {
   regions: Region[]
 }
 
-export default class Regions extends BaseCommand<RegionsResult> {
+export default class Regions extends ApiCommand<RegionsResult> {
   static override summary = 'List DigitalOcean regions and how many sizes each offers.'
   static override examples = [
     {description: 'Regions you can create droplets in', command: '<%= config.bin %> <%= command.id %> --available'},

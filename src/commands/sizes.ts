@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {filterSizes} from '../lib/catalog.js'
-import {BaseCommand} from '../lib/cli/base-command.js'
+import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag} from '../lib/cli/flags.js'
 import type {Size} from '../lib/do/types.js'
 import {formatSizes} from '../lib/output/catalog.js'
@@ -10,7 +10,7 @@ export interface SizesResult {
   sizes: Size[]
 }
 
-export default class Sizes extends BaseCommand<SizesResult> {
+export default class Sizes extends ApiCommand<SizesResult> {
   static override summary = 'List droplet sizes: CPUs, memory, GPUs, prices and the regions that offer them.'
   static override examples = [
     {description: 'GPU sizes you can create now', command: '<%= config.bin %> <%= command.id %> --gpu --available'},

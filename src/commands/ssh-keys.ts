@@ -1,5 +1,5 @@
 import {missingSshKeys} from '../lib/catalog.js'
-import {BaseCommand} from '../lib/cli/base-command.js'
+import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag} from '../lib/cli/flags.js'
 import type {SshKey} from '../lib/do/types.js'
 import {formatSshKeys} from '../lib/output/catalog.js'
@@ -10,7 +10,7 @@ export interface SshKeysResult {
   missing_configured_ids: number[]
 }
 
-export default class SshKeys extends BaseCommand<SshKeysResult> {
+export default class SshKeys extends ApiCommand<SshKeysResult> {
   static override summary = "List the account's SSH keys, and the configured ssh_key_ids that are missing from it."
   static override description = `Reads the config when there is one (-c, $VELDA_DO_CONFIG, ./velda-do.yaml, ./velda.yaml) to check every
 pool's ssh_key_ids; pool up refuses to create droplets with a key the account does not have.`

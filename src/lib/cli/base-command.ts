@@ -5,8 +5,7 @@ import {Command} from '@oclif/core/command'
 
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
-import type {PoolConfig, VeldaConfig} from '../config/types.js'
-import type {DigitalOceanApi} from '../do/client.js'
+import type {VeldaConfig} from '../config/types.js'
 import {toFailure} from './failure.js'
 import {paint} from './style.js'
 
@@ -45,18 +44,6 @@ export abstract class BaseCommand<Result> extends Command {
   protected readOptionalConfig(flagPath: string | undefined): VeldaConfig | null {
     const anyGiven = flagPath || this.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_FILES.some((name) => existsSync(name))
     return anyGiven ? this.readConfig(flagPath) : null
-  }
-
-  /** Opens the API (loading the DigitalOcean client only now); retries and waits are told on stderr. */
-  protected async connect(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<DigitalOceanApi> {
-    const {connectApi} = await import('../do/connect.js')
-    return connectApi({
-      ...options,
-      env: this.env,
-      userAgent: `velda-do/${this.config.version}`,
-      onWait: (message) => this.say(paint.dim(`waiting: ${message}`)),
-      onWarning: (message) => this.say(paint.warning(`Warning: ${message}`)),
-    })
   }
 
   protected printWarnings(diagnostics: readonly Diagnostic[], file: string): void {

@@ -1,0 +1,19 @@
+import type {PoolConfig} from '../config/types.js'
+import type {DigitalOceanApi} from '../do/client.js'
+import {connectApi} from '../do/connect.js'
+import {BaseCommand} from './base-command.js'
+import {paint} from './style.js'
+
+/** The base of commands that call DigitalOcean; the others do not carry (or load) the API layer at all. */
+export abstract class ApiCommand<Result> extends BaseCommand<Result> {
+  /** Opens the API; the DigitalOcean client itself loads only now. Retries and waits are told on stderr. */
+  protected async connect(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<DigitalOceanApi> {
+    return connectApi({
+      ...options,
+      env: this.env,
+      userAgent: `velda-do/${this.config.version}`,
+      onWait: (message) => this.say(paint.dim(`waiting: ${message}`)),
+      onWarning: (message) => this.say(paint.warning(`Warning: ${message}`)),
+    })
+  }
+}
