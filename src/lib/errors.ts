@@ -17,6 +17,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 export interface VeldaErrorOptions {
   suggestions?: string[]
   cause?: unknown
+  /** What the command did before failing (e.g. `created`, `failed`): printed beside the error with --json. */
+  partialResult?: Record<string, unknown>
 }
 
 export abstract class VeldaError extends Error {
@@ -24,11 +26,13 @@ export abstract class VeldaError extends Error {
   /** Stable machine-readable kind, the `error.code` of JSON output. */
   abstract readonly code: string
   readonly suggestions: string[]
+  readonly partialResult: Record<string, unknown>
 
   constructor(message: string, options: VeldaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = new.target.name
     this.suggestions = options.suggestions ?? []
+    this.partialResult = options.partialResult ?? {}
   }
 
   /** Extra keys merged into the JSON error document (e.g. the list of config problems). */
@@ -47,4 +51,34 @@ export class UsageError extends VeldaError {
 export class SettingsError extends VeldaError {
   readonly exitCode = ExitCode.usage
   readonly code: string = 'settings'
+}
+
+/** A guard refused the operation (max/min agents, size not offered, missing ssh key, no confirmation). */
+export class GuardError extends VeldaError {
+  readonly exitCode = ExitCode.usage
+  readonly code = 'refused'
+}
+
+/** Some droplets were created or deleted and some were not; the result lists both. */
+export class PartialError extends VeldaError {
+  readonly exitCode = ExitCode.partial
+  readonly code = 'partial'
+}
+
+/** `--wait` ran out of time: the droplets exist, not all are active. */
+export class WaitTimeoutError extends VeldaError {
+  readonly exitCode = ExitCode.waitTimeout
+  readonly code = 'wait_timeout'
+}
+
+/** Ctrl-C: the command stopped; what it did so far is in the result. */
+export class InterruptedError extends VeldaError {
+  readonly exitCode = ExitCode.interrupted
+  readonly code = 'interrupted'
+}
+
+/** The operation failed before changing anything (every create or delete was refused). */
+export class NothingChangedError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'nothing_changed'
 }

@@ -56,6 +56,7 @@ export abstract class BaseCommand<Result> extends Command {
     const failure = toFailure(error, this.env)
     if (this.jsonEnabled()) {
       this.logJson({
+        ...failure.partial,
         error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
       })
     } else {

@@ -10,6 +10,8 @@ export interface Failure {
   message: string
   suggestions: string[]
   details: Record<string, unknown>
+  /** Keys printed beside `error` in JSON (what was created before the failure). */
+  partial: Record<string, unknown>
 }
 
 interface OclifError extends Error {
@@ -26,6 +28,7 @@ export function toFailure(error: unknown, env: Readonly<Record<string, string | 
       message: redactKnownSecrets(error.message, env),
       suggestions: error.suggestions.map((s) => redactKnownSecrets(s, env)),
       details: error.details(),
+      partial: error.partialResult,
     }
   }
   const oclif = (error as OclifError | null)?.oclif
@@ -36,6 +39,7 @@ export function toFailure(error: unknown, env: Readonly<Record<string, string | 
       message: redactKnownSecrets((error as Error).message, env),
       suggestions: ['see the command\'s --help'],
       details: {},
+      partial: {},
     }
   }
   const message = error instanceof Error ? error.message : String(error)
@@ -45,6 +49,7 @@ export function toFailure(error: unknown, env: Readonly<Record<string, string | 
     message: `internal error (a bug in velda-do): ${redactKnownSecrets(message, env)}`,
     suggestions: [`report it at ${ISSUES_URL} with the command you ran and this message (run with DEBUG=velda-do* for details)`],
     details: {},
+    partial: {},
   }
 }
 

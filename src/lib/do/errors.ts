@@ -16,6 +16,8 @@ function attemptsText(attempts: number): string {
 export class ApiError extends VeldaError {
   readonly exitCode = ExitCode.api
   readonly code: string = 'api_error'
+  /** The answer's headers (retry-after, ratelimit-*), for callers that decide when to try again. */
+  headers: Headers | null = null
 
   constructor(
     readonly status: number,

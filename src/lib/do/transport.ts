@@ -132,7 +132,9 @@ function apiError(response: Response, body: string, request: RequestInfo, endpoi
     })
   }
   const suggestions = response.status === 429 || response.status >= 500 ? ['try again in a minute; DigitalOcean may be busy or rate limiting this token'] : []
-  return new ApiError(response.status, parsed.id, parsed.message, requestId, request, {suggestions})
+  const error = new ApiError(response.status, parsed.id, parsed.message, requestId, request, {suggestions})
+  error.headers = response.headers
+  return error
 }
 
 /** DigitalOcean's `{id, message, request_id}`, or a one-line summary of anything else (a proxy's HTML page). */

@@ -1,0 +1,89 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import {confirm, isInteractive} from '../../lib/cli/confirm.js'
+import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {createProgress} from '../../lib/cli/progress.js'
+import {findPool} from '../../lib/config/load.js'
+import {GuardError, UsageError} from '../../lib/errors.js'
+import {formatDroplets} from '../../lib/output/droplets.js'
+import {planPoolDown, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
+import type {PoolDroplet} from '../../lib/pool/droplets.js'
+import {watchInterrupt} from '../../lib/pool/interrupt.js'
+import type {Selection} from '../../lib/pool/scale-down.js'
+
+export type PoolDownOutput = PoolDownResult | {pool: string; dry_run: true; would_delete: PoolDroplet[]}
+
+export default class PoolDown extends ApiCommand<PoolDownOutput> {
+  static override summary = 'Delete droplets of a pool, and never a droplet outside it.'
+  static override description = `--count picks droplets that are not active yet first, then the newest. A --name or --id that is not in the pool
+stops everything (exit 2, nothing deleted). Going below min_agents needs --force. On a terminal it lists the
+droplets and asks; without one it needs --yes. Deletes run 10 at a time; a droplet already gone counts as deleted.`
+
+  static override examples = [
+    {description: 'Remove two droplets, asking first', command: '<%= config.bin %> <%= command.id %> amd-mi300x --count 2'},
+    {description: 'Remove one droplet by name, from a script', command: '<%= config.bin %> <%= command.id %> amd-mi300x --name velda-930b7ad6-k3x9q --yes --json'},
+    {description: 'See what --all would delete', command: '<%= config.bin %> <%= command.id %> cpu-small --all --dry-run'},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+  }
+
+  static override flags = {
+    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: ['count', 'all', 'name', 'id']}),
+    all: Flags.boolean({description: 'delete every droplet of the pool'}),
+    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true}),
+    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true}),
+    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
+    force: Flags.boolean({description: "go below the pool's min_agents"}),
+    'dry-run': Flags.boolean({description: 'show what would be deleted and exit'}),
+    config: configFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  async run(): Promise<PoolDownOutput> {
+    const {args, flags} = await this.parse(PoolDown)
+    const config = this.readConfig(flags.config)
+    const pool = findPool(config, args.pool)
+    const selection: Selection = flags.count
+      ? {count: flags.count}
+      : flags.all
+        ? {all: true}
+        : flags.name
+          ? {names: flags.name}
+          : flags.id
+            ? {ids: flags.id}
+            : (() => {
+                throw new UsageError('say which droplets: --count N, --all, --name NAME or --id ID')
+              })()
+    if (!flags['dry-run'] && !flags.yes && !isInteractive()) {
+      throw new GuardError('pool down deletes droplets: without a terminal to confirm on, pass --yes', {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    }
+    const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const chosen = await planPoolDown(api, pool, selection, flags.force)
+    if (flags['dry-run']) {
+      if (!this.jsonEnabled()) process.stdout.write(chosen.length > 0 ? formatDroplets(chosen, Date.now()) : 'nothing to delete\n')
+      return {pool: pool.name, dry_run: true, would_delete: chosen}
+    }
+    if (chosen.length === 0) {
+      if (!this.jsonEnabled()) this.say(`pool ${pool.name} has no droplets to delete`)
+      return {pool: pool.name, deleted: [], failed: []}
+    }
+    if (!flags.yes) {
+      process.stderr.write(formatDroplets(chosen, Date.now()))
+      if (!(await confirm(`Delete these ${chosen.length} droplets of pool ${pool.name}?`))) throw new GuardError('not confirmed: nothing was deleted')
+    }
+    const progress = await createProgress({spinner: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (line) => this.say(line)})
+    const interrupt = watchInterrupt(() => progress.update('interrupted: finishing the deletes in flight, then stopping'))
+    try {
+      const result = await runPoolDown(api, pool, chosen, {isInterrupted: interrupt.isInterrupted, onProgress: (text) => progress.update(text)})
+      progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
+      if (!this.jsonEnabled()) for (const d of result.deleted) this.log(`deleted ${d.name} (${d.id})`)
+      return result
+    } finally {
+      interrupt.dispose()
+    }
+  }
+}

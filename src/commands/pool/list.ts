@@ -1,0 +1,55 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {findPool} from '../../lib/config/load.js'
+import {formatDroplets} from '../../lib/output/droplets.js'
+import {groupByAccount} from '../../lib/pool/accounts.js'
+import {listPools, type PoolDroplet} from '../../lib/pool/droplets.js'
+import {formatSummaryLine, summarizePool} from '../../lib/pool/summary.js'
+
+export interface PoolListResult {
+  droplets: PoolDroplet[]
+  pools: {name: string; prefix: string; count: number; min_agents: number; max_agents: number | null}[]
+}
+
+export default class PoolList extends ApiCommand<PoolListResult> {
+  static override summary = 'List the droplets of a pool, or of every configured pool.'
+  static override description = `GPU droplets included. --all adds droplets tagged velda that belong to no configured pool (pool "?" in the
+table, null in JSON). Follows every page; a page that fails fails the command.`
+
+  static override examples = [
+    {description: 'Every configured pool', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'One pool', command: '<%= config.bin %> <%= command.id %> amd-mi300x'},
+    {description: 'Public addresses of the active droplets', command: "<%= config.bin %> <%= command.id %> amd-mi300x --json | jq -r '.droplets[] | select(.status == \"active\") | .public_ipv4'"},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'pool name (default: every configured pool)'}),
+  }
+
+  static override flags = {
+    all: Flags.boolean({description: 'also list velda droplets of pools that are not configured'}),
+    config: configFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  async run(): Promise<PoolListResult> {
+    const {args, flags} = await this.parse(PoolList)
+    const config = this.readConfig(flags.config)
+    const pools = args.pool ? [findPool(config, args.pool)] : config.pools
+    const droplets: PoolDroplet[] = []
+    for (const group of groupByAccount(pools, flags['api-endpoint'], this.env)) {
+      const api = await this.connect({pool: group[0] ?? null, endpointFlag: flags['api-endpoint']})
+      const listing = await listPools(api, group, config.pools, {foreign: flags.all})
+      droplets.push(...listing.members, ...listing.foreign.filter((f) => !droplets.some((d) => d.id === f.id)))
+    }
+    const summaries = pools.map((pool) => summarizePool(pool, droplets))
+    if (!this.jsonEnabled()) {
+      process.stdout.write(droplets.length > 0 ? formatDroplets(droplets, Date.now()) : 'no droplets\n')
+      process.stdout.write(`\n${summaries.map(formatSummaryLine).join('\n')}\n`)
+    }
+    return {droplets, pools: summaries.map(({statuses: _statuses, ...line}) => line)}
+  }
+}

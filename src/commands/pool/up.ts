@@ -1,0 +1,95 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../../lib/cli/flags.js'
+import {createProgress} from '../../lib/cli/progress.js'
+import {parseDuration} from '../../lib/duration.js'
+import {VeldaError} from '../../lib/errors.js'
+import {formatDroplets} from '../../lib/output/droplets.js'
+import {formatDryRun} from '../../lib/output/requests.js'
+import {watchInterrupt} from '../../lib/pool/interrupt.js'
+import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
+import {resolveEndpoint} from '../../lib/settings.js'
+import {prepareUserData} from '../../lib/userdata/prepare.js'
+
+export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; requests: DryRunRequest[]}
+
+export default class PoolUp extends ApiCommand<PoolUpOutput> {
+  static override summary = 'Create droplets for a pool: batches of 10, never a duplicate, every droplet reported.'
+  static override description = `Checks first: max_agents (unless --force), that the size is offered in the region, that the ssh keys exist.
+Sends one POST per 10 droplets. A create that fails ambiguously (lost answer, 5xx, 429) is never repeated blindly:
+velda-do lists the pool and creates only the names that do not exist. Exit 4 when some droplets were created and
+some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (what exists is printed).`
+
+  static override examples = [
+    {description: 'Two MI300X droplets, waiting until they are active', command: '<%= config.bin %> <%= command.id %> amd-mi300x --count 2 --wait'},
+    {description: 'See the exact requests, user_data included (secrets redacted), without sending them', command: '<%= config.bin %> <%= command.id %> amd-mi300x -n 12 --dry-run'},
+    {description: 'In CI: the names of what was created', command: "<%= config.bin %> <%= command.id %> cpu-small -n 3 --json | jq -r '.created[].name'"},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+  }
+
+  static override flags = {
+    count: Flags.integer({char: 'n', description: 'how many droplets to create', default: 1, min: 1}),
+    wait: Flags.boolean({description: 'wait until every created droplet is active, then show their addresses'}),
+    'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
+    'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
+    'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token'}),
+    force: Flags.boolean({description: "go past the pool's max_agents"}),
+    config: configFlag,
+    broker: brokerFlag,
+    'agent-version': agentVersionFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  async run(): Promise<PoolUpOutput> {
+    const {args, flags} = await this.parse(PoolUp)
+    const config = this.readConfig(flags.config)
+    const wait = flags.wait
+      ? {timeoutMs: parseDuration(flags['wait-timeout'], '--wait-timeout'), pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval')}
+      : null
+    const dryRun = flags['dry-run']
+    const userData = prepareUserData(config, {
+      poolName: args.pool,
+      broker: flags.broker,
+      agentVersion: flags['agent-version'],
+      secrets: dryRun ? 'redact' : 'reveal',
+    })
+    const {pool} = userData
+    if (dryRun) {
+      const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value)
+      if (!this.jsonEnabled()) process.stdout.write(formatDryRun(requests))
+      return {pool: pool.name, requested: flags.count, dry_run: true, requests}
+    }
+    const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const progress = await createProgress({spinner: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (line) => this.say(line)})
+    const interrupt = watchInterrupt(() => progress.update('interrupted: finishing the request in flight, then stopping'))
+    try {
+      const result = await poolUp(api, {pool, count: flags.count, force: flags.force, userData: userData.script, wait}, {
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        now: Date.now,
+        random: Math.random,
+        isInterrupted: interrupt.isInterrupted,
+        onProgress: (text) => progress.update(text),
+      })
+      progress.succeed(`created ${result.created.length} droplet${result.created.length === 1 ? '' : 's'} in pool ${pool.name}`)
+      if (!this.jsonEnabled()) process.stdout.write(formatDroplets(result.created, Date.now()))
+      return result
+    } catch (error) {
+      const created = (error as VeldaError).partialResult?.created as PoolUpResult['created'] | undefined
+      if (created && created.length > 0 && !this.jsonEnabled()) {
+        progress.fail(`created ${created.length} of ${flags.count}`)
+        process.stdout.write(formatDroplets(created, Date.now()))
+        for (const failure of ((error as VeldaError).partialResult.failed ?? []) as {name: string; error: string}[]) {
+          this.say(`not created: ${failure.name}: ${failure.error}`)
+        }
+      }
+      throw error
+    } finally {
+      interrupt.dispose()
+    }
+  }
+}

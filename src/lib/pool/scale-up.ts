@@ -1,0 +1,194 @@
+import type {PoolConfig} from '../config/types.js'
+import {ApiError, NetworkError, TimeoutError} from '../do/errors.js'
+import {backoffDelay, DEFAULT_RETRY_POLICY, retryAfterMs} from '../do/retry-policy.js'
+import type {DropletCreateRequest, Size, SshKey} from '../do/types.js'
+import {GuardError, type VeldaError} from '../errors.js'
+import {dropletName, type RandomInt} from '../naming.js'
+import type {PoolDroplet} from './droplets.js'
+
+/** The API's multi-create takes at most 10 names. */
+export const MAX_BATCH = 10
+
+/** Every create request of a scale-up, decided before anything is sent. */
+export interface ScaleUpPlan {
+  pool: PoolConfig
+  requested: number
+  batches: DropletCreateRequest[]
+}
+
+/** Names, batches of at most 10 and the one user_data of the pool. Pure: the same inputs give the same plan. */
+export function planScaleUp(input: {pool: PoolConfig; count: number; userData: string; existingNames: ReadonlySet<string>; random?: RandomInt}): ScaleUpPlan {
+  const {pool} = input
+  const names: string[] = []
+  const taken = new Set(input.existingNames)
+  while (names.length < input.count) {
+    const name = dropletName(pool.prefix, input.random)
+    if (taken.has(name)) continue
+    taken.add(name)
+    names.push(name)
+  }
+  const batches: DropletCreateRequest[] = []
+  for (let i = 0; i < names.length; i += MAX_BATCH) {
+    batches.push({
+      names: names.slice(i, i + MAX_BATCH),
+      region: pool.region,
+      size: pool.size,
+      image: pool.image,
+      ssh_keys: pool.sshKeyIds,
+      backups: pool.backups,
+      ipv6: pool.ipv6,
+      monitoring: pool.monitoring,
+      tags: pool.tags,
+      user_data: input.userData,
+      ...(pool.vpcUuid ? {vpc_uuid: pool.vpcUuid} : {}),
+    })
+  }
+  return {pool, requested: input.count, batches}
+}
+
+export interface GuardInput {
+  pool: PoolConfig
+  count: number
+  current: number
+  force: boolean
+  sizes: readonly Size[]
+  /** null when the pool has no ssh keys (then the account's keys are not fetched). */
+  sshKeys: readonly SshKey[] | null
+}
+
+/** cli.md's guards before any create; each failure is exit 2 with the fix. */
+export function checkScaleUpGuards(input: GuardInput): void {
+  const {pool} = input
+  if (pool.maxAgents !== null && input.current + input.count > pool.maxAgents && !input.force) {
+    throw new GuardError(`pool ${pool.name} has ${input.current} droplets; ${input.count} more would exceed its max_agents of ${pool.maxAgents}`, {
+      suggestions: [`ask for at most ${Math.max(0, pool.maxAgents - input.current)}`, 'or pass --force to go past max_agents'],
+    })
+  }
+  const size = input.sizes.find((s) => s.slug === pool.size)
+  if (!size) {
+    throw new GuardError(`the size ${pool.size} of pool ${pool.name} does not exist on this account`, {
+      suggestions: ['velda-do sizes lists the sizes there are', 'GPU sizes of AMD droplets exist only on https://api-amd.digitalocean.com'],
+    })
+  }
+  if (!size.available || !size.regions.includes(pool.region)) {
+    const where = size.available && size.regions.length > 0 ? `it is offered in: ${size.regions.join(', ')}` : 'it is not offered anywhere now'
+    throw new GuardError(`the size ${pool.size} is not available in ${pool.region}; ${where}`, {
+      suggestions: size.regions.length > 0 ? [`set the pool's region to one of: ${size.regions.join(', ')}`] : ['pick another size: velda-do sizes --available'],
+    })
+  }
+  if (input.sshKeys) {
+    const present = new Set(input.sshKeys.map((k) => k.id))
+    const missing = pool.sshKeyIds.filter((id) => !present.has(id))
+    if (missing.length > 0) {
+      throw new GuardError(`ssh key${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of pool ${pool.name} ${missing.length === 1 ? 'is' : 'are'} not on the account`, {
+        suggestions: ['velda-do ssh-keys lists the keys there are', 'fix ssh_key_ids in the config'],
+      })
+    }
+  }
+}
+
+export interface FailedName {
+  name: string
+  error: string
+}
+
+export interface ScaleUpOutcome {
+  created: PoolDroplet[]
+  failed: FailedName[]
+  interrupted: boolean
+}
+
+export interface ScaleUpDeps {
+  createDroplets(request: DropletCreateRequest): Promise<PoolDroplet[]>
+  /** The pool as it is now: used to see which names of an ambiguous create exist. */
+  listPool(): Promise<PoolDroplet[]>
+  sleep(ms: number): Promise<void>
+  now(): number
+  random(): number
+  isInterrupted(): boolean
+  onProgress(message: string): void
+  /** Creates of one batch before its missing names are given up. */
+  maxAttempts?: number
+}
+
+/** A create that may have been performed: the answer was lost, or the server failed while doing it. */
+export function isAmbiguous(error: unknown): boolean {
+  if (error instanceof NetworkError || error instanceof TimeoutError) return true
+  return error instanceof ApiError && (error.status === 429 || error.status >= 500)
+}
+
+/**
+ * Runs the batches one after another. A create is never repeated blindly: after an ambiguous failure the pool is
+ * listed and only the names that do not exist are created again (bounded attempts). A definite refusal (4xx)
+ * stops the scale-up. Every name ends up in `created` or `failed`.
+ */
+export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<ScaleUpOutcome> {
+  const maxAttempts = deps.maxAttempts ?? 3
+  const created: PoolDroplet[] = []
+  const failed: FailedName[] = []
+  let stopReason: string | null = null
+  let interrupted = false
+  for (const batch of plan.batches) {
+    if (!stopReason && deps.isInterrupted()) {
+      interrupted = true
+      stopReason = 'not attempted: interrupted'
+    }
+    if (stopReason) {
+      failed.push(...batch.names.map((name) => ({name, error: stopReason as string})))
+      continue
+    }
+    let pending = [...batch.names]
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      try {
+        created.push(...(await deps.createDroplets({...batch, names: pending})))
+        deps.onProgress(`created ${created.length} of ${plan.requested}`)
+        pending = []
+        break
+      } catch (error) {
+        const message = errorText(error)
+        if (!isAmbiguous(error)) {
+          failed.push(...pending.map((name) => ({name, error: message})))
+          stopReason = 'not attempted: an earlier create was refused'
+          break
+        }
+        deps.onProgress(`creating ${pending.length} droplet(s) ended ambiguously (${message}); checking which exist`)
+        const found = await reconcile(deps, pending)
+        if (found === null) {
+          failed.push(...pending.map((name) => ({name, error: `unknown: ${message}; the pool could not be listed to check whether it exists`})))
+          stopReason = 'not attempted: the API is failing'
+          break
+        }
+        created.push(...found)
+        pending = pending.filter((name) => !found.some((d) => d.name === name))
+        if (pending.length === 0) break
+        if (attempt >= maxAttempts) {
+          failed.push(...pending.map((name) => ({name, error: `${message} (after ${attempt} attempts)`})))
+          stopReason = 'not attempted: creates keep failing'
+          break
+        }
+        const delay = retryDelay(error, attempt, deps)
+        deps.onProgress(`${pending.length} droplet(s) do not exist; creating them again in ${(delay / 1000).toFixed(1)}s`)
+        await deps.sleep(delay)
+      }
+    }
+  }
+  return {created, failed, interrupted}
+}
+
+async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<PoolDroplet[] | null> {
+  try {
+    const pool = await deps.listPool()
+    return pool.filter((d) => names.includes(d.name))
+  } catch {
+    return null
+  }
+}
+
+function retryDelay(error: unknown, attempt: number, deps: ScaleUpDeps): number {
+  const told = error instanceof ApiError && error.status === 429 && error.headers ? retryAfterMs(error.headers, deps.now()) : null
+  return told ?? backoffDelay(attempt, {...DEFAULT_RETRY_POLICY, baseDelayMs: 2_000, maxDelayMs: 30_000}, deps.random)
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error as VeldaError).message : String(error)
+}

@@ -1,0 +1,100 @@
+import type {PoolConfig} from '../config/types.js'
+import {createBody, type DigitalOceanApi} from '../do/client.js'
+import {InterruptedError, NothingChangedError, PartialError, WaitTimeoutError} from '../errors.js'
+import type {RandomInt} from '../naming.js'
+import {listPools, type PoolDroplet, toPoolDroplet} from './droplets.js'
+import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './scale-up.js'
+import {waitForActive} from './wait.js'
+
+export interface PoolUpResult {
+  pool: string
+  requested: number
+  created: PoolDroplet[]
+  failed: FailedName[]
+}
+
+export interface PoolUpOptions {
+  pool: PoolConfig
+  count: number
+  force: boolean
+  userData: string
+  wait: {timeoutMs: number; pollIntervalMs: number} | null
+}
+
+export interface PoolUpDeps {
+  sleep(ms: number): Promise<void>
+  now(): number
+  random(): number
+  nameRandom?: RandomInt
+  isInterrupted(): boolean
+  onProgress(text: string): void
+}
+
+/** `pool up`: guards, batches with reconciliation, and optionally the wait for active. Throws with partial results. */
+export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps: PoolUpDeps): Promise<PoolUpResult> {
+  const {pool} = options
+  const listPool = async () => (await listPools(api, [pool], [pool])).members
+  // At most one ssh-key listing per command: DigitalOcean allows 10 a minute.
+  const [members, sizes, sshKeys] = await Promise.all([
+    listPool(),
+    api.listSizes(),
+    pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
+  ])
+  checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys})
+  const plan = planScaleUp({pool, count: options.count, userData: options.userData, existingNames: new Set(members.map((m) => m.name)), random: deps.nameRandom})
+  deps.onProgress(`creating ${options.count} droplet${options.count === 1 ? '' : 's'} in pool ${pool.name} (${plan.batches.length} request${plan.batches.length === 1 ? '' : 's'})`)
+  const outcome = await runScaleUp(plan, {
+    createDroplets: async (request) => (await api.createDroplets(request)).map((d) => toPoolDroplet(d, pool.name)),
+    listPool,
+    sleep: deps.sleep,
+    now: deps.now,
+    random: deps.random,
+    isInterrupted: deps.isInterrupted,
+    onProgress: deps.onProgress,
+  })
+  const result: PoolUpResult = {pool: pool.name, requested: options.count, created: outcome.created, failed: outcome.failed}
+  const partial = {...result}
+  if (outcome.interrupted) {
+    throw new InterruptedError(`interrupted: ${result.created.length} of ${options.count} droplets were created`, {partialResult: partial})
+  }
+  if (result.failed.length > 0) {
+    const first = result.failed[0]?.error ?? 'unknown error'
+    if (result.created.length === 0) throw new NothingChangedError(`no droplet was created: ${first}`, {partialResult: partial})
+    throw new PartialError(`${result.created.length} of ${options.count} droplets were created; ${result.failed.length} were not: ${first}`, {
+      partialResult: partial,
+      suggestions: [`velda-do pool list ${pool.name} shows what exists`],
+    })
+  }
+  if (!options.wait) return result
+  const ids = result.created.map((d) => d.id)
+  const waited = await waitForActive(ids, options.wait, {
+    listPool,
+    now: deps.now,
+    sleep: deps.sleep,
+    isInterrupted: deps.isInterrupted,
+    onProgress: (active, total) => deps.onProgress(`${active}/${total} active`),
+  })
+  const latest = result.created.map((d) => waited.droplets.find((w) => w.id === d.id) ?? d)
+  const final = {...result, created: latest}
+  if (waited.interrupted) throw new InterruptedError(`interrupted while waiting: ${final.created.filter((d) => d.status === 'active').length} of ${ids.length} active`, {partialResult: final})
+  if (!waited.done) {
+    const active = final.created.filter((d) => d.status === 'active').length
+    throw new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length} droplets are active; they all exist`, {
+      partialResult: final,
+      suggestions: [`velda-do pool list ${pool.name} to watch them`, 'or wait longer with --wait-timeout'],
+    })
+  }
+  return final
+}
+
+export interface DryRunRequest {
+  method: 'POST'
+  url: string
+  body: Record<string, unknown>
+}
+
+/** The exact requests `pool up` would send (user_data with secrets redacted): nothing is sent, no token needed. */
+export function dryRunRequests(pool: PoolConfig, count: number, userData: string, endpoint: string, nameRandom?: RandomInt): DryRunRequest[] {
+  const plan = planScaleUp({pool, count, userData, existingNames: new Set(), random: nameRandom})
+  return plan.batches.map((batch) => ({method: 'POST', url: `${endpoint}/v2/droplets`, body: createBody(batch)}))
+}
