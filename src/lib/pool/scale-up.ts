@@ -123,7 +123,7 @@ export function isAmbiguous(error: unknown): boolean {
  * stops the scale-up. Every name ends up in `created` or `failed`.
  */
 export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<ScaleUpOutcome> {
-  const maxAttempts = deps.maxAttempts ?? 3
+  const maxAttempts = deps.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts
   const created: PoolDroplet[] = []
   const failed: FailedName[] = []
   let stopReason: string | null = null

@@ -1,0 +1,102 @@
+import {describe, expect, it} from 'vitest'
+
+import type {PoolConfig} from '../../src/lib/config/types.js'
+import type {Size} from '../../src/lib/do/types.js'
+import {GuardError, UsageError} from '../../src/lib/errors.js'
+import type {PoolDroplet} from '../../src/lib/pool/droplets.js'
+import {selectForScaleDown} from '../../src/lib/pool/scale-down.js'
+import {checkScaleUpGuards, planScaleUp} from '../../src/lib/pool/scale-up.js'
+import {poolFromYaml} from '../support/pools.js'
+
+const pool: PoolConfig = {
+  ...poolFromYaml('size: gpu-mi300x1-192gb-devcloud\nregion: atl1\nimage: amd-rocm71software\nssh_key_ids: [52896465]\nvpc_uuid: 5a4981aa-9653-4bd1-bef5-d6bff52042e4', {}, 'gpu'),
+  maxAgents: 10,
+  minAgents: 2,
+}
+
+const mi300x: Size = {
+  slug: 'gpu-mi300x1-192gb-devcloud', description: '', vcpus: 20, memory_mb: 0, disk_gb: 0, price_hourly: 1.99, price_monthly: 0,
+  available: true, regions: ['atl1'], gpu: {count: 1, model: 'amd_mi300x', vram_gb: 192},
+}
+
+describe('planning a scale-up', () => {
+  it('puts 25 droplets in batches of 10, 10 and 5 with one user_data and the pool\'s settings', () => {
+    const plan = planScaleUp({pool, count: 25, userData: '#!/bin/bash\n', existingNames: new Set()})
+    expect(plan.batches.map((b) => b.names.length)).toEqual([10, 10, 5])
+    const names = plan.batches.flatMap((b) => b.names)
+    expect(new Set(names).size).toBe(25)
+    for (const name of names) expect(name).toMatch(/^velda-[0-9a-f]{8}-[a-z0-9]{5}$/)
+    expect(plan.batches[0]).toMatchObject({
+      region: 'atl1', size: 'gpu-mi300x1-192gb-devcloud', image: 'amd-rocm71software', ssh_keys: [52896465],
+      tags: ['velda', 'velda-pool:gpu'], user_data: '#!/bin/bash\n', vpc_uuid: '5a4981aa-9653-4bd1-bef5-d6bff52042e4',
+    })
+  })
+
+  it('never reuses a name that exists, even when the random source repeats', () => {
+    let calls = 0
+    const repeating = () => (calls++ < 5 ? 0 : calls % 36)
+    const existing = new Set([`${pool.prefix}-aaaaa`])
+    const plan = planScaleUp({pool, count: 2, userData: '', existingNames: existing, random: repeating})
+    const names = plan.batches.flatMap((b) => b.names)
+    expect(names).not.toContain(`${pool.prefix}-aaaaa`)
+    expect(new Set(names).size).toBe(2)
+  })
+})
+
+describe('scale-up guards', () => {
+  const base = {pool, count: 2, current: 3, force: false, sizes: [mi300x], sshKeys: [{id: 52896465, name: 'k', fingerprint: 'f'}]}
+  it.each([
+    ['past max_agents', {current: 9}, /has 9 droplets; 2 more would exceed its max_agents of 10/, /ask for at most 1/],
+    ['an unknown size', {sizes: []}, /size gpu-mi300x1-192gb-devcloud of pool gpu does not exist/, /velda-do sizes/],
+    ['a size not offered in the region', {sizes: [{...mi300x, regions: ['nyc2', 'tor1']}]}, /not available in atl1; it is offered in: nyc2, tor1/, /region to one of: nyc2, tor1/],
+    ['a size offered nowhere', {sizes: [{...mi300x, regions: []}]}, /not offered anywhere now/, /sizes --available/],
+    ['a missing ssh key', {sshKeys: [{id: 1, name: 'other', fingerprint: 'f'}]}, /ssh key 52896465 of pool gpu is not on the account/, /ssh-keys/],
+  ])('refuse %s (exit 2)', (_name, change, message, fix) => {
+    let error: unknown
+    try {
+      checkScaleUpGuards({...base, ...change})
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(GuardError)
+    expect((error as GuardError).exitCode).toBe(2)
+    expect((error as GuardError).message).toMatch(message)
+    expect((error as GuardError).suggestions.join(' ')).toMatch(fix)
+  })
+
+  it('let --force go past max_agents, and pass a pool within its limits', () => {
+    expect(() => checkScaleUpGuards({...base, current: 9, force: true})).not.toThrow()
+    expect(() => checkScaleUpGuards(base)).not.toThrow()
+  })
+})
+
+function droplet(id: number, name: string, status: PoolDroplet['status'], createdAt: string): PoolDroplet {
+  return {id, name, pool: 'gpu', status, region: 'atl1', size: 's', image: 'i', public_ipv4: null, private_ipv4: null, public_ipv6: null, created_at: createdAt, tags: []}
+}
+
+describe('choosing what pool down deletes', () => {
+  const members = [
+    droplet(1, 'a', 'active', '2026-11-27T08:00:00Z'),
+    droplet(2, 'b', 'active', '2026-11-27T10:00:00Z'),
+    droplet(3, 'c', 'new', '2026-11-27T07:00:00Z'),
+    droplet(4, 'd', 'active', '2026-11-27T09:00:00Z'),
+    droplet(5, 'e', 'new', '2026-11-27T11:00:00Z'),
+  ]
+  const names = (list: PoolDroplet[]) => list.map((d) => d.name)
+
+  it('takes droplets not yet active first, then the newest', () => {
+    expect(names(selectForScaleDown(pool, members, {count: 3}, false))).toEqual(['e', 'c', 'b'])
+  })
+
+  it('refuses names and ids outside the pool, deleting nothing', () => {
+    expect(() => selectForScaleDown(pool, members, {names: ['a', 'velda-other-x']}, false)).toThrow(UsageError)
+    expect(() => selectForScaleDown(pool, members, {ids: [1, 99]}, false)).toThrow(/not in pool gpu: 99; nothing was deleted/)
+    expect(names(selectForScaleDown(pool, members, {ids: [4, 1]}, false))).toEqual(['a', 'd'])
+  })
+
+  it('refuses to go below min_agents without --force', () => {
+    expect(() => selectForScaleDown(pool, members, {count: 4}, false)).toThrow(/would leave pool gpu below its min_agents of 2/)
+    expect(() => selectForScaleDown(pool, members, {all: true}, false)).toThrow(GuardError)
+    expect(selectForScaleDown(pool, members, {all: true}, true)).toHaveLength(5)
+  })
+})

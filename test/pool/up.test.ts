@@ -1,0 +1,118 @@
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {createDigitalOceanApi} from '../../src/lib/do/client.js'
+import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
+import {Secret} from '../../src/lib/secret.js'
+import type {FaultRule} from '../../src/lib/simulator/faults.js'
+import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {poolUp, type PoolUpOptions, type PoolUpResult} from '../../src/lib/pool/up.js'
+import {poolFromYaml} from '../support/pools.js'
+
+const gpuPool = poolFromYaml('size: gpu-mi300x1-192gb-devcloud\nregion: atl1\nimage: amd-rocm71software\nssh_key_ids: [52896465]', {}, 'gpu')
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+/** Simulator, API layer and pool operations on one fake clock: every sleep moves time on, nothing really waits. */
+async function setup(options: {faults?: FaultRule[]; activeAfterMs?: (index: number) => number | null} = {}) {
+  let now = Date.UTC(2026, 10, 27, 10, 0, 0)
+  const clock = () => now
+  const sleep = async (ms: number) => {
+    now += ms
+  }
+  sim = await startSimulator({now: clock, faults: options.faults, activeAfterMs: options.activeAfterMs ?? (() => null)})
+  const api = await createDigitalOceanApi({endpoint: sim.url, token: new Secret(sim.token), now: clock, sleep, random: () => 0.5})
+  const progress: string[] = []
+  const up = (opts: Partial<PoolUpOptions> = {}) =>
+    poolUp(api, {pool: gpuPool, count: 25, force: false, userData: '#!/bin/bash\necho hi\n', wait: null, ...opts}, {
+      sleep, now: clock, random: () => 0.5, isInterrupted: () => false, onProgress: (text) => progress.push(text),
+    })
+  return {sim, up, progress, clock}
+}
+
+async function failure(promise: Promise<unknown>): Promise<VeldaError> {
+  try {
+    await promise
+  } catch (error) {
+    return error as VeldaError
+  }
+  throw new Error('expected a failure')
+}
+
+function expectExactly(sim: Simulator, result: Pick<PoolUpResult, 'created'>, count: number) {
+  const state = sim.core.dropletList() as {name: string; id: number}[]
+  expect(state).toHaveLength(count)
+  expect(new Set(state.map((d) => d.name)).size).toBe(count)
+  expect(result.created.map((d) => d.id).sort()).toEqual(state.map((d) => d.id).sort())
+}
+
+describe('pool up against the simulator', () => {
+  it('creates 25 droplets with 3 POSTs', async () => {
+    const {sim, up} = await setup()
+    const result = await up()
+    expect(result.created).toHaveLength(25)
+    expect(result.failed).toEqual([])
+    expect(sim.counts()['POST /v2/droplets']).toBe(3)
+    expectExactly(sim, result, 25)
+  })
+
+  it.each([
+    ['a 500 after the work is done', {type: 'ambiguous', then: 'status'}],
+    ['a dropped connection after the work is done', {type: 'ambiguous', then: 'drop'}],
+  ] as [string, FaultRule['action']][])('on every batch, %s: exactly 25, all reported, no duplicates', async (_name, action) => {
+    const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', count: 0, action}]})
+    const result = await up()
+    expect(result.failed).toEqual([])
+    expectExactly(sim, result, 25)
+    expect(sim.counts()['POST /v2/droplets']).toBe(3)
+  })
+
+  it('through a 429 storm: rejected creates are checked, then made again after retry-after', async () => {
+    const {sim, up, clock} = await setup({faults: [{method: 'POST', path: '/v2/droplets', count: 4, action: {type: 'rate-limit', retryAfterSeconds: 30}}]})
+    const start = clock()
+    const result = await up()
+    expectExactly(sim, result, 25)
+    expect(sim.counts()['POST /v2/droplets']).toBe(7)
+    expect(clock() - start).toBe(4 * 30_000)
+  })
+
+  it('stops at a 422 in the middle batch: the first batch reported as created, exit 4, nothing retried', async () => {
+    const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}]})
+    const error = await failure(up())
+    expect(error.exitCode).toBe(ExitCode.partial)
+    const partial = error.partialResult as unknown as PoolUpResult
+    expect(partial.created).toHaveLength(10)
+    expect(partial.failed).toHaveLength(15)
+    expect(partial.failed[0]?.error).toMatch(/exceed your droplet limit/)
+    expect(partial.failed[14]?.error).toBe('not attempted: an earlier create was refused')
+    expect(sim.counts()['POST /v2/droplets']).toBe(2)
+    expectExactly(sim, partial, 10)
+  })
+
+  it('when nothing could be created: exit 3', async () => {
+    const {up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'status', status: 422}}]})
+    const error = await failure(up({count: 3}))
+    expect(error.exitCode).toBe(ExitCode.api)
+    expect((error.partialResult as unknown as PoolUpResult).failed).toHaveLength(3)
+  })
+
+  it('waits with one list request per poll until every droplet is active', async () => {
+    const {sim, up, progress} = await setup({activeAfterMs: (index) => [7_000, 21_000, 12_000][index] ?? null})
+    const result = await up({count: 3, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}})
+    expect(result.created.map((d) => d.status)).toEqual(['active', 'active', 'active'])
+    expect(result.created.every((d) => d.public_ipv4 !== null)).toBe(true)
+    // One listing before creating (the guard), then polls at 0, 5, 10, 15, 20 and 25 s: active after 21 s.
+    expect(sim.counts()['GET /v2/droplets']).toBe(1 + 6)
+    expect(progress.filter((p) => p.endsWith('active'))).toEqual(['0/3 active', '1/3 active', '2/3 active', '3/3 active'])
+  })
+
+  it('times out waiting with exit 5, listing what exists', async () => {
+    const {up} = await setup({activeAfterMs: (index) => (index === 0 ? 1_000 : null)})
+    const error = await failure(up({count: 2, wait: {timeoutMs: 30_000, pollIntervalMs: 10_000}}))
+    expect(error.exitCode).toBe(ExitCode.waitTimeout)
+    expect(error.message).toBe('timed out waiting: 1 of 2 droplets are active; they all exist')
+    expect((error.partialResult as unknown as PoolUpResult).created.map((d) => d.status)).toEqual(['active', 'new'])
+  })
+})
