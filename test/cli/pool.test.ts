@@ -1,0 +1,221 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {parseConfig} from '../../src/lib/config/parse.js'
+import {runCli} from '../support/cli.js'
+import {duplicateJsonKeys} from '../support/duplicate-keys.js'
+import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
+import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
+
+const CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: cpu-a
+    auto_scaler:
+      max_agents: 30
+      backend:
+        digitalocean_droplet:
+          size: s-2vcpu-4gb
+          region: nyc3
+          image: ubuntu-24-04-x64
+          ssh_key_ids: [52896465]
+          agent_version_override: "1.0.0"
+          vpc_uuid: 5a4981aa-9653-4bd1-bef5-d6bff52042e4
+          monitoring: true
+          ipv6: true
+          labels: {team: infra}
+  - name: cpu-b
+    auto_scaler:
+      min_agents: 3
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+provisioners:
+  - digitalocean_auto:
+      region: atl1
+      agent_version_override: "1.0.0"
+      ssh_key_ids: [52896465]
+      tailscale_config: {pre_auth_key: "\${TS_KEY}"}
+      pool_details:
+        - pool_name: gpu
+          size: gpu-mi300x1-192gb-devcloud
+          image: amd-rocm71software
+`
+const dir = mkdtempSync(join(tmpdir(), 'velda-pool-'))
+const configFile = join(dir, 'velda.yaml')
+writeFileSync(configFile, CONFIG)
+const prefix = Object.fromEntries((parseConfig(CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))
+
+let sim: SimulatorProcess
+beforeAll(async () => {
+  sim = await startSimulatorProcess(['--active-after', '0s'])
+})
+afterAll(async () => {
+  await sim.stop()
+})
+beforeEach(async () => {
+  await sim.admin('POST', 'reset')
+})
+
+const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, TS_KEY: FAKE_TAILSCALE_KEY})
+const velda = (args: string[], extra: Record<string, string> = {}) => runCli([...args, '-c', configFile], {env: {...env(), ...extra}})
+type Listed = {name: string; id: number; tags: string[]; user_data: string; size: {slug: string}; region: {slug: string}; image: {slug: string}; ssh_keys: number[]; vpc_uuid: string; features: string[]}
+const state = async () => ((await sim.admin('GET', 'state')).droplets as Listed[])
+const requests = async () => (await sim.admin('GET', 'requests')) as {requests: {method: string; path: string; query: string; body: string}[]; counts: Record<string, number>}
+
+describe('velda-do pool up, through the binary', () => {
+  it('makes exactly 25 droplets with 3 POSTs, each as the config says, with the user_data of render-userdata', async () => {
+    const result = velda(['pool', 'up', 'cpu-a', '--count', '25', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const output = JSON.parse(result.stdout) as {pool: string; requested: number; created: {name: string; pool: string}[]; failed: unknown[]}
+    expect(output).toMatchObject({pool: 'cpu-a', requested: 25, failed: []})
+    expect(output.created).toHaveLength(25)
+    const droplets = await state()
+    expect(droplets.map((d) => d.name).sort()).toEqual(output.created.map((d) => d.name).sort())
+    const userData = velda(['render-userdata', 'cpu-a', '--show-secrets']).stdout
+    for (const d of droplets) {
+      expect(d.name).toMatch(new RegExp(`^${prefix['cpu-a']}-[a-z0-9]{5}$`))
+      expect(d).toMatchObject({size: {slug: 's-2vcpu-4gb'}, region: {slug: 'nyc3'}, image: {slug: 'ubuntu-24-04-x64'}, ssh_keys: [52896465], vpc_uuid: '5a4981aa-9653-4bd1-bef5-d6bff52042e4'})
+      expect(d.tags).toEqual(['velda', 'velda-pool:cpu-a', 'team:infra'])
+      expect(d.features).toEqual(expect.arrayContaining(['ipv6', 'monitoring']))
+      expect(d.user_data).toBe(userData)
+    }
+    const log = await requests()
+    expect(log.counts['POST /v2/droplets']).toBe(3)
+    for (const post of log.requests.filter((r) => r.method === 'POST')) expect(duplicateJsonKeys(post.body)).toEqual([])
+  })
+
+  it('sends the Tailscale key to the droplets and shows it nowhere', async () => {
+    const result = velda(['pool', 'up', 'gpu', '-n', '2'])
+    expect(result.status, result.stderr).toBe(0)
+    expect((await state())[0]?.user_data).toContain(FAKE_TAILSCALE_KEY.replace(/'/g, "'\\''"))
+    expectNoSecrets(result.stdout + result.stderr)
+    expect(result.stdout).toMatch(/^POOL +NAME +ID +STATUS/)
+  })
+
+  it('makes exactly N when every create loses its answer, reporting every droplet once', async () => {
+    await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'ambiguous', then: 'drop'}})
+    // 12 is past the pool's max_agents of 10 (the broker's default for provisioned pools): --force.
+    const result = velda(['pool', 'up', 'gpu', '-n', '12', '--force', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const created = (JSON.parse(result.stdout) as {created: {name: string}[]}).created.map((d) => d.name)
+    const existing = (await state()).map((d) => d.name)
+    expect(new Set(created).size).toBe(12)
+    expect(existing.sort()).toEqual(created.sort())
+    expect(result.stderr).toMatch(/ended ambiguously .*; checking which exist/)
+  })
+
+  it('reports a 422 mid-way as partial: exit 4, created and failed listed', async () => {
+    await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422}})
+    const result = velda(['pool', 'up', 'cpu-a', '-n', '15', '--json'])
+    expect(result.status).toBe(4)
+    const output = JSON.parse(result.stdout) as {created: {name: string}[]; failed: {name: string}[]; error: {code: string}}
+    expect(output.error.code).toBe('partial')
+    expect(output.created).toHaveLength(10)
+    expect(output.failed).toHaveLength(5)
+    expect((await state()).map((d) => d.name).sort()).toEqual(output.created.map((d) => d.name).sort())
+  })
+
+  it('refuses to pass max_agents (exit 2) and sends no create', async () => {
+    const result = velda(['pool', 'up', 'cpu-a', '-n', '31'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/would exceed its max_agents of 30/)
+    expect((await requests()).counts['POST /v2/droplets']).toBeUndefined()
+  })
+
+  it('--wait shows the droplets active with their addresses', () => {
+    const result = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '100ms'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout.match(/ active +atl1 .* 203\.0\.11\d\.\d+ +10\.\d+\.\d+\.\d+/g)).toHaveLength(2)
+    expect(result.stderr).toMatch(/2\/2 active/)
+  })
+
+  it('--dry-run prints the exact requests, secrets redacted, without a token or a request', async () => {
+    const result = runCli(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+    expect(result.status).toBe(0)
+    expect(result.stdout.match(/^POST https:\/\/api-amd\.digitalocean\.com\/v2\/droplets$/gm)).toHaveLength(2)
+    expect(result.stdout).toContain("--authkey='<redacted>'")
+    expectNoSecrets(result.stdout + result.stderr)
+    expect((await requests()).requests).toEqual([])
+  })
+})
+
+describe('velda-do pool up --wait timing out', () => {
+  it('exits 5 listing what exists', async () => {
+    const slow = await startSimulatorProcess(['--active-after', '1h'])
+    try {
+      const result = runCli(['pool', 'up', 'gpu', '-n', '2', '--wait', '--wait-timeout', '1s', '--poll-interval', '200ms', '--json', '-c', configFile], {
+        env: {DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token, TS_KEY: FAKE_TAILSCALE_KEY},
+      })
+      expect(result.status).toBe(5)
+      const output = JSON.parse(result.stdout) as {created: {status: string}[]; error: {code: string}}
+      expect(output.error.code).toBe('wait_timeout')
+      expect(output.created.map((d) => d.status)).toEqual(['new', 'new'])
+    } finally {
+      await slow.stop()
+    }
+  })
+})
+
+describe('velda-do pool list and pool down, through the binary', () => {
+  async function seed() {
+    await sim.admin('POST', 'droplets', {count: 200, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a'], size: 's-2vcpu-4gb'})
+    await sim.admin('POST', 'droplets', {count: 150, namePrefix: prefix['cpu-b'], tags: ['velda'], size: 's-1vcpu-1gb'})
+    await sim.admin('POST', 'droplets', {count: 100, namePrefix: prefix.gpu, tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
+    await sim.admin('POST', 'droplets', {count: 1, namePrefix: 'web', tags: ['www']})
+    await sim.admin('POST', 'droplets', {count: 1, namePrefix: 'velda-0badf00d', tags: ['velda', 'velda-pool:retired']})
+    await sim.admin('POST', 'droplets', {count: 1, namePrefix: `${prefix['cpu-a']}-x`, tags: ['velda', 'velda-pool:cpu-b']})
+    await sim.admin('POST', 'droplets', {count: 1, namePrefix: 'velda-5ca1ab1e', tags: ['velda'], size: 'gpu-mi300x1-192gb-devcloud'})
+    await sim.admin('DELETE', 'requests')
+  }
+
+  it('shows each pool exactly its own droplets, GPU ones included, in as many requests as pages', async () => {
+    await seed()
+    const result = velda(['pool', 'list', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const output = JSON.parse(result.stdout) as {droplets: {pool: string}[]; pools: {name: string; count: number; prefix: string}[]}
+    expect(output.pools.map((p) => [p.name, p.count, p.prefix])).toEqual([['cpu-a', 200, prefix['cpu-a']], ['cpu-b', 150, prefix['cpu-b']], ['gpu', 100, prefix.gpu]])
+    expect(output.droplets).toHaveLength(450)
+    const log = await requests()
+    // 352 velda droplets without GPU (2 pages of 200) and 101 GPU droplets (1 page).
+    expect(log.requests.map((r) => r.query).sort()).toEqual(['?page=1&per_page=200&tag_name=velda', '?page=1&per_page=200&type=gpus', '?page=2&per_page=200&tag_name=velda'])
+  })
+
+  it('--all adds velda droplets of no configured pool, with pool null and ? in the table', async () => {
+    await seed()
+    const output = JSON.parse(velda(['pool', 'list', '--all', '--json']).stdout) as {droplets: {pool: string | null; name: string}[]}
+    expect(output.droplets.filter((d) => d.pool === null).map((d) => d.name).sort()).toEqual([`${prefix['cpu-a']}-x-1`, 'velda-0badf00d-1', 'velda-5ca1ab1e-1'].sort())
+    const table = velda(['pool', 'list', 'cpu-b', '--all'])
+    expect(table.stdout).toMatch(/^\? +velda-0badf00d-1 /m)
+    expect(table.stdout).toMatch(/cpu-b: 150 droplets \(150 active\); min 3, max unlimited/)
+  })
+
+  it('pool down --count 5 removes 5 of the pool\'s droplets and nothing else', async () => {
+    await seed()
+    const before = await state()
+    const result = velda(['pool', 'down', 'cpu-a', '--count', '5', '--yes', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const output = JSON.parse(result.stdout) as {deleted: {name: string}[]; failed: unknown[]}
+    expect(output.deleted).toHaveLength(5)
+    expect(output.failed).toEqual([])
+    const after = await state()
+    const gone = before.filter((d) => !after.some((a) => a.id === d.id)).map((d) => d.name)
+    expect(gone.sort()).toEqual(output.deleted.map((d) => d.name).sort())
+    for (const name of gone) expect(name.startsWith(`${prefix['cpu-a']}-`) && !name.startsWith(`${prefix['cpu-a']}-x`)).toBe(true)
+    expect((await requests()).counts[`DELETE /v2/droplets/${before.find((d) => d.name === gone[0])?.id}`]).toBe(1)
+  })
+
+  it.each([
+    ['a --name of another pool\'s droplet', (p: Record<string, string>) => ['pool', 'down', 'cpu-a', '--name', `${p['cpu-b']}-1`, '--yes'], /not in pool cpu-a/],
+    ['no --yes without a terminal', () => ['pool', 'down', 'cpu-a', '--count', '1'], /without a terminal to confirm on, pass --yes/],
+    ['going below min_agents', () => ['pool', 'down', 'cpu-b', '--count', '148', '--yes'], /below its min_agents of 3/],
+  ])('refuses %s: exit 2, nothing deleted', async (_name, args, message) => {
+    await seed()
+    const result = velda(args(prefix))
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(message)
+    expect(Object.keys((await requests()).counts).filter((k) => k.startsWith('DELETE'))).toEqual([])
+    expect(await state()).toHaveLength(454)
+  })
+})
