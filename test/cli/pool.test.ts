@@ -219,3 +219,36 @@ describe('velda-do pool list and pool down, through the binary', () => {
     expect(await state()).toHaveLength(454)
   })
 })
+
+describe('velda-do pool up interrupted', () => {
+  it('stops creating on Ctrl-C, reports exactly what exists, exits 130', async () => {
+    const {spawn} = await import('node:child_process')
+    const {BIN} = await import('../support/cli.js')
+    const slow = await startSimulatorProcess(['--latency', '300ms', '--active-after', '0s'])
+    try {
+      const child = spawn(process.execPath, [BIN, 'pool', 'up', 'cpu-a', '-n', '30', '--json', '-c', configFile], {
+        env: {...process.env, DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token},
+      })
+      let stdout = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      // Interrupt once the first create has reached the API: an event, not a guess at timing.
+      for (let i = 0; i < 200; i++) {
+        const log = (await slow.admin('GET', 'requests')) as {counts: Record<string, number>}
+        if (log.counts['POST /v2/droplets']) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      const output = JSON.parse(stdout) as {created: {name: string}[]; failed: {error: string}[]; error: {code: string}}
+      expect(output.error.code).toBe('interrupted')
+      const existing = ((await slow.admin('GET', 'state')).droplets as {name: string}[]).map((d) => d.name)
+      expect(existing.sort()).toEqual(output.created.map((d) => d.name).sort())
+      expect(output.created.length).toBeLessThan(30)
+      expect(output.created.length + output.failed.length).toBe(30)
+      expect(output.failed.every((f) => f.error === 'not attempted: interrupted')).toBe(true)
+    } finally {
+      await slow.stop()
+    }
+  })
+})

@@ -19,7 +19,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
   static override summary = 'Delete droplets of a pool, and never a droplet outside it.'
   static override description = `--count picks droplets that are not active yet first, then the newest. A --name or --id that is not in the pool
 stops everything (exit 2, nothing deleted). Going below min_agents needs --force. On a terminal it lists the
-droplets and asks; without one it needs --yes. Deletes run 10 at a time; a droplet already gone counts as deleted.`
+droplets and asks; without one it needs --yes. Deletes run 20 at a time; a droplet already gone counts as deleted.`
 
   static override examples = [
     {description: 'Remove two droplets, asking first', command: '<%= config.bin %> <%= command.id %> amd-mi300x --count 2'},
