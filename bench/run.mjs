@@ -111,3 +111,32 @@ try {
 console.log('\n## Listing 10,000 droplets through the API layer (target: peak RSS under 200 MB, requests = pages)\n')
 console.log(row('droplets', 'requests', 'wall ms', 'peak RSS MB'))
 console.log(row(listing.droplets, listRequests, listing.ms.toFixed(0), listing.maxRssMb.toFixed(1)))
+
+// 4. Pool lifecycle against the simulator with 100 ms added to every request.
+console.log('\n## Pool lifecycle, 100 ms latency per request (broker: one POST per droplet, one DELETE per droplet)\n')
+console.log(`${'operation'.padEnd(36)} ${'POSTs'.padStart(6)} ${'lists'.padStart(6)} ${'other'.padStart(6)} ${'total'.padStart(6)} ${'broker'.padStart(7)} ${'wall ms'.padStart(8)}`)
+const lifecycle = await startSimulator(['--latency', '100ms', '--active-after', '3s'])
+const poolEnv = {DIGITALOCEAN_API_ENDPOINT: lifecycle.url, DIGITALOCEAN_API_TOKEN: lifecycle.token}
+const counted = async (name, args, brokerRequests) => {
+  await lifecycle.admin('DELETE', 'requests')
+  const {ms} = run(args, poolEnv)
+  const log = (await lifecycle.admin('GET', 'requests')).requests
+  const posts = log.filter((r) => r.method === 'POST').length
+  const lists = log.filter((r) => r.method === 'GET' && r.path === '/v2/droplets').length
+  const other = log.length - posts - lists
+  console.log(`${name.padEnd(36)} ${String(posts).padStart(6)} ${String(lists).padStart(6)} ${String(other).padStart(6)} ${String(log.length).padStart(6)} ${String(brokerRequests).padStart(7)} ${ms.toFixed(0).padStart(8)}`)
+}
+try {
+  for (const n of [1, 10, 50, 100]) {
+    await lifecycle.admin('POST', 'reset')
+    await counted(`pool up --count ${n} --wait`, ['bin/run.js', 'pool', 'up', 'cpu-small', '-n', String(n), '--force', '--wait', '--poll-interval', '1s', '--json', '-c', 'examples/velda.yaml'], n)
+    await counted(`pool down --count ${n}`, ['bin/run.js', 'pool', 'down', 'cpu-small', '-n', String(n), '--yes', '--json', '-c', 'examples/velda.yaml'], n)
+  }
+  await lifecycle.admin('POST', 'reset')
+  await lifecycle.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-983663a1', tags: ['velda', 'velda-pool:cpu-small']})
+  await counted('pool list cpu-small (1,000 droplets)', ['bin/run.js', 'pool', 'list', 'cpu-small', '--json', '-c', 'examples/velda.yaml'], '-')
+} finally {
+  await lifecycle.stop()
+}
+console.log('\nTargets: POSTs = ceil(N/10); one list per poll tick; pool list of 1,000 in at most 6 list requests;')
+console.log('pool down --count 100 under 2,000 ms.')
