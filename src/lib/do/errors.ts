@@ -8,6 +8,10 @@ export interface RequestInfo {
   attempts: number
 }
 
+function requestDetails(request: RequestInfo): Record<string, unknown> {
+  return {method: request.method, path: request.path, attempts: request.attempts}
+}
+
 function attemptsText(attempts: number): string {
   return attempts === 1 ? '1 attempt' : `${attempts} attempts`
 }
@@ -42,9 +46,7 @@ export class ApiError extends VeldaError {
       status: this.status,
       api_error_id: this.errorId,
       request_id: this.requestId,
-      method: this.request.method,
-      path: this.request.path,
-      attempts: this.request.attempts,
+      ...requestDetails(this.request),
     }
   }
 }
@@ -68,7 +70,7 @@ export class NetworkError extends VeldaError {
   }
 
   override details(): Record<string, unknown> {
-    return {method: this.request.method, path: this.request.path, attempts: this.request.attempts}
+    return requestDetails(this.request)
   }
 }
 
@@ -86,7 +88,7 @@ export class TimeoutError extends VeldaError {
   }
 
   override details(): Record<string, unknown> {
-    return {method: this.request.method, path: this.request.path, attempts: this.request.attempts, timeout_ms: this.timeoutMs}
+    return {...requestDetails(this.request), timeout_ms: this.timeoutMs}
   }
 }
 

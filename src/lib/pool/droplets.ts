@@ -5,20 +5,7 @@ import {belongsToPool, POOL_TAG_PREFIX, VELDA_TAG} from '../naming.js'
 import {gpuVendor} from '../userdata/gpu.js'
 
 /** A droplet as velda-do prints it (cli.md): the API's fields plus the pool it belongs to (null: none configured). */
-export interface PoolDroplet {
-  id: number
-  name: string
-  pool: string | null
-  status: Droplet['status']
-  region: string
-  size: string
-  image: string
-  public_ipv4: string | null
-  private_ipv4: string | null
-  public_ipv6: string | null
-  created_at: string
-  tags: string[]
-}
+export type PoolDroplet = Omit<Droplet, 'gpu_model'> & {pool: string | null}
 
 export function isGpuPool(pool: PoolConfig): boolean {
   return gpuVendor(pool.size) !== 'none'
