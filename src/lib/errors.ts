@@ -71,6 +71,12 @@ export class WaitTimeoutError extends VeldaError {
   readonly code = 'wait_timeout'
 }
 
+/** `--wait` could not watch the droplets (the listing failed): they exist, their state is unknown. */
+export class WaitFailedError extends VeldaError {
+  readonly exitCode = ExitCode.waitTimeout
+  readonly code = 'wait_failed'
+}
+
 /** Ctrl-C: the command stopped; what it did so far is in the result. */
 export class InterruptedError extends VeldaError {
   readonly exitCode = ExitCode.interrupted

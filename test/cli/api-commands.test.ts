@@ -105,6 +105,14 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     expect(result.stdout + result.stderr).not.toContain(token)
   })
 
+  it('refuses a token with a line break (exit 2) and never prints it', () => {
+    const token = 'dop_v1_FAKE_token_with\na_line_break'
+    const result = runCli(['regions', '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token, DEBUG: '1'}})
+    expect(result.status).toBe(2)
+    expect(JSON.parse(result.stdout).error.message).toMatch(/contains characters a token cannot have/)
+    expect(result.stdout + result.stderr).not.toContain('a_line_break')
+  })
+
   it('says on stderr that it waits, and how long, then succeeds', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/regions', action: {type: 'rate-limit', retryAfterSeconds: 1}})
     const result = runCli(['regions', '--json'], {env: env()})

@@ -125,7 +125,7 @@ describe('velda-do pool up, through the binary', () => {
   })
 
   it('--wait shows the droplets active with their addresses', () => {
-    const result = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '100ms'])
+    const result = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s'])
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout.match(/ active +atl1 .* 203\.0\.11\d\.\d+ +10\.\d+\.\d+\.\d+/g)).toHaveLength(2)
     expect(result.stderr).toMatch(/2\/2 active/)
@@ -145,7 +145,7 @@ describe('velda-do pool up --wait timing out', () => {
   it('exits 5 listing what exists', async () => {
     const slow = await startSimulatorProcess(['--active-after', '1h'])
     try {
-      const result = runCli(['pool', 'up', 'gpu', '-n', '2', '--wait', '--wait-timeout', '1s', '--poll-interval', '200ms', '--json', '-c', configFile], {
+      const result = runCli(['pool', 'up', 'gpu', '-n', '2', '--wait', '--wait-timeout', '1s', '--poll-interval', '1s', '--json', '-c', configFile], {
         env: {DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token, TS_KEY: FAKE_TAILSCALE_KEY},
       })
       expect(result.status).toBe(5)
@@ -210,6 +210,7 @@ describe('velda-do pool list and pool down, through the binary', () => {
     ['a --name of another pool\'s droplet', (p: Record<string, string>) => ['pool', 'down', 'cpu-a', '--name', `${p['cpu-b']}-1`, '--yes'], /not in pool cpu-a/],
     ['no --yes without a terminal', () => ['pool', 'down', 'cpu-a', '--count', '1'], /without a terminal to confirm on, pass --yes/],
     ['going below min_agents', () => ['pool', 'down', 'cpu-b', '--count', '148', '--yes'], /below its min_agents of 3/],
+    ['--all together with --name', (p: Record<string, string>) => ['pool', 'down', 'cpu-a', '--all', '--name', `${p['cpu-a']}-1`, '--yes'], /cannot also be provided|exactly one/i],
   ])('refuses %s: exit 2, nothing deleted', async (_name, args, message) => {
     await seed()
     const result = velda(args(prefix))

@@ -148,6 +148,10 @@ const cases: Case[] = [
     yaml: provisioner('- »size: gpu-mi300x1-192gb-devcloud\n  image: amd-rocm71software'),
     message: /required key "pool_name" is missing/,
   },
+  {name: 'a label that would add a second pool tag', yaml: agentPool({labels: '{»velda-pool: legacy}'}), message: /tag "velda-pool:legacy" is reserved/},
+  {name: 'an extra tag that is a pool tag', yaml: agentPool({tags: '[»velda-pool:old]'}), message: /tag "velda-pool:old" is reserved/},
+  {name: 'an empty Tailscale key', yaml: agentPool({tailscale_config: '{pre_auth_key: »""}'}), message: /pre_auth_key is empty/},
+  {name: 'an api_endpoint with a path', yaml: agentPool({api_endpoint: '»https://api.digitalocean.com/v2'}), message: /has a path; the endpoint is only scheme and host/, fix: /https:\/\/api\.digitalocean\.com$/},
   {name: 'a number as api_token (never echoed)', yaml: agentPool({api_token: '»48151623'}), message: /api_token: must be a string$/},
   {
     name: 'a provisioner without region',

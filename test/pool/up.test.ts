@@ -98,6 +98,29 @@ describe('pool up against the simulator', () => {
     expect((error.partialResult as unknown as PoolUpResult).failed).toHaveLength(3)
   })
 
+  it('checks which droplets exist when a create answers 2xx without listing them', async () => {
+    const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'ambiguous', then: 'status', status: 202}}]})
+    const result = await up({count: 3})
+    expect(result.failed).toEqual([])
+    expectExactly(sim, result, 3)
+  })
+
+  it('gives up, without creating more, when DigitalOcean asks to wait longer than velda-do waits', async () => {
+    const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'rate-limit', retryAfterSeconds: 3600}}]})
+    const error = await failure(up({count: 2}))
+    expect(error.exitCode).toBe(ExitCode.api)
+    expect((error.partialResult as unknown as PoolUpResult).failed[0]?.error).toMatch(/asks to wait 3600s/)
+    expect(sim.counts()['POST /v2/droplets']).toBe(1)
+  })
+
+  it('reports what exists with exit 5 when the droplets cannot be watched while waiting', async () => {
+    const {up} = await setup({faults: [{method: 'GET', path: '/v2/droplets', nth: 2, count: 0, action: {type: 'status', status: 403}}]})
+    const error = await failure(up({count: 2, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}}))
+    expect(error.exitCode).toBe(ExitCode.waitTimeout)
+    expect(error.message).toMatch(/created 2 droplets, but could not check that they turned active/)
+    expect((error.partialResult as unknown as PoolUpResult).created).toHaveLength(2)
+  })
+
   it('waits with one list request per poll until every droplet is active', async () => {
     const {sim, up, progress} = await setup({activeAfterMs: (index) => [7_000, 21_000, 12_000][index] ?? null})
     const result = await up({count: 3, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}})

@@ -13,6 +13,9 @@ import type {PoolDroplet} from '../../lib/pool/droplets.js'
 import {watchInterrupt} from '../../lib/pool/interrupt.js'
 import type {Selection} from '../../lib/pool/scale-down.js'
 
+/** One way of choosing, never two: `--all --name X` must not mean "all". */
+const SELECTORS = ['count', 'all', 'name', 'id']
+
 export type PoolDownOutput = PoolDownResult | {pool: string; dry_run: true; would_delete: PoolDroplet[]}
 
 export default class PoolDown extends ApiCommand<PoolDownOutput> {
@@ -32,10 +35,10 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
   }
 
   static override flags = {
-    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: ['count', 'all', 'name', 'id']}),
-    all: Flags.boolean({description: 'delete every droplet of the pool'}),
-    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true}),
-    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true}),
+    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: SELECTORS}),
+    all: Flags.boolean({description: 'delete every droplet of the pool', exactlyOne: SELECTORS}),
+    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true, exactlyOne: SELECTORS}),
+    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true, exactlyOne: SELECTORS}),
     yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
     force: Flags.boolean({description: "go below the pool's min_agents"}),
     'dry-run': Flags.boolean({description: 'show what would be deleted and exit'}),
@@ -76,7 +79,7 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
       if (!(await confirm(`Delete these ${chosen.length} droplets of pool ${pool.name}?`))) throw new GuardError('not confirmed: nothing was deleted')
     }
     const progress = await createProgress({spinner: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (line) => this.say(line)})
-    const interrupt = watchInterrupt(() => progress.update('interrupted: finishing the deletes in flight, then stopping'))
+    const interrupt = watchInterrupt((message) => progress.update(message))
     try {
       const result = await runPoolDown(api, pool, chosen, {isInterrupted: interrupt.isInterrupted, onProgress: (text) => progress.update(text)})
       progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)

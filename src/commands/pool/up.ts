@@ -5,12 +5,13 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../../lib/cli/flags.js'
 import {createProgress} from '../../lib/cli/progress.js'
 import {parseDuration} from '../../lib/duration.js'
-import {VeldaError} from '../../lib/errors.js'
+import {UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
 import {formatDryRun} from '../../lib/output/requests.js'
 import {watchInterrupt} from '../../lib/pool/interrupt.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
+import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
 export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; requests: DryRunRequest[]}
@@ -48,9 +49,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
   async run(): Promise<PoolUpOutput> {
     const {args, flags} = await this.parse(PoolUp)
     const config = this.readConfig(flags.config)
-    const wait = flags.wait
-      ? {timeoutMs: parseDuration(flags['wait-timeout'], '--wait-timeout'), pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval')}
-      : null
+    const wait = flags.wait ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
     const userData = prepareUserData(config, {
       poolName: args.pool,
@@ -66,10 +65,10 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
     }
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const progress = await createProgress({spinner: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (line) => this.say(line)})
-    const interrupt = watchInterrupt(() => progress.update('interrupted: finishing the request in flight, then stopping'))
+    const interrupt = watchInterrupt((message) => progress.update(message))
     try {
       const result = await poolUp(api, {pool, count: flags.count, force: flags.force, userData: userData.script, wait}, {
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        sleep: interrupt.sleep,
         now: Date.now,
         random: Math.random,
         isInterrupted: interrupt.isInterrupted,
@@ -92,4 +91,12 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
       interrupt.dispose()
     }
   }
+}
+
+function waitSettings(timeout: string, pollInterval: string): {timeoutMs: number; pollIntervalMs: number} {
+  const pollIntervalMs = parseDuration(pollInterval, '--poll-interval')
+  if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+    throw new UsageError(`--poll-interval ${pollInterval} is too short: each check is a list request`, {suggestions: ['use --poll-interval 1s or more']})
+  }
+  return {timeoutMs: parseDuration(timeout, '--wait-timeout'), pollIntervalMs}
 }

@@ -6,7 +6,7 @@ import {Command} from '@oclif/core/command'
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {toFailure} from './failure.js'
+import {redactKnownSecrets, toFailure} from './failure.js'
 import {paint} from './style.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -66,7 +66,7 @@ export abstract class BaseCommand<Result> extends Command {
         for (const suggestion of failure.suggestions) this.logToStderr(`  ${suggestion}`)
       }
     }
-    if (failure.exitCode === 1 && process.env.DEBUG) this.logToStderr(String((error as Error).stack))
+    if (failure.exitCode === 1 && process.env.DEBUG) this.say(redactKnownSecrets(String((error as Error).stack), this.env))
     return this.exit(failure.exitCode)
   }
 }

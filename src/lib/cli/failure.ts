@@ -1,4 +1,5 @@
 import {ExitCode, VeldaError} from '../errors.js'
+import {redactRevealedSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
 
 export const ISSUES_URL = 'https://github.com/velda-io/velda-do/issues'
@@ -27,7 +28,7 @@ export function toFailure(error: unknown, env: Readonly<Record<string, string | 
       code: error.code,
       message: redactKnownSecrets(error.message, env),
       suggestions: error.suggestions.map((s) => redactKnownSecrets(s, env)),
-      details: error.details(),
+      details: JSON.parse(redactKnownSecrets(JSON.stringify(error.details()), env)) as Record<string, unknown>,
       partial: error.partialResult,
     }
   }
@@ -58,7 +59,7 @@ export function toFailure(error: unknown, env: Readonly<Record<string, string | 
  * environment ever ended up in a message (e.g. echoed back by a server), it is cut out here.
  */
 export function redactKnownSecrets(text: string, env: Readonly<Record<string, string | undefined>>): string {
-  let result = text
+  let result = redactRevealedSecrets(text)
   for (const name of TOKEN_ENV_VARS) {
     const value = env[name]
     if (value && value.length >= 8) result = result.split(value).join('<redacted>')

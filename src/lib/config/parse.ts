@@ -12,6 +12,7 @@ import {
   OTHER_BACKENDS,
   OTHER_PROVISIONERS,
   PROVISIONER_DEFAULT_LIMITS,
+  reservedTagProblem,
   tagProblem,
   TOP_LEVEL_KEYS,
 } from './schema.js'
@@ -260,8 +261,14 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
       'name pools with letters, digits, _, : and - only')
   }
   for (const label of labels) {
-    const problem = tagProblem(`${label.key}:${label.value}`)
+    const tag = `${label.key}:${label.value}`
+    const problem = tagProblem(tag) ?? reservedTagProblem(tag)
     if (problem) decoder.error(`${parts.dropletPath}.labels.${label.key}`, labelPosition(droplet, label.key) ?? parts.position, `label ${problem.message}`, problem.fix)
+  }
+  const preAuthKey = (droplet.tailscale_config as DecodedObject | undefined)?.pre_auth_key as SecretSetting | undefined
+  if (preAuthKey?.secret && preAuthKey.secret.reveal() === '') {
+    // An empty key makes `tailscale up` wait for an interactive login: the droplet would never get its agent.
+    decoder.error(preAuthKey.path, preAuthKey.position, 'pre_auth_key is empty', 'give a Tailscale auth key, e.g. pre_auth_key: "${TAILSCALE_AUTH_KEY}", or remove tailscale_config')
   }
   if (maxAgents !== null && minAgents > maxAgents) {
     decoder.error(parts.path, parts.position, `min_agents (${minAgents}) is greater than max_agents (${maxAgents})`,

@@ -1,3 +1,4 @@
+import {POOL_TAG_PREFIX} from '../naming.js'
 import type {IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
 
 /**
@@ -23,6 +24,12 @@ export function tagProblem(tag: string): Problem | undefined {
   return undefined
 }
 
+/** Tags velda-do sets itself: a second `velda-pool:` tag would hide the droplets from their own pool. */
+export function reservedTagProblem(tag: string): Problem | undefined {
+  if (!tag.startsWith(POOL_TAG_PREFIX)) return undefined
+  return {message: `tag "${tag}" is reserved: velda-do tags each droplet ${POOL_TAG_PREFIX}<pool name> itself`, fix: 'remove it, or use another key'}
+}
+
 export function httpUrlProblem(value: string): Problem | undefined {
   let url: URL
   try {
@@ -32,6 +39,15 @@ export function httpUrlProblem(value: string): Problem | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return {message: `"${value}" is not an http(s) URL`, fix: 'write it like https://api.digitalocean.com'}
   if (url.username || url.password) return {message: 'the URL must not carry credentials', fix: 'put the token in DIGITALOCEAN_API_TOKEN instead'}
+  return undefined
+}
+
+/** An API endpoint is an origin: velda-do adds /v2/... itself. */
+export function endpointProblem(value: string): Problem | undefined {
+  const problem = httpUrlProblem(value)
+  if (problem) return problem
+  const url = new URL(value)
+  if (url.pathname !== '/' || url.search !== '') return {message: `"${value}" has a path; the endpoint is only scheme and host`, fix: `write ${url.origin}`}
   return undefined
 }
 
@@ -53,7 +69,7 @@ const slug = (what: string, example: string): StringSpec =>
 
 const sshKeyIds: Spec = {kind: 'list', items: int32(1), example: '[52896465]'}
 
-const tag = string(tagProblem)
+const tag = string((value) => tagProblem(value) ?? reservedTagProblem(value))
 
 export const TAILSCALE_CONFIG: ObjectSpec = {
   kind: 'object',
@@ -170,7 +186,7 @@ export const DIGITALOCEAN_DROPLET: ObjectSpec = {
     labels: {kind: 'stringMap'},
     agent_version_override: agentVersion,
     api_token: {kind: 'string', secret: true, bareVariable: true},
-    api_endpoint: string(httpUrlProblem),
+    api_endpoint: string(endpointProblem),
     tailscale_config: TAILSCALE_CONFIG,
   },
   required: ['size', 'region', 'image'],
@@ -227,7 +243,7 @@ export const DIGITALOCEAN_AUTO: ObjectSpec = {
     labels: {kind: 'stringMap'},
     agent_version_override: agentVersion,
     autoscaler_config: PROVISIONED_AUTOSCALER,
-    api_endpoint: string(httpUrlProblem),
+    api_endpoint: string(endpointProblem),
     pool_details: {kind: 'list', items: POOL_DETAIL, example: '[{pool_name: gpu, size: ..., image: ...}]'},
     tailscale_config: TAILSCALE_CONFIG,
   },

@@ -37,6 +37,13 @@ export async function connectApi(options: ConnectOptions): Promise<DigitalOceanA
       suggestions: [`export ${token.missing[0]}=dop_v1_...`, 'or export DIGITALOCEAN_API_TOKEN'],
     })
   }
+  // A token is printable ASCII; anything else (a newline from a sloppy export) would be refused in a header,
+  // and some libraries quote the refused header in their error.
+  if (!/^[\x21-\x7e]+$/.test(token.secret.reveal())) {
+    throw new MissingTokenError(`the API token from ${token.source} contains characters a token cannot have (spaces, newlines or non-ASCII)`, {
+      suggestions: ['copy the token again from the DigitalOcean control panel, without quotes or line breaks'],
+    })
+  }
   if (!/^do[op]_v1_/.test(token.secret.reveal())) {
     options.onWarning(`the token from ${token.source} does not look like a DigitalOcean token (dop_v1_...); using it anyway`)
   }

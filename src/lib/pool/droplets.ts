@@ -45,7 +45,8 @@ export async function listPools(
     needCpu ? api.listDroplets({tagName: VELDA_TAG}) : Promise.resolve([]),
     needGpu ? api.listDroplets({gpus: true}) : Promise.resolve([]),
   ])
-  const velda = [...cpu, ...gpu].filter((d) => d.tags.includes(VELDA_TAG))
+  // If the tag listing ever returns GPU droplets too, each must still count once.
+  const velda = [...new Map([...cpu, ...gpu].map((d) => [d.id, d])).values()].filter((d) => d.tags.includes(VELDA_TAG))
   const members = pools.flatMap((pool) => velda.filter((d) => belongsToPool(d, pool)).map((d) => toPoolDroplet(d, pool.name)))
   const foreign = options.foreign ? velda.filter((d) => !poolOf(d, configured)).map((d) => toPoolDroplet(d, null)) : []
   return {members, foreign}

@@ -1,5 +1,5 @@
 import type {PoolConfig} from '../config/types.js'
-import {ApiError, NetworkError, TimeoutError} from '../do/errors.js'
+import {ApiError, RedirectError} from '../do/errors.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, retryAfterMs} from '../do/retry-policy.js'
 import type {DropletCreateRequest, Size, SshKey} from '../do/types.js'
 import {GuardError, type VeldaError} from '../errors.js'
@@ -96,6 +96,8 @@ export interface ScaleUpOutcome {
   created: PoolDroplet[]
   failed: FailedName[]
   interrupted: boolean
+  /** Some failed names could not be checked: they may exist. */
+  uncertain: boolean
 }
 
 export interface ScaleUpDeps {
@@ -111,16 +113,19 @@ export interface ScaleUpDeps {
   maxAttempts?: number
 }
 
-/** A create that may have been performed: the answer was lost, or the server failed while doing it. */
-export function isAmbiguous(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof TimeoutError) return true
-  return error instanceof ApiError && (error.status === 429 || error.status >= 500)
+/**
+ * A create that was certainly not performed: DigitalOcean refused it (4xx other than 429) or the endpoint
+ * redirected. Anything else (a lost answer, 5xx, 429, an answer that could not be read) may have created droplets.
+ */
+export function isDefiniteRefusal(error: unknown): boolean {
+  if (error instanceof RedirectError) return true
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429
 }
 
 /**
- * Runs the batches one after another. A create is never repeated blindly: after an ambiguous failure the pool is
- * listed and only the names that do not exist are created again (bounded attempts). A definite refusal (4xx)
- * stops the scale-up. Every name ends up in `created` or `failed`.
+ * Runs the batches one after another. A create is never repeated blindly: after an ambiguous outcome the pool is
+ * listed and only the names that do not exist are created again (bounded attempts). A definite refusal stops the
+ * scale-up. Every name ends up in `created` or `failed`; `uncertain` says some failed ones may exist after all.
  */
 export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<ScaleUpOutcome> {
   const maxAttempts = deps.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts
@@ -128,6 +133,11 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
   const failed: FailedName[] = []
   let stopReason: string | null = null
   let interrupted = false
+  let uncertain = false
+  const stop = (names: readonly string[], error: string, reason: string) => {
+    failed.push(...names.map((name) => ({name, error})))
+    stopReason = reason
+  }
   for (const batch of plan.batches) {
     if (!stopReason && deps.isInterrupted()) {
       interrupted = true
@@ -139,40 +149,56 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
     }
     let pending = [...batch.names]
     for (let attempt = 1; pending.length > 0; attempt++) {
+      let lastError: unknown
+      let ambiguity: string
       try {
-        created.push(...(await deps.createDroplets({...batch, names: pending})))
+        const answered = await deps.createDroplets({...batch, names: pending})
+        const echoed = answered.filter((d) => pending.includes(d.name))
+        created.push(...echoed)
+        pending = pending.filter((name) => !echoed.some((d) => d.name === name))
         deps.onProgress(`created ${created.length} of ${plan.requested}`)
-        pending = []
-        break
-      } catch (error) {
-        const message = errorText(error)
-        if (!isAmbiguous(error)) {
-          failed.push(...pending.map((name) => ({name, error: message})))
-          stopReason = 'not attempted: an earlier create was refused'
-          break
-        }
-        deps.onProgress(`creating ${pending.length} droplet(s) ended ambiguously (${message}); checking which exist`)
-        const found = await reconcile(deps, pending)
-        if (found === null) {
-          failed.push(...pending.map((name) => ({name, error: `unknown: ${message}; the pool could not be listed to check whether it exists`})))
-          stopReason = 'not attempted: the API is failing'
-          break
-        }
-        created.push(...found)
-        pending = pending.filter((name) => !found.some((d) => d.name === name))
         if (pending.length === 0) break
-        if (attempt >= maxAttempts) {
-          failed.push(...pending.map((name) => ({name, error: `${message} (after ${attempt} attempts)`})))
-          stopReason = 'not attempted: creates keep failing'
+        ambiguity = `the answer did not list ${pending.length} of the droplets`
+      } catch (error) {
+        if (isDefiniteRefusal(error)) {
+          stop(pending, errorText(error), 'not attempted: an earlier create was refused')
           break
         }
-        const delay = retryDelay(error, attempt, deps)
+        lastError = error
+        ambiguity = errorText(error)
+      }
+      deps.onProgress(`creating ${pending.length} droplet(s) ended ambiguously (${ambiguity}); checking which exist`)
+      const found = await reconcile(deps, pending)
+      if (found === null) {
+        uncertain = true
+        stop(pending, `unknown: ${ambiguity}; the pool could not be listed to check whether it exists`, 'not attempted: the API is failing')
+        break
+      }
+      created.push(...found)
+      pending = pending.filter((name) => !found.some((d) => d.name === name))
+      if (pending.length === 0) break
+      if (attempt >= maxAttempts) {
+        stop(pending, `${ambiguity} (after ${attempt} attempts)`, 'not attempted: creates keep failing')
+        break
+      }
+      const delay = retryDelay(lastError, attempt, deps)
+      if (delay > DEFAULT_RETRY_POLICY.maxServerWaitMs) {
+        stop(pending, `DigitalOcean asks to wait ${Math.ceil(delay / 1000)}s before creating more`, 'not attempted: rate limited for too long')
+        break
+      }
+      if (!deps.isInterrupted()) {
         deps.onProgress(`${pending.length} droplet(s) do not exist; creating them again in ${(delay / 1000).toFixed(1)}s`)
         await deps.sleep(delay)
       }
+      // Checked after the (interruptible) wait too: the missing names do not exist, so stopping loses nothing.
+      if (deps.isInterrupted()) {
+        interrupted = true
+        stop(pending, 'not attempted: interrupted', 'not attempted: interrupted')
+        break
+      }
     }
   }
-  return {created, failed, interrupted}
+  return {created, failed, interrupted, uncertain}
 }
 
 async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<PoolDroplet[] | null> {

@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import {createBody, type DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, PartialError, WaitTimeoutError} from '../errors.js'
+import {InterruptedError, NothingChangedError, PartialError, WaitFailedError, WaitTimeoutError} from '../errors.js'
 import type {RandomInt} from '../naming.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './droplets.js'
 import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './scale-up.js'
@@ -59,7 +59,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   }
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
-    if (result.created.length === 0) throw new NothingChangedError(`no droplet was created: ${first}`, {partialResult: partial})
+    if (result.created.length === 0 && !outcome.uncertain) throw new NothingChangedError(`no droplet was created: ${first}`, {partialResult: partial})
     throw new PartialError(`${result.created.length} of ${options.count} droplets were created; ${result.failed.length} were not: ${first}`, {
       partialResult: partial,
       suggestions: [`velda-do pool list ${pool.name} shows what exists`],
@@ -73,6 +73,14 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     sleep: deps.sleep,
     isInterrupted: deps.isInterrupted,
     onProgress: (active, total) => deps.onProgress(`${active}/${total} active`),
+  }).catch((error: unknown) => {
+    // The droplets exist whatever went wrong while watching them: report them with the failure.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new WaitFailedError(`created ${ids.length} droplets, but could not check that they turned active: ${reason}`, {
+      partialResult: {...result},
+      suggestions: [`velda-do pool list ${pool.name} shows them`],
+      cause: error,
+    })
   })
   const latest = result.created.map((d) => waited.droplets.find((w) => w.id === d.id) ?? d)
   const final = {...result, created: latest}
