@@ -12,8 +12,8 @@ export interface SimulatorProcess {
 }
 
 /** `velda-do simulator --json` in a child process, as a user or a CI script runs it. */
-export async function startSimulatorProcess(args: string[] = []): Promise<SimulatorProcess> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'simulator', '--json', '--quiet', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+export async function startSimulatorProcess(args: string[] = [], bin = BIN): Promise<SimulatorProcess> {
+  const child: ChildProcess = spawn(process.execPath, [bin, 'simulator', '--json', '--quiet', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()

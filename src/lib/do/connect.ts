@@ -1,4 +1,5 @@
 import type {Environment} from '../config/interpolate.js'
+import {parseDuration} from '../duration.js'
 import type {PoolConfig} from '../config/types.js'
 import {UsageError} from '../errors.js'
 import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../settings.js'
@@ -18,6 +19,9 @@ export interface ConnectOptions {
   /** Tests inject clocks, sleeps and timeouts here. */
   transport?: Partial<Omit<TransportOptions, 'endpoint' | 'token'>>
 }
+
+/** How long one request may take (default 30s): slow links and fault rehearsals want another value. */
+export const TIMEOUT_ENV_VAR = 'VELDA_DO_REQUEST_TIMEOUT'
 
 /** Resolves endpoint and token (cli.md precedence) and opens the API. Exit 2 when there is no token. */
 export async function connectApi(options: ConnectOptions): Promise<DigitalOceanApi> {
@@ -47,7 +51,9 @@ export async function connectApi(options: ConnectOptions): Promise<DigitalOceanA
   if (!/^do[op]_v1_/.test(token.secret.reveal())) {
     options.onWarning(`the token from ${token.source} does not look like a DigitalOcean token (dop_v1_...); using it anyway`)
   }
+  const timeout = options.env[TIMEOUT_ENV_VAR]
   return createDigitalOceanApi({
+    ...(timeout ? {timeoutMs: parseDuration(timeout, `$${TIMEOUT_ENV_VAR}`)} : {}),
     ...options.transport,
     endpoint: endpoint.value,
     token: token.secret,

@@ -1,0 +1,34 @@
+import {execFileSync, spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {PROJECT_ROOT} from '../support/cli.js'
+
+export interface CliRun {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Packs the built velda-do with `npm pack` (npm test builds first) and installs the tarball into a fresh prefix, as a user would: the tests then run
+ * the installed binary, with only the files the package ships and the dependencies npm resolves for it.
+ */
+export function installPackedCli(): {bin: string; files: string[]} {
+  const work = mkdtempSync(join(tmpdir(), 'velda-e2e-'))
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})) as {filename: string; files: {path: string}[]}[]
+  const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) ?? packed[0]?.filename ?? '')
+  const prefix = join(work, 'prefix')
+  mkdirSync(prefix)
+  execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], {stdio: 'ignore'})
+  return {bin: join(prefix, 'node_modules', '.bin', 'velda-do'), files: (packed[0]?.files ?? []).map((f) => f.path)}
+}
+
+export function runInstalled(bin: string, args: string[], env: Record<string, string>): CliRun {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DIGITALOCEAN_|VELDA_|TAILSCALE_|NODE_OPTIONS)/.test(k)))
+  // From a directory of its own, like a user's: not this repository, whose files oclif would take for a dev setup.
+  const cwd = mkdtempSync(join(tmpdir(), 'velda-user-'))
+  const result = spawnSync(bin, args, {cwd, env: {...clean, ...env}, encoding: 'utf8', input: '', timeout: 60_000})
+  return {status: result.status, stdout: result.stdout, stderr: result.stderr}
+}
