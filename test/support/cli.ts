@@ -51,3 +51,15 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult & {m
   const modules = recordFile ? readFileSync(recordFile, 'utf8').split('\n').filter(Boolean) : []
   return {status: result.status, stdout: result.stdout, stderr: result.stderr, modules}
 }
+
+/** Like runCli, without blocking: for tests whose own process serves the CLI (a proxy in front of the simulator). */
+export async function runCliAsync(args: string[], options: {env?: Record<string, string | undefined>} = {}): Promise<CliResult> {
+  const {spawn} = await import('node:child_process')
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const status = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  return {status, stdout, stderr}
+}

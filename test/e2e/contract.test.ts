@@ -1,0 +1,142 @@
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {OpenAPIBackend} from 'openapi-backend'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse as parseYaml} from 'yaml'
+
+import {PROJECT_ROOT, runCliAsync} from '../support/cli.js'
+import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
+import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
+
+/**
+ * The contract check: every request velda-do sends passes through a proxy that validates it against DigitalOcean's
+ * OpenAPI description with openapi-backend, a validator the simulator does not share, before it reaches the
+ * simulator. Any violation fails the suite.
+ */
+
+const SHARED_SPEC = join(PROJECT_ROOT, '..', 'shared', 'do-openapi', 'do-openapi-subset.strict.yaml')
+const SHIPPED_SPEC = join(PROJECT_ROOT, 'assets', 'do-openapi-subset.strict.yaml')
+const SPEC = existsSync(SHARED_SPEC) ? SHARED_SPEC : SHIPPED_SPEC
+
+interface Seen {
+  operation: string
+  method: string
+  url: string
+  errors: string[]
+}
+
+let sim: SimulatorProcess
+let proxy: Server
+let proxyUrl: string
+const seen: Seen[] = []
+
+beforeAll(async () => {
+  const api = new OpenAPIBackend({definition: parseYaml(readFileSync(SPEC, 'utf8')), strict: false, validate: true, quick: false})
+  await api.init()
+  sim = await startSimulatorProcess(['--active-after', '0s'])
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      handle(Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
+        seen.push({operation: '(proxy failure)', method: req.method ?? '', url: req.url ?? '', errors: [String(error)]})
+        res.writeHead(502)
+        res.end()
+      })
+    })
+    const handle = async (raw: string) => {
+      const url = new URL(req.url ?? '/', 'http://proxy')
+      let body: unknown
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw)
+      } catch {
+        body = raw
+      }
+      const request = {method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers as Record<string, string>, body}
+      const operation = api.matchOperation(request)
+      const validation = operation ? api.validateRequest(request, operation) : {valid: false, errors: [{message: 'no such operation in the spec'}]}
+      seen.push({
+        operation: operation?.operationId ?? '(none)',
+        method: request.method,
+        url: req.url ?? '',
+        errors: (validation.errors ?? []).map((e: {instancePath?: string; message?: string}) => `${e.instancePath ?? ''} ${e.message ?? ''}`.trim()),
+      })
+      const upstream = await fetch(`${sim.url}${req.url}`, {method: req.method, headers: {authorization: req.headers.authorization ?? '', 'content-type': 'application/json'}, body: raw === '' ? undefined : raw, redirect: 'manual'})
+      res.writeHead(upstream.status, Object.fromEntries(upstream.headers))
+      res.end(Buffer.from(await upstream.arrayBuffer()))
+    }
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+}, 60_000)
+
+afterAll(async () => {
+  proxy?.closeAllConnections()
+  await new Promise((resolve) => proxy?.close(resolve))
+  await sim?.stop()
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'velda-contract-'))
+const configFile = join(dir, 'velda.yaml')
+writeFileSync(configFile, `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: cpu
+    auto_scaler:
+      backend:
+        digitalocean_droplet:
+          size: s-2vcpu-4gb
+          region: nyc3
+          image: ubuntu-24-04-x64
+          ssh_key_ids: [52896465]
+          vpc_uuid: 5a4981aa-9653-4bd1-bef5-d6bff52042e4
+          ipv6: true
+          labels: {team: infra}
+          agent_version_override: "1.0.0"
+provisioners:
+  - digitalocean_auto:
+      region: atl1
+      agent_version_override: "1.0.0"
+      tailscale_config: {pre_auth_key: "\${TS_KEY}"}
+      pool_details: [{pool_name: gpu, size: gpu-mi300x1-192gb-devcloud, image: amd-rocm71software}]
+`)
+
+describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI description', () => {
+  it('every request of sizes, regions, ssh-keys, pool up, list and down is valid', async () => {
+    const env = {DIGITALOCEAN_API_ENDPOINT: proxyUrl, DIGITALOCEAN_API_TOKEN: sim.token, TS_KEY: FAKE_TAILSCALE_KEY}
+    const run = async (args: string[]) => {
+      const result = await runCliAsync(args, {env})
+      expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0)
+    }
+    await run(['sizes', '--json'])
+    await run(['regions', '--json'])
+    await run(['ssh-keys', '--json', '-c', configFile])
+    await run(['pool', 'up', 'cpu', '-n', '12', '--json', '-c', configFile])
+    await run(['pool', 'up', 'gpu', '-n', '1', '--json', '-c', configFile])
+    await run(['pool', 'list', '--all', '--json', '-c', configFile])
+    await run(['pool', 'down', 'cpu', '-n', '3', '--yes', '--json', '-c', configFile])
+    const violations = seen.filter((s) => s.errors.length > 0)
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([])
+    expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy']))
+    console.log(`\nContract check: ${seen.length} requests, ${new Set(seen.map((s) => s.operation)).size} operations, 0 violations (${SPEC === SHARED_SPEC ? 'shared' : 'shipped'} spec)\n`)
+  })
+
+  it('the validator is live: it flags a request that breaks the spec', async () => {
+    const before = seen.length
+    await fetch(`${proxyUrl}/v2/droplets?per_page=500&tag_name=velda%2Fpool`, {headers: {authorization: `Bearer ${sim.token}`}})
+    await fetch(`${proxyUrl}/v2/droplets`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({names: Array(11).fill('a'), size: 's-1vcpu-1gb', image: 'x'})})
+    expect(seen.slice(before).map((s) => s.errors.length > 0)).toEqual([true, true])
+  })
+
+  it('the simulator validates against the very same description DigitalOcean publishes', () => {
+    if (!existsSync(SHARED_SPEC)) {
+      if (process.env.CI === 'true') throw new Error(`${SHARED_SPEC} is missing in CI`)
+      console.warn(`SKIPPED: ${SHARED_SPEC} is not beside this checkout`)
+      return
+    }
+    expect(readFileSync(SHIPPED_SPEC, 'utf8')).toBe(readFileSync(SHARED_SPEC, 'utf8'))
+  })
+})
