@@ -1,0 +1,14 @@
+import {spawnSync} from 'node:child_process'
+import {join} from 'node:path'
+
+import {expect, it} from 'vitest'
+
+import {PROJECT_ROOT} from '../support/cli.js'
+
+it('the README walk-through (npm run demo) runs start to end', () => {
+  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo.mjs')], {cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000})
+  expect(result.status, result.stdout + result.stderr).toBe(0)
+  expect(result.stdout).toMatch(/\$ velda-do pool up amd-mi300x --count 2 --wait/)
+  expect(result.stdout.match(/ active +atl1 /g)?.length).toBeGreaterThanOrEqual(2)
+  expect(result.stdout).toMatch(/amd-mi300x: 0 droplets; min 0, max 10\n*$/)
+})
