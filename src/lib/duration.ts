@@ -12,11 +12,3 @@ export function parseDuration(text: string, flag: string): number {
   }
   return Math.round(parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * (UNITS[unit ?? 's'] ?? 0), 0))
 }
-
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${ms}ms`
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms % 60_000) / 1000)
-  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`
-}

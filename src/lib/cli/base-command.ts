@@ -9,8 +9,6 @@ import type {VeldaConfig} from '../config/types.js'
 import {redactKnownSecrets, toFailure} from './failure.js'
 import {paint} from './style.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
-
 /**
  * Every command's base: `--json` (run() returns the JSON document), settings lookup, and one catch() that
  * turns any failure into the exit code of cli.md with its "Try this:" suggestions.

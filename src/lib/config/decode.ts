@@ -102,10 +102,6 @@ export class Decoder {
     return this.entries(mapNode).find((e) => (aliases[e.key] ?? toSnakeCase(e.key)) === key)
   }
 
-  isMapping(node: unknown): boolean {
-    return isMap(this.resolve(node))
-  }
-
   /** Returns the decoded value, or undefined when it is absent or invalid (the problem is then reported). */
   decode(rawNode: unknown, spec: Spec, path: string, anchor: unknown): unknown {
     const node = this.resolve(rawNode)

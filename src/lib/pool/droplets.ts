@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {Droplet} from '../do/types.js'
-import {belongsToPool, POOL_TAG_PREFIX, VELDA_TAG} from '../naming.js'
+import {belongsToPool, VELDA_TAG} from '../naming.js'
 import {gpuVendor} from '../userdata/gpu.js'
 
 /** A droplet as velda-do prints it (cli.md): the API's fields plus the pool it belongs to (null: none configured). */
@@ -50,9 +50,4 @@ export async function listPools(
   const members = pools.flatMap((pool) => velda.filter((d) => belongsToPool(d, pool)).map((d) => toPoolDroplet(d, pool.name)))
   const foreign = options.foreign ? velda.filter((d) => !poolOf(d, configured)).map((d) => toPoolDroplet(d, null)) : []
   return {members, foreign}
-}
-
-/** The pool a droplet's tags name, even for a pool that is not configured (for the table's `?`). */
-export function taggedPoolName(droplet: {tags: readonly string[]}): string | null {
-  return droplet.tags.find((t) => t.startsWith(POOL_TAG_PREFIX))?.slice(POOL_TAG_PREFIX.length) ?? null
 }
