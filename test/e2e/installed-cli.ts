@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {PROJECT_ROOT} from '../support/cli.js'
+import {cleanEnv, PROJECT_ROOT} from '../support/cli.js'
 
 export interface CliRun {
   status: number | null
@@ -26,9 +26,8 @@ export function installPackedCli(): {bin: string; files: string[]} {
 }
 
 export function runInstalled(bin: string, args: string[], env: Record<string, string>): CliRun {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DIGITALOCEAN_|VELDA_|TAILSCALE_|NODE_OPTIONS)/.test(k)))
   // From a directory of its own, like a user's: not this repository, whose files oclif would take for a dev setup.
   const cwd = mkdtempSync(join(tmpdir(), 'velda-user-'))
-  const result = spawnSync(bin, args, {cwd, env: {...clean, ...env}, encoding: 'utf8', input: '', timeout: 60_000})
+  const result = spawnSync(bin, args, {cwd, env: cleanEnv(env), encoding: 'utf8', input: '', timeout: 60_000})
   return {status: result.status, stdout: result.stdout, stderr: result.stderr}
 }

@@ -21,7 +21,7 @@ export interface CliOptions {
 }
 
 /** The environment of a fresh shell: no DigitalOcean or velda-do settings leak in from the developer's. */
-function cleanEnv(extra: Record<string, string | undefined>): Record<string, string> {
+export function cleanEnv(extra: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined || /^(DIGITALOCEAN_|VELDA_|TAILSCALE_|FORCE_COLOR|NODE_OPTIONS)/.test(key)) continue
