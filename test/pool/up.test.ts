@@ -78,6 +78,14 @@ describe('pool up against the simulator', () => {
     expect(clock() - start).toBe(4 * 30_000)
   })
 
+  it('after a 429 that gives only ratelimit-reset, creates again when the limit resets', async () => {
+    const {sim, up, clock} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'rate-limit', resetInSeconds: 45}}]})
+    const start = clock()
+    const result = await up({count: 2})
+    expectExactly(sim, result, 2)
+    expect(clock() - start).toBe(45_000)
+  })
+
   it('stops at a 422 in the middle batch: the first batch reported as created, exit 4, nothing retried', async () => {
     const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}]})
     const error = await failure(up())

@@ -58,6 +58,11 @@ export function rateLimitResetMs(headers: Headers, now: number): number | null {
   return Math.max(0, reset * 1000 - now)
 }
 
+/** How long DigitalOcean asked to wait before trying again: `retry-after`, else (for 429) `ratelimit-reset`. */
+export function toldWaitMs(status: number, headers: Headers, now: number): number | null {
+  return retryAfterMs(headers, now) ?? (status === 429 ? rateLimitResetMs(headers, now) : null)
+}
+
 export function decideRetry(
   outcome: Outcome,
   attempt: number,
@@ -71,7 +76,7 @@ export function decideRetry(
   if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${attempt} attempts`}
   if (outcome.kind === 'network') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason}
   if (outcome.kind === 'timeout') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: 'no answer in time'}
-  const told = retryAfterMs(outcome.headers, now) ?? (outcome.status === 429 ? rateLimitResetMs(outcome.headers, now) : null)
+  const told = toldWaitMs(outcome.status, outcome.headers, now)
   if (told !== null) {
     if (told > policy.maxServerWaitMs) {
       return {retry: false, why: `DigitalOcean asks to wait ${Math.ceil(told / 1000)}s, longer than velda-do waits (${policy.maxServerWaitMs / 1000}s)`}

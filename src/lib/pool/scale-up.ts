@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import {ApiError, RedirectError} from '../do/errors.js'
-import {backoffDelay, DEFAULT_RETRY_POLICY, retryAfterMs} from '../do/retry-policy.js'
+import {backoffDelay, DEFAULT_RETRY_POLICY, toldWaitMs} from '../do/retry-policy.js'
 import type {DropletCreateRequest, Size, SshKey} from '../do/types.js'
 import {GuardError, type VeldaError} from '../errors.js'
 import {dropletName, type RandomInt} from '../naming.js'
@@ -211,7 +211,7 @@ async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<P
 }
 
 function retryDelay(error: unknown, attempt: number, deps: ScaleUpDeps): number {
-  const told = error instanceof ApiError && error.status === 429 && error.headers ? retryAfterMs(error.headers, deps.now()) : null
+  const told = error instanceof ApiError && error.status === 429 && error.headers ? toldWaitMs(error.status, error.headers, deps.now()) : null
   return told ?? backoffDelay(attempt, {...DEFAULT_RETRY_POLICY, baseDelayMs: 2_000, maxDelayMs: 30_000}, deps.random)
 }
 
