@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {ApiError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
+import {ApiError, MalformedAnswerError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
 import {DEFAULT_RETRY_POLICY} from '../../src/lib/do/retry-policy.js'
 import {createTransport, type TransportOptions} from '../../src/lib/do/transport.js'
 import {ExitCode} from '../../src/lib/errors.js'
@@ -53,6 +53,8 @@ describe('the transport', () => {
     ['504', {type: 'status', status: 504}],
     ['a dropped connection', {type: 'drop'}],
     ['malformed JSON', {type: 'malformed-json'}],
+    ['a 200 HTML page from a proxy', {type: 'body', contentType: 'text/html', body: '<html><title>Attention Required!</title></html>'}],
+    ['a 200 text/plain answer', {type: 'body', contentType: 'text/plain', body: 'OK'}],
   ] as [string, FaultRule['action']][])('retries a GET after %s, then succeeds', async (_name, action) => {
     const {get, sim, sleeps, waits} = await setup([{path: '/v2/sizes', action}])
     const response = await get('/v2/sizes')
@@ -71,6 +73,31 @@ describe('the transport', () => {
     expect(error.message).toMatch(/^DigitalOcean answered 503 server_error to GET \/v2\/regions: Server Error \(after 5 attempts, request id [0-9a-f-]{36}\)$/)
     expect(sim.counts()['GET /v2/regions']).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
     expect(sleeps).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts - 1)
+  })
+
+  it('fails a success answer that is not JSON as a malformed answer (exit 3), after the last attempt', async () => {
+    const {get, sim} = await setup([{path: '/v2/sizes', count: 0, action: {type: 'body', contentType: 'text/html', body: '<html><title>Attention Required!</title></html>'}}])
+    const error = await failure(get('/v2/sizes'))
+    expect(error).toBeInstanceOf(MalformedAnswerError)
+    expect(error.exitCode).toBe(ExitCode.api)
+    expect(error.message).toBe('GET /v2/sizes: the answer (200, text/html) is not JSON: Attention Required! (after 5 attempts)')
+    expect(sim.counts()['GET /v2/sizes']).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
+  })
+
+  it('never retries a POST answered with a non-JSON success: it may have been performed', async () => {
+    const {transport, sim, sleeps} = await setup([{method: 'POST', path: '/v2/droplets', action: {type: 'body', status: 202, contentType: 'text/html', body: '<p>queued</p>'}}])
+    const body = JSON.stringify({names: ['a'], size: 's-1vcpu-1gb', region: 'nyc3', image: 'ubuntu-24-04-x64'})
+    const error = await failure(transport(`${sim.url}/v2/droplets`, {method: 'POST', body, headers: {'content-type': 'application/json'}}))
+    expect(error).toBeInstanceOf(MalformedAnswerError)
+    expect(error.message).toBe('POST /v2/droplets: the answer (202, text/html) is not JSON: queued (after 1 attempt)')
+    expect(sim.counts()['POST /v2/droplets']).toBe(1)
+    expect(sleeps).toEqual([])
+  })
+
+  it('passes an empty success answer through whatever its content type (a 204)', async () => {
+    const {transport, sim} = await setup([{method: 'DELETE', path: '/v2/droplets/*', action: {type: 'body', status: 204, contentType: 'text/html', body: ''}}])
+    const response = await transport(`${sim.url}/v2/droplets/1`, {method: 'DELETE'})
+    expect([response.status, await response.text()]).toEqual([204, ''])
   })
 
   it('waits as long as retry-after says', async () => {

@@ -1,6 +1,6 @@
-import {ApiError} from './errors.js'
-import {connectDots, type DotsConnection, type DotsDroplet, type DotsRegion, type DotsSize, type DotsSshKey} from './dots.js'
-import {collectPages, PER_PAGE} from './paginate.js'
+import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
+import {connectDots, type DotsConnection, type DotsDroplet, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
+import {collectPages, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type TransportOptions} from './transport.js'
 import type {Account, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Region, Size, SshKey} from './types.js'
 
@@ -12,9 +12,11 @@ export interface DigitalOceanApi {
   listSshKeys(): Promise<SshKey[]>
   getAccount(): Promise<Account>
   listDroplets(filter?: DropletFilter): Promise<Droplet[]>
+  /** How many droplets the filter matches, from one request's `meta.total` (GPU droplets only with `gpus`). */
+  countDroplets(filter?: DropletFilter): Promise<number>
   /** One POST; never retried here (the caller reconciles after an ambiguous failure). */
   createDroplets(request: DropletCreateRequest): Promise<Droplet[]>
-  /** `already-gone` for a 404: the droplet no longer exists, which is what was wanted. */
+  /** `already-gone` for a 404: the droplet no longer exists, which is what was wanted. Refuses an id that is not one. */
   deleteDroplet(id: number): Promise<'deleted' | 'already-gone'>
 }
 
@@ -26,8 +28,63 @@ export async function createDigitalOceanApi(options: ApiOptions): Promise<Digita
   return new DotsApi(endpoint, dots)
 }
 
-const query = (page: number, extra: {tagName?: string; type?: 'droplets' | 'gpus'} = {}) => ({queryParameters: {page, perPage: PER_PAGE, ...extra}})
-const total = (answer: {meta?: {total?: number | null} | null} | undefined) => answer?.meta?.total ?? 0
+type ListExtra = {tagName?: string; type?: 'droplets' | 'gpus'}
+
+/** One list endpoint as dots serves it. */
+interface ListEndpoint<T> {
+  path: string
+  /** The list's name in the wire JSON, e.g. `ssh_keys`. */
+  key: string
+  extra?: ListExtra
+  /** `source` names the request, for the endpoint's own checks of its items. */
+  fetch(query: ListQuery, source: AnswerSource): Promise<{answer: DotsPage | undefined; items: T[] | null | undefined}>
+}
+
+/** Every item of a list, each page checked (see collectPages). */
+function listAll<T extends object>(endpoint: ListEndpoint<T>): Promise<T[]> {
+  return collectPages(async (page) => {
+    const queryParameters = {page, perPage: PER_PAGE, ...endpoint.extra}
+    const source: AnswerSource = {method: 'GET', path: listPath(endpoint.path, queryParameters)}
+    const {answer, items} = await endpoint.fetch({queryParameters}, source)
+    return {source, items: requireList(items, endpoint.key, source), total: answer?.meta?.total, ...pageLinks(answer)}
+  })
+}
+
+/** The path and query dots sends, in its order, to name a request in an error. */
+function listPath(path: string, query: ListQuery['queryParameters']): string {
+  const search = new URLSearchParams()
+  if (query.page !== undefined) search.set('page', String(query.page))
+  search.set('per_page', String(query.perPage))
+  if (query.tagName !== undefined) search.set('tag_name', query.tagName)
+  if (query.type !== undefined) search.set('type', query.type)
+  return `${path}?${search}`
+}
+
+/** dots leaves the list out for `{}`, `null` or a non-array alike: none of them is an empty page. */
+function requireList<T>(items: T[] | null | undefined, key: string, source: AnswerSource): T[] {
+  if (!Array.isArray(items)) throw new MalformedAnswerError(source, `the answer has no "${key}" list`)
+  return items
+}
+
+function pageLinks(answer: DotsPage | undefined): {next: unknown; last: unknown} {
+  const pages = answer?.links?.pages
+  return {next: pages?.next ?? pages?.additionalData?.next, last: pages?.last ?? pages?.additionalData?.last}
+}
+
+const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+
+/** Droplets and keys are acted on by id: one without a usable id must never become droplet 0. */
+function requireIds<T extends {id?: number | null}>(items: T[], key: string, source: AnswerSource): (T & {id: number})[] {
+  const bad = items.findIndex((item) => !isId(item.id))
+  if (bad < 0) return items as (T & {id: number})[]
+  const id = items[bad]?.id
+  const which = key === 'droplet' ? 'the "droplet"' : `item ${bad + 1} of the "${key}" list`
+  throw new MalformedAnswerError(source, `${which} has ${id === undefined || id === null ? 'no id' : `the id ${id}, not a positive whole number`}`)
+}
+
+function dropletListExtra(filter: DropletFilter): ListExtra {
+  return filter.gpus ? {type: 'gpus'} : filter.tagName ? {tagName: filter.tagName} : {}
+}
 
 class DotsApi implements DigitalOceanApi {
   constructor(
@@ -40,49 +97,86 @@ class DotsApi implements DigitalOceanApi {
   }
 
   async listSizes(): Promise<Size[]> {
-    const sizes = await collectPages(async (page) => {
-      const answer = await this.v2.sizes.get(query(page))
-      return {items: answer?.sizes ?? [], total: total(answer)}
+    const sizes = await listAll({
+      path: '/v2/sizes',
+      key: 'sizes',
+      fetch: async (query) => {
+        const answer = await this.v2.sizes.get(query)
+        return {answer, items: answer?.sizes}
+      },
     })
     return sizes.map(toSize)
   }
 
   async listRegions(): Promise<Region[]> {
-    const regions = await collectPages(async (page) => {
-      const answer = await this.v2.regions.get(query(page))
-      return {items: answer?.regions ?? [], total: total(answer)}
+    const regions = await listAll({
+      path: '/v2/regions',
+      key: 'regions',
+      fetch: async (query) => {
+        const answer = await this.v2.regions.get(query)
+        return {answer, items: answer?.regions}
+      },
     })
     return regions.map(toRegion)
   }
 
   async listSshKeys(): Promise<SshKey[]> {
-    const keys = await collectPages(async (page) => {
-      const answer = await this.v2.account.keys.get(query(page))
-      return {items: answer?.sshKeys ?? [], total: total(answer)}
+    const keys = await listAll({
+      path: '/v2/account/keys',
+      key: 'ssh_keys',
+      fetch: async (query, source) => {
+        const answer = await this.v2.account.keys.get(query)
+        return {answer, items: answer?.sshKeys && requireIds(answer.sshKeys, 'ssh_keys', source)}
+      },
     })
     return keys.map(toSshKey)
   }
 
+  /** The droplet limit is what a scale-up is checked against: an answer without it is not read as 0. */
   async getAccount(): Promise<Account> {
     const answer = await this.v2.account.get()
-    return {droplet_limit: answer?.account?.dropletLimit ?? 0, status: answer?.account?.status ?? 'unknown'}
+    const limit = answer?.account?.dropletLimit
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+      const what = limit === undefined || limit === null ? 'has no account.droplet_limit' : `has account.droplet_limit ${JSON.stringify(limit)}, not a count`
+      throw new MalformedAnswerError({method: 'GET', path: '/v2/account'}, `the answer ${what}`)
+    }
+    return {droplet_limit: limit, status: answer?.account?.status ?? 'unknown'}
   }
 
   async listDroplets(filter: DropletFilter = {}): Promise<Droplet[]> {
-    const extra = filter.gpus ? {type: 'gpus' as const} : filter.tagName ? {tagName: filter.tagName} : {}
-    const droplets = await collectPages(async (page) => {
-      const answer = await this.v2.droplets.get(query(page, extra))
-      return {items: answer?.droplets ?? [], total: total(answer)}
+    const droplets = await listAll({
+      path: '/v2/droplets',
+      key: 'droplets',
+      extra: dropletListExtra(filter),
+      fetch: async (query, source) => {
+        const answer = await this.v2.droplets.get(query)
+        return {answer, items: answer?.droplets && requireIds(answer.droplets, 'droplets', source)}
+      },
     })
     return droplets.map(toDroplet)
   }
 
+  async countDroplets(filter: DropletFilter = {}): Promise<number> {
+    // One droplet per page: the count is all that is wanted, and meta.total gives it in one request.
+    const queryParameters = {perPage: 1, ...dropletListExtra(filter)}
+    const source: AnswerSource = {method: 'GET', path: listPath('/v2/droplets', queryParameters)}
+    const answer = await this.v2.droplets.get({queryParameters})
+    requireList(answer?.droplets, 'droplets', source)
+    return readTotal(answer?.meta?.total, source)
+  }
+
+  /** A create answer without its droplets (or with one lacking an id) is an error: the caller reconciles. */
   async createDroplets(request: DropletCreateRequest): Promise<Droplet[]> {
     const answer = await this.dots.createDroplets(createBody(request))
-    return (answer?.droplets ?? (answer?.droplet ? [answer.droplet] : [])).map(toDroplet)
+    const source: AnswerSource = {method: 'POST', path: '/v2/droplets'}
+    if (answer?.droplets) return requireIds(answer.droplets, 'droplets', source).map(toDroplet)
+    if (answer?.droplet) return requireIds([answer.droplet], 'droplet', source).map(toDroplet)
+    throw new MalformedAnswerError(source, 'the answer has neither "droplets" nor "droplet"; the droplets may exist all the same')
   }
 
   async deleteDroplet(id: number): Promise<'deleted' | 'already-gone'> {
+    // Every id comes from a checked answer; should one slip through, no request goes out with it.
+    if (!isId(id)) throw new RangeError(`refusing to send DELETE /v2/droplets/${String(id)}: ${String(id)} is not a droplet id (a positive whole number)`)
     try {
       await this.v2.droplets.byDroplet_id(id).delete()
       return 'deleted'
@@ -99,11 +193,11 @@ export function createBody(request: DropletCreateRequest): Record<string, unknow
   return {...(names.length === 1 ? {name: names[0]} : {names}), ...rest, ...(vpcUuid ? {vpc_uuid: vpcUuid} : {})}
 }
 
-function toDroplet(d: DotsDroplet): Droplet {
+function toDroplet(d: DotsDroplet & {id: number}): Droplet {
   const address = (list: {ipAddress?: string | null; type?: string | null}[] | null | undefined, type: string) =>
     list?.find((n) => n.type === type)?.ipAddress ?? null
   return {
-    id: d.id ?? 0,
+    id: d.id,
     name: d.name ?? '',
     status: (d.status ?? 'new') as DropletStatus,
     region: d.region?.slug ?? '',
@@ -143,6 +237,6 @@ function toRegion(r: DotsRegion): Region {
   return {slug: r.slug ?? '', name: r.name ?? '', available: r.available ?? false, features: r.features ?? [], sizes: r.sizes ?? []}
 }
 
-function toSshKey(k: DotsSshKey): SshKey {
-  return {id: k.id ?? 0, name: k.name ?? '', fingerprint: k.fingerprint ?? ''}
+function toSshKey(k: DotsSshKey & {id: number}): SshKey {
+  return {id: k.id, name: k.name ?? '', fingerprint: k.fingerprint ?? ''}
 }

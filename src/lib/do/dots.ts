@@ -11,6 +11,21 @@ import type {FetchFunction} from './transport.js'
 
 export interface DotsPage {
   meta?: {total?: number | null} | null
+  links?: DotsPageLinks | null
+}
+
+/**
+ * dots types `links.pages` as a union and parses it as its first member ({first, prev}): `next` and `last` end up
+ * in `additionalData`. Both places are described, in case a release parses the union properly.
+ */
+export interface DotsPageLinks {
+  pages?: {
+    first?: string | null
+    prev?: string | null
+    next?: unknown
+    last?: unknown
+    additionalData?: Record<string, unknown> | null
+  } | null
 }
 
 export interface DotsDroplet {
@@ -53,8 +68,8 @@ export interface DotsSshKey {
   fingerprint?: string | null
 }
 
-interface ListQuery {
-  queryParameters: {page: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
+export interface ListQuery {
+  queryParameters: {page?: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
 }
 
 /** The part of the dots client velda-do calls. */

@@ -56,7 +56,7 @@ export class UnauthorizedError extends ApiError {
   override readonly code = 'unauthorized'
 }
 
-/** No answer: connection refused or reset, DNS failure, dropped connection, malformed answer. */
+/** No answer: connection refused or reset, DNS failure, dropped connection. */
 export class NetworkError extends VeldaError {
   readonly exitCode = ExitCode.api
   readonly code = 'network'
@@ -71,6 +71,39 @@ export class NetworkError extends VeldaError {
 
   override details(): Record<string, unknown> {
     return requestDetails(this.request)
+  }
+}
+
+/** Where an untrustworthy answer came from; `attempts` when the transport knows how many it made. */
+export type AnswerSource = Pick<RequestInfo, 'method' | 'path'> & {attempts?: number}
+
+/**
+ * A success status with an answer that cannot be trusted: not JSON, a list without its array, an item without a
+ * usable id, a count missing or at odds with the pages. Never read as "nothing there": an empty list taken from a
+ * broken answer once made `pool up` create droplets that existed, and a missing id made it delete droplet 0.
+ */
+export class MalformedAnswerError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'malformed_answer'
+
+  constructor(
+    readonly request: AnswerSource,
+    /** What was wrong, e.g. `the answer has no "droplets" list`. */
+    readonly problem: string,
+    options: VeldaErrorOptions = {},
+  ) {
+    const attempts = request.attempts === undefined ? '' : ` (after ${attemptsText(request.attempts)})`
+    super(`${request.method} ${request.path}: ${problem}${attempts}`, {
+      suggestions: [
+        'try again: a proxy or an overloaded API can garble an answer, and a list can change while it is read',
+        'if it persists, check that api_endpoint (or DIGITALOCEAN_API_ENDPOINT) is the DigitalOcean API itself',
+      ],
+      ...options,
+    })
+  }
+
+  override details(): Record<string, unknown> {
+    return {method: this.request.method, path: this.request.path, ...(this.request.attempts === undefined ? {} : {attempts: this.request.attempts}), problem: this.problem}
   }
 }
 

@@ -1,5 +1,5 @@
 import type {Secret} from '../secret.js'
-import {ApiError, NetworkError, RedirectError, type RequestInfo, TimeoutError, UnauthorizedError} from './errors.js'
+import {ApiError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, TimeoutError, UnauthorizedError} from './errors.js'
 import {decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -55,12 +55,13 @@ export function createTransport(options: TransportOptions): FetchFunction {
         if (response.status >= 300 && response.status < 400) {
           throw new RedirectError(request, endpoint.origin, response.headers.get('location') ?? '(no location)')
         }
-        const malformed = response.ok && isJson(response) && !parses(body)
-        if (response.ok && !malformed) return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
-        const outcome: Outcome = malformed ? {kind: 'network', reason: 'malformed JSON in the answer'} : {kind: 'status', status: response.status, headers: response.headers}
+        const unreadable = response.ok ? unreadableAnswer(response, body) : null
+        if (response.ok && !unreadable) return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
+        // A garbled success is a glitch on the way (a proxy's page, a cut body): worth another GET, never another POST.
+        const outcome: Outcome = unreadable ? {kind: 'network', reason: unreadable} : {kind: 'status', status: response.status, headers: response.headers}
         const decision = decideRetry(outcome, attempt, method, policy, now(), random)
         if (!decision.retry) {
-          if (malformed) throw new NetworkError(request, `the answer (${response.status}) is not valid JSON`)
+          if (unreadable) throw new MalformedAnswerError(request, unreadable)
           throw apiError(response, body, request, endpoint.origin)
         }
         options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
@@ -106,12 +107,17 @@ function networkReason(error: unknown): string {
   return cause?.message ?? (error instanceof Error ? error.message : String(error))
 }
 
-function isJson(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').includes('json')
+/** Why a success answer cannot be handed to a JSON parser, or null when it can (an empty body included: a 204). */
+function unreadableAnswer(response: Response, body: string): string | null {
+  if (body === '') return null
+  const contentType = response.headers.get('content-type')
+  if (!(contentType ?? '').includes('json')) {
+    return `the answer (${response.status}, ${contentType ?? 'no content-type'}) is not JSON: ${summarise(body)}`
+  }
+  return parses(body) ? null : `the answer (${response.status}) is not valid JSON`
 }
 
 function parses(body: string): boolean {
-  if (body === '') return true
   try {
     JSON.parse(body)
     return true
@@ -151,9 +157,14 @@ export function parseErrorBody(body: string): {id: string | null; message: strin
   } catch {
     // Not JSON: summarised below.
   }
+  const text = summarise(body)
+  return {id: null, message: text === '' ? 'empty answer' : `non-JSON answer: ${text}`, requestId: null}
+}
+
+/** One line for a non-JSON body: an HTML page's title, else its text. */
+function summarise(body: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]
-  const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
-  return {id: null, message: text === '' ? 'empty answer' : `non-JSON answer: ${text.slice(0, 120)}`, requestId: null}
+  return (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 120)
 }
 
 function waitMessage(request: RequestInfo, reason: string, delayMs: number, policy: RetryPolicy): string {

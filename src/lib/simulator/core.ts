@@ -1,6 +1,6 @@
 import {type Catalog, defaultCatalog} from './catalog.js'
 import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplets.js'
-import {type FaultAction, FaultBook, type FaultRule, parseFaultRule} from './faults.js'
+import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
 import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
 import {loadSpecValidators, type OperationValidator} from './spec.js'
@@ -54,6 +54,9 @@ export interface SeedDroplets {
 }
 
 const NOT_FOUND = {id: 'not_found', message: 'The resource you were accessing could not be found.'}
+
+/** Faults that let the request be performed and only change how (or whether) its answer arrives. */
+const PERFORMING_FAULTS: ReadonlySet<FaultAction['type']> = new Set(['delay', 'ambiguous', 'patch-json'])
 
 /** The simulated API without the network: state, validation, limits and faults. The HTTP server wraps it. */
 export class SimulatorCore {
@@ -109,7 +112,7 @@ export class SimulatorCore {
 
     const fault = this.faults.take(request.method, url.pathname)
     if (fault) entry.fault = fault.type
-    if (fault && fault.type !== 'delay' && fault.type !== 'ambiguous') return this.faultAnswer(fault, requestId, json)
+    if (fault && !PERFORMING_FAULTS.has(fault.type)) return this.faultAnswer(fault, requestId, json)
 
     const limit = this.limiter.take(this.now(), request.method === 'GET' && url.pathname === '/v2/account/keys')
     if (!limit.allowed) return error(429, 'too_many_requests', 'API Rate limit exceeded.', limit.headers)
@@ -120,6 +123,7 @@ export class SimulatorCore {
       // The work is done; only the answer is lost.
       return fault.then === 'drop' ? {kind: 'drop'} : error(fault.status ?? 500, 'server_error', 'Server Error', limit.headers)
     }
+    if (fault?.type === 'patch-json' && answer.kind === 'answer') return {...answer, body: patchJson(answer.body, fault)}
     return answer
   }
 
@@ -152,6 +156,10 @@ export class SimulatorCore {
         return {kind: 'answer', status: 200, headers: {'content-type': 'application/json'}, body: '{"droplets": [{"id": 1, "name": '}
       case 'redirect':
         return {kind: 'answer', status: fault.status ?? 301, headers: {location: fault.location}, body: null}
+      case 'body': {
+        const contentType = fault.contentType ?? 'application/json'
+        return {kind: 'answer', status: fault.status ?? 200, headers: {...(contentType === '' ? {} : {'content-type': contentType}), 'x-request-id': requestId}, body: fault.body}
+      }
       default:
         throw new Error(`fault ${fault.type} is handled elsewhere`)
     }

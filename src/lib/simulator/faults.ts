@@ -19,6 +19,13 @@ export type FaultAction =
   | {type: 'redirect'; location: string; status?: number}
   /** Do what was asked (create the droplets), then answer 500 or drop the connection: the lost answer. */
   | {type: 'ambiguous'; then: 'status' | 'drop'; status?: number}
+  /** Answer with exactly this body (status 200 and `application/json` unless told; contentType '' sends none). */
+  | {type: 'body'; status?: number; contentType?: string; body: string}
+  /**
+   * Do what was asked, then edit the JSON answer at dotted paths (`meta.total`, `droplets.0.id`): a short or
+   * contradictory listing from an API that did the work. An answer that is not JSON (a 204) goes out unchanged.
+   */
+  | {type: 'patch-json'; remove?: string[]; set?: Record<string, unknown>}
 
 export interface FaultRule {
   method?: string
@@ -68,7 +75,7 @@ function matches(rule: FaultRule, method: string, path: string): boolean {
 /** Checks a rule given over the admin API or the command line. */
 export function parseFaultRule(input: unknown): FaultRule {
   const rule = input as FaultRule
-  const types = ['status', 'html', 'rate-limit', 'delay', 'drop', 'malformed-json', 'redirect', 'ambiguous']
+  const types = ['status', 'html', 'rate-limit', 'delay', 'drop', 'malformed-json', 'redirect', 'ambiguous', 'body', 'patch-json']
   if (!rule || typeof rule !== 'object' || !rule.action || !types.includes(rule.action.type)) {
     throw new Error(`a fault needs an action with a type among: ${types.join(', ')}`)
   }
@@ -76,5 +83,79 @@ export function parseFaultRule(input: unknown): FaultRule {
     const value = rule[key]
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new Error(`fault ${key} must be a whole number`)
   }
+  checkAction(rule.action)
   return rule
+}
+
+/** The new actions carry data that a typo would silently ignore: refuse it when the rule is given. */
+function checkAction(action: FaultAction): void {
+  if (action.type === 'body') {
+    if (typeof action.body !== 'string') throw new Error('a body fault needs "body": the raw text to answer with')
+    if (action.status !== undefined && !(Number.isInteger(action.status) && action.status >= 200 && action.status <= 599)) {
+      throw new Error('a body fault\'s "status" must be an HTTP status from 200 to 599')
+    }
+    if (action.contentType !== undefined && typeof action.contentType !== 'string') throw new Error('a body fault\'s "contentType" must be text')
+  }
+  if (action.type === 'patch-json') {
+    const {remove, set} = action
+    if (remove !== undefined && !(Array.isArray(remove) && remove.every((path) => typeof path === 'string' && path !== ''))) {
+      throw new Error('a patch-json fault\'s "remove" must be a list of dotted paths')
+    }
+    if (set !== undefined && (set === null || typeof set !== 'object' || Array.isArray(set))) {
+      throw new Error('a patch-json fault\'s "set" must be an object of dotted paths to values')
+    }
+    if (remove === undefined && set === undefined) throw new Error('a patch-json fault needs "remove" or "set"')
+  }
+}
+
+/**
+ * The answer body with a patch-json fault applied: paths removed, then values set (creating missing objects on
+ * the way). Numeric segments index arrays. A body that is not a JSON object or array is returned as it was.
+ */
+export function patchJson(body: string | null, patch: {remove?: string[]; set?: Record<string, unknown>}): string | null {
+  let json: unknown
+  try {
+    json = JSON.parse(body ?? '')
+  } catch {
+    return body
+  }
+  if (json === null || typeof json !== 'object') return body
+  for (const path of patch.remove ?? []) removeAt(json as Container, path.split('.'))
+  for (const [path, value] of Object.entries(patch.set ?? {})) setAt(json as Container, path.split('.'), value)
+  return JSON.stringify(json)
+}
+
+type Container = Record<string, unknown> | unknown[]
+
+function removeAt(root: Container, segments: string[]): void {
+  const parent = walk(root, segments.slice(0, -1), false)
+  const last = segments.at(-1) as string
+  if (!Array.isArray(parent)) {
+    if (parent) Reflect.deleteProperty(parent, last)
+    return
+  }
+  const index = Number(last)
+  if (Number.isInteger(index)) parent.splice(index, 1)
+}
+
+function setAt(root: Container, segments: string[], value: unknown): void {
+  const parent = walk(root, segments.slice(0, -1), true) as Container
+  ;(parent as Record<string, unknown>)[segments.at(-1) as string] = structuredClone(value)
+}
+
+/** The container at `segments`; with `create`, objects are made where nothing (or a non-object) is in the way. */
+function walk(root: Container, segments: string[], create: boolean): Container | undefined {
+  let node: Container = root
+  for (const segment of segments) {
+    const child = (node as Record<string, unknown>)[segment]
+    if (child !== null && typeof child === 'object') {
+      node = child as Container
+      continue
+    }
+    if (!create) return undefined
+    const made: Record<string, unknown> = {}
+    ;(node as Record<string, unknown>)[segment] = made
+    node = made
+  }
+  return node
 }
