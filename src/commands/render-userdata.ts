@@ -48,6 +48,7 @@ are shown as <redacted> unless --show-secrets. Needs no API token and sends noth
     const {args, flags} = await this.parse(RenderUserdata)
     const config = this.readConfig(flags.config)
     const showSecrets = flags['show-secrets']
+    if (showSecrets) this.allowSecretsOnStdout()
     const prepared = prepareUserData(config, {
       poolName: args.pool,
       broker: flags.broker,

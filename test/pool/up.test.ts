@@ -16,11 +16,13 @@ afterEach(async () => {
 })
 
 /** Simulator, API layer and pool operations on one fake clock: every sleep moves time on, nothing really waits. */
-async function setup(options: {faults?: FaultRule[]; activeAfterMs?: (index: number) => number | null} = {}) {
+async function setup(options: {faults?: FaultRule[]; activeAfterMs?: (index: number) => number | null; onSleep?: (sleeps: number) => Promise<void>} = {}) {
   let now = Date.UTC(2026, 10, 27, 10, 0, 0)
+  let sleeps = 0
   const clock = () => now
   const sleep = async (ms: number) => {
     now += ms
+    await options.onSleep?.(++sleeps)
   }
   sim = await startSimulator({now: clock, faults: options.faults, activeAfterMs: options.activeAfterMs ?? (() => null)})
   const api = await createDigitalOceanApi({endpoint: sim.url, token: new Secret(sim.token), now: clock, sleep, random: () => 0.5})
@@ -145,5 +147,25 @@ describe('pool up against the simulator', () => {
     expect(error.exitCode).toBe(ExitCode.waitTimeout)
     expect(error.message).toBe('timed out waiting: 1 of 2 droplets are active; they all exist')
     expect((error.partialResult as unknown as PoolUpResult).created.map((d) => d.status)).toEqual(['active', 'new'])
+  })
+
+  it('stops waiting for a droplet someone else deleted: reported as gone, exit 4, the rest waited for', async () => {
+    let victim: {id: number; name: string} | undefined
+    const {sim, up} = await setup({
+      activeAfterMs: (index) => (index === 0 ? null : 15_000),
+      onSleep: async (sleeps) => {
+        if (sleeps !== 1 || !sim) return
+        victim = (sim.core.dropletList() as {id: number; name: string}[])[0]
+        await fetch(`${sim.url}/v2/droplets/${victim?.id}`, {method: 'DELETE', headers: {authorization: `Bearer ${sim.token}`}})
+      },
+    })
+    const error = await failure(up({count: 3, wait: {timeoutMs: 600_000, pollIntervalMs: 5_000}}))
+    expect(error.exitCode).toBe(ExitCode.partial)
+    expect(error.message).toMatch(new RegExp(`2 of 3 created droplets are active; 1 was deleted while waiting .*${victim?.name}`))
+    const partial = error.partialResult as unknown as PoolUpResult
+    expect(partial.gone).toEqual([{id: victim?.id, name: victim?.name}])
+    expect(partial.created).toHaveLength(3)
+    // Active after 15 s: polls at 0, 5, 10, 15 s; not one poll more for the deleted droplet.
+    expect(sim.counts()['GET /v2/droplets']).toBe(1 + 4)
   })
 })

@@ -4,13 +4,11 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import {confirm, isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
-import {createProgress} from '../../lib/cli/progress.js'
 import {findPool} from '../../lib/config/load.js'
-import {GuardError, UsageError} from '../../lib/errors.js'
+import {GuardError, InterruptedError, UsageError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
 import {planPoolDown, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
 import type {PoolDroplet} from '../../lib/pool/droplets.js'
-import {watchInterrupt} from '../../lib/pool/interrupt.js'
 import type {Selection} from '../../lib/pool/scale-down.js'
 
 /** One way of choosing, never two: `--all --name X` must not mean "all". */
@@ -74,19 +72,17 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
       if (!this.jsonEnabled()) this.say(`pool ${pool.name} has no droplets to delete`)
       return {pool: pool.name, deleted: [], failed: []}
     }
+    const stop = this.stopSignals()
     if (!flags.yes) {
       process.stderr.write(formatDroplets(chosen, Date.now()))
-      if (!(await confirm(`Delete these ${chosen.length} droplets of pool ${pool.name}?`))) throw new GuardError('not confirmed: nothing was deleted')
+      const answer = await confirm(`Delete these ${chosen.length} droplets of pool ${pool.name}?`, stop)
+      if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: {pool: pool.name, deleted: [], failed: []}})
+      if (answer === 'no') throw new GuardError('not confirmed: nothing was deleted')
     }
-    const progress = await createProgress({spinner: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (line) => this.say(line)})
-    const interrupt = watchInterrupt((message) => progress.update(message))
-    try {
-      const result = await runPoolDown(api, pool, chosen, {isInterrupted: interrupt.isInterrupted, onProgress: (text) => progress.update(text)})
-      progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
-      if (!this.jsonEnabled()) for (const d of result.deleted) this.log(`deleted ${d.name} (${d.id})`)
-      return result
-    } finally {
-      interrupt.dispose()
-    }
+    const progress = await this.startProgress()
+    const result = await runPoolDown(api, pool, chosen, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
+    progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
+    if (!this.jsonEnabled()) for (const d of result.deleted) this.log(`deleted ${d.name} (${d.id})`)
+    return result
   }
 }

@@ -3,12 +3,10 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../../lib/cli/flags.js'
-import {createProgress} from '../../lib/cli/progress.js'
 import {parseDuration} from '../../lib/duration.js'
 import {UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
 import {formatDryRun} from '../../lib/output/requests.js'
-import {watchInterrupt} from '../../lib/pool/interrupt.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
 import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
@@ -63,15 +61,15 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
       if (!this.jsonEnabled()) process.stdout.write(formatDryRun(requests))
       return {pool: pool.name, requested: flags.count, dry_run: true, requests}
     }
+    const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
-    const progress = await createProgress({spinner: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (line) => this.say(line)})
-    const interrupt = watchInterrupt((message) => progress.update(message))
+    const progress = await this.startProgress()
     try {
       const result = await poolUp(api, {pool, count: flags.count, force: flags.force, userData: userData.script, wait}, {
-        sleep: interrupt.sleep,
+        sleep: stop.sleep,
         now: Date.now,
         random: Math.random,
-        isInterrupted: interrupt.isInterrupted,
+        isInterrupted: stop.isStopped,
         onProgress: (text) => progress.update(text),
       })
       progress.succeed(`created ${result.created.length} droplet${result.created.length === 1 ? '' : 's'} in pool ${pool.name}`)
@@ -87,8 +85,6 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
         }
       }
       throw error
-    } finally {
-      interrupt.dispose()
     }
   }
 }

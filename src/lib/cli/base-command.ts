@@ -6,17 +6,45 @@ import {Command} from '@oclif/core/command'
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {redactKnownSecrets, toFailure} from './failure.js'
+import {InterruptedError} from '../errors.js'
+import {redactSecrets} from '../secret.js'
+import {TOKEN_ENV_VARS} from '../settings.js'
+import {toFailure} from './failure.js'
+import {guardOutput, type OutputGuard} from './output-guard.js'
+import {createProgress, type Progress} from './progress.js'
+import {exitCodeFor, type StopWatch, watchStopSignals} from './stop-signals.js'
 import {paint} from './style.js'
 
 /**
- * Every command's base: `--json` (run() returns the JSON document), settings lookup, and one catch() that
- * turns any failure into the exit code of cli.md with its "Try this:" suggestions.
+ * Every command's base: `--json` (run() returns the JSON document), settings lookup, the one filter every byte of
+ * output passes through (secrets cut), stop signals, progress, and one catch() that turns any failure into the
+ * exit code of cli.md with its "Try this:" suggestions.
  */
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
 
+  private outputGuard: OutputGuard | null = null
+  private stopWatch: StopWatch | null = null
+  private progress: Progress | null = null
+
   abstract override run(): Promise<Result>
+
+  protected override async init(): Promise<void> {
+    const env = this.env
+    const tokens = TOKEN_ENV_VARS.map((name) => env[name]).filter((value): value is string => Boolean(value))
+    this.outputGuard = guardOutput((text) => redactSecrets(text, tokens))
+    await super.init()
+  }
+
+  protected override async _run<T>(): Promise<T> {
+    try {
+      return await super._run<T>()
+    } finally {
+      this.progress?.dispose()
+      this.stopWatch?.dispose()
+      this.outputGuard?.restore()
+    }
+  }
 
   /**
    * A line on stderr, with or without --json: progress, waits and warnings are for people, and --json only
@@ -26,8 +54,44 @@ export abstract class BaseCommand<Result> extends Command {
     process.stderr.write(`${message}\n`)
   }
 
+  /**
+   * For output the user asked to hold secrets (`render-userdata --show-secrets`): stdout passes the filter
+   * untouched from now on; stderr stays filtered.
+   */
+  protected allowSecretsOnStdout(): void {
+    this.outputGuard?.passThrough(process.stdout)
+  }
+
   protected get env(): Readonly<Record<string, string | undefined>> {
     return process.env
+  }
+
+  /**
+   * From now on SIGINT, SIGTERM and SIGHUP (and Ctrl-C typed while a spinner holds the terminal) ask the command
+   * to stop: it polls `isStopped()`, and catch() exits with 128 + the signal's number.
+   */
+  protected stopSignals(): StopWatch {
+    this.stopWatch ??= watchStopSignals((message) => this.notify(message))
+    return this.stopWatch
+  }
+
+  /** A spinner on a terminal (plain lines otherwise, none of either under --json's clean stdout rule). */
+  protected async startProgress(): Promise<Progress> {
+    const stop = this.stopSignals()
+    this.progress?.dispose()
+    this.progress = await createProgress({
+      // A terminal that reports no width (a bare pty) would make the spinner redraw without end.
+      spinner: Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !this.jsonEnabled(),
+      write: (line) => this.say(line),
+      onCtrlC: () => stop.trigger('SIGINT'),
+    })
+    return this.progress
+  }
+
+  /** Shown in the spinner while there is one, so the line does not tear it. */
+  private notify(message: string): void {
+    if (this.progress) this.progress.update(message)
+    else this.say(paint.warning(message))
   }
 
   /** Finds and loads the config (cli.md precedence), printing its warnings on stderr. */
@@ -51,7 +115,13 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
-    const failure = toFailure(error, this.env)
+    this.progress?.dispose()
+    const failure = toFailure(error)
+    const signal = this.stopWatch?.signal
+    if (error instanceof InterruptedError && signal) {
+      failure.exitCode = exitCodeFor(signal)
+      failure.details = {...failure.details, signal}
+    }
     if (this.jsonEnabled()) {
       this.logJson({
         ...failure.partial,
@@ -64,7 +134,7 @@ export abstract class BaseCommand<Result> extends Command {
         for (const suggestion of failure.suggestions) this.logToStderr(`  ${suggestion}`)
       }
     }
-    if (failure.exitCode === 1 && process.env.DEBUG) this.say(redactKnownSecrets(String((error as Error).stack), this.env))
+    if (failure.exitCode === 1 && process.env.DEBUG) this.say(String((error as Error).stack))
     return this.exit(failure.exitCode)
   }
 }

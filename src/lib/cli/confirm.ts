@@ -1,12 +1,32 @@
 import {createInterface} from 'node:readline/promises'
 
-/** Asks a yes/no question on the terminal; anything but y/yes is no. */
-export async function confirm(question: string): Promise<boolean> {
+import type {StopWatch} from './stop-signals.js'
+
+export type Answer = 'yes' | 'no' | 'stopped'
+
+/**
+ * Asks a yes/no question on the terminal; anything but y/yes is no. Ctrl-C at the prompt (the terminal is in raw
+ * mode, so it arrives as a key, not a signal), SIGTERM or SIGHUP while waiting, end the question as `stopped`:
+ * a cancel, not a failure.
+ */
+export async function confirm(question: string, stop: StopWatch): Promise<Answer> {
   const prompt = createInterface({input: process.stdin, output: process.stderr})
+  const abort = new AbortController()
+  prompt.on('SIGINT', () => stop.trigger('SIGINT'))
+  // End of input (Ctrl-D, a closed pipe) is a "no": the question would otherwise never be answered.
+  prompt.on('close', () => abort.abort())
+  const unsubscribe = stop.onStop(() => abort.abort())
   try {
-    const answer = await prompt.question(`${question} [y/N] `)
-    return /^y(es)?$/i.test(answer.trim())
+    const answer = await prompt.question(`${question} [y/N] `, {signal: abort.signal})
+    return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no'
+  } catch (error) {
+    // The line of the unanswered question is still open.
+    process.stderr.write('\n')
+    if (stop.isStopped()) return 'stopped'
+    if (abort.signal.aborted) return 'no'
+    throw error
   } finally {
+    unsubscribe()
     prompt.close()
   }
 }

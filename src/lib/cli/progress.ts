@@ -1,22 +1,38 @@
 import {paint} from './style.js'
+import {captureCtrlC} from './terminal-keys.js'
 
 /** Progress of a long command: an ora spinner on a TTY, otherwise one plain line per change (CI logs). */
 export interface Progress {
   update(text: string): void
   succeed(text: string): void
   fail(text: string): void
+  /** Stops the spinner (if it still runs) and gives the terminal back; safe to call more than once. */
+  dispose(): void
 }
 
-export async function createProgress(options: {spinner: boolean; write: (line: string) => void}): Promise<Progress> {
+export interface ProgressOptions {
+  spinner: boolean
+  write: (line: string) => void
+  /** A Ctrl-C typed while the spinner holds the terminal in raw mode. */
+  onCtrlC: () => void
+}
+
+export async function createProgress(options: ProgressOptions): Promise<Progress> {
   if (options.spinner) {
     const {default: ora} = await import('ora')
-    const spinner = ora({stream: process.stderr}).start()
+    const spinner = ora({stream: process.stderr, discardStdin: false}).start()
+    const releaseKeys = captureCtrlC(options.onCtrlC)
+    const end = (finish: () => void) => {
+      if (spinner.isSpinning) finish()
+      releaseKeys()
+    }
     return {
       update: (text) => {
         spinner.text = text
       },
-      succeed: (text) => spinner.succeed(text),
-      fail: (text) => spinner.fail(text),
+      succeed: (text) => end(() => spinner.succeed(text)),
+      fail: (text) => end(() => spinner.fail(text)),
+      dispose: () => end(() => spinner.stop()),
     }
   }
   let last = ''
@@ -27,5 +43,6 @@ export async function createProgress(options: {spinner: boolean; write: (line: s
     },
     succeed: (text) => options.write(text),
     fail: (text) => options.write(paint.warning(text)),
+    dispose: () => {},
   }
 }

@@ -11,6 +11,8 @@ export interface PoolUpResult {
   requested: number
   created: PoolDroplet[]
   failed: FailedName[]
+  /** Created, then deleted by someone else while `--wait` watched them (only when there are any). */
+  gone?: {id: number; name: string}[]
 }
 
 export interface PoolUpOptions {
@@ -83,13 +85,21 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     })
   })
   const latest = result.created.map((d) => waited.droplets.find((w) => w.id === d.id) ?? d)
-  const final = {...result, created: latest}
-  if (waited.interrupted) throw new InterruptedError(`interrupted while waiting: ${final.created.filter((d) => d.status === 'active').length} of ${ids.length} active`, {partialResult: final})
+  const gone = result.created.filter((d) => waited.gone.includes(d.id)).map(({id, name}) => ({id, name}))
+  const final: PoolUpResult = {...result, created: latest, ...(gone.length > 0 ? {gone} : {})}
+  const active = final.created.filter((d) => d.status === 'active' && !waited.gone.includes(d.id)).length
+  if (waited.interrupted) throw new InterruptedError(`interrupted while waiting: ${active} of ${ids.length} active`, {partialResult: {...final}})
   if (!waited.done) {
-    const active = final.created.filter((d) => d.status === 'active').length
-    throw new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length} droplets are active; they all exist`, {
-      partialResult: final,
+    const existence = gone.length > 0 ? `${gone.length} of the ${ids.length} were deleted meanwhile` : 'they all exist'
+    throw new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
+      partialResult: {...final},
       suggestions: [`velda-do pool list ${pool.name} to watch them`, 'or wait longer with --wait-timeout'],
+    })
+  }
+  if (gone.length > 0) {
+    throw new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
+      partialResult: {...final},
+      suggestions: [`velda-do pool list ${pool.name} shows what exists`, `velda-do pool up ${pool.name} -n ${gone.length} makes up for them`],
     })
   }
   return final

@@ -10,25 +10,41 @@ export interface WaitDeps {
 }
 
 export interface WaitOutcome {
-  /** The waited-for droplets as last seen (a deleted one drops out). */
+  /** The waited-for droplets that still exist, as last seen. */
   droplets: PoolDroplet[]
+  /** Ids that left the listing (deleted by someone else): reported, no longer waited for. */
+  gone: number[]
+  /** Every droplet that still exists is active. */
   done: boolean
   interrupted: boolean
 }
 
-/** Polls until every droplet of `ids` is active, the time is up, or Ctrl-C. */
+/**
+ * Listings in a row that must miss a droplet before it counts as gone: one miss may be the listing's lag right
+ * after a create, two polls apart are not.
+ */
+export const MISSES_BEFORE_GONE = 2
+
+/** Polls until every droplet of `ids` that still exists is active, the time is up, or a stop signal. */
 export async function waitForActive(ids: readonly number[], options: {timeoutMs: number; pollIntervalMs: number}, deps: WaitDeps): Promise<WaitOutcome> {
   const deadline = deps.now() + options.timeoutMs
-  let last = -1
+  const misses = new Map<number, number>(ids.map((id) => [id, 0]))
+  let last = ''
   for (;;) {
-    const droplets = (await deps.listPool()).filter((d) => ids.includes(d.id))
+    const listed = await deps.listPool()
+    for (const id of ids) misses.set(id, listed.some((d) => d.id === id) ? 0 : (misses.get(id) ?? 0) + 1)
+    const gone = ids.filter((id) => (misses.get(id) ?? 0) >= MISSES_BEFORE_GONE)
+    const droplets = listed.filter((d) => ids.includes(d.id))
     const active = droplets.filter((d) => d.status === 'active').length
-    if (active !== last) deps.onProgress(active, ids.length)
-    last = active
-    if (active === ids.length) return {droplets, done: true, interrupted: false}
-    if (deps.isInterrupted()) return {droplets, done: false, interrupted: true}
+    const waitingFor = ids.length - gone.length
+    const state = `${active}/${waitingFor}`
+    if (state !== last) deps.onProgress(active, waitingFor)
+    last = state
+    const outcome = {droplets, gone}
+    if (active === waitingFor && droplets.length === waitingFor) return {...outcome, done: true, interrupted: false}
+    if (deps.isInterrupted()) return {...outcome, done: false, interrupted: true}
     const left = deadline - deps.now()
-    if (left <= 0) return {droplets, done: false, interrupted: false}
+    if (left <= 0) return {...outcome, done: false, interrupted: false}
     await deps.sleep(Math.min(options.pollIntervalMs, left))
   }
 }

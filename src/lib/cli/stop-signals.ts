@@ -1,0 +1,82 @@
+import {constants} from 'node:os'
+
+/**
+ * The signals that ask a command to stop: Ctrl-C or `kill -INT`, `kill`/`timeout`/`docker stop`/CI cancellation
+ * (SIGTERM), and a closed terminal or SSH session (SIGHUP).
+ */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+export type StopSignal = (typeof STOP_SIGNALS)[number]
+
+/** The shell's convention: a command stopped by signal N exits with 128 + N (130, 143, 129). */
+export function exitCodeFor(signal: StopSignal): number {
+  return 128 + constants.signals[signal]
+}
+
+export interface StopWatch {
+  /** The first stop signal received, or null. */
+  readonly signal: StopSignal | null
+  isStopped(): boolean
+  /** Waits, but not past a stop signal: a wait of minutes must not delay the report of what exists. */
+  sleep(ms: number): Promise<void>
+  /** Acts as if `signal` had arrived (a Ctrl-C read from a raw-mode terminal, the prompt's own Ctrl-C). */
+  trigger(signal: StopSignal): void
+  /** Called once, on the first stop signal. */
+  onStop(listener: (signal: StopSignal) => void): () => void
+  dispose(): void
+}
+
+/**
+ * Stop signals as a flag that long operations poll between steps: a request in flight is allowed to finish
+ * (cutting it off would only make its outcome unknown), waits end at once, and nothing new is sent. Signals
+ * after the first are acknowledged, not obeyed, so the command can still report exactly what exists.
+ */
+export function watchStopSignals(say: (message: string) => void, target: NodeJS.Process = process): StopWatch {
+  let received: StopSignal | null = null
+  const listeners = new Set<(signal: StopSignal) => void>()
+  const trigger = (signal: StopSignal) => {
+    if (received) {
+      say(`${describe(signal)} again: already stopping; waiting for the request in flight, then reporting what exists`)
+      return
+    }
+    received = signal
+    say(`${describe(signal)}: finishing the request in flight, then stopping`)
+    for (const listener of [...listeners]) listener(signal)
+    listeners.clear()
+  }
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => trigger(signal)] as const)
+  for (const [signal, handler] of handlers) target.on(signal, handler)
+  return {
+    get signal() {
+      return received
+    },
+    isStopped: () => received !== null,
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        if (received) return resolve()
+        const wake = () => {
+          clearTimeout(timer)
+          listeners.delete(wake)
+          resolve()
+        }
+        const timer = setTimeout(wake, ms)
+        listeners.add(wake)
+      }),
+    trigger,
+    onStop(listener) {
+      if (received) {
+        listener(received)
+        return () => {}
+      }
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    dispose() {
+      for (const [signal, handler] of handlers) target.off(signal, handler)
+      listeners.clear()
+    },
+  }
+}
+
+function describe(signal: StopSignal): string {
+  return signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : signal === 'SIGTERM' ? 'asked to stop (SIGTERM)' : 'the terminal closed (SIGHUP)'
+}
