@@ -170,4 +170,20 @@ describe('the transport', () => {
     expect(error).toBeInstanceOf(NetworkError)
     expect(error.message).toBe('GET /v2/account failed: connection refused (after 2 attempts)')
   })
+
+  it('after a stop signal: one more attempt at once to learn the answer, then no further waits', async () => {
+    let stopped = false
+    const {get, sim, sleeps} = await setup([{path: '/v2/sizes', count: 0, action: {type: 'rate-limit', retryAfterSeconds: 60}}], {
+      isStopped: () => stopped,
+      sleep: async () => {
+        stopped = true
+      },
+    })
+    const error = await failure(get('/v2/sizes'))
+    expect(error).toBeInstanceOf(ApiError)
+    // The first wait is cut short by the signal; attempt 2 goes out at once; no third attempt, no second wait.
+    expect(sim.counts()['GET /v2/sizes']).toBe(2)
+    expect(sleeps).toEqual([])
+  })
 })
+

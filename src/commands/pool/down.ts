@@ -62,8 +62,11 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
     if (!flags['dry-run'] && !flags.yes && !isInteractive()) {
       throw new GuardError('pool down deletes droplets: without a terminal to confirm on, pass --yes', {suggestions: ['add --yes (or --dry-run to see what would go)']})
     }
+    const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const chosen = await planPoolDown(api, pool, selection, flags.force)
+    const nothingDeleted = {pool: pool.name, deleted: [], failed: []}
+    if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDeleted})
     if (flags['dry-run']) {
       if (!this.jsonEnabled()) process.stdout.write(chosen.length > 0 ? formatDroplets(chosen, Date.now()) : 'nothing to delete\n')
       return {pool: pool.name, dry_run: true, would_delete: chosen}
@@ -72,15 +75,14 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
       if (!this.jsonEnabled()) this.say(`pool ${pool.name} has no droplets to delete`)
       return {pool: pool.name, deleted: [], failed: []}
     }
-    const stop = this.stopSignals()
     if (!flags.yes) {
       process.stderr.write(formatDroplets(chosen, Date.now()))
       const answer = await confirm(`Delete these ${chosen.length} droplets of pool ${pool.name}?`, stop)
-      if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: {pool: pool.name, deleted: [], failed: []}})
+      if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: nothingDeleted})
       if (answer === 'no') throw new GuardError('not confirmed: nothing was deleted')
     }
     const progress = await this.startProgress()
-    const result = await runPoolDown(api, pool, chosen, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
+    const result = await runPoolDown(api, pool, chosen, {all: 'all' in selection}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
     progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
     if (!this.jsonEnabled()) for (const d of result.deleted) this.log(`deleted ${d.name} (${d.id})`)
     return result

@@ -8,8 +8,11 @@ import {paint} from './style.js'
 export abstract class ApiCommand<Result> extends BaseCommand<Result> {
   /** Opens the API; the DigitalOcean client itself loads only now. Retries and waits are told on stderr. */
   protected async connect(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<DigitalOceanApi> {
+    const stop = this.activeStopWatch()
     return connectApi({
       ...options,
+      // A command that stops on signals must not sit out a minute-long retry wait after one.
+      ...(stop ? {transport: {sleep: stop.sleep, isStopped: stop.isStopped}} : {}),
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
       onWait: (message) => this.say(paint.dim(`waiting: ${message}`)),

@@ -75,6 +75,11 @@ export abstract class BaseCommand<Result> extends Command {
     return this.stopWatch
   }
 
+  /** The stop watch, if this command watches for stop signals (commands that act); null for the others. */
+  protected activeStopWatch(): StopWatch | null {
+    return this.stopWatch
+  }
+
   /** A spinner on a terminal (plain lines otherwise, none of either under --json's clean stdout rule). */
   protected async startProgress(): Promise<Progress> {
     const stop = this.stopSignals()

@@ -1,6 +1,6 @@
 import type {Secret} from '../secret.js'
 import {ApiError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, TimeoutError, UnauthorizedError} from './errors.js'
-import {decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
+import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -16,6 +16,11 @@ export interface TransportOptions {
   random?: () => number
   /** Told about every wait before a retry, so the CLI can say on stderr what it is doing. */
   onWait?: (message: string) => void
+  /**
+   * True once the command was asked to stop (a signal): a request then gets one more immediate attempt, to learn
+   * what exists, and no further waits. Give a `sleep` that ends early on the signal too.
+   */
+  isStopped?: () => boolean
   userAgent?: string
 }
 
@@ -46,8 +51,14 @@ export function createTransport(options: TransportOptions): FetchFunction {
     if (url.origin === endpoint.origin) headers.set('authorization', `Bearer ${options.token.reveal()}`)
     else headers.delete('authorization')
     if (options.userAgent) headers.set('user-agent', options.userAgent)
+    let attemptedAfterStop = false
+    const unlessStopping = (decision: Decision): Decision => {
+      if (!decision.retry || !options.isStopped?.()) return decision
+      return attemptedAfterStop ? {retry: false, why: 'stopping'} : {...decision, delayMs: 0}
+    }
 
     for (let attempt = 1; ; attempt++) {
+      if (options.isStopped?.()) attemptedAfterStop = true
       const request: RequestInfo = {method, path, attempts: attempt}
       const result = await attemptOnce(doFetch, url, {...init, method, headers, redirect: 'manual'}, timeoutMs)
       if (result.kind === 'answer') {
@@ -59,22 +70,22 @@ export function createTransport(options: TransportOptions): FetchFunction {
         if (response.ok && !unreadable) return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
         // A garbled success is a glitch on the way (a proxy's page, a cut body): worth another GET, never another POST.
         const outcome: Outcome = unreadable ? {kind: 'network', reason: unreadable} : {kind: 'status', status: response.status, headers: response.headers}
-        const decision = decideRetry(outcome, attempt, method, policy, now(), random)
+        const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
         if (!decision.retry) {
           if (unreadable) throw new MalformedAnswerError(request, unreadable)
           throw apiError(response, body, request, endpoint.origin)
         }
-        options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
+        if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
         await sleep(decision.delayMs)
         continue
       }
       const outcome: Outcome = result.kind === 'timeout' ? {kind: 'timeout'} : {kind: 'network', reason: result.reason}
-      const decision = decideRetry(outcome, attempt, method, policy, now(), random)
+      const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
       if (!decision.retry) {
         if (result.kind === 'timeout') throw new TimeoutError(request, timeoutMs, {suggestions: retrySuggestion(method)})
         throw new NetworkError(request, result.reason, {suggestions: retrySuggestion(method)})
       }
-      options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
+      if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
       await sleep(decision.delayMs)
     }
   }

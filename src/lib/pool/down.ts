@@ -10,8 +10,16 @@ import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} 
  */
 export const DELETE_CONCURRENCY = 20
 
+/**
+ * `--all` lists the pool again after deleting and deletes what it finds, this many rounds in all: a droplet that
+ * the first listing missed, or that the broker created meanwhile, must not survive an "all".
+ */
+export const ALL_ROUNDS = 3
+
 export interface PoolDownResult extends DeleteOutcome {
   pool: string
+  /** With --all: members still there after the last round (only when there are any). */
+  remaining?: {id: number; name: string}[]
 }
 
 /** Lists the pool and chooses what to delete (membership and min_agents guards); nothing is deleted yet. */
@@ -20,25 +28,59 @@ export async function planPoolDown(api: DigitalOceanApi, pool: PoolConfig, selec
   return selectForScaleDown(pool, members, selection, force)
 }
 
+export interface PoolDownDeps {
+  isInterrupted(): boolean
+  onProgress(text: string): void
+}
+
 export async function runPoolDown(
   api: DigitalOceanApi,
   pool: PoolConfig,
   chosen: readonly PoolDroplet[],
-  deps: {isInterrupted(): boolean; onProgress(text: string): void},
+  options: {all: boolean},
+  deps: PoolDownDeps,
 ): Promise<PoolDownResult> {
-  const outcome = await deleteDroplets(chosen, (id) => api.deleteDroplet(id), {
-    concurrency: DELETE_CONCURRENCY,
-    isInterrupted: deps.isInterrupted,
-    onProgress: (done, total) => deps.onProgress(`deleted ${done}/${total}`),
-  })
-  const result: PoolDownResult = {pool: pool.name, deleted: outcome.deleted, failed: outcome.failed}
-  if (outcome.interrupted) throw new InterruptedError(`interrupted: ${result.deleted.length} of ${chosen.length} droplets were deleted`, {partialResult: {...result}})
+  const result: PoolDownResult = {pool: pool.name, deleted: [], failed: []}
+  let round = chosen
+  let interrupted = false
+  for (let n = 1; ; n++) {
+    const outcome = await deleteDroplets(round, (id) => api.deleteDroplet(id), {
+      concurrency: DELETE_CONCURRENCY,
+      isInterrupted: deps.isInterrupted,
+      onProgress: (done, total) => deps.onProgress(`deleted ${result.deleted.length + done}/${result.deleted.length + total}`),
+    })
+    result.deleted.push(...outcome.deleted)
+    result.failed.push(...outcome.failed)
+    interrupted = outcome.interrupted
+    if (!options.all || interrupted || outcome.failed.length > 0) break
+    const handled = new Set([...result.deleted, ...result.failed].map((d) => d.id))
+    const left = (await planPoolDown(api, pool, {all: true}, true)).filter((d) => !handled.has(d.id))
+    if (left.length === 0) break
+    if (n >= ALL_ROUNDS) {
+      result.remaining = left.map(({id, name}) => ({id, name}))
+      break
+    }
+    deps.onProgress(`${left.length} more droplet${left.length === 1 ? '' : 's'} of the pool appeared; deleting them too`)
+    round = left
+  }
+  return finish(result, pool, interrupted)
+}
+
+function finish(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): PoolDownResult {
+  const attempted = result.deleted.length + result.failed.length
+  if (interrupted) throw new InterruptedError(`interrupted: ${result.deleted.length} of ${attempted} droplets were deleted`, {partialResult: {...result}})
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
     if (result.deleted.length === 0) throw new NothingChangedError(`no droplet was deleted: ${first}`, {partialResult: {...result}})
-    throw new PartialError(`${result.deleted.length} of ${chosen.length} droplets were deleted; ${result.failed.length} were not: ${first}`, {
+    throw new PartialError(`${result.deleted.length} of ${attempted} droplets were deleted; ${result.failed.length} were not: ${first}`, {
       partialResult: {...result},
       suggestions: [`run the same pool down again to retry the rest: velda-do pool down ${pool.name} --id ${result.failed.map((f) => f.id).join(' --id ')}`],
+    })
+  }
+  if (result.remaining) {
+    throw new PartialError(`deleted ${result.deleted.length} droplets, but after ${ALL_ROUNDS} rounds ${result.remaining.length} more of pool ${pool.name} exist (is something creating them?)`, {
+      partialResult: {...result},
+      suggestions: ['stop whatever scales the pool up (the Velda broker?), then run the same pool down --all again'],
     })
   }
   return result

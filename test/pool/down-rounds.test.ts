@@ -1,0 +1,66 @@
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
+import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
+import {ALL_ROUNDS, planPoolDown, type PoolDownResult, runPoolDown} from '../../src/lib/pool/down.js'
+import {Secret} from '../../src/lib/secret.js'
+import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {poolFromYaml} from '../support/pools.js'
+
+const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')
+const seed = (sim: Simulator, count: number) => sim.core.seedDroplets({count, namePrefix: `${pool.prefix}-late${count}`, tags: ['velda', 'velda-pool:cpu']})
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+/** The API, with a hook run after each delete: what another process does meanwhile. */
+async function setup(afterDelete: (deletes: number, sim: Simulator) => void) {
+  const started = await startSimulator({activeAfterMs: null})
+  sim = started
+  const api = await createDigitalOceanApi({endpoint: started.url, token: new Secret(started.token), sleep: async () => {}})
+  let deletes = 0
+  const watched: DigitalOceanApi = Object.assign(Object.create(api) as DigitalOceanApi, {
+    deleteDroplet: async (id: number) => {
+      const outcome = await api.deleteDroplet(id)
+      afterDelete(++deletes, started)
+      return outcome
+    },
+  })
+  const down = async () => {
+    const chosen = await planPoolDown(watched, pool, {all: true}, false)
+    return runPoolDown(watched, pool, chosen, {all: true}, {isInterrupted: () => false, onProgress: () => {}})
+  }
+  return {sim: started, down}
+}
+
+describe('pool down --all finishes the job', () => {
+  it('deletes the droplets that appear while it deletes, in further rounds, and reports them', async () => {
+    const {sim, down} = await setup((deletes, s) => {
+      if (deletes === 1) seed(s, 2)
+    })
+    seed(sim, 30)
+    const result = await down()
+    expect(sim.core.dropletList()).toEqual([])
+    expect(result.deleted).toHaveLength(32)
+    expect(result.remaining).toBeUndefined()
+  })
+
+  it(`stops after ${ALL_ROUNDS} rounds when droplets keep appearing, and reports what remains: exit 4`, async () => {
+    const {sim, down} = await setup((_deletes, s) => {
+      seed(s, 1)
+    })
+    seed(sim, 3)
+    let error: VeldaError | undefined
+    await down().catch((caught: VeldaError) => (error = caught))
+    expect(error?.exitCode).toBe(ExitCode.partial)
+    const partial = error?.partialResult as unknown as PoolDownResult
+    const existing = (sim.core.dropletList() as {id: number}[]).map((d) => d.id).sort()
+    expect(partial.remaining?.map((d) => d.id).sort()).toEqual(existing)
+    // Each round deletes the 3 it found, and 3 new ones appear meanwhile.
+    expect(partial.deleted).toHaveLength(3 * ALL_ROUNDS)
+    expect(existing).toHaveLength(3)
+  })
+})
