@@ -65,6 +65,12 @@ export class PartialError extends VeldaError {
   readonly code = 'partial'
 }
 
+/** Everything asked for was created, but the pool ended over max_agents (someone else created droplets meanwhile). */
+export class OverMaxAgentsError extends VeldaError {
+  readonly exitCode = ExitCode.partial
+  readonly code = 'over_max_agents'
+}
+
 /** `--wait` ran out of time: the droplets exist, not all are active. */
 export class WaitTimeoutError extends VeldaError {
   readonly exitCode = ExitCode.waitTimeout

@@ -5,7 +5,9 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {runCli} from '../support/cli.js'
+import {cleanEnv, runCli} from '../support/cli.js'
+import {runOnPty} from '../support/pty.js'
+import {haveTool} from '../support/tools.js'
 import {duplicateJsonKeys} from '../support/duplicate-keys.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
@@ -251,5 +253,37 @@ describe('velda-do pool up interrupted', () => {
     } finally {
       await slow.stop()
     }
+  })
+})
+
+describe('velda-do processes working on one pool', () => {
+  it('take turns: a pool up waits, saying so, while a pool down holds the pool at its prompt, then counts the pool afresh', async () => {
+    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+    const {spawn} = await import('node:child_process')
+    const {BIN} = await import('../support/cli.js')
+    await sim.admin('POST', 'droplets', {count: 20, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
+    const holder = runOnPty(['pool', 'down', 'cpu-a', '--count', '1', '-c', configFile], env())
+    await holder.waitFor(/Delete these 1 droplets of pool cpu-a\? \[y\/N\]/)
+
+    const waiter = spawn(process.execPath, [BIN, 'pool', 'up', 'cpu-a', '-n', '15', '--json', '-c', configFile], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    waiter.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const waiting = new Promise<void>((resolve) => {
+      waiter.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (/waiting for another velda-do \(pid \d+, "velda-do pool down cpu-a"/.test(stderr)) resolve()
+      })
+    })
+    const waiterExit = new Promise<number | null>((resolve) => waiter.once('close', resolve))
+    await waiting
+    expect((await requests()).counts['POST /v2/droplets']).toBeUndefined()
+
+    holder.type('y\r')
+    expect((await holder.exited).status).toBe(0)
+    // The pool up counted the pool only once it had it: 19 left, and 19 + 15 is past max_agents 30.
+    expect(await waiterExit, stderr).toBe(2)
+    expect((JSON.parse(stdout) as {error: {message: string}}).error.message).toMatch(/pool cpu-a has 19 droplets; 15 more would exceed its max_agents of 30/)
+    expect(await state()).toHaveLength(19)
   })
 })

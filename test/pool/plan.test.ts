@@ -44,13 +44,15 @@ describe('planning a scale-up', () => {
 })
 
 describe('scale-up guards', () => {
-  const base = {pool, count: 2, current: 3, force: false, sizes: [mi300x], sshKeys: [{id: 52896465, name: 'k', fingerprint: 'f'}]}
+  const base = {pool, count: 2, current: 3, force: false, sizes: [mi300x], sshKeys: [{id: 52896465, name: 'k', fingerprint: 'f'}], account: {dropletLimit: 25, droplets: 3}}
   it.each([
     ['past max_agents', {current: 9}, /has 9 droplets; 2 more would exceed its max_agents of 10/, /ask for at most 1/],
     ['an unknown size', {sizes: []}, /size gpu-mi300x1-192gb-devcloud of pool gpu does not exist/, /velda-do sizes/],
     ['a size not offered in the region', {sizes: [{...mi300x, regions: ['nyc2', 'tor1']}]}, /not available in atl1; it is offered in: nyc2, tor1/, /region to one of: nyc2, tor1/],
     ['a size offered nowhere', {sizes: [{...mi300x, regions: []}]}, /not offered anywhere now/, /sizes --available/],
     ['a missing ssh key', {sshKeys: [{id: 1, name: 'other', fingerprint: 'f'}]}, /ssh key 52896465 of pool gpu is not on the account/, /ssh-keys/],
+    ['past the account\'s droplet limit', {account: {dropletLimit: 25, droplets: 24}}, /droplet limit is 25; 24 droplets exist and 2 more were asked for/, /at most 1: --count 1.*raise the limit/],
+    ['past the droplet limit, even with --force', {force: true, account: {dropletLimit: 10, droplets: 12}}, /droplet limit is 10; 12 droplets exist/, /delete droplets/],
   ])('refuse %s (exit 2)', (_name, change, message, fix) => {
     let error: unknown
     try {

@@ -1,6 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {createDigitalOceanApi} from '../../src/lib/do/client.js'
+import {parseConfig} from '../../src/lib/config/parse.js'
+import type {PoolConfig} from '../../src/lib/config/types.js'
+import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
+import type {DropletCreateRequest} from '../../src/lib/do/types.js'
 import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
 import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
@@ -124,7 +127,8 @@ describe('pool up against the simulator', () => {
   })
 
   it('reports what exists with exit 5 when the droplets cannot be watched while waiting', async () => {
-    const {up} = await setup({faults: [{method: 'GET', path: '/v2/droplets', nth: 2, count: 0, action: {type: 'status', status: 403}}]})
+    // Before creating: the pool's listing and the account's two droplet counts; the 4th GET is the first poll.
+    const {up} = await setup({faults: [{method: 'GET', path: '/v2/droplets', nth: 4, count: 0, action: {type: 'status', status: 403}}]})
     const error = await failure(up({count: 2, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}}))
     expect(error.exitCode).toBe(ExitCode.waitTimeout)
     expect(error.message).toMatch(/created 2 droplets, but could not check that they turned active/)
@@ -136,8 +140,8 @@ describe('pool up against the simulator', () => {
     const result = await up({count: 3, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}})
     expect(result.created.map((d) => d.status)).toEqual(['active', 'active', 'active'])
     expect(result.created.every((d) => d.public_ipv4 !== null)).toBe(true)
-    // One listing before creating (the guard), then polls at 0, 5, 10, 15, 20 and 25 s: active after 21 s.
-    expect(sim.counts()['GET /v2/droplets']).toBe(1 + 6)
+    // Before creating, one listing and two counts (the guards), then polls at 0, 5, 10, 15, 20 and 25 s: active after 21 s.
+    expect(sim.counts()['GET /v2/droplets']).toBe(3 + 6)
     expect(progress.filter((p) => p.endsWith('active'))).toEqual(['0/3 active', '1/3 active', '2/3 active', '3/3 active'])
   })
 
@@ -166,6 +170,57 @@ describe('pool up against the simulator', () => {
     expect(partial.gone).toEqual([{id: victim?.id, name: victim?.name}])
     expect(partial.created).toHaveLength(3)
     // Active after 15 s: polls at 0, 5, 10, 15 s; not one poll more for the deleted droplet.
-    expect(sim.counts()['GET /v2/droplets']).toBe(1 + 4)
+    expect(sim.counts()['GET /v2/droplets']).toBe(3 + 4)
+  })
+})
+
+describe('pool up against the account and other processes', () => {
+  const capped = parseConfig(`agent_pools:
+  - name: capped
+    auto_scaler:
+      max_agents: 10
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64}
+`, {file: 'capped.yaml', env: {}}).config?.pools[0] as PoolConfig
+
+  async function start(options: {dropletLimit?: number; afterCreate?: (sim: Simulator) => void} = {}) {
+    const started = await startSimulator({activeAfterMs: null, dropletLimit: options.dropletLimit})
+    sim = started
+    const api = await createDigitalOceanApi({endpoint: started.url, token: new Secret(started.token), sleep: async () => {}})
+    const racing: DigitalOceanApi = Object.assign(Object.create(api) as DigitalOceanApi, {
+      createDroplets: async (request: DropletCreateRequest) => {
+        const created = await api.createDroplets(request)
+        options.afterCreate?.(started)
+        return created
+      },
+    })
+    const up = (count: number) =>
+      poolUp(racing, {pool: capped, count, force: false, userData: '#!/bin/bash\n', wait: null}, {
+        sleep: async () => {}, now: Date.now, random: () => 0.5, isInterrupted: () => false, onProgress: () => {},
+      })
+    return {sim: started, up}
+  }
+
+  it('refuses, before any create, a count past the account\'s droplet limit, with the numbers (exit 2)', async () => {
+    const {sim, up} = await start({dropletLimit: 25})
+    sim.core.seedDroplets({count: 20, namePrefix: 'web', tags: ['www']})
+    sim.core.seedDroplets({count: 2, namePrefix: 'gpu', size: 'gpu-h100x1-80gb', tags: ['ml']})
+    const error = await failure(up(5))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toBe('the account\'s droplet limit is 25; 22 droplets exist and 5 more were asked for')
+    expect(error.suggestions[0]).toBe('ask for at most 3: --count 3')
+    expect(sim.counts()['POST /v2/droplets']).toBeUndefined()
+  })
+
+  it('counts the pool again after creating: over max_agents because of another process is exit 4, all reported', async () => {
+    const {sim, up} = await start({afterCreate: (s) => s.core.seedDroplets({count: 6, namePrefix: `${capped.prefix}-other`, tags: ['velda', 'velda-pool:capped']})})
+    const error = await failure(up(8))
+    expect(error.exitCode).toBe(ExitCode.partial)
+    expect(error.code).toBe('over_max_agents')
+    expect(error.message).toMatch(/created 8 droplets, and pool capped now has 14, over its max_agents of 10/)
+    const partial = error.partialResult as unknown as PoolUpResult & {members_after: number}
+    expect(partial.created).toHaveLength(8)
+    expect(partial.members_after).toBe(14)
+    expect(sim.core.dropletList()).toHaveLength(14)
   })
 })

@@ -64,6 +64,8 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
     }
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    // A dry run changes nothing: it need not wait for anyone.
+    if (!flags['dry-run']) await this.lockPool(api, pool.name)
     const chosen = await planPoolDown(api, pool, selection, flags.force)
     const nothingDeleted = {pool: pool.name, deleted: [], failed: []}
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDeleted})

@@ -63,6 +63,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
     }
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const lock = await this.lockPool(api, pool.name)
     const progress = await this.startProgress()
     try {
       const result = await poolUp(api, {pool, count: flags.count, force: flags.force, userData: userData.script, wait}, {
@@ -71,6 +72,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
         random: Math.random,
         isInterrupted: stop.isStopped,
         onProgress: (text) => progress.update(text),
+        afterCreate: () => lock.release(),
       })
       progress.succeed(`created ${result.created.length} droplet${result.created.length === 1 ? '' : 's'} in pool ${pool.name}`)
       if (!this.jsonEnabled()) process.stdout.write(formatDroplets(result.created, Date.now()))

@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {connectApi} from '../do/connect.js'
+import {defaultLockDir, isProcessAlive, lockPool, type PoolLock} from '../pool/lock.js'
 import {BaseCommand} from './base-command.js'
 import {paint} from './style.js'
 
@@ -18,5 +19,25 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
       onWait: (message) => this.say(paint.dim(`waiting: ${message}`)),
       onWarning: (message) => this.say(paint.warning(`Warning: ${message}`)),
     })
+  }
+
+  /**
+   * Waits until no other velda-do on this machine works on the pool of this account, then holds it until
+   * released (or the command ends). Stop signals end the wait.
+   */
+  protected async lockPool(api: DigitalOceanApi, pool: string): Promise<PoolLock> {
+    const stop = this.stopSignals()
+    const lock = await lockPool(api.account, pool, {
+      dir: defaultLockDir(this.env),
+      pid: process.pid,
+      command: `velda-do ${(this.id ?? '').replaceAll(':', ' ')} ${pool}`,
+      now: Date.now,
+      sleep: stop.sleep,
+      isStopped: stop.isStopped,
+      isAlive: isProcessAlive,
+      onWait: (message) => this.say(paint.warning(`${message}; Ctrl-C to give up`)),
+    })
+    this.onCleanup(() => lock.release())
+    return lock
   }
 }

@@ -26,6 +26,7 @@ export abstract class BaseCommand<Result> extends Command {
   private outputGuard: OutputGuard | null = null
   private stopWatch: StopWatch | null = null
   private progress: Progress | null = null
+  private readonly cleanups: (() => void)[] = []
 
   abstract override run(): Promise<Result>
 
@@ -40,6 +41,7 @@ export abstract class BaseCommand<Result> extends Command {
     try {
       return await super._run<T>()
     } finally {
+      for (const cleanup of this.cleanups.splice(0).reverse()) cleanup()
       this.progress?.dispose()
       this.stopWatch?.dispose()
       this.outputGuard?.restore()
@@ -73,6 +75,11 @@ export abstract class BaseCommand<Result> extends Command {
   protected stopSignals(): StopWatch {
     this.stopWatch ??= watchStopSignals((message) => this.notify(message))
     return this.stopWatch
+  }
+
+  /** Runs when the command ends, however it ends (a lock to release). */
+  protected onCleanup(cleanup: () => void): void {
+    this.cleanups.push(cleanup)
   }
 
   /** The stop watch, if this command watches for stop signals (commands that act); null for the others. */

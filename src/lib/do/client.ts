@@ -1,3 +1,6 @@
+import {createHash} from 'node:crypto'
+
+import type {Secret} from '../secret.js'
 import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
 import {connectDots, type DotsConnection, type DotsDroplet, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
 import {collectPages, PER_PAGE, readTotal} from './paginate.js'
@@ -7,6 +10,8 @@ import type {Account, Droplet, DropletCreateRequest, DropletFilter, DropletStatu
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
 export interface DigitalOceanApi {
   readonly endpoint: string
+  /** Names the account (endpoint and token) without revealing the token: a one-way digest, for lock files. */
+  readonly account: string
   listSizes(): Promise<Size[]>
   listRegions(): Promise<Region[]>
   listSshKeys(): Promise<SshKey[]>
@@ -25,7 +30,7 @@ export type ApiOptions = TransportOptions
 export async function createDigitalOceanApi(options: ApiOptions): Promise<DigitalOceanApi> {
   const endpoint = options.endpoint.replace(/\/+$/, '')
   const dots = await connectDots(endpoint, createTransport({...options, endpoint}))
-  return new DotsApi(endpoint, dots)
+  return new DotsApi(endpoint, accountDigest(endpoint, options.token), dots)
 }
 
 type ListExtra = {tagName?: string; type?: 'droplets' | 'gpus'}
@@ -89,6 +94,7 @@ function dropletListExtra(filter: DropletFilter): ListExtra {
 class DotsApi implements DigitalOceanApi {
   constructor(
     readonly endpoint: string,
+    readonly account: string,
     private readonly dots: DotsConnection,
   ) {}
 
@@ -185,6 +191,10 @@ class DotsApi implements DigitalOceanApi {
       throw error
     }
   }
+}
+
+function accountDigest(endpoint: string, token: Secret): string {
+  return createHash('sha256').update(`${endpoint}\n${token.reveal()}`).digest('hex').slice(0, 24)
 }
 
 /** The wire JSON of a create: each key once, `names` for a batch, `name` for one. */

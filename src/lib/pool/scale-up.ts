@@ -54,6 +54,8 @@ export interface GuardInput {
   sizes: readonly Size[]
   /** null when the pool has no ssh keys (then the account's keys are not fetched). */
   sshKeys: readonly SshKey[] | null
+  /** The account's droplet limit and its droplets now, GPU ones included. */
+  account: {dropletLimit: number; droplets: number}
 }
 
 /** cli.md's guards before any create; each failure is exit 2 with the fix. */
@@ -64,6 +66,7 @@ export function checkScaleUpGuards(input: GuardInput): void {
       suggestions: [`ask for at most ${Math.max(0, pool.maxAgents - input.current)}`, 'or pass --force to go past max_agents'],
     })
   }
+  checkAccountLimit(input.account, input.count)
   const size = input.sizes.find((s) => s.slug === pool.size)
   if (!size) {
     throw new GuardError(`the size ${pool.size} of pool ${pool.name} does not exist on this account`, {
@@ -85,6 +88,18 @@ export function checkScaleUpGuards(input: GuardInput): void {
       })
     }
   }
+}
+
+/** A create past the account's droplet limit fails whole (a batch of 10 with room for 3 creates none): refuse first. */
+export function checkAccountLimit(account: {dropletLimit: number; droplets: number}, count: number): void {
+  const room = Math.max(0, account.dropletLimit - account.droplets)
+  if (count <= room) return
+  throw new GuardError(`the account's droplet limit is ${account.dropletLimit}; ${account.droplets} droplets exist and ${count} more were asked for`, {
+    suggestions: [
+      room > 0 ? `ask for at most ${room}: --count ${room}` : 'delete droplets the account no longer needs',
+      'or ask DigitalOcean to raise the limit (control panel: Settings, then Team; or a support ticket)',
+    ],
+  })
 }
 
 export interface FailedName {

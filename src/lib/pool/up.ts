@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import {createBody, type DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, PartialError, WaitFailedError, WaitTimeoutError} from '../errors.js'
+import {InterruptedError, NothingChangedError, OverMaxAgentsError, PartialError, WaitFailedError, WaitTimeoutError} from '../errors.js'
 import type {RandomInt} from '../naming.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './droplets.js'
 import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './scale-up.js'
@@ -30,6 +30,8 @@ export interface PoolUpDeps {
   nameRandom?: RandomInt
   isInterrupted(): boolean
   onProgress(text: string): void
+  /** Called once the creates are done and counted: the pool's lock is not needed to wait for them. */
+  afterCreate?(): void
 }
 
 /** `pool up`: guards, batches with reconciliation, and optionally the wait for active. Throws with partial results. */
@@ -37,12 +39,13 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const {pool} = options
   const listPool = async () => (await listPools(api, [pool], [pool])).members
   // At most one ssh-key listing per command: DigitalOcean allows 10 a minute.
-  const [members, sizes, sshKeys] = await Promise.all([
+  const [members, sizes, sshKeys, account] = await Promise.all([
     listPool(),
     api.listSizes(),
     pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
+    accountUsage(api),
   ])
-  checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys})
+  checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys, account})
   const plan = planScaleUp({pool, count: options.count, userData: options.userData, existingNames: new Set(members.map((m) => m.name)), random: deps.nameRandom})
   deps.onProgress(`creating ${options.count} droplet${options.count === 1 ? '' : 's'} in pool ${pool.name} (${plan.batches.length} request${plan.batches.length === 1 ? '' : 's'})`)
   const outcome = await runScaleUp(plan, {
@@ -67,6 +70,8 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
       suggestions: [`velda-do pool list ${pool.name} shows what exists`],
     })
   }
+  await checkStillWithinMax(options, result, listPool)
+  deps.afterCreate?.()
   if (!options.wait) return result
   const ids = result.created.map((d) => d.id)
   const waited = await waitForActive(ids, options.wait, {
@@ -103,6 +108,30 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     })
   }
   return final
+}
+
+/** The account's droplet limit and how many droplets it has: GPU droplets are counted apart (do-api.md). */
+async function accountUsage(api: DigitalOceanApi): Promise<{dropletLimit: number; droplets: number}> {
+  const [account, plain, gpu] = await Promise.all([api.getAccount(), api.countDroplets(), api.countDroplets({gpus: true})])
+  return {dropletLimit: account.droplet_limit, droplets: plain + gpu}
+}
+
+/**
+ * The guard counted the pool before creating; another velda-do on another machine, or the broker, may have
+ * created droplets meanwhile. Counting again tells the operator at once that the pool went past max_agents.
+ */
+async function checkStillWithinMax(options: PoolUpOptions, result: PoolUpResult, listPool: () => Promise<PoolDroplet[]>): Promise<void> {
+  const {pool} = options
+  if (pool.maxAgents === null || options.force) return
+  const members = (await listPool()).length
+  if (members <= pool.maxAgents) return
+  throw new OverMaxAgentsError(
+    `created ${result.created.length} droplets, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,
+    {
+      partialResult: {...result, members_after: members, max_agents: pool.maxAgents},
+      suggestions: [`velda-do pool list ${pool.name} shows them`, `velda-do pool down ${pool.name} --count ${members - pool.maxAgents} brings it back to ${pool.maxAgents}`],
+    },
+  )
 }
 
 export interface DryRunRequest {

@@ -1,0 +1,148 @@
+import {randomBytes} from 'node:crypto'
+import {closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {GuardError, InterruptedError} from '../errors.js'
+
+/**
+ * One velda-do at a time per account and pool on this machine: two `pool up -n 8` on a pool with max_agents 10
+ * would both pass the guard and end at 16. The lock is a file created exclusively (O_EXCL) that names its holder;
+ * a holder that died (kill -9, a crash) leaves a file whose process no longer exists, which is taken over.
+ */
+
+/** How long a command waits for another velda-do before giving up: longer than any create, shorter than a CI job. */
+export const LOCK_WAIT_MS = 10 * 60_000
+/** How often the holder is checked while waiting. */
+export const LOCK_POLL_MS = 500
+/** A lock file may be empty for the instant between its creation and its first write; not for seconds. */
+const UNREADABLE_GRACE_MS = 5_000
+
+export interface LockHolder {
+  pid: number
+  command: string
+  since: string
+  nonce: string
+}
+
+export interface LockDeps {
+  /** The folder of lock files (created private to the user). */
+  dir: string
+  pid: number
+  command: string
+  now(): number
+  sleep(ms: number): Promise<void>
+  isStopped(): boolean
+  isAlive(pid: number): boolean
+  onWait(message: string): void
+}
+
+export interface PoolLock {
+  release(): void
+}
+
+/** The default folder: the user's runtime folder (private, cleared at logout), else one of the temp folder's. */
+export function defaultLockDir(env: Readonly<Record<string, string | undefined>>): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user'
+  return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'velda-do') : join(tmpdir(), `velda-do-${uid}`)
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists, it is someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Takes the lock of `pool` on `account`, waiting (and saying so) while another live velda-do holds it. */
+export async function lockPool(account: string, pool: string, deps: LockDeps): Promise<PoolLock> {
+  mkdirSync(deps.dir, {recursive: true, mode: 0o700})
+  const path = join(deps.dir, `${account}-${encodeURIComponent(pool)}.lock`)
+  const me: LockHolder = {pid: deps.pid, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
+  const deadline = deps.now() + LOCK_WAIT_MS
+  let announced: string | null = null
+  let unreadableSince: number | null = null
+  for (;;) {
+    if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me)}
+    const holder = readHolder(path)
+    unreadableSince = holder ? null : (unreadableSince ?? deps.now())
+    // A file that stays unreadable was left half-written by a holder that died between creating and writing it.
+    const abandoned = unreadableSince !== null && deps.now() - unreadableSince >= UNREADABLE_GRACE_MS
+    if ((holder && !deps.isAlive(holder.pid)) || abandoned) {
+      takeOverStale(path, holder)
+      unreadableSince = null
+      continue
+    }
+    if (holder && announced !== holder.nonce) {
+      deps.onWait(`waiting for another velda-do (pid ${holder.pid}, "${holder.command}", since ${holder.since}) to finish with pool ${pool}`)
+      announced = holder.nonce
+    }
+    if (deps.isStopped()) throw new InterruptedError(`stopped while waiting for another velda-do to finish with pool ${pool}: nothing was done`)
+    if (deps.now() >= deadline) {
+      throw new GuardError(`another velda-do (pid ${holder?.pid ?? '?'}) has been working on pool ${pool} for ${LOCK_WAIT_MS / 60_000} minutes; nothing was done`, {
+        suggestions: [`if it is stuck, stop it (kill ${holder?.pid ?? 'PID'}), then run this again`, `its lock file: ${path}`],
+      })
+    }
+    await deps.sleep(LOCK_POLL_MS)
+  }
+}
+
+function tryCreate(path: string, holder: LockHolder): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'wx', 0o600)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+  try {
+    writeSync(fd, JSON.stringify(holder))
+  } finally {
+    closeSync(fd)
+  }
+  return true
+}
+
+/** The holder named in the file; null when it vanished or is being written (then the next round sees it). */
+function readHolder(path: string): LockHolder | null {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>
+    return typeof holder.pid === 'number' && typeof holder.nonce === 'string' ? (holder as LockHolder) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Removes a dead holder's file without ever removing a live one's: the file is first moved aside (atomic), and
+ * put back if what was moved is not the stale file that was read (another process took it over meanwhile).
+ */
+function takeOverStale(path: string, stale: LockHolder | null): void {
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  try {
+    renameSync(path, aside)
+  } catch {
+    return
+  }
+  const moved = readHolder(aside)
+  if (moved?.nonce !== stale?.nonce) {
+    try {
+      linkSync(aside, path)
+    } catch {
+      // Someone holds the lock again already; theirs stands.
+    }
+  }
+  unlinkSync(aside)
+}
+
+function releaseIfMine(path: string, me: LockHolder): void {
+  if (readHolder(path)?.nonce !== me.nonce) return
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone.
+  }
+}

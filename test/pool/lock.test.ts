@@ -1,0 +1,115 @@
+import {mkdtempSync, readdirSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
+import {LOCK_WAIT_MS, type LockDeps, lockPool} from '../../src/lib/pool/lock.js'
+
+/** Two velda-do processes as two sets of deps on one lock folder and one fake clock; `alive` says who still runs. */
+function world() {
+  const dir = mkdtempSync(join(tmpdir(), 'velda-lock-'))
+  let now = Date.UTC(2026, 10, 28, 12, 0, 0)
+  const alive = new Set<number>()
+  const messages: string[] = []
+  const deps = (pid: number, overrides: Partial<LockDeps> = {}): LockDeps => {
+    alive.add(pid)
+    return {
+      dir, pid, command: `velda-do pool up cpu (${pid})`, now: () => now, isStopped: () => false,
+      sleep: async (ms) => {
+        now += ms
+      },
+      isAlive: (p) => alive.has(p),
+      onWait: (message) => messages.push(message),
+      ...overrides,
+    }
+  }
+  return {dir, alive, messages, deps, elapsed: () => now - Date.UTC(2026, 10, 28, 12, 0, 0)}
+}
+
+async function failure(promise: Promise<unknown>): Promise<VeldaError> {
+  try {
+    await promise
+  } catch (error) {
+    return error as VeldaError
+  }
+  throw new Error('expected a failure')
+}
+
+describe('the pool lock', () => {
+  it('makes a second velda-do wait, saying for whom, until the first releases', async () => {
+    const w = world()
+    const first = await lockPool('acct', 'cpu', w.deps(101))
+    let sleeps = 0
+    const second = await lockPool('acct', 'cpu', w.deps(102, {
+      sleep: async () => {
+        if (++sleeps === 3) first.release()
+      },
+    }))
+    expect(sleeps).toBe(3)
+    expect(w.messages).toEqual([expect.stringMatching(/^waiting for another velda-do \(pid 101, "velda-do pool up cpu \(101\)", since 2026-11-28T12:00:00.000Z\) to finish with pool cpu$/)])
+    second.release()
+    expect(readdirSync(w.dir)).toEqual([])
+  })
+
+  it('does not make other pools or other accounts wait', async () => {
+    const w = world()
+    await lockPool('acct', 'cpu', w.deps(101))
+    await lockPool('acct', 'gpu', w.deps(102))
+    await lockPool('other-acct', 'cpu', w.deps(103))
+    expect(w.messages).toEqual([])
+  })
+
+  it('takes over the lock of a velda-do that died (kill -9), without waiting', async () => {
+    const w = world()
+    await lockPool('acct', 'cpu', w.deps(101))
+    w.alive.delete(101)
+    await lockPool('acct', 'cpu', w.deps(102))
+    expect(w.messages).toEqual([])
+    expect(w.elapsed()).toBe(0)
+  })
+
+  it('takes over a lock file left empty by a holder that died while writing it, after a few seconds', async () => {
+    const w = world()
+    writeFileSync(join(w.dir, 'acct-cpu.lock'), '')
+    await lockPool('acct', 'cpu', w.deps(102))
+    expect(w.elapsed()).toBeGreaterThanOrEqual(5_000)
+    expect(w.elapsed()).toBeLessThan(10_000)
+  })
+
+  it('gives up after waiting its limit: exit 2, naming the holder and its lock file', async () => {
+    const w = world()
+    await lockPool('acct', 'cpu', w.deps(101))
+    const error = await failure(lockPool('acct', 'cpu', w.deps(102)))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toMatch(/another velda-do \(pid 101\) has been working on pool cpu for 10 minutes; nothing was done/)
+    expect(error.suggestions.join('\n')).toMatch(/kill 101[\s\S]*acct-cpu\.lock/)
+    expect(w.elapsed()).toBe(LOCK_WAIT_MS)
+  })
+
+  it('stops waiting on a stop signal: interrupted, nothing done', async () => {
+    const w = world()
+    await lockPool('acct', 'cpu', w.deps(101))
+    let stopped = false
+    const error = await failure(lockPool('acct', 'cpu', w.deps(102, {
+      isStopped: () => stopped,
+      sleep: async () => {
+        stopped = true
+      },
+    })))
+    expect(error.code).toBe('interrupted')
+    expect(error.message).toMatch(/nothing was done/)
+  })
+
+  it('never releases a lock that is not its own', async () => {
+    const w = world()
+    const first = await lockPool('acct', 'cpu', w.deps(101))
+    w.alive.delete(101)
+    await lockPool('acct', 'cpu', w.deps(102))
+    first.release()
+    // 102 still holds it: 103 must wait.
+    const error = await failure(lockPool('acct', 'cpu', w.deps(103)))
+    expect(error.message).toMatch(/pid 102/)
+  })
+})

@@ -1,0 +1,72 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {BIN, cleanEnv} from './cli.js'
+
+/** The byte a terminal sends when Ctrl-C is typed. */
+export const CTRL_C = '\x03'
+
+export interface PtySession {
+  /** Types bytes at the terminal, as a user's keyboard does. */
+  type(bytes: string): void
+  /** Everything the terminal showed so far (stderr and the prompt; stdout goes to a file). */
+  screen(): string
+  /** Resolves when the screen shows `pattern`; fails after `timeoutMs` with what was shown. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>
+  /** The exit code and the command's stdout. */
+  exited: Promise<{status: number | null; stdout: string}>
+}
+
+/**
+ * Runs the built CLI on a real pseudo-terminal (util-linux `script`), with stdin and stderr on the terminal and
+ * stdout in a file: what a user at a keyboard sees, spinner and raw-mode prompt included. A Ctrl-C typed here is
+ * a byte on the terminal, not a signal: only a program that reads it, or a terminal in cooked mode, stops.
+ */
+export function runOnPty(args: string[], env: Record<string, string | undefined>): PtySession {
+  const stdoutFile = join(mkdtempSync(join(tmpdir(), 'velda-pty-')), 'stdout')
+  const command = [process.execPath, BIN, ...args].map(shellWord).join(' ')
+  // A fresh pty has no size; a real terminal has one, and the spinner needs it.
+  const script = `stty cols 120 rows 40; exec ${command} > ${shellWord(stdoutFile)}`
+  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', script, '/dev/null'], {
+    env: cleanEnv({...env, TERM: 'xterm-256color'}),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let screen = ''
+  const watchers = new Set<() => void>()
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString()
+    for (const watcher of watchers) watcher()
+  })
+  const exited = new Promise<{status: number | null; stdout: string}>((resolve) => {
+    child.once('close', (status) => resolve({status, stdout: readFileSync(stdoutFile, 'utf8')}))
+  })
+  return {
+    type: (bytes) => child.stdin.write(bytes),
+    screen: () => screen,
+    waitFor: (pattern, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(screen)) return
+          cleanup()
+          resolve()
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error(`the terminal never showed ${pattern}; it showed:\n${screen}`))
+        }, timeoutMs)
+        const cleanup = () => {
+          clearTimeout(timer)
+          watchers.delete(check)
+        }
+        watchers.add(check)
+        check()
+      }),
+    exited,
+  }
+}
+
+function shellWord(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`
+}
