@@ -126,6 +126,13 @@ describe('velda-do pool up, through the binary', () => {
     expect((await requests()).counts['POST /v2/droplets']).toBeUndefined()
   })
 
+  it('refuses a --count past what one run creates (exit 2), before sending anything', async () => {
+    const result = velda(['pool', 'up', 'cpu-a', '-n', '20000000', '--force'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/--count 20000000 is more than velda-do creates in one run \(1000\)/)
+    expect((await requests()).requests).toEqual([])
+  })
+
   it('--wait shows the droplets active with their addresses', () => {
     const result = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s'])
     expect(result.status, result.stderr).toBe(0)

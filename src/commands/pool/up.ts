@@ -10,6 +10,7 @@ import {formatDryRun} from '../../lib/output/requests.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
 import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
+import {MAX_COUNT} from '../../lib/pool/scale-up.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
 export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; requests: DryRunRequest[]}
@@ -32,7 +33,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
   }
 
   static override flags = {
-    count: Flags.integer({char: 'n', description: 'how many droplets to create', default: 1, min: 1}),
+    count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1}),
     wait: Flags.boolean({description: 'wait until every created droplet is active, then show their addresses'}),
     'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
     'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
@@ -46,6 +47,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
 
   async run(): Promise<PoolUpOutput> {
     const {args, flags} = await this.parse(PoolUp)
+    checkCount(flags.count)
     const config = this.readConfig(flags.config)
     const wait = flags.wait ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
@@ -89,6 +91,13 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
       throw error
     }
   }
+}
+
+function checkCount(count: number): void {
+  if (count <= MAX_COUNT) return
+  throw new UsageError(`--count ${count} is more than velda-do creates in one run (${MAX_COUNT}): every name, request and report is planned in memory first`, {
+    suggestions: [`create them in runs of at most ${MAX_COUNT}`, 'velda-do sizes and the account\'s droplet limit tell what is possible'],
+  })
 }
 
 function waitSettings(timeout: string, pollInterval: string): {timeoutMs: number; pollIntervalMs: number} {

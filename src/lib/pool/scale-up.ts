@@ -6,6 +6,12 @@ import {GuardError, type VeldaError} from '../errors.js'
 import {dropletName, type RandomInt} from '../naming.js'
 import type {PoolDroplet} from './droplets.js'
 
+/**
+ * The most droplets one `pool up` creates: 100 POSTs, far past DigitalOcean's default droplet limits, while a typo
+ * (20000000) fails at once instead of planning millions of names.
+ */
+export const MAX_COUNT = 1000
+
 /** The API's multi-create takes at most 10 names. */
 export const MAX_BATCH = 10
 
