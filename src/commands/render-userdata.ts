@@ -40,7 +40,12 @@ are shown as <redacted> unless --show-secrets. Needs no API token and sends noth
     config: configFlag,
     broker: brokerFlag,
     'agent-version': agentVersionFlag,
-    output: Flags.string({char: 'o', description: 'write the script to FILE instead of stdout', helpValue: 'FILE'}),
+    output: Flags.string({
+      char: 'o',
+      description: 'write the script to FILE instead of stdout; with --show-secrets, FILE is replaced by a new file of mode 0600 '
+        + '(a symlink is replaced, not followed; a directory, pipe or device is refused)',
+      helpValue: 'FILE',
+    }),
     'show-secrets': Flags.boolean({description: 'print the Tailscale key instead of <redacted> (the file is then mode 0600)'}),
   }
 

@@ -2,8 +2,41 @@ import {UsageError} from './errors.js'
 
 const UNITS: Record<string, number> = {ms: 1, s: 1_000, m: 60_000, h: 3_600_000}
 
-/** `500ms`, `5s`, `10m`, `1h30m` → milliseconds; a bare number is seconds. */
-export function parseDuration(text: string, flag: string): number {
+/**
+ * The longest any wait of velda-do may be. Node's timers fire at once for more than 2^31-1 ms (24.8 days), so
+ * an unbounded duration turns a wait into a busy loop; no wait of velda-do needs more than a day.
+ */
+export const MAX_DURATION_MS = 24 * UNITS.h!
+
+export interface DurationLimits {
+  /** When given, shorter durations (and 0) are refused. */
+  minMs?: number
+  /** Longer durations are refused; MAX_DURATION_MS when not given. */
+  maxMs?: number
+}
+
+/** `500ms`, `5s`, `10m`, `1h30m` → milliseconds; a bare number is seconds. Refuses values outside `limits`. */
+export function parseDuration(text: string, flag: string, limits: DurationLimits = {}): number {
+  const ms = toMilliseconds(text, flag)
+  // `--poll-interval 5s`, but `$VELDA_DO_REQUEST_TIMEOUT=5s`: quote the setting as the user wrote it.
+  const given = flag.startsWith('$') ? `${flag}=${text.trim()}` : `${flag} ${text.trim()}`
+  const maxMs = limits.maxMs ?? MAX_DURATION_MS
+  if (ms > maxMs) {
+    throw new UsageError(`${given} is longer than ${formatDuration(maxMs)}, the longest velda-do waits`, {
+      suggestions: [`give ${flag} at most ${formatDuration(maxMs)}`],
+    })
+  }
+  if (limits.minMs === undefined) return ms
+  const minMs = Math.max(limits.minMs, 1)
+  if (ms < minMs) {
+    throw new UsageError(`${given} is shorter than ${formatDuration(minMs)}, the shortest velda-do accepts`, {
+      suggestions: [`give ${flag} at least ${formatDuration(minMs)}`],
+    })
+  }
+  return ms
+}
+
+function toMilliseconds(text: string, flag: string): number {
   const trimmed = text.trim()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)]
@@ -11,4 +44,17 @@ export function parseDuration(text: string, flag: string): number {
     throw new UsageError(`${flag}: "${text}" is not a duration`, {suggestions: [`write it like ${flag} 30s, ${flag} 10m or ${flag} 1h30m`]})
   }
   return Math.round(parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * (UNITS[unit ?? 's'] ?? 0), 0))
+}
+
+/** 86400000 → `24h`, 90000 → `1m30s`, 500 → `500ms`: the way a user would write it back. */
+export function formatDuration(ms: number): string {
+  let rest = Math.round(ms)
+  let text = ''
+  for (const unit of ['h', 'm', 's', 'ms'] as const) {
+    const size = UNITS[unit]!
+    const count = Math.floor(rest / size)
+    if (count > 0) text += `${count}${unit}`
+    rest -= count * size
+  }
+  return text || '0s'
 }

@@ -1,4 +1,5 @@
 import type {SecretSetting} from './config/decode.js'
+import {endpointProblem} from './config/endpoint.js'
 import type {Environment} from './config/interpolate.js'
 import {VERSION_PATTERN} from './config/schema.js'
 import type {PoolConfig, VeldaConfig} from './config/types.js'
@@ -52,7 +53,10 @@ export function resolveAgentVersion(flag: string | undefined, pool: PoolConfig, 
   })
 }
 
-/** cli.md: `--api-endpoint`, `$DIGITALOCEAN_API_ENDPOINT`, the pool's api_endpoint, then the broker's default. */
+/**
+ * cli.md: `--api-endpoint`, `$DIGITALOCEAN_API_ENDPOINT`, the pool's api_endpoint, then the broker's default.
+ * Checked before anything is shown or sent: the endpoint receives the token.
+ */
 export function resolveEndpoint(flag: string | undefined, env: Environment, pool: PoolConfig | null): Resolved<string> {
   const chosen: Resolved<string> = flag
     ? {value: flag, source: '--api-endpoint'}
@@ -61,7 +65,14 @@ export function resolveEndpoint(flag: string | undefined, env: Environment, pool
       : pool?.apiEndpoint
         ? {value: pool.apiEndpoint, source: 'api_endpoint'}
         : {value: DEFAULT_API_ENDPOINT, source: 'default'}
-  return {value: chosen.value.replace(/\/+$/, ''), source: chosen.source}
+  return {value: checkEndpoint(chosen.value, chosen.source).replace(/\/+$/, ''), source: chosen.source}
+}
+
+/** The endpoint rules of endpointProblem, for a value from `where` (a flag, a variable): exit 2, nothing sent. */
+export function checkEndpoint(value: string, where: string): string {
+  const problem = endpointProblem(value)
+  if (!problem) return value
+  throw new UsageError(`${where}: ${problem.message}`, {suggestions: problem.fix ? [problem.fix] : []})
 }
 
 export interface TokenSource {

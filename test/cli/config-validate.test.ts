@@ -1,10 +1,11 @@
-import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {copyFileSync, mkdtempSync, readFileSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {EXAMPLE_CONFIG, runCli} from '../support/cli.js'
+import {BIN, cleanEnv, EXAMPLE_CONFIG, PROJECT_ROOT, runCli} from '../support/cli.js'
 import {expectNoSecrets, FAKE_DO_TOKEN, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 
 function tempDir(): string {
@@ -99,5 +100,81 @@ describe('velda-do config validate', () => {
     const missing = runCli(['config', 'validate', '-c', '/nonexistent/velda.yaml'])
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/the config file \/nonexistent\/velda.yaml \(from --config\) does not exist/)
+  })
+
+  describe('refuses files that are no config before reading them', () => {
+    /** Like runCli with a short leash: a velda-do that reads a FIFO or /dev/zero would never end by itself. */
+    function validate(file: string) {
+      const result = spawnSync(process.execPath, [BIN, 'config', 'validate', '-c', file], {
+        cwd: PROJECT_ROOT, env: cleanEnv({}), encoding: 'utf8', input: '', timeout: 10_000, killSignal: 'SIGKILL',
+      })
+      return {status: result.status, stderr: result.stderr}
+    }
+
+    it.each([
+      ['a FIFO (that no one writes to)', () => {
+        const fifo = join(tempDir(), 'velda.yaml')
+        execFileSync('mkfifo', [fifo])
+        return fifo
+      }, /is a pipe \(FIFO\), not a regular file/],
+      ['/dev/zero', () => '/dev/zero', /the config file \/dev\/zero \(from --config\) is a device, not a regular file/],
+      ['a directory', () => tempDir(), /is a directory, not a regular file/],
+      ['a file over 4 MiB', () => {
+        const file = join(tempDir(), 'velda.yaml')
+        writeFileSync(file, '')
+        truncateSync(file, 5 * 1024 * 1024)
+        return file
+      }, /is 5,242,880 bytes, over the limit of 4 MiB \(4,194,304 bytes\)/],
+    ])('%s: exit 2 at once', (_kind, target, message) => {
+      const result = validate(target())
+      expect(result.status).toBe(2)
+      expect(result.stderr).toMatch(message)
+    })
+  })
+
+  it('refuses a YAML bomb with its position and exit 2, quickly', () => {
+    const levels = ['l0: &l0 {k: v}']
+    for (let level = 1; level <= 9; level++) levels.push(`l${level}: &l${level} {<<: [${Array.from({length: 9}, () => `*l${level - 1}`).join(', ')}]}`)
+    const file = join(tempDir(), 'velda.yaml')
+    writeFileSync(file, `${levels.join('\n')}\nagent_pools:\n  - name: x\n    auto_scaler:\n      <<: *l9\n`)
+    const result = runCli(['config', 'validate', '-c', file])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: error: the file expands aliases too many times \\(>100000\\): a YAML bomb\\?`))
+  })
+
+  it('lists an empty pool name, an empty label key, a multi-line broker address and a plain-http endpoint, each with its position', () => {
+    const lines = readFileSync(EXAMPLE_CONFIG, 'utf8').split('\n')
+    const replace = (from: RegExp, to: string) => {
+      const index = lines.findIndex((l) => from.test(l))
+      if (index < 0) throw new Error(`example has no line matching ${from}`)
+      lines[index] = lines[index]!.replace(from, to)
+      return index + 1
+    }
+    const problems = [
+      replace(/name: cpu-small$/, 'name: ""'),
+      replace(/^ {12}environment: staging$/, '            "": staging'),
+      replace(/api_endpoint: https:\/\/api-amd\.digitalocean\.com$/, 'api_endpoint: http://api-amd.digitalocean.com'),
+      replace(/^ {2}address: .*$/, '  address: "broker.example.com:50051\\nrm -rf /"'),
+    ].sort((a, b) => a - b)
+    const file = join(tempDir(), 'velda.yaml')
+    writeFileSync(file, lines.join('\n'))
+    const result = runCli(['config', 'validate', '-c', file, '--json'])
+    expect(result.status).toBe(2)
+    const json = JSON.parse(result.stdout) as {error: {problems: {line: number; message: string; fix: string | null}[]}}
+    expect(json.error.problems.map((p) => p.line)).toEqual(problems)
+    expect(json.error.problems.map((p) => p.message)).toEqual(expect.arrayContaining([
+      'the pool name is empty',
+      'a label key is empty: the tag would be ":staging"',
+      expect.stringMatching(/^http:\/\/api-amd\.digitalocean\.com is plain http/),
+      expect.stringMatching(/has a control character/),
+    ]))
+    expect(json.error.problems.every((p) => p.fix)).toBe(true)
+  })
+
+  it('refuses $DIGITALOCEAN_API_ENDPOINT with a password, without showing it', () => {
+    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {DIGITALOCEAN_API_ENDPOINT: 'https://robot:hunter2@api.digitalocean.com'}})
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/\$DIGITALOCEAN_API_ENDPOINT: "https:\/\/<credentials>@api\.digitalocean\.com" carries a user name or password/)
+    expect(result.stdout + result.stderr).not.toContain('hunter2')
   })
 })

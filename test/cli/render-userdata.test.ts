@@ -1,4 +1,5 @@
-import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -54,6 +55,71 @@ describe('velda-do render-userdata', () => {
     expect(result.stderr).toMatch(/wrote the boot script of pool amd-mi300x \(\d+ bytes\) to/)
     expect(readFileSync(file, 'utf8')).toBe(expectedScript('amd-mi300x', 'reveal'))
     expect(statSync(file).mode & 0o777).toBe(0o600)
+  })
+
+  describe('--show-secrets -o FILE', () => {
+    const showSecrets = (file: string) => runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '-o', file], {env: SECRETS})
+
+    it('replaces an existing readable file by a new one of mode 0600, leaving no temporary file', () => {
+      const dir = tempDir()
+      const file = join(dir, 'boot.sh')
+      writeFileSync(file, 'old content\n', {mode: 0o644})
+      chmodSync(file, 0o644)
+      const result = showSecrets(file)
+      expect(result.status).toBe(0)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(readFileSync(file, 'utf8')).toBe(expectedScript('amd-mi300x', 'reveal'))
+      expect(readdirSync(dir)).toEqual(['boot.sh'])
+    })
+
+    it('replaces a symlink by a regular file instead of writing where it points', () => {
+      const dir = tempDir()
+      const elsewhere = join(dir, 'shared.txt')
+      writeFileSync(elsewhere, 'not yours\n', {mode: 0o644})
+      const link = join(dir, 'boot.sh')
+      symlinkSync(elsewhere, link)
+      const result = showSecrets(link)
+      expect(result.status).toBe(0)
+      expect(lstatSync(link).isFile()).toBe(true)
+      expect(lstatSync(link).mode & 0o777).toBe(0o600)
+      expect(readFileSync(link, 'utf8')).toBe(expectedScript('amd-mi300x', 'reveal'))
+      expect(readFileSync(elsewhere, 'utf8')).toBe('not yours\n')
+    })
+
+    it.each([
+      ['a directory', () => {
+        const dir = join(tempDir(), 'out')
+        mkdirSync(dir)
+        return dir
+      }, /is a directory: a file holding secrets is only written as a regular file/],
+      ['a device', () => '/dev/null', /\/dev\/null is a device: a file holding secrets is only written as a regular file/],
+      ['a FIFO', () => {
+        const fifo = join(tempDir(), 'pipe')
+        execFileSync('mkfifo', [fifo])
+        return fifo
+      }, /is a pipe \(FIFO\): a file holding secrets/],
+    ])('refuses %s with exit 2, without writing or waiting for a reader', (_kind, target, message) => {
+      const result = showSecrets(target())
+      expect(result.status).toBe(2)
+      expect(result.stderr).toMatch(message)
+      expect(result.stderr).toMatch(/Try this:\n {2}give -o the path of a regular file/)
+      expectNoSecrets(result.stdout + result.stderr)
+    })
+
+    it('says so in the help of -o', () => {
+      const help = runCli(['render-userdata', '--help'])
+      expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/a symlink is replaced, not followed/)
+    })
+  })
+
+  it('without --show-secrets writes into an existing file and keeps its mode, as a shell redirection would', () => {
+    const file = join(tempDir(), 'boot.sh')
+    writeFileSync(file, 'old content\n')
+    chmodSync(file, 0o640)
+    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '-o', file], {env: SECRETS})
+    expect(result.status).toBe(0)
+    expect(statSync(file).mode & 0o777).toBe(0o640)
+    expect(readFileSync(file, 'utf8')).toBe(expectedScript('amd-mi300x', 'redact'))
   })
 
   it('prints one JSON document with --json', () => {

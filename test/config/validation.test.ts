@@ -46,6 +46,8 @@ interface Case {
   message: RegExp
   fix?: RegExp
   env?: Record<string, string>
+  /** Text that must appear in no diagnostic (a password, a query string). */
+  absent?: string
 }
 
 const cases: Case[] = [
@@ -153,6 +155,48 @@ const cases: Case[] = [
   {name: 'an empty Tailscale key', yaml: agentPool({tailscale_config: '{pre_auth_key: »""}'}), message: /pre_auth_key is empty/},
   {name: 'an api_endpoint with a path', yaml: agentPool({api_endpoint: '»https://api.digitalocean.com/v2'}), message: /has a path; the endpoint is only scheme and host/, fix: /https:\/\/api\.digitalocean\.com$/},
   {name: 'a number as api_token (never echoed)', yaml: agentPool({api_token: '»48151623'}), message: /api_token: must be a string$/},
+  {name: 'an empty pool name (tag "velda-pool:")', yaml: agentPool({}, '»""'), message: /agent_pools\[0\]\.name: the pool name is empty/, fix: /name: cpu-small/},
+  {
+    name: 'an empty pool_name',
+    yaml: provisioner('- pool_name: »""\n  size: gpu-mi300x1-192gb-devcloud\n  image: amd-rocm71software'),
+    message: /pool_details\[0\]\.pool_name: the pool name is empty/,
+  },
+  {name: 'an empty label key (tag ":x")', yaml: agentPool({labels: '{»"": x}'}), message: /a label key is empty: the tag would be ":x"/, fix: /give the label a key/},
+  {
+    name: 'a line break in agent_config.broker.address',
+    yaml: agentPool({agent_config: '{broker: {address: »"b:1\\nrm -rf /"}}'}),
+    message: /agent_config\.broker\.address: "b:1\\nrm -rf \/" has a control character/,
+    fix: /one line/,
+  },
+  {
+    name: 'a line break in default_broker_info.address',
+    yaml: agentPool().replace('address: broker.example.com:50051', 'address: »"broker.example.com:50051\\n"'),
+    message: /default_broker_info\.address: .* has a control character/,
+  },
+  {
+    name: 'a line break in the Tailscale server (the URL parser would drop it)',
+    yaml: agentPool({tailscale_config: '{server: »"https://hs.example\\n.com", pre_auth_key: "${TS_KEY}"}'}),
+    message: /tailscale_config\.server: .* has a control character/,
+  },
+  {
+    name: 'an api_endpoint over plain http to another machine',
+    yaml: agentPool({api_endpoint: '»http://api.example.com'}),
+    message: /http:\/\/api\.example\.com is plain http: the API token would cross the network unencrypted/,
+    fix: /^write https:\/\/api\.example\.com$/,
+  },
+  {
+    name: 'an api_endpoint with a user and password (never echoed)',
+    yaml: agentPool({api_endpoint: '»https://robot:hunter2@api.digitalocean.com'}),
+    message: /"https:\/\/<credentials>@api\.digitalocean\.com" carries a user name or password/,
+    absent: 'hunter2',
+  },
+  {
+    name: 'an api_endpoint with a query string (never echoed)',
+    yaml: agentPool({api_endpoint: '»"https://api.digitalocean.com?access_token=hunter2"'}),
+    message: /has a query string or fragment/,
+    fix: /^write https:\/\/api\.digitalocean\.com$/,
+    absent: 'hunter2',
+  },
   {
     name: 'a provisioner without region',
     yaml: provisioner('- pool_name: gpu\n  size: gpu-mi300x1-192gb-devcloud\n  image: amd-rocm71software', 'api_token: X_TOKEN').replace('- digitalocean_auto', '- »digitalocean_auto'),
@@ -161,7 +205,7 @@ const cases: Case[] = [
 ]
 
 describe('config validation reports each problem with its position', () => {
-  it.each(cases)('$name', ({yaml, message, fix, env}) => {
+  it.each(cases)('$name', ({yaml, message, fix, env, absent}) => {
     const {text, line, col} = unmark(yaml)
     const {config, diagnostics} = parseConfig(text, {file: 'velda.yaml', env: {...SECRET_ENV, ...env}})
     expect(config).toBeNull()
@@ -171,6 +215,15 @@ describe('config validation reports each problem with its position', () => {
     expect(match?.position).toEqual({file: 'velda.yaml', line, col})
     if (fix) expect(match?.fix).toMatch(fix)
     expectNoSecrets(JSON.stringify(diagnostics))
+    if (absent) expect(JSON.stringify(diagnostics)).not.toContain(absent)
+  })
+
+  it('accepts plain http to this machine (the simulator)', () => {
+    for (const endpoint of ['http://127.0.0.1:8080', 'http://localhost:8080/', 'http://[::1]:8080', 'http://127.1.2.3']) {
+      const {config, diagnostics} = parseConfig(agentPool({api_endpoint: endpoint}), {file: 'velda.yaml', env: SECRET_ENV})
+      expect(diagnostics.filter((d) => d.severity === 'error'), endpoint).toEqual([])
+      expect(config?.pools[0]?.apiEndpoint).toBe(endpoint.replace(/\/$/, ''))
+    }
   })
 
   it('has at least 25 distinct bad inputs', () => {

@@ -1,4 +1,4 @@
-import {type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair} from 'yaml'
+import {type Alias, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair} from 'yaml'
 
 import {Secret} from '../secret.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
@@ -27,8 +27,9 @@ export type DecodedObject = Record<string, unknown>
 export interface DecodeContext {
   file: string
   text: string
-  doc: Document
   lineCounter: LineCounter
+  /** From examineStructure: every alias of the document and the node it names. */
+  aliasTargets: ReadonlyMap<Alias, Node>
   env: Environment
   diagnostics: Diagnostic[]
 }
@@ -41,7 +42,12 @@ interface Entry {
 
 /** Walks a YAML document along a `Spec`, collecting every problem (with its position) instead of stopping. */
 export class Decoder {
-  constructor(private readonly ctx: DecodeContext) {}
+  /** Problems reported so far, so that one reported for each pool sharing a setting is listed once. */
+  private readonly reported = new Set<string>()
+
+  constructor(private readonly ctx: DecodeContext) {
+    for (const d of ctx.diagnostics) this.reported.add(reportKey(d))
+  }
 
   get diagnostics(): readonly Diagnostic[] {
     return this.ctx.diagnostics
@@ -56,9 +62,12 @@ export class Decoder {
 
   report(severity: Diagnostic['severity'], path: string, at: unknown, message: string, fix?: string): void {
     const position = isPosition(at) ? at : this.positionOf(at)
+    const diagnostic: Diagnostic = {severity, path, message, position, ...(fix ? {fix} : {})}
     // Settings shared by several pools (a provisioner's labels) are checked once per pool: report them once.
-    const repeated = this.ctx.diagnostics.some((d) => d.path === path && d.message === message && d.position?.line === position?.line && d.position?.col === position?.col)
-    if (!repeated) this.ctx.diagnostics.push({severity, path, message, position, ...(fix ? {fix} : {})})
+    const key = reportKey(diagnostic)
+    if (this.reported.has(key)) return
+    this.reported.add(key)
+    this.ctx.diagnostics.push(diagnostic)
   }
 
   error(path: string, at: unknown, message: string, fix?: string): void {
@@ -71,7 +80,7 @@ export class Decoder {
 
   /** Follows YAML aliases (`*anchor`) to the node they name. */
   resolve(node: unknown): unknown {
-    return isAlias(node) ? node.resolve(this.ctx.doc) : node
+    return isAlias(node) ? this.ctx.aliasTargets.get(node) : node
   }
 
   /** Entries of a mapping with keys in snake_case; keys given by `<<` merges come after explicit ones. */
@@ -88,13 +97,20 @@ export class Decoder {
       if (keyText === '<<') {
         const sources = this.resolve(pair.value)
         const maps = isSeq(sources) ? sources.items : [sources]
-        for (const source of maps) merged.push(...this.entries(source))
+        for (const source of maps) for (const entry of this.entries(source)) merged.push(entry)
         continue
       }
       explicit.push({key: keyText, keyNode, value: pair.value})
     }
+    // YAML merge rules: an explicit key wins over a merged one, and an earlier merged map over a later one.
     const seen = new Set(explicit.map((e) => toSnakeCase(e.key)))
-    return [...explicit, ...merged.filter((e) => !seen.has(toSnakeCase(e.key)))]
+    for (const entry of merged) {
+      const key = toSnakeCase(entry.key)
+      if (seen.has(key)) continue
+      seen.add(key)
+      explicit.push(entry)
+    }
+    return explicit
   }
 
   /** The value under `key` (any accepted spelling), without checking anything else. */
@@ -280,6 +296,10 @@ export class Decoder {
     const text = this.ctx.text.slice(range[0], range[1]).trim()
     return text.length > 60 ? `${text.slice(0, 57)}...` : text
   }
+}
+
+function reportKey(d: Diagnostic): string {
+  return JSON.stringify([d.path, d.message, d.position?.line, d.position?.col])
 }
 
 function isPosition(value: unknown): value is SourcePosition {

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs'
 
 import {SettingsError} from '../errors.js'
 import {ConfigError} from './diagnostics.js'
@@ -9,6 +9,11 @@ import type {PoolConfig, VeldaConfig} from './types.js'
 
 export const CONFIG_ENV_VAR = 'VELDA_DO_CONFIG'
 export const DEFAULT_CONFIG_FILES = ['velda-do.yaml', 'velda.yaml'] as const
+/**
+ * A Velda config is a few kilobytes; parsing is linear, but a file past this (a log, a disk image, /dev/zero
+ * given by mistake) is refused before it is read rather than filling the memory.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 export interface ConfigLocation {
   path: string
@@ -27,15 +32,57 @@ export function locateConfig(flag: string | undefined, env: Environment, exists:
   })
 }
 
+/** Reads the config file; refuses anything but a regular file of at most MAX_CONFIG_BYTES. */
 export function readConfigText(location: ConfigLocation): string {
+  const fd = openConfig(location)
   try {
-    return readFileSync(location.path, 'utf8')
+    const stats = fstatSync(fd)
+    if (!stats.isFile()) throw notAFile(location, stats)
+    if (stats.size > MAX_CONFIG_BYTES) throw tooBig(location, stats.size.toLocaleString('en-US'))
+    // The size fstat gives may be out of date (or 0 for a generated file): never read past the limit anyway.
+    const content = readAtMost(fd, MAX_CONFIG_BYTES + 1)
+    if (content.length > MAX_CONFIG_BYTES) throw tooBig(location, `more than ${MAX_CONFIG_BYTES.toLocaleString('en-US')}`)
+    return content.toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function openConfig(location: ConfigLocation): number {
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+    return openSync(location.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`
     throw new SettingsError(`the config file ${location.path} (from ${location.source}) ${reason}`, {
       suggestions: ['check the path given with -c/--config or $VELDA_DO_CONFIG'],
     })
   }
+}
+
+function readAtMost(fd: number, limit: number): Buffer {
+  const buffer = Buffer.alloc(limit)
+  let length = 0
+  while (length < limit) {
+    const read = readSync(fd, buffer, length, limit - length, null)
+    if (read === 0) break
+    length += read
+  }
+  return buffer.subarray(0, length)
+}
+
+function notAFile(location: ConfigLocation, stats: Stats): SettingsError {
+  const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device'
+  return new SettingsError(`the config file ${location.path} (from ${location.source}) is ${kind}, not a regular file`, {
+    suggestions: ['give the path of the YAML file with -c/--config (to use piped input, save it to a file first)'],
+  })
+}
+
+function tooBig(location: ConfigLocation, bytes: string): SettingsError {
+  const limit = `${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes)`
+  return new SettingsError(`the config file ${location.path} (from ${location.source}) is ${bytes} bytes, over the limit of ${limit}`, {
+    suggestions: ['check that -c/--config names the Velda config; a Velda config is a few kilobytes'],
+  })
 }
 
 /** Reads and checks the config; throws ConfigError listing every problem. */

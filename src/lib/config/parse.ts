@@ -16,6 +16,7 @@ import {
   tagProblem,
   TOP_LEVEL_KEYS,
 } from './schema.js'
+import {examineStructure} from './structure.js'
 import type {Label, PoolConfig, TailscaleSettings, VeldaConfig} from './types.js'
 
 export interface ParseOptions {
@@ -42,7 +43,8 @@ interface DeclaredPool {
 export function parseConfig(text: string, options: ParseOptions): ParseResult {
   const diagnostics: Diagnostic[] = []
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, merge: true, uniqueKeys: true, prettyErrors: false})
+  // uniqueKeys: yaml's check is quadratic (a 100,000-key section took minutes); examineStructure does it.
+  const doc = parseDocument(text, {lineCounter, merge: true, uniqueKeys: false, prettyErrors: false})
   for (const problem of [...doc.errors, ...doc.warnings]) {
     const at = lineCounter.linePos(problem.pos[0])
     diagnostics.push({
@@ -53,8 +55,11 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
     })
   }
   if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
+  const structure = examineStructure(doc, (offset) => ({file: options.file, ...lineCounter.linePos(offset)}))
+  for (const problem of structure.diagnostics) diagnostics.push(problem)
+  if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
 
-  const decoder = new Decoder({file: options.file, text, doc, lineCounter, env: options.env, diagnostics})
+  const decoder = new Decoder({file: options.file, text, lineCounter, aliasTargets: structure.aliasTargets, env: options.env, diagnostics})
   const root = doc.contents
   if (!isMap(root)) {
     decoder.error('', root ?? {file: options.file, line: 1, col: 1}, 'the file must be a YAML mapping (key: value) at the top level',
@@ -127,6 +132,7 @@ function readAgentPools(decoder: Decoder, root: unknown): DeclaredPool[] {
     const nameNode = decoder.child(item, 'name')?.value
     const pool = assemblePool(decoder, {
       name: decoded.name,
+      nameKey: 'name',
       path,
       position: decoder.positionOf(nameNode),
       droplet,
@@ -167,6 +173,7 @@ function readProvisioners(decoder: Decoder, root: unknown): DeclaredPool[] {
         const nameNode = decoder.child(detailNode, 'pool_name')?.value
         const pool = assemblePool(decoder, {
           name: detail.pool_name,
+          nameKey: 'pool_name',
           path: `${path}.pool_details[${detailIndex}]`,
           position: decoder.positionOf(nameNode),
           // The broker builds each pool's droplet template from the provisioner plus the pool's own fields.
@@ -200,6 +207,8 @@ function readProvisioners(decoder: Decoder, root: unknown): DeclaredPool[] {
 
 interface PoolParts {
   name: string
+  /** `name` in agent_pools, `pool_name` in pool_details: error paths name the key as written. */
+  nameKey: 'name' | 'pool_name'
   path: string
   position: PoolConfig['position']
   droplet: DecodedObject
@@ -255,16 +264,14 @@ function tailscaleSettings(tailscale: DecodedObject): TailscaleSettings {
 /** Checks that need no other pool and not every required key, so they run even when the pool is incomplete. */
 function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], minAgents: number, maxAgents: number | null): void {
   const {droplet} = parts
-  const nameProblem = tagProblem(poolTag(parts.name))
-  if (nameProblem) {
-    decoder.error(`${parts.path}.name`, parts.position, `pool name "${parts.name}" cannot form the tag ${poolTag(parts.name)}`,
+  if (parts.name === '') {
+    // The tag would be a bare `velda-pool:`, which no droplet of a named pool carries.
+    decoder.error(`${parts.path}.${parts.nameKey}`, parts.position, 'the pool name is empty', `give the pool a name, e.g. ${parts.nameKey}: cpu-small`)
+  } else if (tagProblem(poolTag(parts.name))) {
+    decoder.error(`${parts.path}.${parts.nameKey}`, parts.position, `pool name "${parts.name}" cannot form the tag ${poolTag(parts.name)}`,
       'name pools with letters, digits, _, : and - only')
   }
-  for (const label of labels) {
-    const tag = `${label.key}:${label.value}`
-    const problem = tagProblem(tag) ?? reservedTagProblem(tag)
-    if (problem) decoder.error(`${parts.dropletPath}.labels.${label.key}`, labelPosition(droplet, label.key) ?? parts.position, `label ${problem.message}`, problem.fix)
-  }
+  for (const label of labels) checkLabel(decoder, parts, label)
   const preAuthKey = (droplet.tailscale_config as DecodedObject | undefined)?.pre_auth_key as SecretSetting | undefined
   if (preAuthKey?.secret && preAuthKey.secret.reveal() === '') {
     // An empty key makes `tailscale up` wait for an interactive login: the droplet would never get its agent.
@@ -286,6 +293,18 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
         : 'agent_config_content is written to agent.yaml as it is: pool and broker are not filled in',
       agentConfig ? 'remove agent_config_content' : 'prefer agent_config')
   }
+}
+
+function checkLabel(decoder: Decoder, parts: PoolParts, label: Label): void {
+  const path = `${parts.dropletPath}.labels.${label.key === '' ? '""' : label.key}`
+  const position = labelPosition(parts.droplet, label.key) ?? parts.position
+  const tag = `${label.key}:${label.value}`
+  if (label.key === '') {
+    decoder.error(path, position, `a label key is empty: the tag would be "${tag}"`, 'give the label a key, like environment: production')
+    return
+  }
+  const problem = tagProblem(tag) ?? reservedTagProblem(tag)
+  if (problem) decoder.error(path, position, `label ${problem.message}`, problem.fix)
 }
 
 function labelPosition(droplet: DecodedObject, key: string): PoolConfig['position'] {

@@ -1,4 +1,5 @@
 import {POOL_TAG_PREFIX} from '../naming.js'
+import {endpointProblem, hasControlCharacter, httpUrlProblem} from './endpoint.js'
 import type {IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
 
 /**
@@ -30,25 +31,10 @@ export function reservedTagProblem(tag: string): Problem | undefined {
   return {message: `tag "${tag}" is reserved: velda-do tags each droplet ${POOL_TAG_PREFIX}<pool name> itself`, fix: 'remove it, or use another key'}
 }
 
-export function httpUrlProblem(value: string): Problem | undefined {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return {message: `"${value}" is not an absolute URL`, fix: 'write it like https://api.digitalocean.com'}
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return {message: `"${value}" is not an http(s) URL`, fix: 'write it like https://api.digitalocean.com'}
-  if (url.username || url.password) return {message: 'the URL must not carry credentials', fix: 'put the token in DIGITALOCEAN_API_TOKEN instead'}
-  return undefined
-}
-
-/** An API endpoint is an origin: velda-do adds /v2/... itself. */
-export function endpointProblem(value: string): Problem | undefined {
-  const problem = httpUrlProblem(value)
-  if (problem) return problem
-  const url = new URL(value)
-  if (url.pathname !== '/' || url.search !== '') return {message: `"${value}" has a path; the endpoint is only scheme and host`, fix: `write ${url.origin}`}
-  return undefined
+/** The broker address goes into the boot script, where a line break (from "\n" or a `${VAR}`) would split it. */
+function brokerAddressProblem(value: string): Problem | undefined {
+  if (!hasControlCharacter(value)) return undefined
+  return {message: `${JSON.stringify(value)} has a control character (e.g. a line break)`, fix: 'write the address on one line, like broker.example.com:50051'}
 }
 
 const string = (check?: StringSpec['check']): StringSpec => ({kind: 'string', ...(check ? {check} : {})})
@@ -82,7 +68,7 @@ export const TAILSCALE_CONFIG: ObjectSpec = {
 
 const BROKER_INFO: ObjectSpec = {
   kind: 'object',
-  fields: {address: string(), public_address: string()},
+  fields: {address: string(brokerAddressProblem), public_address: string(brokerAddressProblem)},
 }
 
 const CAS_CONFIG: ObjectSpec = {

@@ -1,7 +1,6 @@
 import type {Environment} from '../config/interpolate.js'
 import {parseDuration} from '../duration.js'
 import type {PoolConfig} from '../config/types.js'
-import {UsageError} from '../errors.js'
 import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../settings.js'
 import {createDigitalOceanApi, type DigitalOceanApi} from './client.js'
 import {MissingTokenError} from './errors.js'
@@ -22,11 +21,12 @@ export interface ConnectOptions {
 
 /** How long one request may take (default 30s): slow links and fault rehearsals want another value. */
 export const TIMEOUT_ENV_VAR = 'VELDA_DO_REQUEST_TIMEOUT'
+/** Below a second every request would time out; past ten minutes a hung connection stalls a command for nothing. */
+export const REQUEST_TIMEOUT_LIMITS = {minMs: 1_000, maxMs: 10 * 60_000} as const
 
 /** Resolves endpoint and token (cli.md precedence) and opens the API. Exit 2 when there is no token. */
 export async function connectApi(options: ConnectOptions): Promise<DigitalOceanApi> {
   const endpoint = resolveEndpoint(options.endpointFlag, options.env, options.pool)
-  checkEndpoint(endpoint.value, endpoint.source)
   const token = resolveToken(options.env, options.pool)
   if (!token) {
     throw new MissingTokenError('no DigitalOcean API token: this command calls the API', {
@@ -53,23 +53,11 @@ export async function connectApi(options: ConnectOptions): Promise<DigitalOceanA
   }
   const timeout = options.env[TIMEOUT_ENV_VAR]
   return createDigitalOceanApi({
-    ...(timeout ? {timeoutMs: parseDuration(timeout, `$${TIMEOUT_ENV_VAR}`)} : {}),
+    ...(timeout ? {timeoutMs: parseDuration(timeout, `$${TIMEOUT_ENV_VAR}`, REQUEST_TIMEOUT_LIMITS)} : {}),
     ...options.transport,
     endpoint: endpoint.value,
     token: token.secret,
     onWait: options.onWait,
     userAgent: options.userAgent,
   })
-}
-
-function checkEndpoint(value: string, source: string): void {
-  let url: URL | undefined
-  try {
-    url = new URL(value)
-  } catch {
-    url = undefined
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new UsageError(`${source}: "${value}" is not an API endpoint`, {suggestions: ['write it like https://api.digitalocean.com (no path)']})
-  }
 }
