@@ -133,6 +133,16 @@ describe('velda-do pool up, through the binary', () => {
     expect((await requests()).requests).toEqual([])
   })
 
+  it.each([
+    [['--poll-interval', '999999h'], /--poll-interval 999999h is longer than 10m/],
+    [['--wait-timeout', '99999999h'], /--wait-timeout 99999999h is longer than 24h/],
+  ])('refuses a wait that would overflow the timers, %j (exit 2), before sending anything', async (flags, message) => {
+    const result = velda(['pool', 'up', 'cpu-a', '-n', '1', '--wait', ...flags])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(message)
+    expect((await requests()).requests).toEqual([])
+  })
+
   it('--wait shows the droplets active with their addresses', () => {
     const result = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s'])
     expect(result.status, result.stderr).toBe(0)

@@ -101,9 +101,10 @@ function checkCount(count: number): void {
 }
 
 function waitSettings(timeout: string, pollInterval: string): {timeoutMs: number; pollIntervalMs: number} {
-  const pollIntervalMs = parseDuration(pollInterval, '--poll-interval')
+  // At most 10 minutes between checks: beyond that --wait would notice an active droplet only by chance.
+  const pollIntervalMs = parseDuration(pollInterval, '--poll-interval', {maxMs: 10 * 60_000})
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
     throw new UsageError(`--poll-interval ${pollInterval} is too short: each check is a list request`, {suggestions: ['use --poll-interval 1s or more']})
   }
-  return {timeoutMs: parseDuration(timeout, '--wait-timeout'), pollIntervalMs}
+  return {timeoutMs: parseDuration(timeout, '--wait-timeout', {minMs: 1_000}), pollIntervalMs}
 }
