@@ -96,6 +96,22 @@ describe('velda-do pool up, through the binary', () => {
     expect(result.stdout).toMatch(/^POOL +NAME +ID +STATUS/)
   })
 
+  it('cuts the token and the Tailscale key out of an error that echoes the request, in every line and in --json', async () => {
+    const quotedKey = FAKE_TAILSCALE_KEY.replace(/'/g, "'\\''")
+    const echo = `invalid request (Authorization: Bearer ${sim.token}) with user_data: tailscale up --authkey='${quotedKey}' ${FAKE_TAILSCALE_KEY}`
+    for (const json of [false, true]) {
+      await sim.admin('POST', 'reset')
+      await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: echo}}})
+      const result = velda(['pool', 'up', 'gpu', '-n', '12', '--force', ...(json ? ['--json'] : [])])
+      expect(result.status).toBe(4)
+      const printed = result.stdout + result.stderr
+      expect(printed).toMatch(/invalid request \(Authorization: Bearer <redacted>\) with user_data: tailscale up --authkey=/)
+      for (const secret of [sim.token, FAKE_TAILSCALE_KEY, quotedKey, JSON.stringify(FAKE_TAILSCALE_KEY).slice(1, -1)]) expect(printed).not.toContain(secret)
+      if (!json) expect(result.stderr).toMatch(/not created: .*<redacted>/)
+      else expect((JSON.parse(result.stdout) as {failed: {error: string}[]}).failed[0]?.error).toMatch(/Bearer <redacted>/)
+    }
+  })
+
   it('makes exactly N when every create loses its answer, reporting every droplet once', async () => {
     await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'ambiguous', then: 'drop'}})
     // 12 is past the pool's max_agents of 10 (the broker's default for provisioned pools): --force.
