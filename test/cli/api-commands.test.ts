@@ -130,6 +130,17 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     expect(result.stdout + result.stderr).not.toContain(sim.token)
   })
 
+  it('an error message with terminal escape sequences reaches the terminal inert; --json keeps it exact', async () => {
+    const hostile = 'bad\x1b]0;pwned\x07\x1b[2J\rfake line\x9b31m'
+    await sim.admin('POST', 'faults', {path: '/v2/sizes', count: 0, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: hostile}}})
+    const human = runCli(['sizes'], {env: env()})
+    expect(human.status).toBe(3)
+    expect(human.stderr).toContain('bad\\x1b]0;pwned\\x07\\x1b[2J\\rfake line\\x9b31m')
+    expect(human.stderr).not.toMatch(/[\x1b\x07\r\x9b]/)
+    const machine = runCli(['sizes', '--json'], {env: env()})
+    expect(json(machine.stdout).error).toMatchObject({message: expect.stringContaining(hostile)})
+  })
+
   it('a redirect: exit 3, naming where it points, the token not sent there', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/sizes'}})
     const result = runCli(['sizes'], {env: env()})

@@ -6,6 +6,7 @@ import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../../l
 import {parseDuration} from '../../lib/duration.js'
 import {UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
+import {printable} from '../../lib/output/printable.js'
 import {formatDryRun} from '../../lib/output/requests.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
@@ -85,7 +86,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
         progress.fail(`created ${created.length} of ${flags.count}`)
         process.stdout.write(formatDroplets(created, Date.now()))
         for (const failure of ((error as VeldaError).partialResult.failed ?? []) as {name: string; error: string}[]) {
-          this.say(`not created: ${failure.name}: ${failure.error}`)
+          this.say(printable(`not created: ${failure.name}: ${failure.error}`))
         }
       }
       throw error

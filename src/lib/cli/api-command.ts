@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {connectApi} from '../do/connect.js'
+import {printable} from '../output/printable.js'
 import {defaultLockDir, isProcessAlive, lockPool, type PoolLock} from '../pool/lock.js'
 import {BaseCommand} from './base-command.js'
 import {paint} from './style.js'
@@ -16,8 +17,8 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
       ...(stop ? {transport: {sleep: stop.sleep, isStopped: stop.isStopped}} : {}),
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
-      onWait: (message) => this.say(paint.dim(`waiting: ${message}`)),
-      onWarning: (message) => this.say(paint.warning(`Warning: ${message}`)),
+      onWait: (message) => this.say(paint.dim(`waiting: ${printable(message)}`)),
+      onWarning: (message) => this.say(paint.warning(`Warning: ${printable(message)}`)),
     })
   }
 

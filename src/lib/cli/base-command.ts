@@ -7,6 +7,7 @@ import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, l
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
 import {InterruptedError} from '../errors.js'
+import {printable} from '../output/printable.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
 import {toFailure} from './failure.js'
@@ -140,10 +141,13 @@ export abstract class BaseCommand<Result> extends Command {
         error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
       })
     } else {
-      this.logToStderr(`${paint.error('Error:')} ${failure.message}`)
+      // Messages may quote the API (a droplet name, a server's error text): no escape sequence reaches the terminal.
+      const message = printable(failure.message)
+      // A stop the user asked for is a report of what exists, not an error.
+      this.logToStderr(error instanceof InterruptedError ? paint.warning(message) : `${paint.error('Error:')} ${message}`)
       if (failure.suggestions.length > 0) {
         this.logToStderr(paint.dim('Try this:'))
-        for (const suggestion of failure.suggestions) this.logToStderr(`  ${suggestion}`)
+        for (const suggestion of failure.suggestions) this.logToStderr(`  ${printable(suggestion)}`)
       }
     }
     if (failure.exitCode === 1 && process.env.DEBUG) this.say(String((error as Error).stack))

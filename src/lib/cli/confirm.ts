@@ -12,7 +12,7 @@ export type Answer = 'yes' | 'no' | 'stopped'
 export async function confirm(question: string, stop: StopWatch): Promise<Answer> {
   const prompt = createInterface({input: process.stdin, output: process.stderr})
   const abort = new AbortController()
-  prompt.on('SIGINT', () => stop.trigger('SIGINT'))
+  prompt.on('SIGINT', () => stop.trigger('SIGINT', true))
   // End of input (Ctrl-D, a closed pipe) is a "no": the question would otherwise never be answered.
   prompt.on('close', () => abort.abort())
   const unsubscribe = stop.onStop(() => abort.abort())

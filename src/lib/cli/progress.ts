@@ -1,3 +1,4 @@
+import {printable} from '../output/printable.js'
 import {paint} from './style.js'
 import {captureCtrlC} from './terminal-keys.js'
 
@@ -17,7 +18,18 @@ export interface ProgressOptions {
   onCtrlC: () => void
 }
 
+/** Progress texts quote the API (error messages, names): made printable here, once, for both kinds of display. */
 export async function createProgress(options: ProgressOptions): Promise<Progress> {
+  const progress = await createDisplay(options)
+  return {
+    update: (text) => progress.update(printable(text)),
+    succeed: (text) => progress.succeed(printable(text)),
+    fail: (text) => progress.fail(printable(text)),
+    dispose: () => progress.dispose(),
+  }
+}
+
+async function createDisplay(options: ProgressOptions): Promise<Progress> {
   if (options.spinner) {
     const {default: ora} = await import('ora')
     const spinner = ora({stream: process.stderr, discardStdin: false}).start()

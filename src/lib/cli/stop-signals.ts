@@ -18,8 +18,11 @@ export interface StopWatch {
   isStopped(): boolean
   /** Waits, but not past a stop signal: a wait of minutes must not delay the report of what exists. */
   sleep(ms: number): Promise<void>
-  /** Acts as if `signal` had arrived (a Ctrl-C read from a raw-mode terminal, the prompt's own Ctrl-C). */
-  trigger(signal: StopSignal): void
+  /**
+   * Acts as if `signal` had arrived (a Ctrl-C read from a raw-mode terminal, the prompt's own Ctrl-C); `quiet`
+   * when the caller says itself what stopping means (nothing is in flight at a prompt).
+   */
+  trigger(signal: StopSignal, quiet?: boolean): void
   /** Called once, on the first stop signal. */
   onStop(listener: (signal: StopSignal) => void): () => void
   dispose(): void
@@ -33,13 +36,13 @@ export interface StopWatch {
 export function watchStopSignals(say: (message: string) => void, target: NodeJS.Process = process): StopWatch {
   let received: StopSignal | null = null
   const listeners = new Set<(signal: StopSignal) => void>()
-  const trigger = (signal: StopSignal) => {
+  const trigger = (signal: StopSignal, quiet = false) => {
     if (received) {
       say(`${describe(signal)} again: already stopping; waiting for the request in flight, then reporting what exists`)
       return
     }
     received = signal
-    say(`${describe(signal)}: finishing the request in flight, then stopping`)
+    if (!quiet) say(`${describe(signal)}: finishing the request in flight, then stopping`)
     for (const listener of [...listeners]) listener(signal)
     listeners.clear()
   }
