@@ -74,3 +74,12 @@ export function belongsToPool(droplet: TaggedDroplet, pool: PoolIdentity): boole
   const poolTags = droplet.tags.filter((tag) => tag.startsWith(POOL_TAG_PREFIX))
   return poolTags.length === 0 || (poolTags.length === 1 && poolTags[0] === poolTag(pool.name))
 }
+
+/**
+ * The pools among `pools` that a droplet belongs to, in their order. More than one only for a droplet the broker
+ * made (no `velda-pool:` tag) whose prefix several pools share: the broker names droplets by prefix alone, so
+ * which of those pools it serves cannot be known.
+ */
+export function poolsClaiming<P extends PoolIdentity>(droplet: TaggedDroplet, pools: readonly P[]): P[] {
+  return pools.filter((pool) => belongsToPool(droplet, pool))
+}

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {belongsToPool, dropletName, poolPrefix, poolTags} from '../../src/lib/naming.js'
+import {belongsToPool, dropletName, poolPrefix, poolsClaiming, poolTags} from '../../src/lib/naming.js'
 
 describe('pool prefix, byte for byte the Velda broker\'s', () => {
   it.each([
@@ -52,5 +52,21 @@ describe('pool membership', () => {
     ['a non-velda droplet', 'web-1', [], false],
   ])('%s -> %s', (_what, name, tags, expected) => {
     expect(belongsToPool({name, tags}, pool)).toBe(expected)
+  })
+})
+
+describe('the configured pools that claim a droplet', () => {
+  const gpu = {name: 'gpu', prefix: 'velda-930b7ad6'}
+  const twin = {name: 'gpu-twin', prefix: 'velda-930b7ad6'}
+  const cpu = {name: 'cpu', prefix: 'velda-483a082b'}
+  const configured = [gpu, cpu, twin]
+  it.each([
+    ['made by velda-do for one of two pools sharing a prefix', 'velda-930b7ad6-k3x9q', ['velda', 'velda-pool:gpu-twin'], ['gpu-twin']],
+    ['made by the broker, prefix shared by two pools: both, in config order', 'velda-930b7ad6-k3x9q', ['velda'], ['gpu', 'gpu-twin']],
+    ['made by the broker, prefix of one pool', 'velda-483a082b-k3x9q', ['velda'], ['cpu']],
+    ['tagged for a pool that is not configured', 'velda-930b7ad6-k3x9q', ['velda', 'velda-pool:retired'], []],
+    ['no velda tag', 'velda-930b7ad6-k3x9q', [], []],
+  ])('%s', (_what, name, tags, expected) => {
+    expect(poolsClaiming({name, tags}, configured).map((p) => p.name)).toEqual(expected)
   })
 })

@@ -30,7 +30,7 @@ async function setup(afterDelete: (deletes: number, sim: Simulator) => void) {
     },
   })
   const down = async () => {
-    const chosen = await planPoolDown(watched, pool, {all: true}, false)
+    const {chosen} = await planPoolDown(watched, pool, {all: true}, false)
     return runPoolDown(watched, pool, chosen, {all: true}, {isInterrupted: () => false, onProgress: () => {}})
   }
   return {sim: started, down}
@@ -62,5 +62,22 @@ describe('pool down --all finishes the job', () => {
     // Each round deletes the 3 it found, and 3 new ones appear meanwhile.
     expect(partial.deleted).toHaveLength(3 * ALL_ROUNDS)
     expect(existing).toHaveLength(3)
+  })
+})
+
+describe('pool down --all and droplets two pools may own', () => {
+  it('leaves the broker-made droplets of a shared prefix alone in every round, and says which', async () => {
+    const twin = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu-twin')
+    expect(twin.prefix).toBe(pool.prefix)
+    const {sim} = await setup(() => {})
+    const own = sim.core.seedDroplets({count: 4, namePrefix: `${pool.prefix}-own`, tags: ['velda', 'velda-pool:cpu']})
+    const shared = sim.core.seedDroplets({count: 2, namePrefix: `${pool.prefix}-broker`, tags: ['velda']})
+    const api = await createDigitalOceanApi({endpoint: sim.url, token: new Secret(sim.token), sleep: async () => {}})
+    const plan = await planPoolDown(api, pool, {all: true}, false, [pool, twin])
+    expect(plan.chosen.map((d) => d.id).sort()).toEqual(own.map((d) => d.id).sort())
+    expect(plan.sharedLeftAlone.map((d) => d.id).sort()).toEqual(shared.map((d) => d.id).sort())
+    const result = await runPoolDown(api, pool, plan.chosen, {all: true, configured: [pool, twin]}, {isInterrupted: () => false, onProgress: () => {}})
+    expect(result.deleted).toHaveLength(4)
+    expect((sim.core.dropletList() as {id: number}[]).map((d) => d.id).sort()).toEqual(shared.map((d) => d.id).sort())
   })
 })

@@ -102,3 +102,32 @@ describe('choosing what pool down deletes', () => {
     expect(selectForScaleDown(pool, members, {all: true}, true)).toHaveLength(5)
   })
 })
+
+describe('pool down and a droplet two pools may own (the broker made it; their prefixes are the same)', () => {
+  const shared = (id: number, name: string, status: PoolDroplet['status'], createdAt: string): PoolDroplet =>
+    ({...droplet(id, name, status, createdAt), pool: null, candidate_pools: ['gpu', 'gpu-twin']})
+  const members = [
+    droplet(1, 'own-old', 'active', '2026-11-27T08:00:00Z'),
+    droplet(2, 'own-new', 'active', '2026-11-27T09:00:00Z'),
+    shared(3, 'shared-newest', 'new', '2026-11-27T11:00:00Z'),
+    shared(4, 'shared-new', 'active', '2026-11-27T10:00:00Z'),
+  ]
+  const names = (list: PoolDroplet[]) => list.map((d) => d.name)
+  const loose = {...pool, minAgents: 0}
+
+  it.each([
+    ['--count never picks it, even when it is the newest and not active', {count: 1}, ['own-new']],
+    ['--count larger than the pool takes only its own', {count: 10}, ['own-new', 'own-old']],
+    ['--all leaves it', {all: true as const}, ['own-old', 'own-new']],
+    ['--name picks it', {names: ['shared-newest']}, ['shared-newest']],
+    ['--id picks it, with an own droplet', {ids: [4, 1]}, ['own-old', 'shared-new']],
+  ])('%s', (_what, selection, expected) => {
+    expect(names(selectForScaleDown(loose, members, selection, false))).toEqual(expected)
+  })
+
+  it('does not count it towards min_agents: another pool may be the one it serves', () => {
+    const atMin = {...pool, minAgents: 2}
+    expect(() => selectForScaleDown(atMin, members, {names: ['own-old']}, false)).toThrow(/below its min_agents of 2/)
+    expect(names(selectForScaleDown(atMin, members, {names: ['shared-new']}, false))).toEqual(['shared-new'])
+  })
+})

@@ -4,9 +4,11 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import {confirm, isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {paint} from '../../lib/cli/style.js'
 import {findPool} from '../../lib/config/load.js'
 import {GuardError, InterruptedError, UsageError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
+import {printable} from '../../lib/output/printable.js'
 import {planPoolDown, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
 import type {PoolDroplet} from '../../lib/pool/droplets.js'
 import type {Selection} from '../../lib/pool/scale-down.js'
@@ -66,7 +68,10 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     // A dry run changes nothing: it need not wait for anyone.
     if (!flags['dry-run']) await this.lockPool(api, pool.name)
-    const chosen = await planPoolDown(api, pool, selection, flags.force)
+    const {chosen, sharedLeftAlone} = await planPoolDown(api, pool, selection, flags.force, config.pools)
+    if (sharedLeftAlone.length > 0) {
+      this.say(paint.warning(`left alone: ${sharedLeftAlone.length} droplet(s) that another configured pool may own too (${sharedLeftAlone.map((d) => printable(d.name)).join(', ')}); delete them with --name or --id`))
+    }
     const nothingDeleted = {pool: pool.name, deleted: [], failed: []}
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDeleted})
     if (flags['dry-run']) {
@@ -84,9 +89,9 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
       if (answer === 'no') throw new GuardError('not confirmed: nothing was deleted')
     }
     const progress = await this.startProgress()
-    const result = await runPoolDown(api, pool, chosen, {all: 'all' in selection}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
+    const result = await runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
     progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
-    if (!this.jsonEnabled()) for (const d of result.deleted) this.log(`deleted ${d.name} (${d.id})`)
+    if (!this.jsonEnabled()) for (const d of result.deleted) this.log(printable(`deleted ${d.name} (${d.id})`))
     return result
   }
 }

@@ -4,10 +4,10 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {formatDroplets} from '../../lib/output/droplets.js'
+import {formatDroplets, formatSharedNotes} from '../../lib/output/droplets.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {listPools, type PoolDroplet} from '../../lib/pool/droplets.js'
-import {formatSummaryLine, summarizePool} from '../../lib/pool/summary.js'
+import {formatSummaryLine, summarizePool, summaryJson} from '../../lib/pool/summary.js'
 
 export interface PoolListResult {
   droplets: PoolDroplet[]
@@ -17,7 +17,9 @@ export interface PoolListResult {
 export default class PoolList extends ApiCommand<PoolListResult> {
   static override summary = 'List the droplets of a pool, or of every configured pool.'
   static override description = `GPU droplets included. --all adds droplets tagged velda that belong to no configured pool (pool "?" in the
-table, null in JSON). Follows every page; a page that fails fails the command.`
+table, null in JSON). A droplet the Velda broker made with a prefix that several pools share is listed once, as
+"a|b?" in the table (pool null and candidate_pools ["a", "b"] in JSON): pool down --count/--all leaves it, --name
+or --id deletes it. Follows every page; a page that fails fails the command.`
 
   static override examples = [
     {description: 'Every configured pool', command: '<%= config.bin %> <%= command.id %>'},
@@ -40,16 +42,25 @@ table, null in JSON). Follows every page; a page that fails fails the command.`
     const config = this.readConfig(flags.config)
     const pools = args.pool ? [findPool(config, args.pool)] : config.pools
     const droplets: PoolDroplet[] = []
+    const listed = new Set<number>()
     for (const group of groupByAccount(pools, flags['api-endpoint'], this.env)) {
       const api = await this.connect({pool: group[0] ?? null, endpointFlag: flags['api-endpoint']})
+      // Every configured pool, so that a droplet whose prefix several pools share is seen to be shared.
       const listing = await listPools(api, group, config.pools, {foreign: flags.all})
-      droplets.push(...listing.members, ...listing.foreign.filter((f) => !droplets.some((d) => d.id === f.id)))
+      // Two groups may reach one account (one token under two names): each droplet is listed once.
+      for (const droplet of [...listing.members, ...listing.foreign]) {
+        if (listed.has(droplet.id)) continue
+        listed.add(droplet.id)
+        droplets.push(droplet)
+      }
     }
     const summaries = pools.map((pool) => summarizePool(pool, droplets))
     if (!this.jsonEnabled()) {
       process.stdout.write(droplets.length > 0 ? formatDroplets(droplets, Date.now()) : 'no droplets\n')
       process.stdout.write(`\n${summaries.map(formatSummaryLine).join('\n')}\n`)
+      const notes = formatSharedNotes(droplets)
+      if (notes) process.stdout.write(`\n${notes}`)
     }
-    return {droplets, pools: summaries.map(({statuses: _statuses, ...line}) => line)}
+    return {droplets, pools: summaries.map(summaryJson)}
   }
 }

@@ -1,10 +1,14 @@
 import chalk from 'chalk'
 
 import type {PoolSummary} from '../config/summary.js'
+import {printableCell} from './printable.js'
 
-/** The human form of `config validate`: one block per pool, settings with where they came from. */
+/**
+ * The human form of `config validate`: one block per pool, settings with where they came from. Values are the
+ * file's text (a YAML "\e" is an ESC): each is made printable, and chalk's own colour codes are added after.
+ */
 export function formatConfigSummary(file: string, pools: readonly PoolSummary[]): string {
-  const header = `${chalk.green('✓')} ${file} is valid: ${pools.length} DigitalOcean pool${pools.length === 1 ? '' : 's'}`
+  const header = `${chalk.green('✓')} ${printableCell(file)} is valid: ${pools.length} DigitalOcean pool${pools.length === 1 ? '' : 's'}`
   return [header, ...pools.map(formatPool)].join('\n\n') + '\n'
 }
 
@@ -24,9 +28,9 @@ function formatPool(pool: PoolSummary): string {
       ? `${pool.tailscale.server ?? 'Tailscale\'s own server'}, key ${pool.tailscale.pre_auth_key}${pool.tailscale.set ? '' : ' (not set)'}`
       : 'off'],
   ]
-  const title = `${chalk.bold(pool.name)}  ${chalk.dim(pool.defined_at)}${pool.description ? `  ${pool.description}` : ''}`
-  const body = rows.map(([key, value]) => `  ${key.padEnd(10)} ${value}`)
-  const notes = pool.notes.map((note) => `  ${chalk.yellow('note')}       ${note}`)
+  const title = `${chalk.bold(printableCell(pool.name))}  ${chalk.dim(printableCell(pool.defined_at))}${pool.description ? `  ${printableCell(pool.description)}` : ''}`
+  const body = rows.map(([key, value]) => `  ${key.padEnd(10)} ${printableCell(value)}`)
+  const notes = pool.notes.map((note) => `  ${chalk.yellow('note')}       ${printableCell(note)}`)
   return [title, ...body, ...notes].join('\n')
 }
 

@@ -1,4 +1,5 @@
 import type {PoolDroplet} from '../pool/droplets.js'
+import {printableCell} from './printable.js'
 import {renderTable} from './table.js'
 
 export function formatAge(createdAt: string, now: number): string {
@@ -11,10 +12,33 @@ export function formatAge(createdAt: string, now: number): string {
   return `${Math.floor(seconds / 86_400)}d`
 }
 
-/** POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE (cli.md); `?` for a pool not configured. */
+/**
+ * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE (cli.md); `?` for a pool not configured,
+ * `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes). renderTable makes each cell printable.
+ */
 export function formatDroplets(droplets: readonly PoolDroplet[], now: number): string {
   return renderTable(
     ['POOL', 'NAME', 'ID', 'STATUS', 'REGION', 'SIZE', 'PUBLIC IPV4', 'PRIVATE IPV4', 'AGE'],
-    droplets.map((d) => [d.pool ?? '?', d.name, d.id, d.status, d.region, d.size, d.public_ipv4 ?? '-', d.private_ipv4 ?? '-', formatAge(d.created_at, now)]),
+    droplets.map((d) => [poolCell(d), d.name, d.id, d.status, d.region, d.size, d.public_ipv4 ?? '-', d.private_ipv4 ?? '-', formatAge(d.created_at, now)]),
   )
+}
+
+function poolCell(droplet: PoolDroplet): string {
+  if (droplet.pool !== null) return droplet.pool
+  return droplet.candidate_pools ? `${droplet.candidate_pools.join('|')}?` : '?'
+}
+
+/**
+ * What an `a|b?` in the table means, once per set of pools that share droplets: the operator must learn why
+ * `pool down --all` leaves them, and how to delete one. Empty when no droplet is shared.
+ */
+export function formatSharedNotes(droplets: readonly PoolDroplet[]): string {
+  const groups = new Map<string, string[]>()
+  for (const d of droplets) if (d.candidate_pools) groups.set(poolCell(d), d.candidate_pools)
+  return [...groups].map(([marker, pools]) => sharedNote(marker, pools)).join('')
+}
+
+function sharedNote(marker: string, pools: readonly string[]): string {
+  const why = `the Velda broker made it (no velda-pool tag) with the prefix that pools ${pools.map(printableCell).join(' and ')} share, so it may belong to any of them`
+  return `${printableCell(marker)}: ${why}. pool down --count and --all leave it; pool down --name or --id, with any of these pools, deletes it.\n`
 }

@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, PartialError} from '../errors.js'
-import {listPools, type PoolDroplet} from './droplets.js'
+import {isShared, listPools, type PoolDroplet} from './droplets.js'
 import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './scale-down.js'
 
 /**
@@ -22,10 +22,21 @@ export interface PoolDownResult extends DeleteOutcome {
   remaining?: {id: number; name: string}[]
 }
 
-/** Lists the pool and chooses what to delete (membership and min_agents guards); nothing is deleted yet. */
-export async function planPoolDown(api: DigitalOceanApi, pool: PoolConfig, selection: Selection, force: boolean): Promise<PoolDroplet[]> {
-  const {members} = await listPools(api, [pool], [pool])
-  return selectForScaleDown(pool, members, selection, force)
+export interface PoolDownPlan {
+  chosen: PoolDroplet[]
+  /** Droplets the broker made whose prefix other configured pools share too: left alone by --count and --all. */
+  sharedLeftAlone: PoolDroplet[]
+}
+
+/**
+ * Lists the pool and chooses what to delete (membership and min_agents guards); nothing is deleted yet. `configured`
+ * (every pool of the config) lets a droplet that two pools may own be recognised as such.
+ */
+export async function planPoolDown(api: DigitalOceanApi, pool: PoolConfig, selection: Selection, force: boolean, configured: readonly PoolConfig[] = [pool]): Promise<PoolDownPlan> {
+  const {members} = await listPools(api, [pool], configured)
+  const chosen = selectForScaleDown(pool, members, selection, force)
+  const bulk = 'count' in selection || 'all' in selection
+  return {chosen, sharedLeftAlone: bulk ? members.filter((m) => isShared(m) && !chosen.includes(m)) : []}
 }
 
 export interface PoolDownDeps {
@@ -37,7 +48,7 @@ export async function runPoolDown(
   api: DigitalOceanApi,
   pool: PoolConfig,
   chosen: readonly PoolDroplet[],
-  options: {all: boolean},
+  options: {all: boolean; configured?: readonly PoolConfig[]},
   deps: PoolDownDeps,
 ): Promise<PoolDownResult> {
   const result: PoolDownResult = {pool: pool.name, deleted: [], failed: []}
@@ -54,7 +65,7 @@ export async function runPoolDown(
     interrupted = outcome.interrupted
     if (!options.all || interrupted || outcome.failed.length > 0) break
     const handled = new Set([...result.deleted, ...result.failed].map((d) => d.id))
-    const left = (await planPoolDown(api, pool, {all: true}, true)).filter((d) => !handled.has(d.id))
+    const left = (await planPoolDown(api, pool, {all: true}, true, options.configured)).chosen.filter((d) => !handled.has(d.id))
     if (left.length === 0) break
     if (n >= ALL_ROUNDS) {
       result.remaining = left.map(({id, name}) => ({id, name}))

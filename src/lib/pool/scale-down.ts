@@ -1,38 +1,44 @@
 import type {PoolConfig} from '../config/types.js'
 import {ApiError} from '../do/errors.js'
 import {GuardError, UsageError} from '../errors.js'
-import type {PoolDroplet} from './droplets.js'
+import {isShared, type PoolDroplet} from './droplets.js'
 
 export type Selection = {count: number} | {all: true} | {names: string[]} | {ids: number[]}
 
 /**
  * Which droplets to delete: `count` takes droplets not yet active first (they do no work yet), then the newest.
- * Names and ids must all be in the pool: a typo must never delete another pool's droplet. Pure.
+ * Names and ids must all be in the pool: a typo must never delete another pool's droplet. A shared droplet (one
+ * the broker made with a prefix other configured pools have too) may be another pool's: only a name or an id
+ * deletes it, never `count` or `all`, and it does not count towards min_agents. Pure.
  */
 export function selectForScaleDown(pool: PoolConfig, members: readonly PoolDroplet[], selection: Selection, force: boolean): PoolDroplet[] {
+  const own = members.filter((m) => !isShared(m))
   let chosen: PoolDroplet[]
   if ('count' in selection) {
-    const ordered = [...members].sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at) || b.id - a.id)
+    const ordered = [...own].sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at) || b.id - a.id)
     chosen = ordered.slice(0, selection.count)
   } else if ('all' in selection) {
-    chosen = [...members]
+    chosen = own
   } else {
-    const wanted: (string | number)[] = 'names' in selection ? selection.names : selection.ids
-    const outside = wanted.filter((w) => !members.some((m) => m.name === w || m.id === w))
-    if (outside.length > 0) {
-      throw new UsageError(`not in pool ${pool.name}: ${outside.join(', ')}; nothing was deleted`, {
-        suggestions: [`velda-do pool list ${pool.name} shows its droplets`],
-      })
-    }
-    chosen = members.filter((m) => wanted.includes(m.name) || wanted.includes(m.id))
+    chosen = chosenByNameOrId(pool, members, 'names' in selection ? selection.names : selection.ids)
   }
-  const remaining = members.length - chosen.length
+  const remaining = own.filter((m) => !chosen.includes(m)).length
   if (remaining < pool.minAgents && !force) {
     throw new GuardError(`deleting ${chosen.length} of ${members.length} droplets would leave pool ${pool.name} below its min_agents of ${pool.minAgents}`, {
-      suggestions: [`delete at most ${Math.max(0, members.length - pool.minAgents)}`, 'or pass --force to go below min_agents'],
+      suggestions: [`delete at most ${Math.max(0, own.length - pool.minAgents)}`, 'or pass --force to go below min_agents'],
     })
   }
   return chosen
+}
+
+function chosenByNameOrId(pool: PoolConfig, members: readonly PoolDroplet[], wanted: readonly (string | number)[]): PoolDroplet[] {
+  const outside = wanted.filter((w) => !members.some((m) => m.name === w || m.id === w))
+  if (outside.length > 0) {
+    throw new UsageError(`not in pool ${pool.name}: ${outside.join(', ')}; nothing was deleted`, {
+      suggestions: [`velda-do pool list ${pool.name} shows its droplets`],
+    })
+  }
+  return members.filter((m) => wanted.includes(m.name) || wanted.includes(m.id))
 }
 
 function rank(droplet: PoolDroplet): number {

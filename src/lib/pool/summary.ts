@@ -1,4 +1,5 @@
 import type {PoolConfig} from '../config/types.js'
+import {printableCell} from '../output/printable.js'
 import type {PoolDroplet} from './droplets.js'
 
 export interface PoolSummaryLine {
@@ -9,18 +10,31 @@ export interface PoolSummaryLine {
   max_agents: number | null
   /** Droplets per status, e.g. {active: 2, new: 1}. */
   statuses: Record<string, number>
+  /** Shared droplets (see isShared) that may be this pool's, apart from `count`; absent when there are none. */
+  shared?: {count: number; with: string[]}
 }
 
 export function summarizePool(pool: PoolConfig, droplets: readonly PoolDroplet[]): PoolSummaryLine {
   const mine = droplets.filter((d) => d.pool === pool.name)
   const statuses: Record<string, number> = {}
   for (const droplet of mine) statuses[droplet.status] = (statuses[droplet.status] ?? 0) + 1
-  return {name: pool.name, prefix: pool.prefix, count: mine.length, min_agents: pool.minAgents, max_agents: pool.maxAgents, statuses}
+  const line: PoolSummaryLine = {name: pool.name, prefix: pool.prefix, count: mine.length, min_agents: pool.minAgents, max_agents: pool.maxAgents, statuses}
+  const shared = droplets.filter((d) => d.candidate_pools?.includes(pool.name))
+  if (shared.length === 0) return line
+  const others = [...new Set(shared.flatMap((d) => d.candidate_pools ?? []))].filter((name) => name !== pool.name)
+  return {...line, shared: {count: shared.length, with: others}}
 }
 
-/** `amd-mi300x: 3 droplets (2 active, 1 new); min 0, max 10` */
+/** A pool's entry in `pool list --json` (cli.md): exactly these keys, whatever the text line shows. */
+export function summaryJson(line: PoolSummaryLine): {name: string; prefix: string; count: number; min_agents: number; max_agents: number | null} {
+  const {name, prefix, count, min_agents, max_agents} = line
+  return {name, prefix, count, min_agents, max_agents}
+}
+
+/** `amd-mi300x: 3 droplets (2 active, 1 new); min 0, max 10`, and `and 2 that may be b's` when some are shared. */
 export function formatSummaryLine(line: PoolSummaryLine): string {
-  const statuses = Object.entries(line.statuses).map(([status, n]) => `${n} ${status}`).join(', ')
+  const statuses = Object.entries(line.statuses).map(([status, n]) => `${n} ${printableCell(status)}`).join(', ')
   const droplets = `${line.count} droplet${line.count === 1 ? '' : 's'}${statuses ? ` (${statuses})` : ''}`
-  return `${line.name}: ${droplets}; min ${line.min_agents}, max ${line.max_agents ?? 'unlimited'}`
+  const shared = line.shared ? ` and ${line.shared.count} that may be ${line.shared.with.map((name) => `${printableCell(name)}'s`).join(' or ')}` : ''
+  return `${printableCell(line.name)}: ${droplets}${shared}; min ${line.min_agents}, max ${line.max_agents ?? 'unlimited'}`
 }
