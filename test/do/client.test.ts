@@ -9,6 +9,7 @@ import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, type SimulatorOptions, startSimulator} from '../../src/lib/simulator/server.js'
 import {duplicateJsonKeys} from '../support/duplicate-keys.js'
+import {failure} from '../support/failure.js'
 
 const NOW = Date.UTC(2026, 10, 27, 10, 0, 0)
 let sim: Simulator | undefined
@@ -46,15 +47,6 @@ const request = (names: string[], extra: Partial<DropletCreateRequest> = {}): Dr
   user_data: '#!/bin/bash\necho "it\'s $HOME"\n',
   ...extra,
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}
 
 describe('the API layer (dots over our transport) against the simulator', () => {
   it('follows every page at per_page=200: 450 droplets in 3 requests', async () => {

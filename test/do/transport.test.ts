@@ -7,6 +7,7 @@ import {ExitCode} from '../../src/lib/errors.js'
 import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {failure} from '../support/failure.js'
 
 const NOW = Date.UTC(2026, 10, 27, 10, 0, 0)
 let sims: Simulator[] = []
@@ -33,15 +34,6 @@ async function setup(faults: FaultRule[] = [], options: Partial<TransportOptions
   })
   const get = (path: string) => transport(`${sim.url}${path}`)
   return {sim, transport, get, sleeps, waits}
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & {exitCode?: number}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the request to fail')
 }
 
 describe('the transport', () => {

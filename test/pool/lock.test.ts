@@ -4,8 +4,9 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
+import {ExitCode} from '../../src/lib/errors.js'
 import {LOCK_WAIT_MS, type LockDeps, lockPool} from '../../src/lib/pool/lock.js'
+import {failure} from '../support/failure.js'
 
 /** Two velda-do processes as two sets of deps on one lock folder and one fake clock; `alive` says who still runs. */
 function world() {
@@ -26,15 +27,6 @@ function world() {
     }
   }
   return {dir, alive, messages, deps, elapsed: () => now - Date.UTC(2026, 10, 28, 12, 0, 0)}
-}
-
-async function failure(promise: Promise<unknown>): Promise<VeldaError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as VeldaError
-  }
-  throw new Error('expected a failure')
 }
 
 describe('the pool lock', () => {

@@ -4,12 +4,13 @@ import {parseConfig} from '../../src/lib/config/parse.js'
 import type {PoolConfig} from '../../src/lib/config/types.js'
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
 import type {DropletCreateRequest} from '../../src/lib/do/types.js'
-import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
+import {ExitCode} from '../../src/lib/errors.js'
 import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolUp, type PoolUpOptions, type PoolUpResult} from '../../src/lib/pool/up.js'
 import {poolFromYaml} from '../support/pools.js'
+import {failure} from '../support/failure.js'
 
 const gpuPool = poolFromYaml('size: gpu-mi300x1-192gb-devcloud\nregion: atl1\nimage: amd-rocm71software\nssh_key_ids: [52896465]', {}, 'gpu')
 let sim: Simulator | undefined
@@ -35,15 +36,6 @@ async function setup(options: {faults?: FaultRule[]; activeAfterMs?: (index: num
       sleep, now: clock, random: () => 0.5, isInterrupted: () => false, onProgress: (text) => progress.push(text),
     })
   return {sim, up, progress, clock}
-}
-
-async function failure(promise: Promise<unknown>): Promise<VeldaError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as VeldaError
-  }
-  throw new Error('expected a failure')
 }
 
 function expectExactly(sim: Simulator, result: Pick<PoolUpResult, 'created'>, count: number) {
