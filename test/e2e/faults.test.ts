@@ -35,22 +35,36 @@ writeFileSync(configFile, CONFIG)
 interface Command {
   name: string
   args: string[]
+  /** The request a fault hits by default: the command's write, or its only request. */
   method: string
   path: string
+  /** The listing the command reads (GET), and the name of the list in its answer. */
+  list: {path: string; key: string}
 }
 
 const COMMANDS: Command[] = [
-  {name: 'sizes', args: ['sizes', '--json'], method: 'GET', path: '/v2/sizes'},
-  {name: 'regions', args: ['regions', '--json'], method: 'GET', path: '/v2/regions'},
-  {name: 'ssh-keys', args: ['ssh-keys', '--json', '-c', configFile], method: 'GET', path: '/v2/account/keys'},
-  {name: 'pool list', args: ['pool', 'list', 'cpu', '--json', '-c', configFile], method: 'GET', path: '/v2/droplets'},
-  {name: 'pool up', args: ['pool', 'up', 'cpu', '-n', '3', '--json', '-c', configFile], method: 'POST', path: '/v2/droplets'},
-  {name: 'pool down', args: ['pool', 'down', 'cpu', '-n', '2', '--yes', '--json', '-c', configFile], method: 'DELETE', path: '/v2/droplets/*'},
+  {name: 'sizes', args: ['sizes', '--json'], method: 'GET', path: '/v2/sizes', list: {path: '/v2/sizes', key: 'sizes'}},
+  {name: 'regions', args: ['regions', '--json'], method: 'GET', path: '/v2/regions', list: {path: '/v2/regions', key: 'regions'}},
+  {name: 'ssh-keys', args: ['ssh-keys', '--json', '-c', configFile], method: 'GET', path: '/v2/account/keys', list: {path: '/v2/account/keys', key: 'ssh_keys'}},
+  {name: 'pool list', args: ['pool', 'list', 'cpu', '--json', '-c', configFile], method: 'GET', path: '/v2/droplets', list: {path: '/v2/droplets', key: 'droplets'}},
+  {name: 'pool up', args: ['pool', 'up', 'cpu', '-n', '3', '--json', '-c', configFile], method: 'POST', path: '/v2/droplets', list: {path: '/v2/droplets', key: 'droplets'}},
+  {
+    name: 'pool down',
+    args: ['pool', 'down', 'cpu', '-n', '2', '--yes', '--json', '-c', configFile],
+    method: 'DELETE',
+    path: '/v2/droplets/*',
+    list: {path: '/v2/droplets', key: 'droplets'},
+  },
 ]
+
+type Action = FaultRule['action']
 
 interface Fault {
   name: string
-  action: FaultRule['action']
+  /** The same for every command, or made for each (a list's name differs per command). */
+  action: Action | ((command: Command) => Action)
+  /** Which request it hits: the command's own (its write, for pool up and down; the default), or its GET listing. */
+  target?: 'request' | 'list'
   /** Every matching request (0) or only the first (1). */
   count: number
   /** Exit code when it persists; a transient fault is absorbed (retry, or reconcile for creates): exit 0. */
@@ -78,6 +92,19 @@ const FAULTS: Fault[] = [
     cause: /Size is not available in this region/,
   },
   {name: 'redirect to another host', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/x'}, count: 0, exit: 3, cause: /redirects .* to https:\/\/api\.devcloud\.amd\.com/},
+  // Malformed listings: never read as an empty list (pool up would create what exists, pool down would miss droplets).
+  {name: 'list answer {}', target: 'list', action: {type: 'body', body: '{}'}, count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/},
+  {name: 'list null', target: 'list', action: (c) => ({type: 'patch-json', set: {[c.list.key]: null}}), count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/},
+  {
+    name: 'list text/html 200',
+    target: 'list',
+    action: {type: 'body', contentType: 'text/html', body: '<html><body><h1>Welcome to nginx!</h1></body></html>'},
+    count: 0,
+    exit: 3,
+    cause: /\(200, text\/html\) is not JSON/,
+  },
+  {name: 'list without meta.total', target: 'list', action: {type: 'patch-json', remove: ['meta.total']}, count: 0, exit: 3, cause: /no meta\.total/},
+  {name: 'list meta.total huge', target: 'list', action: {type: 'patch-json', set: {'meta.total': 1_000_000_000}}, count: 0, exit: 3, cause: /meta\.total said 1000000000/},
 ]
 
 let bin: string
@@ -112,7 +139,9 @@ describe('the fault matrix, through the installed package', () => {
     await sim.admin('POST', 'reset')
     if (command.name === 'pool down') await sim.admin('POST', 'droplets', {count: 4, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
     const before = (await sim.admin('GET', 'state')).droplets as Droplet[]
-    await sim.admin('POST', 'faults', {method: command.method, path: command.path, count: fault.count, action: fault.action})
+    const action = typeof fault.action === 'function' ? fault.action(command) : fault.action
+    const target = fault.target === 'list' ? {method: 'GET', path: command.list.path} : {method: command.method, path: command.path}
+    await sim.admin('POST', 'faults', {...target, count: fault.count, action})
 
     const result = runInstalled(bin, command.args, {
       DIGITALOCEAN_API_ENDPOINT: sim.url,
@@ -123,7 +152,7 @@ describe('the fault matrix, through the installed package', () => {
     const checks: string[] = []
     // The fault must really have been met: a matrix of faults that never fired would prove nothing.
     const log = (await sim.admin('GET', 'requests')) as {requests: {fault: string | null}[]}
-    expect(log.requests.some((r) => r.fault === fault.action.type)).toBe(true)
+    expect(log.requests.some((r) => r.fault === action.type)).toBe(true)
     expect(result.status, result.stderr).toBe(fault.exit)
     checks.push(`exit ${result.status}`)
     const json = JSON.parse(result.stdout) as Record<string, unknown> & {error?: {message: string}}
@@ -139,7 +168,8 @@ describe('the fault matrix, through the installed package', () => {
     const after = (await sim.admin('GET', 'state')).droplets as Droplet[]
     expect(new Set(after.map((d) => d.name)).size).toBe(after.length)
     if (command.name === 'pool up') {
-      const created = (json.created as Droplet[]).map((d) => d.name).sort()
+      // A failure before any create (a broken guard listing) reports no `created`: nothing was.
+      const created = ((json.created ?? []) as Droplet[]).map((d) => d.name).sort()
       expect(after.map((d) => d.name).sort()).toEqual(created)
       expect(created).toHaveLength(fault.exit === 0 ? 3 : 0)
       checks.push(`${created.length} created = reported`)

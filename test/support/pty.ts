@@ -19,19 +19,31 @@ export interface PtySession {
   exited: Promise<{status: number | null; stdout: string}>
 }
 
+export interface PtyOptions {
+  /** The velda-do to run (an installed package's bin); the built bin/run.js when absent. */
+  bin?: string
+  /** The working directory; this process's when absent. */
+  cwd?: string
+  /** Variables to remove from the environment, e.g. CI (with it, ora draws no spinner: not a user's terminal). */
+  unset?: string[]
+}
+
 /**
  * Runs the built CLI on a real pseudo-terminal (util-linux `script`), with stdin and stderr on the terminal and
  * stdout in a file: what a user at a keyboard sees, spinner and raw-mode prompt included. A Ctrl-C typed here is
  * a byte on the terminal, not a signal: only a program that reads it, or a terminal in cooked mode, stops.
  */
-export function runOnPty(args: string[], env: Record<string, string | undefined>): PtySession {
+export function runOnPty(args: string[], env: Record<string, string | undefined>, options: PtyOptions = {}): PtySession {
   const stdoutFile = join(mkdtempSync(join(tmpdir(), 'velda-pty-')), 'stdout')
-  const command = [process.execPath, BIN, ...args].map(shellWord).join(' ')
+  const command = [process.execPath, options.bin ?? BIN, ...args].map(shellWord).join(' ')
   // A fresh pty has no size; a real terminal has one, and the spinner needs it.
   const script = `stty cols 120 rows 40; exec ${command} > ${shellWord(stdoutFile)}`
+  const childEnv = cleanEnv({...env, TERM: 'xterm-256color'})
+  for (const name of options.unset ?? []) Reflect.deleteProperty(childEnv, name)
   const child = spawn('script', ['--quiet', '--flush', '--return', '--command', script, '/dev/null'], {
-    env: cleanEnv({...env, TERM: 'xterm-256color'}),
+    env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.cwd ? {cwd: options.cwd} : {}),
   })
   let screen = ''
   const watchers = new Set<() => void>()

@@ -6,7 +6,7 @@ import {confirm, isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
 import {paint} from '../../lib/cli/style.js'
 import {findPool} from '../../lib/config/load.js'
-import {GuardError, InterruptedError, UsageError} from '../../lib/errors.js'
+import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
 import {printable} from '../../lib/output/printable.js'
 import {planPoolDown, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
@@ -89,9 +89,26 @@ droplets and asks; without one it needs --yes. Deletes run 20 at a time; a dropl
       if (answer === 'no') throw new GuardError('not confirmed: nothing was deleted')
     }
     const progress = await this.startProgress()
-    const result = await runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
-    progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
-    if (!this.jsonEnabled()) for (const d of result.deleted) this.log(printable(`deleted ${d.name} (${d.id})`))
-    return result
+    try {
+      const result = await runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
+      progress.succeed(`deleted ${result.deleted.length} droplet${result.deleted.length === 1 ? '' : 's'} of pool ${pool.name}`)
+      this.printOutcome(result)
+      return result
+    } catch (error) {
+      // Stopped or partly failed: what is gone and what is not must be on the screen too, not only in --json.
+      const partial = (error as VeldaError).partialResult as Partial<PoolDownResult> | undefined
+      if (partial?.deleted) {
+        progress.fail(`deleted ${partial.deleted.length} of ${chosen.length}`)
+        this.printOutcome({pool: pool.name, deleted: partial.deleted, failed: partial.failed ?? []})
+      }
+      throw error
+    }
+  }
+
+  private printOutcome(result: PoolDownResult): void {
+    if (this.jsonEnabled()) return
+    for (const d of result.deleted) this.log(printable(`deleted ${d.name} (${d.id})`))
+    for (const d of result.failed) this.say(printable(`not deleted: ${d.name} (${d.id}): ${d.error}`))
+    for (const d of result.remaining ?? []) this.say(printable(`still there: ${d.name} (${d.id})`))
   }
 }
