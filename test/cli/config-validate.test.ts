@@ -139,7 +139,7 @@ describe('velda-do config validate', () => {
     writeFileSync(file, `${levels.join('\n')}\nagent_pools:\n  - name: x\n    auto_scaler:\n      <<: *l9\n`)
     const result = runCli(['config', 'validate', '-c', file])
     expect(result.status).toBe(2)
-    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: error: the file expands aliases too many times \\(>100000\\): a YAML bomb\\?`))
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: error: l\\d\\.<<\\[\\d\\]: the file expands aliases too many times \\(>100000\\): a YAML bomb\\?`))
   })
 
   it('lists an empty pool name, an empty label key, a multi-line broker address and a plain-http endpoint, each with its position', () => {
@@ -176,5 +176,73 @@ describe('velda-do config validate', () => {
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/\$DIGITALOCEAN_API_ENDPOINT: "https:\/\/<credentials>@api\.digitalocean\.com" carries a user name or password/)
     expect(result.stdout + result.stderr).not.toContain('hunter2')
+  })
+
+  it('refuses ${VAR} where the broker would read the characters, with file:line:col, the key path and the fix: exit 2', () => {
+    const lines = readFileSync(EXAMPLE_CONFIG, 'utf8').split('\n')
+    const index = lines.findIndex((l) => l.trim() === 'agent_version_override: "1.0.0"')
+    lines[index] = lines[index]!.replace('"1.0.0"', '"${VV}"')
+    const file = join(tempDir(), 'velda.yaml')
+    writeFileSync(file, lines.join('\n'))
+    const result = runCli(['config', 'validate', '-c', file], {env: {VV: '1.0.0'}})
+    expect(result.status).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain(`${file}:${index + 1}:35: error: agent_pools[0].auto_scaler.backend.digitalocean_droplet.agent_version_override: `
+      + '"${VV}": the Velda broker does not expand ${...} and would use these characters as they are')
+    expect(result.stderr).toMatch(/fix: write the value itself in the file/)
+  })
+
+  it('says per pool whether the broker sees the same prefix, tags and agent.yaml, and the autoscaler it applies', () => {
+    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY}})
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('  parity     prefix the same for the broker\n')
+    expect(result.stdout).toContain('             tags differ: velda-do adds velda-pool:amd-mi300x; the broker adds velda/pool:amd-mi300x')
+    expect(result.stdout).toContain('             agent.yaml the same as the broker writes\n')
+    expect(result.stdout).toContain('  autoscale  as a broker applies it (provisioners[0].digitalocean_auto.pool_details[1].autoscaler_config): min 0, max 2\n'
+      + '             max_idle_agents 0, idle_decay 0s, so a running broker deletes idle droplets at once down to min 0, velda-do\'s too\n'
+      + '             kill_unknown_after never, checked every 60s (1m)\n')
+    expect(result.stdout).toMatch(/pre_auth_key reads \$TAILSCALE_AUTH_KEY in velda-do; the broker reads pre_auth_key literally/)
+    expect(result.stdout).not.toContain('not checked')
+    expectNoSecrets(result.stdout + result.stderr)
+
+    const json = JSON.parse(runCli(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json']).stdout)
+    expect(json.unchecked).toEqual([])
+    expect(json.pools[0].broker_parity).toEqual({
+      prefix: {same: true, velda_do: 'velda-983663a1', broker: 'velda-983663a1'},
+      tags: {same: false, velda_do: ['velda', 'velda-pool:cpu-small', 'environment:staging'], broker: ['velda', 'environment:staging'], note: expect.any(String)},
+      agent_config: {same: true, note: 'the same as the broker writes'},
+    })
+    expect(json.pools[0].broker_autoscaler).toEqual({
+      source: 'agent_pools[0].auto_scaler', min_agents: 0, max_agents: 20, min_idle_agents: 0, max_idle_agents: 0,
+      idle_decay: '0s', kill_unknown_after: null, sync_loop_interval: '60s',
+    })
+  })
+
+  it('shows the broker\'s default autoscaler for a provisioned pool, and one line for what it did not check', () => {
+    const file = join(tempDir(), 'velda.yaml')
+    writeFileSync(file, `default_broker_info: {address: "b.example.com:50051"}
+agent_pools:
+  - name: k8s
+    auto_scaler: {backend: {kubernetes: {kubeconfig: /etc/k}}}
+provisioners:
+  - aws_auto: {pool_prefix: aws-}
+  - digitalocean_auto:
+      region: atl1
+      pool_details:
+        - pool_name: gpu
+          size: gpu-mi300x1-192gb-devcloud
+          image: amd-rocm71software
+        - pool_name: gpu-slow
+          size: gpu-mi300x1-192gb-devcloud
+          image: amd-rocm71software
+          autoscaler_config: {max_agents: 3, min_idle_agents: 1, default_slots_per_agent: 2, idle_decay: "600s", kill_unknown_after: "1800s"}
+`)
+    const result = runCli(['config', 'validate', '-c', file])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain('  autoscale  as a broker applies it (the broker\'s default for provisioned pools): min 0, max 10\n'
+      + '             max_idle_agents 1, idle_decay 60s (1m)\n')
+    expect(result.stdout).toContain('max_idle_agents 2, idle_decay 600s (10m)\n             kill_unknown_after 1800s (30m), checked every 60s (1m)')
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('not checked agent_pools[0].auto_scaler.backend.kubernetes, provisioners[0].aws_auto: '
+      + 'velda-do does not know their schema (the broker refuses unknown keys there too)')
   })
 })

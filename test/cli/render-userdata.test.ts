@@ -175,4 +175,18 @@ describe('velda-do render-userdata', () => {
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/is 7\d,\d{3} bytes, over DigitalOcean's limit of 65,536 bytes/)
   })
+
+  it('gives the agent default_broker_info\'s public_address too, as the broker does (issue 9, point 6)', () => {
+    const file = join(tempDir(), 'velda.yaml')
+    writeFileSync(file, readFileSync(EXAMPLE_CONFIG, 'utf8').replace('  address: "broker.example.com:50051"',
+      '  address: "10.0.0.5:50051"\n  public_address: "broker.example.com:443"'))
+    for (const pool of ['cpu-small', 'amd-mi300x']) {
+      const result = runCli(['render-userdata', pool, '-c', file], {env: SECRETS})
+      expect(result.status, result.stderr).toBe(0)
+      expect(result.stdout).toContain('broker:\n  address: 10.0.0.5:50051\n  publicAddress: broker.example.com:443\n')
+    }
+    // --broker replaces the address only.
+    const flagged = runCli(['render-userdata', 'amd-mi300x', '-c', file, '--broker', '192.0.2.1:50051'], {env: SECRETS})
+    expect(flagged.stdout).toContain('broker:\n  address: 192.0.2.1:50051\n  publicAddress: broker.example.com:443\n')
+  })
 })

@@ -108,12 +108,13 @@ const cases: Case[] = [
     message: /required key "pre_auth_key" is missing/,
   },
   {
-    name: 'a ${VAR} that is not set',
+    name: 'a ${VAR} in a setting the broker reads as it is',
     yaml: agentPool({region: '»"${DO_REGION}"'}),
-    message: /environment variable DO_REGION is not set/,
-    fix: /export DO_REGION=/,
+    env: {DO_REGION: 'nyc3'},
+    message: /region: "\$\{DO_REGION\}": the Velda broker does not expand/,
+    fix: /write the value itself/,
   },
-  {name: 'a malformed ${VAR', yaml: agentPool({image: '»"${IMAGE"'}), message: /malformed variable reference "\$\{IMAGE"/},
+  {name: 'a malformed ${VAR in a secret', yaml: agentPool({api_token: '»"${TOKEN"'}), message: /malformed variable reference "\$\{TOKEN"/},
   {
     name: 'a misspelt agent_config key',
     yaml: agentPool({agent_config: '{daemon_config: {»max_session: 2}}'}),

@@ -8,13 +8,18 @@ export interface ConfigValidateResult {
   file: string
   valid: true
   pools: PoolSummary[]
+  /** Sections the broker reads whose schema velda-do does not know (other backends and provisioners): not checked. */
+  unchecked: string[]
   warnings: Record<string, unknown>[]
 }
 
 export default class ConfigValidate extends BaseCommand<ConfigValidateResult> {
   static override summary = 'Check the Velda config file and show each pool with its resolved settings.'
   static override description = `Reports every problem at once, each with file:line:col, the key path and the fix, and exits 2;
-exits 0 when the file is valid. Calls no API and needs no token. Secrets are shown as <redacted>.`
+exits 0 when the file is valid. A file is valid only if the Velda broker would also load it. For each pool it
+says whether a broker reading the same file sees the same prefix, tags and agent.yaml, and shows the autoscaler a
+broker applies to the pool (max_idle_agents, idle_decay, kill_unknown_after): a running broker deletes idle
+droplets, velda-do's too. Calls no API and needs no token. Secrets are shown as <redacted>.`
 
   static override examples = [
     {description: 'Check the config found in the current directory', command: '<%= config.bin %> <%= command.id %>'},
@@ -30,7 +35,7 @@ exits 0 when the file is valid. Calls no API and needs no token. Secrets are sho
     const {flags} = await this.parse(ConfigValidate)
     const config = this.readConfig(flags.config)
     const pools = summarizePools(config, this.env)
-    if (!this.jsonEnabled()) process.stdout.write(formatConfigSummary(config.file, pools))
-    return {file: config.file, valid: true, pools, warnings: config.warnings.map((w) => diagnosticToJson(w))}
+    if (!this.jsonEnabled()) process.stdout.write(formatConfigSummary(config.file, pools, config.unchecked))
+    return {file: config.file, valid: true, pools, unchecked: config.unchecked, warnings: config.warnings.map((w) => diagnosticToJson(w))}
   }
 }

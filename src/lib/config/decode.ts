@@ -1,9 +1,11 @@
-import {type Alias, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair} from 'yaml'
+import {type Alias, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar} from 'yaml'
 
 import {Secret} from '../secret.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
+import {goYamlDisagreement} from './goyaml.js'
 import {type Environment, findMalformedReference, interpolate, isBareVariableName} from './interpolate.js'
-import {suggestKey, toSnakeCase} from './keys.js'
+import {isProtoSpelling, suggestKey, toLowerCamelCase, toSnakeCase} from './keys.js'
+import {goDurationInSeconds, numberAsInteger, parseProtoDuration, quotedInteger} from './protojson.js'
 import {describeSpec, type ObjectSpec, type Spec, type StringSpec} from './spec.js'
 
 /** A secret value from the config. `secret` is null while a variable it needs is unset. */
@@ -44,6 +46,8 @@ interface Entry {
 export class Decoder {
   /** Problems reported so far, so that one reported for each pool sharing a setting is listed once. */
   private readonly reported = new Set<string>()
+  /** Key paths of sections whose schema velda-do does not know (other backends and provisioners), in file order. */
+  private readonly skipped = new Set<string>()
 
   constructor(private readonly ctx: DecodeContext) {
     for (const d of ctx.diagnostics) this.reported.add(reportKey(d))
@@ -51,6 +55,16 @@ export class Decoder {
 
   get diagnostics(): readonly Diagnostic[] {
     return this.ctx.diagnostics
+  }
+
+  /** The sections left unchecked so far (see ObjectSpec.unchecked). */
+  get unchecked(): string[] {
+    return [...this.skipped]
+  }
+
+  /** Records a section whose content velda-do cannot check. */
+  skip(path: string): void {
+    this.skipped.add(path)
   }
 
   positionOf(node: unknown): SourcePosition | null {
@@ -129,7 +143,14 @@ export class Decoder {
         if (!isSeq(node)) return this.mismatch(node, spec, path)
         const items: unknown[] = []
         node.items.forEach((item, index) => {
-          const value = this.decode(item, spec.items, `${path}[${index}]`, item)
+          const itemPath = `${path}[${index}]`
+          const resolved = this.resolve(item)
+          if (resolved === null || resolved === undefined || (isScalar(resolved) && resolved.value === null)) {
+            // protojson refuses null in a list: the broker would not start.
+            this.error(itemPath, resolved ?? item ?? node, 'a list item is empty (null): the Velda broker refuses the file', 'remove the item, or give it a value')
+            return
+          }
+          const value = this.decode(item, spec.items, itemPath, item)
           if (value !== undefined) items.push(value)
         })
         return items
@@ -157,16 +178,34 @@ export class Decoder {
         continue
       }
       present.set(key, entry)
-      if (spec.ignored?.includes(key)) continue
+      if (spec.unchecked?.includes(key)) {
+        this.skip(fieldPath)
+        continue
+      }
       const fieldSpec = spec.fields[key]
       if (!fieldSpec) {
-        const suggestion = suggestKey(entry.key, known)
-        this.error(fieldPath, entry.keyNode, `unknown key "${entry.key}"`,
-          suggestion ? `did you mean "${suggestion}"?` : `the keys allowed here are: ${known.join(', ')}`)
+        const misplaced = spec.misplaced?.[key]
+        const suggestion = misplaced ? undefined : suggestKey(entry.key, [...known, ...(spec.unchecked ?? [])])
+        this.error(fieldPath, entry.keyNode, `unknown ${spec.noun ?? 'key'} "${entry.key}" (the Velda broker refuses unknown keys)`,
+          misplaced ?? (suggestion ? `did you mean "${suggestion}"?` : `the keys allowed here are: ${known.join(', ')}`))
+        continue
+      }
+      if (!isProtoSpelling(entry.key, key)) {
+        this.error(fieldPath, entry.keyNode, `"${entry.key}" is neither ${key} nor ${toLowerCamelCase(key)}: the Velda broker accepts only those two spellings`,
+          `write ${key}`)
         continue
       }
       const value = this.decode(entry.value, fieldSpec, fieldPath, entry.keyNode)
       if (value !== undefined) result[key] = value
+    }
+    for (const group of spec.oneofs ?? []) {
+      // In file order, so the error points at the second one written.
+      const given = [...present.keys()].filter((key) => group.includes(key) && !isNullNode(this.resolve(present.get(key)?.value)))
+      if (given.length < 2) continue
+      const second = present.get(given[1] ?? '')
+      this.error(path ? `${path}.${given[1]}` : (given[1] ?? ''), second?.keyNode ?? node,
+        `${given.map((k) => `"${k}"`).join(' and ')} are one choice (a protobuf oneof): the Velda broker refuses more than one`,
+        `keep one of ${given.join(', ')}`)
     }
     for (const key of spec.required ?? []) {
       if (result[key] !== undefined) continue
@@ -194,9 +233,9 @@ export class Decoder {
         const source = this.sourceOf(valueNode)
         this.error(entryPath, valueNode ?? pair.key, `label values must be strings, but YAML reads ${source} as ${typeName(value)}`,
           `quote it: ${key}: "${source}"`)
-      } else {
-        const text = this.interpolateOrReport(value, entryPath, valueNode)
-        if (text !== undefined) entries.push({key, value: text, position: this.positionOf(pair.key)})
+      } else if (!this.disagreesWithBroker(pair.key, key, entryPath, false) && !this.disagreesWithBroker(valueNode, value, entryPath, false)
+        && !this.refusesReference(key, entryPath, pair.key) && !this.refusesReference(value, entryPath, valueNode)) {
+        entries.push({key, value, position: this.positionOf(pair.key)})
       }
     }
     return entries
@@ -204,18 +243,21 @@ export class Decoder {
 
   private decodeScalar(node: unknown, spec: Exclude<Spec, {kind: 'object' | 'list' | 'stringMap'}>, path: string): unknown {
     if (!isScalar(node)) return this.mismatch(node, spec, path)
-    let value = node.value
-    if (spec.kind === 'string') return this.decodeString(node, value, spec, path)
-    if (typeof value === 'string' && value.includes('${') && spec.kind !== 'enum') {
-      // `max_agents: ${MAX}` is a string to YAML; read it as the type the key wants once the variable is in.
-      const text = this.interpolateOrReport(value, path, node)
-      if (text === undefined) return undefined
-      value = /^-?\d+$/.test(text) ? Number(text) : text === 'true' ? true : text === 'false' ? false : text
-    }
+    const value = node.value
+    if (this.disagreesWithBroker(node, value, path, spec.kind === 'string' && spec.secret === true)) return undefined
     switch (spec.kind) {
-      case 'int':
-        if (typeof value === 'number' && Number.isInteger(value) && value >= spec.min && value <= spec.max) return value
-        return this.mismatch(node, spec, path)
+      case 'string':
+        return this.decodeString(node, value, spec, path)
+      case 'int': {
+        const integer = this.decodeInteger(node, value, spec, path)
+        return integer === undefined ? undefined : Number(integer)
+      }
+      case 'int64': {
+        const integer = this.decodeInteger(node, value, spec, path)
+        return integer === undefined ? undefined : String(integer)
+      }
+      case 'duration':
+        return this.decodeDuration(node, value, path)
       case 'bool':
         if (typeof value === 'boolean') return value
         return this.mismatch(node, spec, path, `write ${lastKey(path)}: true or ${lastKey(path)}: false`)
@@ -224,11 +266,67 @@ export class Decoder {
         if (typeof value === 'number' && spec.values[value] !== undefined) return spec.values[value]
         return this.mismatch(node, spec, path)
       }
-      case 'image':
-        if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value
-        if (typeof value === 'string' && value !== '') return value
-        return this.mismatch(node, spec, path)
     }
+  }
+
+  /**
+   * An unquoted scalar that the broker's YAML reader (Go yaml.v3) reads differently from velda-do's: `017` (octal
+   * to the broker), `1_000`, `0b101`, `+0x10`. Reported, since the same text would mean two things.
+   */
+  private disagreesWithBroker(node: unknown, value: unknown, path: string, secret: boolean): boolean {
+    if (!isScalar(node) || node.type !== 'PLAIN' || node.tag) return false
+    const source = this.rawText(node)
+    const theirs = goYamlDisagreement(source, value)
+    if (theirs === undefined) return false
+    const ours = typeof value === 'string' ? 'a string' : value === null ? 'null' : `the ${typeof value === 'number' ? 'number' : 'boolean'} ${String(value)}`
+    const shown = secret ? 'this value' : source.length > 60 ? `${source.slice(0, 57)}...` : source
+    this.error(path, node, `YAML readers disagree on ${shown}: velda-do reads ${ours}, the Velda broker (Go yaml.v3) reads ${theirs}`,
+      typeof value === 'string' || secret
+        ? `quote it${secret ? '' : `: ${lastKey(path)}: "${shown}"`}`
+        : 'write the number in plain decimal (no leading zero, no _ and no base prefix)')
+    return true
+  }
+
+  /** A non-secret value velda-do uses may not contain `${`: the broker reads it as those characters. */
+  private refusesReference(value: string, path: string, node: unknown): boolean {
+    if (!value.includes('${')) return false
+    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value
+    this.error(path, node,
+      `${JSON.stringify(shown)}: the Velda broker does not expand \${...} and would use these characters as they are (velda-do expands them only in api_token and pre_auth_key)`,
+      'write the value itself in the file, so that velda-do and the broker read the same')
+    return true
+  }
+
+  /** int32 and int64 as protojson reads them: a YAML number, or a string holding one JSON number. */
+  private decodeInteger(node: Scalar, value: unknown, spec: Extract<Spec, {kind: 'int' | 'int64'}>, path: string): bigint | undefined {
+    let integer: bigint | undefined
+    if (typeof value === 'number') {
+      // A plain decimal past 2^53 is exact in the file (and to the broker), not in a JavaScript number.
+      const source = this.rawText(node)
+      integer = node.type === 'PLAIN' && /^[-+]?\d+$/.test(source) ? BigInt(source) : numberAsInteger(value)
+    } else if (typeof value === 'string') {
+      integer = quotedInteger(value)
+    }
+    if (integer !== undefined && integer >= BigInt(spec.min) && integer <= BigInt(spec.max)) return integer
+    const fix = typeof value === 'string' && value.includes('${')
+      ? `the broker does not expand \${...}: write the number itself`
+      : `write a whole number from ${spec.min} to ${spec.max}${typeof value === 'string' ? ' (quoted: one plain decimal number, nothing around it)' : ''}`
+    return this.mismatch(node, spec, path, fix)
+  }
+
+  private decodeDuration(node: unknown, value: unknown, path: string): string | undefined {
+    const key = lastKey(path)
+    if (typeof value !== 'string') {
+      const seconds = typeof value === 'number' && Number.isFinite(value) ? `"${value}s"` : '"300s"'
+      return this.mismatch(node, {kind: 'duration'}, path, `write it as seconds in quotes: ${key}: ${seconds}`)
+    }
+    if (parseProtoDuration(value)) return value
+    const converted = goDurationInSeconds(value)
+    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value
+    this.error(path, node,
+      `"${shown}" is not a duration the Velda broker and agent read: protobuf durations are seconds with an "s" (at most 315576000000s)`,
+      converted ? `write ${key}: "${converted}"` : `write it in seconds, like ${key}: "90s" or "1.5s"`)
+    return undefined
   }
 
   private decodeString(node: unknown, value: unknown, spec: StringSpec, path: string): unknown {
@@ -238,17 +336,19 @@ export class Decoder {
         this.error(path, node, 'must be a string', `quote the value, or better: ${lastKey(path)}: "\${VARIABLE}"`)
         return undefined
       }
-      return this.mismatch(node, spec, path, `quote it: ${lastKey(path)}: "${this.sourceOf(node)}"`)
+      const source = this.sourceOf(node)
+      const what = typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : undefined
+      const why = what ? ` (YAML reads it as ${what}; the Velda broker refuses the file)` : ''
+      return this.mismatch(node, spec, path, `quote it: ${lastKey(path)}: "${source}"`, why)
     }
-    if (spec.secret) return this.decodeSecret(node, value, spec, path)
-    const text = this.interpolateOrReport(value, path, node)
-    if (text === undefined) return undefined
-    const problem = spec.check?.(text)
+    if (spec.secret) return spec.literal ? undefined : this.decodeSecret(node, value, spec, path)
+    if (!spec.literal && this.refusesReference(value, path, node)) return undefined
+    const problem = spec.check?.(value)
     if (problem) {
       this.error(path, node, problem.message, problem.fix)
       return undefined
     }
-    return text
+    return value
   }
 
   private decodeSecret(node: unknown, raw: string, spec: StringSpec, path: string): SecretSetting | undefined {
@@ -266,27 +366,17 @@ export class Decoder {
     return {secret: missing.length > 0 ? null : new Secret(value), variables, missing, path, position}
   }
 
-  private interpolateOrReport(raw: string, path: string, node: unknown): string | undefined {
-    const malformed = findMalformedReference(raw)
-    if (malformed) {
-      this.error(path, node, `malformed variable reference "${malformed}"`, 'write ${NAME} with a name of letters, digits and _')
-      return undefined
-    }
-    const {value, missing} = interpolate(raw, this.ctx.env)
-    if (missing.length > 0) {
-      const names = missing.join(', ')
-      this.error(path, node, `environment variable ${names} is not set`,
-        `export ${missing[0]}=... before running velda-do, or write the value in the file`)
-      return undefined
-    }
-    return value
-  }
-
-  private mismatch(node: unknown, spec: Spec, path: string, fix?: string): undefined {
+  private mismatch(node: unknown, spec: Spec, path: string, fix?: string, why = ''): undefined {
     const source = this.sourceOf(node)
     const found = isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : source
-    this.error(path, node, `must be ${describeSpec(spec)}, not ${found}`, fix)
+    this.error(path, node, `must be ${describeSpec(spec)}, not ${found}${why}`, fix)
     return undefined
+  }
+
+  /** A scalar's text exactly as written (for plain scalars: what both YAML readers resolve). */
+  private rawText(node: Scalar): string {
+    const range = node.range
+    return range ? this.ctx.text.slice(range[0], range[1]).trim() : String(node.value)
   }
 
   /** The node exactly as written in the file, shortened: error messages quote what the user typed. */
@@ -296,6 +386,10 @@ export class Decoder {
     const text = this.ctx.text.slice(range[0], range[1]).trim()
     return text.length > 60 ? `${text.slice(0, 57)}...` : text
   }
+}
+
+function isNullNode(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null)
 }
 
 function reportKey(d: Diagnostic): string {

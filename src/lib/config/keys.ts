@@ -3,6 +3,14 @@ export function toSnakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`)
 }
 
+/**
+ * Whether `written` is one of the two spellings protojson accepts for the field `field`: the proto name itself
+ * or its JSON name (lowerCamelCase). A mix such as `ssh_keyIds` is neither, and the broker refuses it.
+ */
+export function isProtoSpelling(written: string, field: string): boolean {
+  return written === field || written === toLowerCamelCase(field)
+}
+
 export function toLowerCamelCase(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_match, next: string) => next.toUpperCase())
 }

@@ -1,15 +1,16 @@
-import {isMap, isSeq, LineCounter, parseDocument} from 'yaml'
+import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 
 import {poolPrefix, poolTag, poolTags} from '../naming.js'
 import {type DecodedObject, Decoder, type SecretSetting, type StringMapEntry} from './decode.js'
 import {type Diagnostic, errorsOf} from './diagnostics.js'
 import type {Environment} from './interpolate.js'
-import {suggestKey, toSnakeCase} from './keys.js'
+import {isProtoSpelling, suggestKey, toSnakeCase} from './keys.js'
+import {formatProtoDuration, parseProtoDuration} from './protojson.js'
 import {
   AGENT_POOL,
   BROKER_INFO_SPEC,
+  CHECKED_SECTIONS,
   DIGITALOCEAN_AUTO,
-  OTHER_BACKENDS,
   OTHER_PROVISIONERS,
   PROVISIONER_DEFAULT_LIMITS,
   reservedTagProblem,
@@ -17,7 +18,7 @@ import {
   TOP_LEVEL_KEYS,
 } from './schema.js'
 import {examineStructure} from './structure.js'
-import type {Label, PoolConfig, TailscaleSettings, VeldaConfig} from './types.js'
+import type {BrokerAutoscaler, DefaultBroker, Label, PoolConfig, TailscaleSettings, VeldaConfig} from './types.js'
 
 export interface ParseOptions {
   /** The file name used in positions (as the user gave it). */
@@ -67,69 +68,110 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
     return {config: null, diagnostics}
   }
 
-  for (const entry of decoder.entries(root)) {
-    const key = toSnakeCase(entry.key)
-    if ((TOP_LEVEL_KEYS as readonly string[]).includes(key)) continue
-    const suggestion = suggestKey(entry.key, TOP_LEVEL_KEYS)
-    decoder.warn(key, entry.keyNode, `"${entry.key}" is not a key of the Velda config; velda-do ignores it and the broker will reject it`,
-      suggestion ? `did you mean "${suggestion}"?` : undefined)
-  }
-
-  const defaultBrokerAddress = readDefaultBroker(decoder, root)
-  const declared = [...readAgentPools(decoder, root), ...readProvisioners(decoder, root)]
+  checkTopLevel(decoder, root)
+  const broker = readDefaultBroker(decoder, root)
+  const declared = [...readAgentPools(decoder, root, broker), ...readProvisioners(decoder, root, broker)]
   checkAcrossPools(decoder, declared, root)
 
   if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
   return {
-    config: {file: options.file, defaultBrokerAddress, pools: digitalOceanPools(declared), warnings: diagnostics},
+    config: {
+      file: options.file,
+      defaultBrokerAddress: broker.info?.address ?? null,
+      defaultBroker: broker.info,
+      brokerGuessesAddress: broker.guessed,
+      pools: digitalOceanPools(declared),
+      unchecked: decoder.unchecked,
+      warnings: diagnostics,
+    },
     diagnostics,
   }
 }
 
-function readDefaultBroker(decoder: Decoder, root: unknown): string | null {
+/**
+ * The top level is velda.config.Config: the broker refuses any other key, so velda-do does too. The sections it
+ * does not use (server, storage, …) are checked against the broker's schema; agent_pools, provisioners and
+ * default_broker_info are read below.
+ */
+function checkTopLevel(decoder: Decoder, root: unknown): void {
+  const seen = new Map<string, string>()
+  for (const entry of decoder.entries(root)) {
+    const key = toSnakeCase(entry.key)
+    const known = (TOP_LEVEL_KEYS as readonly string[]).includes(key)
+    if (!known || !isProtoSpelling(entry.key, key)) {
+      const suggestion = suggestKey(entry.key, TOP_LEVEL_KEYS)
+      decoder.error(key, entry.keyNode, `"${entry.key}" is not a key of the Velda config: the broker refuses the file (velda-do too)`,
+        suggestion ? `did you mean "${suggestion}"?` : `the top-level keys are: ${TOP_LEVEL_KEYS.join(', ')} (to share values with anchors, put the anchor on the first use)`)
+      continue
+    }
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      decoder.error(key, entry.keyNode, `"${entry.key}" repeats "${earlier}"`, 'keep one of the two spellings')
+      continue
+    }
+    seen.set(key, entry.key)
+    const spec = CHECKED_SECTIONS[key]
+    if (spec) decoder.decode(entry.value, spec, key, entry.keyNode)
+  }
+}
+
+interface BrokerSettings {
+  info: DefaultBroker | null
+  /** server.grpc_address is only a port: the broker would guess its own public IP. */
+  guessed: boolean
+}
+
+/**
+ * Where agents connect, as the broker decides (pkg/utils/broker_info.go): default_broker_info (top level only:
+ * the broker's `server` has no such key), else server.grpc_address when it is a full address. When that is only
+ * a port (":50051"), the broker guesses its own public IP: velda-do cannot, and needs --broker.
+ */
+function readDefaultBroker(decoder: Decoder, root: unknown): BrokerSettings {
   const top = decoder.child(root, 'default_broker_info')
+  if (top) {
+    const info = decoder.decode(top.value, BROKER_INFO_SPEC, 'default_broker_info', top.keyNode) as DecodedObject | undefined
+    return {
+      info: {address: nonEmpty(info?.address), publicAddress: nonEmpty(info?.public_address), source: 'default_broker_info'},
+      guessed: false,
+    }
+  }
   const server = decoder.child(root, 'server')
-  const underServer = server ? decoder.child(server.value, 'default_broker_info') : undefined
-  const chosen = top ?? underServer
-  if (!chosen) return null
-  const path = top ? 'default_broker_info' : 'server.default_broker_info'
-  const info = decoder.decode(chosen.value, BROKER_INFO_SPEC, path, chosen.keyNode) as DecodedObject | undefined
-  return typeof info?.address === 'string' && info.address !== '' ? info.address : null
+  const grpc = server ? decoder.child(server.value, 'grpc_address') : undefined
+  const address = (decoder.resolve(grpc?.value) as {value?: unknown} | undefined)?.value
+  if (typeof address !== 'string' || address === '') return {info: null, guessed: false}
+  if (address.startsWith(':')) return {info: null, guessed: true}
+  decoder.warn('server.grpc_address', grpc?.value, `no default_broker_info: agents get server.grpc_address "${address}", as the broker gives it to them`,
+    'set default_broker_info.address to the address droplets reach the broker at')
+  return {info: {address, publicAddress: null, source: 'server.grpc_address'}, guessed: false}
 }
 
 /** Every name in agent_pools, DigitalOcean or not (names are unique across the file), and the DigitalOcean pools. */
-function readAgentPools(decoder: Decoder, root: unknown): DeclaredPool[] {
+function readAgentPools(decoder: Decoder, root: unknown, broker: BrokerSettings): DeclaredPool[] {
   const section = decoder.child(root, 'agent_pools')
   if (!section) return []
   const list = decoder.resolve(section.value)
   if (!isSeq(list)) {
     if (isMap(list)) decoder.error('agent_pools', section.value, 'must be a list of pools', 'write each pool as "- name: ..."')
+    else decoder.decode(section.value, {kind: 'list', items: AGENT_POOL, example: '[{name: cpu, auto_scaler: ...}]'}, 'agent_pools', section.keyNode)
     return []
   }
   const pools: DeclaredPool[] = []
   list.items.forEach((item, index) => {
     const path = `agent_pools[${index}]`
-    const autoscaler = decoder.child(item, 'auto_scaler', AGENT_POOL.aliases)
-    const backend = autoscaler ? decoder.child(autoscaler.value, 'backend') : undefined
-    const kinds = backend ? decoder.entries(backend.value).map((e) => ({key: toSnakeCase(e.key), node: e.keyNode})) : []
-    const isDigitalOcean = kinds.some((k) => k.key === 'digitalocean_droplet')
-    if (!isDigitalOcean) {
-      for (const kind of kinds) {
-        if ((OTHER_BACKENDS as readonly string[]).includes(kind.key)) continue
-        const suggestion = suggestKey(kind.key, ['digitalocean_droplet', ...OTHER_BACKENDS])
-        decoder.error(`${path}.auto_scaler.backend.${kind.key}`, kind.node, `unknown backend "${kind.key}"`,
-          suggestion ? `did you mean "${suggestion}"?` : undefined)
-      }
-      const name = decoder.child(item, 'name')
-      const nameValue = name ? (decoder.resolve(name.value) as {value?: unknown} | null)?.value : undefined
-      if (typeof nameValue === 'string') pools.push({name: nameValue, path, nameNode: name?.value, pool: null})
+    if (isNullItem(decoder, item)) {
+      decoder.error(path, decoder.resolve(item) ?? section.value, 'a list item is empty (null): the Velda broker refuses the file', 'remove the item, or give it a value')
       return
     }
+    // Every pool is checked against the broker's schema; only the contents of other backends are left alone.
     const decoded = decoder.decode(item, AGENT_POOL, path, item) as DecodedObject | undefined
-    const scaler = decoded?.auto_scaler as DecodedObject | undefined
-    const droplet = (scaler?.backend as DecodedObject | undefined)?.digitalocean_droplet as DecodedObject | undefined
-    if (!decoded || typeof decoded.name !== 'string' || !droplet) return
     const nameNode = decoder.child(item, 'name')?.value
+    if (!decoded || typeof decoded.name !== 'string') return
+    const scaler = decoded.auto_scaler as DecodedObject | undefined
+    const droplet = (scaler?.backend as DecodedObject | undefined)?.digitalocean_droplet as DecodedObject | undefined
+    if (!droplet) {
+      pools.push({name: decoded.name, path, nameNode, pool: null})
+      return
+    }
     const pool = assemblePool(decoder, {
       name: decoded.name,
       nameKey: 'name',
@@ -137,30 +179,60 @@ function readAgentPools(decoder: Decoder, root: unknown): DeclaredPool[] {
       position: decoder.positionOf(nameNode),
       droplet,
       limits: scaler,
+      limitsSource: `${path}.auto_scaler`,
       dropletPath: `${path}.auto_scaler.backend.digitalocean_droplet`,
+      provisioned: false,
+      broker,
     })
     pools.push({name: decoded.name, path, nameNode, pool: pool ?? null})
   })
   return pools
 }
 
-function readProvisioners(decoder: Decoder, root: unknown): DeclaredPool[] {
+function isNullItem(decoder: Decoder, item: unknown): boolean {
+  const node = decoder.resolve(item)
+  return node === null || node === undefined || (isScalar(node) && node.value === null)
+}
+
+function readProvisioners(decoder: Decoder, root: unknown, broker: BrokerSettings): DeclaredPool[] {
   const section = decoder.child(root, 'provisioners')
   if (!section) return []
   const list = decoder.resolve(section.value)
   if (!isSeq(list)) {
     if (isMap(list)) decoder.error('provisioners', section.value, 'must be a list of provisioners', 'write each as "- digitalocean_auto: ..."')
+    else decoder.decode(section.value, {kind: 'list', items: {kind: 'object', fields: {}}, example: '[{digitalocean_auto: ...}]'}, 'provisioners', section.keyNode)
     return []
   }
   const pools: DeclaredPool[] = []
   list.items.forEach((item, index) => {
+    const resolved = decoder.resolve(item)
+    if (!isMap(resolved)) {
+      if (isNullItem(decoder, item)) {
+        decoder.error(`provisioners[${index}]`, resolved ?? section.value, 'a list item is empty (null): the Velda broker refuses the file', 'remove the item, or give it a value')
+      } else {
+        decoder.error(`provisioners[${index}]`, resolved, `must be a mapping, not ${decoder.sourceOf(resolved)}`, 'write each as "- digitalocean_auto: ..."')
+      }
+      return
+    }
+    const kinds = decoder.entries(item).filter((e) => !isNullItem(decoder, e.value))
+    if (kinds.length > 1) {
+      // velda.config.Provisioner is a oneof: protojson refuses a second kind in one entry.
+      decoder.error(`provisioners[${index}].${toSnakeCase(kinds[1]?.key ?? '')}`, kinds[1]?.keyNode ?? item,
+        `one provisioners entry gives ${kinds.map((k) => `"${k.key}"`).join(' and ')}: the Velda broker takes one provisioner per entry`,
+        'start a new entry ("- ...") for each provisioner')
+    }
     for (const entry of decoder.entries(item)) {
       const kind = toSnakeCase(entry.key)
       const path = `provisioners[${index}].${kind}`
-      if (kind !== 'digitalocean_auto') {
-        if ((OTHER_PROVISIONERS as readonly string[]).includes(kind)) continue
+      const known = kind === 'digitalocean_auto' || (OTHER_PROVISIONERS as readonly string[]).includes(kind)
+      if (!known || !isProtoSpelling(entry.key, kind)) {
         const suggestion = suggestKey(kind, ['digitalocean_auto', ...OTHER_PROVISIONERS])
-        decoder.error(path, entry.keyNode, `unknown provisioner "${entry.key}"`, suggestion ? `did you mean "${suggestion}"?` : undefined)
+        decoder.error(path, entry.keyNode, `unknown provisioner "${entry.key}" (the Velda broker refuses unknown keys)`,
+          suggestion ? `did you mean "${suggestion}"?` : `the provisioners are: digitalocean_auto, ${OTHER_PROVISIONERS.join(', ')}`)
+        continue
+      }
+      if (kind !== 'digitalocean_auto') {
+        decoder.skip(path)
         continue
       }
       const provisioner = decoder.decode(entry.value, DIGITALOCEAN_AUTO, path, entry.keyNode) as DecodedObject | undefined
@@ -171,6 +243,10 @@ function readProvisioners(decoder: Decoder, root: unknown): DeclaredPool[] {
         const detailNode = detailNodes[detailIndex]
         if (typeof detail.pool_name !== 'string') return
         const nameNode = decoder.child(detailNode, 'pool_name')?.value
+        const detailPath = `${path}.pool_details[${detailIndex}]`
+        const limitsSource = detail.autoscaler_config
+          ? `${detailPath}.autoscaler_config`
+          : provisioner?.autoscaler_config ? `${path}.autoscaler_config` : 'the broker\'s default for provisioned pools'
         const pool = assemblePool(decoder, {
           name: detail.pool_name,
           nameKey: 'pool_name',
@@ -195,8 +271,11 @@ function readProvisioners(decoder: Decoder, root: unknown): DeclaredPool[] {
           },
           // A pool's own autoscaler_config replaces the provisioner's as a whole, as the broker does.
           limits: (detail.autoscaler_config ?? provisioner?.autoscaler_config ?? PROVISIONER_DEFAULT_LIMITS) as DecodedObject,
-          description: typeof detail.description === 'string' ? detail.description : null,
+          limitsSource,
+          description: typeof detail.description === 'string' && detail.description !== '' ? detail.description : null,
           dropletPath: path,
+          provisioned: true,
+          broker,
         })
         pools.push({name: detail.pool_name, path: `${path}.pool_details[${detailIndex}]`, nameNode, pool: pool ?? null})
       })
@@ -213,8 +292,12 @@ interface PoolParts {
   position: PoolConfig['position']
   droplet: DecodedObject
   limits: DecodedObject | undefined
+  /** Where `limits` come from, for `config validate`. */
+  limitsSource: string
   description?: string | null
   dropletPath: string
+  provisioned: boolean
+  broker: BrokerSettings
 }
 
 function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefined {
@@ -223,7 +306,7 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
   const minAgents = typeof parts.limits?.min_agents === 'number' ? parts.limits.min_agents : 0
   const maxAgents = typeof parts.limits?.max_agents === 'number' ? parts.limits.max_agents : null
   checkPoolParts(decoder, parts, labels, minAgents, maxAgents)
-  if (typeof droplet.size !== 'string' || typeof droplet.region !== 'string' || droplet.image === undefined) return undefined
+  if (typeof droplet.size !== 'string' || typeof droplet.region !== 'string' || typeof droplet.image !== 'string') return undefined
   const tailscale = droplet.tailscale_config as DecodedObject | undefined
   const metadata = parts.limits?.metadata as DecodedObject | undefined
   const pool: PoolConfig = {
@@ -233,7 +316,7 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
     description: parts.description ?? (typeof metadata?.description === 'string' ? metadata.description : null),
     size: droplet.size,
     region: droplet.region,
-    image: droplet.image as string | number,
+    image: droplet.image as string,
     sshKeyIds: (droplet.ssh_key_ids as number[] | undefined) ?? [],
     backups: droplet.backups === true,
     ipv6: droplet.ipv6 === true,
@@ -247,6 +330,9 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
     tailscale: tailscale?.pre_auth_key ? tailscaleSettings(tailscale) : null,
     agentConfig: (droplet.agent_config as DecodedObject | undefined) ?? null,
     agentConfigContent: nonEmpty(droplet.agent_config_content),
+    defaultBrokerPublicAddress: parts.broker.info?.publicAddress ?? null,
+    provisioned: parts.provisioned,
+    brokerAutoscaler: brokerAutoscaler(parts.limits, parts.limitsSource),
     minAgents,
     maxAgents,
     prefix: '',
@@ -255,6 +341,32 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
   pool.prefix = poolPrefix(pool)
   pool.tags = poolTags(pool)
   return pool
+}
+
+/** The autoscaler as pkg/broker/autoscaler.go applies it: unset numbers are 0, unset durations 0s. */
+function brokerAutoscaler(limits: DecodedObject | undefined, source: string): BrokerAutoscaler {
+  const int = (key: string): number => (typeof limits?.[key] === 'number' ? limits[key] : 0)
+  const seconds = (key: string): string => {
+    const value = limits?.[key]
+    const parsed = typeof value === 'string' ? parseProtoDuration(value) : undefined
+    return formatProtoDuration(parsed ?? {seconds: 0n, nanos: 0})
+  }
+  const positive = (text: string): boolean => !text.startsWith('-') && text !== '0s'
+  const minIdleAgents = int('min_idle_agents')
+  const slots = int('default_slots_per_agent') > 0 ? int('default_slots_per_agent') : 1
+  const killUnknownAfter = seconds('kill_unknown_after')
+  const syncLoopInterval = seconds('sync_loop_interval')
+  return {
+    source,
+    minAgents: int('min_agents'),
+    maxAgents: int('max_agents'),
+    minIdleAgents,
+    // The broker raises max_idle_agents to min_idle_agents + default_slots_per_agent - 1 when it is lower.
+    maxIdleAgents: Math.max(int('max_idle_agents'), minIdleAgents + slots - 1),
+    idleDecay: seconds('idle_decay'),
+    killUnknownAfter: positive(killUnknownAfter) ? killUnknownAfter : null,
+    syncLoopInterval: positive(syncLoopInterval) ? syncLoopInterval : '60s',
+  }
 }
 
 function tailscaleSettings(tailscale: DecodedObject): TailscaleSettings {
@@ -282,6 +394,12 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
       'lower min_agents or raise max_agents')
   }
   const agentConfig = droplet.agent_config as DecodedObject | undefined
+  const ownBroker = agentConfig?.broker as DecodedObject | undefined
+  if (ownBroker && nonEmpty(ownBroker.address) === null) {
+    decoder.warn(`${parts.dropletPath}.agent_config.broker`, parts.position,
+      'agent_config.broker has no address: the broker would write agent.yaml without one (it fills in default_broker_info only when agent_config has no broker); velda-do fills in the default address',
+      'set agent_config.broker.address, or remove agent_config.broker')
+  }
   if (typeof agentConfig?.pool === 'string' && agentConfig.pool !== parts.name) {
     decoder.warn(`${parts.dropletPath}.agent_config.pool`, parts.position,
       `agent_config.pool "${agentConfig.pool}" is replaced by the pool name "${parts.name}" (as the broker does)`, 'remove agent_config.pool')

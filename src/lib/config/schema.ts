@@ -1,6 +1,7 @@
 import {POOL_TAG_PREFIX} from '../naming.js'
 import {endpointProblem, hasControlCharacter, httpUrlProblem} from './endpoint.js'
-import type {IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
+import {INT64_MAX, INT64_MIN} from './protojson.js'
+import type {DurationSpec, Int64Spec, IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
 
 /**
  * The parts of the Velda broker's config schema (velda.config / velda.agent protobuf messages) that velda-do
@@ -8,9 +9,9 @@ import type {IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
  */
 
 const INT32_MAX = 2_147_483_647
+const INT32_MIN = -2_147_483_648
 const TAG_PATTERN = /^[a-zA-Z0-9_:-]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const DURATION_PATTERN = /^-?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/
 export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._+-]*$/
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
 
@@ -39,16 +40,24 @@ function brokerAddressProblem(value: string): Problem | undefined {
 
 const string = (check?: StringSpec['check']): StringSpec => ({kind: 'string', ...(check ? {check} : {})})
 const int32 = (min = 0): IntSpec => ({kind: 'int', min, max: INT32_MAX})
+const int64: Int64Spec = {kind: 'int64', min: INT64_MIN, max: INT64_MAX}
 const bool: Spec = {kind: 'bool'}
-const duration = string((value) =>
-  DURATION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a duration`, fix: 'write it like "90s", "5m" or "1h30m"'})
+const duration: DurationSpec = {kind: 'duration'}
 const stringList: Spec = {kind: 'list', items: string(), example: '["a", "b"]'}
+
+/** Sections velda-do does not use, checked only as the broker's loader checks them: `${...}` is text there. */
+const text: StringSpec = {kind: 'string', literal: true}
+const anyInt32: IntSpec = {kind: 'int', min: INT32_MIN, max: INT32_MAX}
 
 const vpcUuid = string((value) =>
   value === '' || UUID_PATTERN.test(value) ? undefined : {message: `"${value}" is not a VPC UUID`, fix: 'copy the VPC id from `doctl vpcs list` (like 5a4981aa-9653-4bd1-bef5-d6bff52042e4), or leave vpc_uuid out'})
 
+// "" is unset, as in the broker (proto3): the same prefix as leaving the key out.
 const agentVersion = string((value) =>
-  VERSION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a release version`, fix: 'write a version like "1.0.0"'})
+  value === '' || VERSION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a release version`, fix: 'write a version like "1.0.0"'})
+
+// A string in the broker's schema: `image: 12345` unquoted is a number, which the broker refuses.
+const image = string((value) => (value === '' ? {message: 'the image is empty', fix: 'write an image slug like ubuntu-24-04-x64, or a numeric id in quotes: image: "12345"'} : undefined))
 
 const slug = (what: string, example: string): StringSpec =>
   string((value) => (SLUG_PATTERN.test(value) ? undefined : {message: `"${value}" is not a ${what} slug`, fix: `write a slug like ${example} (velda-do ${what === 'size' ? 'sizes' : 'regions'} lists them)`}))
@@ -86,6 +95,7 @@ const SANDBOX_CONFIG: ObjectSpec = {
         nfs_mount_source: {kind: 'object', fields: {mount_options: string(), snapshot_mount_options: string()}},
         cas_config: CAS_CONFIG,
       },
+      oneofs: [['mounted_disk_source', 'nfs_mount_source']],
     },
     allowed_host_mount_sources: stringList,
     host_mounts: {
@@ -114,6 +124,7 @@ const DAEMON_CONFIG: ObjectSpec = {
         network_mode: {kind: 'enum', values: ['NETWORK_MODE_UNSPECIFIED', 'NETWORK_MODE_HOST', 'NETWORK_MODE_BRIDGE']},
         block_metadata_server: bool,
       },
+      oneofs: [['private_cidr_range', 'detect_gcp_alias_ip_ranges']],
     },
     primary_network_device_name: string(),
     mtls_client_cert_path: string(),
@@ -128,7 +139,7 @@ export const AGENT_CONFIG: ObjectSpec = {
   fields: {
     broker: BROKER_INFO,
     session: string(),
-    instance: {kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER},
+    instance: int64,
     sandbox_config: SANDBOX_CONFIG,
     daemon_config: DAEMON_CONFIG,
     pool: string(),
@@ -160,7 +171,7 @@ export const DIGITALOCEAN_DROPLET: ObjectSpec = {
     name: string(),
     region: slug('region', 'atl1'),
     size: slug('size', 'gpu-mi300x1-192gb-devcloud'),
-    image: {kind: 'image'},
+    image,
     ssh_key_ids: sshKeyIds,
     backups: bool,
     ipv6: bool,
@@ -178,17 +189,26 @@ export const DIGITALOCEAN_DROPLET: ObjectSpec = {
   required: ['size', 'region', 'image'],
 }
 
-/** The other backends of the broker: pools using them are not velda-do's business. */
+/** The other backends of the broker: pools using them are not velda-do's business, and their schema not checked. */
 export const OTHER_BACKENDS = [
   'gce_instance_group', 'kubernetes', 'command', 'aws_launch_template', 'nebius_launch_template', 'mithril_spot_bid',
   'azure_vmss', 'primeintellect_instance',
 ] as const
 
+/** velda.config.AutoscalerBackend: a oneof, so exactly one backend per pool. */
+export const AUTOSCALER_BACKEND: ObjectSpec = {
+  kind: 'object',
+  fields: {digitalocean_droplet: DIGITALOCEAN_DROPLET},
+  noun: 'backend',
+  unchecked: OTHER_BACKENDS,
+  oneofs: [['digitalocean_droplet', ...OTHER_BACKENDS]],
+}
+
 /** velda.config.AgentPool.AutoScaler, with only the DigitalOcean backend described. */
 export const AUTO_SCALER: ObjectSpec = {
   kind: 'object',
   fields: {
-    backend: {kind: 'object', fields: {digitalocean_droplet: DIGITALOCEAN_DROPLET}, ignored: OTHER_BACKENDS},
+    backend: AUTOSCALER_BACKEND,
     ...AUTOSCALER_FIELDS,
   },
 }
@@ -196,8 +216,11 @@ export const AUTO_SCALER: ObjectSpec = {
 export const AGENT_POOL: ObjectSpec = {
   kind: 'object',
   fields: {name: string(), auto_scaler: AUTO_SCALER},
-  aliases: {autoscaler: 'auto_scaler', autoScaler: 'auto_scaler'},
-  required: ['name', 'auto_scaler'],
+  misplaced: {
+    autoscaler: 'write auto_scaler (or autoScaler): the broker\'s loader does not know "autoscaler" (a spelling of its backend README) and would not start',
+  },
+  // A pool without auto_scaler is a static pool to the broker (agents join it themselves): not velda-do's.
+  required: ['name'],
 }
 
 /** The provisioner's and each pool's default autoscaler: no backend (the provisioner supplies it). */
@@ -208,7 +231,7 @@ export const POOL_DETAIL: ObjectSpec = {
   fields: {
     pool_name: string(),
     size: slug('size', 'gpu-mi300x1-192gb-devcloud'),
-    image: {kind: 'image'},
+    image,
     description: string(),
     autoscaler_config: PROVISIONED_AUTOSCALER,
     backups: bool,
@@ -234,6 +257,11 @@ export const DIGITALOCEAN_AUTO: ObjectSpec = {
     tailscale_config: TAILSCALE_CONFIG,
   },
   required: ['region', 'pool_details'],
+  misplaced: {
+    agent_config: 'the broker\'s digitalocean_auto has no agent_config (its pools\' agent.yaml gets only pool and broker): define the pool under agent_pools to set more',
+    agent_config_content: 'the broker\'s digitalocean_auto has no agent_config_content: define the pool under agent_pools',
+    tags: 'the broker\'s digitalocean_auto has no tags: use labels (each becomes a tag key:value)',
+  },
 }
 
 export const OTHER_PROVISIONERS = ['aws', 'kubernetes', 'gcs', 'aws_auto', 'nebius_auto', 'mithril_auto', 'azure'] as const
@@ -244,7 +272,57 @@ export const TOP_LEVEL_KEYS = [
   'file_content_server', 'ssh_connector',
 ] as const
 
+/*
+ * The sections velda-do does not use, checked only as the broker's loader checks them (types, unknown keys), from
+ * velda.config at velda-io/velda 41c94f5. Their strings are text: `${...}` is not refused there.
+ */
+
+/** velda.config.Server. */
+export const SERVER: ObjectSpec = {
+  kind: 'object',
+  fields: {grpc_address: text, http_address: text, cert_spiffe_id: text},
+  misplaced: {default_broker_info: 'move default_broker_info to the top level of the file: the broker reads it only there'},
+}
+
+/** velda.config.Storage: one of zfs, mini, btrfs. */
+export const STORAGE: ObjectSpec = {
+  kind: 'object',
+  fields: {
+    zfs: {kind: 'object', fields: {pool: text, max_disk_size_gb: int64}},
+    mini: {kind: 'object', fields: {root: text}},
+    btrfs: {kind: 'object', fields: {root_path: text, max_disk_size_gb: int64}},
+  },
+  oneofs: [['zfs', 'mini', 'btrfs']],
+}
+
+const TEXT_TAILSCALE: ObjectSpec = {kind: 'object', fields: {server: text, pre_auth_key: {kind: 'string', secret: true, literal: true}}}
+
+/** The other top-level sections, by key. */
+export const CHECKED_SECTIONS: Readonly<Record<string, Spec>> = {
+  server: SERVER,
+  storage: STORAGE,
+  allow_new_pool: bool,
+  log_storage: {kind: 'object', fields: {log_dir: text}},
+  file_content_server: {kind: 'object', fields: {address: text, root: text, workers: anyInt32}},
+  ssh_connector: {
+    kind: 'object',
+    fields: {
+      ssh_port: anyInt32,
+      ssh_user: text,
+      ssh_private_key_path: text,
+      local_mtls_cert_path: text,
+      remote_mtls_cert_path: text,
+      remote_agent_config_path: text,
+      local_output_log_dir: text,
+      connect_timeout: duration,
+      ready_timeout: duration,
+      ready_poll_interval: duration,
+      tailscale_config: TEXT_TAILSCALE,
+    },
+  },
+}
+
 export const BROKER_INFO_SPEC = BROKER_INFO
 
-/** The broker's own default autoscaler for provisioned pools that give none. */
-export const PROVISIONER_DEFAULT_LIMITS = {max_agents: 10, min_agents: 0} as const
+/** The broker's own default autoscaler for provisioned pools that give none (digitalocean_provisioner.go). */
+export const PROVISIONER_DEFAULT_LIMITS = {max_agents: 10, min_agents: 0, max_idle_agents: 1, idle_decay: '60s'} as const

@@ -1,15 +1,19 @@
 import chalk from 'chalk'
 
-import type {PoolSummary} from '../config/summary.js'
+import {describeBrokerDuration, type PoolSummary} from '../config/summary.js'
 import {printableCell} from './printable.js'
 
 /**
  * The human form of `config validate`: one block per pool, settings with where they came from. Values are the
  * file's text (a YAML "\e" is an ESC): each is made printable, and chalk's own colour codes are added after.
  */
-export function formatConfigSummary(file: string, pools: readonly PoolSummary[]): string {
+export function formatConfigSummary(file: string, pools: readonly PoolSummary[], unchecked: readonly string[] = []): string {
   const header = `${chalk.green('✓')} ${printableCell(file)} is valid: ${pools.length} DigitalOcean pool${pools.length === 1 ? '' : 's'}`
-  return [header, ...pools.map(formatPool)].join('\n\n') + '\n'
+  // One line, not an error: velda-do does not know these sections' schema, the broker checks them when it starts.
+  const skipped = unchecked.length > 0
+    ? [`${chalk.dim('not checked')} ${printableCell(unchecked.join(', '))}: velda-do does not know their schema (the broker refuses unknown keys there too)`]
+    : []
+  return [header, ...pools.map(formatPool), ...skipped].join('\n\n') + '\n'
 }
 
 function formatPool(pool: PoolSummary): string {
@@ -27,11 +31,37 @@ function formatPool(pool: PoolSummary): string {
     ['tailscale', pool.tailscale
       ? `${pool.tailscale.server ?? 'Tailscale\'s own server'}, key ${pool.tailscale.pre_auth_key}${pool.tailscale.set ? '' : ' (not set)'}`
       : 'off'],
+    ...parityRows(pool),
+    ...autoscalerRows(pool),
   ]
   const title = `${chalk.bold(printableCell(pool.name))}  ${chalk.dim(printableCell(pool.defined_at))}${pool.description ? `  ${printableCell(pool.description)}` : ''}`
   const body = rows.map(([key, value]) => `  ${key.padEnd(10)} ${printableCell(value)}`)
   const notes = pool.notes.map((note) => `  ${chalk.yellow('note')}       ${printableCell(note)}`)
   return [title, ...body, ...notes].join('\n')
+}
+
+/** Whether the broker, reading the same file, sees the same prefix, tags and agent config. */
+function parityRows(pool: PoolSummary): [string, string][] {
+  const {prefix, tags, agent_config: agentConfig} = pool.broker_parity
+  return [
+    ['parity', `prefix ${prefix.same ? 'the same for the broker' : `DIFFERS: the broker's is ${prefix.broker}`}`],
+    ['', `tags ${tags.same ? 'the same' : `differ: ${tags.note}`}`],
+    ['', `agent.yaml ${agentConfig.same ? agentConfig.note : `differs: ${agentConfig.note}`}`],
+  ]
+}
+
+/** The autoscaler a broker running this pool applies: it deletes idle droplets, velda-do's included. */
+function autoscalerRows(pool: PoolSummary): [string, string][] {
+  const scaler = pool.broker_autoscaler
+  const kill = scaler.kill_unknown_after === null ? 'never' : describeBrokerDuration(scaler.kill_unknown_after)
+  const idle = scaler.max_idle_agents === 0
+    ? `, so a running broker deletes idle droplets${scaler.idle_decay === '0s' ? ' at once' : ''} down to min ${scaler.min_agents}, velda-do's too`
+    : ''
+  return [
+    ['autoscale', `as a broker applies it (${scaler.source}): min ${scaler.min_agents}, max ${scaler.max_agents}${scaler.max_agents === 0 ? ' (the broker creates none)' : ''}`],
+    ['', `max_idle_agents ${scaler.max_idle_agents}, idle_decay ${describeBrokerDuration(scaler.idle_decay)}${idle}`],
+    ['', `kill_unknown_after ${kill}, checked every ${describeBrokerDuration(scaler.sync_loop_interval)}`],
+  ]
 }
 
 function onOff(value: boolean): string {
