@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {ExitCode} from '../../src/lib/errors.js'
-import {LOCK_WAIT_MS, type LockDeps, lockPool} from '../../src/lib/pool/lock.js'
+import {isHolderAlive, LOCK_WAIT_MS, type LockDeps, lockPool, processIdentity} from '../../src/lib/pool/lock.js'
 import {failure} from '../support/failure.js'
 
 /** Two velda-do processes as two sets of deps on one lock folder and one fake clock; `alive` says who still runs. */
@@ -17,11 +17,11 @@ function world() {
   const deps = (pid: number, overrides: Partial<LockDeps> = {}): LockDeps => {
     alive.add(pid)
     return {
-      dir, pid, command: `velda-do pool up cpu (${pid})`, now: () => now, isStopped: () => false,
+      dir, pid, process: null, command: `velda-do pool up cpu (${pid})`, now: () => now, isStopped: () => false,
       sleep: async (ms) => {
         now += ms
       },
-      isAlive: (p) => alive.has(p),
+      isAlive: (holder) => alive.has(holder.pid),
       onWait: (message) => messages.push(message),
       ...overrides,
     }
@@ -103,5 +103,15 @@ describe('the pool lock', () => {
     // 102 still holds it: 103 must wait.
     const error = await failure(lockPool('acct', 'cpu', w.deps(103)))
     expect(error.message).toMatch(/pid 102/)
+  })
+
+  it('knows a holder whose pid now belongs to another process (reused after a crash) for dead', () => {
+    const me = {pid: process.pid, command: 'x', since: '', nonce: 'n', process: processIdentity(process.pid)}
+    // Linux tells a process's start time (/proc); elsewhere velda-do falls back to the pid alone.
+    if (process.platform !== 'linux') return console.warn('SKIPPED: not Linux: pid reuse cannot be told apart here')
+    expect(me.process).toMatch(/^[0-9a-f-]{36}:\d+$/)
+    expect(isHolderAlive(me)).toBe(true)
+    expect(isHolderAlive({...me, process: `${me.process}0`})).toBe(false)
+    expect(isHolderAlive({...me, pid: 2 ** 22 + 1})).toBe(false)
   })
 })

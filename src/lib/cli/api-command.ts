@@ -2,7 +2,7 @@ import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {connectApi} from '../do/connect.js'
 import {printable} from '../output/printable.js'
-import {defaultLockDir, isProcessAlive, lockPool, type PoolLock} from '../pool/lock.js'
+import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity} from '../pool/lock.js'
 import {BaseCommand} from './base-command.js'
 import {paint} from './style.js'
 
@@ -31,11 +31,12 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     const lock = await lockPool(api.account, pool, {
       dir: defaultLockDir(this.env),
       pid: process.pid,
+      process: processIdentity(process.pid),
       command: `velda-do ${(this.id ?? '').replaceAll(':', ' ')} ${pool}`,
       now: Date.now,
       sleep: stop.sleep,
       isStopped: stop.isStopped,
-      isAlive: isProcessAlive,
+      isAlive: isHolderAlive,
       onWait: (message) => this.say(paint.warning(`${message}; Ctrl-C to give up`)),
     })
     this.onCleanup(() => lock.release())

@@ -23,17 +23,21 @@ export interface LockHolder {
   command: string
   since: string
   nonce: string
+  /** Which process `pid` was (boot and start time), where the system tells: a pid is reused after a crash. */
+  process?: string | null
 }
 
 export interface LockDeps {
   /** The folder of lock files (created private to the user). */
   dir: string
   pid: number
+  /** This process's identity beyond its pid (processIdentity), or null where the system does not tell. */
+  process: string | null
   command: string
   now(): number
   sleep(ms: number): Promise<void>
   isStopped(): boolean
-  isAlive(pid: number): boolean
+  isAlive(holder: LockHolder): boolean
   onWait(message: string): void
 }
 
@@ -47,13 +51,29 @@ export function defaultLockDir(env: Readonly<Record<string, string | undefined>>
   return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'velda-do') : join(tmpdir(), `velda-do-${uid}`)
 }
 
-export function isProcessAlive(pid: number): boolean {
+/** Whether the holder still runs: its pid exists and, where the system tells, is still the same process. */
+export function isHolderAlive(holder: LockHolder): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    process.kill(holder.pid, 0)
   } catch (error) {
     // EPERM: it exists, it is someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  if (!holder.process) return true
+  const now = processIdentity(holder.pid)
+  return now === null || now === holder.process
+}
+
+/** Linux: the boot and the start time (in clock ticks) of a process; null elsewhere or when it is gone. */
+export function processIdentity(pid: number): string | null {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The name in parentheses may hold spaces and parentheses: count fields after the last ')'. starttime is field 22.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    return start ? `${boot}:${start}` : null
+  } catch {
+    return null
   }
 }
 
@@ -61,7 +81,7 @@ export function isProcessAlive(pid: number): boolean {
 export async function lockPool(account: string, pool: string, deps: LockDeps): Promise<PoolLock> {
   mkdirSync(deps.dir, {recursive: true, mode: 0o700})
   const path = join(deps.dir, `${account}-${encodeURIComponent(pool)}.lock`)
-  const me: LockHolder = {pid: deps.pid, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
+  const me: LockHolder = {pid: deps.pid, process: deps.process, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
   const deadline = deps.now() + LOCK_WAIT_MS
   let announced: string | null = null
   let unreadableSince: number | null = null
@@ -71,7 +91,7 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
     unreadableSince = holder ? null : (unreadableSince ?? deps.now())
     // A file that stays unreadable was left half-written by a holder that died between creating and writing it.
     const abandoned = unreadableSince !== null && deps.now() - unreadableSince >= UNREADABLE_GRACE_MS
-    if ((holder && !deps.isAlive(holder.pid)) || abandoned) {
+    if ((holder && !deps.isAlive(holder)) || abandoned) {
       takeOverStale(path, holder)
       unreadableSince = null
       continue
@@ -100,9 +120,13 @@ function tryCreate(path: string, holder: LockHolder): boolean {
   }
   try {
     writeSync(fd, JSON.stringify(holder))
-  } finally {
+  } catch (error) {
+    // A full disk must not leave an empty lock file that makes the next runs wait.
     closeSync(fd)
+    unlinkSync(path)
+    throw error
   }
+  closeSync(fd)
   return true
 }
 
