@@ -1,6 +1,7 @@
 import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs'
 
 import {SettingsError} from '../errors.js'
+import {fileKind} from '../file-kind.js'
 import {ConfigError} from './diagnostics.js'
 import type {Environment} from './interpolate.js'
 import {suggestKey} from './keys.js'
@@ -72,8 +73,7 @@ function readAtMost(fd: number, limit: number): Buffer {
 }
 
 function notAFile(location: ConfigLocation, stats: Stats): SettingsError {
-  const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a pipe (FIFO)' : stats.isSocket() ? 'a socket' : 'a device'
-  return new SettingsError(`the config file ${location.path} (from ${location.source}) is ${kind}, not a regular file`, {
+  return new SettingsError(`the config file ${location.path} (from ${location.source}) is ${fileKind(stats)}, not a regular file`, {
     suggestions: ['give the path of the YAML file with -c/--config (to use piped input, save it to a file first)'],
   })
 }

@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import type {Secret} from '../secret.js'
 import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
 import {connectDots, type DotsConnection, type DotsDroplet, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
-import {collectPages, PER_PAGE, readTotal} from './paginate.js'
+import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type TransportOptions} from './transport.js'
 import type {Account, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Region, Size, SshKey} from './types.js'
 
@@ -142,7 +142,7 @@ class DotsApi implements DigitalOceanApi {
   async getAccount(): Promise<Account> {
     const answer = await this.v2.account.get()
     const limit = answer?.account?.dropletLimit
-    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+    if (!isCount(limit)) {
       const what = limit === undefined || limit === null ? 'has no account.droplet_limit' : `has account.droplet_limit ${JSON.stringify(limit)}, not a count`
       throw new MalformedAnswerError({method: 'GET', path: '/v2/account'}, `the answer ${what}`)
     }

@@ -52,10 +52,15 @@ function announcedTotal(first: Page<unknown>): number {
   return readTotal(first.total, first.source)
 }
 
+/** A whole number of things, 0 included: what a total or a limit in an answer must be before it is trusted. */
+export function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}
+
 /** `meta.total` of a list answer, which must be a count: a missing one is not taken as 0. */
 export function readTotal(total: unknown, source: AnswerSource): number {
   if (total === undefined || total === null) throw new MalformedAnswerError(source, 'the answer has no meta.total (the length of the list)')
-  if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
+  if (!isCount(total)) {
     throw new MalformedAnswerError(source, `the answer's meta.total (${JSON.stringify(total)}) is not a count`)
   }
   return total

@@ -3,6 +3,7 @@ import {closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, type 
 import {basename, dirname, join} from 'node:path'
 
 import {UsageError} from '../errors.js'
+import {fileKind} from '../file-kind.js'
 
 const PRIVATE_MODE = 0o600
 
@@ -27,7 +28,7 @@ export function writePrivateFile(path: string, content: string): void {
 function refuseSpecialTarget(path: string): void {
   const stats = lstatOrUndefined(path)
   if (!stats || stats.isFile() || stats.isSymbolicLink()) return
-  throw new UsageError(`${path} is ${kindOf(stats)}: a file holding secrets is only written as a regular file`, {
+  throw new UsageError(`${path} is ${fileKind(stats)}: a file holding secrets is only written as a regular file`, {
     suggestions: ['give -o the path of a regular file (it is created, or replaced, with mode 0600)'],
   })
 }
@@ -51,13 +52,6 @@ function lstatOrUndefined(path: string): Stats | undefined {
   } catch {
     return undefined
   }
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory'
-  if (stats.isFIFO()) return 'a pipe (FIFO)'
-  if (stats.isSocket()) return 'a socket'
-  return 'a device'
 }
 
 function removeQuietly(path: string): void {
