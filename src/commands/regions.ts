@@ -2,9 +2,10 @@ import * as Flags from '@oclif/core/flags'
 
 import {filterRegions} from '../lib/catalog.js'
 import {ApiCommand} from '../lib/cli/api-command.js'
-import {apiEndpointFlag} from '../lib/cli/flags.js'
+import {apiEndpointFlag, tableFlags} from '../lib/cli/flags.js'
 import type {Region} from '../lib/do/types.js'
-import {formatRegions} from '../lib/output/catalog.js'
+import {formatRegions, REGION_COLUMNS} from '../lib/output/catalog.js'
+import {tableView} from '../lib/output/table.js'
 
 export interface RegionsResult {
   regions: Region[]
@@ -12,21 +13,28 @@ export interface RegionsResult {
 
 export default class Regions extends ApiCommand<RegionsResult> {
   static override summary = 'List DigitalOcean regions and how many sizes each offers.'
+  static override description = [
+    "The regions of the endpoint's catalog (GET /v2/regions, every page). A region that is not available accepts no new droplets; velda-do sizes --region SLUG shows what one offers.",
+    'Columns: SLUG, NAME, AVAILABLE, SIZES. --format picks some (Slug,Available) and, like --no-header, prints the rows only.',
+  ].join('\n\n')
   static override examples = [
     {description: 'Regions you can create droplets in', command: '<%= config.bin %> <%= command.id %> --available'},
+    {description: 'Slugs of the regions that accept droplets, one per line', command: '<%= config.bin %> <%= command.id %> --available --format Slug --no-header'},
     {description: 'Against the standard (non-AMD) endpoint', command: '<%= config.bin %> <%= command.id %> --api-endpoint https://api.digitalocean.com'},
   ]
 
   static override flags = {
     available: Flags.boolean({description: 'only regions that accept new droplets'}),
+    ...tableFlags,
     'api-endpoint': apiEndpointFlag,
   }
 
   async run(): Promise<RegionsResult> {
     const {flags} = await this.parse(Regions)
+    const view = tableView(REGION_COLUMNS, flags)
     const api = await this.connect({pool: null, endpointFlag: flags['api-endpoint']})
     const regions = filterRegions(await api.listRegions(), flags)
-    if (!this.jsonEnabled()) process.stdout.write(formatRegions(regions))
+    if (!this.jsonEnabled()) process.stdout.write(formatRegions(regions, view))
     return {regions}
   }
 }

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {agentVersionFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
+import {agentVersionFlag, brokerFlag, configFlag, renamedOutputFlag} from '../lib/cli/flags.js'
 import {writeOutputFile} from '../lib/output/files.js'
 import {prepareUserData} from '../lib/userdata/prepare.js'
 
@@ -18,16 +18,17 @@ export interface RenderUserdataResult {
 
 export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
   static override summary = 'Print the boot script that pool up sends to the droplets of a pool (a dry run).'
-  static override description = `The script writes /etc/velda/agent.yaml, checks the GPU, joins Tailscale when configured, installs the
-Velda agent and starts it under systemd. It is the exact user_data of pool up, byte for byte, except that secrets
-are shown as <redacted> unless --show-secrets. Needs no API token and sends nothing.`
+  static override description = [
+    'The script writes /etc/velda/agent.yaml, checks the GPU, joins Tailscale when configured, installs the Velda agent and starts it under systemd.',
+    'It is the exact user_data of pool up, byte for byte, except that secrets are shown as <redacted> unless --show-secrets. Needs no API token and sends nothing.',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Show the boot script of the amd-mi300x pool', command: '<%= config.bin %> <%= command.id %> amd-mi300x -c examples/velda.yaml'},
     {description: 'Check it with shellcheck', command: '<%= config.bin %> <%= command.id %> amd-mi300x | shellcheck -'},
     {
       description: 'Write the real script, Tailscale key included, to a file only you can read',
-      command: '<%= config.bin %> <%= command.id %> amd-mi300x --show-secrets -o /tmp/boot.sh',
+      command: '<%= config.bin %> <%= command.id %> amd-mi300x --show-secrets --output-file ~/.velda/boot.sh',
     },
     {description: 'Point the agent at another broker and release', command: '<%= config.bin %> <%= command.id %> cpu-small --broker 10.0.0.5:50051 --agent-version 1.1.0'},
   ]
@@ -40,12 +41,11 @@ are shown as <redacted> unless --show-secrets. Needs no API token and sends noth
     config: configFlag,
     broker: brokerFlag,
     'agent-version': agentVersionFlag,
-    output: Flags.string({
-      char: 'o',
-      description: 'write the script to FILE instead of stdout; with --show-secrets, FILE is replaced by a new file of mode 0600 '
-        + '(a symlink is replaced, not followed; a directory, pipe or device is refused)',
+    'output-file': Flags.string({
+      description: 'write the script to FILE instead of stdout; with --show-secrets, FILE is replaced by a new file of mode 0600 (a symlink is replaced, not followed; a directory, pipe or device is refused)',
       helpValue: 'FILE',
     }),
+    ...renamedOutputFlag,
     'show-secrets': Flags.boolean({description: 'print the Tailscale key instead of <redacted> (the file is then mode 0600)'}),
   }
 
@@ -60,9 +60,10 @@ are shown as <redacted> unless --show-secrets. Needs no API token and sends noth
       agentVersion: flags['agent-version'],
       secrets: showSecrets ? 'reveal' : 'redact',
     })
-    if (flags.output) {
-      writeOutputFile(flags.output, prepared.script, {private: showSecrets})
-      this.say(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${flags.output}`)
+    const outputFile = flags['output-file']
+    if (outputFile) {
+      writeOutputFile(outputFile, prepared.script, {private: showSecrets})
+      this.info(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${outputFile}`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(prepared.script)
     }
@@ -72,7 +73,7 @@ are shown as <redacted> unless --show-secrets. Needs no API token and sends noth
       broker: prepared.broker.value,
       agent_version: prepared.agentVersion.value,
       secrets: showSecrets ? 'shown' : 'redacted',
-      output: flags.output ?? null,
+      output: outputFile ?? null,
       user_data: prepared.script,
     }
   }

@@ -13,10 +13,10 @@ export interface SimulatorResult {
 
 export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override summary = 'Run a local DigitalOcean API simulator to rehearse velda-do offline, at no cost.'
-  static override description = `Serves the part of DigitalOcean's API v2 that velda-do uses, on 127.0.0.1: droplets that go from new to
-active, sizes, regions, ssh keys, rate limits, and faults on demand. It prints the endpoint and token to use, as
-export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/
-(state, requests, faults, reset, droplets, activate).`
+  static override description = [
+    "Serves the part of DigitalOcean's API v2 that velda-do uses, on 127.0.0.1: droplets that go from new to active, sizes, regions, ssh keys, rate limits, and faults on demand.",
+    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate).',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Start it, then point velda-do at it from another shell', command: '<%= config.bin %> <%= command.id %> --port 8080'},

@@ -1,19 +1,24 @@
-import {missingSshKeys} from '../lib/catalog.js'
+import {type MissingKey, missingSshKeysByPool} from '../lib/catalog.js'
 import {ApiCommand} from '../lib/cli/api-command.js'
-import {apiEndpointFlag, configFlag} from '../lib/cli/flags.js'
+import {apiEndpointFlag, configFlag, tableFlags} from '../lib/cli/flags.js'
 import type {SshKey} from '../lib/do/types.js'
-import {formatSshKeys} from '../lib/output/catalog.js'
+import {formatSshKeys, SSH_KEY_COLUMNS} from '../lib/output/catalog.js'
+import {tableView} from '../lib/output/table.js'
 
 export interface SshKeysResult {
   ssh_keys: SshKey[]
   /** ssh_key_ids of the config that the account does not have (empty without a config). */
   missing_configured_ids: number[]
+  /** The same, each with the pools whose ssh_key_ids name it. */
+  missing_configured_keys: MissingKey[]
 }
 
 export default class SshKeys extends ApiCommand<SshKeysResult> {
-  static override summary = "List the account's SSH keys, and the configured ssh_key_ids that are missing from it."
-  static override description = `Reads the config when there is one (-c, $VELDA_DO_CONFIG, ./velda-do.yaml, ./velda.yaml) to check every
-pool's ssh_key_ids; pool up refuses to create droplets with a key the account does not have.`
+  static override summary = "List the account's SSH keys, and which configured ssh_key_ids it lacks."
+  static override description = [
+    "Reads the config when there is one (-c, $VELDA_DO_CONFIG, ./velda-do.yaml, ./velda.yaml) to check every pool's ssh_key_ids, and names the pools that use a key the account does not have: pool up refuses to create their droplets.",
+    'Columns: ID, NAME, FINGERPRINT. --format picks some (ID,Name) and, like --no-header, prints the rows only (without the missing keys).',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Check the keys of the config in the current directory', command: '<%= config.bin %> <%= command.id %>'},
@@ -22,16 +27,18 @@ pool's ssh_key_ids; pool up refuses to create droplets with a key the account do
 
   static override flags = {
     config: configFlag,
+    ...tableFlags,
     'api-endpoint': apiEndpointFlag,
   }
 
   async run(): Promise<SshKeysResult> {
     const {flags} = await this.parse(SshKeys)
+    const view = tableView(SSH_KEY_COLUMNS, flags)
     const config = this.readOptionalConfig(flags.config)
     const api = await this.connect({pool: null, endpointFlag: flags['api-endpoint']})
     const keys = await api.listSshKeys()
-    const missing = missingSshKeys(keys, config?.pools.flatMap((p) => p.sshKeyIds) ?? [])
-    if (!this.jsonEnabled()) process.stdout.write(formatSshKeys(keys, missing))
-    return {ssh_keys: keys, missing_configured_ids: missing}
+    const missing = missingSshKeysByPool(keys, config?.pools ?? [])
+    if (!this.jsonEnabled()) process.stdout.write(formatSshKeys(keys, missing, view))
+    return {ssh_keys: keys, missing_configured_ids: missing.map((key) => key.id), missing_configured_keys: missing}
   }
 }

@@ -26,3 +26,14 @@ export function missingSshKeys(keys: readonly SshKey[], configured: readonly num
   const present = new Set(keys.map((k) => k.id))
   return [...new Set(configured)].filter((id) => !present.has(id))
 }
+
+/** A configured key id the account does not have, and the pools whose ssh_key_ids name it. */
+export interface MissingKey {
+  id: number
+  pools: string[]
+}
+
+export function missingSshKeysByPool(keys: readonly SshKey[], pools: readonly {name: string; sshKeyIds: readonly number[]}[]): MissingKey[] {
+  const missing = missingSshKeys(keys, pools.flatMap((p) => p.sshKeyIds))
+  return missing.map((id) => ({id, pools: pools.filter((p) => p.sshKeyIds.includes(id)).map((p) => p.name)}))
+}

@@ -89,6 +89,15 @@ export class InterruptedError extends VeldaError {
   readonly code = 'interrupted'
 }
 
+/**
+ * The user answered "no" at a confirmation prompt: nothing was done. Exit 130 like every other cancel (a Ctrl-C
+ * at the prompt), so `velda-do pool down … && next-step` does not go on, but it is a report, not an error.
+ */
+export class CancelledError extends VeldaError {
+  readonly exitCode = ExitCode.interrupted
+  readonly code = 'cancelled'
+}
+
 /** The operation failed before changing anything (every create or delete was refused). */
 export class NothingChangedError extends VeldaError {
   readonly exitCode = ExitCode.api

@@ -68,7 +68,7 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     expect(regions.find((r) => r.slug === 'atl1')).toMatchObject({name: 'Atlanta 1', sizes: expect.arrayContaining(['gpu-mi300x1-192gb-devcloud'])})
   })
 
-  it('ssh-keys marks configured ids the account does not have', async () => {
+  it('ssh-keys marks configured ids the account does not have, naming the pools that use each', async () => {
     const {writeFileSync, mkdtempSync} = await import('node:fs')
     const {join} = await import('node:path')
     const {tmpdir} = await import('node:os')
@@ -78,13 +78,60 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     auto_scaler:
       backend:
         digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, ssh_key_ids: [52896465, 777]}
+  - name: gpu
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, ssh_key_ids: [777, 888]}
 `)
     const result = runCli(['ssh-keys', '--json'], {env: env(), cwd: dir})
     expect(result.status).toBe(0)
-    expect(json(result.stdout)).toMatchObject({missing_configured_ids: [777]})
+    expect(json(result.stdout)).toMatchObject({
+      missing_configured_ids: [777, 888],
+      missing_configured_keys: [{id: 777, pools: ['cpu', 'gpu']}, {id: 888, pools: ['gpu']}],
+    })
     const table = runCli(['ssh-keys'], {env: env(), cwd: dir})
     expect(table.stdout).toMatch(/^ID +NAME +FINGERPRINT\n52896465 +ops-laptop/)
-    expect(table.stdout).toMatch(/configured in ssh_key_ids but not on the account: 777/)
+    expect(table.stdout).toContain('configured in ssh_key_ids but not on the account:\n  777, used by pools cpu, gpu\n  888, used by pool gpu\n')
+    // Rows only: nothing a script would have to cut away.
+    const rows = runCli(['ssh-keys', '--format', 'ID', '--no-header'], {env: env(), cwd: dir})
+    expect(rows.stdout).toBe('52896465\n52896511\n41873302\n')
+  })
+
+  describe('--format and --no-header, as doctl spells them', () => {
+    it('pick columns by header name in any case, or by JSON key, in the order given', () => {
+      const result = runCli(['sizes', '--gpu', '--region', 'atl1', '--format', 'price_hourly,Slug,GPU'], {env: env()})
+      expect(result.status).toBe(0)
+      const lines = result.stdout.trimEnd().split('\n')
+      expect(lines[0]).toBe('$/HOUR  SLUG                         GPU')
+      expect(lines[1]).toBe('$1.99   gpu-mi300x1-192gb-devcloud   1x amd_mi300x 192 GiB')
+      expect(lines[2]).toMatch(/^\$\d+(\.\d+)? +gpu-mi300x8-1536gb-devcloud +8x amd_mi300x 1536 GiB$/)
+    })
+
+    it('--no-header leaves rows a script can read with cut or awk', () => {
+      const result = runCli(['regions', '--available', '--format', 'slug', '--no-header'], {env: env()})
+      expect(result.status).toBe(0)
+      const slugs = result.stdout.trimEnd().split('\n')
+      expect(slugs).toContain('atl1')
+      expect(slugs.every((slug) => /^[a-z]+\d$/.test(slug))).toBe(true)
+      const full = runCli(['regions', '--no-header'], {env: env()})
+      expect(full.stdout.split('\n')[0]).not.toMatch(/SLUG/)
+      expect(full.stdout.split('\n')[0]).toMatch(/^\S+ +\S.* +(yes|no) +\d+$/)
+    })
+
+    it('an unknown column is exit 2 naming --format and the columns there are, before anything is sent', async () => {
+      await sim.admin('DELETE', 'requests')
+      const result = runCli(['sizes', '--format', 'slug,cost'], {env: env()})
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain('--format: no column "cost"')
+      expect(result.stderr).toContain('pick from: Slug,Description,Vcpus,Memory,Disk,GPU,PriceHourly,PriceMonthly,Regions')
+      expect((await sim.admin('GET', 'requests')).counts).toEqual({})
+    })
+
+    it('--format with --json is refused: JSON has every key, jq picks', () => {
+      const result = runCli(['regions', '--json', '--format', 'slug'], {env: env()})
+      expect(result.status).toBe(2)
+      expect(JSON.parse(result.stdout)).toMatchObject({error: {code: 'usage', message: expect.stringMatching(/--format.*--json|--json.*--format/)}})
+    })
   })
 
   it('without a token: exit 2 naming the variables, and nothing sent', async () => {

@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import {EXAMPLE_CONFIG, runCli} from '../support/cli.js'
@@ -34,5 +36,28 @@ describe('help and start-up', () => {
     const commands = result.modules.filter((m) => m.includes('/dist/commands/'))
     const expected = args[0] === '--help' ? [] : [args[0] === 'config' ? 'config/validate.js' : 'render-userdata.js']
     expect(commands.map((m) => m.replace(/.*\/dist\/commands\//, ''))).toEqual(expected)
+  })
+})
+
+describe('help at 80 columns (a piped --help, a narrow terminal)', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {commands: Record<string, {hidden?: boolean}>}
+  const commands = Object.entries(manifest.commands).filter(([, command]) => !command.hidden).map(([id]) => [id.replaceAll(':', ' '), id.split(':')] as const)
+
+  it.each(commands)('velda-do %s --help fits 80 columns, its paragraphs wrapped once, evenly', (_name, command) => {
+    const result = runCli([...command, '--help'], {env: {OCLIF_COLUMNS: '80'}})
+    expect(result.status).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines.filter((line) => line.length > 80)).toEqual([])
+    // A paragraph wrapped twice (by hand, then by oclif) leaves short lines mid-paragraph: the next line's first
+    // word would have fitted on the line before it.
+    const description = lines.slice(lines.indexOf('DESCRIPTION') + 1, lines.indexOf('EXAMPLES'))
+    const ragged = description.flatMap((line, index) => {
+      const next = description[index + 1]
+      if (!line.trim() || !next?.trim()) return []
+      const firstWord = next.trim().split(' ')[0] ?? ''
+      return line.length + 1 + firstWord.length <= 80 ? [`${line} ⏎ ${next}`] : []
+    })
+    expect(ragged).toEqual([])
+    expect(description.join('\n').trim().length).toBeGreaterThan(0)
   })
 })

@@ -102,7 +102,7 @@ describe('velda-do pool up, through the binary', () => {
     for (const json of [false, true]) {
       await sim.admin('POST', 'reset')
       await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: echo}}})
-      const result = velda(['pool', 'up', 'gpu', '-n', '12', '--force', ...(json ? ['--json'] : [])])
+      const result = velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', ...(json ? ['--json'] : [])])
       expect(result.status).toBe(4)
       const printed = result.stdout + result.stderr
       expect(printed).toMatch(/invalid request \(Authorization: Bearer <redacted>\) with user_data: tailscale up --authkey=/)
@@ -114,8 +114,8 @@ describe('velda-do pool up, through the binary', () => {
 
   it('makes exactly N when every create loses its answer, reporting every droplet once', async () => {
     await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'ambiguous', then: 'drop'}})
-    // 12 is past the pool's max_agents of 10 (the broker's default for provisioned pools): --force.
-    const result = velda(['pool', 'up', 'gpu', '-n', '12', '--force', '--json'])
+    // 12 is past the pool's max_agents of 10 (the broker's default for provisioned pools): --ignore-limits.
+    const result = velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', '--json'])
     expect(result.status, result.stderr).toBe(0)
     const created = (JSON.parse(result.stdout) as {created: {name: string}[]}).created.map((d) => d.name)
     const existing = (await state()).map((d) => d.name)
@@ -143,7 +143,7 @@ describe('velda-do pool up, through the binary', () => {
   })
 
   it('refuses a --count past what one run creates (exit 2), before sending anything', async () => {
-    const result = velda(['pool', 'up', 'cpu-a', '-n', '20000000', '--force'])
+    const result = velda(['pool', 'up', 'cpu-a', '-n', '20000000', '--ignore-limits'])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/--count 20000000 is more than velda-do creates in one run \(1000\)/)
     expect((await requests()).requests).toEqual([])
@@ -296,7 +296,7 @@ describe('velda-do processes working on one pool', () => {
     const {BIN} = await import('../support/cli.js')
     await sim.admin('POST', 'droplets', {count: 20, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
     const holder = runOnPty(['pool', 'down', 'cpu-a', '--count', '1', '-c', configFile], env())
-    await holder.waitFor(/Delete these 1 droplets of pool cpu-a\? \[y\/N\]/)
+    await holder.waitFor(/Delete this droplet of pool cpu-a\? \[y\/N\]/)
 
     const waiter = spawn(process.execPath, [BIN, 'pool', 'up', 'cpu-a', '-n', '15', '--json', '-c', configFile], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
@@ -318,5 +318,80 @@ describe('velda-do processes working on one pool', () => {
     expect(await waiterExit, stderr).toBe(2)
     expect((JSON.parse(stdout) as {error: {message: string}}).error.message).toMatch(/pool cpu-a has 19 droplets; 15 more would exceed its max_agents of 30/)
     expect(await state()).toHaveLength(19)
+  })
+})
+
+describe('velda-do pool commands, as doctl and gh users expect them', () => {
+  it('pool up --dry-run says first what it would do and that nothing was sent', () => {
+    const result = runCli(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+    expect(result.status).toBe(0)
+    expect(result.stdout.split('\n')[0]).toBe('# would create 12 droplets in 2 requests (nothing sent)')
+    const one = runCli(['pool', 'up', 'gpu', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+    expect(one.stdout.split('\n')[0]).toBe('# would create 1 droplet in 1 request (nothing sent)')
+  })
+
+  it('pool down --dry-run says first what it would delete, and deletes nothing', async () => {
+    await sim.admin('POST', 'droplets', {count: 7, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
+    const result = velda(['pool', 'down', 'cpu-a', '--count', '5', '--dry-run'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout.split('\n')[0]).toBe('would delete 5 droplets of pool cpu-a (nothing deleted):')
+    expect(result.stdout.split('\n')[1]).toMatch(/^POOL +NAME +ID/)
+    const empty = velda(['pool', 'down', 'cpu-b', '--all', '--dry-run'])
+    expect(empty.stdout).toBe('would delete nothing: pool cpu-b has no droplets to delete\n')
+    expect(Object.keys((await requests()).counts).filter((k) => k.startsWith('DELETE'))).toEqual([])
+    expect(await state()).toHaveLength(7)
+  })
+
+  it.each([
+    ['pool up --force', ['pool', 'up', 'gpu', '-n', '12', '--force'], /--force was renamed --ignore-limits: it goes past the pool's min_agents\/max_agents; in doctl --force skips the confirmation, which is -y\/--yes here/],
+    ['pool down --force', ['pool', 'down', 'cpu-b', '--all', '--force', '--yes'], /--force was renamed --ignore-limits/],
+    ['render-userdata -o FILE', ['render-userdata', 'cpu-a', '-o', join(dir, 'boot.sh')], /--output was renamed --output-file: in doctl and kubectl -o\/--output picks an output format/],
+  ])('%s: the old spelling is exit 2 with the new name and why, and does nothing', async (_name, args, message) => {
+    await sim.admin('POST', 'droplets', {count: 3, namePrefix: prefix['cpu-b'], tags: ['velda', 'velda-pool:cpu-b']})
+    await sim.admin('DELETE', 'requests')
+    const result = velda(args)
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(message)
+    expect((await requests()).requests).toEqual([])
+  })
+
+  it('pool list --format picks columns in the order given; --no-header leaves rows only, without the pool summary', async () => {
+    await sim.admin('POST', 'droplets', {count: 3, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
+    const withHeader = velda(['pool', 'list', 'cpu-a', '--format', 'status,Name,public_ipv4'])
+    expect(withHeader.status, withHeader.stderr).toBe(0)
+    const lines = withHeader.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^STATUS +NAME +PUBLIC IPV4$/)
+    expect(lines.slice(1)).toHaveLength(3)
+    for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^active +${prefix['cpu-a']}-\\d+ +203\\.0\\.11\\d\\.\\d+$`))
+    const rows = velda(['pool', 'list', 'cpu-a', '--format', 'ID', '--no-header'])
+    expect(rows.stdout).toMatch(/^(\d+\n){3}$/)
+    expect(rows.stdout.trimEnd().split('\n').map(Number).sort()).toEqual((await state()).map((d) => d.id).sort())
+  })
+
+  it('--quiet: no progress on stderr, the result on stdout, and errors still printed', async () => {
+    const quiet = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--quiet'])
+    expect(quiet.status, quiet.stderr).toBe(0)
+    expect(quiet.stderr).toBe('')
+    expect(quiet.stdout.match(/ active +atl1 /g)).toHaveLength(2)
+    const loud = velda(['pool', 'up', 'gpu', '-n', '1', '--wait', '--poll-interval', '1s'])
+    expect(loud.stderr).toMatch(/^creating 1 droplet in pool gpu \(1 request\)$/m)
+    expect(loud.stderr).toMatch(/^1\/1 active, \d+s of 10m$/m)
+    const refused = velda(['pool', 'up', 'gpu', '-n', '20', '-q'])
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toMatch(/^Error: .*max_agents/m)
+  })
+
+  it('pool down at the prompt: a typed "n" is a cancel, not an error: nothing deleted, exit 130', async () => {
+    await sim.admin('POST', 'droplets', {count: 2, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
+    const session = runOnPty(['pool', 'down', 'cpu-a', '--all', '-c', configFile], env())
+    await session.waitFor(/Delete these 2 droplets of pool cpu-a\? \[y\/N\]/)
+    session.type('n\r')
+    const {status} = await session.exited
+    const output = session.screen()
+    expect(status).toBe(130)
+    expect(output).toMatch(/cancelled: nothing was deleted/)
+    expect(output).not.toMatch(/Error:/)
+    expect(Object.keys((await requests()).counts).filter((k) => k.startsWith('DELETE'))).toEqual([])
+    expect(await state()).toHaveLength(2)
   })
 })

@@ -49,7 +49,7 @@ describe('velda-do render-userdata', () => {
   it('writes to a file with -o, private when it holds secrets', () => {
     const dir = tempDir()
     const file = join(dir, 'boot.sh')
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '-o', file], {env: SECRETS})
+    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '--output-file', file], {env: SECRETS})
     expect(result.status).toBe(0)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/wrote the boot script of pool amd-mi300x \(\d+ bytes\) to/)
@@ -57,8 +57,8 @@ describe('velda-do render-userdata', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
   })
 
-  describe('--show-secrets -o FILE', () => {
-    const showSecrets = (file: string) => runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '-o', file], {env: SECRETS})
+  describe('--show-secrets --output-file FILE', () => {
+    const showSecrets = (file: string) => runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '--output-file', file], {env: SECRETS})
 
     it('replaces an existing readable file by a new one of mode 0600, leaving no temporary file', () => {
       const dir = tempDir()
@@ -116,7 +116,7 @@ describe('velda-do render-userdata', () => {
     const file = join(tempDir(), 'boot.sh')
     writeFileSync(file, 'old content\n')
     chmodSync(file, 0o640)
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '-o', file], {env: SECRETS})
+    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--output-file', file], {env: SECRETS})
     expect(result.status).toBe(0)
     expect(statSync(file).mode & 0o777).toBe(0o640)
     expect(readFileSync(file, 'utf8')).toBe(expectedScript('amd-mi300x', 'redact'))

@@ -52,7 +52,7 @@ describe('scale-up guards', () => {
     ['a size offered nowhere', {sizes: [{...mi300x, regions: []}]}, /not offered anywhere now/, /sizes --available/],
     ['a missing ssh key', {sshKeys: [{id: 1, name: 'other', fingerprint: 'f'}]}, /ssh key 52896465 of pool gpu is not on the account/, /ssh-keys/],
     ['past the account\'s droplet limit', {account: {dropletLimit: 25, droplets: 24}}, /droplet limit is 25; 24 droplets exist and 2 more were asked for/, /at most 1: --count 1.*raise the limit/],
-    ['past the droplet limit, even with --force', {force: true, account: {dropletLimit: 10, droplets: 12}}, /droplet limit is 10; 12 droplets exist/, /delete droplets/],
+    ['past the droplet limit, even with --ignore-limits', {force: true, account: {dropletLimit: 10, droplets: 12}}, /droplet limit is 10; 12 droplets exist/, /delete droplets/],
   ])('refuse %s (exit 2)', (_name, change, message, fix) => {
     let error: unknown
     try {
@@ -66,7 +66,7 @@ describe('scale-up guards', () => {
     expect((error as GuardError).suggestions.join(' ')).toMatch(fix)
   })
 
-  it('let --force go past max_agents, and pass a pool within its limits', () => {
+  it('let --ignore-limits go past max_agents, and pass a pool within its limits', () => {
     expect(() => checkScaleUpGuards({...base, current: 9, force: true})).not.toThrow()
     expect(() => checkScaleUpGuards(base)).not.toThrow()
   })
@@ -96,10 +96,15 @@ describe('choosing what pool down deletes', () => {
     expect(names(selectForScaleDown(pool, members, {ids: [4, 1]}, false))).toEqual(['a', 'd'])
   })
 
-  it('refuses to go below min_agents without --force', () => {
+  it('refuses to go below min_agents without --ignore-limits', () => {
     expect(() => selectForScaleDown(pool, members, {count: 4}, false)).toThrow(/would leave pool gpu below its min_agents of 2/)
     expect(() => selectForScaleDown(pool, members, {all: true}, false)).toThrow(GuardError)
     expect(selectForScaleDown(pool, members, {all: true}, true)).toHaveLength(5)
+  })
+
+  it('lets --all on an empty pool below min_agents delete nothing, without refusing', () => {
+    expect(selectForScaleDown(pool, [], {all: true}, false)).toEqual([])
+    expect(selectForScaleDown(pool, members.slice(0, 1), {count: 0}, false)).toEqual([])
   })
 })
 

@@ -134,7 +134,10 @@ describe('pool up against the simulator', () => {
     expect(result.created.every((d) => d.public_ipv4 !== null)).toBe(true)
     // Before creating, one listing and two counts (the guards), then polls at 0, 5, 10, 15, 20 and 25 s: active after 21 s.
     expect(sim.counts()['GET /v2/droplets']).toBe(3 + 6)
-    expect(progress.filter((p) => p.endsWith('active'))).toEqual(['0/3 active', '1/3 active', '2/3 active', '3/3 active'])
+    // Each poll says how far and how long of how long (the spinner shows each; plain lines only the changes).
+    expect(progress.filter((p) => p.includes(' active, '))).toEqual([
+      '0/3 active, 0s of 1m', '0/3 active, 5s of 1m', '1/3 active, 10s of 1m', '2/3 active, 15s of 1m', '2/3 active, 20s of 1m', '3/3 active, 25s of 1m',
+    ])
   })
 
   it('times out waiting with exit 5, listing what exists', async () => {

@@ -15,11 +15,11 @@ export interface ConfigValidateResult {
 
 export default class ConfigValidate extends BaseCommand<ConfigValidateResult> {
   static override summary = 'Check the Velda config file and show each pool with its resolved settings.'
-  static override description = `Reports every problem at once, each with file:line:col, the key path and the fix, and exits 2;
-exits 0 when the file is valid. A file is valid only if the Velda broker would also load it. For each pool it
-says whether a broker reading the same file sees the same prefix, tags and agent.yaml, and shows the autoscaler a
-broker applies to the pool (max_idle_agents, idle_decay, kill_unknown_after): a running broker deletes idle
-droplets, velda-do's too. Calls no API and needs no token. Secrets are shown as <redacted>.`
+  static override description = [
+    'Reports every problem at once, each with file:line:col, the key path and the fix, and exits 2; exits 0 when the file is valid. A file is valid only if the Velda broker would also load it.',
+    "For each pool it says whether a broker reading the same file sees the same prefix, tags and agent.yaml, and shows the autoscaler a broker applies to the pool (max_idle_agents, idle_decay, kill_unknown_after): a running broker deletes idle droplets, velda-do's too.",
+    'Calls no API and needs no token. Secrets are shown as <redacted>.',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Check the config found in the current directory', command: '<%= config.bin %> <%= command.id %>'},

@@ -2,9 +2,10 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {apiEndpointFlag, configFlag, tableFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {formatDroplets, formatSharedNotes} from '../../lib/output/droplets.js'
+import {dropletColumns, formatSharedNotes} from '../../lib/output/droplets.js'
+import {renderTable, tableView} from '../../lib/output/table.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {listPools, type PoolDroplet} from '../../lib/pool/droplets.js'
 import {formatSummaryLine, summarizePool, summaryJson} from '../../lib/pool/summary.js'
@@ -16,14 +17,16 @@ export interface PoolListResult {
 
 export default class PoolList extends ApiCommand<PoolListResult> {
   static override summary = 'List the droplets of a pool, or of every configured pool.'
-  static override description = `GPU droplets included. --all adds droplets tagged velda that belong to no configured pool (pool "?" in the
-table, null in JSON). A droplet the Velda broker made with a prefix that several pools share is listed once, as
-"a|b?" in the table (pool null and candidate_pools ["a", "b"] in JSON): pool down --count/--all leaves it, --name
-or --id deletes it. Follows every page; a page that fails fails the command.`
+  static override description = [
+    'GPU droplets included. --all adds droplets tagged velda that belong to no configured pool (pool "?" in the table, null in JSON).',
+    'A droplet the Velda broker made with a prefix that several pools share is listed once, as "a|b?" in the table (pool null and candidate_pools ["a", "b"] in JSON): pool down --count/--all leaves it, --name or --id deletes it.',
+    'Follows every page; a page that fails fails the command. --format picks columns (POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE) and, like --no-header, prints the rows only.',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Every configured pool', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'One pool', command: '<%= config.bin %> <%= command.id %> amd-mi300x'},
+    {description: 'Names and addresses only, for a script', command: '<%= config.bin %> <%= command.id %> amd-mi300x --format Name,PublicIPv4 --no-header'},
     {description: 'Public addresses of the active droplets', command: "<%= config.bin %> <%= command.id %> amd-mi300x --json | jq -r '.droplets[] | select(.status == \"active\") | .public_ipv4'"},
   ]
 
@@ -33,12 +36,14 @@ or --id deletes it. Follows every page; a page that fails fails the command.`
 
   static override flags = {
     all: Flags.boolean({description: 'also list velda droplets of pools that are not configured'}),
+    ...tableFlags,
     config: configFlag,
     'api-endpoint': apiEndpointFlag,
   }
 
   async run(): Promise<PoolListResult> {
     const {args, flags} = await this.parse(PoolList)
+    const view = tableView(dropletColumns(), flags)
     const config = this.readConfig(flags.config)
     const pools = args.pool ? [findPool(config, args.pool)] : config.pools
     const droplets: PoolDroplet[] = []
@@ -55,8 +60,11 @@ or --id deletes it. Follows every page; a page that fails fails the command.`
       }
     }
     const summaries = pools.map((pool) => summarizePool(pool, droplets))
-    if (!this.jsonEnabled()) {
-      process.stdout.write(droplets.length > 0 ? formatDroplets(droplets, Date.now()) : 'no droplets\n')
+    if (this.jsonEnabled()) return {droplets, pools: summaries.map(summaryJson)}
+    if (view.rowsOnly) {
+      process.stdout.write(renderTable(view, droplets))
+    } else {
+      process.stdout.write(droplets.length > 0 ? renderTable(view, droplets) : 'no droplets\n')
       process.stdout.write(`\n${summaries.map(formatSummaryLine).join('\n')}\n`)
       const notes = formatSharedNotes(droplets)
       if (notes) process.stdout.write(`\n${notes}`)

@@ -2,12 +2,13 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
 import {parseDuration} from '../../lib/duration.js'
-import {UsageError, type VeldaError} from '../../lib/errors.js'
+import {InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
 import {printable} from '../../lib/output/printable.js'
-import {formatDryRun} from '../../lib/output/requests.js'
+import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
+import {plural} from '../../lib/plural.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
 import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
@@ -17,11 +18,12 @@ import {prepareUserData} from '../../lib/userdata/prepare.js'
 export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; requests: DryRunRequest[]}
 
 export default class PoolUp extends ApiCommand<PoolUpOutput> {
-  static override summary = 'Create droplets for a pool: batches of 10, never a duplicate, every droplet reported.'
-  static override description = `Checks first: max_agents (unless --force), that the size is offered in the region, that the ssh keys exist.
-Sends one POST per 10 droplets. A create that fails ambiguously (lost answer, 5xx, 429) is never repeated blindly:
-velda-do lists the pool and creates only the names that do not exist. Exit 4 when some droplets were created and
-some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (what exists is printed).`
+  static override summary = 'Create droplets for a pool: batched, never duplicated, every one reported.'
+  static override description = [
+    "Checks first: max_agents (unless --ignore-limits), the account's droplet limit, that the size is offered in the region, that the ssh keys exist.",
+    'Sends one POST per 10 droplets. A create that fails ambiguously (lost answer, 5xx, 429) is never repeated blindly: velda-do lists the pool and creates only the names that do not exist.',
+    'Exit 4 when some droplets were created and some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (what exists is printed).',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Two MI300X droplets, waiting until they are active', command: '<%= config.bin %> <%= command.id %> amd-mi300x --count 2 --wait'},
@@ -39,7 +41,8 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
     'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
     'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
     'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token'}),
-    force: Flags.boolean({description: "go past the pool's max_agents"}),
+    'ignore-limits': Flags.boolean({description: "go past the pool's max_agents"}),
+    ...renamedForceFlag,
     config: configFlag,
     broker: brokerFlag,
     'agent-version': agentVersionFlag,
@@ -61,7 +64,7 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
     const {pool} = userData
     if (dryRun) {
       const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value)
-      if (!this.jsonEnabled()) process.stdout.write(formatDryRun(requests))
+      if (!this.jsonEnabled()) process.stdout.write(`${dryRunHeader(flags.count, requests.length)}\n${formatDryRun(requests)}`)
       return {pool: pool.name, requested: flags.count, dry_run: true, requests}
     }
     const stop = this.stopSignals()
@@ -69,21 +72,23 @@ some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (
     const lock = await this.lockPool(api, pool.name)
     const progress = await this.startProgress()
     try {
-      const result = await poolUp(api, {pool, count: flags.count, force: flags.force, userData: userData.script, wait}, {
+      const result = await poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait}, {
         sleep: stop.sleep,
         now: Date.now,
         random: Math.random,
         isInterrupted: stop.isStopped,
-        onProgress: (text) => progress.update(text),
+        onProgress: (text, state) => progress.update(text, state),
         afterCreate: () => lock.release(),
       })
-      progress.succeed(`created ${result.created.length} droplet${result.created.length === 1 ? '' : 's'} in pool ${pool.name}`)
+      progress.succeed(`created ${plural(result.created.length, 'droplet')} in pool ${pool.name}`)
       if (!this.jsonEnabled()) process.stdout.write(formatDroplets(result.created, Date.now()))
       return result
     } catch (error) {
       const created = (error as VeldaError).partialResult?.created as PoolUpResult['created'] | undefined
       if (created && created.length > 0 && !this.jsonEnabled()) {
-        progress.fail(`created ${created.length} of ${flags.count}`)
+        // A stop the user asked for is not a failed create: say what exists, without a ✖.
+        if (error instanceof InterruptedError) progress.warn(`stopped: ${created.length} of ${plural(flags.count, 'droplet')} created, listed below`)
+        else progress.fail(`created ${created.length} of ${plural(flags.count, 'droplet')}`)
         process.stdout.write(formatDroplets(created, Date.now()))
         for (const failure of ((error as VeldaError).partialResult.failed ?? []) as {name: string; error: string}[]) {
           this.say(printable(`not created: ${failure.name}: ${failure.error}`))

@@ -6,15 +6,20 @@ import {Command} from '@oclif/core/command'
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {InterruptedError} from '../errors.js'
+import {CancelledError, InterruptedError, UsageError} from '../errors.js'
 import {printable} from '../output/printable.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
 import {toFailure} from './failure.js'
+import {quietFlag, RENAMED_FLAGS} from './flags.js'
 import {guardOutput, type OutputGuard} from './output-guard.js'
 import {createProgress, type Progress} from './progress.js'
 import {exitCodeFor, type StopWatch, watchStopSignals} from './stop-signals.js'
 import {paint} from './style.js'
+
+// oclif's own constraint on parsed flags and args (not exported by @oclif/core).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ParsedOutput = {[name: string]: any}
 
 /**
  * Every command's base: `--json` (run() returns the JSON document), settings lookup, the one filter every byte of
@@ -23,11 +28,13 @@ import {paint} from './style.js'
  */
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
+  static override baseFlags = {quiet: quietFlag}
 
   private outputGuard: OutputGuard | null = null
   private stopWatch: StopWatch | null = null
   private progress: Progress | null = null
   private readonly cleanups: (() => void)[] = []
+  private quiet = false
 
   abstract override run(): Promise<Result>
 
@@ -47,6 +54,26 @@ export abstract class BaseCommand<Result> extends Command {
       this.stopWatch?.dispose()
       this.outputGuard?.restore()
     }
+  }
+
+  /** Every command parses through here: --quiet is known from then on, and a renamed flag is refused. */
+  protected override async parse<F extends ParsedOutput, B extends ParsedOutput, A extends ParsedOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const flags = parsed.flags as Record<string, unknown>
+    this.quiet = flags.quiet === true
+    for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
+      if (flags[old] === undefined || flags[old] === false) continue
+      throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
+    }
+    return parsed
+  }
+
+  /** Progress for people (a file written, a wait): silent under --quiet. Warnings and errors use say(). */
+  protected info(message: string): void {
+    if (!this.quiet) this.say(message)
   }
 
   /**
@@ -94,8 +121,8 @@ export abstract class BaseCommand<Result> extends Command {
     this.progress?.dispose()
     this.progress = await createProgress({
       // A terminal that reports no width (a bare pty) would make the spinner redraw without end.
-      spinner: Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !this.jsonEnabled(),
-      write: (line) => this.say(line),
+      spinner: !this.quiet && Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !this.jsonEnabled(),
+      write: (line) => this.info(line),
       onCtrlC: () => stop.trigger('SIGINT'),
     })
     return this.progress
@@ -143,8 +170,9 @@ export abstract class BaseCommand<Result> extends Command {
     } else {
       // Messages may quote the API (a droplet name, a server's error text): no escape sequence reaches the terminal.
       const message = printable(failure.message)
-      // A stop the user asked for is a report of what exists, not an error.
-      this.logToStderr(error instanceof InterruptedError ? paint.warning(message) : `${paint.error('Error:')} ${message}`)
+      // A stop or a "no" the user chose is a report of what exists, not an error.
+      const chosen = error instanceof InterruptedError || error instanceof CancelledError
+      this.logToStderr(chosen ? paint.warning(message) : `${paint.error('Error:')} ${message}`)
       if (failure.suggestions.length > 0) {
         this.logToStderr(paint.dim('Try this:'))
         for (const suggestion of failure.suggestions) this.logToStderr(`  ${printable(suggestion)}`)

@@ -4,8 +4,14 @@ import {captureCtrlC} from './terminal-keys.js'
 
 /** Progress of a long command: an ora spinner on a TTY, otherwise one plain line per change (CI logs). */
 export interface Progress {
-  update(text: string): void
+  /**
+   * The spinner shows every update; plain lines (CI logs) print one line per state, so a text that only counts
+   * time (`3/8 active, 1m10s of 10m`) passes `state` (`3/8`) and is printed again only when that changes.
+   */
+  update(text: string, state?: string): void
   succeed(text: string): void
+  /** Ended by the user's stop: not a failure (⚠, not ✖). */
+  warn(text: string): void
   fail(text: string): void
   /** Stops the spinner (if it still runs) and gives the terminal back; safe to call more than once. */
   dispose(): void
@@ -22,8 +28,9 @@ export interface ProgressOptions {
 export async function createProgress(options: ProgressOptions): Promise<Progress> {
   const progress = await createDisplay(options)
   return {
-    update: (text) => progress.update(printable(text)),
+    update: (text, state) => progress.update(printable(text), state),
     succeed: (text) => progress.succeed(printable(text)),
+    warn: (text) => progress.warn(printable(text)),
     fail: (text) => progress.fail(printable(text)),
     dispose: () => progress.dispose(),
   }
@@ -43,17 +50,19 @@ async function createDisplay(options: ProgressOptions): Promise<Progress> {
         spinner.text = text
       },
       succeed: (text) => end(() => spinner.succeed(text)),
+      warn: (text) => end(() => spinner.warn(text)),
       fail: (text) => end(() => spinner.fail(text)),
       dispose: () => end(() => spinner.stop()),
     }
   }
   let last = ''
   return {
-    update: (text) => {
-      if (text !== last) options.write(paint.dim(text))
-      last = text
+    update: (text, state = text) => {
+      if (state !== last) options.write(paint.dim(text))
+      last = state
     },
     succeed: (text) => options.write(text),
+    warn: (text) => options.write(paint.warning(text)),
     fail: (text) => options.write(paint.warning(text)),
     dispose: () => {},
   }

@@ -1,4 +1,5 @@
 import {ExitCode, VeldaError} from '../errors.js'
+import {plural} from '../plural.js'
 
 export interface SourcePosition {
   file: string
@@ -51,7 +52,7 @@ export class ConfigError extends VeldaError {
   ) {
     const errors = sortDiagnostics(errorsOf(diagnostics))
     const lines = errors.map((d) => `  ${formatDiagnostic(d, file)}`)
-    super(`${file} is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
+    super(`${file} is invalid (${plural(errors.length, 'problem')}):\n${lines.join('\n')}`, {
       suggestions: [`Fix the problems above, then check again with: velda-do config validate -c ${file}`],
     })
   }

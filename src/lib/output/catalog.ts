@@ -1,5 +1,7 @@
+import type {MissingKey} from '../catalog.js'
 import type {Region, Size, SshKey} from '../do/types.js'
-import {renderTable} from './table.js'
+import {printableCell} from './printable.js'
+import {type Column, renderTable, type TableView} from './table.js'
 
 export function formatMemory(mb: number): string {
   return mb >= 1024 ? `${Number((mb / 1024).toFixed(1))} GiB` : `${mb} MiB`
@@ -9,29 +11,45 @@ export function formatGpu(size: Size): string {
   return size.gpu ? `${size.gpu.count}x ${size.gpu.model} ${size.gpu.vram_gb} GiB` : '-'
 }
 
-export function formatSizes(sizes: readonly Size[]): string {
-  return renderTable(
-    ['SLUG', 'DESCRIPTION', 'VCPUS', 'MEMORY', 'DISK', 'GPU', '$/HOUR', '$/MONTH', 'REGIONS'],
-    sizes.map((s) => [
-      s.slug,
-      s.description,
-      s.vcpus,
-      formatMemory(s.memory_mb),
-      `${s.disk_gb} GB`,
-      formatGpu(s),
-      `$${s.price_hourly}`,
-      `$${s.price_monthly.toFixed(2)}`,
-      s.regions.length > 0 ? s.regions.join(',') : s.available ? '(none listed)' : '(unavailable)',
-    ]),
-  )
+export const SIZE_COLUMNS: readonly Column<Size>[] = [
+  {header: 'SLUG', cell: (s) => s.slug},
+  {header: 'DESCRIPTION', cell: (s) => s.description},
+  {header: 'VCPUS', cell: (s) => s.vcpus},
+  {header: 'MEMORY', cell: (s) => formatMemory(s.memory_mb), aliases: ['memory_mb']},
+  {header: 'DISK', cell: (s) => `${s.disk_gb} GB`, aliases: ['disk_gb']},
+  {header: 'GPU', cell: formatGpu},
+  {header: '$/HOUR', cell: (s) => `$${s.price_hourly}`, aliases: ['price_hourly']},
+  {header: '$/MONTH', cell: (s) => `$${s.price_monthly.toFixed(2)}`, aliases: ['price_monthly']},
+  {header: 'REGIONS', cell: (s) => (s.regions.length > 0 ? s.regions.join(',') : s.available ? '(none listed)' : '(unavailable)')},
+]
+
+export const REGION_COLUMNS: readonly Column<Region>[] = [
+  {header: 'SLUG', cell: (r) => r.slug},
+  {header: 'NAME', cell: (r) => r.name},
+  {header: 'AVAILABLE', cell: (r) => (r.available ? 'yes' : 'no')},
+  {header: 'SIZES', cell: (r) => r.sizes.length},
+]
+
+export const SSH_KEY_COLUMNS: readonly Column<SshKey>[] = [
+  {header: 'ID', cell: (k) => k.id},
+  {header: 'NAME', cell: (k) => k.name},
+  {header: 'FINGERPRINT', cell: (k) => k.fingerprint},
+]
+
+const DEFAULT = {header: true, rowsOnly: false}
+
+export function formatSizes(sizes: readonly Size[], view: TableView<Size> = {columns: SIZE_COLUMNS, ...DEFAULT}): string {
+  return renderTable(view, sizes)
 }
 
-export function formatRegions(regions: readonly Region[]): string {
-  return renderTable(['SLUG', 'NAME', 'AVAILABLE', 'SIZES'], regions.map((r) => [r.slug, r.name, r.available ? 'yes' : 'no', r.sizes.length]))
+export function formatRegions(regions: readonly Region[], view: TableView<Region> = {columns: REGION_COLUMNS, ...DEFAULT}): string {
+  return renderTable(view, regions)
 }
 
-export function formatSshKeys(keys: readonly SshKey[], missing: readonly number[]): string {
-  const table = renderTable(['ID', 'NAME', 'FINGERPRINT'], keys.map((k) => [k.id, k.name, k.fingerprint]))
-  if (missing.length === 0) return table
-  return `${table}\nconfigured in ssh_key_ids but not on the account: ${missing.join(', ')}\n`
+/** The keys, and (in the default view) which configured key ids are missing and the pools that use them. */
+export function formatSshKeys(keys: readonly SshKey[], missing: readonly MissingKey[], view: TableView<SshKey> = {columns: SSH_KEY_COLUMNS, ...DEFAULT}): string {
+  const table = renderTable(view, keys)
+  if (missing.length === 0 || view.rowsOnly) return table
+  const lines = missing.map((key) => `  ${key.id}, used by ${key.pools.length === 1 ? 'pool' : 'pools'} ${key.pools.map(printableCell).join(', ')}`)
+  return `${table}\nconfigured in ssh_key_ids but not on the account:\n${lines.join('\n')}\n`
 }

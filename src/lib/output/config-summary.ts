@@ -2,13 +2,14 @@ import chalk from 'chalk'
 
 import {describeBrokerDuration, type PoolSummary} from '../config/summary.js'
 import {printableCell} from './printable.js'
+import {plural} from '../plural.js'
 
 /**
  * The human form of `config validate`: one block per pool, settings with where they came from. Values are the
  * file's text (a YAML "\e" is an ESC): each is made printable, and chalk's own colour codes are added after.
  */
 export function formatConfigSummary(file: string, pools: readonly PoolSummary[], unchecked: readonly string[] = []): string {
-  const header = `${chalk.green('✓')} ${printableCell(file)} is valid: ${pools.length} DigitalOcean pool${pools.length === 1 ? '' : 's'}`
+  const header = `${chalk.green('✓')} ${printableCell(file)} is valid: ${plural(pools.length, 'DigitalOcean pool')}`
   // One line, not an error: velda-do does not know these sections' schema, the broker checks them when it starts.
   const skipped = unchecked.length > 0
     ? [`${chalk.dim('not checked')} ${printableCell(unchecked.join(', '))}: velda-do does not know their schema (the broker refuses unknown keys there too)`]

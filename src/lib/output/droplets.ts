@@ -1,6 +1,6 @@
 import type {PoolDroplet} from '../pool/droplets.js'
 import {printableCell} from './printable.js'
-import {renderTable} from './table.js'
+import {type Column, renderTable} from './table.js'
 
 export function formatAge(createdAt: string, now: number): string {
   const ms = now - Date.parse(createdAt)
@@ -14,13 +14,25 @@ export function formatAge(createdAt: string, now: number): string {
 
 /**
  * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE (cli.md); `?` for a pool not configured,
- * `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes). renderTable makes each cell printable.
+ * `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes). AGE is counted from `now`.
  */
+export function dropletColumns(now: () => number = Date.now): readonly Column<PoolDroplet>[] {
+  return [
+    {header: 'POOL', cell: poolCell},
+    {header: 'NAME', cell: (d) => d.name},
+    {header: 'ID', cell: (d) => d.id},
+    {header: 'STATUS', cell: (d) => d.status},
+    {header: 'REGION', cell: (d) => d.region},
+    {header: 'SIZE', cell: (d) => d.size},
+    {header: 'PUBLIC IPV4', cell: (d) => d.public_ipv4 ?? '-'},
+    {header: 'PRIVATE IPV4', cell: (d) => d.private_ipv4 ?? '-'},
+    {header: 'AGE', cell: (d) => formatAge(d.created_at, now())},
+  ]
+}
+
+/** The droplets as the default table (every column, with its header). */
 export function formatDroplets(droplets: readonly PoolDroplet[], now: number): string {
-  return renderTable(
-    ['POOL', 'NAME', 'ID', 'STATUS', 'REGION', 'SIZE', 'PUBLIC IPV4', 'PRIVATE IPV4', 'AGE'],
-    droplets.map((d) => [poolCell(d), d.name, d.id, d.status, d.region, d.size, d.public_ipv4 ?? '-', d.private_ipv4 ?? '-', formatAge(d.created_at, now)]),
-  )
+  return renderTable({columns: dropletColumns(() => now), header: true, rowsOnly: false}, droplets)
 }
 
 function poolCell(droplet: PoolDroplet): string {

@@ -1,5 +1,11 @@
 import type {DryRunRequest} from '../pool/up.js'
+import {plural} from '../plural.js'
 import {printableCell} from './printable.js'
+
+/** The first line of `pool up --dry-run`: what would happen, and that it did not. */
+export function dryRunHeader(count: number, requests: number): string {
+  return `# would create ${plural(count, 'droplet')} in ${plural(requests, 'request')} (nothing sent)`
+}
 
 /** `--dry-run`: each request as it would be sent, its JSON body pretty-printed (user_data included). */
 export function formatDryRun(requests: readonly DryRunRequest[]): string {

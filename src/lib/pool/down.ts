@@ -3,6 +3,7 @@ import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, PartialError} from '../errors.js'
 import {isShared, listPools, type PoolDroplet} from './droplets.js'
 import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './scale-down.js'
+import {plural} from '../plural.js'
 
 /**
  * Deletes in flight at once: 100 deletes take five round trips. Bursts stay within DigitalOcean's 250 requests a
@@ -71,7 +72,7 @@ export async function runPoolDown(
       result.remaining = left.map(({id, name}) => ({id, name}))
       break
     }
-    deps.onProgress(`${left.length} more droplet${left.length === 1 ? '' : 's'} of the pool appeared; deleting them too`)
+    deps.onProgress(`${plural(left.length, 'more droplet')} of the pool appeared; deleting them too`)
     round = left
   }
   return finish(result, pool, interrupted)
@@ -79,7 +80,7 @@ export async function runPoolDown(
 
 function finish(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): PoolDownResult {
   const attempted = result.deleted.length + result.failed.length
-  if (interrupted) throw new InterruptedError(`interrupted: ${result.deleted.length} of ${attempted} droplets were deleted`, {partialResult: {...result}})
+  if (interrupted) throw new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`, {partialResult: {...result}})
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
     if (result.deleted.length === 0) throw new NothingChangedError(`no droplet was deleted: ${first}`, {partialResult: {...result}})

@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import {ApiError} from '../do/errors.js'
 import {GuardError, UsageError} from '../errors.js'
+import {plural} from '../plural.js'
 import {isShared, type PoolDroplet} from './droplets.js'
 
 export type Selection = {count: number} | {all: true} | {names: string[]} | {ids: number[]}
@@ -23,9 +24,10 @@ export function selectForScaleDown(pool: PoolConfig, members: readonly PoolDropl
     chosen = chosenByNameOrId(pool, members, 'names' in selection ? selection.names : selection.ids)
   }
   const remaining = own.filter((m) => !chosen.includes(m)).length
-  if (remaining < pool.minAgents && !force) {
-    throw new GuardError(`deleting ${chosen.length} of ${members.length} droplets would leave pool ${pool.name} below its min_agents of ${pool.minAgents}`, {
-      suggestions: [`delete at most ${Math.max(0, own.length - pool.minAgents)}`, 'or pass --force to go below min_agents'],
+  // Deleting nothing cannot take a pool below anything, even one that is below min_agents already.
+  if (chosen.length > 0 && remaining < pool.minAgents && !force) {
+    throw new GuardError(`deleting ${chosen.length} of ${plural(members.length, 'droplet')} would leave pool ${pool.name} below its min_agents of ${pool.minAgents}`, {
+      suggestions: [`delete at most ${Math.max(0, own.length - pool.minAgents)}`, 'or pass --ignore-limits to go below min_agents'],
     })
   }
   return chosen

@@ -69,7 +69,7 @@ export function checkScaleUpGuards(input: GuardInput): void {
   const {pool} = input
   if (pool.maxAgents !== null && input.current + input.count > pool.maxAgents && !input.force) {
     throw new GuardError(`pool ${pool.name} has ${input.current} droplets; ${input.count} more would exceed its max_agents of ${pool.maxAgents}`, {
-      suggestions: [`ask for at most ${Math.max(0, pool.maxAgents - input.current)}`, 'or pass --force to go past max_agents'],
+      suggestions: [`ask for at most ${Math.max(0, pool.maxAgents - input.current)}`, 'or pass --ignore-limits to go past max_agents'],
     })
   }
   checkAccountLimit(input.account, input.count)

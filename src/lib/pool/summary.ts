@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import {printableCell} from '../output/printable.js'
 import type {PoolDroplet} from './droplets.js'
+import {plural} from '../plural.js'
 
 export interface PoolSummaryLine {
   name: string
@@ -34,7 +35,7 @@ export function summaryJson(line: PoolSummaryLine): {name: string; prefix: strin
 /** `amd-mi300x: 3 droplets (2 active, 1 new); min 0, max 10`, and `and 2 that may be b's` when some are shared. */
 export function formatSummaryLine(line: PoolSummaryLine): string {
   const statuses = Object.entries(line.statuses).map(([status, n]) => `${n} ${printableCell(status)}`).join(', ')
-  const droplets = `${line.count} droplet${line.count === 1 ? '' : 's'}${statuses ? ` (${statuses})` : ''}`
+  const droplets = `${plural(line.count, 'droplet')}${statuses ? ` (${statuses})` : ''}`
   const shared = line.shared ? ` and ${line.shared.count} that may be ${line.shared.with.map((name) => `${printableCell(name)}'s`).join(' or ')}` : ''
   return `${printableCell(line.name)}: ${droplets}${shared}; min ${line.min_agents}, max ${line.max_agents ?? 'unlimited'}`
 }

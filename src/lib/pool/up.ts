@@ -1,7 +1,9 @@
 import type {PoolConfig} from '../config/types.js'
+import {formatDuration} from '../duration.js'
 import {createBody, type DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, OverMaxAgentsError, PartialError, WaitFailedError, WaitTimeoutError} from '../errors.js'
 import type {RandomInt} from '../naming.js'
+import {plural} from '../plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './droplets.js'
 import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './scale-up.js'
 import {waitForActive} from './wait.js'
@@ -29,7 +31,8 @@ export interface PoolUpDeps {
   random(): number
   nameRandom?: RandomInt
   isInterrupted(): boolean
-  onProgress(text: string): void
+  /** `state` is the part of the text that is news (see Progress.update): the rest only counts time. */
+  onProgress(text: string, state?: string): void
   /** Called once the creates are done and counted: the pool's lock is not needed to wait for them. */
   afterCreate?(): void
 }
@@ -47,7 +50,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   ])
   checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys, account})
   const plan = planScaleUp({pool, count: options.count, userData: options.userData, existingNames: new Set(members.map((m) => m.name)), random: deps.nameRandom})
-  deps.onProgress(`creating ${options.count} droplet${options.count === 1 ? '' : 's'} in pool ${pool.name} (${plan.batches.length} request${plan.batches.length === 1 ? '' : 's'})`)
+  deps.onProgress(`creating ${plural(options.count, 'droplet')} in pool ${pool.name} (${plural(plan.batches.length, 'request')})`)
   const outcome = await runScaleUp(plan, {
     createDroplets: async (request) => (await api.createDroplets(request)).map((d) => toPoolDroplet(d, pool.name)),
     listPool,
@@ -60,7 +63,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const result: PoolUpResult = {pool: pool.name, requested: options.count, created: outcome.created, failed: outcome.failed}
   const partial = {...result}
   if (outcome.interrupted) {
-    throw new InterruptedError(`interrupted: ${result.created.length} of ${options.count} droplets were created`, {partialResult: partial})
+    throw new InterruptedError(`stopped: ${result.created.length} of ${plural(options.count, 'droplet')} had been created (all listed); nothing more was sent`, {partialResult: partial})
   }
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
@@ -79,7 +82,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     now: deps.now,
     sleep: deps.sleep,
     isInterrupted: deps.isInterrupted,
-    onProgress: (active, total) => deps.onProgress(`${active}/${total} active`),
+    onProgress: (active, total, elapsedMs) => deps.onProgress(waitProgress(active, total, elapsedMs, options.wait!.timeoutMs), `${active}/${total}`),
   }).catch((error: unknown) => {
     // The droplets exist whatever went wrong while watching them: report them with the failure.
     const reason = error instanceof Error ? error.message : String(error)
@@ -93,7 +96,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const gone = result.created.filter((d) => waited.gone.includes(d.id)).map(({id, name}) => ({id, name}))
   const final: PoolUpResult = {...result, created: latest, ...(gone.length > 0 ? {gone} : {})}
   const active = final.created.filter((d) => d.status === 'active' && !waited.gone.includes(d.id)).length
-  if (waited.interrupted) throw new InterruptedError(`interrupted while waiting: ${active} of ${ids.length} active`, {partialResult: {...final}})
+  if (waited.interrupted) throw new InterruptedError(`stopped while waiting: ${active} of ${plural(ids.length, 'created droplet')} active (all listed)`, {partialResult: {...final}})
   if (!waited.done) {
     const existence = gone.length > 0 ? `${gone.length} of the ${ids.length} were deleted meanwhile` : 'they all exist'
     throw new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
@@ -108,6 +111,11 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     })
   }
   return final
+}
+
+/** `3/25 active, 1m12s of 10m`: how far, and how long of how long. */
+export function waitProgress(active: number, total: number, elapsedMs: number, timeoutMs: number): string {
+  return `${active}/${total} active, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(timeoutMs)}`
 }
 
 /** The account's droplet limit and how many droplets it has: GPU droplets are counted apart (do-api.md). */

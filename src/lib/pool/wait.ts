@@ -6,7 +6,8 @@ export interface WaitDeps {
   now(): number
   sleep(ms: number): Promise<void>
   isInterrupted(): boolean
-  onProgress(active: number, total: number): void
+  /** After every listing: the counts, and the time waited so far. */
+  onProgress(active: number, total: number, elapsedMs: number): void
 }
 
 export interface WaitOutcome {
@@ -27,9 +28,9 @@ export const MISSES_BEFORE_GONE = 2
 
 /** Polls until every droplet of `ids` that still exists is active, the time is up, or a stop signal. */
 export async function waitForActive(ids: readonly number[], options: {timeoutMs: number; pollIntervalMs: number}, deps: WaitDeps): Promise<WaitOutcome> {
-  const deadline = deps.now() + options.timeoutMs
+  const start = deps.now()
+  const deadline = start + options.timeoutMs
   const misses = new Map<number, number>(ids.map((id) => [id, 0]))
-  let last = ''
   for (;;) {
     const listed = await deps.listPool()
     for (const id of ids) misses.set(id, listed.some((d) => d.id === id) ? 0 : (misses.get(id) ?? 0) + 1)
@@ -37,9 +38,7 @@ export async function waitForActive(ids: readonly number[], options: {timeoutMs:
     const droplets = listed.filter((d) => ids.includes(d.id))
     const active = droplets.filter((d) => d.status === 'active').length
     const waitingFor = ids.length - gone.length
-    const state = `${active}/${waitingFor}`
-    if (state !== last) deps.onProgress(active, waitingFor)
-    last = state
+    deps.onProgress(active, waitingFor, deps.now() - start)
     const outcome = {droplets, gone}
     if (active === waitingFor && droplets.length === waitingFor) return {...outcome, done: true, interrupted: false}
     if (deps.isInterrupted()) return {...outcome, done: false, interrupted: true}
