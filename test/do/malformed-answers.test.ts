@@ -90,8 +90,9 @@ describe('an item without a usable id', () => {
     ['id 0', {set: {'droplets.0.id': 0}}, 'item 1 of the "droplets" list has the id 0, not a positive whole number'],
     ['a negative id', {set: {'droplets.0.id': -4}}, 'has the id -4'],
     ['a fractional id', {set: {'droplets.0.id': 1.5}}, 'has the id 1.5'],
-    ['an id as text', {set: {'droplets.0.id': '12'}}, 'item 1 of the "droplets" list has no id'],
-    ['a null item', {set: {'droplets.0': null}}, 'item 1 of the "droplets" list has no id'],
+    ['an id as text', {set: {'droplets.0.id': '12'}}, 'item 1 of the "droplets" list has the id "12", not a positive whole number'],
+    ['a null item', {set: {'droplets.0': null}}, 'item 1 of the "droplets" list is null, not an object'],
+    ['an item that is a number', {set: {'droplets.1': 7}}, 'item 2 of the "droplets" list is 7, not an object'],
   ])('fails a droplet listing with %s, never yielding droplet 0', async (_name, patch, message) => {
     const {sim, api} = await setup([{method: 'GET', path: '/v2/droplets', action: {type: 'patch-json', ...patch}}])
     sim.seedDroplets({count: 2, tags: ['velda']})

@@ -4,8 +4,9 @@ import type {Secret} from '../secret.js'
 import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
 import {connectDots, type DotsConnection, type DotsDroplet, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
 import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
-import {createTransport, type TransportOptions} from './transport.js'
+import {createTransport, type FetchFunction, type TransportOptions} from './transport.js'
 import type {Account, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Region, Size, SshKey} from './types.js'
+import {fromWireDroplet, type WireDroplet} from './wire-droplet.js'
 
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
 export interface DigitalOceanApi {
@@ -29,8 +30,9 @@ export type ApiOptions = TransportOptions
 
 export async function createDigitalOceanApi(options: ApiOptions): Promise<DigitalOceanApi> {
   const endpoint = options.endpoint.replace(/\/+$/, '')
-  const dots = await connectDots(endpoint, createTransport({...options, endpoint}))
-  return new DotsApi(endpoint, accountDigest(endpoint, options.token), dots)
+  const transport = createTransport({...options, endpoint})
+  const dots = await connectDots(endpoint, transport)
+  return new DotsApi(endpoint, accountDigest(endpoint, options.token), dots, transport)
 }
 
 type ListExtra = {tagName?: string; type?: 'droplets' | 'gpus'}
@@ -79,12 +81,23 @@ function pageLinks(answer: DotsPage | undefined): {next: unknown; last: unknown}
 const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0
 
 /** Droplets and keys are acted on by id: one without a usable id must never become droplet 0. */
-function requireIds<T extends {id?: number | null}>(items: T[], key: string, source: AnswerSource): (T & {id: number})[] {
-  const bad = items.findIndex((item) => !isId(item.id))
+function requireIds<T extends {id?: unknown}>(items: T[], key: string, source: AnswerSource): (T & {id: number})[] {
+  const bad = items.findIndex((item) => typeof item !== 'object' || item === null || !isId(item.id))
   if (bad < 0) return items as (T & {id: number})[]
-  const id = items[bad]?.id
+  const item: unknown = items[bad]
   const which = key === 'droplet' ? 'the "droplet"' : `item ${bad + 1} of the "${key}" list`
-  throw new MalformedAnswerError(source, `${which} has ${id === undefined || id === null ? 'no id' : `the id ${id}, not a positive whole number`}`)
+  if (typeof item !== 'object' || item === null) throw new MalformedAnswerError(source, `${which} is ${JSON.stringify(item)}, not an object`)
+  const id = (item as {id?: unknown}).id
+  throw new MalformedAnswerError(source, `${which} has ${id === undefined || id === null ? 'no id' : `the id ${JSON.stringify(id)}, not a positive whole number`}`)
+}
+
+/** A list answer as plain JSON, in the shape of dots' page (`meta.total`, `links.pages`) for collectPages. */
+function wirePage(json: unknown): DotsPage & Record<string, unknown> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return {}
+  const page = json as Record<string, unknown>
+  const meta = page.meta as {total?: unknown} | null | undefined
+  const links = page.links as {pages?: {next?: unknown; last?: unknown} | null} | null | undefined
+  return {...page, meta: {total: meta?.total as number | null | undefined}, links: {pages: {next: links?.pages?.next, last: links?.pages?.last}}}
 }
 
 function dropletListExtra(filter: DropletFilter): ListExtra {
@@ -96,7 +109,15 @@ class DotsApi implements DigitalOceanApi {
     readonly endpoint: string,
     readonly account: string,
     private readonly dots: DotsConnection,
+    private readonly transport: FetchFunction,
   ) {}
+
+  /** A GET read as plain JSON, through the same transport (auth, timeouts, retries, errors) as every dots call. */
+  private async getJson(source: AnswerSource): Promise<unknown> {
+    const response = await this.transport(`${this.endpoint}${source.path}`, {headers: {accept: 'application/json'}})
+    const body = await response.text()
+    return body === '' ? undefined : JSON.parse(body)
+  }
 
   private get v2() {
     return this.dots.client.v2
@@ -154,12 +175,12 @@ class DotsApi implements DigitalOceanApi {
       path: '/v2/droplets',
       key: 'droplets',
       extra: dropletListExtra(filter),
-      fetch: async (query, source) => {
-        const answer = await this.v2.droplets.get(query)
-        return {answer, items: answer?.droplets && requireIds(answer.droplets, 'droplets', source)}
+      fetch: async (_query, source) => {
+        const answer = wirePage(await this.getJson(source))
+        return {answer, items: Array.isArray(answer.droplets) ? requireIds(answer.droplets as WireDroplet[], 'droplets', source) : undefined}
       },
     })
-    return droplets.map(toDroplet)
+    return droplets.map(fromWireDroplet)
   }
 
   async countDroplets(filter: DropletFilter = {}): Promise<number> {
