@@ -196,6 +196,13 @@ describe('in bash', () => {
     writeFileSync(join(dir, 'velda-prod.yaml'), '')
     writeFileSync(join(dir, 'other.txt'), '')
     expect(tab(['pool', 'up', '-c', 'velda-'], {cwd: dir}).lines).toEqual(['velda-prod.yaml'])
+    // bash splits "--config=velda-" at the '=' into three words.
+    expect(tab(['pool', 'up', '--config', '=', 'velda-'], {cwd: dir}).lines).toEqual(['velda-prod.yaml'])
+    expect(tab(['pool', 'up', '--config', '='], {cwd: dir}).lines.sort()).toEqual(['other.txt', 'velda-prod.yaml'])
+  })
+
+  it('TAB after --config=PATH, as bash splits it, offers the pool names of that config', () => {
+    expect(tab(['pool', 'list', '--config', '=', EXAMPLE_CONFIG, 'cpu']).lines).toEqual(['cpu-small'])
   })
 
   it('a broken config offers nothing and prints nothing', () => {
