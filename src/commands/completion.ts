@@ -17,6 +17,7 @@ After -c and -o, TAB completes file names. In zsh, compinit must have run before
   static override examples = [
     {description: 'bash: load it in every new shell', command: "echo 'source <(<%= config.bin %> <%= command.id %> bash)' >> ~/.bashrc"},
     {description: 'zsh: load it in every new shell (after compinit)', command: "echo 'source <(<%= config.bin %> <%= command.id %> zsh)' >> ~/.zshrc"},
+    {description: 'zsh, another way: install it in the first directory of $fpath (then start a new shell)', command: '<%= config.bin %> <%= command.id %> zsh > "${fpath[1]}/_<%= config.bin %>"'},
     {description: 'fish: install it where fish looks for completions', command: '<%= config.bin %> <%= command.id %> fish > ~/.config/fish/completions/<%= config.bin %>.fish'},
   ]
 

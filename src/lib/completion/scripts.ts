@@ -83,7 +83,8 @@ ${fn}() {
     fi
     (( \${#candidates} )) && _describe -t values '${bin}' candidates
 }
-if [[ $funcstack[1] == ${fn} ]]; then
+# Autoloaded from $fpath (as _${bin}), complete now; sourced, register.
+if [[ $funcstack[1] == (${fn}|_${bin}) ]]; then
     ${fn} "$@"
 else
     compdef ${fn} ${bin}
