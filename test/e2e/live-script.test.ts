@@ -23,10 +23,15 @@ interface LiveRun {
   stderr: string
 }
 
+/** Acts once on the first line (of stdout or stderr: the script's own lines, or the CLI's progress it relays) that matches. */
+interface Trigger {
+  match: RegExp
+  act: (signal: (name: NodeJS.Signals) => void) => void | Promise<void>
+}
+
 interface RunOptions {
   env?: Record<string, string | undefined>
-  /** Called once, when a line of the script's stderr (the CLI's progress, relayed) matches. */
-  onLine?: {match: RegExp; act: (signal: (name: NodeJS.Signals) => void) => void | Promise<void>}
+  triggers?: Trigger[]
 }
 
 function runLiveScript(sim: SimulatorProcess | null, options: RunOptions = {}): Promise<LiveRun> {
@@ -38,17 +43,18 @@ function runLiveScript(sim: SimulatorProcess | null, options: RunOptions = {}): 
     ...options.env,
   })
   const child = spawn(process.execPath, [SCRIPT], {cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe']})
-  let stdout = ''
-  let stderr = ''
-  let fired = false
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  createInterface({input: child.stderr}).on('line', (line) => {
-    stderr += `${line}\n`
-    if (!options.onLine || fired || !options.onLine.match.test(line)) return
-    fired = true
-    void options.onLine.act((name) => child.kill(name))
-  })
-  return new Promise((resolve) => child.once('close', (status) => resolve({status, stdout, stderr})))
+  const output = {stdout: '', stderr: ''}
+  const pending = [...(options.triggers ?? [])]
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({input: child[stream]}).on('line', (line) => {
+      output[stream] += `${line}\n`
+      const index = pending.findIndex((t) => t.match.test(line))
+      if (index === -1) return
+      const [trigger] = pending.splice(index, 1)
+      void trigger!.act((name) => child.kill(name))
+    })
+  }
+  return new Promise((resolve) => child.once('close', (status) => resolve({status, ...output})))
 }
 
 async function dropletsLeft(sim: SimulatorProcess): Promise<unknown[]> {
@@ -145,10 +151,10 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
   it('exits non-zero and still deletes the droplet when the wait fails', async () => {
     // Once the droplet exists, the API refuses the next listing: the wait ends with an error, the cleanup's works.
     const run = await runLiveScript(slow, {
-      onLine: {
+      triggers: [{
         match: /created 1 of 1/,
         act: () => void slow.admin('POST', 'faults', {method: 'GET', path: '/v2/droplets', count: 1, action: {type: 'status', status: 401}}),
-      },
+      }],
     })
 
     expect(run.status, run.stdout + run.stderr).toBe(1)
@@ -163,8 +169,9 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
   it.each([
     {signal: 'SIGINT' as const, exit: 130},
     {signal: 'SIGTERM' as const, exit: 143},
+    {signal: 'SIGHUP' as const, exit: 129},
   ])('killed with $signal while waiting, it deletes the droplet and exits $exit', async ({signal, exit}) => {
-    const run = await runLiveScript(slow, {onLine: {match: /created 1 of 1/, act: (kill) => kill(signal)}})
+    const run = await runLiveScript(slow, {triggers: [{match: /created 1 of 1/, act: (kill) => kill(signal)}]})
 
     expect(run.status, run.stdout + run.stderr).toBe(exit)
     expect(run.stdout).toContain(`${signal} received; stopping the current step`)
@@ -173,5 +180,21 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
     expect(await dropletsLeft(slow)).toEqual([])
     expect(existsSync(configPath(run))).toBe(false)
     expectTokenHidden(run, slow)
+  })
+
+  it('a second Ctrl-C during the cleanup is acknowledged, not obeyed: the droplet is still deleted', async () => {
+    // The delete is held back long enough for the second signal to arrive while the cleanup runs.
+    await slow.admin('POST', 'faults', {method: 'DELETE', path: '/v2/droplets/*', count: 0, action: {type: 'delay', ms: 1_500}})
+    const run = await runLiveScript(slow, {
+      triggers: [
+        {match: /created 1 of 1/, act: (kill) => kill('SIGINT')},
+        {match: /^==> cleanup/, act: (kill) => kill('SIGINT')},
+      ],
+    })
+
+    expect(run.status, run.stdout + run.stderr).toBe(130)
+    expect(run.stdout).toContain('SIGINT received again; still cleaning up')
+    expect(run.stdout).toMatch(/cleanup deleted velda-[0-9a-f]{8}-[a-z0-9]{5} \(id \d+\)/)
+    expect(await dropletsLeft(slow)).toEqual([])
   })
 })
