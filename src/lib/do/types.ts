@@ -41,6 +41,20 @@ export interface SshKey {
 export interface Account {
   droplet_limit: number
   status: string
+  /** Why the status is not `active`, when DigitalOcean says (e.g. a billing problem); else empty. */
+  status_message?: string
+  email?: string
+}
+
+/** A public image (by slug or id) or one of the account's own (by id). */
+export interface Image {
+  id: number
+  slug: string | null
+  name: string
+  /** Where droplets can be created from it. */
+  regions: string[]
+  /** `available`, `pending`, `deleted`, ... */
+  status: string
 }
 
 export type DropletStatus = 'new' | 'active' | 'off' | 'archive'
