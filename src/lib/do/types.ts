@@ -51,7 +51,7 @@ export interface Image {
   id: number
   slug: string | null
   name: string
-  /** Where droplets can be created from it. */
+  /** Where droplets can be created from it, as far as dots knows the regions (it drops newer ones, e.g. atl1). */
   regions: string[]
   /** `available`, `pending`, `deleted`, ... */
   status: string

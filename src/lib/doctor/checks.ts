@@ -115,18 +115,21 @@ export function sshKeysCheck(pool: PoolConfig, keys: readonly SshKey[] | null): 
   return miss('ssh_keys', problem.message, 'add it to the account (doctl compute ssh-key import, or the control panel) or remove it from ssh_key_ids; velda-do ssh-keys lists the keys there are')
 }
 
-/** The image must exist, be usable and be in the pool's region, or every create is refused. */
+/**
+ * The image must exist and be usable, or every create is refused. Its regions are not compared with the pool's:
+ * dots reads them through an enum of regions that lacks newer ones (atl1, the MI300X region), so an image there
+ * would look absent from it.
+ */
 export function imageCheck(pool: PoolConfig, image: Image | null): CheckResult {
   if (!image) {
     return miss('image', `image ${pool.image} does not exist on this account (a private image is found by its numeric id only)`, 'use a public slug (e.g. ubuntu-24-04-x64, or amd-rocm71software for MI300X) or the id of one of your images: doctl compute image list')
   }
   const name = image.slug ?? image.name
-  if (image.status !== 'available') return miss('image', `image ${pool.image} (${name}) is ${image.status}, not available`, 'pick an available image: doctl compute image list')
-  if (image.regions.length > 0 && !image.regions.includes(pool.region)) {
-    return miss('image', `image ${pool.image} (${name}) is not in ${pool.region}; it is in: ${image.regions.join(', ')}`, `set the pool's region to one of: ${image.regions.join(', ')}, or copy the image to ${pool.region}`)
-  }
+  if (UNUSABLE_IMAGE_STATUSES.has(image.status)) return miss('image', `image ${pool.image} (${name}) is ${image.status}, not available`, 'pick an available image: doctl compute image list')
   return pass('image', `image ${pool.image} exists (${name}, id ${image.id})`)
 }
+
+const UNUSABLE_IMAGE_STATUSES: ReadonlySet<string> = new Set(['NEW', 'pending', 'deleted', 'retired'])
 
 export function brokerCheck(pool: PoolConfig, config: VeldaConfig, flag: string | undefined): CheckResult {
   try {
