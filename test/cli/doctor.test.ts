@@ -193,6 +193,16 @@ describe('velda-do doctor against the simulator', () => {
     expect(check(report, 'cpu', 'size')?.message).toMatch(/^the size s-2vcpu-4gb could not be checked: DigitalOcean answered 403/)
   })
 
+  it('an image lookup the token may not make (403): a known public slug passes, another image is not checked (exit 3)', async () => {
+    await sim.admin('POST', 'faults', {path: '/v2/images/*', count: 0, action: {type: 'status', status: 403}})
+    const known = doctor(writeConfig())
+    expect(known.status).toBe(0)
+    expect(check(known.report, 'cpu', 'image')?.message).toMatch(/^image ubuntu-24-04-x64 is a known public slug \(the lookup failed: DigitalOcean answered 403/)
+    const other = doctor(writeConfig({image: '"159651797"'}))
+    expect(other.status).toBe(3)
+    expect(misses(other.report)).toEqual(['cpu/image'])
+  })
+
   it('an invalid config: the usual config error (exit 2, file:line:col), nothing sent', async () => {
     const file = writeConfig({sizee: 's-1vcpu-1gb'})
     const result = runCli(['doctor', '-c', file, '--json'], {env: env()})

@@ -129,6 +129,24 @@ export function imageCheck(pool: PoolConfig, image: Image | null): CheckResult {
   return pass('image', `image ${pool.image} exists (${name}, id ${image.id})`)
 }
 
+/**
+ * DigitalOcean's public images that velda-do pools use. A token scoped without `image:read` cannot look them up
+ * (403), yet can create droplets from them: for these slugs a failed lookup is not a miss.
+ */
+export const KNOWN_IMAGE_SLUGS: ReadonlySet<string> = new Set([
+  'ubuntu-24-04-x64',
+  'ubuntu-22-04-x64',
+  'amd-rocm71software',
+  'gpu-h100x1-base',
+  'gpu-h100x8-base',
+])
+
+/** The image could not be looked up (not a 404): a known public slug still passes. */
+export function imageLookupFailed(pool: PoolConfig, error: unknown): CheckResult {
+  if (KNOWN_IMAGE_SLUGS.has(pool.image)) return pass('image', `image ${pool.image} is a known public slug (the lookup failed: ${reason(error)})`)
+  return notChecked('image', `the image ${pool.image}`, error)
+}
+
 const UNUSABLE_IMAGE_STATUSES: ReadonlySet<string> = new Set(['NEW', 'pending', 'deleted', 'retired'])
 
 export function brokerCheck(pool: PoolConfig, config: VeldaConfig, flag: string | undefined): CheckResult {

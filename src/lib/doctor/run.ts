@@ -15,6 +15,7 @@ import {
   dropletLimitCheck,
   endpointFailed,
   imageCheck,
+  imageLookupFailed,
   notChecked,
   sizeCheck,
   sshKeysCheck,
@@ -122,7 +123,7 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
       ...common,
       sizes.ok ? sizeCheck(pool, sizes.value as Size[]) : notChecked('size', `the size ${pool.size}`, sizes.error),
       keys.ok ? sshKeysCheck(pool, keys.value as SshKey[] | null) : notChecked('ssh_keys', 'the ssh keys', keys.error),
-      image.ok ? imageCheck(pool, image.value) : notChecked('image', `the image ${pool.image}`, image.error),
+      image.ok ? imageCheck(pool, image.value) : imageLookupFailed(pool, image.error),
     ]
   }
 }
