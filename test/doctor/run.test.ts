@@ -23,7 +23,8 @@ function fakeApi(calls: string[]): DigitalOceanApi {
   return {
     endpoint: 'https://api.digitalocean.com',
     account: 'x',
-    getAccount: call('account', {droplet_limit: 10, status: 'active', email: 'a@example.com', status_message: ''}),
+    describeAccount: call('account', {droplet_limit: 10, status: 'active', email: 'a@example.com', status_message: ''}),
+    getAccount: () => Promise.reject(new Error('doctor asks describeAccount')),
     countDroplets: call('count', 1),
     listSizes: call('sizes', [{slug: 's-1vcpu-1gb', description: '', vcpus: 1, memory_mb: 1024, disk_gb: 25, price_hourly: 0, price_monthly: 0, available: true, regions: ['nyc3'], gpu: null}]),
     listSshKeys: call('keys', [{id: 1, name: 'k', fingerprint: ''}]),

@@ -5,7 +5,7 @@ import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
 import {connectDots, type DotsConnection, type DotsDroplet, type DotsImage, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
 import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type TransportOptions} from './transport.js'
-import type {Account, Droplet, Image, DropletCreateRequest, DropletFilter, DropletStatus, Region, Size, SshKey} from './types.js'
+import type {Account, AccountDetails, Droplet, Image, DropletCreateRequest, DropletFilter, DropletStatus, Region, Size, SshKey} from './types.js'
 
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
 export interface DigitalOceanApi {
@@ -16,6 +16,8 @@ export interface DigitalOceanApi {
   listRegions(): Promise<Region[]>
   listSshKeys(): Promise<SshKey[]>
   getAccount(): Promise<Account>
+  /** The same one call as getAccount, with the e-mail and the reason for a status other than active. */
+  describeAccount(): Promise<AccountDetails>
   /** A public image by slug or id, or one of the account's by id; null when the API says 404. */
   getImage(idOrSlug: string): Promise<Image | null>
   listDroplets(filter?: DropletFilter): Promise<Droplet[]>
@@ -142,6 +144,11 @@ class DotsApi implements DigitalOceanApi {
 
   /** The droplet limit is what a scale-up is checked against: an answer without it is not read as 0. */
   async getAccount(): Promise<Account> {
+    const {droplet_limit: dropletLimit, status} = await this.describeAccount()
+    return {droplet_limit: dropletLimit, status}
+  }
+
+  async describeAccount(): Promise<AccountDetails> {
     const answer = await this.v2.account.get()
     const limit = answer?.account?.dropletLimit
     if (!isCount(limit)) {

@@ -41,9 +41,13 @@ export interface SshKey {
 export interface Account {
   droplet_limit: number
   status: string
+}
+
+/** The account as `velda-do doctor` shows it. */
+export interface AccountDetails extends Account {
   /** Why the status is not `active`, when DigitalOcean says (e.g. a billing problem); else empty. */
-  status_message?: string
-  email?: string
+  status_message: string
+  email: string
 }
 
 /** A public image (by slug or id) or one of the account's own (by id). */

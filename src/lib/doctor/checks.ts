@@ -1,5 +1,5 @@
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
-import type {Account, Image, Size, SshKey} from '../do/types.js'
+import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError, VeldaError} from '../errors.js'
 import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} from '../pool/scale-up.js'
 import {resolveAgentVersion, resolveBroker} from '../settings.js'
@@ -48,7 +48,7 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, Math.min(2, at))}…${email.slice(at)}`
 }
 
-export function tokenAccepted(endpoint: string, source: string, account: Account): CheckResult {
+export function tokenAccepted(endpoint: string, source: string, account: AccountDetails): CheckResult {
   const email = account.email ? `account ${maskEmail(account.email)}, ` : ''
   return pass('token', `token from ${source} accepted by ${describeEndpoint(endpoint)} (${email}status ${account.status})`)
 }
@@ -89,7 +89,7 @@ export function notChecked(id: CheckId, what: string, error: unknown): CheckResu
   return miss(id, `${what} could not be checked: ${reason(error)}`, fixOf(error, 'run velda-do doctor again'), 'api')
 }
 
-export function accountStatusCheck(account: Account): CheckResult {
+export function accountStatusCheck(account: AccountDetails): CheckResult {
   if (account.status === 'active') return pass('account_status', 'account status: active')
   const why = account.status_message ? `: ${account.status_message}` : ''
   const effect = account.status === 'locked' ? 'a locked account cannot create droplets' : 'DigitalOcean may refuse to create droplets'

@@ -2,7 +2,7 @@ import type {Environment} from '../config/interpolate.js'
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {UnauthorizedError} from '../do/errors.js'
-import type {Account, Image, Size, SshKey} from '../do/types.js'
+import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError} from '../errors.js'
 import {groupByAccount} from '../pool/accounts.js'
 import {resolveEndpoint, resolveToken} from '../settings.js'
@@ -93,10 +93,10 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
     return () => [result]
   }
   let api: DigitalOceanApi
-  let account: Account
+  let account: AccountDetails
   try {
     api = await options.connect(first)
-    account = await api.getAccount()
+    account = await api.describeAccount()
   } catch (error) {
     const result = error instanceof UnauthorizedError
       ? tokenRefused(endpoint, token.source)
