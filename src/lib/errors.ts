@@ -103,3 +103,15 @@ export class NothingChangedError extends VeldaError {
   readonly exitCode = ExitCode.api
   readonly code = 'nothing_changed'
 }
+
+/** `velda-do doctor` found misses the user fixes in the config or the account; the checklist is the result. */
+export class ChecksFailedError extends VeldaError {
+  readonly exitCode = ExitCode.usage
+  readonly code = 'checks_failed'
+}
+
+/** `velda-do doctor` could not ask DigitalOcean (refused token, network, 5xx): the checklist says where. */
+export class ChecksUnreachableError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'checks_api_failed'
+}

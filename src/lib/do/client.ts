@@ -2,10 +2,10 @@ import {createHash} from 'node:crypto'
 
 import type {Secret} from '../secret.js'
 import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
-import {connectDots, type DotsConnection, type DotsDroplet, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
+import {connectDots, type DotsConnection, type DotsDroplet, type DotsImage, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
 import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type FetchFunction, type TransportOptions} from './transport.js'
-import type {Account, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Region, Size, SshKey} from './types.js'
+import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Image, Region, Size, SshKey} from './types.js'
 import {fromWireDroplet, type WireDroplet} from './wire-droplet.js'
 
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
@@ -17,6 +17,10 @@ export interface DigitalOceanApi {
   listRegions(): Promise<Region[]>
   listSshKeys(): Promise<SshKey[]>
   getAccount(): Promise<Account>
+  /** The same one call as getAccount, with the e-mail and the reason for a status other than active. */
+  describeAccount(): Promise<AccountDetails>
+  /** A public image by slug or id, or one of the account's by id; null when the API says 404. */
+  getImage(idOrSlug: string): Promise<Image | null>
   listDroplets(filter?: DropletFilter): Promise<Droplet[]>
   /** How many droplets the filter matches, from one request's `meta.total` (GPU droplets only with `gpus`). */
   countDroplets(filter?: DropletFilter): Promise<number>
@@ -161,13 +165,32 @@ class DotsApi implements DigitalOceanApi {
 
   /** The droplet limit is what a scale-up is checked against: an answer without it is not read as 0. */
   async getAccount(): Promise<Account> {
+    const {droplet_limit: dropletLimit, status} = await this.describeAccount()
+    return {droplet_limit: dropletLimit, status}
+  }
+
+  async describeAccount(): Promise<AccountDetails> {
     const answer = await this.v2.account.get()
     const limit = answer?.account?.dropletLimit
     if (!isCount(limit)) {
       const what = limit === undefined || limit === null ? 'has no account.droplet_limit' : `has account.droplet_limit ${JSON.stringify(limit)}, not a count`
       throw new MalformedAnswerError({method: 'GET', path: '/v2/account'}, `the answer ${what}`)
     }
-    return {droplet_limit: limit, status: answer?.account?.status ?? 'unknown'}
+    const account = answer?.account
+    return {droplet_limit: limit, status: account?.status ?? 'unknown', status_message: account?.statusMessage ?? '', email: account?.email ?? ''}
+  }
+
+  async getImage(idOrSlug: string): Promise<Image | null> {
+    const path = `/v2/images/${encodeURIComponent(idOrSlug)}`
+    try {
+      const answer = await this.v2.images.byImage_id(/^\d+$/.test(idOrSlug) ? Number(idOrSlug) : idOrSlug).get()
+      const image = answer?.image
+      if (!image || !isId(image.id)) throw new MalformedAnswerError({method: 'GET', path}, 'the answer has no "image" with an id')
+      return toImage(image as DotsImage & {id: number})
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null
+      throw error
+    }
   }
 
   async listDroplets(filter: DropletFilter = {}): Promise<Droplet[]> {
@@ -266,6 +289,10 @@ function toGib(amount: number, unit: string): number {
 
 function toRegion(r: DotsRegion): Region {
   return {slug: r.slug ?? '', name: r.name ?? '', available: r.available ?? false, features: r.features ?? [], sizes: r.sizes ?? []}
+}
+
+function toImage(i: DotsImage & {id: number}): Image {
+  return {id: i.id, slug: i.slug ?? null, name: i.name ?? '', regions: i.regions ?? [], status: i.status ?? 'unknown'}
 }
 
 function toSshKey(k: DotsSshKey & {id: number}): SshKey {

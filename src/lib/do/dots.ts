@@ -68,6 +68,14 @@ export interface DotsSshKey {
   fingerprint?: string | null
 }
 
+export interface DotsImage {
+  id?: number | null
+  slug?: string | null
+  name?: string | null
+  regions?: string[] | null
+  status?: string | null
+}
+
 export interface ListQuery {
   queryParameters: {page?: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
 }
@@ -80,9 +88,11 @@ export interface DotsClient {
       byDroplet_id(id: number): {delete(): Promise<void>}
     }
     sizes: {get(query: ListQuery): Promise<(DotsPage & {sizes?: DotsSize[] | null}) | undefined>}
+    /** dots types the id as a number; the API takes a public image's slug there too. */
+    images: {byImage_id(id: number | string): {get(): Promise<{image?: DotsImage | null} | undefined>}}
     regions: {get(query: ListQuery): Promise<(DotsPage & {regions?: DotsRegion[] | null}) | undefined>}
     account: {
-      get(): Promise<{account?: {dropletLimit?: number | null; status?: string | null} | null} | undefined>
+      get(): Promise<{account?: {dropletLimit?: number | null; status?: string | null; statusMessage?: string | null; email?: string | null} | null} | undefined>
       keys: {get(query: ListQuery): Promise<(DotsPage & {sshKeys?: DotsSshKey[] | null}) | undefined>}
     }
   }

@@ -43,6 +43,24 @@ export interface Account {
   status: string
 }
 
+/** The account as `velda-do doctor` shows it. */
+export interface AccountDetails extends Account {
+  /** Why the status is not `active`, when DigitalOcean says (e.g. a billing problem); else empty. */
+  status_message: string
+  email: string
+}
+
+/** A public image (by slug or id) or one of the account's own (by id). */
+export interface Image {
+  id: number
+  slug: string | null
+  name: string
+  /** Where droplets can be created from it, as far as dots knows the regions (it drops newer ones, e.g. atl1). */
+  regions: string[]
+  /** `available`, `pending`, `deleted`, ... */
+  status: string
+}
+
 export type DropletStatus = 'new' | 'active' | 'off' | 'archive'
 
 export interface Droplet {

@@ -67,6 +67,8 @@ export class SimulatorCore {
   private readonly validators: OperationValidator[] = loadSpecValidators()
   private readonly limiter: RateLimiter
   private readonly now: () => number
+  /** What reset() restores after POST /__sim/account changed it. */
+  private readonly initialAccount: Record<string, unknown>
   private random: () => number
   private requestIds: () => number
   private nextId: number
@@ -77,6 +79,7 @@ export class SimulatorCore {
   constructor(private readonly options: CoreOptions) {
     this.catalog = options.catalog ?? defaultCatalog()
     if (options.dropletLimit !== undefined) this.catalog.account.droplet_limit = options.dropletLimit
+    this.initialAccount = structuredClone(this.catalog.account)
     this.limiter = new RateLimiter(options.rateLimits ?? REAL_RATE_LIMITS)
     this.now = options.now ?? Date.now
     const seed = options.seed ?? 1
@@ -226,6 +229,11 @@ export class SimulatorCore {
         return ok(200, this.paginate('ssh_keys', this.catalog.sshKeys, url, page, perPage))
       case 'GET /v2/account':
         return ok(200, {account: this.catalog.account})
+      case 'GET /v2/images/{image_id}': {
+        // Public images by id or slug; DigitalOcean finds a slug only when it is the image's own, exactly.
+        const image = findImage(this.catalog, /^\d+$/.test(match.params.image_id ?? '') ? Number(match.params.image_id) : (match.params.image_id ?? ''))
+        return image ? ok(200, {image}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
+      }
       default:
         return fail(404, NOT_FOUND.id, `${request.method} ${match.validator.template} is not simulated.`)
     }
@@ -368,6 +376,22 @@ export class SimulatorCore {
     )
   }
 
+  /**
+   * Changes what GET /v2/account answers, for rehearsing a locked account or a lower droplet limit. Only the
+   * account's own keys, each with the type it has, so the answer stays one the real API could give.
+   */
+  patchAccount(patch: Record<string, unknown>): Record<string, unknown> {
+    const account = this.catalog.account
+    for (const [key, value] of Object.entries(patch)) {
+      if (!(key in account)) throw new Error(`the account has no key ${key}; it has: ${Object.keys(account).join(', ')}`)
+      if (typeof value !== typeof account[key]) throw new Error(`account.${key} is a ${typeof account[key]}, not a ${typeof value}`)
+      if (key === 'status' && !['active', 'warning', 'locked'].includes(value as string)) throw new Error('account.status is one of active, warning, locked')
+      if (key === 'droplet_limit' && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw new Error('account.droplet_limit is a whole number, 0 or more')
+    }
+    Object.assign(account, patch)
+    return account
+  }
+
   /** Turns droplets active now (all `new` ones when no ids are given). */
   activate(ids?: number[]): number {
     let count = 0
@@ -397,6 +421,8 @@ export class SimulatorCore {
     this.log.length = 0
     this.faults.clear()
     this.limiter.reset()
+    for (const key of Object.keys(this.catalog.account)) delete this.catalog.account[key]
+    Object.assign(this.catalog.account, structuredClone(this.initialAccount))
   }
 
   private admin(request: SimRequest, url: URL): SimAnswer {
@@ -434,6 +460,8 @@ export class SimulatorCore {
           return reply(200, {faults: []})
         case 'POST /__sim/droplets':
           return reply(200, {droplets: this.seedDroplets(body as unknown as SeedDroplets).map((d) => ({id: d.id, name: d.name}))})
+        case 'POST /__sim/account':
+          return reply(200, {account: this.patchAccount(body)})
         case 'POST /__sim/activate':
           return reply(200, {activated: this.activate(Array.isArray(body.ids) ? (body.ids as number[]) : undefined)})
         default:
@@ -454,4 +482,5 @@ export const ADMIN_ENDPOINTS = [
   'DELETE /__sim/faults',
   'POST /__sim/droplets',
   'POST /__sim/activate',
+  'POST /__sim/account',
 ]

@@ -1,0 +1,43 @@
+import {ApiCommand} from '../lib/cli/api-command.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
+import {formatDoctor} from '../lib/doctor/format.js'
+import {type DoctorReport, runDoctor} from '../lib/doctor/run.js'
+import {ChecksFailedError, ChecksUnreachableError} from '../lib/errors.js'
+
+export default class Doctor extends ApiCommand<DoctorReport> {
+  static override summary = 'Check every pool before the first real run: token and endpoint, account, droplet limit, size, ssh keys, image, broker, Tailscale key.'
+  static override description = `Creates nothing and changes nothing: it reads the config and asks DigitalOcean (one account call, two droplet counts (plain and GPU), one size list, one ssh-key list and one lookup per image for each endpoint and token, however many pools share them).
+
+Prints a checklist per pool, with the fix under every miss. Exit 0 when every check passes, 2 when a miss is to be fixed in the config, the environment or the account (size not offered, ssh key missing, image unknown, account locked, no room under the droplet limit, no broker address, Tailscale key variable unset), 3 when DigitalOcean refused the token or could not be reached.`
+
+  static override examples = [
+    {description: 'Check every pool of ./velda.yaml', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Check the pools of another file, as pool up would run them with these flags', command: '<%= config.bin %> <%= command.id %> -c /etc/velda/config.yaml --agent-version 1.0.0'},
+    {description: 'In CI: the fixes of every failed check', command: "<%= config.bin %> <%= command.id %> --json | jq -r '.pools[].checks[] | select(.ok | not) | .fix'"},
+  ]
+
+  static override flags = {
+    config: configFlag,
+    broker: brokerFlag,
+    'agent-version': agentVersionFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  async run(): Promise<DoctorReport> {
+    const {flags} = await this.parse(Doctor)
+    const config = this.readConfig(flags.config)
+    const {report, apiMiss} = await runDoctor(config, {
+      broker: flags.broker,
+      agentVersion: flags['agent-version'],
+      endpointFlag: flags['api-endpoint'],
+      env: this.env,
+      connect: (pool) => this.connect({pool, endpointFlag: flags['api-endpoint']}),
+    })
+    if (!this.jsonEnabled()) process.stdout.write(formatDoctor(report))
+    if (report.ok) return report
+    const failed = report.pools.flatMap((p) => p.checks.filter((c) => !c.ok).map((c) => `${p.name}: ${c.id}`))
+    const options = {partialResult: {...report}, suggestions: ['apply the fix under each failed check, then run velda-do doctor again']}
+    const message = `${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}`
+    throw apiMiss ? new ChecksUnreachableError(message, options) : new ChecksFailedError(message, options)
+  }
+}

@@ -1,0 +1,188 @@
+import type {PoolConfig, VeldaConfig} from '../config/types.js'
+import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
+import {SettingsError, VeldaError} from '../errors.js'
+import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} from '../pool/scale-up.js'
+import {resolveAgentVersion, resolveBroker} from '../settings.js'
+
+/** One line of the checklist: `--json` prints exactly these keys. */
+export interface Check {
+  id: CheckId
+  ok: boolean
+  message: string
+  /** What to do about a miss; null when the check passed. */
+  fix: string | null
+}
+
+export type CheckId = 'token' | 'account_status' | 'droplet_limit' | 'size' | 'ssh_keys' | 'image' | 'broker' | 'agent_version' | 'tailscale_key'
+
+/**
+ * A miss the user fixes in the config or the account (exit 2), or one where DigitalOcean could not be asked or
+ * refused the token (exit 3). Kept beside the check, not in it: the JSON shape is the user's, this is the exit code's.
+ */
+export type MissKind = 'config' | 'api'
+
+export interface CheckResult {
+  check: Check
+  kind: MissKind
+}
+
+const pass = (id: CheckId, message: string): CheckResult => ({check: {id, ok: true, message, fix: null}, kind: 'config'})
+const miss = (id: CheckId, message: string, fix: string, kind: MissKind = 'config'): CheckResult => ({check: {id, ok: false, message, fix}, kind})
+const fromProblem = (id: CheckId, problem: GuardProblem): CheckResult => miss(id, problem.message, problem.suggestions.join('; '))
+
+export const AMD_API_HOST = 'api-amd.digitalocean.com'
+export const STANDARD_API_HOST = 'api.digitalocean.com'
+
+/** AMD GPU droplets live behind their own endpoint, whose tokens are not the standard endpoint's (and back). */
+export function describeEndpoint(endpoint: string): string {
+  const host = new URL(endpoint).hostname
+  if (host === AMD_API_HOST) return `the AMD endpoint (${AMD_API_HOST})`
+  if (host === STANDARD_API_HOST) return `the standard endpoint (${STANDARD_API_HOST})`
+  return endpoint
+}
+
+/** `op…@example.com`: enough to recognise the account in a CI log, not to harvest the address. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@')
+  if (at < 1) return email === '' ? '' : '…'
+  return `${email.slice(0, Math.min(2, at))}…${email.slice(at)}`
+}
+
+export function tokenAccepted(endpoint: string, source: string, account: AccountDetails): CheckResult {
+  const email = account.email ? `account ${maskEmail(account.email)}, ` : ''
+  return pass('token', `token from ${source} accepted by ${describeEndpoint(endpoint)} (${email}status ${account.status})`)
+}
+
+/** No token at all, or its variable is unset: nothing was sent. */
+export function tokenMissing(source: string | null, missing: readonly string[]): CheckResult {
+  if (source === null) {
+    return miss('token', 'no DigitalOcean API token: the account, size, ssh keys and image were not checked', 'export DIGITALOCEAN_API_TOKEN=dop_v1_..., or give the pool an api_token: "${VARIABLE}"')
+  }
+  return miss('token', `the API token comes from ${source}, but ${missing.join(', ')} is not set: the account, size, ssh keys and image were not checked`, `export ${missing[0] ?? 'DIGITALOCEAN_API_TOKEN'}=dop_v1_...`)
+}
+
+/** A token that cannot be sent (spaces, a newline): the config or the environment must change, nothing was sent. */
+export function tokenUnusable(error: SettingsError): CheckResult {
+  return miss('token', `${error.message}; the account, size, ssh keys and image were not checked`, error.suggestions.join('; '))
+}
+
+/** A 401 on the pool's endpoint. The most common cause is a token made for the other endpoint. */
+export function tokenRefused(endpoint: string, source: string): CheckResult {
+  const host = new URL(endpoint).hostname
+  const other = host === AMD_API_HOST ? STANDARD_API_HOST : host === STANDARD_API_HOST ? AMD_API_HOST : null
+  const hint = other ? `, or it belongs to ${other}` : ''
+  return miss(
+    'token',
+    `${describeEndpoint(endpoint)} refused the token from ${source} (401): it is revoked or mistyped${hint}; the account, size, ssh keys and image were not checked`,
+    `tokens of the AMD endpoint (${AMD_API_HOST}) and of the standard one (${STANDARD_API_HOST}) are different: create a token for ${host} in its control panel, or point the pool's api_endpoint at the endpoint the token was made for`,
+    'api',
+  )
+}
+
+/** The endpoint could not be asked at all (network, timeout, 5xx after the retries). */
+export function endpointFailed(endpoint: string, error: unknown): CheckResult {
+  return miss('token', `could not ask ${endpoint} about the token: ${reason(error)}; the account, size, ssh keys and image were not checked`, fixOf(error, 'check the network and the endpoint, then run velda-do doctor again'), 'api')
+}
+
+/** A single lookup that failed while the token itself worked. */
+export function notChecked(id: CheckId, what: string, error: unknown): CheckResult {
+  return miss(id, `${what} could not be checked: ${reason(error)}`, fixOf(error, 'run velda-do doctor again'), 'api')
+}
+
+export function accountStatusCheck(account: AccountDetails): CheckResult {
+  if (account.status === 'active') return pass('account_status', 'account status: active')
+  const why = account.status_message ? `: ${account.status_message}` : ''
+  const effect = account.status === 'locked' ? 'a locked account cannot create droplets' : 'DigitalOcean may refuse to create droplets'
+  return miss('account_status', `account status: ${account.status}${why} (${effect})`, 'settle it in the DigitalOcean control panel (Billing, or a support ticket), then run velda-do doctor again')
+}
+
+/** Room for at least one droplet; pool up checks the exact count it is asked for. */
+export function dropletLimitCheck(usage: {dropletLimit: number; droplets: number}): CheckResult {
+  const problem = accountLimitProblem(usage, 1)
+  if (problem) return fromProblem('droplet_limit', {...problem, message: `droplet limit: ${usage.droplets} of ${usage.dropletLimit} used, no room for another droplet`})
+  return pass('droplet_limit', `droplet limit: ${usage.droplets} of ${usage.dropletLimit} used, room for ${usage.dropletLimit - usage.droplets}`)
+}
+
+export function sizeCheck(pool: PoolConfig, sizes: readonly Size[]): CheckResult {
+  const problem = sizeProblem(pool, sizes)
+  return problem ? fromProblem('size', problem) : pass('size', `size ${pool.size} is offered in ${pool.region}`)
+}
+
+export function sshKeysCheck(pool: PoolConfig, keys: readonly SshKey[] | null): CheckResult {
+  if (pool.sshKeyIds.length === 0 || keys === null) return pass('ssh_keys', 'no ssh_key_ids: droplets get no ssh key')
+  const problem = sshKeysProblem(pool, keys)
+  if (!problem) return pass('ssh_keys', `ssh key${pool.sshKeyIds.length === 1 ? '' : 's'} ${pool.sshKeyIds.join(', ')} on the account`)
+  return miss('ssh_keys', problem.message, 'add it to the account (doctl compute ssh-key import, or the control panel) or remove it from ssh_key_ids; velda-do ssh-keys lists the keys there are')
+}
+
+/**
+ * The image must exist and be usable, or every create is refused. Its regions are not compared with the pool's:
+ * dots reads them through an enum of regions that lacks newer ones (atl1, the MI300X region), so an image there
+ * would look absent from it.
+ */
+export function imageCheck(pool: PoolConfig, image: Image | null): CheckResult {
+  if (!image) {
+    return miss('image', `image ${pool.image} does not exist on this account (a private image is found by its numeric id only)`, 'use a public slug (e.g. ubuntu-24-04-x64, or amd-rocm71software for MI300X) or the id of one of your images: doctl compute image list')
+  }
+  const name = image.slug ?? image.name
+  if (UNUSABLE_IMAGE_STATUSES.has(image.status)) return miss('image', `image ${pool.image} (${name}) is ${image.status}, not available`, 'pick an available image: doctl compute image list')
+  return pass('image', `image ${pool.image} exists (${name}, id ${image.id})`)
+}
+
+/**
+ * DigitalOcean's public images that velda-do pools use. A token scoped without `image:read` cannot look them up
+ * (403), yet can create droplets from them: for these slugs a failed lookup is not a miss.
+ */
+export const KNOWN_IMAGE_SLUGS: ReadonlySet<string> = new Set([
+  'ubuntu-24-04-x64',
+  'ubuntu-22-04-x64',
+  'amd-rocm71software',
+  'gpu-h100x1-base',
+  'gpu-h100x8-base',
+])
+
+/** The image could not be looked up (not a 404): a known public slug still passes. */
+export function imageLookupFailed(pool: PoolConfig, error: unknown): CheckResult {
+  if (KNOWN_IMAGE_SLUGS.has(pool.image)) return pass('image', `image ${pool.image} is a known public slug (the lookup failed: ${reason(error)})`)
+  return notChecked('image', `the image ${pool.image}`, error)
+}
+
+const UNUSABLE_IMAGE_STATUSES: ReadonlySet<string> = new Set(['NEW', 'pending', 'deleted', 'retired'])
+
+export function brokerCheck(pool: PoolConfig, config: VeldaConfig, flag: string | undefined): CheckResult {
+  try {
+    const broker = resolveBroker(flag, pool, config)
+    return pass('broker', `broker address ${broker.value} (from ${broker.source})`)
+  } catch (error) {
+    if (error instanceof SettingsError) return miss('broker', error.message, error.suggestions.join('; '))
+    throw error
+  }
+}
+
+export function agentVersionCheck(pool: PoolConfig, config: VeldaConfig, flag: string | undefined): CheckResult {
+  try {
+    const version = resolveAgentVersion(flag, pool, config.file)
+    return pass('agent_version', `agent version ${version.value} (from ${version.source})`)
+  } catch (error) {
+    if (error instanceof SettingsError) return miss('agent_version', error.message, error.suggestions.join('; '))
+    throw error
+  }
+}
+
+/** The key's value is never revealed here: only whether its variables are set. */
+export function tailscaleCheck(pool: PoolConfig): CheckResult {
+  const setting = pool.tailscale?.preAuthKey
+  if (!setting) return pass('tailscale_key', 'no tailscale_config: droplets do not join a tailnet')
+  if (!setting.secret) {
+    return miss('tailscale_key', `the Tailscale key (${setting.path}) needs ${setting.missing.join(', ')}, which is not set`, `export ${setting.missing[0] ?? 'TAILSCALE_AUTH_KEY'}=tskey-auth-... before pool up`)
+  }
+  return pass('tailscale_key', `Tailscale key present${setting.variables.length > 0 ? ` (from $${setting.variables.join(', $')})` : ''}`)
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function fixOf(error: unknown, fallback: string): string {
+  return error instanceof VeldaError && error.suggestions.length > 0 ? error.suggestions.join('; ') : fallback
+}

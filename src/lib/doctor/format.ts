@@ -1,0 +1,25 @@
+import chalk from 'chalk'
+
+import {printable} from '../output/printable.js'
+import {describeEndpoint} from './checks.js'
+import type {DoctorReport} from './run.js'
+
+/**
+ * The checklist for people: one block per pool, a mark per check and the fix under each miss. Messages may quote
+ * the API (an error text), so every line is made printable.
+ */
+export function formatDoctor(report: DoctorReport): string {
+  const lines: string[] = []
+  for (const pool of report.pools) {
+    const where = describeEndpoint(pool.endpoint)
+    lines.push(chalk.bold(printable(`${pool.name} (${where === pool.endpoint ? where : `${pool.endpoint}, ${where.replace(/ \(.*\)$/, '')}`})`)))
+    for (const check of pool.checks) {
+      lines.push(`  ${check.ok ? chalk.green('✓') : chalk.red('✗')} ${printable(check.message)}`)
+      if (check.fix) lines.push(`      fix: ${printable(check.fix)}`)
+    }
+    lines.push('')
+  }
+  const misses = report.pools.reduce((n, p) => n + p.checks.filter((c) => !c.ok).length, 0)
+  lines.push(misses === 0 ? 'all checks passed' : `${misses} check${misses === 1 ? '' : 's'} failed`)
+  return `${lines.join('\n')}\n`
+}
