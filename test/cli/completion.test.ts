@@ -53,8 +53,8 @@ describe('velda-do __complete', () => {
     expect(completeWords(['render-userdata', '--show']).values).toEqual(['--show-secrets'])
   })
 
-  it('asks the shell for file names after -c and -o, and offers nothing after a flag that takes a number', () => {
-    for (const words of [['pool', 'up', '-c', ''], ['pool', 'list', '--config', 'exa'], ['render-userdata', 'x', '-o', '']]) {
+  it('asks the shell for file names after -c and --output-file, and offers nothing after a flag that takes a number', () => {
+    for (const words of [['pool', 'up', '-c', ''], ['pool', 'list', '--config', 'exa'], ['render-userdata', 'x', '--output-file', '']]) {
       const result = completeWords(words)
       expect(result.values, words.join(' ')).toEqual([])
       expect(result.directive, words.join(' ')).toBe(':files')
