@@ -170,7 +170,7 @@ describe('the overall deadline', () => {
     // Attempt 1 takes 30s, the wait 0.4s; attempt 2 gets the 29.6s left; no time is left for a third.
     expect(s.calls).toHaveLength(2)
     expect(s.clock.now()).toBe(60_000)
-    expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up after 1m without a usable answer (2 attempts; the last: no answer from ${HOST} within 29.6s)`)
+    expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up, no usable answer within the 1m deadline (2 attempts; the last: no answer from ${HOST} within 29.6s)`)
     expect(error.suggestions).toContain('to keep retrying longer than 1m: export VELDA_DO_DEADLINE=2m')
     expect(s.waits).toEqual([`GET /v2/sizes: no answer from ${HOST} within 30s; waiting 0.4s before attempt 2 of 5`])
   })
@@ -210,7 +210,7 @@ describe('the overall deadline', () => {
     expect(error).toBeInstanceOf(DeadlineError)
     // Answers at 0s, 25s and 50s; a wait of 25s more would end past 60s.
     expect(busy.calls).toHaveLength(3)
-    expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up after 1m without a usable answer (3 attempts; the last: answer 503)`)
+    expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up, no usable answer within the 1m deadline (3 attempts; the last: answer 503)`)
 
     let n = 0
     const limited = setup(() => async () => (++n < 5 ? answer(429) : ok()))
@@ -222,7 +222,7 @@ describe('the overall deadline', () => {
     const s = setup(blackHole, {deadlineMs: 3_000, timeoutMs: 1_000})
     const error = await failure(s.get())
     expect(error).toBeInstanceOf(DeadlineError)
-    expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up after 3s without a usable answer (2 attempts; the last: no answer from ${HOST} within 1s)`)
+    expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up, no usable answer within the 3s deadline (2 attempts; the last: no answer from ${HOST} within 1s)`)
     expect(s.calls).toHaveLength(2)
     expect(s.progress).toEqual([])
   })

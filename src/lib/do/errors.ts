@@ -158,7 +158,7 @@ export class DeadlineError extends VeldaError {
     readonly lastReason: string,
     options: VeldaErrorOptions = {},
   ) {
-    super(`${requestUrl(request)}: gave up after ${formatDuration(deadlineMs)} without a usable answer (${attemptsText(request.attempts)}; the last: ${lastReason})`, options)
+    super(`${requestUrl(request)}: gave up, no usable answer within the ${formatDuration(deadlineMs)} deadline (${attemptsText(request.attempts)}; the last: ${lastReason})`, options)
   }
 
   override details(): Record<string, unknown> {
