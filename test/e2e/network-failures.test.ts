@@ -43,7 +43,7 @@ describe('an API host that does not resolve', () => {
     expect(readFileSync(log, 'utf8')).toBe('api.example.invalid\n')
     expect(result.status).toBe(3)
     const {error} = JSON.parse(result.stdout) as {error: {code: string; message: string; suggestions: string[]}}
-    expect(error.code).toBe('network')
+    expect(error).toMatchObject({code: 'network', host: 'api.example.invalid:8443', error_code: 'ENOTFOUND', attempts: 1})
     expect(error.message).toMatch(/^GET https:\/\/api\.example\.invalid:8443\/v2\/sizes\?.*: cannot reach api\.example\.invalid:8443: host not found \(ENOTFOUND\) \(after 1 attempt\)$/)
   })
 })
