@@ -56,6 +56,7 @@ type Clock = ReturnType<typeof fakeClock>
 function setup(makeFetch: (clock: Clock) => FetchFunction, options: Partial<TransportOptions> = {}) {
   const clock = fakeClock()
   const fetch = makeFetch(clock)
+  let networkChecks = 0
   const waits: string[] = []
   const progress: string[] = []
   const calls: string[] = []
@@ -66,6 +67,11 @@ function setup(makeFetch: (clock: Clock) => FetchFunction, options: Partial<Tran
     sleep: clock.sleep,
     setTimer: (ms, fn) => clock.setTimer(ms, fn),
     random: () => 0.5,
+    // This machine's own interfaces must not decide what these tests see.
+    hasNetwork: () => {
+      networkChecks++
+      return true
+    },
     onWait: (message) => waits.push(message),
     onProgress: (message) => progress.push(message),
     fetch: (input, init) => {
@@ -74,7 +80,7 @@ function setup(makeFetch: (clock: Clock) => FetchFunction, options: Partial<Tran
     },
     ...options,
   })
-  return {clock, waits, progress, calls, get: (path = '/v2/sizes', origin = ENDPOINT) => transport(`${origin}${path}`)}
+  return {clock, waits, progress, calls, networkChecks: () => networkChecks, get: (path = '/v2/sizes', origin = ENDPOINT) => transport(`${origin}${path}`)}
 }
 
 /** Fails with `error` for the first `times` calls, then answers. */
@@ -135,6 +141,29 @@ describe('network failures name the host and are retried only when waiting can h
     expect(error.message).toBe(`GET ${origin}/v2/sizes: cannot reach 127.0.0.1:41234: connection refused, nothing listens there (ECONNREFUSED) (after 1 attempt)`)
     expect(error.suggestions[0]).toMatch(/is the simulator running\?/)
     expect(calls).toHaveLength(1)
+  })
+
+  it('a machine without network (no interface but loopback): one attempt, saying so, whatever the code', async () => {
+    for (const code of ['EAI_AGAIN', 'ENETUNREACH', 'ECONNREFUSED']) {
+      const {get, calls, waits} = setup(() => failing(Infinity, () => fetchFailed(code)), {hasNetwork: () => false})
+      const error = (await failure(get())) as NetworkError
+      expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: cannot reach ${HOST}: this machine has no network (no interface but loopback has an address) (${code}) (after 1 attempt)`)
+      expect(error.suggestions).toEqual(['connect this machine to a network, then try again'])
+      expect([calls.length, waits]).toEqual([1, []])
+    }
+  })
+
+  it('asks whether the machine has a network only after a network error to a remote host', async () => {
+    const answered = setup(() => async () => ok())
+    await answered.get()
+    expect(answered.networkChecks()).toBe(0)
+    const origin = 'http://127.0.0.1:41234'
+    const local = setup(() => failing(Infinity, () => fetchFailed('ECONNREFUSED')), {endpoint: origin})
+    await failure(local.get('/v2/sizes', origin))
+    expect(local.networkChecks()).toBe(0)
+    const remote = setup(() => failing(1, () => fetchFailed('EAI_AGAIN')))
+    await remote.get()
+    expect(remote.networkChecks()).toBe(1)
   })
 
   it('a create (POST) is still sent once on a dropped connection, with no advice to resend it', async () => {
@@ -225,6 +254,15 @@ describe('the overall deadline', () => {
     expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up, no usable answer within the 3s deadline (2 attempts; the last: no answer from ${HOST} within 1s)`)
     expect(s.calls).toHaveLength(2)
     expect(s.progress).toEqual([])
+  })
+
+  it('passes on the last failure\'s advice when the deadline ends a run of name server failures', async () => {
+    const s = setup(() => failing(Infinity, () => fetchFailed('EAI_AGAIN')), {deadlineMs: 3_000})
+    const error = (await failure(s.get())) as DeadlineError
+    // Waits of 0.4s and 0.8s fit; 1.5s more and a 1s attempt would end past 3s.
+    expect(s.calls).toHaveLength(3)
+    expect(error.message).toMatch(/within the 3s deadline \(3 attempts; the last: cannot reach api-amd\.digitalocean\.com: the name server did not answer \(EAI_AGAIN\)\)$/)
+    expect(error.suggestions).toEqual(['check that this machine is online and its DNS works', 'to keep retrying longer than 3s: export VELDA_DO_DEADLINE=6s'])
   })
 
   it('still reports a plain timeout when the attempts run out before the deadline', async () => {

@@ -48,6 +48,19 @@ describe('an API host that does not resolve', () => {
   })
 })
 
+describe('a machine without network', () => {
+  it('fails at once with exit 3, saying so, instead of retrying a name server that cannot answer', () => {
+    const log = lookupLog()
+    const result = runCli(['sizes'], {
+      env: {DIGITALOCEAN_API_TOKEN: TOKEN, NODE_OPTIONS: `--import ${OFFLINE_DNS}`, OFFLINE_DNS_LOG: log, OFFLINE_DNS_NO_NETWORK: '1'},
+    })
+    expect(result.status).toBe(3)
+    expect(result.stderr).toContain('cannot reach api-amd.digitalocean.com: this machine has no network (no interface but loopback has an address) (EAI_AGAIN) (after 1 attempt)')
+    expect(result.stderr).not.toMatch(/waiting/)
+    expect(readFileSync(log, 'utf8')).toBe('api-amd.digitalocean.com\n')
+  })
+})
+
 describe('an API endpoint that accepts connections and never answers', () => {
   let server: Server | undefined
   const sockets = new Set<Socket>()

@@ -1,3 +1,5 @@
+import {networkInterfaces} from 'node:os'
+
 import {isLoopbackHost} from '../config/endpoint.js'
 
 /**
@@ -17,11 +19,28 @@ export interface NetworkFailure {
 
 const ENDPOINT_SETTINGS = '--api-endpoint, DIGITALOCEAN_API_ENDPOINT or the pool\'s api_endpoint'
 
+/** Failures that an offline machine shows for a remote host (EAI_AGAIN above all: no name server is reachable). */
+const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
+
+/** True when an interface other than loopback has an address: without one, no name server or host can be reached. */
+export function machineHasNetwork(): boolean {
+  return Object.values(networkInterfaces()).some((addresses) => addresses?.some((address) => !address.internal))
+}
+
 /** `url.host` already leaves a default port out: `api.digitalocean.com`, `127.0.0.1:41234`. */
-export function classifyNetworkFailure(error: unknown, url: URL): NetworkFailure {
+export function classifyNetworkFailure(error: unknown, url: URL, hasNetwork: () => boolean = machineHasNetwork): NetworkFailure {
   const host = url.host
   const {code, message} = findCode(error)
   const reach = (text: string) => `cannot reach ${host}: ${text}${code ? ` (${code})` : ''}`
+  // Asked only now, and only of a remote host: an offline machine does not come back online by waiting seconds.
+  if (code && OFFLINE_CODES.has(code) && !isLoopbackHost(url.hostname) && !hasNetwork()) {
+    return {
+      code,
+      reason: reach('this machine has no network (no interface but loopback has an address)'),
+      retryable: false,
+      suggestions: ['connect this machine to a network, then try again'],
+    }
+  }
   if (code === 'ENOTFOUND') {
     return {
       code,

@@ -2,7 +2,7 @@ import {formatDuration} from '../duration.js'
 import type {Secret} from '../secret.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
 import {ApiError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
-import {classifyNetworkFailure, type NetworkFailure} from './network-failure.js'
+import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
 import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -23,6 +23,8 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>
   setTimer?: SetTimer
   random?: () => number
+  /** Whether this machine has a network at all (see machineHasNetwork); asked only after a network error. */
+  hasNetwork?: () => boolean
   /** Told about every wait before a retry, so the CLI can say on stderr what it is doing. */
   onWait?: (message: string) => void
   /** Told once per attempt that has waited PROGRESS_AFTER_MS for its answer, so a slow endpoint is not silence. */
@@ -62,7 +64,7 @@ export function createTransport(options: TransportOptions): FetchFunction {
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
   const failures = new FailureWindow(options.deadlineMs ?? DEFAULT_DEADLINE_MS, now)
-  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress}
+  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress, hasNetwork: options.hasNetwork ?? machineHasNetwork}
 
   return async function transport(input, init = {}) {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
@@ -79,11 +81,11 @@ export function createTransport(options: TransportOptions): FetchFunction {
       return attemptedAfterStop ? {retry: false, why: 'stopping'} : {...decision, delayMs: 0}
     }
     /** The retry after `decision`, or the reason to stop: the deadline comes before any attempts left. */
-    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error): number => {
+    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error, advice: string[] = []): number => {
       const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
       if (!decision.retry) throw fail()
       if (!failures.allowsRetry(decision.delayMs, Math.min(timeoutMs, MIN_ATTEMPT_MS))) {
-        throw new DeadlineError(request, failures.deadlineMs, decision.reason, {suggestions: deadlineSuggestions(failures.deadlineMs)})
+        throw new DeadlineError(request, failures.deadlineMs, decision.reason, {suggestions: deadlineSuggestions(failures.deadlineMs, advice)})
       }
       if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
       return decision.delayMs
@@ -120,7 +122,8 @@ export function createTransport(options: TransportOptions): FetchFunction {
         continue
       }
       const {failure} = result
-      const delayMs = next({kind: 'network', reason: failure.reason, retryable: failure.retryable}, attempt, request, () => networkError(request, failure))
+      const outcome: Outcome = {kind: 'network', reason: failure.reason, retryable: failure.retryable}
+      const delayMs = next(outcome, attempt, request, () => networkError(request, failure), failure.suggestions)
       await sleep(delayMs)
     }
   }
@@ -132,6 +135,7 @@ interface AttemptOptions {
   doFetch: FetchFunction
   setTimer: SetTimer
   onProgress: ((message: string) => void) | undefined
+  hasNetwork: () => boolean
 }
 
 async function attemptOnce(options: AttemptOptions, url: URL, request: UnansweredRequest, init: RequestInit, timeoutMs: number): Promise<AttemptResult> {
@@ -148,7 +152,7 @@ async function attemptOnce(options: AttemptOptions, url: URL, request: Unanswere
     return {kind: 'answer', response, body}
   } catch (error) {
     if (controller.signal.aborted) return {kind: 'timeout'}
-    return {kind: 'network', failure: classifyNetworkFailure(error, url)}
+    return {kind: 'network', failure: classifyNetworkFailure(error, url, options.hasNetwork)}
   } finally {
     cancelTimeout()
   }
@@ -160,9 +164,10 @@ function networkError(request: UnansweredRequest, failure: NetworkFailure): Netw
   return new NetworkError(request, failure.reason, failure.code, {suggestions})
 }
 
-function deadlineSuggestions(deadlineMs: number): string[] {
+/** What the last failure advises (e.g. check the DNS), then how to wait longer. */
+function deadlineSuggestions(deadlineMs: number, advice: string[]): string[] {
   return [
-    'check the network and the endpoint, then try again',
+    ...(advice.length > 0 ? advice : ['check the network and the endpoint, then try again']),
     `to keep retrying longer than ${formatDuration(deadlineMs)}: export ${DEADLINE_ENV_VAR}=${formatDuration(Math.min(deadlineMs * 2, DEADLINE_LIMITS.maxMs))}`,
   ]
 }
