@@ -80,7 +80,7 @@ function setup(makeFetch: (clock: Clock) => FetchFunction, options: Partial<Tran
     },
     ...options,
   })
-  return {clock, waits, progress, calls, networkChecks: () => networkChecks, get: (path = '/v2/sizes', origin = ENDPOINT) => transport(`${origin}${path}`)}
+  return {clock, waits, progress, calls, transport, networkChecks: () => networkChecks, get: (path = '/v2/sizes', origin = ENDPOINT) => transport(`${origin}${path}`)}
 }
 
 /** Fails with `error` for the first `times` calls, then answers. */
@@ -202,6 +202,15 @@ describe('the overall deadline', () => {
     expect(error.message).toBe(`GET ${ENDPOINT}/v2/sizes: gave up, no usable answer within the 1m deadline (2 attempts; the last: no answer from ${HOST} within 29.6s)`)
     expect(error.suggestions).toContain('to keep retrying longer than 1m: export VELDA_DO_DEADLINE=2m')
     expect(s.waits).toEqual([`GET /v2/sizes: no answer from ${HOST} within 30s; waiting 0.4s before attempt 2 of 5`])
+  })
+
+  it('never cuts a create (POST) short, even sent while the deadline is running out: it gets the whole request timeout', async () => {
+    const s = setup(blackHole)
+    expect(await failure(s.get())).toBeInstanceOf(DeadlineError)
+    const error = await failure(s.transport(`${ENDPOINT}/v2/droplets`, {method: 'POST', body: '{}'}))
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error.message).toBe(`POST ${ENDPOINT}/v2/droplets: no answer from ${HOST} within 30s (after 1 attempt)`)
+    expect(s.clock.now()).toBe(90_000)
   })
 
   it('says once per attempt, after 5s, that it is still waiting for the host', async () => {

@@ -3,7 +3,7 @@ import type {Secret} from '../secret.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
 import {ApiError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
-import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
+import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableMethod, type Outcome, type RetryPolicy} from './retry-policy.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -95,8 +95,9 @@ export function createTransport(options: TransportOptions): FetchFunction {
       if (options.isStopped?.()) attemptedAfterStop = true
       const request: UnansweredRequest = {method, origin: url.origin, path, attempts: attempt}
       const startedAt = now()
-      // Once failing, an attempt may not run past the deadline (a request that starts late still gets a real try).
-      const attemptTimeoutMs = Math.min(timeoutMs, Math.max(failures.left(), MIN_ATTEMPT_MS))
+      // Once failing, an attempt may not run past the deadline (a request that starts late still gets a real try);
+      // a create is never cut short: it is sent once, and an answer cut off would leave its outcome unknown.
+      const attemptTimeoutMs = isRetryableMethod(method) ? Math.min(timeoutMs, Math.max(failures.left(), MIN_ATTEMPT_MS)) : timeoutMs
       const result = await attemptOnce(attemptOptions, url, request, {...init, method, headers, redirect: 'manual'}, attemptTimeoutMs)
       if (result.kind === 'answer') {
         const {response, body} = result
