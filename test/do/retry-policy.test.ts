@@ -31,6 +31,7 @@ describe('retry decisions', () => {
     ['POST 500', status(500), 1, 'POST', /POST is not retried/],
     ['POST 429', status(429, {'retry-after': '1'}), 1, 'POST', /POST is not retried/],
     ['POST network error', {kind: 'network', reason: 'x'} as Outcome, 1, 'POST', /may have been performed/],
+    ['a network error waiting cannot heal (host not found)', {kind: 'network', reason: 'x', retryable: false} as Outcome, 1, 'GET', /waiting would not help/],
     ['the last attempt', status(503), policy.maxAttempts, 'GET', /gave up after 5 attempts/],
     ['a wait longer than velda-do waits', status(429, {'retry-after': '3600'}), 1, 'GET', /asks to wait 3600s/],
   ])('%s: not retried', (_name, outcome, attempt, method, why) => {

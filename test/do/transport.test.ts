@@ -122,7 +122,7 @@ describe('the transport', () => {
     })
     const error = await failure(get('/v2/sizes'))
     expect(error).toBeInstanceOf(TimeoutError)
-    expect(error.message).toBe('GET /v2/sizes got no answer within 0.15s (after 2 attempts)')
+    expect(error.message).toBe(`GET ${sim.url}/v2/sizes: no answer from ${new URL(sim.url).host} within 150ms (after 2 attempts)`)
     expect(sim.counts()['GET /v2/sizes']).toBe(2)
   })
 
@@ -153,14 +153,16 @@ describe('the transport', () => {
     expect(other.requests()).toHaveLength(1)
   })
 
-  it('reports a refused connection as a network error', async () => {
+  it('reports a refused connection on this machine at once, naming host and port: nothing listens, waiting cannot help', async () => {
     const {sim} = await setup()
     await sim.close()
     sims = []
     const transport = createTransport({endpoint: sim.url, token: new Secret('x'), sleep: async () => {}, policy: {...DEFAULT_RETRY_POLICY, maxAttempts: 2}})
     const error = await failure(transport(`${sim.url}/v2/account`))
     expect(error).toBeInstanceOf(NetworkError)
-    expect(error.message).toBe('GET /v2/account failed: connection refused (after 2 attempts)')
+    const host = new URL(sim.url).host
+    expect(error.message).toBe(`GET ${sim.url}/v2/account: cannot reach ${host}: connection refused, nothing listens there (ECONNREFUSED) (after 1 attempt)`)
+    expect((error as NetworkError).suggestions[0]).toMatch(/is the simulator running\?/)
   })
 
   it('after a stop signal: one more attempt at once to learn the answer, then no further waits', async () => {

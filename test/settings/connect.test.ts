@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {connectApi, REQUEST_TIMEOUT_LIMITS} from '../../src/lib/do/connect.js'
+import {DEADLINE_LIMITS} from '../../src/lib/do/deadline.js'
 import {UsageError} from '../../src/lib/errors.js'
 
 const TOKEN = 'dop_v1_FAKE_token_for_connect_tests'
@@ -35,6 +36,23 @@ describe('connectApi', () => {
     await expect(api).rejects.toThrow(UsageError)
     await expect(api).rejects.toThrow(message)
     expect(requests).toEqual([])
+  })
+
+  it.each([
+    ['0', /^\$VELDA_DO_DEADLINE=0 is shorter than 1s, the shortest velda-do accepts$/],
+    ['2h', /^\$VELDA_DO_DEADLINE=2h is longer than 1h, the longest velda-do waits$/],
+    ['soon', /^\$VELDA_DO_DEADLINE: "soon" is not a duration$/],
+  ])('refuses $VELDA_DO_DEADLINE=%s before any request, naming the variable', async (deadline, message) => {
+    const {api, requests} = await connect({VELDA_DO_DEADLINE: deadline}, 'http://127.0.0.1:9')
+    await expect(api).rejects.toThrow(UsageError)
+    await expect(api).rejects.toThrow(message)
+    expect(requests).toEqual([])
+  })
+
+  it('accepts a deadline within the limits', async () => {
+    expect(DEADLINE_LIMITS).toEqual({minMs: 1_000, maxMs: 3_600_000})
+    const {api} = await connect({VELDA_DO_DEADLINE: '90s'}, 'http://127.0.0.1:9')
+    await expect(api).resolves.toBeDefined()
   })
 
   it('accepts a request timeout within the limits', async () => {

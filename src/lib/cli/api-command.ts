@@ -18,6 +18,7 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
       onWait: (message) => this.say(paint.dim(`waiting: ${printable(message)}`)),
+      onProgress: (message) => this.say(paint.dim(printable(message))),
       onWarning: (message) => this.say(paint.warning(`Warning: ${printable(message)}`)),
     })
   }

@@ -3,6 +3,7 @@ import {parseDuration} from '../duration.js'
 import type {PoolConfig} from '../config/types.js'
 import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../settings.js'
 import {createDigitalOceanApi, type DigitalOceanApi} from './client.js'
+import {DEADLINE_ENV_VAR, DEADLINE_LIMITS} from './deadline.js'
 import {MissingTokenError} from './errors.js'
 import type {TransportOptions} from './transport.js'
 
@@ -13,6 +14,8 @@ export interface ConnectOptions {
   /** The pool whose api_endpoint / api_token apply, if the command works on one. */
   pool: PoolConfig | null
   onWait: (message: string) => void
+  /** A request that is slow to answer (see PROGRESS_AFTER_MS). */
+  onProgress?: (message: string) => void
   onWarning: (message: string) => void
   userAgent?: string
   /** Tests inject clocks, sleeps and timeouts here. */
@@ -52,12 +55,15 @@ export async function connectApi(options: ConnectOptions): Promise<DigitalOceanA
     options.onWarning(`the token from ${token.source} does not look like a DigitalOcean token (dop_v1_...); using it anyway`)
   }
   const timeout = options.env[TIMEOUT_ENV_VAR]
+  const deadline = options.env[DEADLINE_ENV_VAR]
   return createDigitalOceanApi({
     ...(timeout ? {timeoutMs: parseDuration(timeout, `$${TIMEOUT_ENV_VAR}`, REQUEST_TIMEOUT_LIMITS)} : {}),
+    ...(deadline ? {deadlineMs: parseDuration(deadline, `$${DEADLINE_ENV_VAR}`, DEADLINE_LIMITS)} : {}),
     ...options.transport,
     endpoint: endpoint.value,
     token: token.secret,
     onWait: options.onWait,
+    onProgress: options.onProgress,
     userAgent: options.userAgent,
   })
 }

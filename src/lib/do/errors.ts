@@ -1,3 +1,4 @@
+import {formatDuration} from '../duration.js'
 import {ExitCode, SettingsError, VeldaError, type VeldaErrorOptions} from '../errors.js'
 
 /** Where a failed request went: enough to find it in DigitalOcean's logs, never the token. */
@@ -6,6 +7,12 @@ export interface RequestInfo {
   /** Path and query, e.g. `/v2/droplets?page=2&per_page=200`. */
   path: string
   attempts: number
+}
+
+/** A request that got no answer: its errors name the host, since which host could not be reached is the point. */
+export interface UnansweredRequest extends RequestInfo {
+  /** Scheme, host and port (when not the default), e.g. `https://api-amd.digitalocean.com`. */
+  origin: string
 }
 
 function requestDetails(request: RequestInfo): Record<string, unknown> {
@@ -56,21 +63,33 @@ export class UnauthorizedError extends ApiError {
   override readonly code = 'unauthorized'
 }
 
-/** No answer: connection refused or reset, DNS failure, dropped connection. */
+/** `150ms`, `1.5s`, `29.6s`, `30s`: an attempt's timeout, cut short by the deadline, read at a glance. */
+export function shortDuration(ms: number): string {
+  return ms < 1_000 ? `${Math.round(ms)}ms` : `${Number((ms / 1_000).toFixed(1))}s`
+}
+
+function requestUrl(request: UnansweredRequest): string {
+  return `${request.method} ${request.origin}${request.path}`
+}
+
+/** No answer: connection refused or reset, DNS failure, dropped connection. The reason names the host. */
 export class NetworkError extends VeldaError {
   readonly exitCode = ExitCode.api
   readonly code = 'network'
 
   constructor(
-    readonly request: RequestInfo,
-    reason: string,
+    readonly request: UnansweredRequest,
+    /** e.g. `cannot reach api-amd.digitalocean.com: host not found (ENOTFOUND)`. */
+    readonly reason: string,
+    /** The system's error code (`ENOTFOUND`, `CERT_HAS_EXPIRED`), null when there was none. */
+    readonly errorCode: string | null,
     options: VeldaErrorOptions = {},
   ) {
-    super(`${request.method} ${request.path} failed: ${reason} (after ${attemptsText(request.attempts)})`, options)
+    super(`${requestUrl(request)}: ${reason} (after ${attemptsText(request.attempts)})`, options)
   }
 
   override details(): Record<string, unknown> {
-    return requestDetails(this.request)
+    return {...requestDetails(this.request), host: new URL(this.request.origin).host, error_code: this.errorCode}
   }
 }
 
@@ -113,15 +132,37 @@ export class TimeoutError extends VeldaError {
   readonly code = 'timeout'
 
   constructor(
-    readonly request: RequestInfo,
+    readonly request: UnansweredRequest,
     readonly timeoutMs: number,
     options: VeldaErrorOptions = {},
   ) {
-    super(`${request.method} ${request.path} got no answer within ${timeoutMs / 1000}s (after ${attemptsText(request.attempts)})`, options)
+    super(`${requestUrl(request)}: no answer from ${new URL(request.origin).host} within ${shortDuration(timeoutMs)} (after ${attemptsText(request.attempts)})`, options)
   }
 
   override details(): Record<string, unknown> {
-    return {...requestDetails(this.request), timeout_ms: this.timeoutMs}
+    return {...requestDetails(this.request), host: new URL(this.request.origin).host, timeout_ms: this.timeoutMs}
+  }
+}
+
+/**
+ * DigitalOcean gave no usable answer for the whole overall deadline: retrying stopped there, whatever attempts
+ * were left. `lastReason` is what the last attempt met (it names the host).
+ */
+export class DeadlineError extends VeldaError {
+  readonly exitCode = ExitCode.api
+  readonly code = 'deadline'
+
+  constructor(
+    readonly request: UnansweredRequest,
+    readonly deadlineMs: number,
+    readonly lastReason: string,
+    options: VeldaErrorOptions = {},
+  ) {
+    super(`${requestUrl(request)}: gave up, no usable answer within the ${formatDuration(deadlineMs)} deadline (${attemptsText(request.attempts)}; the last: ${lastReason})`, options)
+  }
+
+  override details(): Record<string, unknown> {
+    return {...requestDetails(this.request), host: new URL(this.request.origin).host, deadline_ms: this.deadlineMs}
   }
 }
 

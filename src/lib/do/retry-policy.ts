@@ -30,8 +30,9 @@ export function isRetryableMethod(method: string): boolean {
 
 export type Outcome =
   | {kind: 'status'; status: number; headers: Headers}
-  | {kind: 'network'; reason: string}
-  | {kind: 'timeout'}
+  /** `retryable: false`: waiting cannot help (a name that does not exist, an untrusted certificate). */
+  | {kind: 'network'; reason: string; retryable?: boolean}
+  | {kind: 'timeout'; reason?: string}
 
 export type Decision = {retry: false; why?: string} | {retry: true; delayMs: number; reason: string}
 
@@ -72,10 +73,11 @@ export function decideRetry(
   random: () => number,
 ): Decision {
   if (outcome.kind === 'status' && !RETRYABLE_STATUSES.has(outcome.status)) return {retry: false}
+  if (outcome.kind === 'network' && outcome.retryable === false) return {retry: false, why: 'waiting would not help'}
   if (!isRetryableMethod(method)) return {retry: false, why: `${method} is not retried: it may have been performed`}
   if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${attempt} attempts`}
   if (outcome.kind === 'network') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason}
-  if (outcome.kind === 'timeout') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: 'no answer in time'}
+  if (outcome.kind === 'timeout') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason ?? 'no answer in time'}
   const told = toldWaitMs(outcome.status, outcome.headers, now)
   if (told !== null) {
     if (told > policy.maxServerWaitMs) {

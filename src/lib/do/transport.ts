@@ -1,8 +1,14 @@
+import {formatDuration} from '../duration.js'
 import type {Secret} from '../secret.js'
-import {ApiError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, TimeoutError, UnauthorizedError} from './errors.js'
-import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, type Outcome, type RetryPolicy} from './retry-policy.js'
+import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
+import {ApiError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
+import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
+import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableMethod, type Outcome, type RetryPolicy} from './retry-policy.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+/** Runs `fn` after `ms`; the returned function cancels it. Injected by tests that drive time themselves. */
+export type SetTimer = (ms: number, fn: () => void) => () => void
 
 export interface TransportOptions {
   /** The API origin, e.g. `https://api-amd.digitalocean.com`; the token is only ever sent there. */
@@ -10,12 +16,19 @@ export interface TransportOptions {
   token: Secret
   fetch?: FetchFunction
   timeoutMs?: number
+  /** The overall deadline (see deadline.ts). */
+  deadlineMs?: number
   policy?: RetryPolicy
   now?: () => number
   sleep?: (ms: number) => Promise<void>
+  setTimer?: SetTimer
   random?: () => number
+  /** Whether this machine has a network at all (see machineHasNetwork); asked only after a network error. */
+  hasNetwork?: () => boolean
   /** Told about every wait before a retry, so the CLI can say on stderr what it is doing. */
   onWait?: (message: string) => void
+  /** Told once per attempt that has waited PROGRESS_AFTER_MS for its answer, so a slow endpoint is not silence. */
+  onProgress?: (message: string) => void
   /**
    * True once the command was asked to stop (a signal): a request then gets one more immediate attempt, to learn
    * what exists, and no further waits. Give a `sleep` that ends early on the signal too.
@@ -25,13 +38,22 @@ export interface TransportOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
+/** When a request still has no answer after this long, the user is told, once per attempt. */
+export const PROGRESS_AFTER_MS = 5_000
+/** A retry is not worth starting with less time than this (or the request timeout, if shorter) before the deadline. */
+const MIN_ATTEMPT_MS = 1_000
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const realSetTimer: SetTimer = (ms, fn) => {
+  const timer = setTimeout(fn, ms)
+  return () => clearTimeout(timer)
+}
 
 /**
  * The one request engine: a fetch function for the dots client (and anything else) that adds the token, sets a
- * timeout on every attempt, retries what may be retried, refuses redirects, and turns every failure into one of
- * the errors in errors.ts. Every answer's body is read here, so a malformed one fails cleanly, not in a parser.
+ * timeout on every attempt, retries what may be retried within the overall deadline, refuses redirects, and
+ * turns every failure into one of the errors in errors.ts. Every answer's body is read here, so a malformed one
+ * fails cleanly, not in a parser.
  */
 export function createTransport(options: TransportOptions): FetchFunction {
   const endpoint = new URL(options.endpoint)
@@ -41,6 +63,8 @@ export function createTransport(options: TransportOptions): FetchFunction {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
+  const failures = new FailureWindow(options.deadlineMs ?? DEFAULT_DEADLINE_MS, now)
+  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress, hasNetwork: options.hasNetwork ?? machineHasNetwork}
 
   return async function transport(input, init = {}) {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
@@ -56,66 +80,97 @@ export function createTransport(options: TransportOptions): FetchFunction {
       if (!decision.retry || !options.isStopped?.()) return decision
       return attemptedAfterStop ? {retry: false, why: 'stopping'} : {...decision, delayMs: 0}
     }
+    /** The retry after `decision`, or the reason to stop: the deadline comes before any attempts left. */
+    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error, advice: string[] = []): number => {
+      const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
+      if (!decision.retry) throw fail()
+      if (!failures.allowsRetry(decision.delayMs, Math.min(timeoutMs, MIN_ATTEMPT_MS))) {
+        throw new DeadlineError(request, failures.deadlineMs, decision.reason, {suggestions: deadlineSuggestions(failures.deadlineMs, advice)})
+      }
+      if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
+      return decision.delayMs
+    }
 
     for (let attempt = 1; ; attempt++) {
       if (options.isStopped?.()) attemptedAfterStop = true
-      const request: RequestInfo = {method, path, attempts: attempt}
-      const result = await attemptOnce(doFetch, url, {...init, method, headers, redirect: 'manual'}, timeoutMs)
+      const request: UnansweredRequest = {method, origin: url.origin, path, attempts: attempt}
+      const startedAt = now()
+      // Once failing, an attempt may not run past the deadline (a request that starts late still gets a real try);
+      // a create is never cut short: it is sent once, and an answer cut off would leave its outcome unknown.
+      const attemptTimeoutMs = isRetryableMethod(method) ? Math.min(timeoutMs, Math.max(failures.left(), MIN_ATTEMPT_MS)) : timeoutMs
+      const result = await attemptOnce(attemptOptions, url, request, {...init, method, headers, redirect: 'manual'}, attemptTimeoutMs)
       if (result.kind === 'answer') {
         const {response, body} = result
         if (response.status >= 300 && response.status < 400) {
           throw new RedirectError(request, endpoint.origin, response.headers.get('location') ?? '(no location)')
         }
         const unreadable = response.ok ? unreadableAnswer(response, body) : null
+        // A 5xx or a garbled body is no sign of a working endpoint; anything else (a 4xx, a 429) is.
+        if (unreadable || response.status >= 500) failures.failed(startedAt)
+        else failures.answered()
         if (response.ok && !unreadable) return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
         // A garbled success is a glitch on the way (a proxy's page, a cut body): worth another GET, never another POST.
         const outcome: Outcome = unreadable ? {kind: 'network', reason: unreadable} : {kind: 'status', status: response.status, headers: response.headers}
-        const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
-        if (!decision.retry) {
-          if (unreadable) throw new MalformedAnswerError(request, unreadable)
-          throw apiError(response, body, request, endpoint.origin)
-        }
-        if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
-        await sleep(decision.delayMs)
+        const delayMs = next(outcome, attempt, request, () => (unreadable ? new MalformedAnswerError(request, unreadable) : apiError(response, body, request, endpoint.origin)))
+        await sleep(delayMs)
         continue
       }
-      const outcome: Outcome = result.kind === 'timeout' ? {kind: 'timeout'} : {kind: 'network', reason: result.reason}
-      const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
-      if (!decision.retry) {
-        if (result.kind === 'timeout') throw new TimeoutError(request, timeoutMs, {suggestions: retrySuggestion(method)})
-        throw new NetworkError(request, result.reason, {suggestions: retrySuggestion(method)})
+      failures.failed(startedAt)
+      if (result.kind === 'timeout') {
+        const reason = `no answer from ${url.host} within ${shortDuration(attemptTimeoutMs)}`
+        const delayMs = next({kind: 'timeout', reason}, attempt, request, () => new TimeoutError(request, attemptTimeoutMs, {suggestions: retrySuggestion(method)}))
+        await sleep(delayMs)
+        continue
       }
-      if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
-      await sleep(decision.delayMs)
+      const {failure} = result
+      const outcome: Outcome = {kind: 'network', reason: failure.reason, retryable: failure.retryable}
+      const delayMs = next(outcome, attempt, request, () => networkError(request, failure), failure.suggestions)
+      await sleep(delayMs)
     }
   }
 }
 
-type AttemptResult = {kind: 'answer'; response: Response; body: string} | {kind: 'timeout'} | {kind: 'network'; reason: string}
+type AttemptResult = {kind: 'answer'; response: Response; body: string} | {kind: 'timeout'} | {kind: 'network'; failure: NetworkFailure}
 
-async function attemptOnce(doFetch: FetchFunction, url: URL, init: RequestInit, timeoutMs: number): Promise<AttemptResult> {
+interface AttemptOptions {
+  doFetch: FetchFunction
+  setTimer: SetTimer
+  onProgress: ((message: string) => void) | undefined
+  hasNetwork: () => boolean
+}
+
+async function attemptOnce(options: AttemptOptions, url: URL, request: UnansweredRequest, init: RequestInit, timeoutMs: number): Promise<AttemptResult> {
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  const cancelTimeout = options.setTimer(timeoutMs, () => controller.abort())
+  // Only the wait for the answer's start is told: once headers arrive, the endpoint is evidently there.
+  const cancelProgress = timeoutMs > PROGRESS_AFTER_MS && options.onProgress
+    ? options.setTimer(PROGRESS_AFTER_MS, () => options.onProgress?.(`${request.method} ${request.path}: still waiting for ${url.host} after ${shortDuration(PROGRESS_AFTER_MS)} (timeout ${shortDuration(timeoutMs)})`))
+    : () => {}
   try {
-    const response = await doFetch(url, {...init, signal: controller.signal})
+    const response = await options.doFetch(url, {...init, signal: controller.signal}).finally(cancelProgress)
     // The body is read under the same timeout: a server that stalls mid-answer is a timeout too.
     const body = await response.text()
     return {kind: 'answer', response, body}
   } catch (error) {
     if (controller.signal.aborted) return {kind: 'timeout'}
-    return {kind: 'network', reason: networkReason(error)}
+    return {kind: 'network', failure: classifyNetworkFailure(error, url, options.hasNetwork)}
   } finally {
-    clearTimeout(timer)
+    cancelTimeout()
   }
 }
 
-function networkReason(error: unknown): string {
-  const cause = (error as {cause?: {code?: string; message?: string}} | null)?.cause
-  const code = cause?.code
-  if (code === 'ECONNREFUSED') return 'connection refused'
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection dropped'
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found'
-  return cause?.message ?? (error instanceof Error ? error.message : String(error))
+function networkError(request: UnansweredRequest, failure: NetworkFailure): NetworkError {
+  // A POST that failed on the way may have been performed: "try again" is the caller's decision, not ours.
+  const suggestions = request.method === 'POST' && failure.retryable ? [] : failure.suggestions
+  return new NetworkError(request, failure.reason, failure.code, {suggestions})
+}
+
+/** What the last failure advises (e.g. check the DNS), then how to wait longer. */
+function deadlineSuggestions(deadlineMs: number, advice: string[]): string[] {
+  return [
+    ...(advice.length > 0 ? advice : ['check the network and the endpoint, then try again']),
+    `to keep retrying longer than ${formatDuration(deadlineMs)}: export ${DEADLINE_ENV_VAR}=${formatDuration(Math.min(deadlineMs * 2, DEADLINE_LIMITS.maxMs))}`,
+  ]
 }
 
 /** Why a success answer cannot be handed to a JSON parser, or null when it can (an empty body included: a 204). */
@@ -178,6 +233,7 @@ function summarise(body: string): string {
   return (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 120)
 }
 
+/** `GET /v2/sizes: cannot reach ...: connection dropped (ECONNRESET); waiting 0.4s before attempt 2 of 5`. */
 function waitMessage(request: RequestInfo, reason: string, delayMs: number, policy: RetryPolicy): string {
   return `${request.method} ${request.path}: ${reason}; waiting ${(delayMs / 1000).toFixed(1)}s before attempt ${request.attempts + 1} of ${policy.maxAttempts}`
 }
