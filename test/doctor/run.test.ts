@@ -44,7 +44,7 @@ describe('runDoctor', () => {
       env,
       connect: async (p: PoolConfig) => {
         connected.push(p.name)
-        if (p.name === 'b') throw new NetworkError({method: 'GET', path: '/v2/account', attempts: 5}, 'connection refused')
+        if (p.name === 'b') throw new NetworkError({method: 'GET', path: '/v2/account', attempts: 5, origin: 'https://api.digitalocean.com'}, 'cannot reach api.digitalocean.com: connection refused (ECONNREFUSED)', 'ECONNREFUSED')
         return fakeApi(calls)
       },
     })

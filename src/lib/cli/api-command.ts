@@ -17,8 +17,9 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
       ...(stop ? {transport: {sleep: stop.sleep, isStopped: stop.isStopped}} : {}),
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
-      onWait: (message) => this.say(paint.dim(`waiting: ${printable(message)}`)),
-      onProgress: (message) => this.say(paint.dim(printable(message))),
+      // Progress, silent under --quiet; a warning always shows.
+      onWait: (message) => this.info(paint.dim(`waiting: ${printable(message)}`)),
+      onProgress: (message) => this.info(paint.dim(printable(message))),
       onWarning: (message) => this.say(paint.warning(`Warning: ${printable(message)}`)),
     })
   }
