@@ -23,7 +23,7 @@ function shape(value: unknown): unknown {
 describe('the flag set of every command', () => {
   it('is unchanged', () => {
     const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'oclif.manifest.json'), 'utf8')) as {
-      commands: Record<string, {args: Record<string, {required?: boolean}>; flags: Record<string, {type: string; char?: string; default?: unknown; multiple?: boolean; required?: boolean}>}>
+      commands: Record<string, {args: Record<string, {required?: boolean}>; flags: Record<string, {type: string; char?: string; default?: unknown; multiple?: boolean; required?: boolean; hidden?: boolean}>}>
     }
     const flags = Object.fromEntries(
       Object.entries(manifest.commands)
@@ -35,7 +35,7 @@ describe('the flag set of every command', () => {
             flags: Object.fromEntries(
               Object.entries(command.flags)
                 .sort(([a], [b]) => a.localeCompare(b))
-                .map(([name, flag]) => [name, [flag.type, flag.char ? `-${flag.char}` : '', flag.multiple ? 'multiple' : '', flag.default === undefined ? '' : `default ${JSON.stringify(flag.default)}`].filter(Boolean).join(' ')]),
+                .map(([name, flag]) => [name, [flag.type, flag.char ? `-${flag.char}` : '', flag.multiple ? 'multiple' : '', flag.default === undefined ? '' : `default ${JSON.stringify(flag.default)}`, flag.hidden ? 'hidden' : ''].filter(Boolean).join(' ')]),
             ),
           },
         ]),
