@@ -7,7 +7,7 @@ describe('help and start-up', () => {
     const result = runCli(['--help'])
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/render-userdata +Print the boot script/)
-    expect(result.stdout).toMatch(/config +Check the Velda config file/)
+    expect(result.stdout).toMatch(/config +Write a starter Velda config file, and check one/)
   })
 
   it.each([['render-userdata'], ['config', 'validate']])('velda-do %s --help shows realistic examples', (...command) => {
