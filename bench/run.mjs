@@ -1,6 +1,9 @@
 // `npm run bench`: figures, not tests. Cold start beside bare node; requests and wall time of API commands
-// against the simulator with added latency; peak memory of a 10,000-droplet listing through the API layer.
-import {spawn, spawnSync} from 'node:child_process'
+// against the simulator with added latency; peak memory of a 10,000-droplet listing through the API layer; the
+// size of the package, packed and installed. `node bench/run.mjs install-size` runs only the last.
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
@@ -45,6 +48,43 @@ async function startSimulator(args) {
   const {url, token} = JSON.parse(line)
   const admin = async (method, path, body) => (await fetch(`${url}/__sim/${path}`, {method, body: body && JSON.stringify(body)})).json()
   return {url, token, admin, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT')))}
+}
+
+// What a user downloads and what lands on their disk: `npm pack`, then `npm install` of the tarball into a fresh
+// prefix (velda-do and its dependencies, as npm resolves them for a user).
+function installSize() {
+  const work = mkdtempSync(join(tmpdir(), 'velda-bench-pack-'))
+  try {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}))
+    const prefix = join(work, 'prefix')
+    mkdirSync(prefix)
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', join(work, packed.filename)], {stdio: 'ignore'})
+    let bytes = 0
+    let files = 0
+    const walk = (dir) => {
+      for (const entry of readdirSync(dir, {withFileTypes: true})) {
+        const path = join(dir, entry.name)
+        if (entry.isDirectory()) walk(path)
+        else {
+          bytes += lstatSync(path).size
+          files += 1
+        }
+      }
+    }
+    walk(join(prefix, 'node_modules'))
+    const mb = (n) => (n / 1e6).toFixed(2)
+    console.log('\n## Package size: npm pack, then npm install of the tarball into an empty prefix\n')
+    console.log(row('', 'packed MB', 'unpacked MB', 'files'))
+    console.log(row('the tarball', mb(packed.size), mb(packed.unpackedSize), packed.entryCount))
+    console.log(row('installed (prefix/node_modules)', '-', mb(bytes), files))
+  } finally {
+    rmSync(work, {recursive: true, force: true})
+  }
+}
+
+if (process.argv[2] === 'install-size') {
+  installSize()
+  process.exit(0)
 }
 
 // 1. Cold start.
@@ -129,7 +169,7 @@ const counted = async (name, args, brokerRequests) => {
 try {
   for (const n of [1, 10, 50, 100]) {
     await lifecycle.admin('POST', 'reset')
-    await counted(`pool up --count ${n} --wait`, ['bin/run.js', 'pool', 'up', 'cpu-small', '-n', String(n), '--force', '--wait', '--poll-interval', '1s', '--json', '-c', 'examples/velda.yaml'], n)
+    await counted(`pool up --count ${n} --wait`, ['bin/run.js', 'pool', 'up', 'cpu-small', '-n', String(n), '--ignore-limits', '--wait', '--poll-interval', '1s', '--json', '-c', 'examples/velda.yaml'], n)
     await counted(`pool down --count ${n}`, ['bin/run.js', 'pool', 'down', 'cpu-small', '-n', String(n), '--yes', '--json', '-c', 'examples/velda.yaml'], n)
   }
   await lifecycle.admin('POST', 'reset')
@@ -140,3 +180,6 @@ try {
 }
 console.log('\nTargets: POSTs = ceil(N/10); one list per poll tick; pool list of 1,000 in at most 6 list requests;')
 console.log('pool down --count 100 under 2,000 ms.')
+
+// 5. Package size.
+installSize()

@@ -108,15 +108,12 @@ const FAULTS: Fault[] = [
 ]
 
 let bin: string
-let packedFiles: string[]
 let sim: SimulatorProcess
 let prefix: string
 const matrix = new Map<string, Map<string, string>>()
 
 beforeAll(async () => {
-  const installed = installPackedCli()
-  bin = installed.bin
-  packedFiles = installed.files
+  bin = installPackedCli().bin
   sim = await startSimulatorProcess(['--active-after', '0s'], bin)
   const validated = runInstalled(bin, ['config', 'validate', '--json', '-c', configFile], {TS_KEY: FAKE_TAILSCALE_KEY})
   prefix = (JSON.parse(validated.stdout) as {pools: {prefix: string}[]}).pools[0]?.prefix ?? ''
@@ -190,20 +187,3 @@ function row(fault: string): Map<string, string> {
   return matrix.get(fault) as Map<string, string>
 }
 
-describe('the package', () => {
-  it('holds only what users need: the bundles, bin, the manifest, the simulator\'s assets, README and LICENSE', () => {
-    const outside = packedFiles.filter((f) => !/^(dist\/commands\/.+\.js(\.map)?|bin\/run\.js|assets\/.+|oclif\.manifest\.json|README\.md|LICENSE|package\.json)$/.test(f))
-    expect(outside).toEqual([])
-    expect(packedFiles).toEqual(expect.arrayContaining(['bin/run.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'assets/do-openapi-subset.strict.yaml']))
-  })
-
-  it('installs and runs --help from a clean prefix, with shell completion', () => {
-    const help = runInstalled(bin, ['--help'], {})
-    expect(help.status).toBe(0)
-    expect(help.stdout).toMatch(/pool +Create, list and remove the droplets of a pool/)
-    expect(help.stdout).toMatch(/autocomplete +Display autocomplete installation instructions/)
-    const completion = runInstalled(bin, ['autocomplete', 'bash'], {})
-    expect(completion.status).toBe(0)
-    expect(completion.stdout).toMatch(/velda-do/)
-  })
-})

@@ -15,19 +15,36 @@ export interface CliRun {
  * Packs the built velda-do with `npm pack` (npm test builds first) and installs the tarball into a fresh prefix, as a user would: the tests then run
  * the installed binary, with only the files the package ships and the dependencies npm resolves for it.
  */
-export function installPackedCli(): {bin: string; files: string[]} {
+export interface InstalledCli {
+  /** The installed `velda-do` command. */
+  bin: string
+  /** The prefix it was installed into (`npm ls` runs there). */
+  prefix: string
+  /** The package's own directory: prefix/node_modules/velda-do. */
+  root: string
+  /** The files of the tarball, as `npm pack` lists them. */
+  files: string[]
+  tarball: string
+}
+
+export function installPackedCli(): InstalledCli {
   const work = mkdtempSync(join(tmpdir(), 'velda-e2e-'))
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})) as {filename: string; files: {path: string}[]}[]
   const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) ?? packed[0]?.filename ?? '')
   const prefix = join(work, 'prefix')
   mkdirSync(prefix)
   execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], {stdio: 'ignore'})
-  return {bin: join(prefix, 'node_modules', '.bin', 'velda-do'), files: (packed[0]?.files ?? []).map((f) => f.path)}
+  return {
+    bin: join(prefix, 'node_modules', '.bin', 'velda-do'),
+    prefix,
+    root: join(prefix, 'node_modules', 'velda-do'),
+    files: (packed[0]?.files ?? []).map((f) => f.path),
+    tarball,
+  }
 }
 
-export function runInstalled(bin: string, args: string[], env: Record<string, string>): CliRun {
+export function runInstalled(bin: string, args: string[], env: Record<string, string>, cwd?: string): CliRun {
   // From a directory of its own, like a user's: not this repository, whose files oclif would take for a dev setup.
-  const cwd = mkdtempSync(join(tmpdir(), 'velda-user-'))
-  const result = spawnSync(bin, args, {cwd, env: cleanEnv(env), encoding: 'utf8', input: '', timeout: 60_000})
+  const result = spawnSync(bin, args, {cwd: cwd ?? mkdtempSync(join(tmpdir(), 'velda-user-')), env: cleanEnv(env), encoding: 'utf8', input: '', timeout: 60_000})
   return {status: result.status, stdout: result.stdout, stderr: result.stderr}
 }

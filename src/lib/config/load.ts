@@ -29,7 +29,11 @@ export function locateConfig(flag: string | undefined, env: Environment, exists:
   if (fromEnv) return {path: fromEnv, source: `$${CONFIG_ENV_VAR}`}
   for (const name of DEFAULT_CONFIG_FILES) if (exists(name)) return {path: name, source: `./${name}`}
   throw new SettingsError('no config file found: looked for ./velda-do.yaml and ./velda.yaml', {
-    suggestions: ['pass the file: velda-do config validate -c path/to/velda.yaml', `or set ${CONFIG_ENV_VAR}=path/to/velda.yaml`],
+    suggestions: [
+      'pass the file: velda-do config validate -c path/to/velda.yaml',
+      `or set ${CONFIG_ENV_VAR}=path/to/velda.yaml`,
+      'or start one here: velda-do config init (writes ./velda.yaml, a commented starter for AMD MI300X droplets)',
+    ],
   })
 }
 

@@ -64,7 +64,7 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
   const root = doc.contents
   if (!isMap(root)) {
     decoder.error('', root ?? {file: options.file, line: 1, col: 1}, 'the file must be a YAML mapping (key: value) at the top level',
-      'start from examples/velda.yaml')
+      'start from the starter that velda-do config init writes, or from examples/velda.yaml in velda-do\'s install directory')
     return {config: null, diagnostics}
   }
 
@@ -444,7 +444,7 @@ function checkAcrossPools(decoder: Decoder, declared: DeclaredPool[], root: unkn
   const digitalOcean = digitalOceanPools(declared)
   if (digitalOcean.length === 0 && errorsOf(decoder.diagnostics).length === 0) {
     decoder.error('', root, 'the file defines no DigitalOcean pool',
-      'add an agent_pools entry with auto_scaler.backend.digitalocean_droplet, or a provisioners entry with digitalocean_auto (see examples/velda.yaml)')
+      'add an agent_pools entry with auto_scaler.backend.digitalocean_droplet, or a provisioners entry with digitalocean_auto (velda-do config init writes a file with one)')
   }
   const byPrefix = new Map<string, PoolConfig>()
   for (const pool of digitalOcean) {

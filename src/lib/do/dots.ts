@@ -1,12 +1,9 @@
-import type {RequestAdapter} from '@microsoft/kiota-abstractions'
-
 import type {FetchFunction} from './transport.js'
 
 /**
- * The only place that loads @digitalocean/dots and Kiota. Loaded lazily: importing dots costs about half a second,
- * which commands that never call the API must not pay. dots ships TypeScript sources without declarations, which
- * tsc would type-check in full (and fail on); so its modules are imported by computed specifiers and described
- * here by the narrow interfaces velda-do uses.
+ * The only place that loads @digitalocean/dots and Kiota (through do-client.js, one bundled file once built).
+ * Loaded lazily: commands that never call the API must not pay for it. dots ships TypeScript sources without
+ * declarations, so its objects are described here by the narrow interfaces velda-do uses.
  */
 
 export interface DotsPage {
@@ -104,20 +101,8 @@ export interface DotsConnection {
   createDroplets(body: Record<string, unknown>): Promise<{droplets?: DotsDroplet[] | null; droplet?: DotsDroplet | null} | undefined>
 }
 
-const DOTS_CLIENT = '@digitalocean/dots/src/dots/digitalOceanClient.js'
-const DOTS_DROPLETS = '@digitalocean/dots/src/dots/v2/droplets/index.js'
-
 export async function connectDots(endpoint: string, transport: FetchFunction): Promise<DotsConnection> {
-  const [abstractions, http, dotsClient, dotsDroplets] = await Promise.all([
-    import('@microsoft/kiota-abstractions'),
-    import('@microsoft/kiota-http-fetchlibrary'),
-    import(DOTS_CLIENT) as Promise<{createDigitalOceanClient(adapter: RequestAdapter): DotsClient}>,
-    import(DOTS_DROPLETS) as Promise<{
-      DropletsRequestBuilderUriTemplate: string
-      DropletsRequestBuilderRequestsMetadata: {post?: {errorMappings?: Record<string, never>}}
-      createDropletsPostResponseFromDiscriminatorValue: never
-    }>,
-  ])
+  const {abstractions, http, ...dots} = await import('./do-client.js')
   // Our transport is the whole middleware chain: no Kiota retry (it retries POST), no redirect following, and
   // the token is added there, only for the endpoint's host (so the auth provider here is anonymous).
   const httpClient = new http.HttpClient(undefined, new http.CustomFetchHandler(transport as never))
@@ -128,17 +113,17 @@ export async function connectDots(endpoint: string, transport: FetchFunction): P
     httpClient,
   )
   adapter.baseUrl = endpoint.replace(/\/+$/, '')
-  const client = dotsClient.createDigitalOceanClient(adapter)
+  const client = dots.createDigitalOceanClient(adapter)
   return {
     client,
     async createDroplets(body) {
-      const request = new abstractions.RequestInformation(abstractions.HttpMethod.POST, dotsDroplets.DropletsRequestBuilderUriTemplate)
+      const request = new abstractions.RequestInformation(abstractions.HttpMethod.POST, dots.DropletsRequestBuilderUriTemplate)
       request.headers.tryAdd('Accept', 'application/json')
       request.setStreamContent(new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer, 'application/json')
       return adapter.send(
         request,
-        dotsDroplets.createDropletsPostResponseFromDiscriminatorValue,
-        dotsDroplets.DropletsRequestBuilderRequestsMetadata.post?.errorMappings,
+        dots.createDropletsPostResponseFromDiscriminatorValue,
+        dots.DropletsRequestBuilderRequestsMetadata.post?.errorMappings,
       ) as Promise<{droplets?: DotsDroplet[] | null; droplet?: DotsDroplet | null} | undefined>
     },
   }
