@@ -142,15 +142,33 @@ await build({
 await big.admin('DELETE', 'requests')
 let listing
 let listRequests
+const cliListing = []
 try {
   listing = JSON.parse(run([probe], {SIM_URL: big.url, SIM_TOKEN: big.token}).stdout)
   listRequests = (await big.admin('GET', 'requests')).requests.length
+  // The same 10,000 through the CLI: what printing them costs beyond the listing itself.
+  for (const [name, extra] of [['pool list --all --json', ['--json']], ['pool list --all (table)', []], ['pool list --all --format Name --no-header', ['--format', 'Name', '--no-header']]]) {
+    const result = spawnSync(process.execPath, ['bench/probes/peak-rss.mjs', 'bin/run.js', 'pool', 'list', '--all', '-c', 'examples/velda.yaml', ...extra], {
+      cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: {...process.env, NO_COLOR: '1', DIGITALOCEAN_API_ENDPOINT: big.url, DIGITALOCEAN_API_TOKEN: big.token},
+    })
+    const started = process.hrtime.bigint()
+    const timed = spawnSync(process.execPath, ['bin/run.js', 'pool', 'list', '--all', '-c', 'examples/velda.yaml', ...extra], {
+      cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: {...process.env, NO_COLOR: '1', DIGITALOCEAN_API_ENDPOINT: big.url, DIGITALOCEAN_API_TOKEN: big.token},
+    })
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    if (result.status !== 0 || timed.status !== 0) throw new Error(`${name} failed: ${result.stderr}${timed.stderr}`)
+    const rssKb = Number(/peak_rss_kb=(\d+)/.exec(result.stderr)?.[1] ?? NaN)
+    cliListing.push([name, ms, rssKb / 1024, Buffer.byteLength(timed.stdout)])
+  }
 } finally {
   await big.stop()
 }
 console.log('\n## Listing 10,000 droplets through the API layer (target: peak RSS under 200 MB, requests = pages)\n')
 console.log(row('droplets', 'requests', 'wall ms', 'peak RSS MB'))
 console.log(row(listing.droplets, listRequests, listing.ms.toFixed(0), listing.maxRssMb.toFixed(1)))
+console.log('\n## The same 10,000 droplets through the CLI, one run each (target: the table within 1 s of the listing)\n')
+console.log(row('command', 'wall ms', 'peak RSS MB', 'output KB'))
+for (const [name, ms, rssMb, bytes] of cliListing) console.log(row(name, ms.toFixed(0), rssMb.toFixed(1), (bytes / 1024).toFixed(0)))
 
 // 4. Pool lifecycle against the simulator with 100 ms added to every request.
 console.log('\n## Pool lifecycle, 100 ms latency per request (broker: one POST per droplet, one DELETE per droplet)\n')
