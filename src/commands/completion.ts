@@ -9,10 +9,10 @@ export interface CompletionResult {
 }
 
 export default class Completion extends BaseCommand<CompletionResult> {
-  static override summary = 'Print the shell completion script for bash, zsh or fish: commands, flags and the pool names of your config complete on TAB.'
+  static override summary = 'Print the shell completion script: commands, flags and pool names on TAB.'
   static override description = `Load it from your shell's startup file, as the examples show. Pool names come from the config file the command on the line would read: -c/--config PATH if already typed, else $VELDA_DO_CONFIG, ./velda-do.yaml, ./velda.yaml; a missing or invalid config offers no names and prints nothing.
 
-After -c and -o, TAB completes file names. In zsh, compinit must have run before the script is loaded (frameworks such as oh-my-zsh run it). Each TAB starts velda-do once (about a quarter of a second) and never calls the DigitalOcean API.`
+After -c and --output-file, TAB completes file names. Works in bash, zsh and fish. In zsh, compinit must have run before the script is loaded (frameworks such as oh-my-zsh run it). Each TAB starts velda-do once (about a quarter of a second) and never calls the DigitalOcean API.`
 
   static override examples = [
     {description: 'bash: load it in every new shell', command: "echo 'source <(<%= config.bin %> <%= command.id %> bash)' >> ~/.bashrc"},

@@ -5,8 +5,10 @@ import {type DoctorReport, runDoctor} from '../lib/doctor/run.js'
 import {ChecksFailedError, ChecksUnreachableError} from '../lib/errors.js'
 
 export default class Doctor extends ApiCommand<DoctorReport> {
-  static override summary = 'Check every pool before the first real run: token and endpoint, account, droplet limit, size, ssh keys, image, broker, Tailscale key.'
-  static override description = `Creates nothing and changes nothing: it reads the config and asks DigitalOcean (one account call, two droplet counts (plain and GPU), one size list, one ssh-key list and one lookup per image for each endpoint and token, however many pools share them).
+  static override summary = 'Check every pool before the first real run; creates nothing, says each fix.'
+  static override description = `Checks, per pool: the token on the pool's endpoint, the account's status and droplet limit, the size in the region, the ssh keys, the image, the broker address, the agent version and the Tailscale key.
+
+Creates nothing and changes nothing: it reads the config and asks DigitalOcean (one account call, two droplet counts (plain and GPU), one size list, one ssh-key list and one lookup per image for each endpoint and token, however many pools share them).
 
 Prints a checklist per pool, with the fix under every miss. Exit 0 when every check passes, 2 when a miss is to be fixed in the config, the environment or the account (size not offered, ssh key missing, image unknown, account locked, no room under the droplet limit, no broker address, Tailscale key variable unset), 3 when DigitalOcean refused the token or could not be reached.`
 

@@ -40,7 +40,7 @@ describe('velda-do __complete', () => {
   it('offers the commands of a topic, separated by a space as typed', () => {
     expect(completeWords(['pool', '']).values.sort()).toEqual(['down', 'list', 'up'])
     expect(completeWords(['pool', 'd']).values).toEqual(['down'])
-    expect(completeWords(['config', '']).values).toEqual(['validate'])
+    expect(completeWords(['config', '']).values.sort()).toEqual(['init', 'validate'])
     expect(completeWords(['nonsense', '']).values).toEqual([])
   })
 
