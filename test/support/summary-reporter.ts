@@ -1,7 +1,18 @@
+import {relative} from 'node:path'
+
 import type {Reporter, TestModule} from 'vitest/node'
 
-/** Ends the run with one plain `N passed, N failed, N skipped` line that any CI log reader understands. */
+/**
+ * Ends the run with one plain `N passed, N failed, N skipped` line that any CI log reader understands, the wall
+ * time, and the five slowest files: where to look first when the suite gets slow.
+ */
 export default class SummaryReporter implements Reporter {
+  private startedAt = performance.now()
+
+  onTestRunStart(): void {
+    this.startedAt = performance.now()
+  }
+
   onTestRunEnd(testModules: readonly TestModule[]): void {
     const counts = {passed: 0, failed: 0, skipped: 0}
     for (const module of testModules) {
@@ -12,6 +23,12 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped++
       }
     }
+    const slowest = [...testModules]
+      .map((module) => ({file: relative(process.cwd(), module.moduleId), seconds: module.diagnostic().duration / 1000}))
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 5)
+    console.log(`\nslowest files (time in tests and hooks):\n${slowest.map((s) => `  ${s.seconds.toFixed(1).padStart(6)} s  ${s.file}`).join('\n')}`)
+    console.log(`wall time: ${((performance.now() - this.startedAt) / 1000).toFixed(0)} s`)
     console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
   }
 }
