@@ -25,11 +25,14 @@ After -c and --output-file, TAB completes file names. Works in bash, zsh and fis
     shell: Args.string({description: 'the shell to print the script for', options: [...SHELLS], required: true}),
   }
 
-  async run(): Promise<CompletionResult> {
+  protected async execute(): Promise<CompletionResult> {
     const {args} = await this.parse(Completion)
     const shell = SHELLS.find((s) => s === args.shell) ?? 'bash'
     const script = completionScript(shell, this.config.bin)
-    if (!this.jsonEnabled()) process.stdout.write(script)
     return {shell, script}
+  }
+
+  protected override render(result: CompletionResult): string {
+    return result.script
   }
 }

@@ -5,7 +5,7 @@ import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, tableFlags} from '../lib/cli/flags.js'
 import type {Region} from '../lib/do/types.js'
 import {formatRegions, REGION_COLUMNS} from '../lib/output/catalog.js'
-import {tableView} from '../lib/output/table.js'
+import {type TableView, tableView} from '../lib/output/table.js'
 
 export interface RegionsResult {
   regions: Region[]
@@ -29,12 +29,17 @@ export default class Regions extends ApiCommand<RegionsResult> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  async run(): Promise<RegionsResult> {
+  private table: TableView<Region> = {columns: REGION_COLUMNS, header: true, rowsOnly: false}
+
+  protected async execute(): Promise<RegionsResult> {
     const {flags} = await this.parse(Regions)
-    const view = tableView(REGION_COLUMNS, flags)
+    this.table = tableView(REGION_COLUMNS, flags)
     const api = await this.connect({pool: null, endpointFlag: flags['api-endpoint']})
     const regions = filterRegions(await api.listRegions(), flags)
-    if (!this.jsonEnabled()) process.stdout.write(formatRegions(regions, view))
     return {regions}
+  }
+
+  protected override render(result: RegionsResult): string {
+    return formatRegions(result.regions, this.table)
   }
 }

@@ -49,7 +49,7 @@ export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
     'show-secrets': Flags.boolean({description: 'print the Tailscale key instead of <redacted> (the file is then mode 0600)'}),
   }
 
-  async run(): Promise<RenderUserdataResult> {
+  protected async execute(): Promise<RenderUserdataResult> {
     const {args, flags} = await this.parse(RenderUserdata)
     const config = this.readConfig(flags.config)
     const showSecrets = flags['show-secrets']
@@ -64,8 +64,6 @@ export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
     if (outputFile) {
       writeOutputFile(outputFile, prepared.script, {private: showSecrets})
       this.info(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${outputFile}`)
-    } else if (!this.jsonEnabled()) {
-      process.stdout.write(prepared.script)
     }
     return {
       pool: prepared.pool.name,
@@ -76,5 +74,10 @@ export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
       output: outputFile ?? null,
       user_data: prepared.script,
     }
+  }
+
+  /** The script itself, unless it went to --output-file. */
+  protected override render(result: RenderUserdataResult): string {
+    return result.output === null ? result.user_data : ''
   }
 }

@@ -37,7 +37,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     quiet: Flags.boolean({description: 'do not print each request on stderr'}),
   }
 
-  async run(): Promise<SimulatorResult | null> {
+  /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
+  protected async execute(): Promise<SimulatorResult | null> {
     const {flags} = await this.parse(Simulator)
     const faults = (flags.fault ?? []).map((text) => {
       try {

@@ -5,7 +5,7 @@ import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, tableFlags} from '../lib/cli/flags.js'
 import type {Size} from '../lib/do/types.js'
 import {formatSizes, SIZE_COLUMNS} from '../lib/output/catalog.js'
-import {tableView} from '../lib/output/table.js'
+import {type TableView, tableView} from '../lib/output/table.js'
 
 export interface SizesResult {
   sizes: Size[]
@@ -32,12 +32,17 @@ export default class Sizes extends ApiCommand<SizesResult> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  async run(): Promise<SizesResult> {
+  private table: TableView<Size> = {columns: SIZE_COLUMNS, header: true, rowsOnly: false}
+
+  protected async execute(): Promise<SizesResult> {
     const {flags} = await this.parse(Sizes)
-    const view = tableView(SIZE_COLUMNS, flags)
+    this.table = tableView(SIZE_COLUMNS, flags)
     const api = await this.connect({pool: null, endpointFlag: flags['api-endpoint']})
     const sizes = filterSizes(await api.listSizes(), flags)
-    if (!this.jsonEnabled()) process.stdout.write(formatSizes(sizes, view))
     return {sizes}
+  }
+
+  protected override render(result: SizesResult): string {
+    return formatSizes(result.sizes, this.table)
   }
 }

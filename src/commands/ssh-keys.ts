@@ -3,7 +3,7 @@ import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag, tableFlags} from '../lib/cli/flags.js'
 import type {SshKey} from '../lib/do/types.js'
 import {formatSshKeys, SSH_KEY_COLUMNS} from '../lib/output/catalog.js'
-import {tableView} from '../lib/output/table.js'
+import {type TableView, tableView} from '../lib/output/table.js'
 
 export interface SshKeysResult {
   ssh_keys: SshKey[]
@@ -31,14 +31,19 @@ export default class SshKeys extends ApiCommand<SshKeysResult> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  async run(): Promise<SshKeysResult> {
+  private table: TableView<SshKey> = {columns: SSH_KEY_COLUMNS, header: true, rowsOnly: false}
+
+  protected async execute(): Promise<SshKeysResult> {
     const {flags} = await this.parse(SshKeys)
-    const view = tableView(SSH_KEY_COLUMNS, flags)
+    this.table = tableView(SSH_KEY_COLUMNS, flags)
     const config = this.readOptionalConfig(flags.config)
     const api = await this.connect({pool: null, endpointFlag: flags['api-endpoint']})
     const keys = await api.listSshKeys()
     const missing = missingSshKeysByPool(keys, config?.pools ?? [])
-    if (!this.jsonEnabled()) process.stdout.write(formatSshKeys(keys, missing, view))
     return {ssh_keys: keys, missing_configured_ids: missing.map((key) => key.id), missing_configured_keys: missing}
+  }
+
+  protected override render(result: SshKeysResult): string {
+    return formatSshKeys(result.ssh_keys, result.missing_configured_keys, this.table)
   }
 }

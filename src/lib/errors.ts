@@ -115,3 +115,25 @@ export class ChecksUnreachableError extends VeldaError {
   readonly exitCode = ExitCode.api
   readonly code = 'checks_api_failed'
 }
+
+/**
+ * The typed result of an operation that failed part-way, kept beside its error: a command reads back exactly what
+ * the library attached (no casts from `partialResult`), and `partialResult` carries the same for --json.
+ */
+export class PartialResults<T extends object> {
+  private readonly byError = new WeakMap<VeldaError, T>()
+
+  /** The error, with `result` as what was done (also its `partialResult`, for --json). */
+  attach<E extends VeldaError>(error: E, result: T): E {
+    this.byError.set(error, result)
+    // The result's keys first, then any the error brought (e.g. members_after), as --json prints them.
+    const extra = {...error.partialResult}
+    for (const key of Object.keys(extra)) Reflect.deleteProperty(error.partialResult, key)
+    Object.assign(error.partialResult, result, extra)
+    return error
+  }
+
+  of(error: unknown): T | undefined {
+    return error instanceof VeldaError ? this.byError.get(error) : undefined
+  }
+}

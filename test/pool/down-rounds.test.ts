@@ -2,7 +2,8 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
 import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
-import {ALL_ROUNDS, planPoolDown, type PoolDownResult, runPoolDown} from '../../src/lib/pool/down.js'
+import {ALL_ROUNDS, planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../src/lib/pool/down.js'
+import {parseFaultRule} from '../../src/lib/simulator/faults.js'
 import {Secret} from '../../src/lib/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolFromYaml} from '../support/pools.js'
@@ -37,6 +38,21 @@ async function setup(afterDelete: (deletes: number, sim: Simulator) => void) {
 }
 
 describe('pool down --all finishes the job', () => {
+  it('reports what it deleted when the listing of a further round fails: exit 4, every deleted droplet named', async () => {
+    const {sim, down} = await setup((deletes, s) => {
+      // After the last delete of round 1, every listing is refused (403: not retried).
+      if (deletes === 5) s.core.faults.add(parseFaultRule({method: 'GET', path: '/v2/droplets', count: 0, action: {type: 'status', status: 403}}))
+    })
+    seed(sim, 5)
+    let error: VeldaError | undefined
+    await down().catch((caught: VeldaError) => (error = caught))
+    expect(error?.exitCode).toBe(ExitCode.partial)
+    expect(error?.message).toMatch(/^deleted 5 droplets, then could not list the pool again to delete what appeared meanwhile: /)
+    expect(poolDownPartials.of(error)?.deleted).toHaveLength(5)
+    expect((error?.partialResult as {deleted: unknown[]}).deleted).toHaveLength(5)
+    expect(sim.core.dropletList()).toEqual([])
+  })
+
   it('deletes the droplets that appear while it deletes, in further rounds, and reports them', async () => {
     const {sim, down} = await setup((deletes, s) => {
       if (deletes === 1) seed(s, 2)

@@ -27,17 +27,21 @@ export default class ConfigInit extends BaseCommand<ConfigInitResult> {
     config: Flags.string({char: 'c', description: 'file to write (the same as PATH)', helpValue: 'PATH'}),
   }
 
-  async run(): Promise<ConfigInitResult> {
+  protected async execute(): Promise<ConfigInitResult> {
     const {args, flags} = await this.parse(ConfigInit)
     if (args.path && flags.config && args.path !== flags.config) {
       throw new UsageError(`two paths given: ${args.path} and -c ${flags.config}`, {suggestions: [`give one: velda-do config init ${args.path}`]})
     }
     const path = args.path ?? flags.config ?? STARTER_DEFAULT_PATH
     writeStarterConfig(path)
-    if (!this.jsonEnabled()) {
-      process.stdout.write(`wrote ${path}: one AMD MI300X pool (amd-mi300x) on https://api-amd.digitalocean.com\n`)
-      process.stdout.write(`next: set default_broker_info.address and agent_version_override (marked CHANGE), then velda-do config validate -c ${path}\n`)
-    }
     return {path}
+  }
+
+  protected override render({path}: ConfigInitResult): string {
+    return [
+      `wrote ${path}: one AMD MI300X pool (amd-mi300x) on https://api-amd.digitalocean.com`,
+      `next: set default_broker_info.address and agent_version_override (marked CHANGE), then velda-do config validate -c ${path}`,
+      '',
+    ].join('\n')
   }
 }

@@ -31,11 +31,14 @@ export default class ConfigValidate extends BaseCommand<ConfigValidateResult> {
     config: configFlag,
   }
 
-  async run(): Promise<ConfigValidateResult> {
+  protected async execute(): Promise<ConfigValidateResult> {
     const {flags} = await this.parse(ConfigValidate)
     const config = this.readConfig(flags.config)
     const pools = summarizePools(config, this.env)
-    if (!this.jsonEnabled()) process.stdout.write(formatConfigSummary(config.file, pools, config.unchecked))
     return {file: config.file, valid: true, pools, unchecked: config.unchecked, warnings: config.warnings.map((w) => diagnosticToJson(w))}
+  }
+
+  protected override render(result: ConfigValidateResult): string {
+    return formatConfigSummary(result.file, result.pools, result.unchecked)
   }
 }

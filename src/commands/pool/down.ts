@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {FailureView} from '../../lib/cli/base-command.js'
 import {confirm, isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
 import {paint} from '../../lib/cli/style.js'
@@ -9,7 +10,7 @@ import {findPool} from '../../lib/config/load.js'
 import {CancelledError, GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
 import {printable} from '../../lib/output/printable.js'
-import {planPoolDown, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
+import {planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
 import type {PoolDroplet} from '../../lib/pool/droplets.js'
 import type {Selection} from '../../lib/pool/scale-down.js'
 import {plural} from '../../lib/plural.js'
@@ -49,7 +50,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  async run(): Promise<PoolDownOutput> {
+  protected async execute(): Promise<PoolDownOutput> {
     const {args, flags} = await this.parse(PoolDown)
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
@@ -77,45 +78,50 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
     }
     const nothingDeleted = {pool: pool.name, deleted: [], failed: []}
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDeleted})
-    if (flags['dry-run']) {
-      if (!this.jsonEnabled()) {
-        const header = chosen.length > 0 ? `would delete ${plural(chosen.length, 'droplet')} of pool ${pool.name} (nothing deleted):` : `would delete nothing: pool ${pool.name} has no droplets to delete`
-        process.stdout.write(`${printable(header)}\n${chosen.length > 0 ? formatDroplets(chosen, Date.now()) : ''}`)
-      }
-      return {pool: pool.name, dry_run: true, would_delete: chosen}
-    }
+    if (flags['dry-run']) return {pool: pool.name, dry_run: true, would_delete: chosen}
     if (chosen.length === 0) {
-      if (!this.jsonEnabled()) this.info(`pool ${pool.name} has no droplets to delete`)
-      return {pool: pool.name, deleted: [], failed: []}
+      this.info(`pool ${pool.name} has no droplets to delete`)
+      return nothingDeleted
     }
     if (!flags.yes) {
-      process.stderr.write(formatDroplets(chosen, Date.now()))
+      process.stderr.write(formatDroplets(chosen, this.now()))
       const answer = await confirm(chosen.length === 1 ? `Delete this droplet of pool ${pool.name}?` : `Delete these ${chosen.length} droplets of pool ${pool.name}?`, stop)
       if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: nothingDeleted})
       if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: nothingDeleted})
     }
     const progress = await this.startProgress()
-    try {
-      const result = await runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
-      progress.succeed(`deleted ${plural(result.deleted.length, 'droplet')} of pool ${pool.name}`)
-      this.printOutcome(result)
-      return result
-    } catch (error) {
-      // Stopped or partly failed: what is gone and what is not must be on the screen too, not only in --json.
-      const partial = (error as VeldaError).partialResult as Partial<PoolDownResult> | undefined
-      if (partial?.deleted) {
-        if (error instanceof InterruptedError) progress.warn(`stopped: ${partial.deleted.length} of ${plural(chosen.length, 'droplet')} deleted, listed below`)
-        else progress.fail(`deleted ${partial.deleted.length} of ${plural(chosen.length, 'droplet')}`)
-        this.printOutcome({pool: pool.name, deleted: partial.deleted, failed: partial.failed ?? []})
-      }
-      throw error
-    }
+    return runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
   }
 
-  private printOutcome(result: PoolDownResult): void {
-    if (this.jsonEnabled()) return
-    for (const d of result.deleted) this.log(printable(`deleted ${d.name} (${d.id})`))
-    for (const d of result.failed) this.say(printable(`not deleted: ${d.name} (${d.id}): ${d.error}`))
-    for (const d of result.remaining ?? []) this.say(printable(`still there: ${d.name} (${d.id})`))
+  protected override render(result: PoolDownOutput): string {
+    if ('dry_run' in result) {
+      const {would_delete: chosen, pool} = result
+      if (chosen.length === 0) return `would delete nothing: pool ${printable(pool)} has no droplets to delete\n`
+      return `would delete ${plural(chosen.length, 'droplet')} of pool ${printable(pool)} (nothing deleted):\n${formatDroplets(chosen, this.now())}`
+    }
+    return deletedLines(result)
   }
+
+  protected override finished(result: PoolDownOutput): string {
+    return 'dry_run' in result ? 'dry run' : `deleted ${plural(result.deleted.length, 'droplet')} of pool ${result.pool}`
+  }
+
+  /** Stopped or partly failed: what is gone and what is not is on the screen too, not only in --json. */
+  protected override renderFailure(error: VeldaError): FailureView | null {
+    const partial = poolDownPartials.of(error)
+    if (!partial) return null
+    const attempted = plural(partial.deleted.length + partial.failed.length + (partial.remaining?.length ?? 0), 'droplet')
+    return {
+      progress: error instanceof InterruptedError ? `stopped: ${partial.deleted.length} of ${attempted} deleted, listed below` : `deleted ${partial.deleted.length} of ${attempted}`,
+      stdout: deletedLines(partial),
+      stderr: [
+        ...partial.failed.map((d) => `not deleted: ${d.name} (${d.id}): ${d.error}`),
+        ...(partial.remaining ?? []).map((d) => `still there: ${d.name} (${d.id})`),
+      ],
+    }
+  }
+}
+
+function deletedLines(result: PoolDownResult): string {
+  return result.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join('')
 }

@@ -5,10 +5,10 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag, tableFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
 import {dropletColumns, formatSharedNotes} from '../../lib/output/droplets.js'
-import {renderTable, tableView} from '../../lib/output/table.js'
+import {renderTable, type TableView, tableView} from '../../lib/output/table.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {listPools, type PoolDroplet} from '../../lib/pool/droplets.js'
-import {formatSummaryLine, summarizePool, summaryJson} from '../../lib/pool/summary.js'
+import {formatSummaryLine, type PoolSummaryLine, summarizePool, summaryJson} from '../../lib/pool/summary.js'
 
 export interface PoolListResult {
   droplets: PoolDroplet[]
@@ -41,9 +41,13 @@ export default class PoolList extends ApiCommand<PoolListResult> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  async run(): Promise<PoolListResult> {
+  /** The per-pool lines under the table: counts by status, and droplets another pool may own. */
+  private summaries: PoolSummaryLine[] = []
+  private table: TableView<PoolDroplet> = {columns: dropletColumns(this.now), header: true, rowsOnly: false}
+
+  protected async execute(): Promise<PoolListResult> {
     const {args, flags} = await this.parse(PoolList)
-    const view = tableView(dropletColumns(), flags)
+    this.table = tableView(dropletColumns(this.now), flags)
     const config = this.readConfig(flags.config)
     const pools = args.pool ? [findPool(config, args.pool)] : config.pools
     const droplets: PoolDroplet[] = []
@@ -59,16 +63,14 @@ export default class PoolList extends ApiCommand<PoolListResult> {
         droplets.push(droplet)
       }
     }
-    const summaries = pools.map((pool) => summarizePool(pool, droplets))
-    if (this.jsonEnabled()) return {droplets, pools: summaries.map(summaryJson)}
-    if (view.rowsOnly) {
-      process.stdout.write(renderTable(view, droplets))
-    } else {
-      process.stdout.write(droplets.length > 0 ? renderTable(view, droplets) : 'no droplets\n')
-      process.stdout.write(`\n${summaries.map(formatSummaryLine).join('\n')}\n`)
-      const notes = formatSharedNotes(droplets)
-      if (notes) process.stdout.write(`\n${notes}`)
-    }
-    return {droplets, pools: summaries.map(summaryJson)}
+    this.summaries = pools.map((pool) => summarizePool(pool, droplets))
+    return {droplets, pools: this.summaries.map(summaryJson)}
+  }
+
+  protected override render({droplets}: PoolListResult): string {
+    if (this.table.rowsOnly) return renderTable(this.table, droplets)
+    const table = droplets.length > 0 ? renderTable(this.table, droplets) : 'no droplets\n'
+    const notes = formatSharedNotes(droplets)
+    return `${table}\n${this.summaries.map(formatSummaryLine).join('\n')}\n${notes ? `\n${notes}` : ''}`
   }
 }

@@ -2,14 +2,14 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
 import {parseDuration} from '../../lib/duration.js'
 import {InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplets.js'
-import {printable} from '../../lib/output/printable.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/plural.js'
-import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpResult} from '../../lib/pool/up.js'
+import {dryRunRequests, type DryRunRequest, poolUp, poolUpPartials, type PoolUpResult} from '../../lib/pool/up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
 import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
 import {MAX_COUNT} from '../../lib/pool/scale-up.js'
@@ -49,7 +49,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  async run(): Promise<PoolUpOutput> {
+  protected async execute(): Promise<PoolUpOutput> {
     const {args, flags} = await this.parse(PoolUp)
     checkCount(flags.count)
     const config = this.readConfig(flags.config)
@@ -64,37 +64,40 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const {pool} = userData
     if (dryRun) {
       const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value)
-      if (!this.jsonEnabled()) process.stdout.write(`${dryRunHeader(flags.count, requests.length)}\n${formatDryRun(requests)}`)
       return {pool: pool.name, requested: flags.count, dry_run: true, requests}
     }
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const lock = await this.lockPool(api, pool.name)
     const progress = await this.startProgress()
-    try {
-      const result = await poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait}, {
-        sleep: stop.sleep,
-        now: Date.now,
-        random: Math.random,
-        isInterrupted: stop.isStopped,
-        onProgress: (text, state) => progress.update(text, state),
-        afterCreate: () => lock.release(),
-      })
-      progress.succeed(`created ${plural(result.created.length, 'droplet')} in pool ${pool.name}`)
-      if (!this.jsonEnabled()) process.stdout.write(formatDroplets(result.created, Date.now()))
-      return result
-    } catch (error) {
-      const created = (error as VeldaError).partialResult?.created as PoolUpResult['created'] | undefined
-      if (created && created.length > 0 && !this.jsonEnabled()) {
-        // A stop the user asked for is not a failed create: say what exists, without a ✖.
-        if (error instanceof InterruptedError) progress.warn(`stopped: ${created.length} of ${plural(flags.count, 'droplet')} created, listed below`)
-        else progress.fail(`created ${created.length} of ${plural(flags.count, 'droplet')}`)
-        process.stdout.write(formatDroplets(created, Date.now()))
-        for (const failure of ((error as VeldaError).partialResult.failed ?? []) as {name: string; error: string}[]) {
-          this.say(printable(`not created: ${failure.name}: ${failure.error}`))
-        }
-      }
-      throw error
+    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait}, {
+      sleep: stop.sleep,
+      now: this.now,
+      random: Math.random,
+      isInterrupted: stop.isStopped,
+      onProgress: (text, state) => progress.update(text, state),
+      afterCreate: () => lock.release(),
+    })
+  }
+
+  protected override render(result: PoolUpOutput): string {
+    if ('dry_run' in result) return `${dryRunHeader(result.requested, result.requests.length)}\n${formatDryRun(result.requests)}`
+    return formatDroplets(result.created, this.now())
+  }
+
+  protected override finished(result: PoolUpOutput): string {
+    return 'dry_run' in result ? 'dry run' : `created ${plural(result.created.length, 'droplet')} in pool ${result.pool}`
+  }
+
+  /** The droplets that exist are shown whatever went wrong: nothing created is ever lost track of. */
+  protected override renderFailure(error: VeldaError): FailureView | null {
+    const partial = poolUpPartials.of(error)
+    if (!partial || partial.created.length === 0) return null
+    const asked = plural(partial.requested, 'droplet')
+    return {
+      progress: error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
+      stdout: formatDroplets(partial.created, this.now()),
+      stderr: partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
     }
   }
 }

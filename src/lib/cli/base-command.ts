@@ -6,7 +6,7 @@ import {Command} from '@oclif/core/command'
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {CancelledError, InterruptedError, UsageError} from '../errors.js'
+import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
 import {printable} from '../output/printable.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
@@ -21,10 +21,22 @@ import {paint} from './style.js'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ParsedOutput = {[name: string]: any}
 
+/** What a failure that did part of the work leaves on screen: the last progress line, and what was done. */
+export interface FailureView {
+  /** The line that ends the spinner: ⚠ when the user stopped the command, ✖ when it failed. */
+  progress: string
+  /** The part that was done, on stdout (the table of the droplets that exist). */
+  stdout: string
+  /** Lines about what was not done, on stderr. */
+  stderr: string[]
+}
+
 /**
- * Every command's base: `--json` (run() returns the JSON document), settings lookup, the one filter every byte of
- * output passes through (secrets cut), stop signals, progress, and one catch() that turns any failure into the
- * exit code of cli.md with its "Try this:" suggestions.
+ * Every command's base, like gh's Factory and doctl's displayers: a command's execute() parses, calls the library
+ * and returns typed data; run() prints it, once, for every command: `--json` prints the data, otherwise render()
+ * gives the text. The base owns the streams, settings lookup, the one filter every byte of output passes through
+ * (secrets cut), stop signals, progress, and one catch() that turns any failure into the exit code of the contract
+ * with its "Try this:" suggestions, after renderFailure() showed what a failed run did.
  */
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
@@ -36,7 +48,40 @@ export abstract class BaseCommand<Result> extends Command {
   private readonly cleanups: (() => void)[] = []
   private quiet = false
 
-  abstract override run(): Promise<Result>
+  /** Parses, calls the library, returns the data: no printing of results here (see render). */
+  protected abstract execute(): Promise<Result>
+
+  /** The text a person reads for the result, on stdout; --json prints the result itself. */
+  protected render(_result: Result): string {
+    return ''
+  }
+
+  /** The line that ends the progress of a command that showed some ("created 3 droplets in pool gpu"). */
+  protected finished(_result: Result): string {
+    return 'done'
+  }
+
+  /** What a failure that did part of the work shows, from its partial result; null for a plain error. */
+  protected renderFailure(_error: VeldaError): FailureView | null {
+    return null
+  }
+
+  override async run(): Promise<Result> {
+    const result = await this.execute()
+    if (!this.jsonEnabled()) {
+      this.progress?.succeed(this.finished(result))
+      this.write(this.render(result))
+    }
+    return result
+  }
+
+  /** The clock every command reads (ages in tables, waits): one place to fake it. */
+  protected readonly now: () => number = Date.now
+
+  /** Data for the user: stdout, through the secrets filter. */
+  protected write(text: string): void {
+    if (text) process.stdout.write(text)
+  }
 
   protected override async init(): Promise<void> {
     const env = this.env
@@ -164,6 +209,7 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    if (!this.jsonEnabled()) this.showFailure(error)
     this.progress?.dispose()
     const failure = toFailure(error)
     const signal = this.stopWatch?.signal
@@ -189,5 +235,16 @@ export abstract class BaseCommand<Result> extends Command {
     }
     if (failure.exitCode === 1 && process.env.DEBUG) this.say(String((error as Error).stack))
     return this.exit(failure.exitCode)
+  }
+
+  /** What a failed run did, before its error: printed here, for every command, so none can forget it. */
+  private showFailure(error: Error): void {
+    const view = error instanceof VeldaError ? this.renderFailure(error) : null
+    if (!view) return
+    // A stop the user asked for is not a failed create or delete: ⚠, not ✖.
+    if (error instanceof InterruptedError) this.progress?.warn(view.progress)
+    else this.progress?.fail(view.progress)
+    this.write(view.stdout)
+    for (const line of view.stderr) this.say(printable(line))
   }
 }

@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, PartialError} from '../errors.js'
+import {InterruptedError, NothingChangedError, PartialError, PartialResults, VeldaError} from '../errors.js'
 import {isShared, listPools, type PoolDroplet} from './droplets.js'
 import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './scale-down.js'
 import {plural} from '../plural.js'
@@ -22,6 +22,9 @@ export interface PoolDownResult extends DeleteOutcome {
   /** With --all: members still there after the last round (only when there are any). */
   remaining?: {id: number; name: string}[]
 }
+
+/** What a pool down that failed part-way had done: read back by the command to show it. */
+export const poolDownPartials = new PartialResults<PoolDownResult>()
 
 export interface PoolDownPlan {
   chosen: PoolDroplet[]
@@ -66,7 +69,7 @@ export async function runPoolDown(
     interrupted = outcome.interrupted
     if (!options.all || interrupted || outcome.failed.length > 0) break
     const handled = new Set([...result.deleted, ...result.failed].map((d) => d.id))
-    const left = (await planPoolDown(api, pool, {all: true}, true, options.configured)).chosen.filter((d) => !handled.has(d.id))
+    const left = (await relist(api, pool, options.configured, result)).chosen.filter((d) => !handled.has(d.id))
     if (left.length === 0) break
     if (n >= ALL_ROUNDS) {
       result.remaining = left.map(({id, name}) => ({id, name}))
@@ -78,22 +81,34 @@ export async function runPoolDown(
   return finish(result, pool, interrupted)
 }
 
+/** The listing of a further --all round; if it fails, what was deleted already is reported with the failure. */
+async function relist(api: DigitalOceanApi, pool: PoolConfig, configured: readonly PoolConfig[] | undefined, result: PoolDownResult) {
+  try {
+    return await planPoolDown(api, pool, {all: true}, true, configured)
+  } catch (error) {
+    if (!(error instanceof VeldaError)) throw error
+    const partial = new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, then could not list the pool again to delete what appeared meanwhile: ${error.message}`, {
+      suggestions: [`velda-do pool list ${pool.name} shows what is left; run the same pool down --all again`],
+      cause: error,
+    })
+    throw poolDownPartials.attach(partial, {...result})
+  }
+}
+
 function finish(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): PoolDownResult {
   const attempted = result.deleted.length + result.failed.length
-  if (interrupted) throw new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`, {partialResult: {...result}})
+  if (interrupted) throw poolDownPartials.attach(new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`), {...result})
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
-    if (result.deleted.length === 0) throw new NothingChangedError(`no droplet was deleted: ${first}`, {partialResult: {...result}})
-    throw new PartialError(`${result.deleted.length} of ${attempted} droplets were deleted; ${result.failed.length} were not: ${first}`, {
-      partialResult: {...result},
+    if (result.deleted.length === 0) throw poolDownPartials.attach(new NothingChangedError(`no droplet was deleted: ${first}`), {...result})
+    throw poolDownPartials.attach(new PartialError(`${result.deleted.length} of ${attempted} droplets were deleted; ${result.failed.length} were not: ${first}`, {
       suggestions: [`run the same pool down again to retry the rest: velda-do pool down ${pool.name} --id ${result.failed.map((f) => f.id).join(' --id ')}`],
-    })
+    }), {...result})
   }
   if (result.remaining) {
-    throw new PartialError(`deleted ${result.deleted.length} droplets, but after ${ALL_ROUNDS} rounds ${result.remaining.length} more of pool ${pool.name} exist (is something creating them?)`, {
-      partialResult: {...result},
+    throw poolDownPartials.attach(new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, but after ${ALL_ROUNDS} rounds ${result.remaining.length} more of pool ${pool.name} exist (is something creating them?)`, {
       suggestions: ['stop whatever scales the pool up (the Velda broker?), then run the same pool down --all again'],
-    })
+    }), {...result})
   }
   return result
 }

@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import {formatDuration} from '../duration.js'
 import {createBody, type DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, OverMaxAgentsError, PartialError, WaitFailedError, WaitTimeoutError} from '../errors.js'
+import {InterruptedError, NothingChangedError, OverMaxAgentsError, PartialError, PartialResults, WaitFailedError, WaitTimeoutError} from '../errors.js'
 import type {RandomInt} from '../naming.js'
 import {plural} from '../plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './droplets.js'
@@ -16,6 +16,9 @@ export interface PoolUpResult {
   /** Created, then deleted by someone else while `--wait` watched them (only when there are any). */
   gone?: {id: number; name: string}[]
 }
+
+/** What a pool up that failed part-way had done: read back by the command to show it. */
+export const poolUpPartials = new PartialResults<PoolUpResult>()
 
 export interface PoolUpOptions {
   pool: PoolConfig
@@ -63,15 +66,14 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const result: PoolUpResult = {pool: pool.name, requested: options.count, created: outcome.created, failed: outcome.failed}
   const partial = {...result}
   if (outcome.interrupted) {
-    throw new InterruptedError(`stopped: ${result.created.length} of ${plural(options.count, 'droplet')} had been created (all listed); nothing more was sent`, {partialResult: partial})
+    throw poolUpPartials.attach(new InterruptedError(`stopped: ${result.created.length} of ${plural(options.count, 'droplet')} had been created (all listed); nothing more was sent`), partial)
   }
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
-    if (result.created.length === 0 && !outcome.uncertain) throw new NothingChangedError(`no droplet was created: ${first}`, {partialResult: partial})
-    throw new PartialError(`${result.created.length} of ${options.count} droplets were created; ${result.failed.length} were not: ${first}`, {
-      partialResult: partial,
+    if (result.created.length === 0 && !outcome.uncertain) throw poolUpPartials.attach(new NothingChangedError(`no droplet was created: ${first}`), partial)
+    throw poolUpPartials.attach(new PartialError(`${result.created.length} of ${options.count} droplets were created; ${result.failed.length} were not: ${first}`, {
       suggestions: [`velda-do pool list ${pool.name} shows what exists`],
-    })
+    }), partial)
   }
   await checkStillWithinMax(options, result, listPool)
   deps.afterCreate?.()
@@ -86,29 +88,26 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   }).catch((error: unknown) => {
     // The droplets exist whatever went wrong while watching them: report them with the failure.
     const reason = error instanceof Error ? error.message : String(error)
-    throw new WaitFailedError(`created ${ids.length} droplets, but could not check that they turned active: ${reason}`, {
-      partialResult: {...result},
+    throw poolUpPartials.attach(new WaitFailedError(`created ${plural(ids.length, 'droplet')}, but could not check that they turned active: ${reason}`, {
       suggestions: [`velda-do pool list ${pool.name} shows them`],
       cause: error,
-    })
+    }), {...result})
   })
   const latest = result.created.map((d) => waited.droplets.find((w) => w.id === d.id) ?? d)
   const gone = result.created.filter((d) => waited.gone.includes(d.id)).map(({id, name}) => ({id, name}))
   const final: PoolUpResult = {...result, created: latest, ...(gone.length > 0 ? {gone} : {})}
   const active = final.created.filter((d) => d.status === 'active' && !waited.gone.includes(d.id)).length
-  if (waited.interrupted) throw new InterruptedError(`stopped while waiting: ${active} of ${plural(ids.length, 'created droplet')} active (all listed)`, {partialResult: {...final}})
+  if (waited.interrupted) throw poolUpPartials.attach(new InterruptedError(`stopped while waiting: ${active} of ${plural(ids.length, 'created droplet')} active (all listed)`), final)
   if (!waited.done) {
     const existence = gone.length > 0 ? `${gone.length} of the ${ids.length} were deleted meanwhile` : 'they all exist'
-    throw new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
-      partialResult: {...final},
+    throw poolUpPartials.attach(new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
       suggestions: [`velda-do pool list ${pool.name} to watch them`, 'or wait longer with --wait-timeout'],
-    })
+    }), final)
   }
   if (gone.length > 0) {
-    throw new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
-      partialResult: {...final},
+    throw poolUpPartials.attach(new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
       suggestions: [`velda-do pool list ${pool.name} shows what exists`, `velda-do pool up ${pool.name} -n ${gone.length} makes up for them`],
-    })
+    }), final)
   }
   return final
 }
@@ -133,13 +132,14 @@ async function checkStillWithinMax(options: PoolUpOptions, result: PoolUpResult,
   if (pool.maxAgents === null || options.force) return
   const members = (await listPool()).length
   if (members <= pool.maxAgents) return
-  throw new OverMaxAgentsError(
-    `created ${result.created.length} droplets, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,
+  const error = new OverMaxAgentsError(
+    `created ${plural(result.created.length, 'droplet')}, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,
     {
-      partialResult: {...result, members_after: members, max_agents: pool.maxAgents},
+      partialResult: {members_after: members, max_agents: pool.maxAgents},
       suggestions: [`velda-do pool list ${pool.name} shows them`, `velda-do pool down ${pool.name} --count ${members - pool.maxAgents} brings it back to ${pool.maxAgents}`],
     },
   )
+  throw poolUpPartials.attach(error, result)
 }
 
 export interface DryRunRequest {
