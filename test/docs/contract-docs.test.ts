@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
@@ -57,6 +57,35 @@ function exitCodesInTable(markdown: string): number[] {
   return codes
 }
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, each space a dash. */
+function anchorOf(heading: string): string {
+  return heading.trim().toLowerCase().replaceAll(/[^\p{L}\p{N}\s_-]/gu, '').replaceAll(/\s/g, '-')
+}
+
+/** The anchors a page offers: one per heading, and any explicit `<a id="...">`. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>()
+  for (const line of markdown.split('\n')) {
+    const heading = /^#{1,6} (.*)$/.exec(line)?.[1]
+    if (heading) anchors.add(anchorOf(heading))
+  }
+  for (const match of markdown.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(match[1] ?? '')
+  return anchors
+}
+
+/** Relative links of a page (`[text](file.md#anchor)`, `[text](#anchor)`) that lead nowhere. */
+function brokenLinks(markdown: string, readSibling: (file: string) => string | null): string[] {
+  const broken: string[] = []
+  for (const match of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = match[1] ?? ''
+    if (/^[a-z]+:/.test(target)) continue
+    const [file, anchor] = target.split('#')
+    const text = file ? readSibling(file) : markdown
+    if (text === null || (anchor !== undefined && !anchorsOf(text).has(anchor))) broken.push(target)
+  }
+  return broken
+}
+
 describe('docs/cli.md, the contract', () => {
   it('the manifest it is checked against lists the commands', () => {
     // A broken or empty manifest would make every check below pass on nothing.
@@ -80,6 +109,25 @@ describe('docs/cli.md, the contract', () => {
   })
 })
 
+describe('the pages of docs/', () => {
+  const docs = new URL('docs/', root)
+  const pages = readdirSync(docs).filter((name) => name.endsWith('.md'))
+  const readSibling = (base: URL) => (file: string) => {
+    const url = new URL(file, base)
+    return existsSync(url) ? readFileSync(url, 'utf8') : null
+  }
+
+  it.each(pages)('%s links only to pages and sections that exist', (name) => {
+    expect(brokenLinks(readFileSync(new URL(name, docs), 'utf8'), readSibling(docs))).toEqual([])
+  })
+
+  it('are linked from the README', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8')
+    expect(pages.filter((name) => !readme.includes(`](docs/${name})`))).toEqual([])
+    expect(brokenLinks(readme, readSibling(root)).filter((target) => target.startsWith('docs/'))).toEqual([])
+  })
+})
+
 describe('the checks themselves', () => {
   const sample = ['## Exit codes', '', '| code | meaning |', '|---|---|', '| 0 | ok |', '| 130, 143 | stopped |', '', '## Commands', '', '### velda-do pool up', 'Flags: `--count`, `-n`.', '### velda-do pool list', '`--all-pools`'].join('\n')
 
@@ -99,5 +147,13 @@ describe('the checks themselves', () => {
 
   it('read every code of a row, and no code outside the table', () => {
     expect(exitCodesInTable(sample)).toEqual([0, 130, 143])
+  })
+
+  it('resolve a link by the anchor GitHub gives its heading, and report one that leads nowhere', () => {
+    const pages: Record<string, string> = {'cli.md': sample}
+    const read = (file: string) => pages[file] ?? null
+    expect(anchorOf('Tables: --format and --no-header')).toBe('tables---format-and---no-header')
+    expect(brokenLinks('[a](cli.md#velda-do-pool-up) [b](#x) <a id="x"></a> [c](https://example.com/#y)', read)).toEqual([])
+    expect(brokenLinks('[a](cli.md#velda-do-pool-down) [b](other.md) [c](#nowhere)', read)).toEqual(['cli.md#velda-do-pool-down', 'other.md', '#nowhere'])
   })
 })
