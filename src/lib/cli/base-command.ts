@@ -35,7 +35,7 @@ export interface FailureView {
  * Every command's base, like gh's Factory and doctl's displayers: a command's execute() parses, calls the library
  * and returns typed data; run() prints it, once, for every command: `--json` prints the data, otherwise render()
  * gives the text. The base owns the streams, settings lookup, the one filter every byte of output passes through
- * (secrets cut), stop signals, progress, and one catch() that turns any failure into the exit code of the contract
+ * (secrets cut), stop signals, progress, and one catch() that turns any failure into the exit code of docs/cli.md
  * with its "Try this:" suggestions, after renderFailure() showed what a failed run did.
  */
 export abstract class BaseCommand<Result> extends Command {
