@@ -170,7 +170,7 @@ describe('velda-do pool up, through the binary', () => {
     const result = runCli(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
     expect(result.status).toBe(0)
     expect(result.stdout.match(/^POST https:\/\/api-amd\.digitalocean\.com\/v2\/droplets$/gm)).toHaveLength(2)
-    expect(result.stdout).toContain("--authkey='<redacted>'")
+    expect(result.stdout).toContain("VELDA_TAILSCALE_AUTHKEY='<redacted>'")
     expectNoSecrets(result.stdout + result.stderr)
     expect((await requests()).requests).toEqual([])
   })

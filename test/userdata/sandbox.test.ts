@@ -70,6 +70,13 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
     expect(argsOf(calls, 'tailscale')).toEqual([['up', `--authkey=${FAKE_TAILSCALE_KEY}`, '--accept-routes', `--hostname=${SANDBOX_HOSTNAME}`]])
   })
 
+  it('on a GPU size it cannot classify looks at the hardware: ROCm tools present, so the AMD check', () => {
+    const {calls} = boot('unknown-gpu')
+    expect(argsOf(calls, 'amd-smi')).toEqual([['list']])
+    expect(calls.some((c) => c.program === 'nvidia-smi' || c.program === 'tailscale')).toBe(false)
+    expect(downloads(calls)).not.toContain(NVIDIA_COLLECT_URL)
+  })
+
   it('writes an agent_config full of quotes, $, backticks and newlines exactly', () => {
     const {pool, box} = boot('hostile-agent-config')
     const written = parseYaml(box.readFile('/etc/velda/agent.yaml')) as Record<string, unknown>

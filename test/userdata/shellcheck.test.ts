@@ -6,6 +6,8 @@ import {renderUserData} from '../../src/lib/userdata/render.js'
 import {AGENT_VERSION, BROKER, shapePool, SHAPES} from '../support/pools.js'
 import {haveTool} from '../support/tools.js'
 
+const BOOTSTRAP = new URL('../../assets/bootstrap.sh', import.meta.url).pathname
+
 const variants = Object.keys(SHAPES).flatMap((shape) => (['redact', 'reveal'] as const).map((secrets) => ({shape, secrets})))
 
 function script(shape: string, secrets: 'redact' | 'reveal'): string {
@@ -21,6 +23,12 @@ describe('the boot script is valid bash', () => {
 })
 
 describe.runIf(haveTool('shellcheck', 'shellcheck', 'shellcheck of the boot script'))('shellcheck reports nothing', () => {
+  it('on assets/bootstrap.sh itself', () => {
+    const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', BOOTSTRAP], {encoding: 'utf8'})
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+
   it.each(variants)('$shape ($secrets)', ({shape, secrets}) => {
     const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '-'], {input: script(shape, secrets), encoding: 'utf8'})
     expect(result.stdout).toBe('')

@@ -5,16 +5,14 @@ const AMD_MODEL = /\bmi\d{3}x?\b|(^|[-_])mi\d{3}/i
 const NVIDIA_MODEL = /(^|[-_])(h100|h200|b200|b300|gb200|a100|a40|a6000|l40s?|l4|rtx|4000ada|6000ada|v100|t4)/i
 
 /**
- * From the API's `gpu_info.model` (`amd_mi300x`, `nvidia_h100`) when known, else from the size slug
- * (`gpu-mi300x1-192gb-devcloud`, `gpu-h100x1-80gb`). Sizes that are not `gpu-*` have no GPU.
+ * From the size slug alone (`gpu-mi300x1-192gb-devcloud`, `gpu-h100x1-80gb`), not the API's `gpu_info.model`:
+ * `render-userdata` works offline and must print the very script `pool up` sends. Sizes that are not `gpu-*`
+ * have no GPU; a GPU slug we cannot read is `unknown` and the script looks at the hardware.
  */
-export function gpuVendor(sizeSlug: string, gpuModel?: string | null): GpuVendor {
-  const model = gpuModel?.toLowerCase() ?? ''
-  if (model.startsWith('amd')) return 'amd'
-  if (model.startsWith('nvidia')) return 'nvidia'
+export function gpuVendor(sizeSlug: string): GpuVendor {
   const slug = sizeSlug.toLowerCase()
-  if (!slug.startsWith('gpu-') && model === '') return 'none'
-  if (AMD_MODEL.test(slug) || AMD_MODEL.test(model)) return 'amd'
-  if (NVIDIA_MODEL.test(slug) || NVIDIA_MODEL.test(model)) return 'nvidia'
+  if (!slug.startsWith('gpu-')) return 'none'
+  if (AMD_MODEL.test(slug)) return 'amd'
+  if (NVIDIA_MODEL.test(slug)) return 'nvidia'
   return 'unknown'
 }

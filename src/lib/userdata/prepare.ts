@@ -8,7 +8,6 @@ export interface UserDataRequest {
   broker?: string
   agentVersion?: string
   secrets: UserDataInputs['secrets']
-  gpuModel?: string | null
 }
 
 export interface PreparedUserData {
@@ -29,7 +28,6 @@ export function prepareUserData(config: VeldaConfig, request: UserDataRequest): 
     brokerAddress: broker.value,
     agentVersion: agentVersion.value,
     secrets: request.secrets,
-    gpuModel: request.gpuModel ?? null,
   })
   assertUserDataSize(script, pool.name)
   return {pool, broker, agentVersion, script, bytes: userDataBytes(script)}
