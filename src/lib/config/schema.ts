@@ -152,7 +152,10 @@ const AUTOSCALER_FIELDS = {
   allocation_error_reset_after: duration,
 } satisfies Record<string, Spec>
 
-/** velda.config.AutoscalerBackendDigitalOceanDroplet. */
+/**
+ * velda.config.AutoscalerBackendDigitalOceanDroplet. The droplet settings (size, region, ...) come from
+ * droplet-settings.ts, in that table's order rather than the .proto's: only agent.yaml's order matters to the broker.
+ */
 export const DIGITALOCEAN_DROPLET: ObjectSpec = {
   kind: 'object',
   fields: {
