@@ -3,6 +3,7 @@ import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 import {poolPrefix, poolTag, poolTags} from '../naming.js'
 import {type DecodedObject, Decoder, type SecretSetting, type StringMapEntry} from './decode.js'
 import {type Diagnostic, errorsOf} from './diagnostics.js'
+import {provisionedSettings, readDropletSettings} from './droplet-settings.js'
 import type {Environment} from './interpolate.js'
 import {isProtoSpelling, suggestKey, toSnakeCase} from './keys.js'
 import {formatProtoDuration, parseProtoDuration} from './protojson.js'
@@ -254,19 +255,12 @@ function readProvisioners(decoder: Decoder, root: unknown, broker: BrokerSetting
           position: decoder.positionOf(nameNode),
           // The broker builds each pool's droplet template from the provisioner plus the pool's own fields.
           droplet: {
-            region: provisioner?.region,
+            ...provisionedSettings(provisioner, detail),
             api_token: provisioner?.api_token,
             api_endpoint: provisioner?.api_endpoint,
-            ssh_key_ids: provisioner?.ssh_key_ids,
             labels: provisioner?.labels,
             agent_version_override: provisioner?.agent_version_override,
             tailscale_config: provisioner?.tailscale_config,
-            size: detail.size,
-            image: detail.image,
-            backups: detail.backups,
-            ipv6: detail.ipv6,
-            monitoring: detail.monitoring,
-            vpc_uuid: detail.vpc_uuid,
             agent_config: {},
           },
           // A pool's own autoscaler_config replaces the provisioner's as a whole, as the broker does.
@@ -306,7 +300,8 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
   const minAgents = typeof parts.limits?.min_agents === 'number' ? parts.limits.min_agents : 0
   const maxAgents = typeof parts.limits?.max_agents === 'number' ? parts.limits.max_agents : null
   checkPoolParts(decoder, parts, labels, minAgents, maxAgents)
-  if (typeof droplet.size !== 'string' || typeof droplet.region !== 'string' || typeof droplet.image !== 'string') return undefined
+  const settings = readDropletSettings(droplet)
+  if (!settings) return undefined
   const tailscale = droplet.tailscale_config as DecodedObject | undefined
   const metadata = parts.limits?.metadata as DecodedObject | undefined
   const pool: PoolConfig = {
@@ -314,14 +309,7 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
     path: parts.path,
     position: parts.position,
     description: parts.description ?? (typeof metadata?.description === 'string' ? metadata.description : null),
-    size: droplet.size,
-    region: droplet.region,
-    image: droplet.image as string,
-    sshKeyIds: (droplet.ssh_key_ids as number[] | undefined) ?? [],
-    backups: droplet.backups === true,
-    ipv6: droplet.ipv6 === true,
-    monitoring: droplet.monitoring === true,
-    vpcUuid: typeof droplet.vpc_uuid === 'string' && droplet.vpc_uuid !== '' ? droplet.vpc_uuid : null,
+    ...settings,
     extraTags: (droplet.tags as string[] | undefined) ?? [],
     labels,
     agentVersionOverride: nonEmpty(droplet.agent_version_override),

@@ -1,6 +1,7 @@
 import {POOL_TAG_PREFIX} from '../naming.js'
 import {endpointProblem, hasControlCharacter, httpUrlProblem} from './endpoint.js'
 import {INT64_MAX, INT64_MIN} from './protojson.js'
+import {requiredSettings, settingSpecs} from './droplet-settings.js'
 import type {DurationSpec, Int64Spec, IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
 
 /**
@@ -11,9 +12,7 @@ import type {DurationSpec, Int64Spec, IntSpec, ObjectSpec, Problem, Spec, String
 const INT32_MAX = 2_147_483_647
 const INT32_MIN = -2_147_483_648
 const TAG_PATTERN = /^[a-zA-Z0-9_:-]+$/
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._+-]*$/
-const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
 
 export const MAX_TAG_LENGTH = 255
 
@@ -49,20 +48,9 @@ const stringList: Spec = {kind: 'list', items: string(), example: '["a", "b"]'}
 const text: StringSpec = {kind: 'string', literal: true}
 const anyInt32: IntSpec = {kind: 'int', min: INT32_MIN, max: INT32_MAX}
 
-const vpcUuid = string((value) =>
-  value === '' || UUID_PATTERN.test(value) ? undefined : {message: `"${value}" is not a VPC UUID`, fix: 'copy the VPC id from `doctl vpcs list` (like 5a4981aa-9653-4bd1-bef5-d6bff52042e4), or leave vpc_uuid out'})
-
 // "" is unset, as in the broker (proto3): the same prefix as leaving the key out.
 const agentVersion = string((value) =>
   value === '' || VERSION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a release version`, fix: 'write a version like "1.0.0"'})
-
-// A string in the broker's schema: `image: 12345` unquoted is a number, which the broker refuses.
-const image = string((value) => (value === '' ? {message: 'the image is empty', fix: 'write an image slug like ubuntu-24-04-x64, or a numeric id in quotes: image: "12345"'} : undefined))
-
-const slug = (what: string, example: string): StringSpec =>
-  string((value) => (SLUG_PATTERN.test(value) ? undefined : {message: `"${value}" is not a ${what} slug`, fix: `write a slug like ${example} (velda-do ${what === 'size' ? 'sizes' : 'regions'} lists them)`}))
-
-const sshKeyIds: Spec = {kind: 'list', items: int32(1), example: '[52896465]'}
 
 const tag = string((value) => tagProblem(value) ?? reservedTagProblem(value))
 
@@ -164,20 +152,16 @@ const AUTOSCALER_FIELDS = {
   allocation_error_reset_after: duration,
 } satisfies Record<string, Spec>
 
-/** velda.config.AutoscalerBackendDigitalOceanDroplet. */
+/**
+ * velda.config.AutoscalerBackendDigitalOceanDroplet. The droplet settings (size, region, ...) come from
+ * droplet-settings.ts, in that table's order rather than the .proto's: only agent.yaml's order matters to the broker.
+ */
 export const DIGITALOCEAN_DROPLET: ObjectSpec = {
   kind: 'object',
   fields: {
     name: string(),
-    region: slug('region', 'atl1'),
-    size: slug('size', 'gpu-mi300x1-192gb-devcloud'),
-    image,
-    ssh_key_ids: sshKeyIds,
-    backups: bool,
-    ipv6: bool,
-    monitoring: bool,
+    ...settingSpecs('droplet'),
     tags: {kind: 'list', items: tag, example: '[team-infra]'},
-    vpc_uuid: vpcUuid,
     agent_config_content: string(),
     agent_config: AGENT_CONFIG,
     labels: {kind: 'stringMap'},
@@ -186,7 +170,7 @@ export const DIGITALOCEAN_DROPLET: ObjectSpec = {
     api_endpoint: string(endpointProblem),
     tailscale_config: TAILSCALE_CONFIG,
   },
-  required: ['size', 'region', 'image'],
+  required: requiredSettings('droplet'),
 }
 
 /** The other backends of the broker: pools using them are not velda-do's business, and their schema not checked. */
@@ -230,25 +214,19 @@ export const POOL_DETAIL: ObjectSpec = {
   kind: 'object',
   fields: {
     pool_name: string(),
-    size: slug('size', 'gpu-mi300x1-192gb-devcloud'),
-    image,
+    ...settingSpecs('pool_details'),
     description: string(),
     autoscaler_config: PROVISIONED_AUTOSCALER,
-    backups: bool,
-    ipv6: bool,
-    monitoring: bool,
-    vpc_uuid: vpcUuid,
   },
-  required: ['pool_name', 'size', 'image'],
+  required: ['pool_name', ...requiredSettings('pool_details')],
 }
 
 /** velda.config.DigitalOceanAutoProvisioner. */
 export const DIGITALOCEAN_AUTO: ObjectSpec = {
   kind: 'object',
   fields: {
-    region: slug('region', 'atl1'),
+    ...settingSpecs('provisioner'),
     api_token: {kind: 'string', secret: true, bareVariable: true},
-    ssh_key_ids: sshKeyIds,
     labels: {kind: 'stringMap'},
     agent_version_override: agentVersion,
     autoscaler_config: PROVISIONED_AUTOSCALER,
@@ -256,7 +234,7 @@ export const DIGITALOCEAN_AUTO: ObjectSpec = {
     pool_details: {kind: 'list', items: POOL_DETAIL, example: '[{pool_name: gpu, size: ..., image: ...}]'},
     tailscale_config: TAILSCALE_CONFIG,
   },
-  required: ['region', 'pool_details'],
+  required: [...requiredSettings('provisioner'), 'pool_details'],
   misplaced: {
     agent_config: 'the broker\'s digitalocean_auto has no agent_config (its pools\' agent.yaml gets only pool and broker): define the pool under agent_pools to set more',
     agent_config_content: 'the broker\'s digitalocean_auto has no agent_config_content: define the pool under agent_pools',

@@ -1,3 +1,4 @@
+import {dropletSettingSummary, type DropletSettingSummary} from './droplet-settings.js'
 import type {Environment} from './interpolate.js'
 import {describeDuration, parseProtoDuration} from './protojson.js'
 import type {PoolConfig, VeldaConfig} from './types.js'
@@ -26,20 +27,15 @@ export interface BrokerAutoscalerSummary {
   sync_loop_interval: string
 }
 
-/** What `config validate` shows of a pool: its resolved settings, secrets redacted. snake_case for JSON. */
-export interface PoolSummary {
+/**
+ * What `config validate` shows of a pool: its resolved settings, secrets redacted. snake_case for JSON. The
+ * droplet settings (size, region, ...) are listed by their config key, between prefix and tags.
+ */
+export interface PoolSummary extends DropletSettingSummary {
   name: string
   defined_at: string
   description: string | null
   prefix: string
-  size: string
-  region: string
-  image: string | number
-  ssh_key_ids: number[]
-  backups: boolean
-  ipv6: boolean
-  monitoring: boolean
-  vpc_uuid: string | null
   tags: string[]
   min_agents: number
   max_agents: number | null
@@ -83,14 +79,7 @@ function summarizePool(pool: PoolConfig, config: VeldaConfig, env: Environment):
     defined_at: pool.position ? `${pool.position.file}:${pool.position.line}:${pool.position.col}` : pool.path,
     description: pool.description,
     prefix: pool.prefix,
-    size: pool.size,
-    region: pool.region,
-    image: pool.image,
-    ssh_key_ids: pool.sshKeyIds,
-    backups: pool.backups,
-    ipv6: pool.ipv6,
-    monitoring: pool.monitoring,
-    vpc_uuid: pool.vpcUuid,
+    ...dropletSettingSummary(pool),
     tags: pool.tags,
     min_agents: pool.minAgents,
     max_agents: pool.maxAgents,

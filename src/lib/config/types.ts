@@ -1,5 +1,6 @@
 import type {SecretSetting} from './decode.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
+import type {DropletSettingValues} from './droplet-settings.js'
 
 export interface Label {
   key: string
@@ -12,22 +13,13 @@ export interface TailscaleSettings {
   preAuthKey: SecretSetting
 }
 
-/** One DigitalOcean pool, resolved from either way of defining pools. */
-export interface PoolConfig {
+/** One DigitalOcean pool, resolved from either way of defining pools; its droplet settings come from droplet-settings.ts. */
+export interface PoolConfig extends DropletSettingValues {
   name: string
   /** Key path of the pool's definition, e.g. `provisioners[0].digitalocean_auto.pool_details[1]`. */
   path: string
   position: SourcePosition | null
   description: string | null
-  size: string
-  region: string
-  /** Always a string, as in the broker's schema (`image: "12345"` for a numeric id). */
-  image: string
-  sshKeyIds: number[]
-  backups: boolean
-  ipv6: boolean
-  monitoring: boolean
-  vpcUuid: string | null
   extraTags: string[]
   labels: Label[]
   agentVersionOverride: string | null

@@ -241,10 +241,11 @@ function accountDigest(endpoint: string, token: Secret): string {
   return createHash('sha256').update(`${endpoint}\n${token.reveal()}`).digest('hex').slice(0, 24)
 }
 
-/** The wire JSON of a create: each key once, `names` for a batch, `name` for one. */
+/** The wire JSON of a create: each key once, `names` for a batch, `name` for one; unset keys left out. */
 export function createBody(request: DropletCreateRequest): Record<string, unknown> {
-  const {names, vpc_uuid: vpcUuid, ...rest} = request
-  return {...(names.length === 1 ? {name: names[0]} : {names}), ...rest, ...(vpcUuid ? {vpc_uuid: vpcUuid} : {})}
+  const {names, ...rest} = request
+  const given = Object.entries(rest).filter(([, value]) => value !== undefined)
+  return {...(names.length === 1 ? {name: names[0]} : {names}), ...Object.fromEntries(given)}
 }
 
 function toDroplet(d: DotsDroplet & {id: number}): Droplet {

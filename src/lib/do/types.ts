@@ -79,7 +79,10 @@ export interface Droplet {
   gpu_model: string | null
 }
 
-/** A droplet-create request: one POST for up to 10 names. */
+/**
+ * A droplet-create request: one POST for up to 10 names, with DigitalOcean's keys. The pool's settings fill it
+ * through config/droplet-settings.ts; a key that is left out (`vpc_uuid`) gets DigitalOcean's default.
+ */
 export interface DropletCreateRequest {
   names: string[]
   region: string

@@ -1,5 +1,6 @@
 import chalk from 'chalk'
 
+import {showOptions, showSetting} from '../config/droplet-settings.js'
 import {describeBrokerDuration, type PoolSummary} from '../config/summary.js'
 import {printableCell} from './printable.js'
 import {plural} from '../plural.js'
@@ -21,8 +22,8 @@ function formatPool(pool: PoolSummary): string {
   const rows: [string, string][] = [
     ['prefix', pool.prefix],
     ['droplets', `${pool.size} in ${pool.region}, image ${pool.image}`],
-    ['ssh keys', pool.ssh_key_ids.length > 0 ? pool.ssh_key_ids.join(', ') : 'none'],
-    ['options', `backups ${onOff(pool.backups)}, ipv6 ${onOff(pool.ipv6)}, monitoring ${onOff(pool.monitoring)}, vpc ${pool.vpc_uuid ?? 'default'}`],
+    ['ssh keys', showSetting('ssh_key_ids', pool)],
+    ['options', showOptions(pool)],
     ['tags', pool.tags.join(', ')],
     ['limits', `min ${pool.min_agents}, max ${pool.max_agents ?? 'unlimited'}`],
     ['endpoint', `${pool.api_endpoint.value} (${pool.api_endpoint.source})`],
@@ -63,8 +64,4 @@ function autoscalerRows(pool: PoolSummary): [string, string][] {
     ['', `max_idle_agents ${scaler.max_idle_agents}, idle_decay ${describeBrokerDuration(scaler.idle_decay)}${idle}`],
     ['', `kill_unknown_after ${kill}, checked every ${describeBrokerDuration(scaler.sync_loop_interval)}`],
   ]
-}
-
-function onOff(value: boolean): string {
-  return value ? 'on' : 'off'
 }

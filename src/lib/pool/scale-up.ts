@@ -1,3 +1,4 @@
+import {dropletSettingBody, type DropletSettingBody} from '../config/droplet-settings.js'
 import type {PoolConfig} from '../config/types.js'
 import {ApiError, RedirectError} from '../do/errors.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, toldWaitMs} from '../do/retry-policy.js'
@@ -33,21 +34,11 @@ export function planScaleUp(input: {pool: PoolConfig; count: number; userData: s
     taken.add(name)
     names.push(name)
   }
+  // Typed by DigitalOcean's keys: a setting whose body key the API layer does not declare fails to compile here.
+  const settings: Pick<DropletCreateRequest, keyof DropletSettingBody> = dropletSettingBody(pool)
   const batches: DropletCreateRequest[] = []
   for (let i = 0; i < names.length; i += MAX_BATCH) {
-    batches.push({
-      names: names.slice(i, i + MAX_BATCH),
-      region: pool.region,
-      size: pool.size,
-      image: pool.image,
-      ssh_keys: pool.sshKeyIds,
-      backups: pool.backups,
-      ipv6: pool.ipv6,
-      monitoring: pool.monitoring,
-      tags: pool.tags,
-      user_data: input.userData,
-      ...(pool.vpcUuid ? {vpc_uuid: pool.vpcUuid} : {}),
-    })
+    batches.push({names: names.slice(i, i + MAX_BATCH), ...settings, tags: pool.tags, user_data: input.userData})
   }
   return {pool, requested: input.count, batches}
 }
