@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 
-import {filterRegions} from '../lib/catalog.js'
+import {filterRegions} from '../lib/catalog-filters.js'
 import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, tableFlags} from '../lib/cli/flags.js'
 import type {Region} from '../lib/do/types.js'
-import {formatRegions, REGION_COLUMNS} from '../lib/output/catalog.js'
+import {formatRegions, REGION_COLUMNS} from '../lib/output/catalog-tables.js'
 import {type TableView, tableView} from '../lib/output/table.js'
 
 export interface RegionsResult {

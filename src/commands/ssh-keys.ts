@@ -1,8 +1,8 @@
-import {type MissingKey, missingSshKeysByPool} from '../lib/catalog.js'
+import {type MissingKey, missingSshKeysByPool} from '../lib/catalog-filters.js'
 import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag, tableFlags} from '../lib/cli/flags.js'
 import type {SshKey} from '../lib/do/types.js'
-import {formatSshKeys, SSH_KEY_COLUMNS} from '../lib/output/catalog.js'
+import {formatSshKeys, SSH_KEY_COLUMNS} from '../lib/output/catalog-tables.js'
 import {type TableView, tableView} from '../lib/output/table.js'
 
 export interface SshKeysResult {

@@ -1,6 +1,6 @@
 /**
  * The one error hierarchy of velda-do. Every failure a user can see is one of these, so the base command can
- * map it to the exit code of cli.md and print its "Try this:" suggestions; anything else is a bug (exit 1).
+ * map it to the exit code of docs/cli.md ("Exit codes") and print its "Try this:" suggestions; anything else is a bug (exit 1).
  */
 export const ExitCode = {
   ok: 0,

@@ -33,7 +33,7 @@ export function checkAgentVersion(version: string, where: string): string {
   throw new UsageError(`${where}: "${version}" is not a release version`, {suggestions: ['write it like 1.0.0']})
 }
 
-/** cli.md: `--broker`, then the pool's agent_config.broker.address, then default_broker_info.address. */
+/** docs/cli.md, "Where settings come from": `--broker`, then the pool's agent_config.broker.address, then default_broker_info.address. */
 export function resolveBroker(flag: string | undefined, pool: PoolConfig, config: VeldaConfig): Resolved<string> {
   if (flag) return {value: checkBrokerAddress(flag, '--broker'), source: '--broker'}
   const fromAgentConfig = (pool.agentConfig?.broker as {address?: unknown} | undefined)?.address
@@ -44,7 +44,7 @@ export function resolveBroker(flag: string | undefined, pool: PoolConfig, config
   })
 }
 
-/** cli.md: `--agent-version`, then the pool's agent_version_override. */
+/** docs/cli.md, "Where settings come from": `--agent-version`, then the pool's agent_version_override. */
 export function resolveAgentVersion(flag: string | undefined, pool: PoolConfig, file: string): Resolved<string> {
   if (flag) return {value: checkAgentVersion(flag, '--agent-version'), source: '--agent-version'}
   if (pool.agentVersionOverride) return {value: pool.agentVersionOverride, source: 'agent_version_override'}
@@ -54,7 +54,7 @@ export function resolveAgentVersion(flag: string | undefined, pool: PoolConfig, 
 }
 
 /**
- * cli.md: `--api-endpoint`, `$DIGITALOCEAN_API_ENDPOINT`, the pool's api_endpoint, then the broker's default.
+ * docs/cli.md, "Where settings come from": `--api-endpoint`, `$DIGITALOCEAN_API_ENDPOINT`, the pool's api_endpoint, then the broker's default.
  * Checked before anything is shown or sent: the endpoint receives the token.
  */
 export function resolveEndpoint(flag: string | undefined, env: Environment, pool: PoolConfig | null): Resolved<string> {
@@ -82,7 +82,7 @@ export interface TokenSource {
   missing: string[]
 }
 
-/** cli.md: the three environment variables in order, then the pool's api_token. Null: no token anywhere. */
+/** docs/cli.md, "Where settings come from": the three environment variables in order, then the pool's api_token. Null: no token anywhere. */
 export function resolveToken(env: Environment, pool: PoolConfig | null): TokenSource | null {
   for (const name of TOKEN_ENV_VARS) {
     const value = env[name]

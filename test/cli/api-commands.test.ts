@@ -23,7 +23,7 @@ function json(stdout: string): Record<string, unknown> {
 }
 
 describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
-  it('sizes --json prints one document with the sizes of cli.md', () => {
+  it('sizes --json prints one document with the sizes of docs/cli.md', () => {
     const result = runCli(['sizes', '--json'], {env: env()})
     expect(result.status).toBe(0)
     const sizes = json(result.stdout).sizes as Record<string, unknown>[]

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {formatDiagnostic} from '../../src/lib/config/diagnostics.js'
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {STARTER_CONFIG} from '../../src/lib/config/starter.js'
-import {summarizePools} from '../../src/lib/config/summary.js'
+import {reportPools} from '../../src/lib/validation/pool-report.js'
 import {BrokerRefuses, loadLikeBroker} from '../config/broker-loader.js'
 import {runCli} from '../support/cli.js'
 
@@ -25,7 +25,7 @@ function expectValidForBoth(text: string, env: Record<string, string>): void {
   // Not one problem, warnings included: a starter that warns teaches users to ignore warnings.
   expect(diagnostics.map((d) => formatDiagnostic(d, 'velda.yaml'))).toEqual([])
   expect(() => loadLikeBroker(text)).not.toThrow(BrokerRefuses)
-  const [pool, ...others] = summarizePools(config!, env)
+  const [pool, ...others] = reportPools(config!, env)
   expect(others).toEqual([])
   expect(pool).toMatchObject({
     name: 'amd-mi300x',

@@ -8,7 +8,7 @@ import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 
 /**
- * Scripts depend on every flag and JSON key (cli.md): both are snapshotted, so changing the contract is a
+ * Scripts depend on every flag and JSON key (docs/cli.md): both are snapshotted, so changing the contract is a
  * deliberate diff of test/cli/__snapshots__/ (update with `npx vitest run -u` after an intended change).
  */
 

@@ -67,7 +67,7 @@ function valid(text: string, env: Record<string, string> = {}): VeldaConfig {
   return config
 }
 
-describe('pool prefixes: the vectors of broker-parity.md and config.md, read from YAML as the broker reads it', () => {
+describe('pool prefixes: the vectors of docs/config.md ("Pool identity"), read from YAML as the broker reads it', () => {
   const vectors: [string, string, string, string, string, string][] = [
     ['gpu-mi300x1-192gb-devcloud', 'nyc1', 'ubuntu-22-04-x64', '[2147483647]', '"latest"', 'velda-d7a2c9af'],
     ['gpu-mi300x8-1536gb-devcloud', 'ams3', 'rockylinux-9-x64', '[2147483647, 2147483646, 100000000]', '"0.9.3"', 'velda-6e6fe765'],

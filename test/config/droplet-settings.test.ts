@@ -2,11 +2,11 @@ import {describe, expect, it} from 'vitest'
 
 import {DROPLET_SETTINGS} from '../../src/lib/config/droplet-settings.js'
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {summarizePools} from '../../src/lib/config/summary.js'
+import {reportPools} from '../../src/lib/validation/pool-report.js'
 import type {VeldaConfig} from '../../src/lib/config/types.js'
 import {createBody} from '../../src/lib/do/client.js'
-import {formatConfigSummary} from '../../src/lib/output/config-summary.js'
-import {planScaleUp} from '../../src/lib/pool/scale-up.js'
+import {formatValidationReport} from '../../src/lib/output/validation-report.js'
+import {planScaleUp} from '../../src/lib/pool/create-batches.js'
 
 /**
  * For every declared droplet setting: a value other than its default, as written in the file, and what it must
@@ -99,9 +99,9 @@ describe('every droplet setting, declared once, reaches the create body and conf
     it.each(forms)('%s', (_form, text) => {
       const config = parseValid(text)
       expect(wire(config)).toMatchObject(sample.body)
-      const [summary] = summarizePools(config, {})
+      const [summary] = reportPools(config, {})
       expect(summary?.[key]).toEqual(sample.json)
-      expect(formatConfigSummary('velda.yaml', summarizePools(config, {}))).toContain(sample.shown)
+      expect(formatValidationReport('velda.yaml', reportPools(config, {}))).toContain(sample.shown)
     })
   })
 
@@ -110,7 +110,7 @@ describe('every droplet setting, declared once, reaches the create body and conf
     const body = wire(config)
     expect(body).toMatchObject({ssh_keys: [], backups: false, ipv6: false, monitoring: false})
     expect(body).not.toHaveProperty('vpc_uuid')
-    const human = formatConfigSummary('velda.yaml', summarizePools(config, {}))
+    const human = formatValidationReport('velda.yaml', reportPools(config, {}))
     expect(human).toContain('options    backups off, ipv6 off, monitoring off, vpc default')
     expect(human).toContain('ssh keys   none')
   })

@@ -1,14 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {summarizePools} from '../../src/lib/config/summary.js'
+import {reportPools} from '../../src/lib/validation/pool-report.js'
 import type {Region, Size, SshKey} from '../../src/lib/do/types.js'
-import {formatRegions, formatSizes, formatSshKeys} from '../../src/lib/output/catalog.js'
-import {formatConfigSummary} from '../../src/lib/output/config-summary.js'
-import {formatDroplets} from '../../src/lib/output/droplets.js'
+import {formatRegions, formatSizes, formatSshKeys} from '../../src/lib/output/catalog-tables.js'
+import {formatValidationReport} from '../../src/lib/output/validation-report.js'
+import {formatDroplets} from '../../src/lib/output/droplet-table.js'
 import {formatDryRun} from '../../src/lib/output/requests.js'
-import type {PoolDroplet} from '../../src/lib/pool/droplets.js'
-import {formatSummaryLine} from '../../src/lib/pool/summary.js'
+import type {PoolDroplet} from '../../src/lib/pool/membership.js'
+import {formatCountsLine} from '../../src/lib/pool/counts.js'
 
 /**
  * Text from the API must reach the terminal inert: no escape sequence (window title, clear screen, cursor moves),
@@ -56,7 +56,7 @@ describe('human output of text from the API', () => {
   })
 
   it.each(HOSTILE)('the pool summary line, with the status %j', (status) => {
-    const line = formatSummaryLine({name: 'cpu', prefix: 'velda-483a082b', count: 1, min_agents: 0, max_agents: null, statuses: {[status]: 1}})
+    const line = formatCountsLine({name: 'cpu', prefix: 'velda-483a082b', count: 1, min_agents: 0, max_agents: null, statuses: {[status]: 1}})
     expect(line).not.toMatch(CONTROL)
     expect(line).not.toContain('\n')
   })
@@ -81,7 +81,7 @@ describe('human output of text from the config file', () => {
 `
     const {config, diagnostics} = parseConfig(yaml, {file: 'hostile.yaml', env: {}})
     expect(config, JSON.stringify(diagnostics)).toBeTruthy()
-    const output = formatConfigSummary('hostile.yaml', summarizePools(config!, {}))
+    const output = formatValidationReport('hostile.yaml', reportPools(config!, {}))
     expect(output).not.toMatch(CONTROL)
     expect(output).toContain('fine\\x1b]0;owned\\x07\\rfake')
   })

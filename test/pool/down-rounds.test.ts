@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
 import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
-import {ALL_ROUNDS, planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../src/lib/pool/down.js'
+import {ALL_ROUNDS, planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../src/lib/pool/pool-down.js'
 import {parseFaultRule} from '../../src/lib/simulator/faults.js'
 import {Secret} from '../../src/lib/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'

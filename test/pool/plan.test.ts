@@ -3,9 +3,9 @@ import {describe, expect, it} from 'vitest'
 import type {PoolConfig} from '../../src/lib/config/types.js'
 import type {Size} from '../../src/lib/do/types.js'
 import {GuardError, UsageError} from '../../src/lib/errors.js'
-import type {PoolDroplet} from '../../src/lib/pool/droplets.js'
-import {selectForScaleDown} from '../../src/lib/pool/scale-down.js'
-import {checkScaleUpGuards, planScaleUp} from '../../src/lib/pool/scale-up.js'
+import type {PoolDroplet} from '../../src/lib/pool/membership.js'
+import {selectForScaleDown} from '../../src/lib/pool/delete-selection.js'
+import {checkScaleUpGuards, planScaleUp} from '../../src/lib/pool/create-batches.js'
 import {poolFromYaml} from '../support/pools.js'
 
 const pool: PoolConfig = {

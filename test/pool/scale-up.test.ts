@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {ApiError} from '../../src/lib/do/errors.js'
-import type {PoolDroplet} from '../../src/lib/pool/droplets.js'
-import {planScaleUp, runScaleUp, type ScaleUpDeps} from '../../src/lib/pool/scale-up.js'
+import type {PoolDroplet} from '../../src/lib/pool/membership.js'
+import {planScaleUp, runScaleUp, type ScaleUpDeps} from '../../src/lib/pool/create-batches.js'
 import {poolFromYaml} from '../support/pools.js'
 
 const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')

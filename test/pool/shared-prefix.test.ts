@@ -2,10 +2,10 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import type {PoolConfig} from '../../src/lib/config/types.js'
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
-import {formatDroplets, formatSharedNotes} from '../../src/lib/output/droplets.js'
-import {listPools, type PoolDroplet} from '../../src/lib/pool/droplets.js'
-import {selectForScaleDown, type Selection} from '../../src/lib/pool/scale-down.js'
-import {formatSummaryLine, summarizePool, summaryJson} from '../../src/lib/pool/summary.js'
+import {formatDroplets, formatSharedNotes} from '../../src/lib/output/droplet-table.js'
+import {listPools, type PoolDroplet} from '../../src/lib/pool/membership.js'
+import {selectForScaleDown, type Selection} from '../../src/lib/pool/delete-selection.js'
+import {formatCountsLine, countPool, countsJson} from '../../src/lib/pool/counts.js'
 import {Secret} from '../../src/lib/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolFromYaml} from '../support/pools.js'
@@ -61,18 +61,18 @@ describe('two configured pools sharing a prefix', () => {
     const {members} = await listPools(api, configured, configured)
     const table = formatDroplets(members, Date.now())
     expect(table.match(/^a\|b\? +velda-/gm)).toHaveLength(2)
-    expect(formatSummaryLine(summarizePool(a, members))).toBe("a: 2 droplets (2 active) and 2 that may be b's; min 0, max unlimited")
-    expect(formatSummaryLine(summarizePool(other, members))).toBe('other: 1 droplet (1 active); min 0, max unlimited')
+    expect(formatCountsLine(countPool(a, members))).toBe("a: 2 droplets (2 active) and 2 that may be b's; min 0, max unlimited")
+    expect(formatCountsLine(countPool(other, members))).toBe('other: 1 droplet (1 active); min 0, max unlimited')
     const notes = formatSharedNotes(members).split('\n').filter(Boolean)
     expect(notes).toHaveLength(1)
     expect(notes[0]).toMatch(/^a\|b\?: the Velda broker made it .* pools a and b share.* --count and --all leave it; .*--name or --id/)
     expect(formatSharedNotes(members.filter((d) => d.pool !== null))).toBe('')
   })
 
-  it('the JSON summary of a pool keeps exactly the keys of cli.md', async () => {
+  it('the JSON summary of a pool keeps exactly the keys of docs/cli.md', async () => {
     const {api} = await setup()
     const {members} = await listPools(api, configured, configured)
-    expect(summaryJson(summarizePool(a, members))).toEqual({name: 'a', prefix: a.prefix, count: 2, min_agents: 0, max_agents: null})
+    expect(countsJson(countPool(a, members))).toEqual({name: 'a', prefix: a.prefix, count: 2, min_agents: 0, max_agents: null})
   })
 
   it.each([

@@ -8,7 +8,7 @@ import {ExitCode} from '../../src/lib/errors.js'
 import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
-import {poolUp, type PoolUpOptions, type PoolUpResult} from '../../src/lib/pool/up.js'
+import {poolUp, type PoolUpOptions, type PoolUpResult} from '../../src/lib/pool/pool-up.js'
 import {poolFromYaml} from '../support/pools.js'
 import {failure} from '../support/failure.js'
 

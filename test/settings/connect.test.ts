@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {connectApi, REQUEST_TIMEOUT_LIMITS} from '../../src/lib/do/connect.js'
+import {connectApi, REQUEST_TIMEOUT_LIMITS} from '../../src/lib/connection.js'
 import {DEADLINE_LIMITS} from '../../src/lib/do/deadline.js'
 import {UsageError} from '../../src/lib/errors.js'
 

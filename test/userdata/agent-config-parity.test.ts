@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {summarizePools} from '../../src/lib/config/summary.js'
+import {reportPools} from '../../src/lib/validation/pool-report.js'
 import type {VeldaConfig} from '../../src/lib/config/types.js'
 import {resolveBroker} from '../../src/lib/settings.js'
 import {renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
@@ -93,7 +93,7 @@ describe('agent.yaml: velda-do and the broker, through one protojson-equivalent 
     expect(message).not.toBeNull()
     const theirs = writeAgentConfigLikeBroker(message!)
     expect(readAgentConfigLikeAgent(ours)).toEqual(readAgentConfigLikeAgent(theirs))
-    expect(summarizePools(config, {})[0]?.broker_parity.agent_config.same).toBe(true)
+    expect(reportPools(config, {})[0]?.broker_parity.agent_config.same).toBe(true)
   })
 
   it('writes what protojson writes: lowerCamelCase names, int64 as a string, durations in seconds, enum names', () => {
@@ -141,7 +141,7 @@ provisioners:
     const ours = readAgentConfigLikeAgent(renderAgentConfig(config.pools[0]!, '10.0.0.5:50051'))
     // The broker writes an empty agent.yaml: no pool, no broker.
     expect(ours).not.toEqual(readAgentConfigLikeAgent(''))
-    const parity = summarizePools(config, {})[0]?.broker_parity.agent_config
+    const parity = reportPools(config, {})[0]?.broker_parity.agent_config
     expect(parity).toEqual({same: false, note: expect.stringContaining('the broker writes an empty agent.yaml')})
   })
 
@@ -152,13 +152,13 @@ provisioners:
     const ours = readAgentConfigLikeAgent(renderAgentConfig(config.pools[0]!, resolveBroker(undefined, config.pools[0]!, config).value))
     const theirs = readAgentConfigLikeAgent(writeAgentConfigLikeBroker(brokerMessage(text, 'cpu')!))
     expect(ours).not.toEqual(theirs)
-    expect(summarizePools(config, {})[0]?.broker_parity.agent_config.same).toBe(false)
+    expect(reportPools(config, {})[0]?.broker_parity.agent_config.same).toBe(false)
   })
 
   it('takes the broker address from server.grpc_address when there is no default_broker_info, as the broker does', () => {
     const config = parse(agentPoolFile('{}', 'server: {grpc_address: "broker.internal:50051"}'))
     expect(config.defaultBrokerAddress).toBe('broker.internal:50051')
-    const summary = summarizePools(config, {})[0]
+    const summary = reportPools(config, {})[0]
     expect(summary?.broker).toEqual({value: 'broker.internal:50051', source: 'server.grpc_address'})
     expect(summary?.broker_parity.agent_config.same).toBe(true)
   })
@@ -166,6 +166,6 @@ provisioners:
   it('says the broker would guess its own address when server.grpc_address is only a port', () => {
     const config = parse(agentPoolFile('{}', 'server: {grpc_address: ":50051"}'))
     expect(config.brokerGuessesAddress).toBe(true)
-    expect(summarizePools(config, {})[0]?.broker_parity.agent_config).toEqual({same: false, note: expect.stringContaining('its own public IP')})
+    expect(reportPools(config, {})[0]?.broker_parity.agent_config).toEqual({same: false, note: expect.stringContaining('its own public IP')})
   })
 })

@@ -1,13 +1,13 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {diagnosticToJson} from '../../lib/config/diagnostics.js'
-import {type PoolSummary, summarizePools} from '../../lib/config/summary.js'
-import {formatConfigSummary} from '../../lib/output/config-summary.js'
+import {type PoolReport, reportPools} from '../../lib/validation/pool-report.js'
+import {formatValidationReport} from '../../lib/output/validation-report.js'
 
 export interface ConfigValidateResult {
   file: string
   valid: true
-  pools: PoolSummary[]
+  pools: PoolReport[]
   /** Sections the broker reads whose schema velda-do does not know (other backends and provisioners): not checked. */
   unchecked: string[]
   warnings: Record<string, unknown>[]
@@ -34,11 +34,11 @@ export default class ConfigValidate extends BaseCommand<ConfigValidateResult> {
   protected async execute(): Promise<ConfigValidateResult> {
     const {flags} = await this.parse(ConfigValidate)
     const config = this.readConfig(flags.config)
-    const pools = summarizePools(config, this.env)
+    const pools = reportPools(config, this.env)
     return {file: config.file, valid: true, pools, unchecked: config.unchecked, warnings: config.warnings.map((w) => diagnosticToJson(w))}
   }
 
   protected override render(result: ConfigValidateResult): string {
-    return formatConfigSummary(result.file, result.pools, result.unchecked)
+    return formatValidationReport(result.file, result.pools, result.unchecked)
   }
 }

@@ -8,11 +8,11 @@ import {apiEndpointFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags
 import {paint} from '../../lib/cli/style.js'
 import {findPool} from '../../lib/config/load.js'
 import {CancelledError, GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
-import {formatDroplets} from '../../lib/output/droplets.js'
+import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {printable} from '../../lib/output/printable.js'
-import {planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../lib/pool/down.js'
-import type {PoolDroplet} from '../../lib/pool/droplets.js'
-import type {Selection} from '../../lib/pool/scale-down.js'
+import {planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../lib/pool/pool-down.js'
+import type {PoolDroplet} from '../../lib/pool/membership.js'
+import type {Selection} from '../../lib/pool/delete-selection.js'
 import {plural} from '../../lib/plural.js'
 
 /** One way of choosing, never two: `--all --name X` must not mean "all". */

@@ -4,11 +4,11 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag, tableFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {dropletColumns, formatSharedNotes} from '../../lib/output/droplets.js'
+import {dropletColumns, formatSharedNotes} from '../../lib/output/droplet-table.js'
 import {renderTable, type TableView, tableView} from '../../lib/output/table.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
-import {listPools, type PoolDroplet} from '../../lib/pool/droplets.js'
-import {formatSummaryLine, type PoolSummaryLine, summarizePool, summaryJson} from '../../lib/pool/summary.js'
+import {listPools, type PoolDroplet} from '../../lib/pool/membership.js'
+import {formatCountsLine, type PoolCounts, countPool, countsJson} from '../../lib/pool/counts.js'
 
 export interface PoolListResult {
   droplets: PoolDroplet[]
@@ -42,7 +42,7 @@ export default class PoolList extends ApiCommand<PoolListResult> {
   }
 
   /** The per-pool lines under the table: counts by status, and droplets another pool may own. */
-  private summaries: PoolSummaryLine[] = []
+  private summaries: PoolCounts[] = []
   private table: TableView<PoolDroplet> = {columns: dropletColumns(this.now), header: true, rowsOnly: false}
 
   protected async execute(): Promise<PoolListResult> {
@@ -63,14 +63,14 @@ export default class PoolList extends ApiCommand<PoolListResult> {
         droplets.push(droplet)
       }
     }
-    this.summaries = pools.map((pool) => summarizePool(pool, droplets))
-    return {droplets, pools: this.summaries.map(summaryJson)}
+    this.summaries = pools.map((pool) => countPool(pool, droplets))
+    return {droplets, pools: this.summaries.map(countsJson)}
   }
 
   protected override render({droplets}: PoolListResult): string {
     if (this.table.rowsOnly) return renderTable(this.table, droplets)
     const table = droplets.length > 0 ? renderTable(this.table, droplets) : 'no droplets\n'
     const notes = formatSharedNotes(droplets)
-    return `${table}\n${this.summaries.map(formatSummaryLine).join('\n')}\n${notes ? `\n${notes}` : ''}`
+    return `${table}\n${this.summaries.map(formatCountsLine).join('\n')}\n${notes ? `\n${notes}` : ''}`
   }
 }

@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {connectApi} from '../do/connect.js'
+import {connectApi} from '../connection.js'
 import {printable} from '../output/printable.js'
 import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity} from '../pool/lock.js'
 import {BaseCommand} from './base-command.js'

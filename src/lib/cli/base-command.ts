@@ -188,7 +188,7 @@ export abstract class BaseCommand<Result> extends Command {
     else this.say(paint.warning(message))
   }
 
-  /** Finds and loads the config (cli.md precedence), printing its warnings on stderr. */
+  /** Finds and loads the config (docs/cli.md, "Where settings come from"), printing its warnings on stderr. */
   protected readConfig(flagPath: string | undefined): VeldaConfig {
     const location: ConfigLocation = locateConfig(flagPath, this.env, existsSync)
     const config = loadConfig(location, this.env)

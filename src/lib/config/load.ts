@@ -22,7 +22,7 @@ export interface ConfigLocation {
   source: string
 }
 
-/** cli.md: `--config`, then `$VELDA_DO_CONFIG`, then ./velda-do.yaml, then ./velda.yaml. */
+/** docs/cli.md, "Where settings come from": `--config`, then `$VELDA_DO_CONFIG`, then ./velda-do.yaml, then ./velda.yaml. */
 export function locateConfig(flag: string | undefined, env: Environment, exists: (path: string) => boolean): ConfigLocation {
   if (flag) return {path: flag, source: '--config'}
   const fromEnv = env[CONFIG_ENV_VAR]

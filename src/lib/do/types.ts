@@ -1,6 +1,6 @@
 /**
  * What velda-do reads from DigitalOcean, in its own shapes. snake_case, because these are also the JSON that
- * commands print (cli.md), like the DigitalOcean API itself.
+ * commands print (docs/cli.md), like the DigitalOcean API itself.
  */
 
 export interface GpuSpec {

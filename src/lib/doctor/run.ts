@@ -48,7 +48,7 @@ export interface DoctorOptions {
   agentVersion?: string
   endpointFlag?: string
   env: Environment
-  /** Opens the API for the account of this pool (endpoint and token as cli.md resolves them). */
+  /** Opens the API for the account of this pool (endpoint and token as docs/cli.md, "Where settings come from", resolves them). */
   connect(pool: PoolConfig): Promise<DigitalOceanApi>
 }
 

@@ -1,4 +1,4 @@
-import type {DryRunRequest} from '../pool/up.js'
+import type {DryRunRequest} from '../pool/pool-up.js'
 import {plural} from '../plural.js'
 import {printableCell} from './printable.js'
 

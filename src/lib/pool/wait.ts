@@ -1,4 +1,4 @@
-import type {PoolDroplet} from './droplets.js'
+import type {PoolDroplet} from './membership.js'
 
 export interface WaitDeps {
   /** One list call for the whole pool: the only request of a tick. */

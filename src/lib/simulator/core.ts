@@ -1,5 +1,5 @@
-import {type Catalog, defaultCatalog} from './catalog.js'
-import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplets.js'
+import {type Catalog, defaultCatalog} from './seed-catalog.js'
+import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
 import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'

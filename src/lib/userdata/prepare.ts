@@ -18,7 +18,7 @@ export interface PreparedUserData {
   bytes: number
 }
 
-/** Resolves a pool's settings (cli.md precedence) and renders its boot script, refusing one over 64 KiB. */
+/** Resolves a pool's settings (docs/cli.md, "Where settings come from") and renders its boot script, refusing one over 64 KiB. */
 export function prepareUserData(config: VeldaConfig, request: UserDataRequest): PreparedUserData {
   const pool = findPool(config, request.poolName)
   const broker = resolveBroker(request.broker, pool, config)

@@ -5,7 +5,7 @@ import {SettingsError, UsageError} from '../errors.js'
 import type {PoolConfig} from '../config/types.js'
 import {REDACTED} from '../secret.js'
 import {renderAgentConfig} from './agent-config.js'
-import {gpuVendor} from './gpu.js'
+import {gpuVendor} from '../gpu.js'
 import {heredocDelimiter, shellQuote} from './shell.js'
 import {AGENT_SERVICE_URL, agentBinaryUrl, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from './urls.js'
 

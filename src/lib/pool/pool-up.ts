@@ -4,8 +4,8 @@ import {createBody, type DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, OverMaxAgentsError, PartialError, PartialResults, WaitFailedError, WaitTimeoutError} from '../errors.js'
 import type {RandomInt} from '../naming.js'
 import {plural} from '../plural.js'
-import {listPools, type PoolDroplet, toPoolDroplet} from './droplets.js'
-import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './scale-up.js'
+import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
+import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './create-batches.js'
 import {waitForActive} from './wait.js'
 
 export interface PoolUpResult {
@@ -117,7 +117,7 @@ export function waitProgress(active: number, total: number, elapsedMs: number, t
   return `${active}/${total} active, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(timeoutMs)}`
 }
 
-/** The account's droplet limit and how many droplets it has: GPU droplets are counted apart (do-api.md). */
+/** The account's droplet limit and how many droplets it has: GPU droplets are counted apart (docs/do-api.md, "The requests"). */
 async function accountUsage(api: DigitalOceanApi): Promise<{dropletLimit: number; droplets: number}> {
   const [account, plain, gpu] = await Promise.all([api.getAccount(), api.countDroplets(), api.countDroplets({gpus: true})])
   return {dropletLimit: account.droplet_limit, droplets: plain + gpu}

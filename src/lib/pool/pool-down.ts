@@ -1,8 +1,8 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, PartialError, PartialResults, VeldaError} from '../errors.js'
-import {isShared, listPools, type PoolDroplet} from './droplets.js'
-import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './scale-down.js'
+import {isShared, listPools, type PoolDroplet} from './membership.js'
+import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './delete-selection.js'
 import {plural} from '../plural.js'
 
 /**

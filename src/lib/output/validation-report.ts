@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import {showOptions, showSetting} from '../config/droplet-settings.js'
-import {describeBrokerDuration, type PoolSummary} from '../config/summary.js'
+import {describeBrokerDuration, type PoolReport} from '../validation/pool-report.js'
 import {printableCell} from './printable.js'
 import {plural} from '../plural.js'
 
@@ -9,7 +9,7 @@ import {plural} from '../plural.js'
  * The human form of `config validate`: one block per pool, settings with where they came from. Values are the
  * file's text (a YAML "\e" is an ESC): each is made printable, and chalk's own colour codes are added after.
  */
-export function formatConfigSummary(file: string, pools: readonly PoolSummary[], unchecked: readonly string[] = []): string {
+export function formatValidationReport(file: string, pools: readonly PoolReport[], unchecked: readonly string[] = []): string {
   const header = `${chalk.green('✓')} ${printableCell(file)} is valid: ${plural(pools.length, 'DigitalOcean pool')}`
   // One line, not an error: velda-do does not know these sections' schema, the broker checks them when it starts.
   const skipped = unchecked.length > 0
@@ -18,7 +18,7 @@ export function formatConfigSummary(file: string, pools: readonly PoolSummary[],
   return [header, ...pools.map(formatPool), ...skipped].join('\n\n') + '\n'
 }
 
-function formatPool(pool: PoolSummary): string {
+function formatPool(pool: PoolReport): string {
   const rows: [string, string][] = [
     ['prefix', pool.prefix],
     ['droplets', `${pool.size} in ${pool.region}, image ${pool.image}`],
@@ -43,7 +43,7 @@ function formatPool(pool: PoolSummary): string {
 }
 
 /** Whether the broker, reading the same file, sees the same prefix, tags and agent config. */
-function parityRows(pool: PoolSummary): [string, string][] {
+function parityRows(pool: PoolReport): [string, string][] {
   const {prefix, tags, agent_config: agentConfig} = pool.broker_parity
   return [
     ['parity', `prefix ${prefix.same ? 'the same for the broker' : `DIFFERS: the broker's is ${prefix.broker}`}`],
@@ -53,7 +53,7 @@ function parityRows(pool: PoolSummary): [string, string][] {
 }
 
 /** The autoscaler a broker running this pool applies: it deletes idle droplets, velda-do's included. */
-function autoscalerRows(pool: PoolSummary): [string, string][] {
+function autoscalerRows(pool: PoolReport): [string, string][] {
   const scaler = pool.broker_autoscaler
   const kill = scaler.kill_unknown_after === null ? 'never' : describeBrokerDuration(scaler.kill_unknown_after)
   const idle = scaler.max_idle_agents === 0

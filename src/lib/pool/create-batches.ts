@@ -5,7 +5,7 @@ import {backoffDelay, DEFAULT_RETRY_POLICY, toldWaitMs} from '../do/retry-policy
 import type {DropletCreateRequest, Size, SshKey} from '../do/types.js'
 import {GuardError, type VeldaError} from '../errors.js'
 import {dropletName, type RandomInt} from '../naming.js'
-import type {PoolDroplet} from './droplets.js'
+import type {PoolDroplet} from './membership.js'
 
 /**
  * The most droplets one `pool up` creates: 100 POSTs, far past DigitalOcean's default droplet limits, while a typo
@@ -55,7 +55,7 @@ export interface GuardInput {
   account: {dropletLimit: number; droplets: number}
 }
 
-/** cli.md's guards before any create; each failure is exit 2 with the fix. */
+/** The guards of docs/cli.md ("velda-do pool up") before any create; each failure is exit 2 with the fix. */
 export function checkScaleUpGuards(input: GuardInput): void {
   const {pool} = input
   if (pool.maxAgents !== null && input.current + input.count > pool.maxAgents && !input.force) {

@@ -1,4 +1,4 @@
-import type {PoolDroplet} from '../pool/droplets.js'
+import type {PoolDroplet} from '../pool/membership.js'
 import {printableCell} from './printable.js'
 import {type Column, renderTable} from './table.js'
 
@@ -13,7 +13,7 @@ export function formatAge(createdAt: string, now: number): string {
 }
 
 /**
- * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE (cli.md); `?` for a pool not configured,
+ * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE (docs/cli.md, "velda-do pool list"); `?` for a pool not configured,
  * `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes). AGE is counted from `now`.
  */
 export function dropletColumns(now: () => number = Date.now): readonly Column<PoolDroplet>[] {

@@ -1,9 +1,9 @@
 import type {PoolConfig} from '../config/types.js'
 import {printableCell} from '../output/printable.js'
-import type {PoolDroplet} from './droplets.js'
+import type {PoolDroplet} from './membership.js'
 import {plural} from '../plural.js'
 
-export interface PoolSummaryLine {
+export interface PoolCounts {
   name: string
   prefix: string
   count: number
@@ -15,25 +15,25 @@ export interface PoolSummaryLine {
   shared?: {count: number; with: string[]}
 }
 
-export function summarizePool(pool: PoolConfig, droplets: readonly PoolDroplet[]): PoolSummaryLine {
+export function countPool(pool: PoolConfig, droplets: readonly PoolDroplet[]): PoolCounts {
   const mine = droplets.filter((d) => d.pool === pool.name)
   const statuses: Record<string, number> = {}
   for (const droplet of mine) statuses[droplet.status] = (statuses[droplet.status] ?? 0) + 1
-  const line: PoolSummaryLine = {name: pool.name, prefix: pool.prefix, count: mine.length, min_agents: pool.minAgents, max_agents: pool.maxAgents, statuses}
+  const line: PoolCounts = {name: pool.name, prefix: pool.prefix, count: mine.length, min_agents: pool.minAgents, max_agents: pool.maxAgents, statuses}
   const shared = droplets.filter((d) => d.candidate_pools?.includes(pool.name))
   if (shared.length === 0) return line
   const others = [...new Set(shared.flatMap((d) => d.candidate_pools ?? []))].filter((name) => name !== pool.name)
   return {...line, shared: {count: shared.length, with: others}}
 }
 
-/** A pool's entry in `pool list --json` (cli.md): exactly these keys, whatever the text line shows. */
-export function summaryJson(line: PoolSummaryLine): {name: string; prefix: string; count: number; min_agents: number; max_agents: number | null} {
+/** A pool's entry in `pool list --json` (docs/cli.md, "velda-do pool list"): exactly these keys, whatever the text line shows. */
+export function countsJson(line: PoolCounts): {name: string; prefix: string; count: number; min_agents: number; max_agents: number | null} {
   const {name, prefix, count, min_agents, max_agents} = line
   return {name, prefix, count, min_agents, max_agents}
 }
 
 /** `amd-mi300x: 3 droplets (2 active, 1 new); min 0, max 10`, and `and 2 that may be b's` when some are shared. */
-export function formatSummaryLine(line: PoolSummaryLine): string {
+export function formatCountsLine(line: PoolCounts): string {
   const statuses = Object.entries(line.statuses).map(([status, n]) => `${n} ${printableCell(status)}`).join(', ')
   const droplets = `${plural(line.count, 'droplet')}${statuses ? ` (${statuses})` : ''}`
   const shared = line.shared ? ` and ${line.shared.count} that may be ${line.shared.with.map((name) => `${printableCell(name)}'s`).join(' or ')}` : ''

@@ -1,4 +1,4 @@
-import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './catalog.js'
+import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './seed-catalog.js'
 import {randomHex} from './random.js'
 
 /** A droplet as the simulator keeps it; `toApi` gives DigitalOcean's JSON for it at a given moment. */

@@ -1,11 +1,11 @@
-import type {Environment} from '../config/interpolate.js'
-import {parseDuration} from '../duration.js'
-import type {PoolConfig} from '../config/types.js'
-import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../settings.js'
-import {createDigitalOceanApi, type DigitalOceanApi} from './client.js'
-import {DEADLINE_ENV_VAR, DEADLINE_LIMITS} from './deadline.js'
-import {MissingTokenError} from './errors.js'
-import type {TransportOptions} from './transport.js'
+import type {Environment} from './config/interpolate.js'
+import {parseDuration} from './duration.js'
+import type {PoolConfig} from './config/types.js'
+import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from './settings.js'
+import {createDigitalOceanApi, type DigitalOceanApi} from './do/client.js'
+import {DEADLINE_ENV_VAR, DEADLINE_LIMITS} from './do/deadline.js'
+import {MissingTokenError} from './do/errors.js'
+import type {TransportOptions} from './do/transport.js'
 
 export interface ConnectOptions {
   /** `--api-endpoint`. */
@@ -27,7 +27,11 @@ export const TIMEOUT_ENV_VAR = 'VELDA_DO_REQUEST_TIMEOUT'
 /** Below a second every request would time out; past ten minutes a hung connection stalls a command for nothing. */
 export const REQUEST_TIMEOUT_LIMITS = {minMs: 1_000, maxMs: 10 * 60_000} as const
 
-/** Resolves endpoint and token (cli.md precedence) and opens the API. Exit 2 when there is no token. */
+/**
+ * Resolves the endpoint and token of a pool or of none (docs/cli.md, "Where settings come from"), and the timeouts
+ * of the environment, then opens the API: the API layer (src/lib/do) gets plain values and knows no config.
+ * Exit 2 when there is no token.
+ */
 export async function connectApi(options: ConnectOptions): Promise<DigitalOceanApi> {
   const endpoint = resolveEndpoint(options.endpointFlag, options.env, options.pool)
   const token = resolveToken(options.env, options.pool)

@@ -2,10 +2,10 @@ import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {Droplet} from '../do/types.js'
 import {belongsToPool, poolsClaiming, VELDA_TAG} from '../naming.js'
-import {gpuVendor} from '../userdata/gpu.js'
+import {gpuVendor} from '../gpu.js'
 
 /**
- * A droplet as velda-do prints it (cli.md): the API's fields plus the pool it belongs to (null: none configured).
+ * A droplet as velda-do prints it (docs/cli.md, "The Droplet object"): the API's fields plus the pool it belongs to (null: none configured).
  * `candidate_pools` is there only on a shared droplet (isShared): the broker made it with a prefix that several
  * configured pools have, so `pool` is null and these are the pools that may own it, in config order. Only then:
  * the JSON of every other droplet keeps exactly its keys.

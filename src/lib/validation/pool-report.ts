@@ -1,7 +1,7 @@
-import {dropletSettingSummary, type DropletSettingSummary} from './droplet-settings.js'
-import type {Environment} from './interpolate.js'
-import {describeDuration, parseProtoDuration} from './protojson.js'
-import type {PoolConfig, VeldaConfig} from './types.js'
+import {dropletSettingSummary, type DropletSettingSummary} from '../config/droplet-settings.js'
+import type {Environment} from '../config/interpolate.js'
+import {describeDuration, parseProtoDuration} from '../config/protojson.js'
+import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import {VELDA_TAG, poolPrefix} from '../naming.js'
 import {REDACTED} from '../secret.js'
 import {type Resolved, resolveAgentVersion, resolveBroker, resolveEndpoint, resolveToken} from '../settings.js'
@@ -31,7 +31,7 @@ export interface BrokerAutoscalerSummary {
  * What `config validate` shows of a pool: its resolved settings, secrets redacted. snake_case for JSON. The
  * droplet settings (size, region, ...) are listed by their config key, between prefix and tags.
  */
-export interface PoolSummary extends DropletSettingSummary {
+export interface PoolReport extends DropletSettingSummary {
   name: string
   defined_at: string
   description: string | null
@@ -50,11 +50,11 @@ export interface PoolSummary extends DropletSettingSummary {
   notes: string[]
 }
 
-export function summarizePools(config: VeldaConfig, env: Environment): PoolSummary[] {
-  return config.pools.map((pool) => summarizePool(pool, config, env))
+export function reportPools(config: VeldaConfig, env: Environment): PoolReport[] {
+  return config.pools.map((pool) => countPool(pool, config, env))
 }
 
-function summarizePool(pool: PoolConfig, config: VeldaConfig, env: Environment): PoolSummary {
+function countPool(pool: PoolConfig, config: VeldaConfig, env: Environment): PoolReport {
   const notes: string[] = []
   const token = resolveToken(env, pool)
   if (!token) notes.push('no API token: set DIGITALOCEAN_API_TOKEN before commands that call the API')
