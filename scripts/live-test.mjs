@@ -7,8 +7,8 @@ import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {constants, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {redactor, runVeldaDo} from './live/cli..js'
-import {liveConfig, liveSettings, pickSizeAndRegion} from './live/plan..js'
+import {redactor, runVeldaDo} from './live/cli.mjs'
+import {liveConfig, liveSettings, pickSizeAndRegion} from './live/plan.mjs'
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP']
 const CLEANUP_TRIES = 3
