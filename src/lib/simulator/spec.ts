@@ -36,7 +36,19 @@ export interface OperationValidator {
   validate(input: {query: Record<string, string>; pathParams: Record<string, string>; body: unknown; hasBody: boolean}): RequestProblem | null
 }
 
+/** Compiled once per process and description: tests start hundreds of simulators, each would compile them again. */
+const compiled = new Map<string, OperationValidator[]>()
+
 export function loadSpecValidators(specPath = assetPath('do-openapi-subset.strict.yaml')): OperationValidator[] {
+  let validators = compiled.get(specPath)
+  if (!validators) {
+    validators = compileSpecValidators(specPath)
+    compiled.set(specPath, validators)
+  }
+  return validators
+}
+
+function compileSpecValidators(specPath: string): OperationValidator[] {
   const spec = parseYaml(readFileSync(specPath, 'utf8')) as {paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>>}
   // Query strings are text: coerce "200" to 200 before checking, as a server's framework would.
   const ajv = new Ajv({strict: false, allErrors: true, coerceTypes: true, useDefaults: false})
