@@ -32,7 +32,7 @@ describe('retry decisions', () => {
     ['POST 429', status(429, {'retry-after': '1'}), 1, 'POST', /POST is not retried/],
     ['POST network error', {kind: 'network', reason: 'x'} as Outcome, 1, 'POST', /may have been performed/],
     ['a network error waiting cannot heal (host not found)', {kind: 'network', reason: 'x', retryable: false} as Outcome, 1, 'GET', /waiting would not help/],
-    ['the last attempt', status(503), policy.maxAttempts, 'GET', /gave up after 5 attempts/],
+    ['the last attempt', status(503), 5, 'GET', /gave up after 5 attempts/],
     ['a wait longer than velda-do waits', status(429, {'retry-after': '3600'}), 1, 'GET', /asks to wait 3600s/],
   ])('%s: not retried', (_name, outcome, attempt, method, why) => {
     const decision = decideRetry(outcome, attempt, method, policy, NOW, half)
@@ -42,12 +42,24 @@ describe('retry decisions', () => {
 })
 
 describe('backoff', () => {
-  it('stays between half and all of a doubling ceiling, capped', () => {
-    for (const attempt of [1, 2, 3, 4, 5, 6, 10]) {
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
-      expect(backoffDelay(attempt, policy, () => 0)).toBe(ceiling / 2)
-      expect(backoffDelay(attempt, policy, () => 0.999999)).toBeLessThanOrEqual(ceiling)
-    }
-    expect(backoffDelay(10, policy, () => 1)).toBe(policy.maxDelayMs)
+  // The numbers are worked out by hand from the README's promise (5 attempts, 0.5 s doubling to at most 8 s, half
+  // of each step fixed and half random), not from the formula under test.
+  it('uses the documented policy', () => {
+    expect(DEFAULT_RETRY_POLICY).toEqual({maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 8_000, maxServerWaitMs: 120_000})
+  })
+
+  it.each([
+    // attempt, random 0 (the floor), random 0.5, random 1 (the ceiling)
+    [1, 250, 375, 500],
+    [2, 500, 750, 1000],
+    [3, 1000, 1500, 2000],
+    [4, 2000, 3000, 4000],
+    [5, 4000, 6000, 8000],
+    [6, 4000, 6000, 8000],
+    [10, 4000, 6000, 8000],
+  ])('attempt %i waits %i ms at random 0, %i at 0.5, %i at 1', (attempt, floor, middle, ceiling) => {
+    expect(backoffDelay(attempt, policy, () => 0)).toBe(floor)
+    expect(backoffDelay(attempt, policy, () => 0.5)).toBe(middle)
+    expect(backoffDelay(attempt, policy, () => 1)).toBe(ceiling)
   })
 })

@@ -70,31 +70,54 @@ interface Fault {
   /** Exit code when it persists; a transient fault is absorbed (retry, or reconcile for creates): exit 0. */
   exit: number
   cause?: RegExp
+  /** How often a GET or DELETE that met the fault is sent in all (the same method, path and query). */
+  attempts: number
+  /** The waiting line a retried GET or DELETE prints on stderr: its reason, and the wait in seconds it announces. */
+  wait?: {reason: string; seconds: string; minGapMs: number}
+  /** The request was carried out, only its answer was lost or late: a create is then found, not sent again. */
+  performs?: true
 }
 
+// The waits: a 429 is retried after exactly what DigitalOcean said (retry-after 1 s, or until ratelimit-reset, 1 to 2 s
+// away); anything else after the backoff of a first retry, 0.25 to 0.5 s; a request past the 1 s timeout only after
+// that second, so a broken timeout (no retry at all, or one sent at once) fails its row. minGapMs is the least time
+// between the two arrivals in the simulator's log: a wait announced but not kept fails too.
+const BACKOFF = {seconds: '0\\.[345]', minGapMs: 250}
+const RESET_SECONDS = '(0\\.9|1\\.\\d|2\\.0)'
 const FAULTS: Fault[] = [
-  {name: '429 + retry-after', action: {type: 'rate-limit', retryAfterSeconds: 1}, count: 1, exit: 0},
-  {name: '429, ratelimit-reset only', action: {type: 'rate-limit', resetInSeconds: 1}, count: 1, exit: 0},
-  {name: '500', action: {type: 'status', status: 500}, count: 1, exit: 0},
-  {name: '502 HTML page', action: {type: 'html', status: 502}, count: 1, exit: 0},
-  {name: '503', action: {type: 'status', status: 503}, count: 1, exit: 0},
-  {name: '504', action: {type: 'status', status: 504}, count: 1, exit: 0},
-  {name: 'dropped connection', action: {type: 'drop'}, count: 1, exit: 0},
-  {name: 'slow past the timeout', action: {type: 'delay', ms: 3_000}, count: 1, exit: 0},
-  {name: 'malformed JSON', action: {type: 'malformed-json'}, count: 1, exit: 0},
-  {name: 'ambiguous create', action: {type: 'ambiguous', then: 'status'}, count: 1, exit: 0},
-  {name: '401', action: {type: 'status', status: 401}, count: 0, exit: 3, cause: /401 unauthorized/},
+  {name: '429 + retry-after', action: {type: 'rate-limit', retryAfterSeconds: 1}, count: 1, exit: 0, attempts: 2, wait: {reason: 'rate limited', seconds: '1\\.0', minGapMs: 1_000}},
+  {name: '429, ratelimit-reset only', action: {type: 'rate-limit', resetInSeconds: 1}, count: 1, exit: 0, attempts: 2, wait: {reason: 'rate limited', seconds: RESET_SECONDS, minGapMs: 1_000}},
+  {name: '500', action: {type: 'status', status: 500}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 500', ...BACKOFF}},
+  {name: '502 HTML page', action: {type: 'html', status: 502}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 502', ...BACKOFF}},
+  {name: '503', action: {type: 'status', status: 503}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 503', ...BACKOFF}},
+  {name: '504', action: {type: 'status', status: 504}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 504', ...BACKOFF}},
+  {name: 'dropped connection', action: {type: 'drop'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'cannot reach 127\\.0\\.0\\.1:\\d+: connection dropped', ...BACKOFF}},
+  {
+    name: 'slow past the timeout',
+    action: {type: 'delay', ms: 3_000},
+    count: 1,
+    exit: 0,
+    attempts: 2,
+    wait: {reason: 'no answer from 127\\.0\\.0\\.1:\\d+ within 1s', seconds: BACKOFF.seconds, minGapMs: 1_000 + BACKOFF.minGapMs},
+    performs: true,
+  },
+  {name: 'malformed JSON', action: {type: 'malformed-json'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'the answer \\(200\\) is not valid JSON', ...BACKOFF}},
+  {name: 'ambiguous create', action: {type: 'ambiguous', then: 'status'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 500', ...BACKOFF}, performs: true},
+  {name: '401', action: {type: 'status', status: 401}, count: 0, exit: 3, cause: /401 unauthorized/, attempts: 1},
   {
     name: '422 size not available',
     action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'Size is not available in this region.'}},
     count: 0,
     exit: 3,
     cause: /Size is not available in this region/,
+    attempts: 1,
   },
-  {name: 'redirect to another host', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/x'}, count: 0, exit: 3, cause: /redirects .* to https:\/\/api\.devcloud\.amd\.com/},
+  {name: 'redirect to another host', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/x'}, count: 0, exit: 3, cause: /redirects .* to https:\/\/api\.devcloud\.amd\.com/, attempts: 1},
   // Malformed listings: never read as an empty list (pool up would create what exists, pool down would miss droplets).
-  {name: 'list answer {}', target: 'list', action: {type: 'body', body: '{}'}, count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/},
-  {name: 'list null', target: 'list', action: (c) => ({type: 'patch-json', set: {[c.list.key]: null}}), count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/},
+  // A well-formed answer that lacks the list is not retried (it would say the same again); a page that is not JSON
+  // at all is a glitch on the way, retried like a 5xx until the attempts run out.
+  {name: 'list answer {}', target: 'list', action: {type: 'body', body: '{}'}, count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/, attempts: 1},
+  {name: 'list null', target: 'list', action: (c) => ({type: 'patch-json', set: {[c.list.key]: null}}), count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/, attempts: 1},
   {
     name: 'list text/html 200',
     target: 'list',
@@ -102,9 +125,10 @@ const FAULTS: Fault[] = [
     count: 0,
     exit: 3,
     cause: /\(200, text\/html\) is not JSON/,
+    attempts: 5,
   },
-  {name: 'list without meta.total', target: 'list', action: {type: 'patch-json', remove: ['meta.total']}, count: 0, exit: 3, cause: /no meta\.total/},
-  {name: 'list meta.total huge', target: 'list', action: {type: 'patch-json', set: {'meta.total': 1_000_000_000}}, count: 0, exit: 3, cause: /meta\.total said 1000000000/},
+  {name: 'list without meta.total', target: 'list', action: {type: 'patch-json', remove: ['meta.total']}, count: 0, exit: 3, cause: /no meta\.total/, attempts: 1},
+  {name: 'list meta.total huge', target: 'list', action: {type: 'patch-json', set: {'meta.total': 1_000_000_000}}, count: 0, exit: 3, cause: /meta\.total said 1000000000/, attempts: 1},
 ]
 
 let bin: string
@@ -148,8 +172,10 @@ describe('the fault matrix, through the installed package', () => {
     })
     const checks: string[] = []
     // The fault must really have been met: a matrix of faults that never fired would prove nothing.
-    const log = (await sim.admin('GET', 'requests')) as {requests: {fault: string | null}[]}
-    expect(log.requests.some((r) => r.fault === action.type)).toBe(true)
+    const log = ((await sim.admin('GET', 'requests')) as {requests: LogEntry[]}).requests
+    const hit = log.find((r) => r.fault === action.type)
+    expect(hit, 'the fault never fired').toBeDefined()
+    const met = hit as LogEntry
     expect(result.status, result.stderr).toBe(fault.exit)
     checks.push(`exit ${result.status}`)
     const json = JSON.parse(result.stdout) as Record<string, unknown> & {error?: {message: string}}
@@ -170,17 +196,103 @@ describe('the fault matrix, through the installed package', () => {
       expect(after.map((d) => d.name).sort()).toEqual(created)
       expect(created).toHaveLength(fault.exit === 0 ? 3 : 0)
       checks.push(`${created.length} created = reported`)
+      // A refused create reports each of its names as failed, with the refusal; nothing is failed before a create.
+      const failed = (json.failed ?? []) as {name: string; error: string}[]
+      const refused = met.method === 'POST' && fault.exit !== 0 ? (JSON.parse(met.body) as {names: string[]}).names : []
+      expect(failed.map((f) => f.name).sort()).toEqual([...refused].sort())
+      for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
+      if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
     } else if (command.name === 'pool down') {
       const deleted = ((json.deleted ?? []) as Droplet[]).map((d) => d.id)
       expect(after.map((d) => d.id).sort()).toEqual(before.filter((d) => !deleted.includes(d.id)).map((d) => d.id).sort())
       expect(deleted).toHaveLength(fault.exit === 0 ? 2 : 0)
       checks.push(`${deleted.length} deleted = reported`)
+      // A refused delete names the droplet it could not delete, with the refusal.
+      const failed = (json.failed ?? []) as {id: number; error: string}[]
+      const refused = met.method === 'DELETE' && fault.exit !== 0 ? log.filter((r) => r.method === 'DELETE').map((r) => Number(r.path.split('/').pop())) : []
+      expect(failed.map((f) => f.id).sort()).toEqual(refused.sort())
+      for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
+      if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
     } else {
       expect(after).toEqual(before)
     }
+    checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, met, log, result.stderr)))
     row(fault.name).set(command.name, checks.join(', '))
   })
 })
+
+interface LogEntry {
+  seq: number
+  method: string
+  path: string
+  query: string
+  status: number | null
+  body: string
+  fault: string | null
+  at: number
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * A GET or DELETE: sent again exactly as often as the fault calls for, each retry announced on stderr with its
+ * reason and wait, and the wait kept (the gap between the two arrivals in the simulator's log).
+ */
+function expectRetryEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr: string): string[] {
+  const key = (r: LogEntry) => `${r.method} ${r.path}${r.query}`
+  const sendsOf = (entry: LogEntry) => log.filter((r) => key(r) === key(entry))
+  // Requests sent side by side (pool up's counts) all meet a lasting fault; the command ends when the first of them
+  // gives up, so that one has used every attempt, and none has used more.
+  const most = Math.max(...log.filter((r) => r.fault !== null).map((r) => sendsOf(r).length))
+  expect(most, 'attempts of a request that met the fault').toBe(fault.attempts)
+  const sends = sendsOf(met)
+  if (!fault.wait) {
+    if (fault.attempts === 1) expect(stderr).not.toMatch(/waiting: /)
+    return [`${most} attempt${most === 1 ? '' : 's'}`]
+  }
+  expect(sends).toHaveLength(fault.attempts)
+  const [first, retry] = sends as [LogEntry, LogEntry]
+  // A DELETE that was carried out before its answer was lost finds the droplet gone: 404, which counts as deleted.
+  const retryStatus = met.method === 'DELETE' && fault.performs ? 404 : 200
+  expect(retry.status === retryStatus || (retryStatus === 200 && retry.status !== null && retry.status < 300), `the retry's answer: ${retry.status}`).toBe(true)
+  const said = new RegExp(`waiting: ${escape(`${met.method} ${met.path}${met.query}`)}: ${fault.wait.reason}[^\n]*; waiting ${fault.wait.seconds}s before attempt 2 of 5\n`)
+  expect(stderr).toMatch(said)
+  const gap = retry.at - first.at
+  expect(gap, 'ms between the attempt that met the fault and its retry').toBeGreaterThanOrEqual(fault.wait.minGapMs)
+  return [`${sends.length} attempts`, `waited ${(gap / 1000).toFixed(1)}s`]
+}
+
+/**
+ * pool up's create (POST): never resent blindly. A create that may have happened is followed by a listing of the
+ * pool; one that was carried out is found there and not sent again; one that was not is sent again, with the very
+ * same names, after the wait it announces. A refused create is not sent again, and its names are reported failed.
+ */
+function expectCreateEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr: string): string[] {
+  const creates = log.filter((r) => r.method === 'POST' && r.path === '/v2/droplets')
+  const names = (entry: LogEntry) => (JSON.parse(entry.body) as {names: string[]}).names
+  if (fault.exit !== 0) {
+    expect(creates, 'a refused create is not sent again').toHaveLength(1)
+    return ['1 create']
+  }
+  const listedAfter = log.some((r) => r.seq > met.seq && r.method === 'GET' && r.path === '/v2/droplets')
+  expect(listedAfter, 'the pool is listed after an ambiguous create').toBe(true)
+  expect(stderr).toMatch(/creating 3 droplet\(s\) ended ambiguously \([^\n]*\); checking which exist/)
+  if (fault.name === 'slow past the timeout') expect(stderr).toMatch(/ended ambiguously \(POST [^\n]*: no answer from 127\.0\.0\.1:\d+ within 1s/)
+  if (fault.performs) {
+    expect(creates, 'a create that was carried out is found, not sent again').toHaveLength(1)
+    expect(stderr).not.toMatch(/creating them again/)
+    return ['1 create, found by listing']
+  }
+  expect(creates, 'a create that was not carried out is sent once more').toHaveLength(2)
+  const [first, again] = creates as [LogEntry, LogEntry]
+  expect(names(again)).toEqual(names(first))
+  // 429: what DigitalOcean said; otherwise the create's own backoff, 1 to 2 s.
+  const seconds = fault.wait?.reason === 'rate limited' ? fault.wait.seconds : '(1\\.\\d|2\\.0)'
+  expect(stderr).toMatch(new RegExp(`3 droplet\\(s\\) do not exist; creating them again in ${seconds}s\n`))
+  const gap = again.at - first.at
+  expect(gap, 'ms between the two creates').toBeGreaterThanOrEqual(1_000)
+  return ['2 creates, same names', `waited ${(gap / 1000).toFixed(1)}s`]
+}
 
 function row(fault: string): Map<string, string> {
   if (!matrix.has(fault)) matrix.set(fault, new Map())

@@ -40,6 +40,8 @@ export interface RequestLogEntry {
   /** The raw request body, byte for byte as received. */
   body: string
   fault: string | null
+  /** When it arrived (ms since the epoch, the simulator's clock): the gap before a retry shows the wait honoured. */
+  at: number
 }
 
 export interface SeedDroplets {
@@ -93,7 +95,7 @@ export class SimulatorCore {
   handle(request: SimRequest): {answer: SimAnswer; entry: RequestLogEntry | null} {
     const url = new URL(request.url, this.origin)
     if (url.pathname.startsWith('/__sim/')) return {answer: this.admin(request, url), entry: null}
-    const entry: RequestLogEntry = {seq: ++this.seq, method: request.method, path: url.pathname, query: url.search, status: null, body: request.body, fault: null}
+    const entry: RequestLogEntry = {seq: ++this.seq, method: request.method, path: url.pathname, query: url.search, status: null, body: request.body, fault: null, at: this.now()}
     this.log.push(entry)
     const answer = this.api(request, url, entry)
     if (answer.kind === 'answer') entry.status = answer.status

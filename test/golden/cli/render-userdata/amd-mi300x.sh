@@ -1,0 +1,128 @@
+#!/bin/bash
+# Velda agent bootstrap for pool amd-mi300x (gpu-mi300x1-192gb-devcloud in atl1, GPU: amd), rendered by velda-do.
+# cloud-init runs it once at the droplet's first boot. Log: /var/log/velda-bootstrap.log
+set -euo pipefail
+
+VELDA_POOL='amd-mi300x'
+VELDA_VERSION='1.0.0'
+VELDA_AGENT_URL='https://releases.velda.io/velda-1.0.0-linux-amd64'
+VELDA_SERVICE_URL='https://releases.velda.io/velda-agent.service'
+VELDA_SERVICE_FILE=/usr/lib/systemd/system/velda-agent.service
+VELDA_DONE=/etc/velda/init.done
+export DEBIAN_FRONTEND=noninteractive
+
+mkdir -p /var/log
+exec > >(tee -a /var/log/velda-bootstrap.log) 2>&1
+
+log() { printf '%s velda-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+trap 'log "FAILED at line $LINENO (exit code $?)"' ERR
+
+if [[ -e "$VELDA_DONE" ]]; then
+  log "already initialised ($VELDA_DONE exists): nothing to do"
+  exit 0
+fi
+log "bootstrapping Velda agent $VELDA_VERSION for pool $VELDA_POOL on $(hostname)"
+
+apt_install() {
+  local missing=() package attempt
+  for package in "$@"; do
+    # shellcheck disable=SC2016 # ${Status} is dpkg-query's format, not a shell expansion
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$package")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    log "already installed: $*"
+    return 0
+  fi
+  for attempt in 1 2 3 4 5; do
+    # Fresh droplets run unattended-upgrades at first boot: wait for the dpkg lock instead of failing.
+    if apt-get -o DPkg::Lock::Timeout=600 -q update &&
+      apt-get -o DPkg::Lock::Timeout=600 -q install -y --no-install-recommends "${missing[@]}"; then
+      log "installed: ${missing[*]}"
+      return 0
+    fi
+    log "apt-get failed (attempt $attempt of 5), retrying in $((attempt * 15))s"
+    sleep $((attempt * 15))
+  done
+  log "could not install ${missing[*]}"
+  return 1
+}
+
+apt_install curl nfs-common
+
+install -d -m 0755 /etc/velda
+(
+  umask 077
+  cat >/etc/velda/agent.yaml.tmp <<'VELDA_AGENT_YAML_EOF'
+broker:
+  address: broker.example.com:50051
+pool: amd-mi300x
+VELDA_AGENT_YAML_EOF
+)
+chmod 0600 /etc/velda/agent.yaml.tmp
+mv -f /etc/velda/agent.yaml.tmp /etc/velda/agent.yaml
+log "wrote /etc/velda/agent.yaml"
+
+gpu_init() {
+  if command -v amd-smi >/dev/null 2>&1; then
+    log "AMD GPUs seen by amd-smi:"
+    amd-smi list || log "WARNING: amd-smi list failed"
+  elif command -v rocm-smi >/dev/null 2>&1; then
+    log "AMD GPUs seen by rocm-smi:"
+    rocm-smi || log "WARNING: rocm-smi failed"
+  else
+    log "WARNING: neither amd-smi nor rocm-smi is installed: is the image a ROCm image?"
+  fi
+}
+gpu_init
+
+if ! command -v tailscale >/dev/null 2>&1; then
+  log "installing Tailscale"
+  installer=$(mktemp)
+  curl -fsSL --retry 5 --retry-connrefused -o "$installer" 'https://tailscale.com/install.sh'
+  sh "$installer"
+  rm -f "$installer"
+fi
+log "joining the tailnet"
+# shellcheck disable=SC2016 # the values are single-quoted on purpose: nothing in them may expand
+tailscale up --authkey='<redacted>' --login-server='https://login.tailscale.com' --accept-routes --hostname="$(hostname)"
+
+agent_has_wanted_version() {
+  local output
+  output=$(/bin/velda version 2>/dev/null) || return 1
+  output=" ${output//[[:space:]]/ } "
+  [[ "$output" == *" $VELDA_VERSION "* || "$output" == *" v$VELDA_VERSION "* ]]
+}
+
+if agent_has_wanted_version; then
+  log "Velda agent $VELDA_VERSION is already installed"
+else
+  log "downloading Velda agent $VELDA_VERSION"
+  # Downloaded next to /bin/velda so that the final mv is an atomic rename.
+  download=$(mktemp /bin/.velda.XXXXXX)
+  curl -fsSL --retry 5 --retry-delay 3 --retry-connrefused -o "$download" "$VELDA_AGENT_URL"
+  if [[ ! -s "$download" ]]; then
+    rm -f "$download"
+    log "the downloaded agent is empty: $VELDA_AGENT_URL"
+    exit 1
+  fi
+  chmod 0755 "$download"
+  mv -f "$download" /bin/velda
+  [[ -x /bin/velda ]] || { log "/bin/velda is not executable"; exit 1; }
+  agent_has_wanted_version || log "WARNING: /bin/velda version does not report $VELDA_VERSION"
+fi
+
+if [[ ! -f "$VELDA_SERVICE_FILE" ]]; then
+  unit=$(mktemp)
+  curl -fsSL --retry 5 --retry-delay 3 --retry-connrefused -o "$unit" "$VELDA_SERVICE_URL"
+  install -D -m 0644 "$unit" "$VELDA_SERVICE_FILE"
+  rm -f "$unit"
+fi
+systemctl daemon-reload
+systemctl enable velda-agent.service
+# --no-block: the agent starts in the background and does not hold up the rest of the boot.
+systemctl restart --no-block velda-agent.service
+
+touch "$VELDA_DONE"
+log "done: the Velda agent is starting"
