@@ -1,18 +1,44 @@
 #!/bin/bash
 # Velda agent bootstrap for pool amd-mi300x (gpu-mi300x1-192gb-devcloud in atl1, GPU: amd), rendered by velda-do.
 # cloud-init runs it once at the droplet's first boot. Log: /var/log/velda-bootstrap.log
+# shellcheck disable=SC2016 # single-quoted on purpose: nothing in a setting may expand
+readonly \
+  VELDA_POOL='amd-mi300x' \
+  VELDA_VERSION='1.0.0' \
+  VELDA_GPU_VENDOR='amd' \
+  VELDA_TAILSCALE_AUTHKEY='tskey-auth-k1Ab'\''"$HOME`id`-99999999' \
+  VELDA_TAILSCALE_SERVER='https://login.tailscale.com' \
+  VELDA_AGENT_URL='https://releases.velda.io/velda-1.0.0-linux-amd64' \
+  VELDA_SERVICE_URL='https://releases.velda.io/velda-agent.service' \
+  VELDA_NVIDIA_COLLECT_URL='https://releases.velda.io/nvidia-collect.sh' \
+  VELDA_TAILSCALE_INSTALL_URL='https://tailscale.com/install.sh'
+
+# The pool's /etc/velda/agent.yaml, byte for byte.
+velda_agent_yaml() {
+  cat <<'VELDA_AGENT_YAML_EOF'
+broker:
+  address: broker.example.com:50051
+pool: amd-mi300x
+VELDA_AGENT_YAML_EOF
+}
+
+# The Velda agent bootstrap, the same for every pool: velda-do renders each pool's settings above this part
+# (readonly VELDA_* variables and the velda_agent_yaml function) and sends the whole as the droplet's user_data.
 set -euo pipefail
 
-VELDA_POOL='amd-mi300x'
-VELDA_VERSION='1.0.0'
-VELDA_AGENT_URL='https://releases.velda.io/velda-1.0.0-linux-amd64'
-VELDA_SERVICE_URL='https://releases.velda.io/velda-agent.service'
+# What the rendered part must define; an empty VELDA_TAILSCALE_AUTHKEY means the pool joins no tailnet.
+: "${VELDA_POOL:?}" "${VELDA_VERSION:?}" "${VELDA_GPU_VENDOR:?}" "${VELDA_TAILSCALE_AUTHKEY?}" "${VELDA_TAILSCALE_SERVER?}"
+: "${VELDA_AGENT_URL:?}" "${VELDA_SERVICE_URL:?}" "${VELDA_NVIDIA_COLLECT_URL:?}" "${VELDA_TAILSCALE_INSTALL_URL:?}"
+
 VELDA_SERVICE_FILE=/usr/lib/systemd/system/velda-agent.service
 VELDA_DONE=/etc/velda/init.done
 export DEBIAN_FRONTEND=noninteractive
 
 mkdir -p /var/log
 exec > >(tee -a /var/log/velda-bootstrap.log) 2>&1
+log_writer=$!
+# Let tee write the last lines before the script ends (bounded, should something hold the pipe open).
+trap 'exec >&- 2>&-; timeout 5 tail --pid="$log_writer" -f /dev/null || true' EXIT
 
 log() { printf '%s velda-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 trap 'log "FAILED at line $LINENO (exit code $?)"' ERR
@@ -54,17 +80,13 @@ apt_install curl nfs-common
 install -d -m 0755 /etc/velda
 (
   umask 077
-  cat >/etc/velda/agent.yaml.tmp <<'VELDA_AGENT_YAML_EOF'
-broker:
-  address: broker.example.com:50051
-pool: amd-mi300x
-VELDA_AGENT_YAML_EOF
+  velda_agent_yaml >/etc/velda/agent.yaml.tmp
 )
 chmod 0600 /etc/velda/agent.yaml.tmp
 mv -f /etc/velda/agent.yaml.tmp /etc/velda/agent.yaml
 log "wrote /etc/velda/agent.yaml"
 
-gpu_init() {
+amd_init() {
   if command -v amd-smi >/dev/null 2>&1; then
     log "AMD GPUs seen by amd-smi:"
     amd-smi list || log "WARNING: amd-smi list failed"
@@ -75,18 +97,56 @@ gpu_init() {
     log "WARNING: neither amd-smi nor rocm-smi is installed: is the image a ROCm image?"
   fi
 }
-gpu_init
 
-if ! command -v tailscale >/dev/null 2>&1; then
-  log "installing Tailscale"
-  installer=$(mktemp)
-  curl -fsSL --retry 5 --retry-connrefused -o "$installer" 'https://tailscale.com/install.sh'
-  sh "$installer"
-  rm -f "$installer"
+nvidia_init() {
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    nvidia-smi || log "WARNING: nvidia-smi failed"
+  else
+    log "WARNING: nvidia-smi is not installed: is the image an NVIDIA image?"
+  fi
+  local collect
+  collect=$(mktemp)
+  if curl -fsSL --retry 5 --retry-connrefused -o "$collect" "$VELDA_NVIDIA_COLLECT_URL"; then
+    bash "$collect" || log "WARNING: nvidia-collect.sh failed"
+  else
+    log "WARNING: could not download nvidia-collect.sh"
+  fi
+  rm -f "$collect"
+}
+
+case "$VELDA_GPU_VENDOR" in
+  amd) amd_init ;;
+  nvidia) nvidia_init ;;
+  none) ;;
+  unknown)
+    # A GPU size velda-do could not classify from its slug: look at the hardware to decide.
+    if command -v amd-smi >/dev/null 2>&1 || command -v rocm-smi >/dev/null 2>&1; then
+      amd_init
+    elif command -v nvidia-smi >/dev/null 2>&1; then
+      nvidia_init
+    else
+      log "WARNING: GPU size, but no amd-smi, rocm-smi or nvidia-smi found"
+    fi
+    ;;
+  *)
+    log "unknown VELDA_GPU_VENDOR: $VELDA_GPU_VENDOR"
+    exit 1
+    ;;
+esac
+
+if [[ -n "$VELDA_TAILSCALE_AUTHKEY" ]]; then
+  if ! command -v tailscale >/dev/null 2>&1; then
+    log "installing Tailscale"
+    installer=$(mktemp)
+    curl -fsSL --retry 5 --retry-connrefused -o "$installer" "$VELDA_TAILSCALE_INSTALL_URL"
+    sh "$installer"
+    rm -f "$installer"
+  fi
+  log "joining the tailnet"
+  login_server=()
+  if [[ -n "$VELDA_TAILSCALE_SERVER" ]]; then login_server=(--login-server="$VELDA_TAILSCALE_SERVER"); fi
+  tailscale up --authkey="$VELDA_TAILSCALE_AUTHKEY" "${login_server[@]}" --accept-routes --hostname="$(hostname)"
 fi
-log "joining the tailnet"
-# shellcheck disable=SC2016 # the values are single-quoted on purpose: nothing in them may expand
-tailscale up --authkey='tskey-auth-k1Ab'\''"$HOME`id`-99999999' --login-server='https://login.tailscale.com' --accept-routes --hostname="$(hostname)"
 
 agent_has_wanted_version() {
   local output
