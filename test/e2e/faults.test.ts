@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
-import {installPackedCli, runInstalled} from './installed-cli.js'
+import {installPackedCli, runInstalled, runInstalledAsync} from './installed-cli.js'
 
 /**
  * The fault matrix: every fault we know of, against every command it can hit, run through the installed package
@@ -132,19 +132,39 @@ const FAULTS: Fault[] = [
 ]
 
 let bin: string
-let sim: SimulatorProcess
 let prefix: string
 const matrix = new Map<string, Map<string, string>>()
 
+/**
+ * Cells run side by side, each with a simulator of its own (faults and the request log are per simulator): they
+ * spend their time waiting on the CLI and on the waits they check, not on a CPU.
+ */
+const SIDE_BY_SIDE = 4
+const idle: SimulatorProcess[] = []
+const waiting: ((sim: SimulatorProcess) => void)[] = []
+const simulators: SimulatorProcess[] = []
+
+async function withSimulator<T>(use: (sim: SimulatorProcess) => Promise<T>): Promise<T> {
+  const sim = idle.pop() ?? (await new Promise<SimulatorProcess>((resolve) => waiting.push(resolve)))
+  try {
+    return await use(sim)
+  } finally {
+    const next = waiting.shift()
+    if (next) next(sim)
+    else idle.push(sim)
+  }
+}
+
 beforeAll(async () => {
   bin = installPackedCli().bin
-  sim = await startSimulatorProcess(['--active-after', '0s'], bin)
+  simulators.push(...(await Promise.all(Array.from({length: SIDE_BY_SIDE}, () => startSimulatorProcess(['--active-after', '0s'], bin)))))
+  idle.push(...simulators)
   const validated = runInstalled(bin, ['config', 'validate', '--json', '-c', configFile], {TS_KEY: FAKE_TAILSCALE_KEY})
   prefix = (JSON.parse(validated.stdout) as {pools: {prefix: string}[]}).pools[0]?.prefix ?? ''
 }, 240_000)
 
 afterAll(async () => {
-  await sim?.stop()
+  await Promise.all(simulators.map((sim) => sim.stop()))
   const header = ['fault \\ command', ...COMMANDS.map((c) => c.name)]
   const rows = FAULTS.map((f) => [f.name, ...COMMANDS.map((c) => matrix.get(f.name)?.get(c.name) ?? 'not run')])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
@@ -156,70 +176,73 @@ type Droplet = {id: number; name: string; tags: string[]}
 
 describe('the fault matrix, through the installed package', () => {
   const cells = FAULTS.flatMap((fault) => COMMANDS.map((command) => ({fault, command})))
-  it.each(cells.map((c) => [c.fault.name, c.command.name, c]))('%s x %s', async (_f, _c, {fault, command}) => {
-    await sim.admin('POST', 'reset')
-    if (command.name === 'pool down') await sim.admin('POST', 'droplets', {count: 4, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
-    const before = (await sim.admin('GET', 'state')).droplets as Droplet[]
-    const action = typeof fault.action === 'function' ? fault.action(command) : fault.action
-    const target = fault.target === 'list' ? {method: 'GET', path: command.list.path} : {method: command.method, path: command.path}
-    await sim.admin('POST', 'faults', {...target, count: fault.count, action})
-
-    const result = runInstalled(bin, command.args, {
-      DIGITALOCEAN_API_ENDPOINT: sim.url,
-      DIGITALOCEAN_API_TOKEN: sim.token,
-      TS_KEY: FAKE_TAILSCALE_KEY,
-      VELDA_DO_REQUEST_TIMEOUT: '1s',
-    })
-    const checks: string[] = []
-    // The fault must really have been met: a matrix of faults that never fired would prove nothing.
-    const log = ((await sim.admin('GET', 'requests')) as {requests: LogEntry[]}).requests
-    const hit = log.find((r) => r.fault === action.type)
-    expect(hit, 'the fault never fired').toBeDefined()
-    const met = hit as LogEntry
-    expect(result.status, result.stderr).toBe(fault.exit)
-    checks.push(`exit ${result.status}`)
-    const json = JSON.parse(result.stdout) as Record<string, unknown> & {error?: {message: string}}
-    checks.push('json')
-    if (fault.cause) {
-      expect(json.error?.message).toMatch(fault.cause)
-      checks.push('cause')
-    }
-    expectNoSecrets(result.stdout + result.stderr)
-    expect(result.stdout + result.stderr).not.toContain(sim.token)
-    checks.push('no secret')
-
-    const after = (await sim.admin('GET', 'state')).droplets as Droplet[]
-    expect(new Set(after.map((d) => d.name)).size).toBe(after.length)
-    if (command.name === 'pool up') {
-      // A failure before any create (a broken guard listing) reports no `created`: nothing was.
-      const created = ((json.created ?? []) as Droplet[]).map((d) => d.name).sort()
-      expect(after.map((d) => d.name).sort()).toEqual(created)
-      expect(created).toHaveLength(fault.exit === 0 ? 3 : 0)
-      checks.push(`${created.length} created = reported`)
-      // A refused create reports each of its names as failed, with the refusal; nothing is failed before a create.
-      const failed = (json.failed ?? []) as {name: string; error: string}[]
-      const refused = met.method === 'POST' && fault.exit !== 0 ? (JSON.parse(met.body) as {names: string[]}).names : []
-      expect(failed.map((f) => f.name).sort()).toEqual([...refused].sort())
-      for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
-      if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
-    } else if (command.name === 'pool down') {
-      const deleted = ((json.deleted ?? []) as Droplet[]).map((d) => d.id)
-      expect(after.map((d) => d.id).sort()).toEqual(before.filter((d) => !deleted.includes(d.id)).map((d) => d.id).sort())
-      expect(deleted).toHaveLength(fault.exit === 0 ? 2 : 0)
-      checks.push(`${deleted.length} deleted = reported`)
-      // A refused delete names the droplet it could not delete, with the refusal.
-      const failed = (json.failed ?? []) as {id: number; error: string}[]
-      const refused = met.method === 'DELETE' && fault.exit !== 0 ? log.filter((r) => r.method === 'DELETE').map((r) => Number(r.path.split('/').pop())) : []
-      expect(failed.map((f) => f.id).sort()).toEqual(refused.sort())
-      for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
-      if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
-    } else {
-      expect(after).toEqual(before)
-    }
-    checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, met, log, result.stderr)))
-    row(fault.name).set(command.name, checks.join(', '))
-  })
+  it.concurrent.each(cells.map((c) => [c.fault.name, c.command.name, c]))('%s x %s', (_f, _c, {fault, command}) => withSimulator((sim) => cell(sim, fault, command)))
 })
+
+/** One cell: the fault on one command's request, then every effect the user would see. */
+async function cell(sim: SimulatorProcess, fault: Fault, command: Command): Promise<void> {
+  await sim.admin('POST', 'reset')
+  if (command.name === 'pool down') await sim.admin('POST', 'droplets', {count: 4, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
+  const before = (await sim.admin('GET', 'state')).droplets as Droplet[]
+  const action = typeof fault.action === 'function' ? fault.action(command) : fault.action
+  const target = fault.target === 'list' ? {method: 'GET', path: command.list.path} : {method: command.method, path: command.path}
+  await sim.admin('POST', 'faults', {...target, count: fault.count, action})
+
+  const result = await runInstalledAsync(bin, command.args, {
+    DIGITALOCEAN_API_ENDPOINT: sim.url,
+    DIGITALOCEAN_API_TOKEN: sim.token,
+    TS_KEY: FAKE_TAILSCALE_KEY,
+    VELDA_DO_REQUEST_TIMEOUT: '1s',
+  })
+  const checks: string[] = []
+  // The fault must really have been met: a matrix of faults that never fired would prove nothing.
+  const log = ((await sim.admin('GET', 'requests')) as {requests: LogEntry[]}).requests
+  const hit = log.find((r) => r.fault === action.type)
+  expect(hit, 'the fault never fired').toBeDefined()
+  const met = hit as LogEntry
+  expect(result.status, result.stderr).toBe(fault.exit)
+  checks.push(`exit ${result.status}`)
+  const json = JSON.parse(result.stdout) as Record<string, unknown> & {error?: {message: string}}
+  checks.push('json')
+  if (fault.cause) {
+    expect(json.error?.message).toMatch(fault.cause)
+    checks.push('cause')
+  }
+  expectNoSecrets(result.stdout + result.stderr)
+  expect(result.stdout + result.stderr).not.toContain(sim.token)
+  checks.push('no secret')
+
+  const after = (await sim.admin('GET', 'state')).droplets as Droplet[]
+  expect(new Set(after.map((d) => d.name)).size).toBe(after.length)
+  if (command.name === 'pool up') {
+    // A failure before any create (a broken guard listing) reports no `created`: nothing was.
+    const created = ((json.created ?? []) as Droplet[]).map((d) => d.name).sort()
+    expect(after.map((d) => d.name).sort()).toEqual(created)
+    expect(created).toHaveLength(fault.exit === 0 ? 3 : 0)
+    checks.push(`${created.length} created = reported`)
+    // A refused create reports each of its names as failed, with the refusal; nothing is failed before a create.
+    const failed = (json.failed ?? []) as {name: string; error: string}[]
+    const refused = met.method === 'POST' && fault.exit !== 0 ? (JSON.parse(met.body) as {names: string[]}).names : []
+    expect(failed.map((f) => f.name).sort()).toEqual([...refused].sort())
+    for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
+    if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
+  } else if (command.name === 'pool down') {
+    const deleted = ((json.deleted ?? []) as Droplet[]).map((d) => d.id)
+    expect(after.map((d) => d.id).sort()).toEqual(before.filter((d) => !deleted.includes(d.id)).map((d) => d.id).sort())
+    expect(deleted).toHaveLength(fault.exit === 0 ? 2 : 0)
+    checks.push(`${deleted.length} deleted = reported`)
+    // A refused delete names the droplet it could not delete, with the refusal.
+    const failed = (json.failed ?? []) as {id: number; error: string}[]
+    const refused = met.method === 'DELETE' && fault.exit !== 0 ? log.filter((r) => r.method === 'DELETE').map((r) => Number(r.path.split('/').pop())) : []
+    expect(failed.map((f) => f.id).sort()).toEqual(refused.sort())
+    for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
+    if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
+  } else {
+    expect(after).toEqual(before)
+  }
+  checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, met, log, result.stderr)))
+  row(fault.name).set(command.name, checks.join(', '))
+}
 
 interface LogEntry {
   seq: number

@@ -1,4 +1,4 @@
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -47,4 +47,21 @@ export function runInstalled(bin: string, args: string[], env: Record<string, st
   // From a directory of its own, like a user's: not this repository, whose files oclif would take for a dev setup.
   const result = spawnSync(bin, args, {cwd: cwd ?? mkdtempSync(join(tmpdir(), 'velda-user-')), env: cleanEnv(env), encoding: 'utf8', input: '', timeout: 60_000})
   return {status: result.status, stdout: result.stdout, stderr: result.stderr}
+}
+
+/** runInstalled without blocking the test process: cells of a matrix run side by side. */
+export function runInstalledAsync(bin: string, args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {cwd: mkdtempSync(join(tmpdir(), 'velda-user-')), env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.once('error', reject)
+    child.once('close', (status) => {
+      clearTimeout(timer)
+      resolve({status, stdout, stderr})
+    })
+  })
 }
