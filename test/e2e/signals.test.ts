@@ -220,6 +220,11 @@ async function runTyped(phase: Phase): Promise<Outcome> {
   expect(screen, screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/)
   checks.push('spinner ran')
   expect(screen).not.toMatch(/internal error/i)
+  // A stop the user asked for reads as a stop (⚠ stopped: …), not as a failed create or delete (✖ created 30 of 30).
+  // eslint-disable-next-line no-control-regex -- the mark is coloured on a terminal
+  expect(screen).toMatch(/⚠(\x1b\[\d+m)? stopped: \d+ of \d+ droplets? (created|deleted), listed below/)
+  expect(screen).not.toMatch(/✖/)
+  checks.push('⚠ stopped')
   let done: Droplet[]
   let notDone: {name: string; error: string}[] = []
   if (phase.kind === 'up') {
