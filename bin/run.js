@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core/execute'
-import {settings} from '@oclif/core/settings'
+// #oclif-core is @oclif/core bundled into one file (scripts/build.mjs), the same copy the commands use.
+import {execute, settings} from '#oclif-core'
 
 // dist/ is always what runs: under NODE_ENV=development or test oclif would otherwise look for TypeScript sources
 // (which the package does not ship) and warn "Could not find typescript" on every command.

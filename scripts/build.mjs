@@ -1,7 +1,7 @@
 // Builds dist/: one self-contained ESM bundle per command (our code and every library but @oclif/core inlined), so
-// starting a command loads one file instead of a hundred small modules; and dist/do-client.js, the DigitalOcean
-// client (dots, Kiota) in one file that only commands calling the API load. The installed package therefore
-// depends on @oclif/core alone.
+// starting a command loads one file instead of a hundred small modules; dist/oclif-core.js, @oclif/core and its
+// dependencies in one file that bin/run.js and every command share; and dist/do-client.js, the DigitalOcean
+// client (dots, Kiota) in one file that only commands calling the API load.
 import {execFileSync} from 'node:child_process'
 import {readdirSync, rmSync} from 'node:fs'
 import {join, relative} from 'node:path'
@@ -25,6 +25,29 @@ const doClientExternal = {
   },
 }
 
+// Commands import @oclif/core by subpath ('@oclif/core/flags', ...). In the bundles each such import becomes a
+// small shim over #oclif-core (-> ./dist/oclif-core.js), the one copy bin/run.js runs: a second copy of oclif's
+// classes would break its `instanceof` checks (a command's this.exit() would print as a crash).
+const coreNamespaces = {args: 'Args', errors: 'Errors', flags: 'Flags', interfaces: 'Interfaces', parser: 'Parser'}
+const coreExports = new Set(Object.keys(await import('@oclif/core')))
+const oclifCoreShared = {
+  name: 'oclif-core-shared',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core(\/.*)?$/}, (args) => ({path: args.path, namespace: 'oclif-core-shim'}))
+    b.onLoad({filter: /.*/, namespace: 'oclif-core-shim'}, async ({path}) => {
+      const subpath = path.slice('@oclif/core/'.length)
+      if (!subpath) return {contents: "export * from '#oclif-core'", loader: 'js'}
+      const names = Object.keys(await import(path)).filter((n) => n !== 'default' && n !== '__esModule')
+      const namespace = coreNamespaces[subpath]
+      if (namespace) return {contents: `import {${namespace}} from '#oclif-core'\nexport const {${names.join(', ')}} = ${namespace}`, loader: 'js'}
+      const missing = names.filter((n) => !coreExports.has(n))
+      if (missing.length > 0) throw new Error(`${path} exports ${missing.join(', ')}, which @oclif/core's index does not: add '${subpath}' to coreNamespaces in scripts/build.mjs`)
+      return {contents: `export {${names.join(', ')}} from '#oclif-core'`, loader: 'js'}
+    })
+    b.onResolve({filter: /^#oclif-core$/}, () => ({path: '#oclif-core', external: true}))
+  },
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -44,7 +67,9 @@ rmSync('oclif.manifest.json', {force: true})
 
 const entryPoints = commandFiles('src/commands')
 await Promise.all([
-  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', external: ['@oclif/core', '@oclif/core/*'], plugins: [doClientExternal]}),
+  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared]}),
+  // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
+  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi']}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js'}),
 ])
 console.log(`built ${entryPoints.length} commands: ${entryPoints.map((p) => relative('src/commands', p)).join(', ')}`)
