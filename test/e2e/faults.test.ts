@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import type {RequestLogEntry} from '../../src/lib/simulator/core.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
@@ -244,16 +245,7 @@ async function cell(sim: SimulatorProcess, fault: Fault, command: Command): Prom
   row(fault.name).set(command.name, checks.join(', '))
 }
 
-interface LogEntry {
-  seq: number
-  method: string
-  path: string
-  query: string
-  status: number | null
-  body: string
-  fault: string | null
-  at: number
-}
+type LogEntry = RequestLogEntry
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
