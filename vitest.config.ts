@@ -9,6 +9,9 @@ export default defineConfig({
     // time halve the wall time on two cores (vitest's default there is one at a time).
     maxWorkers: 4,
     testTimeout: 30_000,
+    // The build's bundles (test/support/in-process-cli.ts runs them) are loaded by node as they are, not
+    // transformed again by vitest: they are the very files the binary runs, and some are megabytes.
+    server: {deps: {external: [/\/dist\//]}},
     hookTimeout: 60_000,
   },
 })

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 
@@ -23,8 +24,8 @@ function json(stdout: string): Record<string, unknown> {
 }
 
 describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
-  it('sizes --json prints one document with the sizes of docs/cli.md', () => {
-    const result = runCli(['sizes', '--json'], {env: env()})
+  it('sizes --json prints one document with the sizes of docs/cli.md', async () => {
+    const result = await runInProcess(['sizes', '--json'], {env: env()})
     expect(result.status).toBe(0)
     const sizes = json(result.stdout).sizes as Record<string, unknown>[]
     expect(sizes.find((s) => s.slug === 'gpu-mi300x1-192gb-devcloud')).toEqual({
@@ -42,25 +43,25 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     expect(sizes.find((s) => s.slug === 's-1vcpu-1gb')?.gpu).toBeNull()
   })
 
-  it('sizes filters by region, GPU and availability', () => {
-    const slugs = (args: string[]) => (json(runCli(['sizes', '--json', ...args], {env: env()}).stdout).sizes as {slug: string}[]).map((s) => s.slug)
-    expect(slugs(['--gpu', '--region', 'atl1'])).toEqual(['gpu-mi300x1-192gb-devcloud', 'gpu-mi300x8-1536gb-devcloud'])
-    const available = slugs(['--available'])
+  it('sizes filters by region, GPU and availability', async () => {
+    const slugs = async (args: string[]) => (json((await runInProcess(['sizes', '--json', ...args], {env: env()})).stdout).sizes as {slug: string}[]).map((s) => s.slug)
+    expect((await slugs(['--gpu', '--region', 'atl1']))).toEqual(['gpu-mi300x1-192gb-devcloud', 'gpu-mi300x8-1536gb-devcloud'])
+    const available = await slugs(['--available'])
     expect(available).not.toContain('s-8vcpu-16gb-amd')
     expect(available).not.toContain('s-3vcpu-1gb')
-    expect(slugs([])).toContain('s-8vcpu-16gb-amd')
+    expect((await slugs([]))).toContain('s-8vcpu-16gb-amd')
   })
 
-  it('sizes prints a table with GPU and price columns', () => {
-    const result = runCli(['sizes', '--gpu'], {env: env()})
+  it('sizes prints a table with GPU and price columns', async () => {
+    const result = await runInProcess(['sizes', '--gpu'], {env: env()})
     expect(result.status).toBe(0)
     expect(result.stdout.split('\n')[0]).toMatch(/^SLUG +DESCRIPTION +VCPUS +MEMORY +DISK +GPU +\$\/HOUR +\$\/MONTH +REGIONS$/)
     expect(result.stdout).toMatch(/gpu-mi300x1-192gb-devcloud .* 1x amd_mi300x 192 GiB +\$1\.99 +\$1337\.28 +atl1/)
     expect(result.stdout).not.toContain("\u001b[")
   })
 
-  it('regions --json and --available', () => {
-    const result = runCli(['regions', '--json', '--available'], {env: env()})
+  it('regions --json and --available', async () => {
+    const result = await runInProcess(['regions', '--json', '--available'], {env: env()})
     expect(result.status).toBe(0)
     const regions = json(result.stdout).regions as {slug: string; available: boolean; sizes: string[]; features: string[]; name: string}[]
     expect(regions.map((r) => r.slug)).toContain('atl1')
@@ -83,23 +84,23 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
       backend:
         digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, ssh_key_ids: [777, 888]}
 `)
-    const result = runCli(['ssh-keys', '--json'], {env: env(), cwd: dir})
+    const result = await runInProcess(['ssh-keys', '--json'], {env: env(), cwd: dir})
     expect(result.status).toBe(0)
     expect(json(result.stdout)).toMatchObject({
       missing_configured_ids: [777, 888],
       missing_configured_keys: [{id: 777, pools: ['cpu', 'gpu']}, {id: 888, pools: ['gpu']}],
     })
-    const table = runCli(['ssh-keys'], {env: env(), cwd: dir})
+    const table = await runInProcess(['ssh-keys'], {env: env(), cwd: dir})
     expect(table.stdout).toMatch(/^ID +NAME +FINGERPRINT\n52896465 +ops-laptop/)
     expect(table.stdout).toContain('configured in ssh_key_ids but not on the account:\n  777, used by pools cpu, gpu\n  888, used by pool gpu\n')
     // Rows only: nothing a script would have to cut away.
-    const rows = runCli(['ssh-keys', '--format', 'ID', '--no-header'], {env: env(), cwd: dir})
+    const rows = await runInProcess(['ssh-keys', '--format', 'ID', '--no-header'], {env: env(), cwd: dir})
     expect(rows.stdout).toBe('52896465\n52896511\n41873302\n')
   })
 
   describe('--format and --no-header, as doctl spells them', () => {
-    it('pick columns by header name in any case, or by JSON key, in the order given', () => {
-      const result = runCli(['sizes', '--gpu', '--region', 'atl1', '--format', 'price_hourly,Slug,GPU'], {env: env()})
+    it('pick columns by header name in any case, or by JSON key, in the order given', async () => {
+      const result = await runInProcess(['sizes', '--gpu', '--region', 'atl1', '--format', 'price_hourly,Slug,GPU'], {env: env()})
       expect(result.status).toBe(0)
       const lines = result.stdout.trimEnd().split('\n')
       expect(lines[0]).toBe('$/HOUR  SLUG                         GPU')
@@ -107,35 +108,35 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
       expect(lines[2]).toMatch(/^\$\d+(\.\d+)? +gpu-mi300x8-1536gb-devcloud +8x amd_mi300x 1536 GiB$/)
     })
 
-    it('--no-header leaves rows a script can read with cut or awk', () => {
-      const result = runCli(['regions', '--available', '--format', 'slug', '--no-header'], {env: env()})
+    it('--no-header leaves rows a script can read with cut or awk', async () => {
+      const result = await runInProcess(['regions', '--available', '--format', 'slug', '--no-header'], {env: env()})
       expect(result.status).toBe(0)
       const slugs = result.stdout.trimEnd().split('\n')
       expect(slugs).toContain('atl1')
       expect(slugs.every((slug) => /^[a-z]+\d$/.test(slug))).toBe(true)
-      const full = runCli(['regions', '--no-header'], {env: env()})
+      const full = await runInProcess(['regions', '--no-header'], {env: env()})
       expect(full.stdout.split('\n')[0]).not.toMatch(/SLUG/)
       expect(full.stdout.split('\n')[0]).toMatch(/^\S+ +\S.* +(yes|no) +\d+$/)
     })
 
     it('an unknown column is exit 2 naming --format and the columns there are, before anything is sent', async () => {
       await sim.admin('DELETE', 'requests')
-      const result = runCli(['sizes', '--format', 'slug,cost'], {env: env()})
+      const result = await runInProcess(['sizes', '--format', 'slug,cost'], {env: env()})
       expect(result.status).toBe(2)
       expect(result.stderr).toContain('--format: no column "cost"')
       expect(result.stderr).toContain('pick from: Slug,Description,Vcpus,Memory,Disk,GPU,PriceHourly,PriceMonthly,Regions')
       expect((await sim.admin('GET', 'requests')).counts).toEqual({})
     })
 
-    it('--format with --json is refused: JSON has every key, jq picks', () => {
-      const result = runCli(['regions', '--json', '--format', 'slug'], {env: env()})
+    it('--format with --json is refused: JSON has every key, jq picks', async () => {
+      const result = await runInProcess(['regions', '--json', '--format', 'slug'], {env: env()})
       expect(result.status).toBe(2)
       expect(JSON.parse(result.stdout)).toMatchObject({error: {code: 'usage', message: expect.stringMatching(/--format.*--json|--json.*--format/)}})
     })
   })
 
   it('without a token: exit 2 naming the variables, and nothing sent', async () => {
-    const result = runCli(['sizes', '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url}})
+    const result = await runInProcess(['sizes', '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url}})
     expect(result.status).toBe(2)
     const error = json(result.stdout).error as {code: string; message: string; suggestions: string[]}
     expect(error.code).toBe('missing_token')
@@ -143,18 +144,18 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     expect((await sim.admin('GET', 'requests')).requests).toEqual([])
   })
 
-  it('a rejected token: exit 3 with a hint about the endpoint, the token never shown', () => {
+  it('a rejected token: exit 3 with a hint about the endpoint, the token never shown', async () => {
     const token = 'dop_v1_FAKE_rejected_token_for_tests'
-    const result = runCli(['regions'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token}})
+    const result = await runInProcess(['regions'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token}})
     expect(result.status).toBe(3)
     expect(result.stderr).toMatch(/DigitalOcean answered 401 unauthorized to GET \/v2\/regions/)
     expect(result.stderr).toMatch(/Try this:\n.*\n.*api-amd\.digitalocean\.com/)
     expect(result.stdout + result.stderr).not.toContain(token)
   })
 
-  it('refuses a token with a line break (exit 2) and never prints it', () => {
+  it('refuses a token with a line break (exit 2) and never prints it', async () => {
     const token = 'dop_v1_FAKE_token_with\na_line_break'
-    const result = runCli(['regions', '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token, DEBUG: '1'}})
+    const result = await runInProcess(['regions', '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token, DEBUG: '1'}})
     expect(result.status).toBe(2)
     expect(JSON.parse(result.stdout).error.message).toMatch(/contains characters a token cannot have/)
     expect(result.stdout + result.stderr).not.toContain('a_line_break')
@@ -162,7 +163,7 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
 
   it('says on stderr that it waits, and how long, then succeeds', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/regions', action: {type: 'rate-limit', retryAfterSeconds: 1}})
-    const result = runCli(['regions', '--json'], {env: env()})
+    const result = await runInProcess(['regions', '--json'], {env: env()})
     expect(result.status).toBe(0)
     expect(result.stderr).toMatch(/waiting: GET \/v2\/regions\?page=1&per_page=200: rate limited; waiting 1\.0s before attempt 2 of 5/)
     expect(json(result.stdout).regions).toBeDefined()
@@ -170,7 +171,7 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
 
   it('an API error with --json: exit 3, the error document with the request id', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'nope', request_id: 'req-123'}}})
-    const result = runCli(['sizes', '--json'], {env: env()})
+    const result = await runInProcess(['sizes', '--json'], {env: env()})
     expect(result.status).toBe(3)
     expect(json(result.stdout).error).toMatchObject({code: 'api_error', status: 422, request_id: 'req-123', message: expect.stringMatching(/nope/)})
     expectNoSecrets(result.stdout + result.stderr)
@@ -180,17 +181,17 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
   it('an error message with terminal escape sequences reaches the terminal inert; --json keeps it exact', async () => {
     const hostile = 'bad\x1b]0;pwned\x07\x1b[2J\rfake line\x9b31m'
     await sim.admin('POST', 'faults', {path: '/v2/sizes', count: 0, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: hostile}}})
-    const human = runCli(['sizes'], {env: env()})
+    const human = await runInProcess(['sizes'], {env: env()})
     expect(human.status).toBe(3)
     expect(human.stderr).toContain('bad\\x1b]0;pwned\\x07\\x1b[2J\\rfake line\\x9b31m')
     for (const control of ['\x1b', '\x07', '\r', '\x9b']) expect(human.stderr).not.toContain(control)
-    const machine = runCli(['sizes', '--json'], {env: env()})
+    const machine = await runInProcess(['sizes', '--json'], {env: env()})
     expect(json(machine.stdout).error).toMatchObject({message: expect.stringContaining(hostile)})
   })
 
   it('a redirect: exit 3, naming where it points, the token not sent there', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/sizes'}})
-    const result = runCli(['sizes'], {env: env()})
+    const result = await runInProcess(['sizes'], {env: env()})
     expect(result.status).toBe(3)
     expect(result.stderr).toMatch(/redirects GET \/v2\/sizes\?page=1&per_page=200 to https:\/\/api\.devcloud\.amd\.com/)
   })

@@ -6,6 +6,7 @@ import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {BIN, cleanEnv, EXAMPLE_CONFIG, runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {haveTool} from '../support/tools.js'
 
 /** The pools of examples/velda.yaml, in file order. */
@@ -15,9 +16,12 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'velda-complete-'))
 }
 
-/** `velda-do __complete -- WORDS`, run in an empty directory unless told otherwise. */
-function completeWords(words: string[], options: {env?: Record<string, string>; cwd?: string} = {}) {
-  const result = runCli(['__complete', '--', ...words], {env: options.env, cwd: options.cwd ?? tempDir()})
+/**
+ * `velda-do __complete -- WORDS`, run in an empty directory unless told otherwise; in-process, since it runs some
+ * sixty times here (the shells below start the real process, and so does the module test).
+ */
+async function completeWords(words: string[], options: {env?: Record<string, string>; cwd?: string} = {}) {
+  const result = await runInProcess(['__complete', '--', ...words], {env: options.env, cwd: options.cwd ?? tempDir()})
   const lines = result.stdout.split('\n').filter(Boolean)
   return {
     ...result,
@@ -27,72 +31,72 @@ function completeWords(words: string[], options: {env?: Record<string, string>; 
 }
 
 describe('velda-do __complete', () => {
-  it('offers the commands and topics, not the hidden ones, with their summaries', () => {
-    const result = completeWords([''])
+  it('offers the commands and topics, not the hidden ones, with their summaries', async () => {
+    const result = await completeWords([''])
     expect(result.status).toBe(0)
     expect(result.values).toEqual(expect.arrayContaining(['completion', 'config', 'pool', 'regions', 'render-userdata', 'simulator', 'sizes', 'ssh-keys']))
     expect(result.values).not.toContain('__complete')
     expect(result.stdout).toMatch(/^pool\tCreate, list and remove the droplets of a pool$/m)
     expect(result.directive).toBe(':none')
-    expect(completeWords(['re']).values).toEqual(['regions', 'render-userdata'])
+    expect((await completeWords(['re'])).values).toEqual(['regions', 'render-userdata'])
   })
 
-  it('offers the commands of a topic, separated by a space as typed', () => {
-    expect(completeWords(['pool', '']).values.sort()).toEqual(['down', 'list', 'up'])
-    expect(completeWords(['pool', 'd']).values).toEqual(['down'])
-    expect(completeWords(['config', '']).values.sort()).toEqual(['init', 'validate'])
-    expect(completeWords(['nonsense', '']).values).toEqual([])
+  it('offers the commands of a topic, separated by a space as typed', async () => {
+    expect((await completeWords(['pool', ''])).values.sort()).toEqual(['down', 'list', 'up'])
+    expect((await completeWords(['pool', 'd'])).values).toEqual(['down'])
+    expect((await completeWords(['config', ''])).values.sort()).toEqual(['init', 'validate'])
+    expect((await completeWords(['nonsense', ''])).values).toEqual([])
   })
 
-  it('offers the flags of the command, long and short, except those already given', () => {
-    const long = completeWords(['pool', 'up', 'amd-mi300x', '--'])
+  it('offers the flags of the command, long and short, except those already given', async () => {
+    const long = await completeWords(['pool', 'up', 'amd-mi300x', '--'])
     expect(long.values).toEqual(expect.arrayContaining(['--count', '--wait', '--wait-timeout', '--dry-run', '--config', '--json', '--help']))
     expect(long.values.every((v) => v.startsWith('--'))).toBe(true)
-    expect(completeWords(['pool', 'down', 'x', '-']).values).toEqual(expect.arrayContaining(['-n', '-y', '-c', '--all', '--name', '--id']))
-    expect(completeWords(['pool', 'up', 'x', '--wait', '--w']).values).toEqual(['--wait-timeout'])
-    expect(completeWords(['render-userdata', '--show']).values).toEqual(['--show-secrets'])
+    expect((await completeWords(['pool', 'down', 'x', '-'])).values).toEqual(expect.arrayContaining(['-n', '-y', '-c', '--all', '--name', '--id']))
+    expect((await completeWords(['pool', 'up', 'x', '--wait', '--w'])).values).toEqual(['--wait-timeout'])
+    expect((await completeWords(['render-userdata', '--show'])).values).toEqual(['--show-secrets'])
   })
 
-  it('asks the shell for file names after -c and --output-file, and offers nothing after a flag that takes a number', () => {
+  it('asks the shell for file names after -c and --output-file, and offers nothing after a flag that takes a number', async () => {
     for (const words of [['pool', 'up', '-c', ''], ['pool', 'list', '--config', 'exa'], ['render-userdata', 'x', '--output-file', '']]) {
-      const result = completeWords(words)
+      const result = await completeWords(words)
       expect(result.values, words.join(' ')).toEqual([])
       expect(result.directive, words.join(' ')).toBe(':files')
     }
-    const count = completeWords(['pool', 'up', 'x', '-n', ''])
+    const count = await completeWords(['pool', 'up', 'x', '-n', ''])
     expect([count.values, count.directive]).toEqual([[], ':none'])
   })
 
-  it('offers the values of an argument with fixed options', () => {
-    expect(completeWords(['completion', '']).values).toEqual(['bash', 'zsh', 'fish'])
-    expect(completeWords(['completion', 'f']).values).toEqual(['fish'])
+  it('offers the values of an argument with fixed options', async () => {
+    expect((await completeWords(['completion', ''])).values).toEqual(['bash', 'zsh', 'fish'])
+    expect((await completeWords(['completion', 'f'])).values).toEqual(['fish'])
   })
 
-  it('offers the pool names of the config given with -c or --config, for every command whose argument is a pool', () => {
+  it('offers the pool names of the config given with -c or --config, for every command whose argument is a pool', async () => {
     for (const command of [['pool', 'up'], ['pool', 'down'], ['pool', 'list'], ['render-userdata']]) {
-      expect(completeWords([...command, '-c', EXAMPLE_CONFIG, '']).values, command.join(' ')).toEqual(EXAMPLE_POOLS)
+      expect((await completeWords([...command, '-c', EXAMPLE_CONFIG, ''])).values, command.join(' ')).toEqual(EXAMPLE_POOLS)
     }
-    expect(completeWords(['pool', 'up', `--config=${EXAMPLE_CONFIG}`, 'amd']).values).toEqual(['amd-mi300x', 'amd-mi300x-8'])
-    expect(completeWords(['pool', 'down', `-c${EXAMPLE_CONFIG}`, '-n', '2', 'cpu']).values).toEqual(['cpu-small'])
+    expect((await completeWords(['pool', 'up', `--config=${EXAMPLE_CONFIG}`, 'amd'])).values).toEqual(['amd-mi300x', 'amd-mi300x-8'])
+    expect((await completeWords(['pool', 'down', `-c${EXAMPLE_CONFIG}`, '-n', '2', 'cpu'])).values).toEqual(['cpu-small'])
     // The argument is already there: the next word is not a pool.
-    expect(completeWords(['pool', 'up', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '']).values).toEqual([])
+    expect((await completeWords(['pool', 'up', 'amd-mi300x', '-c', EXAMPLE_CONFIG, ''])).values).toEqual([])
   })
 
-  it('finds the config as every command does: -c first, then $VELDA_DO_CONFIG, then ./velda-do.yaml and ./velda.yaml', () => {
+  it('finds the config as every command does: -c first, then $VELDA_DO_CONFIG, then ./velda-do.yaml and ./velda.yaml', async () => {
     const other = join(tempDir(), 'other.yaml')
     writeFileSync(other, 'agent_pools:\n  - name: only-pool\n    auto_scaler:\n      backend:\n        digitalocean_droplet:\n          region: atl1\n          size: s-1vcpu-1gb\n          image: ubuntu-24-04-x64\n')
-    expect(completeWords(['config', 'validate', '-c', other, '']).values).toEqual([])
-    expect(completeWords(['pool', 'up', '-c', other, '']).values).toEqual(['only-pool'])
-    expect(completeWords(['pool', 'up', ''], {env: {VELDA_DO_CONFIG: EXAMPLE_CONFIG}}).values).toEqual(EXAMPLE_POOLS)
-    expect(completeWords(['pool', 'up', '-c', other, ''], {env: {VELDA_DO_CONFIG: EXAMPLE_CONFIG}}).values).toEqual(['only-pool'])
+    expect((await completeWords(['config', 'validate', '-c', other, ''])).values).toEqual([])
+    expect((await completeWords(['pool', 'up', '-c', other, ''])).values).toEqual(['only-pool'])
+    expect((await completeWords(['pool', 'up', ''], {env: {VELDA_DO_CONFIG: EXAMPLE_CONFIG}})).values).toEqual(EXAMPLE_POOLS)
+    expect((await completeWords(['pool', 'up', '-c', other, ''], {env: {VELDA_DO_CONFIG: EXAMPLE_CONFIG}})).values).toEqual(['only-pool'])
     const dir = tempDir()
     copyFileSync(EXAMPLE_CONFIG, join(dir, 'velda.yaml'))
-    expect(completeWords(['pool', 'list', ''], {cwd: dir}).values).toEqual(EXAMPLE_POOLS)
+    expect((await completeWords(['pool', 'list', ''], {cwd: dir})).values).toEqual(EXAMPLE_POOLS)
     copyFileSync(other, join(dir, 'velda-do.yaml'))
-    expect(completeWords(['pool', 'list', ''], {cwd: dir}).values).toEqual(['only-pool'])
+    expect((await completeWords(['pool', 'list', ''], {cwd: dir})).values).toEqual(['only-pool'])
   })
 
-  it('offers no pool and prints nothing on stderr when the config is missing, broken or not a file', () => {
+  it('offers no pool and prints nothing on stderr when the config is missing, broken or not a file', async () => {
     const dir = tempDir()
     const broken = join(dir, 'broken.yaml')
     writeFileSync(broken, 'pools: [\n  {name: a\n')
@@ -100,17 +104,17 @@ describe('velda-do __complete', () => {
     writeFileSync(unknownKey, 'poolz: []\n')
     mkdirSync(join(dir, 'a-directory'))
     for (const config of [broken, unknownKey, join(dir, 'a-directory'), join(dir, 'missing.yaml'), '/dev/zero']) {
-      const result = completeWords(['pool', 'up', '-c', config, ''])
+      const result = await completeWords(['pool', 'up', '-c', config, ''])
       expect({status: result.status, stdout: result.stdout, stderr: result.stderr}, config).toEqual({status: 0, stdout: ':none\n', stderr: ''})
     }
-    const none = completeWords(['pool', 'up', ''], {cwd: dir})
+    const none = await completeWords(['pool', 'up', ''], {cwd: dir})
     expect({status: none.status, stdout: none.stdout, stderr: none.stderr}).toEqual({status: 0, stdout: ':none\n', stderr: ''})
-    const viaEnv = completeWords(['render-userdata', ''], {env: {VELDA_DO_CONFIG: broken}})
+    const viaEnv = await completeWords(['render-userdata', ''], {env: {VELDA_DO_CONFIG: broken}})
     expect({status: viaEnv.status, stdout: viaEnv.stdout, stderr: viaEnv.stderr}).toEqual({status: 0, stdout: ':none\n', stderr: ''})
   })
 
-  it('takes a typed --help or --version as words to complete, not as a request for help', () => {
-    const result = completeWords(['pool', 'up', '--help', '--'])
+  it('takes a typed --help or --version as words to complete, not as a request for help', async () => {
+    const result = await completeWords(['pool', 'up', '--help', '--'])
     expect(result.status).toBe(0)
     expect(result.values).toContain('--count')
     expect(result.values).not.toContain('--help')

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 
@@ -51,8 +51,8 @@ ${Object.entries(settings).map(([k, v]) => `          ${k}: ${v}`).join('\n')}
   return file
 }
 
-function doctor(file: string, extraEnv: Record<string, string> = {}, json = true) {
-  const result = runCli(['doctor', '-c', file, ...(json ? ['--json'] : [])], {env: env(extraEnv)})
+async function doctor(file: string, extraEnv: Record<string, string> = {}, json = true) {
+  const result = await runInProcess(['doctor', '-c', file, ...(json ? ['--json'] : [])], {env: env(extraEnv)})
   expect(result.stdout + result.stderr).not.toContain(sim.token)
   expectNoSecrets(result.stdout + result.stderr)
   return {...result, report: json ? (JSON.parse(result.stdout) as DoctorJson) : null}
@@ -66,7 +66,7 @@ const check = (report: DoctorJson | null, pool: string, id: string) => report?.p
 
 describe('velda-do doctor against the simulator', () => {
   it('all checks pass: exit 0, every pool with its endpoint and checks, one account call for both pools', async () => {
-    const {status, report} = doctor(writeConfig())
+    const {status, report} = await doctor(writeConfig())
     expect(status).toBe(0)
     expect(report?.ok).toBe(true)
     expect(report?.pools.map((p) => [p.name, p.endpoint])).toEqual([['cpu', sim.url], ['amd-mi300x', sim.url]])
@@ -84,8 +84,8 @@ describe('velda-do doctor against the simulator', () => {
     })
   })
 
-  it('prints a checklist for people, the fix under each miss, and exit 2', () => {
-    const result = doctor(writeConfig({ssh_key_ids: '[52896465, 777]'}), {}, false)
+  it('prints a checklist for people, the fix under each miss, and exit 2', async () => {
+    const result = await doctor(writeConfig({ssh_key_ids: '[52896465, 777]'}), {}, false)
     expect(result.status).toBe(2)
     expect(result.stdout).toContain(`cpu (${sim.url})\n  ✓ token from $DIGITALOCEAN_API_TOKEN accepted by ${sim.url} (account op…@example.com, status active)\n`)
     expect(result.stdout).toMatch(/ {2}✗ ssh key 777 of pool cpu is not on the account\n {6}fix: add it to the account \(doctl compute ssh-key import/)
@@ -94,7 +94,7 @@ describe('velda-do doctor against the simulator', () => {
   })
 
   it('a token the endpoint refuses (401): exit 3, says which endpoint and that AMD and standard tokens differ; only that endpoint asked', async () => {
-    const {status, report} = doctor(writeConfig(), {DIGITALOCEAN_API_TOKEN: 'dop_v1_FAKE_refused_token_for_doctor'})
+    const {status, report} = await doctor(writeConfig(), {DIGITALOCEAN_API_TOKEN: 'dop_v1_FAKE_refused_token_for_doctor'})
     expect(status).toBe(3)
     expect(report?.error?.code).toBe('checks_api_failed')
     expect(misses(report)).toEqual(['cpu/token', 'amd-mi300x/token'])
@@ -105,7 +105,7 @@ describe('velda-do doctor against the simulator', () => {
   })
 
   it('no token at all: exit 2, the config checks still run, nothing sent', async () => {
-    const result = runCli(['doctor', '-c', writeConfig(), '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url}})
+    const result = await runInProcess(['doctor', '-c', writeConfig(), '--json'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url}})
     expect(result.status).toBe(2)
     const report = JSON.parse(result.stdout) as DoctorJson
     expect(misses(report)).toEqual(['cpu/token', 'amd-mi300x/token'])
@@ -115,7 +115,7 @@ describe('velda-do doctor against the simulator', () => {
 
   it('a locked account: exit 2 with DigitalOcean\'s reason', async () => {
     await sim.admin('POST', 'account', {status: 'locked', status_message: 'Payment overdue'})
-    const {status, report} = doctor(writeConfig())
+    const {status, report} = await doctor(writeConfig())
     expect(status).toBe(2)
     expect(report?.error?.code).toBe('checks_failed')
     expect(misses(report)).toEqual(['cpu/account_status', 'amd-mi300x/account_status'])
@@ -126,68 +126,68 @@ describe('velda-do doctor against the simulator', () => {
     await sim.admin('POST', 'account', {droplet_limit: 3})
     await sim.admin('POST', 'droplets', {count: 2})
     await sim.admin('POST', 'droplets', {count: 1, size: 'gpu-mi300x1-192gb-devcloud'})
-    const {status, report} = doctor(writeConfig())
+    const {status, report} = await doctor(writeConfig())
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/droplet_limit', 'amd-mi300x/droplet_limit'])
     expect(check(report, 'cpu', 'droplet_limit')).toMatchObject({message: 'droplet limit: 3 of 3 used, no room for another droplet', fix: expect.stringMatching(/raise the limit/)})
   })
 
-  it('an ssh key not on the account: exit 2, naming the key', () => {
-    const {status, report} = doctor(writeConfig({ssh_key_ids: '[52896465, 777]'}))
+  it('an ssh key not on the account: exit 2, naming the key', async () => {
+    const {status, report} = await doctor(writeConfig({ssh_key_ids: '[52896465, 777]'}))
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/ssh_keys'])
     expect(check(report, 'cpu', 'ssh_keys')?.message).toBe('ssh key 777 of pool cpu is not on the account')
   })
 
-  it('a size not offered in the region: exit 2, with the regions that offer it', () => {
-    const {status, report} = doctor(writeConfig({size: 'gpu-mi300x1-192gb-devcloud', image: 'amd-rocm71software', region: 'nyc3'}))
+  it('a size not offered in the region: exit 2, with the regions that offer it', async () => {
+    const {status, report} = await doctor(writeConfig({size: 'gpu-mi300x1-192gb-devcloud', image: 'amd-rocm71software', region: 'nyc3'}))
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/size'])
     expect(check(report, 'cpu', 'size')).toMatchObject({message: 'the size gpu-mi300x1-192gb-devcloud is not available in nyc3; it is offered in: atl1', fix: "set the pool's region to one of: atl1"})
   })
 
-  it('an image that does not exist: exit 2', () => {
-    const {status, report} = doctor(writeConfig({image: 'ubuntu-99-04-x64'}))
+  it('an image that does not exist: exit 2', async () => {
+    const {status, report} = await doctor(writeConfig({image: 'ubuntu-99-04-x64'}))
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/image'])
     expect(check(report, 'cpu', 'image')?.message).toMatch(/^image ubuntu-99-04-x64 does not exist on this account/)
   })
 
   it('a numeric image id is looked up by id', async () => {
-    const {status} = doctor(writeConfig({image: '"159651797"'}))
+    const {status} = await doctor(writeConfig({image: '"159651797"'}))
     expect(status).toBe(0)
     expect(((await sim.admin('GET', 'requests')).counts as Record<string, number>)['GET /v2/images/159651797']).toBe(1)
   })
 
-  it('no broker address: exit 2, with the fix; --broker, as pool up takes it, passes', () => {
+  it('no broker address: exit 2, with the fix; --broker, as pool up takes it, passes', async () => {
     const file = writeConfig({}, '')
-    const {status, report} = doctor(file)
+    const {status, report} = await doctor(file)
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/broker', 'amd-mi300x/broker'])
     expect(check(report, 'cpu', 'broker')?.fix).toMatch(/default_broker_info\.address/)
-    expect(runCli(['doctor', '-c', file, '--broker', 'b.example.com:50051'], {env: env()}).status).toBe(0)
+    expect((await runInProcess(['doctor', '-c', file, '--broker', 'b.example.com:50051'], {env: env()})).status).toBe(0)
   })
 
-  it('no agent version: exit 2', () => {
-    const {status, report} = doctor(writeConfig({agent_version_override: '""'}))
+  it('no agent version: exit 2', async () => {
+    const {status, report} = await doctor(writeConfig({agent_version_override: '""'}))
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/agent_version'])
   })
 
-  it('a Tailscale key whose variable is unset: exit 2; set, it passes and is never shown', () => {
+  it('a Tailscale key whose variable is unset: exit 2; set, it passes and is never shown', async () => {
     const file = writeConfig({tailscale_config: '{pre_auth_key: "${TS_KEY}"}'})
-    const unset = doctor(file)
+    const unset = await doctor(file)
     expect(unset.status).toBe(2)
     expect(misses(unset.report)).toEqual(['cpu/tailscale_key'])
     expect(check(unset.report, 'cpu', 'tailscale_key')?.fix).toBe('export TS_KEY=tskey-auth-... before pool up')
-    const set = doctor(file, {TS_KEY: FAKE_TAILSCALE_KEY})
+    const set = await doctor(file, {TS_KEY: FAKE_TAILSCALE_KEY})
     expect(set.status).toBe(0)
     expect(check(set.report, 'cpu', 'tailscale_key')?.message).toBe('Tailscale key present (from $TS_KEY)')
   })
 
   it('a lookup DigitalOcean fails (sizes answer 403): exit 3, that check says it could not be checked', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'status', status: 403}})
-    const {status, report} = doctor(writeConfig())
+    const {status, report} = await doctor(writeConfig())
     expect(status).toBe(3)
     expect(misses(report)).toEqual(['cpu/size', 'amd-mi300x/size'])
     expect(check(report, 'cpu', 'size')?.message).toMatch(/^the size s-2vcpu-4gb could not be checked: DigitalOcean answered 403/)
@@ -195,17 +195,17 @@ describe('velda-do doctor against the simulator', () => {
 
   it('an image lookup the token may not make (403): a known public slug passes, another image is not checked (exit 3)', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/images/*', count: 0, action: {type: 'status', status: 403}})
-    const known = doctor(writeConfig())
+    const known = await doctor(writeConfig())
     expect(known.status).toBe(0)
     expect(check(known.report, 'cpu', 'image')?.message).toMatch(/^image ubuntu-24-04-x64 is a known public slug \(the lookup failed: DigitalOcean answered 403/)
-    const other = doctor(writeConfig({image: '"159651797"'}))
+    const other = await doctor(writeConfig({image: '"159651797"'}))
     expect(other.status).toBe(3)
     expect(misses(other.report)).toEqual(['cpu/image'])
   })
 
   it('an invalid config: the usual config error (exit 2, file:line:col), nothing sent', async () => {
     const file = writeConfig({sizee: 's-1vcpu-1gb'})
-    const result = runCli(['doctor', '-c', file, '--json'], {env: env()})
+    const result = await runInProcess(['doctor', '-c', file, '--json'], {env: env()})
     expect(result.status).toBe(2)
     const error = (JSON.parse(result.stdout) as {error: {code: string; problems: {file: string; line: number; col: number}[]}}).error
     expect(error.problems[0]).toMatchObject({file, line: expect.any(Number), col: expect.any(Number)})

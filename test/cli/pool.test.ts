@@ -6,6 +6,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {cleanEnv, runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 import {duplicateJsonKeys} from '../support/duplicate-keys.js'
@@ -61,21 +62,22 @@ beforeEach(async () => {
 })
 
 const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, TS_KEY: FAKE_TAILSCALE_KEY})
-const velda = (args: string[], extra: Record<string, string> = {}) => runCli([...args, '-c', configFile], {env: {...env(), ...extra}})
+/** Most runs are in-process (the build's bundles, without a process start); tests of signals, prompts and locks start one. */
+const velda = (args: string[], extra: Record<string, string> = {}) => runInProcess([...args, '-c', configFile], {env: {...env(), ...extra}})
 type Listed = {name: string; id: number; tags: string[]; user_data: string; size: {slug: string}; region: {slug: string}; image: {slug: string}; ssh_keys: number[]; vpc_uuid: string; features: string[]}
 const state = async () => ((await sim.admin('GET', 'state')).droplets as Listed[])
 const requests = async () => (await sim.admin('GET', 'requests')) as {requests: {method: string; path: string; query: string; body: string}[]; counts: Record<string, number>}
 
 describe('velda-do pool up, through the binary', () => {
   it('makes exactly 25 droplets with 3 POSTs, each as the config says, with the user_data of render-userdata', async () => {
-    const result = velda(['pool', 'up', 'cpu-a', '--count', '25', '--json'])
+    const result = await velda(['pool', 'up', 'cpu-a', '--count', '25', '--json'])
     expect(result.status, result.stderr).toBe(0)
     const output = JSON.parse(result.stdout) as {pool: string; requested: number; created: {name: string; pool: string}[]; failed: unknown[]}
     expect(output).toMatchObject({pool: 'cpu-a', requested: 25, failed: []})
     expect(output.created).toHaveLength(25)
     const droplets = await state()
     expect(droplets.map((d) => d.name).sort()).toEqual(output.created.map((d) => d.name).sort())
-    const userData = velda(['render-userdata', 'cpu-a', '--show-secrets']).stdout
+    const userData = (await velda(['render-userdata', 'cpu-a', '--show-secrets'])).stdout
     for (const d of droplets) {
       expect(d.name).toMatch(new RegExp(`^${prefix['cpu-a']}-[a-z0-9]{5}$`))
       expect(d).toMatchObject({size: {slug: 's-2vcpu-4gb'}, region: {slug: 'nyc3'}, image: {slug: 'ubuntu-24-04-x64'}, ssh_keys: [52896465], vpc_uuid: '5a4981aa-9653-4bd1-bef5-d6bff52042e4'})
@@ -89,7 +91,7 @@ describe('velda-do pool up, through the binary', () => {
   })
 
   it('sends the Tailscale key to the droplets and shows it nowhere', async () => {
-    const result = velda(['pool', 'up', 'gpu', '-n', '2'])
+    const result = await velda(['pool', 'up', 'gpu', '-n', '2'])
     expect(result.status, result.stderr).toBe(0)
     expect((await state())[0]?.user_data).toContain(FAKE_TAILSCALE_KEY.replace(/'/g, "'\\''"))
     expectNoSecrets(result.stdout + result.stderr)
@@ -102,7 +104,7 @@ describe('velda-do pool up, through the binary', () => {
     for (const json of [false, true]) {
       await sim.admin('POST', 'reset')
       await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: echo}}})
-      const result = velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', ...(json ? ['--json'] : [])])
+      const result = await velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', ...(json ? ['--json'] : [])])
       expect(result.status).toBe(4)
       const printed = result.stdout + result.stderr
       expect(printed).toMatch(/invalid request \(Authorization: Bearer <redacted>\) with user_data: tailscale up --authkey=/)
@@ -115,7 +117,7 @@ describe('velda-do pool up, through the binary', () => {
   it('makes exactly N when every create loses its answer, reporting every droplet once', async () => {
     await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'ambiguous', then: 'drop'}})
     // 12 is past the pool's max_agents of 10 (the broker's default for provisioned pools): --ignore-limits.
-    const result = velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', '--json'])
+    const result = await velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', '--json'])
     expect(result.status, result.stderr).toBe(0)
     const created = (JSON.parse(result.stdout) as {created: {name: string}[]}).created.map((d) => d.name)
     const existing = (await state()).map((d) => d.name)
@@ -126,7 +128,7 @@ describe('velda-do pool up, through the binary', () => {
 
   it('reports a 422 mid-way as partial: exit 4, created and failed listed', async () => {
     await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422}})
-    const result = velda(['pool', 'up', 'cpu-a', '-n', '15', '--json'])
+    const result = await velda(['pool', 'up', 'cpu-a', '-n', '15', '--json'])
     expect(result.status).toBe(4)
     const output = JSON.parse(result.stdout) as {created: {name: string}[]; failed: {name: string}[]; error: {code: string}}
     expect(output.error.code).toBe('partial')
@@ -136,14 +138,14 @@ describe('velda-do pool up, through the binary', () => {
   })
 
   it('refuses to pass max_agents (exit 2) and sends no create', async () => {
-    const result = velda(['pool', 'up', 'cpu-a', '-n', '31'])
+    const result = await velda(['pool', 'up', 'cpu-a', '-n', '31'])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/would exceed its max_agents of 30/)
     expect((await requests()).counts['POST /v2/droplets']).toBeUndefined()
   })
 
   it('refuses a --count past what one run creates (exit 2), before sending anything', async () => {
-    const result = velda(['pool', 'up', 'cpu-a', '-n', '20000000', '--ignore-limits'])
+    const result = await velda(['pool', 'up', 'cpu-a', '-n', '20000000', '--ignore-limits'])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/--count 20000000 is more than velda-do creates in one run \(1000\)/)
     expect((await requests()).requests).toEqual([])
@@ -153,21 +155,21 @@ describe('velda-do pool up, through the binary', () => {
     [['--poll-interval', '999999h'], /--poll-interval 999999h is longer than 10m/],
     [['--wait-timeout', '99999999h'], /--wait-timeout 99999999h is longer than 24h/],
   ])('refuses a wait that would overflow the timers, %j (exit 2), before sending anything', async (flags, message) => {
-    const result = velda(['pool', 'up', 'cpu-a', '-n', '1', '--wait', ...flags])
+    const result = await velda(['pool', 'up', 'cpu-a', '-n', '1', '--wait', ...flags])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(message)
     expect((await requests()).requests).toEqual([])
   })
 
-  it('--wait shows the droplets active with their addresses', () => {
-    const result = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s'])
+  it('--wait shows the droplets active with their addresses', async () => {
+    const result = await velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s'])
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout.match(/ active +atl1 .* 203\.0\.11\d\.\d+ +10\.\d+\.\d+\.\d+/g)).toHaveLength(2)
     expect(result.stderr).toMatch(/2\/2 active/)
   })
 
   it('--dry-run prints the exact requests, secrets redacted, without a token or a request', async () => {
-    const result = runCli(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
     expect(result.status).toBe(0)
     expect(result.stdout.match(/^POST https:\/\/api-amd\.digitalocean\.com\/v2\/droplets$/gm)).toHaveLength(2)
     expect(result.stdout).toContain("VELDA_TAILSCALE_AUTHKEY='<redacted>'")
@@ -207,7 +209,7 @@ describe('velda-do pool list and pool down, through the binary', () => {
 
   it('shows each pool exactly its own droplets, GPU ones included, in as many requests as pages', async () => {
     await seed()
-    const result = velda(['pool', 'list', '--json'])
+    const result = await velda(['pool', 'list', '--json'])
     expect(result.status, result.stderr).toBe(0)
     const output = JSON.parse(result.stdout) as {droplets: {pool: string}[]; pools: {name: string; count: number; prefix: string}[]}
     expect(output.pools.map((p) => [p.name, p.count, p.prefix])).toEqual([['cpu-a', 200, prefix['cpu-a']], ['cpu-b', 150, prefix['cpu-b']], ['gpu', 100, prefix.gpu]])
@@ -219,9 +221,9 @@ describe('velda-do pool list and pool down, through the binary', () => {
 
   it('--all adds velda droplets of no configured pool, with pool null and ? in the table', async () => {
     await seed()
-    const output = JSON.parse(velda(['pool', 'list', '--all', '--json']).stdout) as {droplets: {pool: string | null; name: string}[]}
+    const output = JSON.parse((await velda(['pool', 'list', '--all', '--json'])).stdout) as {droplets: {pool: string | null; name: string}[]}
     expect(output.droplets.filter((d) => d.pool === null).map((d) => d.name).sort()).toEqual([`${prefix['cpu-a']}-x-1`, 'velda-0badf00d-1', 'velda-5ca1ab1e-1'].sort())
-    const table = velda(['pool', 'list', 'cpu-b', '--all'])
+    const table = await velda(['pool', 'list', 'cpu-b', '--all'])
     expect(table.stdout).toMatch(/^\? +velda-0badf00d-1 /m)
     expect(table.stdout).toMatch(/cpu-b: 150 droplets \(150 active\); min 3, max unlimited/)
   })
@@ -229,7 +231,7 @@ describe('velda-do pool list and pool down, through the binary', () => {
   it('pool down --count 5 removes 5 of the pool\'s droplets and nothing else', async () => {
     await seed()
     const before = await state()
-    const result = velda(['pool', 'down', 'cpu-a', '--count', '5', '--yes', '--json'])
+    const result = await velda(['pool', 'down', 'cpu-a', '--count', '5', '--yes', '--json'])
     expect(result.status, result.stderr).toBe(0)
     const output = JSON.parse(result.stdout) as {deleted: {name: string}[]; failed: unknown[]}
     expect(output.deleted).toHaveLength(5)
@@ -248,7 +250,7 @@ describe('velda-do pool list and pool down, through the binary', () => {
     ['--all together with --name', (p: Record<string, string>) => ['pool', 'down', 'cpu-a', '--all', '--name', `${p['cpu-a']}-1`, '--yes'], /cannot also be provided|exactly one/i],
   ])('refuses %s: exit 2, nothing deleted', async (_name, args, message) => {
     await seed()
-    const result = velda(args(prefix))
+    const result = await velda(args(prefix))
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(message)
     expect(Object.keys((await requests()).counts).filter((k) => k.startsWith('DELETE'))).toEqual([])
@@ -322,21 +324,21 @@ describe('velda-do processes working on one pool', () => {
 })
 
 describe('velda-do pool commands, as doctl and gh users expect them', () => {
-  it('pool up --dry-run says first what it would do and that nothing was sent', () => {
-    const result = runCli(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+  it('pool up --dry-run says first what it would do and that nothing was sent', async () => {
+    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
     expect(result.status).toBe(0)
     expect(result.stdout.split('\n')[0]).toBe('# would create 12 droplets in 2 requests (nothing sent)')
-    const one = runCli(['pool', 'up', 'gpu', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+    const one = await runInProcess(['pool', 'up', 'gpu', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
     expect(one.stdout.split('\n')[0]).toBe('# would create 1 droplet in 1 request (nothing sent)')
   })
 
   it('pool down --dry-run says first what it would delete, and deletes nothing', async () => {
     await sim.admin('POST', 'droplets', {count: 7, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
-    const result = velda(['pool', 'down', 'cpu-a', '--count', '5', '--dry-run'])
+    const result = await velda(['pool', 'down', 'cpu-a', '--count', '5', '--dry-run'])
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout.split('\n')[0]).toBe('would delete 5 droplets of pool cpu-a (nothing deleted):')
     expect(result.stdout.split('\n')[1]).toMatch(/^POOL +NAME +ID/)
-    const empty = velda(['pool', 'down', 'cpu-b', '--all', '--dry-run'])
+    const empty = await velda(['pool', 'down', 'cpu-b', '--all', '--dry-run'])
     expect(empty.stdout).toBe('would delete nothing: pool cpu-b has no droplets to delete\n')
     expect(Object.keys((await requests()).counts).filter((k) => k.startsWith('DELETE'))).toEqual([])
     expect(await state()).toHaveLength(7)
@@ -349,7 +351,7 @@ describe('velda-do pool commands, as doctl and gh users expect them', () => {
   ])('%s: the old spelling is exit 2 with the new name and why, and does nothing', async (_name, args, message) => {
     await sim.admin('POST', 'droplets', {count: 3, namePrefix: prefix['cpu-b'], tags: ['velda', 'velda-pool:cpu-b']})
     await sim.admin('DELETE', 'requests')
-    const result = velda(args)
+    const result = await velda(args)
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(message)
     expect((await requests()).requests).toEqual([])
@@ -357,26 +359,26 @@ describe('velda-do pool commands, as doctl and gh users expect them', () => {
 
   it('pool list --format picks columns in the order given; --no-header leaves rows only, without the pool summary', async () => {
     await sim.admin('POST', 'droplets', {count: 3, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
-    const withHeader = velda(['pool', 'list', 'cpu-a', '--format', 'status,Name,public_ipv4'])
+    const withHeader = await velda(['pool', 'list', 'cpu-a', '--format', 'status,Name,public_ipv4'])
     expect(withHeader.status, withHeader.stderr).toBe(0)
     const lines = withHeader.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^STATUS +NAME +PUBLIC IPV4$/)
     expect(lines.slice(1)).toHaveLength(3)
     for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^active +${prefix['cpu-a']}-\\d+ +203\\.0\\.11\\d\\.\\d+$`))
-    const rows = velda(['pool', 'list', 'cpu-a', '--format', 'ID', '--no-header'])
+    const rows = await velda(['pool', 'list', 'cpu-a', '--format', 'ID', '--no-header'])
     expect(rows.stdout).toMatch(/^(\d+\n){3}$/)
     expect(rows.stdout.trimEnd().split('\n').map(Number).sort()).toEqual((await state()).map((d) => d.id).sort())
   })
 
   it('--quiet: no progress on stderr, the result on stdout, and errors still printed', async () => {
-    const quiet = velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--quiet'])
+    const quiet = await velda(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--quiet'])
     expect(quiet.status, quiet.stderr).toBe(0)
     expect(quiet.stderr).toBe('')
     expect(quiet.stdout.match(/ active +atl1 /g)).toHaveLength(2)
-    const loud = velda(['pool', 'up', 'gpu', '-n', '1', '--wait', '--poll-interval', '1s'])
+    const loud = await velda(['pool', 'up', 'gpu', '-n', '1', '--wait', '--poll-interval', '1s'])
     expect(loud.stderr).toMatch(/^creating 1 droplet in pool gpu \(1 request\)$/m)
     expect(loud.stderr).toMatch(/^1\/1 active, \d+s of 10m$/m)
-    const refused = velda(['pool', 'up', 'gpu', '-n', '20', '-q'])
+    const refused = await velda(['pool', 'up', 'gpu', '-n', '20', '-q'])
     expect(refused.status).toBe(2)
     expect(refused.stderr).toMatch(/^Error: .*max_agents/m)
   })

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {EXAMPLE_CONFIG, PROJECT_ROOT, runCli} from '../support/cli.js'
+import {EXAMPLE_CONFIG, PROJECT_ROOT} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 
@@ -149,8 +150,8 @@ describe('the --json shape of every command', () => {
   })
 
   const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY})
-  const json = (args: string[], expectedStatus = 0) => {
-    const result = runCli([...args, '--json'], {env: env()})
+  const json = async (args: string[], expectedStatus = 0) => {
+    const result = await runInProcess([...args, '--json'], {env: env()})
     expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(expectedStatus)
     return shape(JSON.parse(result.stdout))
   }
@@ -160,26 +161,26 @@ describe('the --json shape of every command', () => {
 
   it('is unchanged, with an example of every field', async () => {
     const shapes: Record<string, Shape> = {}
-    shapes['config validate'] = merge(json(['config', 'validate', '-c', EXAMPLE_CONFIG]), json(['config', 'validate', '-c', config]))
-    shapes['render-userdata'] = merge(json(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG]), json(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--output-file', join(dir, 'boot.sh')]))
-    shapes.sizes = json(['sizes'])
-    shapes.regions = json(['regions'])
-    shapes['ssh-keys'] = json(['ssh-keys', '-c', config])
-    shapes.doctor = json(['doctor', '-c', config], 2)
+    shapes['config validate'] = merge((await json(['config', 'validate', '-c', EXAMPLE_CONFIG])), (await json(['config', 'validate', '-c', config])))
+    shapes['render-userdata'] = merge((await json(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG])), (await json(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--output-file', join(dir, 'boot.sh')])))
+    shapes.sizes = (await json(['sizes']))
+    shapes.regions = (await json(['regions']))
+    shapes['ssh-keys'] = (await json(['ssh-keys', '-c', config]))
+    shapes.doctor = (await json(['doctor', '-c', config], 2))
     // A success, and a run whose second batch of creates is refused: created, failed and error all have examples.
-    const upGpu = json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '-c', config])
+    const upGpu = await json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '-c', config])
     await refuse('POST', '/v2/droplets', 2)
-    shapes['pool up'] = merge(upGpu, json(['pool', 'up', 'cpu', '-n', '12', '-c', config], 4))
-    shapes['pool up --dry-run'] = json(['pool', 'up', 'cpu', '-n', '12', '--dry-run', '-c', config])
+    shapes['pool up'] = merge(upGpu, (await json(['pool', 'up', 'cpu', '-n', '12', '-c', config], 4)))
+    shapes['pool up --dry-run'] = (await json(['pool', 'up', 'cpu', '-n', '12', '--dry-run', '-c', config]))
     // A velda droplet of no configured pool: `pool: null` in --all.
     await sim.admin('POST', 'droplets', {count: 1, namePrefix: 'velda-0badc0de', tags: ['velda']})
-    shapes['pool list'] = json(['pool', 'list', '--all', '-c', config])
-    const downGpu = json(['pool', 'down', 'gpu', '-n', '1', '--yes', '-c', config])
+    shapes['pool list'] = (await json(['pool', 'list', '--all', '-c', config]))
+    const downGpu = await json(['pool', 'down', 'gpu', '-n', '1', '--yes', '-c', config])
     await refuse('DELETE', '/v2/droplets/*', 1)
-    shapes['pool down'] = merge(downGpu, json(['pool', 'down', 'cpu', '-n', '2', '--yes', '-c', config], 4))
-    shapes['pool down --dry-run'] = json(['pool', 'down', 'cpu', '--all', '--dry-run', '--ignore-limits', '-c', config])
-    shapes['an error'] = json(['pool', 'up', 'amd-mi300x', '-n', '11', '-c', EXAMPLE_CONFIG], 2)
-    shapes['an invalid config'] = json(['config', 'validate', '-c', join(PROJECT_ROOT, 'package.json')], 2)
+    shapes['pool down'] = merge(downGpu, (await json(['pool', 'down', 'cpu', '-n', '2', '--yes', '-c', config], 4)))
+    shapes['pool down --dry-run'] = (await json(['pool', 'down', 'cpu', '--all', '--dry-run', '--ignore-limits', '-c', config]))
+    shapes['an error'] = (await json(['pool', 'up', 'amd-mi300x', '-n', '11', '-c', EXAMPLE_CONFIG], 2))
+    shapes['an invalid config'] = (await json(['config', 'validate', '-c', join(PROJECT_ROOT, 'package.json')], 2))
 
     expect(Object.entries(shapes).flatMap(([command, s]) => onlyEmpty(s, command))).toEqual(ONLY_EMPTY_ALLOWED)
     expect(shapes).toMatchSnapshot()

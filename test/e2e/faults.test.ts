@@ -1,140 +1,19 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {afterAll, beforeAll, describe, it} from 'vitest'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-
-import type {RequestLogEntry} from '../../src/lib/simulator/core.js'
-import type {FaultRule} from '../../src/lib/simulator/faults.js'
-import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
+import {COMMANDS, FAULTS, poolPrefix, printMatrix, runCell} from '../support/fault-matrix.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
-import {installPackedCli, runInstalled, runInstalledAsync} from './installed-cli.js'
+import {installPackedCli, runInstalledAsync} from './installed-cli.js'
 
 /**
- * The fault matrix: every fault we know of, against every command it can hit, run through the installed package
- * (`npm pack`, then `npm install` of the tarball) against `velda-do simulator`. Each cell checks the invariants:
- * exit code, one JSON document on stdout, the cause named, exactly the droplets reported, no secret printed.
+ * The fault matrix's rows that lean on the process and the network stack the most (a connection dropped, an answer
+ * later than the timeout, a 429's wait), for every command, through the installed package (`npm pack`, then
+ * `npm install` of the tarball) against `velda-do simulator`. Every other cell runs in-process, in test/faults/.
  */
-
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      max_agents: 50
-      backend:
-        digitalocean_droplet:
-          size: s-2vcpu-4gb
-          region: nyc3
-          image: ubuntu-24-04-x64
-          ssh_key_ids: [52896465]
-          agent_version_override: "1.0.0"
-          tailscale_config: {pre_auth_key: "\${TS_KEY}"}
-`
-const configFile = join(mkdtempSync(join(tmpdir(), 'velda-e2e-config-')), 'velda.yaml')
-writeFileSync(configFile, CONFIG)
-
-interface Command {
-  name: string
-  args: string[]
-  /** The request a fault hits by default: the command's write, or its only request. */
-  method: string
-  path: string
-  /** The listing the command reads (GET), and the name of the list in its answer. */
-  list: {path: string; key: string}
-}
-
-const COMMANDS: Command[] = [
-  {name: 'sizes', args: ['sizes', '--json'], method: 'GET', path: '/v2/sizes', list: {path: '/v2/sizes', key: 'sizes'}},
-  {name: 'regions', args: ['regions', '--json'], method: 'GET', path: '/v2/regions', list: {path: '/v2/regions', key: 'regions'}},
-  {name: 'ssh-keys', args: ['ssh-keys', '--json', '-c', configFile], method: 'GET', path: '/v2/account/keys', list: {path: '/v2/account/keys', key: 'ssh_keys'}},
-  {name: 'pool list', args: ['pool', 'list', 'cpu', '--json', '-c', configFile], method: 'GET', path: '/v2/droplets', list: {path: '/v2/droplets', key: 'droplets'}},
-  {name: 'pool up', args: ['pool', 'up', 'cpu', '-n', '3', '--json', '-c', configFile], method: 'POST', path: '/v2/droplets', list: {path: '/v2/droplets', key: 'droplets'}},
-  {
-    name: 'pool down',
-    args: ['pool', 'down', 'cpu', '-n', '2', '--yes', '--json', '-c', configFile],
-    method: 'DELETE',
-    path: '/v2/droplets/*',
-    list: {path: '/v2/droplets', key: 'droplets'},
-  },
-]
-
-type Action = FaultRule['action']
-
-interface Fault {
-  name: string
-  /** The same for every command, or made for each (a list's name differs per command). */
-  action: Action | ((command: Command) => Action)
-  /** Which request it hits: the command's own (its write, for pool up and down; the default), or its GET listing. */
-  target?: 'request' | 'list'
-  /** Every matching request (0) or only the first (1). */
-  count: number
-  /** Exit code when it persists; a transient fault is absorbed (retry, or reconcile for creates): exit 0. */
-  exit: number
-  cause?: RegExp
-  /** How often a GET or DELETE that met the fault is sent in all (the same method, path and query). */
-  attempts: number
-  /** The waiting line a retried GET or DELETE prints on stderr: its reason, and the wait in seconds it announces. */
-  wait?: {reason: string; seconds: string; minGapMs: number}
-  /** The request was carried out, only its answer was lost or late: a create is then found, not sent again. */
-  performs?: true
-}
-
-// The waits: a 429 is retried after exactly what DigitalOcean said (retry-after 1 s, or until ratelimit-reset, 1 to 2 s
-// away); anything else after the backoff of a first retry, 0.25 to 0.5 s; a request past the 1 s timeout only after
-// that second, so a broken timeout (no retry at all, or one sent at once) fails its row. minGapMs is the least time
-// between the two arrivals in the simulator's log: a wait announced but not kept fails too.
-const BACKOFF = {seconds: '0\\.[345]', minGapMs: 250}
-const RESET_SECONDS = '(0\\.9|1\\.\\d|2\\.0)'
-const FAULTS: Fault[] = [
-  {name: '429 + retry-after', action: {type: 'rate-limit', retryAfterSeconds: 1}, count: 1, exit: 0, attempts: 2, wait: {reason: 'rate limited', seconds: '1\\.0', minGapMs: 1_000}},
-  {name: '429, ratelimit-reset only', action: {type: 'rate-limit', resetInSeconds: 1}, count: 1, exit: 0, attempts: 2, wait: {reason: 'rate limited', seconds: RESET_SECONDS, minGapMs: 1_000}},
-  {name: '500', action: {type: 'status', status: 500}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 500', ...BACKOFF}},
-  {name: '502 HTML page', action: {type: 'html', status: 502}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 502', ...BACKOFF}},
-  {name: '503', action: {type: 'status', status: 503}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 503', ...BACKOFF}},
-  {name: '504', action: {type: 'status', status: 504}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 504', ...BACKOFF}},
-  {name: 'dropped connection', action: {type: 'drop'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'cannot reach 127\\.0\\.0\\.1:\\d+: connection dropped', ...BACKOFF}},
-  {
-    name: 'slow past the timeout',
-    action: {type: 'delay', ms: 3_000},
-    count: 1,
-    exit: 0,
-    attempts: 2,
-    wait: {reason: 'no answer from 127\\.0\\.0\\.1:\\d+ within 1s', seconds: BACKOFF.seconds, minGapMs: 1_000 + BACKOFF.minGapMs},
-    performs: true,
-  },
-  {name: 'malformed JSON', action: {type: 'malformed-json'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'the answer \\(200\\) is not valid JSON', ...BACKOFF}},
-  {name: 'ambiguous create', action: {type: 'ambiguous', then: 'status'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'answer 500', ...BACKOFF}, performs: true},
-  {name: '401', action: {type: 'status', status: 401}, count: 0, exit: 3, cause: /401 unauthorized/, attempts: 1},
-  {
-    name: '422 size not available',
-    action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'Size is not available in this region.'}},
-    count: 0,
-    exit: 3,
-    cause: /Size is not available in this region/,
-    attempts: 1,
-  },
-  {name: 'redirect to another host', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/x'}, count: 0, exit: 3, cause: /redirects .* to https:\/\/api\.devcloud\.amd\.com/, attempts: 1},
-  // Malformed listings: never read as an empty list (pool up would create what exists, pool down would miss droplets).
-  // A well-formed answer that lacks the list is not retried (it would say the same again); a page that is not JSON
-  // at all is a glitch on the way, retried like a 5xx until the attempts run out.
-  {name: 'list answer {}', target: 'list', action: {type: 'body', body: '{}'}, count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/, attempts: 1},
-  {name: 'list null', target: 'list', action: (c) => ({type: 'patch-json', set: {[c.list.key]: null}}), count: 0, exit: 3, cause: /has no "(sizes|regions|ssh_keys|droplets)" list/, attempts: 1},
-  {
-    name: 'list text/html 200',
-    target: 'list',
-    action: {type: 'body', contentType: 'text/html', body: '<html><body><h1>Welcome to nginx!</h1></body></html>'},
-    count: 0,
-    exit: 3,
-    cause: /\(200, text\/html\) is not JSON/,
-    attempts: 5,
-  },
-  {name: 'list without meta.total', target: 'list', action: {type: 'patch-json', remove: ['meta.total']}, count: 0, exit: 3, cause: /no meta\.total/, attempts: 1},
-  {name: 'list meta.total huge', target: 'list', action: {type: 'patch-json', set: {'meta.total': 1_000_000_000}}, count: 0, exit: 3, cause: /meta\.total said 1000000000/, attempts: 1},
-]
+const ROWS = new Set(['dropped connection', 'slow past the timeout', '429 + retry-after'])
+const faults = FAULTS.filter((f) => ROWS.has(f.name))
 
 let bin: string
 let prefix: string
-const matrix = new Map<string, Map<string, string>>()
 
 /**
  * Cells run side by side, each with a simulator of its own (faults and the request log are per simulator): they
@@ -156,161 +35,23 @@ async function withSimulator<T>(use: (sim: SimulatorProcess) => Promise<T>): Pro
   }
 }
 
+const run = (args: string[], env: Record<string, string>) => runInstalledAsync(bin, args, env)
+
 beforeAll(async () => {
   bin = installPackedCli().bin
   simulators.push(...(await Promise.all(Array.from({length: SIDE_BY_SIDE}, () => startSimulatorProcess(['--active-after', '0s'], bin)))))
   idle.push(...simulators)
-  const validated = runInstalled(bin, ['config', 'validate', '--json', '-c', configFile], {TS_KEY: FAKE_TAILSCALE_KEY})
-  prefix = (JSON.parse(validated.stdout) as {pools: {prefix: string}[]}).pools[0]?.prefix ?? ''
+  prefix = await poolPrefix(run)
 }, 240_000)
 
 afterAll(async () => {
   await Promise.all(simulators.map((sim) => sim.stop()))
-  const header = ['fault \\ command', ...COMMANDS.map((c) => c.name)]
-  const rows = FAULTS.map((f) => [f.name, ...COMMANDS.map((c) => matrix.get(f.name)?.get(c.name) ?? 'not run')])
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')
-  console.log(`\nFault matrix (installed package against velda-do simulator; exit code, then what was checked)\n${line(header)}\n${rows.map(line).join('\n')}\n`)
+  printMatrix('Fault matrix, the rows run through the installed package against velda-do simulator', COMMANDS, faults)
 })
-
-type Droplet = {id: number; name: string; tags: string[]}
 
 describe('the fault matrix, through the installed package', () => {
-  const cells = FAULTS.flatMap((fault) => COMMANDS.map((command) => ({fault, command})))
-  it.concurrent.each(cells.map((c) => [c.fault.name, c.command.name, c]))('%s x %s', (_f, _c, {fault, command}) => withSimulator((sim) => cell(sim, fault, command)))
+  const cells = faults.flatMap((fault) => COMMANDS.map((command) => ({fault, command})))
+  it.concurrent.each(cells.map((c) => [c.fault.name, c.command.name, c] as const))('%s x %s', (_f, _c, {fault, command}) =>
+    withSimulator((sim) => runCell(sim, run, prefix, fault, command)),
+  )
 })
-
-/** One cell: the fault on one command's request, then every effect the user would see. */
-async function cell(sim: SimulatorProcess, fault: Fault, command: Command): Promise<void> {
-  await sim.admin('POST', 'reset')
-  if (command.name === 'pool down') await sim.admin('POST', 'droplets', {count: 4, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
-  const before = (await sim.admin('GET', 'state')).droplets as Droplet[]
-  const action = typeof fault.action === 'function' ? fault.action(command) : fault.action
-  const target = fault.target === 'list' ? {method: 'GET', path: command.list.path} : {method: command.method, path: command.path}
-  await sim.admin('POST', 'faults', {...target, count: fault.count, action})
-
-  const result = await runInstalledAsync(bin, command.args, {
-    DIGITALOCEAN_API_ENDPOINT: sim.url,
-    DIGITALOCEAN_API_TOKEN: sim.token,
-    TS_KEY: FAKE_TAILSCALE_KEY,
-    VELDA_DO_REQUEST_TIMEOUT: '1s',
-  })
-  const checks: string[] = []
-  // The fault must really have been met: a matrix of faults that never fired would prove nothing.
-  const log = ((await sim.admin('GET', 'requests')) as {requests: LogEntry[]}).requests
-  const hit = log.find((r) => r.fault === action.type)
-  expect(hit, 'the fault never fired').toBeDefined()
-  const met = hit as LogEntry
-  expect(result.status, result.stderr).toBe(fault.exit)
-  checks.push(`exit ${result.status}`)
-  const json = JSON.parse(result.stdout) as Record<string, unknown> & {error?: {message: string}}
-  checks.push('json')
-  if (fault.cause) {
-    expect(json.error?.message).toMatch(fault.cause)
-    checks.push('cause')
-  }
-  expectNoSecrets(result.stdout + result.stderr)
-  expect(result.stdout + result.stderr).not.toContain(sim.token)
-  checks.push('no secret')
-
-  const after = (await sim.admin('GET', 'state')).droplets as Droplet[]
-  expect(new Set(after.map((d) => d.name)).size).toBe(after.length)
-  if (command.name === 'pool up') {
-    // A failure before any create (a broken guard listing) reports no `created`: nothing was.
-    const created = ((json.created ?? []) as Droplet[]).map((d) => d.name).sort()
-    expect(after.map((d) => d.name).sort()).toEqual(created)
-    expect(created).toHaveLength(fault.exit === 0 ? 3 : 0)
-    checks.push(`${created.length} created = reported`)
-    // A refused create reports each of its names as failed, with the refusal; nothing is failed before a create.
-    const failed = (json.failed ?? []) as {name: string; error: string}[]
-    const refused = met.method === 'POST' && fault.exit !== 0 ? (JSON.parse(met.body) as {names: string[]}).names : []
-    expect(failed.map((f) => f.name).sort()).toEqual([...refused].sort())
-    for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
-    if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
-  } else if (command.name === 'pool down') {
-    const deleted = ((json.deleted ?? []) as Droplet[]).map((d) => d.id)
-    expect(after.map((d) => d.id).sort()).toEqual(before.filter((d) => !deleted.includes(d.id)).map((d) => d.id).sort())
-    expect(deleted).toHaveLength(fault.exit === 0 ? 2 : 0)
-    checks.push(`${deleted.length} deleted = reported`)
-    // A refused delete names the droplet it could not delete, with the refusal.
-    const failed = (json.failed ?? []) as {id: number; error: string}[]
-    const refused = met.method === 'DELETE' && fault.exit !== 0 ? log.filter((r) => r.method === 'DELETE').map((r) => Number(r.path.split('/').pop())) : []
-    expect(failed.map((f) => f.id).sort()).toEqual(refused.sort())
-    for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
-    if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
-  } else {
-    expect(after).toEqual(before)
-  }
-  checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, met, log, result.stderr)))
-  row(fault.name).set(command.name, checks.join(', '))
-}
-
-type LogEntry = RequestLogEntry
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/**
- * A GET or DELETE: sent again exactly as often as the fault calls for, each retry announced on stderr with its
- * reason and wait, and the wait kept (the gap between the two arrivals in the simulator's log).
- */
-function expectRetryEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr: string): string[] {
-  const key = (r: LogEntry) => `${r.method} ${r.path}${r.query}`
-  const sendsOf = (entry: LogEntry) => log.filter((r) => key(r) === key(entry))
-  // Requests sent side by side (pool up's counts) all meet a lasting fault; the command ends when the first of them
-  // gives up, so that one has used every attempt, and none has used more.
-  const most = Math.max(...log.filter((r) => r.fault !== null).map((r) => sendsOf(r).length))
-  expect(most, 'attempts of a request that met the fault').toBe(fault.attempts)
-  const sends = sendsOf(met)
-  if (!fault.wait) {
-    if (fault.attempts === 1) expect(stderr).not.toMatch(/waiting: /)
-    return [`${most} attempt${most === 1 ? '' : 's'}`]
-  }
-  expect(sends).toHaveLength(fault.attempts)
-  const [first, retry] = sends as [LogEntry, LogEntry]
-  // A DELETE that was carried out before its answer was lost finds the droplet gone: 404, which counts as deleted.
-  const retryStatus = met.method === 'DELETE' && fault.performs ? 404 : 200
-  expect(retry.status === retryStatus || (retryStatus === 200 && retry.status !== null && retry.status < 300), `the retry's answer: ${retry.status}`).toBe(true)
-  const said = new RegExp(`waiting: ${escape(`${met.method} ${met.path}${met.query}`)}: ${fault.wait.reason}[^\n]*; waiting ${fault.wait.seconds}s before attempt 2 of 5\n`)
-  expect(stderr).toMatch(said)
-  const gap = retry.at - first.at
-  expect(gap, 'ms between the attempt that met the fault and its retry').toBeGreaterThanOrEqual(fault.wait.minGapMs)
-  return [`${sends.length} attempts`, `waited ${(gap / 1000).toFixed(1)}s`]
-}
-
-/**
- * pool up's create (POST): never resent blindly. A create that may have happened is followed by a listing of the
- * pool; one that was carried out is found there and not sent again; one that was not is sent again, with the very
- * same names, after the wait it announces. A refused create is not sent again, and its names are reported failed.
- */
-function expectCreateEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr: string): string[] {
-  const creates = log.filter((r) => r.method === 'POST' && r.path === '/v2/droplets')
-  const names = (entry: LogEntry) => (JSON.parse(entry.body) as {names: string[]}).names
-  if (fault.exit !== 0) {
-    expect(creates, 'a refused create is not sent again').toHaveLength(1)
-    return ['1 create']
-  }
-  const listedAfter = log.some((r) => r.seq > met.seq && r.method === 'GET' && r.path === '/v2/droplets')
-  expect(listedAfter, 'the pool is listed after an ambiguous create').toBe(true)
-  expect(stderr).toMatch(/creating 3 droplet\(s\) ended ambiguously \([^\n]*\); checking which exist/)
-  if (fault.name === 'slow past the timeout') expect(stderr).toMatch(/ended ambiguously \(POST [^\n]*: no answer from 127\.0\.0\.1:\d+ within 1s/)
-  if (fault.performs) {
-    expect(creates, 'a create that was carried out is found, not sent again').toHaveLength(1)
-    expect(stderr).not.toMatch(/creating them again/)
-    return ['1 create, found by listing']
-  }
-  expect(creates, 'a create that was not carried out is sent once more').toHaveLength(2)
-  const [first, again] = creates as [LogEntry, LogEntry]
-  expect(names(again)).toEqual(names(first))
-  // 429: what DigitalOcean said; otherwise the create's own backoff, 1 to 2 s.
-  const seconds = fault.wait?.reason === 'rate limited' ? fault.wait.seconds : '(1\\.\\d|2\\.0)'
-  expect(stderr).toMatch(new RegExp(`3 droplet\\(s\\) do not exist; creating them again in ${seconds}s\n`))
-  const gap = again.at - first.at
-  expect(gap, 'ms between the two creates').toBeGreaterThanOrEqual(1_000)
-  return ['2 creates, same names', `waited ${(gap / 1000).toFixed(1)}s`]
-}
-
-function row(fault: string): Map<string, string> {
-  if (!matrix.has(fault)) matrix.set(fault, new Map())
-  return matrix.get(fault) as Map<string, string>
-}
-
