@@ -1,6 +1,6 @@
 import {UsageError} from './errors.js'
 
-const UNITS: Record<string, number> = {ms: 1, s: 1_000, m: 60_000, h: 3_600_000}
+const UNITS: Record<string, number> = {ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000}
 
 /**
  * The longest any wait of velda-do may be. Node's timers fire at once for more than 2^31-1 ms (24.8 days), so
@@ -15,7 +15,7 @@ export interface DurationLimits {
   maxMs?: number
 }
 
-/** `500ms`, `5s`, `10m`, `1h30m` → milliseconds; a bare number is seconds. Refuses values outside `limits`. */
+/** `500ms`, `5s`, `10m`, `1h30m`, `2d` → milliseconds; a bare number is seconds. Refuses values outside `limits`. */
 export function parseDuration(text: string, flag: string, limits: DurationLimits = {}): number {
   const ms = toMilliseconds(text, flag)
   // `--poll-interval 5s`, but `$VELDA_DO_REQUEST_TIMEOUT=5s`: quote the setting as the user wrote it.
@@ -39,7 +39,7 @@ export function parseDuration(text: string, flag: string, limits: DurationLimits
 function toMilliseconds(text: string, flag: string): number {
   const trimmed = text.trim()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)]
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)]
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
     throw new UsageError(`${flag}: "${text}" is not a duration`, {suggestions: [`write it like ${flag} 30s, ${flag} 10m or ${flag} 1h30m`]})
   }

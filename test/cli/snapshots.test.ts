@@ -168,9 +168,9 @@ describe('the --json shape of every command', () => {
     shapes['ssh-keys'] = (await json(['ssh-keys', '-c', config]))
     shapes.doctor = (await json(['doctor', '-c', config], 2))
     // A success, and a run whose second batch of creates is refused: created, failed and error all have examples.
-    const upGpu = await json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '-c', config])
+    const upGpu = await json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--ttl', '4h', '-c', config])
     await refuse('POST', '/v2/droplets', 2)
-    shapes['pool up'] = merge(upGpu, (await json(['pool', 'up', 'cpu', '-n', '12', '-c', config], 4)))
+    shapes['pool up'] = merge(upGpu, (await json(['pool', 'up', 'cpu', '-n', '12', '--ttl', '30m', '-c', config], 4)))
     shapes['pool up --dry-run'] = (await json(['pool', 'up', 'cpu', '-n', '12', '--dry-run', '-c', config]))
     // A velda droplet of no configured pool: `pool: null` in --all.
     await sim.admin('POST', 'droplets', {count: 1, namePrefix: 'velda-0badc0de', tags: ['velda']})

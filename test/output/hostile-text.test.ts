@@ -32,6 +32,7 @@ function droplet(text: string, id: number): PoolDroplet {
   return {
     id, name: text, pool: 'cpu', status: text as PoolDroplet['status'], region: text, size: text, image: text,
     public_ipv4: text, private_ipv4: text, public_ipv6: null, created_at: '2026-11-27T10:00:00Z', tags: [text],
+    price_hourly: 1.99, expires_at: null,
   }
 }
 
@@ -56,7 +57,7 @@ describe('human output of text from the API', () => {
   })
 
   it.each(HOSTILE)('the pool summary line, with the status %j', (status) => {
-    const line = formatCountsLine({name: 'cpu', prefix: 'velda-483a082b', count: 1, min_agents: 0, max_agents: null, statuses: {[status]: 1}})
+    const line = formatCountsLine({name: 'cpu', prefix: 'velda-483a082b', count: 1, min_agents: 0, max_agents: null, statuses: {[status]: 1}, hourly_cost: 1.99, unpriced: 0})
     expect(line).not.toMatch(CONTROL)
     expect(line).not.toContain('\n')
   })

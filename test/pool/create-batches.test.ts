@@ -8,7 +8,7 @@ import {poolFromYaml} from '../support/pools.js'
 const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')
 const droplet = (name: string): PoolDroplet => ({
   id: name.length, name, pool: 'cpu', status: 'new', region: 'nyc3', size: 's-1vcpu-1gb', image: 'x',
-  public_ipv4: null, private_ipv4: null, public_ipv6: null, created_at: '', tags: [],
+  public_ipv4: null, private_ipv4: null, public_ipv6: null, created_at: '', tags: [], price_hourly: 0.00893, expires_at: null,
 })
 const serverError = () => new ApiError(503, 'server_error', 'down', null, {method: 'POST', path: '/v2/droplets', attempts: 1})
 

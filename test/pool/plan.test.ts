@@ -73,7 +73,7 @@ describe('scale-up guards', () => {
 })
 
 function droplet(id: number, name: string, status: PoolDroplet['status'], createdAt: string): PoolDroplet {
-  return {id, name, pool: 'gpu', status, region: 'atl1', size: 's', image: 'i', public_ipv4: null, private_ipv4: null, public_ipv6: null, created_at: createdAt, tags: []}
+  return {id, name, pool: 'gpu', status, region: 'atl1', size: 's', image: 'i', public_ipv4: null, private_ipv4: null, public_ipv6: null, created_at: createdAt, tags: [], price_hourly: 1.99, expires_at: null}
 }
 
 describe('choosing what pool down deletes', () => {

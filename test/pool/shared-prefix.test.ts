@@ -61,8 +61,8 @@ describe('two configured pools sharing a prefix', () => {
     const {members} = await listPools(api, configured, configured)
     const table = formatDroplets(members, Date.now())
     expect(table.match(/^a\|b\? +velda-/gm)).toHaveLength(2)
-    expect(formatCountsLine(countPool(a, members))).toBe("a: 2 droplets (2 active) and 2 that may be b's; min 0, max unlimited")
-    expect(formatCountsLine(countPool(other, members))).toBe('other: 1 droplet (1 active); min 0, max unlimited')
+    expect(formatCountsLine(countPool(a, members))).toBe("a: 2 droplets (2 active) and 2 that may be b's; min 0, max unlimited; $0.0179/h")
+    expect(formatCountsLine(countPool(other, members))).toBe('other: 1 droplet (1 active); min 0, max unlimited; $0.0357/h')
     const notes = formatSharedNotes(members).split('\n').filter(Boolean)
     expect(notes).toHaveLength(1)
     expect(notes[0]).toMatch(/^a\|b\?: the Velda broker made it .* pools a and b share.* --count and --all leave it; .*--name or --id/)
@@ -72,7 +72,7 @@ describe('two configured pools sharing a prefix', () => {
   it('the JSON summary of a pool keeps exactly the keys of docs/cli.md', async () => {
     const {api} = await setup()
     const {members} = await listPools(api, configured, configured)
-    expect(countsJson(countPool(a, members))).toEqual({name: 'a', prefix: a.prefix, count: 2, min_agents: 0, max_agents: null})
+    expect(countsJson(countPool(a, members))).toEqual({name: 'a', prefix: a.prefix, count: 2, min_agents: 0, max_agents: null, hourly_cost: 0.0179, unpriced: 0})
   })
 
   it.each([

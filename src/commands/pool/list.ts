@@ -8,11 +8,11 @@ import {dropletColumns, formatSharedNotes} from '../../lib/output/droplet-table.
 import {renderTable, type TableView, tableView} from '../../lib/output/table.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {listPools, type PoolDroplet} from '../../lib/pool/membership.js'
-import {formatCountsLine, type PoolCounts, countPool, countsJson} from '../../lib/pool/counts.js'
+import {formatCountsLine, type PoolCounts, type PoolCountsJson, countPool, countsJson} from '../../lib/pool/counts.js'
 
 export interface PoolListResult {
   droplets: PoolDroplet[]
-  pools: {name: string; prefix: string; count: number; min_agents: number; max_agents: number | null}[]
+  pools: PoolCountsJson[]
 }
 
 export default class PoolList extends ApiCommand<PoolListResult> {
@@ -20,7 +20,7 @@ export default class PoolList extends ApiCommand<PoolListResult> {
   static override description = [
     'GPU droplets included. --all adds droplets tagged velda that belong to no configured pool (pool "?" in the table, null in JSON).',
     'A droplet the Velda broker made with a prefix that several pools share is listed once, as "a|b?" in the table (pool null and candidate_pools ["a", "b"] in JSON): pool down --count/--all leaves it, --name or --id deletes it.',
-    'Follows every page; a page that fails fails the command. --format picks columns (POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE) and, like --no-header, prints the rows only.',
+    'Follows every page; a page that fails fails the command. --format picks columns (POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE, $/HOUR, EXPIRES) and, like --no-header, prints the rows only. The line of each pool ends with what its droplets cost an hour together (DigitalOcean bills powered-off droplets too); EXPIRES is the lease of a droplet made with --ttl.',
   ].join('\n\n')
 
   static override examples = [

@@ -3,9 +3,11 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, ttlFlag} from '../../lib/cli/flags.js'
 import {parseDuration} from '../../lib/duration.js'
-import {InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
+import type {PoolConfig} from '../../lib/config/types.js'
+import {InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
+import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/plural.js'
@@ -15,7 +17,7 @@ import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
 import {MAX_COUNT} from '../../lib/pool/create-batches.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
-export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; requests: DryRunRequest[]}
+export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}
 
 export default class PoolUp extends ApiCommand<PoolUpOutput> {
   static override summary = 'Create droplets for a pool: batched, never duplicated, every one reported.'
@@ -40,8 +42,10 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     wait: Flags.boolean({description: 'wait until every created droplet is active, then show their addresses'}),
     'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
     'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
-    'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token'}),
+    'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token (with one, it reads the price of the size)'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents"}),
+    ttl: ttlFlag,
+    'max-hourly-cost': maxHourlyCostFlag,
     ...renamedForceFlag,
     config: configFlag,
     broker: brokerFlag,
@@ -62,26 +66,48 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       secrets: dryRun ? 'redact' : 'reveal',
     })
     const {pool} = userData
+    const lease = leaseFrom(flags.ttl, this.now())
+    const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     if (dryRun) {
-      const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value)
-      return {pool: pool.name, requested: flags.count, dry_run: true, requests}
+      const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})
+      return {pool: pool.name, requested: flags.count, dry_run: true, cost: await this.priceOf(pool, flags.count, flags['api-endpoint']), requests}
     }
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const lock = await this.lockPool(api, pool.name)
     const progress = await this.startProgress()
-    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait}, {
+    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost}, {
       sleep: stop.sleep,
       now: this.now,
       random: Math.random,
       isInterrupted: stop.isStopped,
       onProgress: (text, state) => progress.update(text, state),
       afterCreate: () => lock.release(),
+      onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
     })
   }
 
+  /**
+   * The dry run's price: one GET of /v2/sizes when a token is at hand, since prices change and are per account.
+   * Without one, or if the lookup fails, the dry run still prints its requests and says the cost is unknown.
+   */
+  private async priceOf(pool: PoolConfig, count: number, endpointFlag: string | undefined): Promise<CostEstimate | null> {
+    try {
+      const api = await this.connect({pool, endpointFlag})
+      const price = (await api.listSizes()).find((s) => s.slug === pool.size)?.price_hourly ?? null
+      return estimateGrowth({size: pool.size, sizePrice: price, count, memberPrices: []})
+    } catch (error) {
+      if (!(error instanceof VeldaError)) throw error
+      this.info(`cost unknown: ${error.message}`)
+      return null
+    }
+  }
+
   protected override render(result: PoolUpOutput): string {
-    if ('dry_run' in result) return `${dryRunHeader(result.requested, result.requests.length)}\n${formatDryRun(result.requests)}`
+    if ('dry_run' in result) {
+      const cost = result.cost ? `# ${formatEstimate(result.pool, result.cost).replace(/; pool .*/, '')}\n` : ''
+      return `${dryRunHeader(result.requested, result.requests.length)}\n${cost}${formatDryRun(result.requests)}`
+    }
     return formatDroplets(result.created, this.now())
   }
 

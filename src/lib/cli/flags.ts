@@ -1,5 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 
+import {parseDuration} from '../duration.js'
+import {UsageError} from '../errors.js'
+
 /** Flags shared by several commands, defined once so their help text and parsing never drift apart. */
 export const configFlag = Flags.string({
   char: 'c',
@@ -45,3 +48,27 @@ export const RENAMED_FLAGS: Readonly<Record<string, {now: string; why: string}>>
 }
 
 export const quietFlag = Flags.boolean({char: 'q', description: 'no progress on stderr (spinners, waits, retries); warnings and errors still print'})
+
+/** The longest lease `--ttl` gives: longer than any run a lease is meant for, short of "forever". */
+export const MAX_TTL_MS = 90 * 86_400_000
+
+export const ttlFlag = Flags.string({
+  description: 'give each droplet created a lease of this long (e.g. 4h, 2d): pool list shows the time left, pool reap deletes it after',
+  helpValue: 'DURATION',
+})
+
+export const maxHourlyCostFlag = Flags.string({
+  description: "refuse (exit 2, nothing created) if the pool's droplets would cost more than this many US dollars an hour together",
+  helpValue: 'DOLLARS',
+  env: 'VELDA_DO_MAX_HOURLY_COST',
+})
+
+/** The lease `--ttl` asks for, ending that long from `now`; null without the flag. */
+export function leaseFrom(ttl: string | undefined, now: number): {expiresAtMs: number} | null {
+  if (ttl === undefined) return null
+  const ms = parseDuration(ttl, '--ttl', {minMs: 60_000, maxMs: Number.MAX_SAFE_INTEGER})
+  if (ms > MAX_TTL_MS) {
+    throw new UsageError(`--ttl ${ttl} is longer than 90 days, the longest lease velda-do gives`, {suggestions: ['give --ttl 90d or less; without --ttl a droplet has no lease at all']})
+  }
+  return {expiresAtMs: now + ms}
+}

@@ -263,6 +263,7 @@ function toDroplet(d: DotsDroplet & {id: number}): Droplet {
     public_ipv6: address(d.networks?.v6, 'public'),
     created_at: d.createdAt instanceof Date && !Number.isNaN(d.createdAt.getTime()) ? d.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : '',
     tags: d.tags ?? [],
+    price_hourly: price(d.size?.priceHourly),
     gpu_model: d.gpuInfo?.model ?? null,
   }
 }
@@ -275,12 +276,16 @@ function toSize(s: DotsSize): Size {
     vcpus: s.vcpus ?? 0,
     memory_mb: s.memory ?? 0,
     disk_gb: s.disk ?? 0,
-    price_hourly: s.priceHourly ?? 0,
-    price_monthly: s.priceMonthly ?? 0,
+    price_hourly: price(s.priceHourly),
+    price_monthly: price(s.priceMonthly),
     available: s.available ?? false,
     regions: s.regions ?? [],
     gpu: s.gpuInfo ? {count: s.gpuInfo.count ?? 0, model: s.gpuInfo.model ?? 'unknown', vram_gb: toGib(vram?.amount ?? 0, vram?.unit ?? 'gib')} : null,
   }
+}
+
+function price(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
 }
 
 function toGib(amount: number, unit: string): number {

@@ -31,6 +31,7 @@ export interface DotsDroplet {
   status?: string | null
   createdAt?: Date | null
   sizeSlug?: string | null
+  size?: {priceHourly?: number | null} | null
   region?: {slug?: string | null} | null
   image?: {slug?: string | null; id?: number | null} | null
   networks?: {v4?: {ipAddress?: string | null; type?: string | null}[] | null; v6?: {ipAddress?: string | null; type?: string | null}[] | null} | null

@@ -17,8 +17,9 @@ export interface Size {
   vcpus: number
   memory_mb: number
   disk_gb: number
-  price_hourly: number
-  price_monthly: number
+  /** null when DigitalOcean gives none: an unknown price is never shown or summed as $0. */
+  price_hourly: number | null
+  price_monthly: number | null
   available: boolean
   regions: string[]
   gpu: GpuSpec | null
@@ -75,6 +76,8 @@ export interface Droplet {
   public_ipv6: string | null
   created_at: string
   tags: string[]
+  /** What it bills by the hour (`size.price_hourly`, also while powered off); null when the answer gives none. */
+  price_hourly: number | null
   /** `gpu_info.model` of a GPU droplet, else null. */
   gpu_model: string | null
 }

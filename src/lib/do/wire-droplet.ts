@@ -28,6 +28,7 @@ export function fromWireDroplet(d: WireDroplet): Droplet {
     public_ipv6: address(networks.v6, 'public'),
     created_at: timestamp(d.created_at),
     tags: Array.isArray(d.tags) ? d.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+    price_hourly: price(record(d.size).price_hourly),
     gpu_model: text(record(d.gpu_info).model) || null,
   }
 }
@@ -38,6 +39,10 @@ function record(value: unknown): Record<string, unknown> {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : ''
+}
+
+function price(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
 }
 
 function address(list: unknown, type: string): string | null {

@@ -18,8 +18,8 @@ export const SIZE_COLUMNS: readonly Column<Size>[] = [
   {header: 'MEMORY', cell: (s) => formatMemory(s.memory_mb), aliases: ['memory_mb']},
   {header: 'DISK', cell: (s) => `${s.disk_gb} GB`, aliases: ['disk_gb']},
   {header: 'GPU', cell: formatGpu},
-  {header: '$/HOUR', cell: (s) => `$${s.price_hourly}`, aliases: ['price_hourly']},
-  {header: '$/MONTH', cell: (s) => `$${s.price_monthly.toFixed(2)}`, aliases: ['price_monthly']},
+  {header: '$/HOUR', cell: (s) => (s.price_hourly === null ? 'unknown' : `$${s.price_hourly}`), aliases: ['price_hourly']},
+  {header: '$/MONTH', cell: (s) => (s.price_monthly === null ? 'unknown' : `$${s.price_monthly.toFixed(2)}`), aliases: ['price_monthly']},
   {header: 'REGIONS', cell: (s) => (s.regions.length > 0 ? s.regions.join(',') : s.available ? '(none listed)' : '(unavailable)')},
 ]
 

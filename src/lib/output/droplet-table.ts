@@ -1,3 +1,4 @@
+import {formatDollars} from '../money.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import {printableCell} from './printable.js'
 import {type Column, renderTable} from './table.js'
@@ -12,9 +13,30 @@ export function formatAge(createdAt: string, now: number): string {
   return `${Math.floor(seconds / 86_400)}d`
 }
 
+/** A lease's end as time left (`in 3h12m`) or past (`5m ago`): `pool reap` deletes the droplet once it has passed. */
+export function formatLease(expiresAt: string | null, now: number): string {
+  if (expiresAt === null) return '-'
+  const ms = Date.parse(expiresAt) - now
+  if (!Number.isFinite(ms)) return '-'
+  return ms > 0 ? `in ${formatSpan(ms)}` : `${formatSpan(-ms)} ago`
+}
+
+/** Two units where the second still matters: `45s`, `12m`, `3h12m`, `2d4h`. */
+export function formatSpan(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
+  if (seconds < 60) return `${seconds}s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`
+  const days = Math.floor(hours / 24)
+  return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`
+}
+
 /**
- * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE (docs/cli.md, "velda-do pool list"); `?` for a pool not configured,
- * `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes). AGE is counted from `now`.
+ * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE, $/HOUR, EXPIRES (docs/cli.md, "velda-do pool
+ * list"); `?` for a pool not configured, `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes).
+ * AGE and EXPIRES are counted from `now`.
  */
 export function dropletColumns(now: () => number = Date.now): readonly Column<PoolDroplet>[] {
   return [
@@ -26,7 +48,9 @@ export function dropletColumns(now: () => number = Date.now): readonly Column<Po
     {header: 'SIZE', cell: (d) => d.size},
     {header: 'PUBLIC IPV4', cell: (d) => d.public_ipv4 ?? '-'},
     {header: 'PRIVATE IPV4', cell: (d) => d.private_ipv4 ?? '-'},
-    {header: 'AGE', cell: (d) => formatAge(d.created_at, now())},
+    {header: 'AGE', cell: (d) => formatAge(d.created_at, now()), aliases: ['created_at']},
+    {header: '$/HOUR', cell: (d) => (d.price_hourly === null ? 'unknown' : formatDollars(d.price_hourly)), aliases: ['price_hourly']},
+    {header: 'EXPIRES', cell: (d) => formatLease(d.expires_at, now()), aliases: ['expires_at']},
   ]
 }
 

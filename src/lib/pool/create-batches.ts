@@ -24,7 +24,15 @@ export interface ScaleUpPlan {
 }
 
 /** Names, batches of at most 10 and the one user_data of the pool. Pure: the same inputs give the same plan. */
-export function planScaleUp(input: {pool: PoolConfig; count: number; userData: string; existingNames: ReadonlySet<string>; random?: RandomInt}): ScaleUpPlan {
+export function planScaleUp(input: {
+  pool: PoolConfig
+  count: number
+  userData: string
+  existingNames: ReadonlySet<string>
+  random?: RandomInt
+  /** Tags of this run's droplets only, after the pool's (a lease). */
+  extraTags?: readonly string[]
+}): ScaleUpPlan {
   const {pool} = input
   const names: string[] = []
   const taken = new Set(input.existingNames)
@@ -38,7 +46,7 @@ export function planScaleUp(input: {pool: PoolConfig; count: number; userData: s
   const settings: Pick<DropletCreateRequest, keyof DropletSettingBody> = dropletSettingBody(pool)
   const batches: DropletCreateRequest[] = []
   for (let i = 0; i < names.length; i += MAX_BATCH) {
-    batches.push({names: names.slice(i, i + MAX_BATCH), ...settings, tags: pool.tags, user_data: input.userData})
+    batches.push({names: names.slice(i, i + MAX_BATCH), ...settings, tags: [...pool.tags, ...(input.extraTags ?? [])], user_data: input.userData})
   }
   return {pool, requested: input.count, batches}
 }

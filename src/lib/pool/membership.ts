@@ -3,6 +3,7 @@ import type {DigitalOceanApi} from '../do/client.js'
 import type {Droplet} from '../do/types.js'
 import {belongsToPool, poolsClaiming, VELDA_TAG} from '../naming.js'
 import {gpuVendor} from '../gpu.js'
+import {leaseExpiresAt} from './lease.js'
 
 /**
  * A droplet as velda-do prints it (docs/cli.md, "The Droplet object"): the API's fields plus the pool it belongs to (null: none configured).
@@ -10,7 +11,12 @@ import {gpuVendor} from '../gpu.js'
  * configured pools have, so `pool` is null and these are the pools that may own it, in config order. Only then:
  * the JSON of every other droplet keeps exactly its keys.
  */
-export type PoolDroplet = Omit<Droplet, 'gpu_model'> & {pool: string | null; candidate_pools?: string[]}
+export type PoolDroplet = Omit<Droplet, 'gpu_model'> & {
+  /** When its lease (`--ttl`) ends, RFC 3339; null without one (see lease.ts). */
+  expires_at: string | null
+  pool: string | null
+  candidate_pools?: string[]
+}
 
 export function isGpuPool(pool: PoolConfig): boolean {
   return gpuVendor(pool.size) !== 'none'
@@ -18,7 +24,8 @@ export function isGpuPool(pool: PoolConfig): boolean {
 
 export function toPoolDroplet(droplet: Droplet, pool: string | null, candidatePools?: readonly string[]): PoolDroplet {
   const {gpu_model: _gpuModel, ...rest} = droplet
-  return candidatePools ? {...rest, pool, candidate_pools: [...candidatePools]} : {...rest, pool}
+  const member = {...rest, expires_at: leaseExpiresAt(droplet.tags), pool}
+  return candidatePools ? {...member, candidate_pools: [...candidatePools]} : member
 }
 
 /**

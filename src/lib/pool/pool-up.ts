@@ -7,12 +7,16 @@ import {plural} from '../plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './create-batches.js'
 import {waitForActive} from './wait.js'
+import {checkMaxHourlyCost, type CostEstimate, estimateGrowth} from './cost.js'
+import {leaseTag} from './lease.js'
 
 export interface PoolUpResult {
   pool: string
   requested: number
   created: PoolDroplet[]
   failed: FailedName[]
+  /** The burn rate before and after, from the size's price (see cost.ts). */
+  cost: CostEstimate
   /** Created, then deleted by someone else while `--wait` watched them (only when there are any). */
   gone?: {id: number; name: string}[]
 }
@@ -26,6 +30,12 @@ export interface PoolUpOptions {
   force: boolean
   userData: string
   wait: {timeoutMs: number; pollIntervalMs: number} | null
+  /** `--ttl`: each droplet is tagged with the end of its lease (see lease.ts). */
+  lease?: {expiresAtMs: number} | null
+  /** `--max-hourly-cost`, dollars an hour: the pool's burn rate after the creates may not exceed it. */
+  maxHourlyCost?: number | null
+  /** The pool's members, when the caller listed them already (pool scale): not listed again. */
+  members?: PoolDroplet[]
 }
 
 export interface PoolUpDeps {
@@ -38,6 +48,8 @@ export interface PoolUpDeps {
   onProgress(text: string, state?: string): void
   /** Called once the creates are done and counted: the pool's lock is not needed to wait for them. */
   afterCreate?(): void
+  /** What the creates will cost, told once the guards passed and before anything is created. */
+  onEstimate?(estimate: CostEstimate): void
 }
 
 /** `pool up`: guards, batches with reconciliation, and optionally the wait for active. Throws with partial results. */
@@ -46,13 +58,23 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const listPool = async () => (await listPools(api, [pool], [pool])).members
   // At most one ssh-key listing per command: DigitalOcean allows 10 a minute.
   const [members, sizes, sshKeys, account] = await Promise.all([
-    listPool(),
+    options.members ?? listPool(),
     api.listSizes(),
     pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
     accountUsage(api),
   ])
   checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys, account})
-  const plan = planScaleUp({pool, count: options.count, userData: options.userData, existingNames: new Set(members.map((m) => m.name)), random: deps.nameRandom})
+  const cost = estimateGrowth({size: pool.size, sizePrice: sizes.find((s) => s.slug === pool.size)?.price_hourly ?? null, count: options.count, memberPrices: members.map((m) => m.price_hourly)})
+  checkMaxHourlyCost(pool.name, cost, options.maxHourlyCost ?? null)
+  deps.onEstimate?.(cost)
+  const plan = planScaleUp({
+    pool,
+    count: options.count,
+    userData: options.userData,
+    existingNames: new Set(members.map((m) => m.name)),
+    random: deps.nameRandom,
+    extraTags: leaseTags(options.lease),
+  })
   deps.onProgress(`creating ${plural(options.count, 'droplet')} in pool ${pool.name} (${plural(plan.batches.length, 'request')})`)
   const outcome = await runScaleUp(plan, {
     createDroplets: async (request) => (await api.createDroplets(request)).map((d) => toPoolDroplet(d, pool.name)),
@@ -63,7 +85,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     isInterrupted: deps.isInterrupted,
     onProgress: deps.onProgress,
   })
-  const result: PoolUpResult = {pool: pool.name, requested: options.count, created: outcome.created, failed: outcome.failed}
+  const result: PoolUpResult = {pool: pool.name, requested: options.count, created: outcome.created, failed: outcome.failed, cost}
   const partial = {...result}
   if (outcome.interrupted) {
     throw poolUpPartials.attach(new InterruptedError(`stopped: ${result.created.length} of ${plural(options.count, 'droplet')} had been created (all listed); nothing more was sent`), partial)
@@ -148,8 +170,18 @@ export interface DryRunRequest {
   body: Record<string, unknown>
 }
 
+function leaseTags(lease: {expiresAtMs: number} | null | undefined): string[] {
+  return lease ? [leaseTag(lease.expiresAtMs)] : []
+}
+
 /** The exact requests `pool up` would send (user_data with secrets redacted): nothing is sent, no token needed. */
-export function dryRunRequests(pool: PoolConfig, count: number, userData: string, endpoint: string, nameRandom?: RandomInt): DryRunRequest[] {
-  const plan = planScaleUp({pool, count, userData, existingNames: new Set(), random: nameRandom})
+export function dryRunRequests(
+  pool: PoolConfig,
+  count: number,
+  userData: string,
+  endpoint: string,
+  options: {nameRandom?: RandomInt; lease?: {expiresAtMs: number} | null} = {},
+): DryRunRequest[] {
+  const plan = planScaleUp({pool, count, userData, existingNames: new Set(), random: options.nameRandom, extraTags: leaseTags(options.lease)})
   return plan.batches.map((batch) => ({method: 'POST', url: `${endpoint}/v2/droplets`, body: createBody(batch)}))
 }

@@ -1,0 +1,72 @@
+import {GuardError, UsageError} from '../errors.js'
+import {formatDollars, formatHourly, sumHourly} from '../money.js'
+import {plural} from '../plural.js'
+
+/**
+ * What a pool costs by the hour before and after adding droplets (`pool up`, `pool scale`), from `/v2/sizes`'
+ * price_hourly. DigitalOcean bills every started hour, powered-off droplets too: the figures are burn rates, not
+ * what a run will cost in the end. `--json` carries this object as `cost`.
+ */
+export interface CostEstimate {
+  size: string
+  /** One droplet of the pool's size; null when DigitalOcean gives no price for it. */
+  price_hourly: number | null
+  /** Droplets to be created. */
+  count: number
+  /** What they add by the hour; null when the size has no price. */
+  adding_hourly: number | null
+  /** The pool's members now, those whose price is known. */
+  pool_hourly_before: number
+  /** Before plus adding; null when either is not wholly known. */
+  pool_hourly_after: number | null
+  /** Members now whose price is not known (not in the sums). */
+  unpriced: number
+}
+
+export function estimateGrowth(input: {size: string; sizePrice: number | null; count: number; memberPrices: readonly (number | null)[]}): CostEstimate {
+  const before = sumHourly(input.memberPrices)
+  const adding = input.sizePrice === null ? null : sumHourly(Array.from({length: input.count}, () => input.sizePrice)).hourly
+  const after = adding === null || before.unpriced > 0 ? null : sumHourly([before.hourly, adding]).hourly
+  return {size: input.size, price_hourly: input.sizePrice, count: input.count, adding_hourly: adding, pool_hourly_before: before.hourly, pool_hourly_after: after, unpriced: before.unpriced}
+}
+
+/** `≈ $15.92/h for 8 droplets (gpu-mi300x1-192gb-devcloud at $1.99/h); pool amd: $3.98/h now, $19.90/h after`. */
+export function formatEstimate(pool: string, estimate: CostEstimate): string {
+  const what = plural(estimate.count, 'droplet')
+  if (estimate.price_hourly === null || estimate.adding_hourly === null) {
+    return `cost unknown: DigitalOcean gives no price for ${estimate.size} (${what} to create)`
+  }
+  const adding = `≈ ${formatHourly(estimate.adding_hourly)} for ${what} (${estimate.size} at ${formatHourly(estimate.price_hourly)})`
+  const unknown = estimate.unpriced > 0 ? ` + ${plural(estimate.unpriced, 'droplet')} of unknown price` : ''
+  const after = estimate.pool_hourly_after === null ? '' : `, ${formatHourly(estimate.pool_hourly_after)} after`
+  return `${adding}; pool ${pool}: ${formatHourly(estimate.pool_hourly_before)}${unknown} now${after}`
+}
+
+/**
+ * `--max-hourly-cost`: refuses to take the pool's burn rate past the ceiling. A price that is not known cannot be
+ * checked against it, so it is refused too: the guard is for money, and guessing $0 would defeat it.
+ */
+export function checkMaxHourlyCost(pool: string, estimate: CostEstimate, max: number | null): void {
+  if (max === null || estimate.count === 0) return
+  if (estimate.pool_hourly_after === null) {
+    const why = estimate.adding_hourly === null ? `DigitalOcean gives no price for ${estimate.size}` : `${plural(estimate.unpriced, 'droplet')} of pool ${pool} have no known price`
+    throw new GuardError(`--max-hourly-cost ${formatDollars(max)} cannot be checked: ${why}; nothing was created`, {
+      suggestions: ['leave out --max-hourly-cost to create anyway', 'velda-do sizes shows the prices DigitalOcean gives'],
+    })
+  }
+  if (estimate.pool_hourly_after <= max) return
+  const room = estimate.price_hourly ? Math.floor((max - estimate.pool_hourly_before) / estimate.price_hourly) : 0
+  throw new GuardError(
+    `${plural(estimate.count, 'more droplet')} would take pool ${pool} to ${formatHourly(estimate.pool_hourly_after)}, over --max-hourly-cost ${formatDollars(max)}/h (now ${formatHourly(estimate.pool_hourly_before)}); nothing was created`,
+    {suggestions: [room > 0 ? `ask for at most ${room} (${estimate.size} is ${formatHourly(estimate.price_hourly)})` : 'the pool is at the ceiling already: raise --max-hourly-cost or make room with pool down', 'or raise --max-hourly-cost'].filter(Boolean)},
+  )
+}
+
+/** `--max-hourly-cost 20`, `20.50` or `$20`: dollars an hour. */
+export function parseHourlyCost(text: string, flag: string): number {
+  const trimmed = text.trim().replace(/^\$/, '').replace(/\/h$/, '')
+  if (!/^\d+(\.\d+)?$/.test(trimmed) || Number(trimmed) <= 0) {
+    throw new UsageError(`${flag}: "${text}" is not an amount of dollars an hour`, {suggestions: [`write it like ${flag} 20 or ${flag} 7.50 (US dollars an hour)`]})
+  }
+  return Number(trimmed)
+}
