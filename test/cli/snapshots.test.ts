@@ -179,6 +179,13 @@ describe('the --json shape of every command', () => {
     await refuse('DELETE', '/v2/droplets/*', 1)
     shapes['pool down'] = merge(downGpu, (await json(['pool', 'down', 'cpu', '-n', '2', '--yes', '-c', config], 4)))
     shapes['pool down --dry-run'] = (await json(['pool', 'down', 'cpu', '--all', '--dry-run', '--ignore-limits', '-c', config]))
+    // Up by 3 (created, cost; the cpu pool has IPv6), then down by 2 with the first delete refused (deleted and failed).
+    const cpuNow = (JSON.parse((await runInProcess(['pool', 'list', 'cpu', '--json', '-c', config], {env: env()})).stdout) as {droplets: unknown[]}).droplets.length
+    const scaleUp = await json(['pool', 'scale', 'cpu', '--to', String(cpuNow + 3), '--ttl', '1h', '--wait', '--poll-interval', '1s', '-c', config])
+    await refuse('DELETE', '/v2/droplets/*', 1)
+    shapes['pool scale'] = merge(scaleUp, await json(['pool', 'scale', 'cpu', '--to', String(cpuNow + 1), '--yes', '-c', config], 4))
+    const scaleDryRun = (to: number) => json(['pool', 'scale', 'cpu', '--to', String(to), '--dry-run', '--ignore-limits', '-c', config])
+    shapes['pool scale --dry-run'] = merge(await scaleDryRun(cpuNow + 5), await scaleDryRun(0))
     shapes['an error'] = (await json(['pool', 'up', 'amd-mi300x', '-n', '11', '-c', EXAMPLE_CONFIG], 2))
     shapes['an invalid config'] = (await json(['config', 'validate', '-c', join(PROJECT_ROOT, 'package.json')], 2))
 

@@ -4,7 +4,6 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, ttlFlag} from '../../lib/cli/flags.js'
-import {parseDuration} from '../../lib/duration.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
 import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -13,7 +12,7 @@ import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/plural.js'
 import {dryRunRequests, type DryRunRequest, poolUp, poolUpPartials, type PoolUpResult} from '../../lib/pool/pool-up.js'
 import {resolveEndpoint} from '../../lib/settings.js'
-import {MIN_POLL_INTERVAL_MS} from '../../lib/pool/wait.js'
+import {waitSettings} from '../../lib/pool/wait.js'
 import {MAX_COUNT} from '../../lib/pool/create-batches.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
@@ -133,13 +132,4 @@ function checkCount(count: number): void {
   throw new UsageError(`--count ${count} is more than velda-do creates in one run (${MAX_COUNT}): every name, request and report is planned in memory first`, {
     suggestions: [`create them in runs of at most ${MAX_COUNT}`, 'velda-do sizes and the account\'s droplet limit tell what is possible'],
   })
-}
-
-function waitSettings(timeout: string, pollInterval: string): {timeoutMs: number; pollIntervalMs: number} {
-  // At most 10 minutes between checks: beyond that --wait would notice an active droplet only by chance.
-  const pollIntervalMs = parseDuration(pollInterval, '--poll-interval', {maxMs: 10 * 60_000})
-  if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-    throw new UsageError(`--poll-interval ${pollInterval} is too short: each check is a list request`, {suggestions: ['use --poll-interval 1s or more']})
-  }
-  return {timeoutMs: parseDuration(timeout, '--wait-timeout', {minMs: 1_000}), pollIntervalMs}
 }

@@ -1,3 +1,5 @@
+import {parseDuration} from '../duration.js'
+import {UsageError} from '../errors.js'
 import type {PoolDroplet} from './membership.js'
 
 export interface WaitDeps {
@@ -50,3 +52,13 @@ export async function waitForActive(ids: readonly number[], options: {timeoutMs:
 
 /** Below this, polling only burns the rate limit (250 requests a minute) without seeing droplets sooner. */
 export const MIN_POLL_INTERVAL_MS = 1_000
+
+/** `--wait-timeout` and `--poll-interval` as given to pool up and pool scale. */
+export function waitSettings(timeout: string, pollInterval: string): {timeoutMs: number; pollIntervalMs: number} {
+  // At most 10 minutes between checks: beyond that --wait would notice an active droplet only by chance.
+  const pollIntervalMs = parseDuration(pollInterval, '--poll-interval', {maxMs: 10 * 60_000})
+  if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+    throw new UsageError(`--poll-interval ${pollInterval} is too short: each check is a list request`, {suggestions: ['use --poll-interval 1s or more']})
+  }
+  return {timeoutMs: parseDuration(timeout, '--wait-timeout', {minMs: 1_000}), pollIntervalMs}
+}

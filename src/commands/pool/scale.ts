@@ -1,0 +1,126 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {FailureView} from '../../lib/cli/base-command.js'
+import {confirm, isInteractive} from '../../lib/cli/confirm.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, ttlFlag} from '../../lib/cli/flags.js'
+import {CancelledError, GuardError, InterruptedError, type VeldaError} from '../../lib/errors.js'
+import {formatDroplets} from '../../lib/output/droplet-table.js'
+import {printable} from '../../lib/output/printable.js'
+import {plural} from '../../lib/plural.js'
+import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
+import type {PoolDroplet} from '../../lib/pool/membership.js'
+import {type MemberCounts, planPoolScale, poolScalePartials, type PoolScaleResult, runPoolScale} from '../../lib/pool/pool-scale.js'
+import {waitSettings} from '../../lib/pool/wait.js'
+import {prepareUserData} from '../../lib/userdata/prepare.js'
+
+export type PoolScaleOutput = PoolScaleResult | {pool: string; before: MemberCounts; target: number; dry_run: true; would_create: number; would_delete: PoolDroplet[]}
+
+export default class PoolScale extends ApiCommand<PoolScaleOutput> {
+  static override summary = 'Make a pool exactly N droplets: create the missing ones or delete the surplus.'
+  static override description = [
+    "Counts the pool's own droplets (new, active and off alike), then creates the missing ones as pool up does (batched, never duplicated, with its guards) or deletes the surplus in pool down's order (not yet active first, then the newest). Running it again is a no-op with exit 0.",
+    'Deleting asks first on a terminal and needs --yes without one; creating does not ask. Exit codes as pool up and pool down: 2 for a guard, 4 when part was done, 5 when --wait runs out of time, 130 on Ctrl-C (what exists is printed).',
+  ].join('\n\n')
+
+  static override examples = [
+    {description: 'Four MI300X droplets, whatever there are now', command: '<%= config.bin %> <%= command.id %> amd-mi300x --to 4 --yes'},
+    {description: 'What it would do', command: '<%= config.bin %> <%= command.id %> amd-mi300x --to 4 --dry-run'},
+    {description: 'Scale to zero at night, from cron', command: '<%= config.bin %> <%= command.id %> amd-mi300x --to 0 --yes --json'},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+  }
+
+  static override flags = {
+    to: Flags.integer({description: 'how many droplets the pool should have', required: true, min: 0, helpValue: 'N'}),
+    yes: Flags.boolean({char: 'y', description: 'delete without asking (required without a terminal when the pool shrinks)'}),
+    wait: Flags.boolean({description: 'wait until every created droplet is active'}),
+    'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
+    'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
+    'dry-run': Flags.boolean({description: 'say what it would create or delete, and exit'}),
+    'ignore-limits': Flags.boolean({description: "go past the pool's max_agents, or below its min_agents"}),
+    ttl: ttlFlag,
+    'max-hourly-cost': maxHourlyCostFlag,
+    config: configFlag,
+    broker: brokerFlag,
+    'agent-version': agentVersionFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  protected async execute(): Promise<PoolScaleOutput> {
+    const {args, flags} = await this.parse(PoolScale)
+    const config = this.readConfig(flags.config)
+    const wait = flags.wait ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
+    const dryRun = flags['dry-run']
+    const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
+    const {pool} = userData
+    const lease = leaseFrom(flags.ttl, this.now())
+    const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
+    const stop = this.stopSignals()
+    const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const lock = dryRun ? null : await this.lockPool(api, pool.name)
+    const plan = await planPoolScale(api, pool, flags.to, flags['ignore-limits'], config.pools)
+    if (dryRun) {
+      const wouldDelete = plan.action === 'delete' ? plan.chosen : []
+      return {pool: pool.name, before: plan.before, target: flags.to, dry_run: true, would_create: plan.action === 'create' ? plan.count : 0, would_delete: wouldDelete}
+    }
+    if (plan.action === 'delete') await this.confirmDeletes(plan.chosen, pool.name, flags.yes, plan.before)
+    const progress = await this.startProgress()
+    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost}, {
+      sleep: stop.sleep,
+      now: this.now,
+      random: Math.random,
+      isInterrupted: stop.isStopped,
+      onProgress: (text: string, state?: string) => progress.update(text, state),
+      afterCreate: () => lock?.release(),
+      onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
+    })
+  }
+
+  /** The surplus, shown and confirmed as pool down does it: nothing is deleted without a yes. */
+  private async confirmDeletes(chosen: readonly PoolDroplet[], pool: string, yes: boolean, before: MemberCounts): Promise<void> {
+    const nothing = {pool, before, target: before.total - chosen.length, created: [], deleted: [], failed: []}
+    if (yes) return
+    if (!isInteractive()) {
+      throw new GuardError(`scaling pool ${pool} from ${before.total} to ${before.total - chosen.length} deletes ${plural(chosen.length, 'droplet')}: without a terminal to confirm on, pass --yes`, {
+        suggestions: ['add --yes (or --dry-run to see what would go)'],
+      })
+    }
+    process.stderr.write(formatDroplets(chosen, this.now()))
+    const answer = await confirm(`Delete these ${plural(chosen.length, 'droplet')} of pool ${pool}?`, this.stopSignals())
+    if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: nothing})
+    if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: nothing})
+  }
+
+  protected override render(result: PoolScaleOutput): string {
+    if ('dry_run' in result) {
+      const at = `pool ${printable(result.pool)} has ${result.before.total}`
+      if (result.would_create > 0) return `would create ${plural(result.would_create, 'droplet')}: ${at}, target ${result.target} (nothing sent)\n`
+      if (result.would_delete.length > 0) return `would delete ${plural(result.would_delete.length, 'droplet')}: ${at}, target ${result.target} (nothing deleted):\n${formatDroplets(result.would_delete, this.now())}`
+      return `already at ${result.target}: ${at}\n`
+    }
+    if (result.created.length > 0) return formatDroplets(result.created, this.now())
+    return result.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join('')
+  }
+
+  protected override finished(result: PoolScaleOutput): string {
+    if ('dry_run' in result) return 'dry run'
+    if (result.created.length > 0) return `created ${plural(result.created.length, 'droplet')}: pool ${result.pool} has ${result.before.total + result.created.length}`
+    if (result.deleted.length > 0) return `deleted ${plural(result.deleted.length, 'droplet')}: pool ${result.pool} has ${result.before.total - result.deleted.length}`
+    return `already at ${result.target}: nothing to do`
+  }
+
+  protected override renderFailure(error: VeldaError): FailureView | null {
+    const partial = poolScalePartials.of(error)
+    if (!partial || partial.created.length + partial.deleted.length === 0) return null
+    const done = partial.created.length > 0 ? `created ${partial.created.length}` : `deleted ${partial.deleted.length}`
+    return {
+      progress: error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
+      stdout: partial.created.length > 0 ? formatDroplets(partial.created, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
+      stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type {PoolConfig} from '../config/types.js'
+import type {DigitalOceanApi} from '../do/client.js'
+import {PartialResults, VeldaError} from '../errors.js'
+import type {CostEstimate} from './cost.js'
+import {type FailedName} from './create-batches.js'
+import {selectForScaleDown} from './delete-selection.js'
+import {isShared, listPools, type PoolDroplet} from './membership.js'
+import {type PoolDownDeps, poolDownPartials, runPoolDown} from './pool-down.js'
+import {poolUp, type PoolUpDeps, type PoolUpOptions, poolUpPartials} from './pool-up.js'
+
+/** The pool's own members by status, before a scale: `off` droplets count (and bill) like the others. */
+export interface MemberCounts {
+  total: number
+  new: number
+  active: number
+  off: number
+}
+
+export interface PoolScaleResult {
+  pool: string
+  before: MemberCounts
+  target: number
+  created: PoolDroplet[]
+  deleted: {id: number; name: string}[]
+  /** Names not created, or droplets not deleted. */
+  failed: (FailedName | {id: number; name: string; error: string})[]
+  /** When creating: the burn rate before and after (see cost.ts). */
+  cost?: CostEstimate
+}
+
+/** What a scale that failed part-way had done: read back by the command to show it. */
+export const poolScalePartials = new PartialResults<PoolScaleResult>()
+
+/** What a scale would do, decided from one listing of the pool; nothing is created or deleted yet. */
+export type ScalePlan =
+  | {action: 'none'; before: MemberCounts; members: PoolDroplet[]}
+  | {action: 'create'; count: number; before: MemberCounts; members: PoolDroplet[]}
+  | {action: 'delete'; chosen: PoolDroplet[]; before: MemberCounts; members: PoolDroplet[]}
+
+/**
+ * Lists the pool once and decides: create the missing (the guards of pool up apply when creating), or delete the
+ * surplus in pool down's order (not yet active first, then the newest; min_agents unless `force`), or nothing.
+ * A droplet another configured pool may own (isShared) is not the pool's own: it is neither counted nor deleted.
+ */
+export async function planPoolScale(api: DigitalOceanApi, pool: PoolConfig, target: number, force: boolean, configured: readonly PoolConfig[]): Promise<ScalePlan> {
+  const {members} = await listPools(api, [pool], configured)
+  const own = members.filter((m) => !isShared(m))
+  const before = countMembers(own)
+  if (target > own.length) return {action: 'create', count: target - own.length, before, members}
+  if (target < own.length) return {action: 'delete', chosen: selectForScaleDown(pool, members, {count: own.length - target}, force), before, members}
+  return {action: 'none', before, members}
+}
+
+export function countMembers(own: readonly PoolDroplet[]): MemberCounts {
+  const count = (status: string) => own.filter((m) => m.status === status).length
+  return {total: own.length, new: count('new'), active: count('active'), off: count('off')}
+}
+
+export type ScaleUpOptions = Omit<PoolUpOptions, 'count' | 'members'>
+
+/** Carries out the plan with pool up's batched, reconciled create or pool down's bounded-parallel delete. */
+export async function runPoolScale(
+  api: DigitalOceanApi,
+  plan: ScalePlan,
+  options: ScaleUpOptions & {target: number; configured: readonly PoolConfig[]},
+  deps: PoolUpDeps & PoolDownDeps,
+): Promise<PoolScaleResult> {
+  const {pool, target} = options
+  const base: PoolScaleResult = {pool: pool.name, before: plan.before, target, created: [], deleted: [], failed: []}
+  if (plan.action === 'none') return base
+  if (plan.action === 'create') {
+    try {
+      const up = await poolUp(api, {...options, count: plan.count, members: plan.members}, deps)
+      return {...base, created: up.created, failed: up.failed, cost: up.cost}
+    } catch (error) {
+      const partial = poolUpPartials.of(error)
+      if (partial && error instanceof VeldaError) throw poolScalePartials.attach(error, {...base, created: partial.created, failed: partial.failed, cost: partial.cost})
+      throw error
+    }
+  }
+  try {
+    const down = await runPoolDown(api, pool, plan.chosen, {all: false, configured: options.configured}, deps)
+    return {...base, deleted: down.deleted, failed: down.failed}
+  } catch (error) {
+    const partial = poolDownPartials.of(error)
+    if (partial && error instanceof VeldaError) throw poolScalePartials.attach(error, {...base, deleted: partial.deleted, failed: partial.failed})
+    throw error
+  }
+}

@@ -1,0 +1,147 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {parseConfig} from '../../src/lib/config/parse.js'
+import {runInProcess} from '../support/in-process-cli.js'
+import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+
+const CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: cpu
+    auto_scaler:
+      max_agents: 200
+      min_agents: 1
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+  - name: other
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-2gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+`
+const configFile = join(mkdtempSync(join(tmpdir(), 'velda-scale-')), 'velda.yaml')
+writeFileSync(configFile, CONFIG)
+const prefixOf = Object.fromEntries((parseConfig(CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))
+
+let sim: AdminSimulator
+beforeAll(async () => {
+  // Droplets stay `new` until activated: seeded ones are `new` or `active` as asked, created ones `new`.
+  sim = await startAdminSimulator({dropletLimit: 1000, activeAfterMs: null})
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(async () => {
+  await sim.admin('POST', 'reset')
+})
+
+const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token})
+const velda = (args: string[]) => runInProcess([...args, '-c', configFile], {env: env()})
+type Listed = {id: number; name: string; status: string; tags: string[]}
+const droplets = async () => (await sim.admin('GET', 'state')).droplets as Listed[]
+const poolDroplets = async (pool: string) => (await droplets()).filter((d) => d.name.startsWith(`${prefixOf[pool]}-`))
+const sent = (method: string) => sim.requests().filter((r) => r.method === method && r.path.startsWith('/v2/droplets'))
+const seed = (pool: string, count: number, extra: Record<string, unknown> = {}) =>
+  sim.admin('POST', 'droplets', {count, namePrefix: `${prefixOf[pool]}-`, tags: ['velda', `velda-pool:${pool}`], size: 's-1vcpu-1gb', region: 'nyc3', ...extra})
+
+describe('velda-do pool scale --to N', () => {
+  it('from 0 to 25: creates 25 in 3 POSTs; again: a no-op with exit 0, one listing and nothing else', async () => {
+    const up = await velda(['pool', 'scale', 'cpu', '--to', '25', '--json'])
+    expect(up.status, up.stderr).toBe(0)
+    const json = JSON.parse(up.stdout)
+    expect(json).toMatchObject({pool: 'cpu', before: {total: 0, new: 0, active: 0, off: 0}, target: 25, deleted: [], failed: []})
+    expect(json.created).toHaveLength(25)
+    expect(await poolDroplets('cpu')).toHaveLength(25)
+    expect(sent('POST')).toHaveLength(3)
+    await sim.admin('DELETE', 'requests')
+    const again = await velda(['pool', 'scale', 'cpu', '--to', '25', '--json'])
+    expect(again.status).toBe(0)
+    expect(JSON.parse(again.stdout)).toEqual({pool: 'cpu', before: {total: 25, new: 25, active: 0, off: 0}, target: 25, created: [], deleted: [], failed: []})
+    expect(sim.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v2/droplets'])
+    expect((await velda(['pool', 'scale', 'cpu', '--to', '25'])).stderr).toMatch(/already at 25: nothing to do/)
+  })
+
+  it('down: deletes the surplus in pool down\'s order (not yet active first, then the newest), never another pool\'s', async () => {
+    await seed('cpu', 4, {status: 'active'})
+    await seed('cpu', 2, {status: 'new'})
+    await seed('other', 3, {size: 's-1vcpu-2gb'})
+    const result = await velda(['pool', 'scale', 'cpu', '--to', '3', '--yes', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout)
+    expect(json.before).toEqual({total: 6, new: 2, active: 4, off: 0})
+    expect(json.deleted).toHaveLength(3)
+    const left = await poolDroplets('cpu')
+    expect(left.map((d) => d.status)).toEqual(['active', 'active', 'active'])
+    expect(await poolDroplets('other')).toHaveLength(3)
+  })
+
+  it('--dry-run says "would create", "would delete" (listing them) or "already at", and changes nothing', async () => {
+    await seed('cpu', 5)
+    expect((await velda(['pool', 'scale', 'cpu', '--to', '8', '--dry-run'])).stdout).toBe('would create 3 droplets: pool cpu has 5, target 8 (nothing sent)\n')
+    const down = await velda(['pool', 'scale', 'cpu', '--to', '3', '--dry-run'])
+    expect(down.stdout).toMatch(/^would delete 2 droplets: pool cpu has 5, target 3 \(nothing deleted\):\nPOOL +NAME/)
+    expect(down.stdout.trim().split('\n')).toHaveLength(4)
+    expect((await velda(['pool', 'scale', 'cpu', '--to', '5', '--dry-run'])).stdout).toBe('already at 5: pool cpu has 5\n')
+    const json = JSON.parse((await velda(['pool', 'scale', 'cpu', '--to', '3', '--dry-run', '--json'])).stdout)
+    expect(json).toMatchObject({pool: 'cpu', before: {total: 5}, target: 3, dry_run: true, would_create: 0})
+    expect(json.would_delete).toHaveLength(2)
+    expect(sent('POST')).toEqual([])
+    expect(sent('DELETE')).toEqual([])
+  })
+
+  it('exactly N at the end when creates lose their answers or meet 429s: none duplicated', async () => {
+    await seed('cpu', 2)
+    sim.addFault({method: 'POST', path: '/v2/droplets', nth: 1, count: 2, action: {type: 'ambiguous', then: 'drop'}})
+    sim.addFault({method: 'POST', path: '/v2/droplets', nth: 3, count: 1, action: {type: 'rate-limit', retryAfterSeconds: 1}})
+    const result = await velda(['pool', 'scale', 'cpu', '--to', '30', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const names = (await poolDroplets('cpu')).map((d) => d.name)
+    expect(names).toHaveLength(30)
+    expect(new Set(names).size).toBe(30)
+    expect(JSON.parse(result.stdout).created).toHaveLength(28)
+  })
+
+  it('keeps the guards: min_agents (exit 2, nothing deleted) and max_agents (exit 2, nothing created) unless --ignore-limits', async () => {
+    await seed('cpu', 2)
+    const below = await velda(['pool', 'scale', 'cpu', '--to', '0', '--yes'])
+    expect(below.status).toBe(2)
+    expect(below.stderr).toMatch(/below its min_agents of 1/)
+    const over = await velda(['pool', 'scale', 'cpu', '--to', '201'])
+    expect(over.status).toBe(2)
+    expect(over.stderr).toMatch(/exceed its max_agents of 200/)
+    expect([sent('POST'), sent('DELETE')]).toEqual([[], []])
+    expect((await velda(['pool', 'scale', 'cpu', '--to', '0', '--yes', '--ignore-limits'])).status).toBe(0)
+    expect(await poolDroplets('cpu')).toEqual([])
+  })
+
+  it('shrinking without a terminal needs --yes: exit 2 and nothing deleted', async () => {
+    await seed('cpu', 4)
+    const result = await velda(['pool', 'scale', 'cpu', '--to', '2'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('scaling pool cpu from 4 to 2 deletes 2 droplets: without a terminal to confirm on, pass --yes')
+    expect(sent('DELETE')).toEqual([])
+  })
+
+  it('--max-hourly-cost and --ttl apply to what it creates', async () => {
+    await seed('cpu', 1)
+    const refused = await velda(['pool', 'scale', 'cpu', '--to', '200', '--max-hourly-cost', '1'])
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toMatch(/over --max-hourly-cost \$1\.00\/h/)
+    const leased = JSON.parse((await velda(['pool', 'scale', 'cpu', '--to', '3', '--ttl', '2h', '--json'])).stdout)
+    expect(leased.created.map((d: {expires_at: string | null}) => d.expires_at)).toEqual([expect.any(String), expect.any(String)])
+    expect(leased.cost).toMatchObject({count: 2, price_hourly: 0.00893})
+  })
+
+  it('a delete that fails part-way: exit 4, what was deleted and what was not', async () => {
+    await seed('cpu', 5)
+    sim.addFault({method: 'DELETE', path: '/v2/droplets/*', nth: 2, count: 1, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'Droplet is locked.'}}})
+    const result = await velda(['pool', 'scale', 'cpu', '--to', '2', '--yes', '--json'])
+    expect(result.status).toBe(4)
+    const json = JSON.parse(result.stdout)
+    expect(json.deleted).toHaveLength(2)
+    expect(json.failed).toEqual([expect.objectContaining({error: expect.stringMatching(/Droplet is locked/)})])
+    expect(await poolDroplets('cpu')).toHaveLength(3)
+  })
+})
