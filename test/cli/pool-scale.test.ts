@@ -6,6 +6,8 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {runOnPty} from '../support/pty.js'
+import {haveTool} from '../support/tools.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
 
 const CONFIG = `default_broker_info: {address: "broker.test:50051"}
@@ -143,5 +145,22 @@ describe('velda-do pool scale --to N', () => {
     expect(json.deleted).toHaveLength(2)
     expect(json.failed).toEqual([expect.objectContaining({error: expect.stringMatching(/Droplet is locked/)})])
     expect(await poolDroplets('cpu')).toHaveLength(3)
+  })
+})
+
+describe.runIf(haveTool('script', 'bsdutils', 'the prompt on a real terminal'))('velda-do pool scale at a terminal', () => {
+  it('shows the surplus and asks: "n" deletes nothing (exit 130), "y" deletes exactly the surplus', async () => {
+    await seed('cpu', 4, {status: 'active'})
+    const no = runOnPty(['pool', 'scale', 'cpu', '--to', '1', '-c', configFile], env())
+    await no.waitFor(/Delete these 3 droplets of pool cpu\? \[y\/N\]/)
+    no.type('n\r')
+    expect((await no.exited).status).toBe(130)
+    expect(no.screen()).toMatch(/cancelled: nothing was deleted/)
+    expect(sent('DELETE')).toEqual([])
+    const yes = runOnPty(['pool', 'scale', 'cpu', '--to', '1', '-c', configFile], env())
+    await yes.waitFor(/Delete these 3 droplets of pool cpu\? \[y\/N\]/)
+    yes.type('y\r')
+    expect((await yes.exited).status).toBe(0)
+    expect(await poolDroplets('cpu')).toHaveLength(1)
   })
 })
