@@ -42,20 +42,35 @@ export interface Command {
   path: string
   /** The listing the command reads (GET), and the name of the list in its answer. */
   list: {path: string; key: string}
+  /** What it changes when it succeeds: droplets created, or deleted from a pool seeded with `seeded` first. */
+  effect?: {creates: number} | {deletes: number; seeded: number}
 }
+
+const DROPLETS = {path: '/v2/droplets', key: 'droplets'}
 
 export const COMMANDS: Command[] = [
   {name: 'sizes', args: ['sizes', '--json'], method: 'GET', path: '/v2/sizes', list: {path: '/v2/sizes', key: 'sizes'}},
   {name: 'regions', args: ['regions', '--json'], method: 'GET', path: '/v2/regions', list: {path: '/v2/regions', key: 'regions'}},
   {name: 'ssh-keys', args: ['ssh-keys', '--json', '-c', configFile], method: 'GET', path: '/v2/account/keys', list: {path: '/v2/account/keys', key: 'ssh_keys'}},
-  {name: 'pool list', args: ['pool', 'list', 'cpu', '--json', '-c', configFile], method: 'GET', path: '/v2/droplets', list: {path: '/v2/droplets', key: 'droplets'}},
-  {name: 'pool up', args: ['pool', 'up', 'cpu', '-n', '3', '--json', '-c', configFile], method: 'POST', path: '/v2/droplets', list: {path: '/v2/droplets', key: 'droplets'}},
+  {name: 'pool list', args: ['pool', 'list', 'cpu', '--json', '-c', configFile], method: 'GET', path: '/v2/droplets', list: DROPLETS},
+  {name: 'pool up', args: ['pool', 'up', 'cpu', '-n', '3', '--json', '-c', configFile], method: 'POST', path: '/v2/droplets', list: DROPLETS, effect: {creates: 3}},
+  // pool scale from an empty pool to 3, and from 4 to 2: each half must meet every fault as pool up and pool down do.
+  {name: 'pool scale up', args: ['pool', 'scale', 'cpu', '--to', '3', '--yes', '--json', '-c', configFile], method: 'POST', path: '/v2/droplets', list: DROPLETS, effect: {creates: 3}},
+  {
+    name: 'pool scale down',
+    args: ['pool', 'scale', 'cpu', '--to', '2', '--yes', '--json', '-c', configFile],
+    method: 'DELETE',
+    path: '/v2/droplets/*',
+    list: DROPLETS,
+    effect: {deletes: 2, seeded: 4},
+  },
   {
     name: 'pool down',
     args: ['pool', 'down', 'cpu', '-n', '2', '--yes', '--json', '-c', configFile],
     method: 'DELETE',
     path: '/v2/droplets/*',
-    list: {path: '/v2/droplets', key: 'droplets'},
+    list: DROPLETS,
+    effect: {deletes: 2, seeded: 4},
   },
 ]
 
@@ -141,7 +156,8 @@ type Droplet = {id: number; name: string; tags: string[]}
 /** One cell: the fault on one command's request, then every effect the user would see. */
 export async function runCell(sim: CellSimulator, run: CellRunner, prefix: string, fault: Fault, command: Command): Promise<void> {
   await sim.admin('POST', 'reset')
-  if (command.name === 'pool down') await sim.admin('POST', 'droplets', {count: 4, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
+  const effect = command.effect
+  if (effect && 'seeded' in effect) await sim.admin('POST', 'droplets', {count: effect.seeded, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
   const before = (await sim.admin('GET', 'state')).droplets as Droplet[]
   const action = typeof fault.action === 'function' ? fault.action(command) : fault.action
   const target = fault.target === 'list' ? {method: 'GET', path: command.list.path} : {method: command.method, path: command.path}
@@ -173,11 +189,11 @@ export async function runCell(sim: CellSimulator, run: CellRunner, prefix: strin
 
   const after = (await sim.admin('GET', 'state')).droplets as Droplet[]
   expect(new Set(after.map((d) => d.name)).size).toBe(after.length)
-  if (command.name === 'pool up') {
+  if (effect && 'creates' in effect) {
     // A failure before any create (a broken guard listing) reports no `created`: nothing was.
     const created = ((json.created ?? []) as Droplet[]).map((d) => d.name).sort()
     expect(after.map((d) => d.name).sort()).toEqual(created)
-    expect(created).toHaveLength(fault.exit === 0 ? 3 : 0)
+    expect(created).toHaveLength(fault.exit === 0 ? effect.creates : 0)
     checks.push(`${created.length} created = reported`)
     // A refused create reports each of its names as failed, with the refusal; nothing is failed before a create.
     const failed = (json.failed ?? []) as {name: string; error: string}[]
@@ -185,10 +201,10 @@ export async function runCell(sim: CellSimulator, run: CellRunner, prefix: strin
     expect(failed.map((f) => f.name).sort()).toEqual([...refused].sort())
     for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
     if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
-  } else if (command.name === 'pool down') {
+  } else if (effect) {
     const deleted = ((json.deleted ?? []) as Droplet[]).map((d) => d.id)
     expect(after.map((d) => d.id).sort()).toEqual(before.filter((d) => !deleted.includes(d.id)).map((d) => d.id).sort())
-    expect(deleted).toHaveLength(fault.exit === 0 ? 2 : 0)
+    expect(deleted).toHaveLength(fault.exit === 0 ? effect.deletes : 0)
     checks.push(`${deleted.length} deleted = reported`)
     // A refused delete names the droplet it could not delete, with the refusal.
     const failed = (json.failed ?? []) as {id: number; error: string}[]
