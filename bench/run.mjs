@@ -191,13 +191,21 @@ try {
     await counted(`pool up --count ${n} --wait`, ['bin/run.js', 'pool', 'up', 'cpu-small', '-n', String(n), '--ignore-limits', '--wait', '--poll-interval', '1s', '--json', '-c', 'examples/velda.yaml'], n)
     await counted(`pool down --count ${n}`, ['bin/run.js', 'pool', 'down', 'cpu-small', '-n', String(n), '--yes', '--json', '-c', 'examples/velda.yaml'], n)
   }
+  // pool scale: from 0 to 100 (creates only), then from 150 to 100 (deletes only); `other` counts the deletes.
+  await lifecycle.admin('POST', 'reset')
+  await counted('pool scale --to 100 (from 0)', ['bin/run.js', 'pool', 'scale', 'cpu-small', '--to', '100', '--ignore-limits', '--json', '-c', 'examples/velda.yaml'], 100)
+  await lifecycle.admin('POST', 'reset')
+  await lifecycle.admin('POST', 'droplets', {count: 150, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small'], status: 'active'})
+  await counted('pool scale --to 100 (from 150)', ['bin/run.js', 'pool', 'scale', 'cpu-small', '--to', '100', '--yes', '--ignore-limits', '--json', '-c', 'examples/velda.yaml'], 50)
   await lifecycle.admin('POST', 'reset')
   await lifecycle.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-983663a1', tags: ['velda', 'velda-pool:cpu-small']})
   await counted('pool list cpu-small (1,000 droplets)', ['bin/run.js', 'pool', 'list', 'cpu-small', '--json', '-c', 'examples/velda.yaml'], '-')
 } finally {
   await lifecycle.stop()
 }
-console.log('\nTargets: POSTs = ceil(N/10); one list per poll tick; pool list of 1,000 in at most 6 list requests;')
+console.log('\nTargets: POSTs = ceil(N/10); one list per poll tick; pool list of 1,000 in at most 6 list requests; pool scale')
+console.log('from 0: ceil(N/10) POSTs, one listing of the pool and the two droplet counts of the account limit check (GET')
+console.log('/v2/droplets?per_page=1, counted as lists); from 150: one list and the 50 DELETEs, 20 at a time;')
 console.log('pool down --count 100 under 2,000 ms.')
 
 // 5. Package size.
