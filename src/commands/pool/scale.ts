@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
 import {confirm, isInteractive} from '../../lib/cli/confirm.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, ttlFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, ttlFlag, waitFlags} from '../../lib/cli/flags.js'
 import {CancelledError, GuardError, InterruptedError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {printable} from '../../lib/output/printable.js'
@@ -37,9 +37,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
   static override flags = {
     to: Flags.integer({description: 'how many droplets the pool should have', required: true, min: 0, helpValue: 'N'}),
     yes: Flags.boolean({char: 'y', description: 'delete without asking (required without a terminal when the pool shrinks)'}),
-    wait: Flags.boolean({description: 'wait until every created droplet is active'}),
-    'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
-    'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
+    ...waitFlags,
     'dry-run': Flags.boolean({description: 'say what it would create or delete, and exit'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents, or below its min_agents"}),
     ttl: ttlFlag,

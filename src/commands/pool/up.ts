@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, ttlFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, ttlFlag, waitFlags} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
 import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -38,9 +38,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
 
   static override flags = {
     count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1}),
-    wait: Flags.boolean({description: 'wait until every created droplet is active, then show their addresses'}),
-    'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
-    'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
+    ...waitFlags,
     'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token (with one, it reads the price of the size)'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents"}),
     ttl: ttlFlag,

@@ -72,3 +72,10 @@ export function leaseFrom(ttl: string | undefined, now: number): {expiresAtMs: n
   }
   return {expiresAtMs: now + ms}
 }
+
+/** `--wait` and its two settings, as pool up and pool scale take them (see waitSettings). */
+export const waitFlags = {
+  wait: Flags.boolean({description: 'wait until every created droplet is active, then show their addresses'}),
+  'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
+  'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
+}
