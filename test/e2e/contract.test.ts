@@ -120,7 +120,7 @@ provisioners:
 `)
 
 describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI description', () => {
-  it('every request of sizes, regions, ssh-keys, pool up, list and down is valid', async () => {
+  it('every request of sizes, regions, ssh-keys, pool up, list, down and scale is valid', async () => {
     const env = {DIGITALOCEAN_API_ENDPOINT: proxyUrl, DIGITALOCEAN_API_TOKEN: sim.token, TS_KEY: FAKE_TAILSCALE_KEY}
     const run = async (args: string[]) => {
       const result = await runCliAsync(args, {env})
@@ -133,6 +133,9 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     await run(['pool', 'up', 'gpu', '-n', '1', '--json', '-c', configFile])
     await run(['pool', 'list', '--all', '--json', '-c', configFile])
     await run(['pool', 'down', 'cpu', '-n', '3', '--yes', '--json', '-c', configFile])
+    // A lease tag on the creates, then both halves of scale.
+    await run(['pool', 'scale', 'cpu', '--to', '15', '--ttl', '4h', '--json', '-c', configFile])
+    await run(['pool', 'scale', 'cpu', '--to', '5', '--yes', '--json', '-c', configFile])
     const violations = seen.filter((s) => s.errors.length > 0)
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([])
     expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy', 'account_get']))
