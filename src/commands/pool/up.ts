@@ -102,7 +102,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
 
   protected override render(result: PoolUpOutput): string {
     if ('dry_run' in result) {
-      const cost = result.cost ? `# ${formatEstimate(result.pool, result.cost).replace(/; pool .*/, '')}\n` : ''
+      const cost = result.cost ? `# ${formatEstimate(result.pool, result.cost, {poolTotals: false})}\n` : ''
       return `${dryRunHeader(result.requested, result.requests.length)}\n${cost}${formatDryRun(result.requests)}`
     }
     return formatDroplets(result.created, this.now())
