@@ -53,7 +53,7 @@ export function formatEstimate(pool: string, estimate: CostEstimate, options: {p
 export function checkMaxHourlyCost(pool: string, estimate: CostEstimate, max: number | null): void {
   if (max === null || estimate.count === 0) return
   if (estimate.pool_hourly_after === null) {
-    const why = estimate.adding_hourly === null ? `DigitalOcean gives no price for ${estimate.size}` : `${plural(estimate.unpriced, 'droplet')} of pool ${pool} have no known price`
+    const why = estimate.adding_hourly === null ? `DigitalOcean gives no price for ${estimate.size}` : `${plural(estimate.unpriced, 'droplet')} of pool ${pool} ${estimate.unpriced === 1 ? 'has' : 'have'} no known price`
     throw new GuardError(`--max-hourly-cost ${formatDollars(max)} cannot be checked: ${why}; nothing was created`, {
       suggestions: ['leave out --max-hourly-cost to create anyway', 'velda-do sizes shows the prices DigitalOcean gives'],
     })
