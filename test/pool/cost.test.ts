@@ -22,7 +22,7 @@ describe('the burn rate of a pool that grows', () => {
 })
 
 describe('--max-hourly-cost', () => {
-  const estimate = (count: number, before: number[]) => estimateGrowth({size: MI300X, sizePrice: 1.99, count, memberPrices: before})
+  const estimate = (count: number, before: (number | null)[]) => estimateGrowth({size: MI300X, sizePrice: 1.99, count, memberPrices: before})
 
   it.each([
     [estimate(5, []), 10, null],

@@ -3,17 +3,19 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {confirm, isInteractive} from '../../lib/cli/confirm.js'
+import {isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
 import {paint} from '../../lib/cli/style.js'
 import {findPool} from '../../lib/config/load.js'
-import {CancelledError, GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
+import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {printable} from '../../lib/output/printable.js'
 import {planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../lib/pool/pool-down.js'
 import type {PoolDroplet} from '../../lib/pool/membership.js'
 import type {Selection} from '../../lib/pool/delete-selection.js'
 import {plural} from '../../lib/plural.js'
+
+const REFUSAL = 'pool down deletes droplets: without a terminal to confirm on, pass --yes'
 
 /** One way of choosing, never two: `--all --name X` must not mean "all". */
 const SELECTORS = ['count', 'all', 'name', 'id']
@@ -66,7 +68,8 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
                 throw new UsageError('say which droplets: --count N, --all, --name NAME or --id ID')
               })()
     if (!flags['dry-run'] && !flags.yes && !isInteractive()) {
-      throw new GuardError('pool down deletes droplets: without a terminal to confirm on, pass --yes', {suggestions: ['add --yes (or --dry-run to see what would go)']})
+      // Refused before any request, not only once the droplets are chosen.
+      throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
     }
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
@@ -83,12 +86,8 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
       this.info(`pool ${pool.name} has no droplets to delete`)
       return nothingDeleted
     }
-    if (!flags.yes) {
-      process.stderr.write(formatDroplets(chosen, this.now()))
-      const answer = await confirm(chosen.length === 1 ? `Delete this droplet of pool ${pool.name}?` : `Delete these ${chosen.length} droplets of pool ${pool.name}?`, stop)
-      if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: nothingDeleted})
-      if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: nothingDeleted})
-    }
+    const question = chosen.length === 1 ? `Delete this droplet of pool ${pool.name}?` : `Delete these ${chosen.length} droplets of pool ${pool.name}?`
+    await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone: nothingDeleted})
     const progress = await this.startProgress()
     return runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
   }

@@ -3,9 +3,8 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {confirm, isInteractive} from '../../lib/cli/confirm.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, ttlFlag, waitFlags} from '../../lib/cli/flags.js'
-import {CancelledError, GuardError, InterruptedError, type VeldaError} from '../../lib/errors.js'
+import {InterruptedError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {printable} from '../../lib/output/printable.js'
 import {plural} from '../../lib/plural.js'
@@ -65,7 +64,14 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       const wouldDelete = plan.action === 'delete' ? plan.chosen : []
       return {pool: pool.name, before: plan.before, target: flags.to, dry_run: true, would_create: plan.action === 'create' ? plan.count : 0, would_delete: wouldDelete}
     }
-    if (plan.action === 'delete') await this.confirmDeletes(plan.chosen, pool.name, flags.yes, plan.before)
+    if (plan.action === 'delete') {
+      const to = `from ${plan.before.total} to ${flags.to}`
+      await this.confirmDeletion(plan.chosen, `Delete these ${plural(plan.chosen.length, 'droplet')} of pool ${pool.name}?`, {
+        yes: flags.yes,
+        refusal: `scaling pool ${pool.name} ${to} deletes ${plural(plan.chosen.length, 'droplet')}: without a terminal to confirm on, pass --yes`,
+        nothingDone: {pool: pool.name, before: plan.before, target: flags.to, created: [], deleted: [], failed: []},
+      })
+    }
     const progress = await this.startProgress()
     return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost}, {
       sleep: stop.sleep,
@@ -76,21 +82,6 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       afterCreate: () => lock?.release(),
       onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
     })
-  }
-
-  /** The surplus, shown and confirmed as pool down does it: nothing is deleted without a yes. */
-  private async confirmDeletes(chosen: readonly PoolDroplet[], pool: string, yes: boolean, before: MemberCounts): Promise<void> {
-    const nothing = {pool, before, target: before.total - chosen.length, created: [], deleted: [], failed: []}
-    if (yes) return
-    if (!isInteractive()) {
-      throw new GuardError(`scaling pool ${pool} from ${before.total} to ${before.total - chosen.length} deletes ${plural(chosen.length, 'droplet')}: without a terminal to confirm on, pass --yes`, {
-        suggestions: ['add --yes (or --dry-run to see what would go)'],
-      })
-    }
-    process.stderr.write(formatDroplets(chosen, this.now()))
-    const answer = await confirm(`Delete these ${plural(chosen.length, 'droplet')} of pool ${pool}?`, this.stopSignals())
-    if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: nothing})
-    if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: nothing})
   }
 
   protected override render(result: PoolScaleOutput): string {

@@ -1,9 +1,13 @@
 import type {PoolConfig} from '../config/types.js'
+import {CancelledError, GuardError, InterruptedError} from '../errors.js'
+import {formatDroplets} from '../output/droplet-table.js'
+import type {PoolDroplet} from '../pool/membership.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {connectApi} from '../connection.js'
 import {printable} from '../output/printable.js'
 import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity} from '../pool/lock.js'
 import {BaseCommand} from './base-command.js'
+import {confirm, isInteractive} from './confirm.js'
 import {paint} from './style.js'
 
 /** The base of commands that call DigitalOcean; the others do not carry (or load) the API layer at all. */
@@ -43,5 +47,19 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     })
     this.onCleanup(() => lock.release())
     return lock
+  }
+
+  /**
+   * Nothing is deleted without a yes: with `--yes` it goes ahead; on a terminal it shows the droplets and asks;
+   * without one it refuses (exit 2, `refusal` says why). A "no" or Ctrl-C at the prompt ends the command with
+   * `nothingDone` as its result: a cancel, exit 130.
+   */
+  protected async confirmDeletion(droplets: readonly PoolDroplet[], question: string, options: {yes: boolean; refusal: string; nothingDone: Record<string, unknown>}): Promise<void> {
+    if (options.yes) return
+    if (!isInteractive()) throw new GuardError(options.refusal, {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    process.stderr.write(formatDroplets(droplets, this.now()))
+    const answer = await confirm(question, this.stopSignals())
+    if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: options.nothingDone})
+    if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: options.nothingDone})
   }
 }
