@@ -14,6 +14,14 @@ export interface StubCall {
   args: string[]
 }
 
+export interface SandboxOptions {
+  tailscaleInstalled: boolean
+  /** Stubs taken off the machine, as on an image without them (e.g. `amd-smi`, `rocm-smi`: no GPU tools). */
+  missing?: string[]
+  /** Stubs that fail, printing this on stderr: `apt-get` (exit 100), `systemctl`, `tailscale` (exit 1). */
+  failing?: Record<string, string>
+}
+
 export interface SandboxRun {
   status: number | null
   output: string
@@ -28,10 +36,12 @@ export class Sandbox {
   readonly root = mkdtempSync(join(tmpdir(), 'velda-sandbox-'))
   private readonly script = join(this.root, 'boot.sh')
 
-  constructor(options: {tailscaleInstalled: boolean}) {
-    for (const dir of ['bin', 'etc', 'var', 'units', 'stubs/.state/installed']) mkdirSync(join(this.root, dir), {recursive: true})
+  constructor(options: SandboxOptions) {
+    for (const dir of ['bin', 'etc', 'var', 'units', 'stubs/.state/installed', 'stubs/.fail']) mkdirSync(join(this.root, dir), {recursive: true})
     cpSync(STUBS, join(this.root, 'stubs'), {recursive: true})
     if (options.tailscaleInstalled) cpSync(join(STUBS, '.tailscale'), join(this.root, 'stubs', 'tailscale'))
+    for (const program of options.missing ?? []) rmSync(join(this.root, 'stubs', program))
+    for (const [program, message] of Object.entries(options.failing ?? {})) writeFileSync(join(this.root, 'stubs', '.fail', program), `${message}\n`)
     writeFileSync(join(this.root, 'stubs', '.calls'), '')
   }
 

@@ -1,11 +1,12 @@
 import {afterEach, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
+import {BOOT_STATUS_PATH, parseBootStatus} from '../../src/lib/boot/status.js'
 import {agentConfigDocument, renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
 import {renderUserData} from '../../src/lib/userdata/render.js'
 import {agentBinaryUrl, AGENT_SERVICE_URL, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from '../../src/lib/userdata/urls.js'
 import {AGENT_VERSION, BROKER, HOSTILE_TEXT, shapePool} from '../support/pools.js'
-import {Sandbox, SANDBOX_HOSTNAME, type StubCall} from '../support/sandbox.js'
+import {Sandbox, SANDBOX_HOSTNAME, type SandboxOptions, type StubCall} from '../support/sandbox.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {haveTool} from '../support/tools.js'
 
@@ -23,7 +24,7 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
   let sandbox: Sandbox | undefined
   afterEach(() => sandbox?.dispose())
 
-  function boot(shape: string, options = {tailscaleInstalled: false}) {
+  function boot(shape: string, options: SandboxOptions = {tailscaleInstalled: false}) {
     const pool = shapePool(shape)
     const script = renderUserData({pool, brokerAddress: BROKER, agentVersion: AGENT_VERSION, secrets: 'reveal'})
     sandbox = new Sandbox(options)
@@ -49,11 +50,16 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
     expect(argsOf(calls, 'systemctl')).toEqual([['daemon-reload'], ['enable', 'velda-agent.service'], ['restart', '--no-block', 'velda-agent.service']])
     expect(calls.some((c) => ['amd-smi', 'nvidia-smi', 'rocm-smi', 'tailscale'].includes(c.program))).toBe(false)
     expect(box.exists('/etc/velda/init.done')).toBe(true)
+    const status = parseBootStatus(box.readFile(BOOT_STATUS_PATH))
+    expect(status).toMatchObject({phase: 'done', step: 'done', exit_code: null, gpu: {vendor: 'none', check: 'skipped'}, agent_version: AGENT_VERSION, log_tail: []})
+    expect(Date.parse(status.finished_at ?? '')).toBeGreaterThanOrEqual(Date.parse(status.started_at))
+    expect(box.mode(BOOT_STATUS_PATH)).toBe(0o644)
   })
 
   it('on an AMD GPU droplet checks ROCm, installs Tailscale and joins with the key intact', () => {
-    const {calls} = boot('amd-gpu-tailscale')
+    const {calls, box} = boot('amd-gpu-tailscale')
     expect(argsOf(calls, 'amd-smi')).toEqual([['list']])
+    expect(parseBootStatus(box.readFile(BOOT_STATUS_PATH))).toMatchObject({phase: 'done', gpu: {vendor: 'amd', check: 'ok'}})
     expect(downloads(calls)).toContain(TAILSCALE_INSTALL_URL)
     expect(downloads(calls)).not.toContain(NVIDIA_COLLECT_URL)
     expect(argsOf(calls, 'tailscale')).toEqual([
@@ -111,14 +117,40 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
     expect(box.exists('/etc/velda/init.done')).toBe(true)
   })
 
-  it('fails loudly, with a log line, when the agent download fails', () => {
+  it('on a GPU size without any GPU tool boots, and says the GPU check found no tool', () => {
+    const {box} = boot('amd-gpu-tailscale', {tailscaleInstalled: true, missing: ['amd-smi', 'rocm-smi']})
+    expect(parseBootStatus(box.readFile(BOOT_STATUS_PATH))).toMatchObject({phase: 'done', gpu: {vendor: 'amd', check: 'missing'}})
+  })
+
+  it('fails loudly when the agent download fails: a log line, and the status file names the step, exit code and log tail', () => {
     const pool = shapePool('cpu')
     const script = renderUserData({pool, brokerAddress: BROKER, agentVersion: 'missing', secrets: 'reveal'})
       .replace(agentBinaryUrl('missing'), 'https://releases.velda.io/not-there')
     sandbox = new Sandbox({tailscaleInstalled: false})
     const run = sandbox.run(script)
-    expect(run.status).not.toBe(0)
-    expect(sandbox.readFile('/var/log/velda-bootstrap.log')).toMatch(/FAILED at line \d+/)
+    expect(run.status).toBe(22)
+    expect(sandbox.readFile('/var/log/velda-bootstrap.log')).toMatch(/FAILED in step agent at line \d+ \(exit code 22\)/)
+    expect(sandbox.exists('/etc/velda/init.done')).toBe(false)
+    const status = parseBootStatus(sandbox.readFile(BOOT_STATUS_PATH))
+    expect(status).toMatchObject({phase: 'failed', step: 'agent', exit_code: 22})
+    expect(status.log_tail.at(-2)).toBe('curl: (22) The requested URL returned error: 404')
+    expect(status.log_tail.at(-1)).toMatch(/FAILED in step agent at line \d+ \(exit code 22\)$/)
+  })
+
+  it.each([
+    ['packages', {'apt-get': 'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (unattended-upgr)'}, 'cpu', 1, /could not install curl nfs-common/],
+    ['tailscale', {tailscale: 'backend error: invalid key: unable to validate API key'}, 'amd-gpu-tailscale', 1, /backend error: invalid key/],
+    ['service', {systemctl: 'Failed to enable unit: Unit file velda-agent.service does not exist.'}, 'cpu', 1, /Failed to enable unit/],
+  ] as const)('a failure in step %s: exit code, status file with that step and the log tail', (step, failing, shape, code, tail) => {
+    const pool = shapePool(shape)
+    sandbox = new Sandbox({tailscaleInstalled: true, failing})
+    const run = sandbox.run(renderUserData({pool, brokerAddress: BROKER, agentVersion: AGENT_VERSION, secrets: 'reveal'}))
+    expect(run.status).toBe(code)
+    const status = parseBootStatus(sandbox.readFile(BOOT_STATUS_PATH))
+    expect(status).toMatchObject({phase: 'failed', step, exit_code: code})
+    expect(status.log_tail.join('\n')).toMatch(tail)
+    // The key Tailscale refused never reaches the status file that SSH users read.
+    expect(sandbox.readFile(BOOT_STATUS_PATH)).not.toContain(FAKE_TAILSCALE_KEY)
     expect(sandbox.exists('/etc/velda/init.done')).toBe(false)
   })
 })
