@@ -2,6 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
 import {BOOT_STATUS_PATH, parseBootStatus} from '../../src/lib/boot/status.js'
+import {healthOf, parseProbe, PROBE_SCRIPT} from '../../src/lib/ssh/probe.js'
 import {agentConfigDocument, renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
 import {renderUserData} from '../../src/lib/userdata/render.js'
 import {agentBinaryUrl, AGENT_SERVICE_URL, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from '../../src/lib/userdata/urls.js'
@@ -54,6 +55,17 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
     expect(status).toMatchObject({phase: 'done', step: 'done', exit_code: null, gpu: {vendor: 'none', check: 'skipped'}, agent_version: AGENT_VERSION, log_tail: []})
     expect(Date.parse(status.finished_at ?? '')).toBeGreaterThanOrEqual(Date.parse(status.started_at))
     expect(box.mode(BOOT_STATUS_PATH)).toBe(0o644)
+  })
+
+  it('answers pool status\'s probe, run by sh on the booted machine: healthy, with the log\'s last lines', () => {
+    const {box} = boot('cpu')
+    const probe = box.run(`#!/bin/sh\n${PROBE_SCRIPT}\n`)
+    expect(probe.status).toBe(0)
+    const parsed = parseProbe(probe.output)
+    expect(parsed).toMatchObject({boot: {phase: 'done', step: 'done'}, agent: 'active', cloudInit: null})
+    expect(parsed.logTail).toHaveLength(5)
+    expect(parsed.logTail.at(-1)).toMatch(/done: the Velda agent is starting$/)
+    expect(healthOf(parsed)).toEqual({health: 'healthy', detail: 'agent active'})
   })
 
   it('on an AMD GPU droplet checks ROCm, installs Tailscale and joins with the key intact', () => {
