@@ -16,6 +16,8 @@ export interface CoreOptions {
   rateLimits?: RateLimits
   faults?: FaultRule[]
   catalog?: Catalog
+  /** The addresses of the n-th droplet (from 1); documentation ranges unless told (hosts use loopback ones). */
+  addresses?: (n: number) => {publicIpv4: string; privateIpv4: string}
 }
 
 export interface SimRequest {
@@ -68,7 +70,7 @@ export class SimulatorCore {
   private readonly droplets = new Map<number, SimDroplet>()
   private readonly validators: OperationValidator[] = loadSpecValidators()
   private readonly limiter: RateLimiter
-  private readonly now: () => number
+  readonly now: () => number
   /** What reset() restores after POST /__sim/account changed it. */
   private readonly initialAccount: Record<string, unknown>
   private random: () => number
@@ -320,6 +322,7 @@ export class SimulatorCore {
       createdAt: now,
       activeAt: spec.status === 'active' ? now : after === null ? null : now + after,
       ...newAddresses(this.random),
+      ...this.options.addresses?.(this.created),
     }
     this.droplets.set(droplet.id, droplet)
     return droplet
@@ -357,6 +360,11 @@ export class SimulatorCore {
   }
 
   // ---- the admin side: used by tests, benchmarks and users rehearsing ----
+
+  /** Every droplet as the simulator keeps it (the simulated hosts follow them). */
+  allDroplets(): SimDroplet[] {
+    return [...this.droplets.values()]
+  }
 
   seedDroplets(seed: SeedDroplets): SimDroplet[] {
     const size = seed.size ?? 's-1vcpu-1gb'

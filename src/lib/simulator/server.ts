@@ -4,6 +4,9 @@ import type {AddressInfo} from 'node:net'
 import {type CoreOptions, type RequestLogEntry, type SeedDroplets, SimulatorCore} from './core.js'
 import type {FaultRule} from './faults.js'
 import {randomHex, seededRandom} from './random.js'
+import {loopbackAddresses, SimulatedHosts} from './hosts/hosts.js'
+import {hostsRoute} from './hosts/routes.js'
+import {findSshd} from './hosts/ssh-host.js'
 
 export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
   /** 127.0.0.1 unless asked otherwise. */
@@ -16,6 +19,11 @@ export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
   latencyMs?: number
   /** Told about every API request once answered (the `simulator` command prints them). */
   onRequest?: (entry: RequestLogEntry) => void
+  /**
+   * Machines behind the droplets (docs/simulator.md, "Hosts"): each droplet gets a loopback address and an
+   * OpenSSH server there that answers as its boot goes. Needs sshd, ssh-keygen and bwrap.
+   */
+  hosts?: {authorizedKeys: string; port?: number; bootMs?: number}
 }
 
 export interface Simulator {
@@ -23,6 +31,10 @@ export interface Simulator {
   url: string
   token: string
   core: SimulatorCore
+  /** The simulated hosts, when asked for. */
+  hosts: SimulatedHosts | null
+  /** Resolves once every droplet's host is up (after creates): dial only then. */
+  hostsReady(): Promise<void>
   addFault(rule: FaultRule): void
   seedDroplets(seed: SeedDroplets): {id: number; name: string}[]
   requests(): RequestLogEntry[]
@@ -36,11 +48,13 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   // Shaped like a real token (dop_v1_ + 64 hex), so velda-do treats it like one; never valid anywhere else.
   const token = options.token ?? `dop_v1_${randomHex(seededRandom((options.seed ?? 1) ^ 0x70c3), 64)}`
-  const core = new SimulatorCore({...options, token})
+  let origin = 'http://127.0.0.1'
+  const hosts: SimulatedHosts | null = options.hosts ? await startHosts(options.hosts, () => origin) : null
+  const core: SimulatorCore = new SimulatorCore({...options, token, ...(hosts ? {addresses: loopbackAddresses} : {})})
   const latency = options.latencyMs ?? 0
 
   const server = createServer((req, res) => {
-    void serve(core, req, res, latency, options.onRequest)
+    void serve(core, req, res, latency, options.onRequest, hosts)
   })
   // Keep-alive sockets would hold close() open; the simulator answers each request and lets go.
   server.keepAliveTimeout = 1_000
@@ -52,32 +66,54 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
   core.origin = url
+  origin = url
 
   return {
     url,
     token,
     core,
+    hosts,
+    hostsReady: () => hosts?.sync(core.allDroplets()) ?? Promise.resolve(),
     addFault: (rule) => core.faults.add(rule),
     seedDroplets: (seed) => core.seedDroplets(seed).map((d) => ({id: d.id, name: d.name})),
     requests: () => [...core.log],
     counts: () => core.counts(),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await hosts?.close()
+      await new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      }),
+      })
+    },
   }
 }
 
-async function serve(core: SimulatorCore, req: IncomingMessage, res: ServerResponse, latency: number, onRequest: SimulatorOptions['onRequest']): Promise<void> {
+async function serve(
+  core: SimulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  latency: number,
+  onRequest: SimulatorOptions['onRequest'],
+  hosts: SimulatedHosts | null,
+): Promise<void> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
+  const body = Buffer.concat(chunks).toString('utf8')
+  const method = (req.method ?? 'GET').toUpperCase()
+  const hostAnswer = hosts ? await hostsRoute(hosts, core, method, (req.url ?? '/').split('?')[0] ?? '/', body) : null
+  if (hostAnswer) {
+    res.writeHead(hostAnswer.status, {'content-type': 'application/json'})
+    res.end(JSON.stringify(hostAnswer.json))
+    return
+  }
   const {answer, entry} = core.handle({
     method: (req.method ?? 'GET').toUpperCase(),
     url: req.url ?? '/',
     authorization: req.headers.authorization,
-    body: Buffer.concat(chunks).toString('utf8'),
+    body,
   })
+  // A droplet created (or deleted) by this request gets (or loses) its host.
+  void hosts?.sync(core.allDroplets())
   const delay = (entry ? latency : 0) + (answer.delayMs ?? 0)
   if (delay > 0) await wait(delay)
   if (entry) onRequest?.(entry)
@@ -87,4 +123,23 @@ async function serve(core: SimulatorCore, req: IncomingMessage, res: ServerRespo
   }
   res.writeHead(answer.status, answer.headers)
   res.end(answer.body ?? undefined)
+}
+
+/** The hosts all listen on one port, each on its own loopback address: find one that is free there. */
+async function startHosts(options: NonNullable<SimulatorOptions['hosts']>, origin: () => string): Promise<SimulatedHosts> {
+  const sshd = findSshd()
+  if (!sshd) throw new Error('simulated hosts need OpenSSH\'s sshd (Debian: apt-get install openssh-server)')
+  const port = options.port ?? (await freePort(loopbackAddresses(1).publicIpv4))
+  return new SimulatedHosts({port, bootMs: options.bootMs ?? 20_000, authorizedKeys: options.authorizedKeys, sshd, simulator: origin})
+}
+
+async function freePort(host: string): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen(0, host, () => resolve())
+  })
+  const {port} = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
 }

@@ -1,0 +1,110 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {SimDroplet} from '../droplet-store.js'
+import {type BootProfile, type SimulatedMachine, simulateBoot} from './boot-timeline.js'
+import {SshHost} from './ssh-host.js'
+
+export interface HostsOptions {
+  /** The port every host listens on, each on its own loopback address. */
+  port: number
+  /** From active to agent running. */
+  bootMs: number
+  /** Public keys let in on every host (authorized_keys lines). */
+  authorizedKeys: string
+  sshd: string
+  /** The simulator's origin: hosts ask it for their droplet's state. */
+  simulator: () => string
+}
+
+/**
+ * The machines behind the simulated droplets: each droplet has an SSH server on its own loopback address, as
+ * long as the droplet exists, answering as its boot (profile, time since active) says. Kept in step with the
+ * droplets by sync(), which the server calls on every request and tests await before dialling.
+ */
+export class SimulatedHosts {
+  private readonly hosts = new Map<number, SshHost>()
+  private readonly profiles = new Map<number, BootProfile>()
+  private readonly refused = new Set<number>()
+  private readonly dir = mkdtempSync(join(tmpdir(), 'velda-sim-hosts-'))
+  private pending: Promise<void> = Promise.resolve()
+
+  constructor(private readonly options: HostsOptions) {}
+
+  get port(): number {
+    return this.options.port
+  }
+
+  /** Starts a host for each droplet that has none, stops those of deleted droplets; resolves once all are up. */
+  sync(droplets: Iterable<SimDroplet>): Promise<void> {
+    const alive = new Map([...droplets].map((d) => [d.id, d]))
+    const work: Promise<void>[] = []
+    for (const [id, host] of this.hosts) {
+      if (alive.has(id)) continue
+      this.hosts.delete(id)
+      work.push(host.stop().then(() => host.dispose()))
+    }
+    for (const droplet of alive.values()) {
+      if (this.hosts.has(droplet.id) || this.refused.has(droplet.id)) continue
+      const host = new SshHost({
+        dropletId: droplet.id,
+        name: droplet.name,
+        address: droplet.publicIpv4,
+        port: this.options.port,
+        dir: join(this.dir, String(droplet.id)),
+        authorizedKeys: this.options.authorizedKeys,
+        simulator: this.options.simulator(),
+        sshd: this.options.sshd,
+      })
+      this.hosts.set(droplet.id, host)
+      work.push(host.start())
+    }
+    this.pending = Promise.all([this.pending, ...work]).then(() => undefined)
+    return this.pending
+  }
+
+  /** How the droplet's boot ends (`ok` unless told). */
+  setProfile(id: number, profile: BootProfile): void {
+    this.profiles.set(id, profile)
+  }
+
+  /** The droplet's SSH server stops answering (connection refused), until allowed again. */
+  async refuse(id: number, refused: boolean): Promise<void> {
+    if (refused) {
+      this.refused.add(id)
+      await this.hosts.get(id)?.stop()
+      this.hosts.delete(id)
+    } else this.refused.delete(id)
+  }
+
+  async changeHostKey(id: number): Promise<void> {
+    await this.hosts.get(id)?.changeHostKey()
+  }
+
+  machine(droplet: SimDroplet, now: number): SimulatedMachine {
+    const gpu = droplet.size.gpu_info?.model ?? ''
+    return simulateBoot({
+      profile: this.profiles.get(droplet.id) ?? 'ok',
+      gpuVendor: gpu.startsWith('amd') ? 'amd' : gpu.startsWith('nvidia') ? 'nvidia' : 'none',
+      agentVersion: /^\s*VELDA_VERSION='([^']*)'/m.exec(droplet.userData ?? '')?.[1] ?? 'unknown',
+      activeAt: droplet.activeAt ?? Number.POSITIVE_INFINITY,
+      now,
+      bootMs: this.options.bootMs,
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.pending.catch(() => undefined)
+    await Promise.all([...this.hosts.values()].map((host) => host.stop()))
+    this.hosts.clear()
+    rmSync(this.dir, {recursive: true, force: true})
+  }
+}
+
+/** The loopback addresses of the n-th droplet (from 1) when hosts are on: 127.1.x.y public, 127.2.x.y private. */
+export function loopbackAddresses(n: number): {publicIpv4: string; privateIpv4: string} {
+  const x = Math.floor(n / 254) % 256
+  const y = (n % 254) + 1
+  return {publicIpv4: `127.1.${x}.${y}`, privateIpv4: `127.2.${x}.${y}`}
+}

@@ -1,0 +1,33 @@
+import type {SimulatorCore} from '../core.js'
+import {BOOT_PROFILES, type BootProfile} from './boot-timeline.js'
+import type {SimulatedHosts} from './hosts.js'
+
+/**
+ * The admin endpoints of the simulated hosts, under /__sim/hosts/ (no token, JSON):
+ * - `GET /__sim/hosts/{id}`: the droplet's machine now (what its host shows: status file, log, agent).
+ * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true}`.
+ * Answers null when the path is not one of them, so the core's admin API answers instead.
+ */
+export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, method: string, path: string, body: string): Promise<{status: number; json: unknown} | null> {
+  const match = /^\/__sim\/hosts\/(\d+)$/.exec(path)
+  if (!match) return null
+  const id = Number(match[1])
+  const droplet = core.allDroplets().find((d) => d.id === id)
+  if (!droplet) return {status: 404, json: {error: `no droplet ${id}`}}
+  if (method === 'GET') return {status: 200, json: hosts.machine(droplet, core.now())}
+  if (method !== 'POST') return {status: 405, json: {error: `${method} is not allowed here: GET or POST`}}
+  let change: {profile?: unknown; refuse?: unknown; changeHostKey?: unknown}
+  try {
+    change = JSON.parse(body || '{}') as typeof change
+  } catch {
+    return {status: 400, json: {error: 'the body is not JSON'}}
+  }
+  if (change.profile !== undefined) {
+    if (!BOOT_PROFILES.includes(change.profile as BootProfile)) return {status: 400, json: {error: `profile is one of ${BOOT_PROFILES.join(', ')}`}}
+    hosts.setProfile(id, change.profile as BootProfile)
+  }
+  if (typeof change.refuse === 'boolean') await hosts.refuse(id, change.refuse)
+  if (change.changeHostKey === true) await hosts.changeHostKey(id)
+  await hosts.sync(core.allDroplets())
+  return {status: 200, json: hosts.machine(droplet, core.now())}
+}

@@ -1,0 +1,130 @@
+import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {assetPath} from '../../assets.js'
+
+/**
+ * One simulated droplet's SSH server: OpenSSH's own sshd, on the droplet's loopback address, with a host key of
+ * its own (so that "host key changed" is real) and every command answered by assets/sim-host-command.mjs.
+ */
+export interface SshHostSpec {
+  dropletId: number
+  name: string
+  /** A loopback address of its own, e.g. 127.1.0.5: tests never dial anything outside 127.0.0.0/8. */
+  address: string
+  port: number
+  /** The directory of this host: keys, config, the droplet's files. */
+  dir: string
+  /** The public keys allowed in (the operator's, in tests a key made for the run). */
+  authorizedKeys: string
+  /** The simulator's origin, for the droplet's state. */
+  simulator: string
+  sshd: string
+}
+
+export class SshHost {
+  private process: ChildProcess | null = null
+
+  constructor(readonly spec: SshHostSpec) {
+    mkdirSync(spec.dir, {recursive: true})
+    writeFileSync(join(spec.dir, 'authorized_keys'), spec.authorizedKeys, {mode: 0o600})
+    writeFileSync(join(spec.dir, 'host.json'), JSON.stringify({dropletId: spec.dropletId, name: spec.name, simulator: spec.simulator}))
+    this.newHostKey()
+    writeFileSync(join(spec.dir, 'sshd_config'), sshdConfig(spec))
+  }
+
+  get running(): boolean {
+    return this.process !== null
+  }
+
+  /** Starts sshd; resolves once it accepts connections. */
+  async start(): Promise<void> {
+    if (this.process) return
+    const child = spawn(this.spec.sshd, ['-D', '-e', '-f', join(this.spec.dir, 'sshd_config')], {stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    this.process = child
+    child.once('exit', () => {
+      if (this.process === child) this.process = null
+    })
+    await waitForPort(this.spec.address, this.spec.port, () => (this.process === child ? null : `sshd for ${this.spec.name} exited: ${stderr.trim()}`))
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process
+    if (!child) return
+    this.process = null
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  }
+
+  /** A new host key, as after a reinstall (or an attack): clients that remember the old one must refuse it. */
+  async changeHostKey(): Promise<void> {
+    const wasRunning = this.running
+    await this.stop()
+    this.newHostKey()
+    if (wasRunning) await this.start()
+  }
+
+  dispose(): void {
+    rmSync(this.spec.dir, {recursive: true, force: true})
+  }
+
+  private newHostKey(): void {
+    const key = join(this.spec.dir, 'host_key')
+    rmSync(key, {force: true})
+    rmSync(`${key}.pub`, {force: true})
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', this.spec.name, '-f', key])
+  }
+}
+
+function sshdConfig(spec: SshHostSpec): string {
+  return [
+    `ListenAddress ${spec.address}:${spec.port}`,
+    `HostKey ${join(spec.dir, 'host_key')}`,
+    'PidFile none',
+    `AuthorizedKeysFile ${join(spec.dir, 'authorized_keys')}`,
+    // The host's files live in a temporary directory, not a home directory sshd would insist on.
+    'StrictModes no',
+    'UsePAM no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    'X11Forwarding no',
+    'AllowTcpForwarding no',
+    `ForceCommand ${process.execPath} ${assetPath('sim-host-command.mjs')} ${spec.dir}`,
+    'LogLevel ERROR',
+    '',
+  ].join('\n')
+}
+
+/** sshd prints nothing when ready: the port answering is the sign. */
+async function waitForPort(address: string, port: number, failed: () => string | null): Promise<void> {
+  const {connect} = await import('node:net')
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const why = failed()
+    if (why) throw new Error(why)
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({host: address, port})
+      socket.once('connect', () => (socket.destroy(), resolve(true)))
+      socket.once('error', () => resolve(false))
+    })
+    if (open) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`sshd on ${address}:${port} did not start within 2 s`)
+}
+
+/** sshd, where Debian and most distributions put it; running it as root needs its privilege separation directory. */
+export function findSshd(): string | null {
+  for (const path of ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd']) {
+    if (existsSync(path)) {
+      if (process.getuid?.() === 0) mkdirSync('/run/sshd', {recursive: true, mode: 0o755})
+      return path
+    }
+  }
+  return null
+}

@@ -1,0 +1,89 @@
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {sshArgs} from '../../src/lib/ssh/command.js'
+import {classifySshFailure} from '../../src/lib/ssh/failure.js'
+import {healthOf, parseProbe, PROBE_SCRIPT} from '../../src/lib/ssh/probe.js'
+import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
+import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {haveTool} from '../support/tools.js'
+
+// sshd lives in /usr/sbin, which is not on every user's PATH: look there first.
+const canHost =
+  haveTool('ssh', 'openssh-client', 'simulated SSH hosts') &&
+  haveTool('bwrap', 'bubblewrap', 'simulated SSH hosts') &&
+  (findSshd() !== null || haveTool('sshd', 'openssh-server', 'simulated SSH hosts'))
+
+describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loopback, dialled with the real ssh client', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'velda-hosts-'))
+  const key = join(dir, 'id_ed25519')
+  let sim: Simulator
+  let clock = Date.UTC(2026, 10, 28, 21, 0, 0)
+
+  beforeAll(async () => {
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+    sim = await startSimulator({seed: 1, activeAfterMs: 0, now: () => clock, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 10_000}})
+  })
+  afterAll(async () => {
+    await sim?.close()
+  })
+
+  const ssh = (droplet: {id: number}, address: string, command: string) => {
+    const args = sshArgs(
+      {dropletId: droplet.id, host: address, user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
+      {knownHosts: join(dir, 'known_hosts'), connectTimeoutSeconds: 5, batch: true},
+      [command],
+    )
+    // Not spawnSync: the hosts ask this process's simulator how their droplet stands.
+    return run('ssh', ['-o', 'LogLevel=ERROR', ...args])
+  }
+  const run = (program: string, args: string[]) =>
+    new Promise<{status: number | null; stdout: string; stderr: string}>((resolve) => {
+      const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe']})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.once('close', (status) => resolve({status, stdout, stderr}))
+    })
+  const address = (id: number) => sim.core.allDroplets().find((d) => d.id === id)?.publicIpv4 ?? ''
+
+  it('answers the probe as the droplet boots: not started, a step, then healthy; and runs any command as that droplet', async () => {
+    const [droplet] = sim.seedDroplets({count: 1, namePrefix: 'velda-930b7ad6-', size: 'gpu-mi300x1-192gb-devcloud'})
+    await sim.hostsReady()
+    expect(address(droplet!.id)).toMatch(/^127\.1\.\d+\.\d+$/)
+    const probe = async () => healthOf(parseProbe((await ssh(droplet!, address(droplet!.id), PROBE_SCRIPT)).stdout))
+    expect(await probe()).toEqual({health: 'booting', detail: 'the boot script has not started'})
+    clock += 5_000
+    expect(await probe()).toEqual({health: 'booting', detail: 'step gpu'})
+    clock += 5_000
+    expect(await probe()).toEqual({health: 'healthy', detail: 'agent active'})
+    const hostname = await ssh(droplet!, address(droplet!.id), 'hostname; exit 7')
+    expect([hostname.status, hostname.stdout]).toEqual([7, 'velda-930b7ad6-1\n'])
+  })
+
+  it('each boot failure shows as the script would leave it; a refused or re-keyed host fails as ssh says', async () => {
+    const [agent404, crashLoop, refused, rekeyed] = sim.seedDroplets({count: 4, namePrefix: 'velda-cafe0000-'})
+    await sim.hostsReady()
+    const admin = (id: number, body: unknown) => fetch(`${sim.url}/__sim/hosts/${id}`, {method: 'POST', body: JSON.stringify(body)})
+    await admin(agent404!.id, {profile: 'agent-404'})
+    await admin(crashLoop!.id, {profile: 'agent-crash-loop'})
+    clock += 60_000
+    const probeOf = (d: {id: number}) => ssh(d, address(d.id), PROBE_SCRIPT)
+    const failed = parseProbe((await probeOf(agent404!)).stdout)
+    expect(healthOf(failed)).toEqual({health: 'boot-failed', detail: 'step agent failed (exit 22)'})
+    expect(failed.boot?.log_tail).toContain('curl: (22) The requested URL returned error: 404')
+    expect(healthOf(parseProbe((await probeOf(crashLoop!)).stdout))).toEqual({health: 'agent-down', detail: 'booted, but the agent is activating'})
+    expect((await probeOf(rekeyed!)).status).toBe(0)
+    await admin(refused!.id, {refuse: true})
+    await admin(rekeyed!.id, {changeHostKey: true})
+    const refusedRun = await probeOf(refused!)
+    expect([refusedRun.status, classifySshFailure(refusedRun.stderr)]).toEqual([255, 'refused'])
+    const rekeyedRun = await probeOf(rekeyed!)
+    expect([rekeyedRun.status, classifySshFailure(rekeyedRun.stderr)]).toEqual([255, 'host-key-changed'])
+  })
+})
