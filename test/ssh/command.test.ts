@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {knownHostsFile, sshArgs} from '../../src/lib/ssh/command.js'
+import {sshArgs} from '../../src/lib/ssh/command.js'
+import {knownHostsFile} from '../../src/lib/ssh/known-hosts.js'
 import {classifySshFailure, sshFailureLine} from '../../src/lib/ssh/failure.js'
 
 describe('the ssh command line for a member', () => {

@@ -1,6 +1,3 @@
-import {homedir} from 'node:os'
-import {join} from 'node:path'
-
 /**
  * How velda-do runs the system OpenSSH client against a pool member: the operator's keys, agent and ~/.ssh/config
  * keep working, and velda-do adds only what it must. Pure: the argv is built here and run elsewhere.
@@ -45,10 +42,4 @@ export function sshArgs(target: SshTarget, settings: SshSettings, remoteCommand:
     target.host,
     ...remoteCommand,
   ]
-}
-
-/** `$XDG_STATE_HOME/velda-do/known_hosts`, else `~/.local/state/velda-do/known_hosts`. */
-export function knownHostsFile(env: Readonly<Record<string, string | undefined>>): string {
-  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state')
-  return join(state, 'velda-do', 'known_hosts')
 }

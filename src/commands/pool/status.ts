@@ -1,0 +1,94 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {FailureView} from '../../lib/cli/base-command.js'
+import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {findPool} from '../../lib/config/load.js'
+import {parseDuration} from '../../lib/duration.js'
+import {InterruptedError, PartialError, PartialResults, type VeldaError} from '../../lib/errors.js'
+import {formatPoolStatus} from '../../lib/output/member-table.js'
+import {plural} from '../../lib/plural.js'
+import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
+import {prepareKnownHosts} from '../../lib/ssh/known-hosts.js'
+import {runSsh} from '../../lib/ssh/run.js'
+
+const statusPartials = new PartialResults<PoolStatusResult>()
+
+export default class PoolStatus extends ApiCommand<PoolStatusResult> {
+  static override summary = 'Did it boot? Probe each member over SSH: boot step, agent, GPU.'
+  static override description = [
+    'One SSH round trip a member (the system ssh: your keys, agent and ~/.ssh/config apply), --parallel at a time, running a fixed read-only probe: the boot status file, cloud-init, systemctl is-active velda-agent, the boot log\'s last lines.',
+    'Host keys are kept in velda-do\'s own known_hosts, by droplet id: a new droplet is trusted at first contact, a changed key is refused and shown. Unreachable, refused, timed out and host-key-changed are states of a member, not failures of the command.',
+    'Exit 0 when every member is healthy (agent active), 4 when some are not, 3 when DigitalOcean cannot be read, 130 on Ctrl-C.',
+  ].join('\n\n')
+
+  static override examples = [
+    {description: 'Are the agents running?', command: '<%= config.bin %> <%= command.id %> amd-mi300x'},
+    {description: 'Over the VPC, as ubuntu, with a key', command: '<%= config.bin %> <%= command.id %> amd-mi300x --private --ssh-user ubuntu -i ~/.ssh/pool'},
+    {description: 'The members whose boot failed, for a script', command: "<%= config.bin %> <%= command.id %> amd-mi300x --json | jq -r '.members[] | select(.state == \"boot-failed\") | .name'"},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+  }
+
+  static override flags = {
+    'ssh-user': Flags.string({description: 'user to log in as', default: 'root', env: 'VELDA_DO_SSH_USER', helpValue: 'USER'}),
+    'identity-file': Flags.string({char: 'i', description: 'private key for ssh -i [default: what ssh picks: your agent, ~/.ssh/config]', helpValue: 'PATH'}),
+    'ssh-port': Flags.integer({description: 'port of sshd on the members [default: 22, or ~/.ssh/config]', min: 1, max: 65_535}),
+    private: Flags.boolean({description: 'connect to the private (VPC) address instead of the public one'}),
+    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256}),
+    timeout: Flags.string({description: 'how long one member may take to answer', default: '30s', helpValue: 'DURATION'}),
+    config: configFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  protected async execute(): Promise<PoolStatusResult> {
+    const {args, flags} = await this.parse(PoolStatus)
+    const config = this.readConfig(flags.config)
+    const pool = findPool(config, args.pool)
+    const timeoutMs = parseDuration(flags.timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
+    const stop = this.stopSignals()
+    const aborted = new AbortController()
+    this.onCleanup(stop.onStop(() => aborted.abort()))
+    const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const knownHosts = prepareKnownHosts(this.env)
+    const progress = await this.startProgress()
+    progress.update(`probing the members of pool ${pool.name}`)
+    const result = await poolStatus(api, pool, config.pools, {
+      ssh: {knownHosts, connectTimeoutSeconds: Math.max(1, Math.floor(timeoutMs / 1000)), batch: true},
+      user: flags['ssh-user'],
+      port: flags['ssh-port'] ?? null,
+      identityFile: flags['identity-file'] ?? null,
+      privateAddress: flags.private,
+      parallel: flags.parallel,
+      timeoutMs,
+    }, {
+      runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: aborted.signal}),
+      isInterrupted: stop.isStopped,
+    })
+    if (stop.isStopped()) throw statusPartials.attach(new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`), result)
+    const unhealthy = result.members.length - result.healthy
+    if (unhealthy > 0) {
+      throw statusPartials.attach(new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${unhealthy === 1 ? 'is' : 'are'} not healthy`, {
+        suggestions: [`velda-do pool logs ${pool.name} MEMBER shows a member's boot log`, `velda-do pool ssh ${pool.name} MEMBER to look around`],
+      }), result)
+    }
+    return result
+  }
+
+  protected override render(result: PoolStatusResult): string {
+    return formatPoolStatus(result)
+  }
+
+  protected override finished(result: PoolStatusResult): string {
+    return `${result.healthy} of ${plural(result.members.length, 'member')} healthy`
+  }
+
+  protected override renderFailure(error: VeldaError): FailureView | null {
+    const partial = statusPartials.of(error)
+    if (!partial) return null
+    return {progress: `${partial.healthy} of ${plural(partial.members.length, 'member')} healthy`, stdout: formatPoolStatus(partial), stderr: []}
+  }
+}

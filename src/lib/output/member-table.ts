@@ -1,0 +1,27 @@
+import type {MemberStatus, PoolStatusResult} from '../pool/pool-status.js'
+import {plural} from '../plural.js'
+import {printableCell} from './printable.js'
+import {type Column, renderTable} from './table.js'
+
+/** NAME, ID, DROPLET, ADDRESS, STATE, BOOT, AGENT, GPU, DETAIL: one row a member, as `pool status` shows it. */
+export const MEMBER_COLUMNS: readonly Column<MemberStatus>[] = [
+  {header: 'NAME', cell: (m) => m.name},
+  {header: 'ID', cell: (m) => m.id},
+  {header: 'DROPLET', cell: (m) => m.status, aliases: ['status']},
+  {header: 'ADDRESS', cell: (m) => m.address ?? '-'},
+  {header: 'STATE', cell: (m) => m.state},
+  {header: 'BOOT', cell: (m) => (m.boot ? (m.boot.phase === 'running' ? `${m.boot.step}…` : m.boot.phase === 'failed' ? `failed: ${m.boot.step}` : m.boot.phase) : '-')},
+  {header: 'AGENT', cell: (m) => m.agent ?? '-'},
+  {header: 'GPU', cell: (m) => (m.boot ? (m.boot.gpu.vendor === 'none' ? '-' : `${m.boot.gpu.vendor} ${m.boot.gpu.check}`) : '-')},
+  {header: 'DETAIL', cell: (m) => m.detail},
+]
+
+/** The table, a line of counts, and for each failed boot its log tail (what the operator would ssh in to read). */
+export function formatPoolStatus(result: PoolStatusResult): string {
+  if (result.members.length === 0) return `pool ${printableCell(result.pool)} has no droplets\n`
+  const table = renderTable({columns: MEMBER_COLUMNS, header: true, rowsOnly: false}, result.members)
+  const tails = result.members
+    .filter((m) => m.boot?.phase === 'failed' && m.boot.log_tail.length > 0)
+    .map((m) => `\n${printableCell(m.name)}: the boot failed in step ${m.boot?.step}; its log ends:\n${(m.boot?.log_tail ?? []).slice(-10).map((line) => `  ${printableCell(line)}`).join('\n')}\n`)
+  return `${table}\n${result.healthy} of ${plural(result.members.length, 'member')} healthy (agent active)\n${tails.join('')}`
+}

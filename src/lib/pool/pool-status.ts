@@ -1,0 +1,81 @@
+import type {PoolConfig} from '../config/types.js'
+import type {DigitalOceanApi} from '../do/client.js'
+import type {BootStatus} from '../boot/status.js'
+import {type SshSettings, sshArgs} from '../ssh/command.js'
+import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failure.js'
+import {type Health, healthOf, parseProbe, PROBE_SCRIPT, ProbeOutputError} from '../ssh/probe.js'
+import {boundedMap, type SshRun} from '../ssh/run.js'
+import {isShared, listPools, type PoolDroplet} from './membership.js'
+
+/** A member's state: its health as the probe found it, or why the probe could not reach it. */
+export type MemberState = Health | SshFailure | 'no-address' | 'not-probed'
+
+export interface MemberStatus {
+  id: number
+  name: string
+  /** The droplet's status at DigitalOcean (`new`, `active`, `off`). */
+  status: string
+  address: string | null
+  state: MemberState
+  detail: string
+  boot: BootStatus | null
+  agent: string | null
+  /** The boot log's last line (or ssh's reason when it failed). */
+  last_line: string | null
+}
+
+export interface PoolStatusResult {
+  pool: string
+  members: MemberStatus[]
+  healthy: number
+}
+
+export interface ProbeSettings {
+  ssh: SshSettings
+  user: string
+  port: number | null
+  identityFile: string | null
+  /** The private address (VPC), not the public one. */
+  privateAddress: boolean
+  parallel: number
+  timeoutMs: number
+}
+
+export interface PoolStatusDeps {
+  runSsh(args: readonly string[], options: {timeoutMs: number}): Promise<SshRun>
+  isInterrupted(): boolean
+}
+
+/** Lists the pool and probes each member with an address over SSH, `parallel` at a time: one round trip each. */
+export async function poolStatus(api: DigitalOceanApi, pool: PoolConfig, configured: readonly PoolConfig[], settings: ProbeSettings, deps: PoolStatusDeps): Promise<PoolStatusResult> {
+  const {members} = await listPools(api, [pool], configured)
+  const own = members.filter((m) => !isShared(m))
+  return probeMembers(pool.name, own, settings, deps)
+}
+
+export async function probeMembers(pool: string, members: readonly PoolDroplet[], settings: ProbeSettings, deps: PoolStatusDeps): Promise<PoolStatusResult> {
+  const rows = await boundedMap(members, settings.parallel, (member) => probeMember(member, settings, deps))
+  return {pool, members: rows, healthy: rows.filter((row) => row.state === 'healthy').length}
+}
+
+async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: PoolStatusDeps): Promise<MemberStatus> {
+  const address = settings.privateAddress ? member.private_ipv4 : member.public_ipv4
+  const row = {id: member.id, name: member.name, status: member.status, address, boot: null, agent: null, last_line: null}
+  if (address === null) return {...row, state: 'no-address', detail: member.status === 'active' ? 'no address given' : `droplet is ${member.status}`}
+  if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}
+  const args = sshArgs({dropletId: member.id, host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
+  const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs})
+  if (run.timedOut) return {...row, state: 'timeout', detail: `no answer within ${Math.round(settings.timeoutMs / 1000)}s`}
+  if (run.status === 255 || run.status === null) {
+    const line = sshFailureLine(run.stderr)
+    return {...row, state: classifySshFailure(run.stderr), detail: line, last_line: line}
+  }
+  try {
+    const probe = parseProbe(run.stdout)
+    const {health, detail} = healthOf(probe)
+    return {...row, state: health, detail, boot: probe.boot, agent: probe.agent, last_line: probe.logTail.at(-1) ?? null}
+  } catch (error) {
+    if (!(error instanceof ProbeOutputError)) throw error
+    return {...row, state: 'unknown', detail: error.message}
+  }
+}

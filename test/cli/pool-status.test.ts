@@ -1,0 +1,97 @@
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
+import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {runInProcess} from '../support/in-process-cli.js'
+import {haveTool} from '../support/tools.js'
+
+const canHost =
+  haveTool('ssh', 'openssh-client', 'pool status against simulated hosts') &&
+  haveTool('bwrap', 'bubblewrap', 'pool status against simulated hosts') &&
+  (findSshd() !== null || haveTool('sshd', 'openssh-server', 'pool status against simulated hosts'))
+
+const CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: gpu
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}
+`
+
+describe.runIf(canHost)('velda-do pool status, through the real ssh client to the simulator\'s hosts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'velda-status-'))
+  const configFile = join(dir, 'velda.yaml')
+  const key = join(dir, 'id_ed25519')
+  const state = join(dir, 'state')
+  let sim: Simulator
+  let clock = Date.UTC(2026, 10, 28, 21, 0, 0)
+
+  beforeAll(async () => {
+    writeFileSync(configFile, CONFIG)
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+    sim = await startSimulator({seed: 1, activeAfterMs: 0, now: () => clock, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 10_000}})
+  })
+  afterAll(async () => {
+    await sim?.close()
+  })
+  beforeEach(() => {
+    sim.core.reset()
+  })
+
+  const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
+  const sshFlags = () => ['--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key]
+  const velda = (args: string[]) => runInProcess([...args, '-c', configFile], {env: env()})
+  const up = async (count: number) => {
+    const result = await velda(['pool', 'up', 'gpu', '-n', String(count), '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    await sim.hostsReady()
+    return (JSON.parse(result.stdout) as {created: {id: number; name: string}[]}).created
+  }
+  type Member = {name: string; state: string; detail: string; boot: {step: string; log_tail: string[]} | null; agent: string | null}
+  const status = async () => {
+    const result = await velda(['pool', 'status', 'gpu', '--json', ...sshFlags()])
+    return {...result, members: (JSON.parse(result.stdout) as {members: Member[]}).members}
+  }
+
+  it('booting, then healthy: exit 4 while any agent is not up, exit 0 once all are, with a table for people', async () => {
+    const created = await up(3)
+    const booting = await status()
+    expect(booting.status).toBe(4)
+    expect(booting.members.map((m) => m.state)).toEqual(['booting', 'booting', 'booting'])
+    clock += 10_000
+    const healthy = await status()
+    expect(healthy.status, healthy.stderr).toBe(0)
+    expect(healthy.members.map((m) => [m.name, m.state, m.agent])).toEqual(created.map((d) => [d.name, 'healthy', 'active']))
+    const table = await velda(['pool', 'status', 'gpu', ...sshFlags()])
+    expect(table.stdout).toMatch(/^NAME +ID +DROPLET +ADDRESS +STATE +BOOT +AGENT +GPU +DETAIL$/m)
+    expect(table.stdout).toMatch(/ 127\.1\.\d+\.\d+ +healthy +done +active +amd ok +agent active$/m)
+    expect(table.stdout).toContain('3 of 3 members healthy (agent active)')
+    // Keys are remembered by droplet, in velda-do's own file.
+    for (const droplet of created) expect(spawnSync('ssh-keygen', ['-F', `velda-droplet-${droplet.id}`, '-f', join(state, 'velda-do', 'known_hosts')]).status).toBe(0)
+  })
+
+  it('shows each kind of trouble as a state of its member, the failed boot with its step and log tail', async () => {
+    const [failed, looping, refused, rekeyed] = await up(4)
+    const admin = (id: number, body: unknown) => fetch(`${sim.url}/__sim/hosts/${id}`, {method: 'POST', body: JSON.stringify(body)})
+    await admin(failed!.id, {profile: 'agent-404'})
+    await admin(looping!.id, {profile: 'agent-crash-loop'})
+    clock += 10_000
+    expect((await status()).status).toBe(4)
+    await admin(refused!.id, {refuse: true})
+    await admin(rekeyed!.id, {changeHostKey: true})
+    const result = await status()
+    expect(result.status).toBe(4)
+    expect(result.members.map((m) => m.state)).toEqual(['boot-failed', 'agent-down', 'refused', 'host-key-changed'])
+    expect(result.members[0]?.boot?.log_tail).toContain('curl: (22) The requested URL returned error: 404')
+    const table = await velda(['pool', 'status', 'gpu', ...sshFlags()])
+    expect(table.status).toBe(4)
+    expect(table.stdout).toMatch(new RegExp(`${failed!.name}: the boot failed in step agent; its log ends:\\n(  .*\\n)*  curl: \\(22\\) The requested URL returned error: 404\\n`))
+    expect(table.stdout).toContain('0 of 4 members healthy')
+    expect(table.stderr).toMatch(/Error: 4 of 4 members of pool gpu are not healthy/)
+  })
+})
