@@ -79,6 +79,14 @@ describe('velda-do pool scale --to N', () => {
     expect(await poolDroplets('other')).toHaveLength(3)
   })
 
+  it('counts powered-off members: they are the pool\'s and they bill', async () => {
+    await seed('cpu', 2, {status: 'off'})
+    await seed('cpu', 1)
+    const result = await velda(['pool', 'scale', 'cpu', '--to', '3', '--json'])
+    expect(JSON.parse(result.stdout).before).toEqual({total: 3, new: 0, active: 1, off: 2})
+    expect(sent('POST')).toEqual([])
+  })
+
   it('--dry-run says "would create", "would delete" (listing them) or "already at", and changes nothing', async () => {
     await seed('cpu', 5)
     expect((await velda(['pool', 'scale', 'cpu', '--to', '8', '--dry-run'])).stdout).toBe('would create 3 droplets: pool cpu has 5, target 8 (nothing sent)\n')

@@ -54,13 +54,17 @@ export interface SeedDroplets {
   /** Names are `<namePrefix>-<n>`, or `<namePrefix><n>` when it ends in a dash. */
   namePrefix?: string
   tags?: string[]
-  status?: 'new' | 'active'
+  /** `off`: active, then powered off. */
+  status?: 'new' | 'active' | 'off'
+  /** Made this long ago (created_at in the past), or at `createdAt` (RFC 3339). */
+  ageSeconds?: number
+  createdAt?: string
 }
 
 const NOT_FOUND = {id: 'not_found', message: 'The resource you were accessing could not be found.'}
 
 /** Faults that let the request be performed and only change how (or whether) its answer arrives. */
-const PERFORMING_FAULTS: ReadonlySet<FaultAction['type']> = new Set(['delay', 'ambiguous', 'patch-json'])
+const PERFORMING_FAULTS: ReadonlySet<FaultAction['type']> = new Set(['delay', 'ambiguous', 'patch-json', 'stuck'])
 
 /** The simulated API without the network: state, validation, limits and faults. The HTTP server wraps it. */
 export class SimulatorCore {
@@ -77,6 +81,8 @@ export class SimulatorCore {
   private requestIds: () => number
   private nextId: number
   private created = 0
+  /** The droplets the last create made (a `stuck` fault holds them in `new`). */
+  private createdByLastRequest: SimDroplet[] = []
   private seq = 0
   origin = 'http://127.0.0.1'
 
@@ -131,6 +137,7 @@ export class SimulatorCore {
       return fault.then === 'drop' ? {kind: 'drop'} : error(fault.status ?? 500, 'server_error', 'Server Error', limit.headers)
     }
     if (fault?.type === 'patch-json' && answer.kind === 'answer') return {...answer, body: patchJson(answer.body, fault)}
+    if (fault?.type === 'stuck') for (const droplet of this.createdByLastRequest) droplet.activeAt = null
     return answer
   }
 
@@ -276,6 +283,7 @@ export class SimulatorCore {
         sshKeys: request.sshKeys,
       }),
     )
+    this.createdByLastRequest = created
     const now = this.now()
     const actions = created.map((d) => ({id: d.id + 7_000_000_000, rel: 'create', href: `${this.origin}/v2/actions/${d.id + 7_000_000_000}`}))
     const answer = Array.isArray(body.names)
@@ -296,7 +304,8 @@ export class SimulatorCore {
     vpcUuid?: string
     userData?: string | null
     sshKeys?: (string | number)[]
-    status?: 'new' | 'active'
+    status?: 'new' | 'active' | 'off'
+    createdAt?: number
   }): SimDroplet {
     const size = this.catalog.sizes.find((s) => s.slug === spec.size)
     const region = this.catalog.regions.find((r) => r.slug === spec.region)
@@ -319,8 +328,9 @@ export class SimulatorCore {
       monitoring: spec.monitoring ?? false,
       userData: spec.userData ?? null,
       sshKeys: spec.sshKeys ?? [],
-      createdAt: now,
-      activeAt: spec.status === 'active' ? now : after === null ? null : now + after,
+      createdAt: spec.createdAt ?? now,
+      activeAt: spec.status === 'active' || spec.status === 'off' ? (spec.createdAt ?? now) : after === null ? null : (spec.createdAt ?? now) + after,
+      poweredOff: spec.status === 'off',
       ...newAddresses(this.random),
       ...this.options.addresses?.(this.created),
     }
@@ -382,6 +392,7 @@ export class SimulatorCore {
         image: image as string,
         tags: seed.tags ?? [],
         status: seed.status ?? 'active',
+        createdAt: seed.createdAt !== undefined ? Date.parse(seed.createdAt) : seed.ageSeconds !== undefined ? this.now() - seed.ageSeconds * 1000 : undefined,
       }),
     )
   }
@@ -400,6 +411,18 @@ export class SimulatorCore {
     }
     Object.assign(account, patch)
     return account
+  }
+
+  /** Powers droplets off (or on): they stay, are billed, and show `off`. Answers how many changed. */
+  power(ids: number[], on: boolean): number {
+    let count = 0
+    for (const id of ids) {
+      const droplet = this.droplets.get(id)
+      if (!droplet || droplet.poweredOff === !on) continue
+      droplet.poweredOff = !on
+      count++
+    }
+    return count
   }
 
   /** Turns droplets active now (all `new` ones when no ids are given). */
@@ -472,6 +495,10 @@ export class SimulatorCore {
           return reply(200, {droplets: this.seedDroplets(body as unknown as SeedDroplets).map((d) => ({id: d.id, name: d.name}))})
         case 'POST /__sim/account':
           return reply(200, {account: this.patchAccount(body)})
+        case 'POST /__sim/power-off':
+        case 'POST /__sim/power-on':
+          if (!Array.isArray(body.ids) || !body.ids.every((id) => Number.isInteger(id))) return reply(400, {error: 'give {"ids": [droplet ids]}'})
+          return reply(200, {changed: this.power(body.ids as number[], url.pathname.endsWith('-on'))})
         case 'POST /__sim/activate':
           return reply(200, {activated: this.activate(Array.isArray(body.ids) ? (body.ids as number[]) : undefined)})
         default:
@@ -492,5 +519,7 @@ export const ADMIN_ENDPOINTS = [
   'DELETE /__sim/faults',
   'POST /__sim/droplets',
   'POST /__sim/activate',
+  'POST /__sim/power-off',
+  'POST /__sim/power-on',
   'POST /__sim/account',
 ]

@@ -18,6 +18,8 @@ export interface SimDroplet {
   createdAt: number
   /** When it turns active; null: stays `new` until activated through the admin API. */
   activeAt: number | null
+  /** Powered off (still billed, addresses kept): `off` once active. */
+  poweredOff: boolean
   /** Addresses it shows once active. */
   publicIpv4: string
   privateIpv4: string
@@ -28,8 +30,9 @@ export function isGpuDroplet(droplet: SimDroplet): boolean {
   return droplet.size.gpu_info !== undefined
 }
 
-export function dropletStatus(droplet: SimDroplet, now: number): 'new' | 'active' {
-  return droplet.activeAt !== null && now >= droplet.activeAt ? 'active' : 'new'
+export function dropletStatus(droplet: SimDroplet, now: number): 'new' | 'active' | 'off' {
+  if (droplet.activeAt === null || now < droplet.activeAt) return 'new'
+  return droplet.poweredOff ? 'off' : 'active'
 }
 
 export function newAddresses(random: () => number): Pick<SimDroplet, 'publicIpv4' | 'privateIpv4' | 'publicIpv6'> {
@@ -44,7 +47,8 @@ export function newAddresses(random: () => number): Pick<SimDroplet, 'publicIpv4
 
 export function dropletToApi(droplet: SimDroplet, now: number): Record<string, unknown> {
   const status = dropletStatus(droplet, now)
-  const active = status === 'active'
+  // A powered-off droplet keeps its addresses.
+  const active = status !== 'new'
   const v4 = active
     ? [
         {ip_address: droplet.publicIpv4, netmask: '255.255.240.0', gateway: droplet.publicIpv4.replace(/\.\d+$/, '.1'), type: 'public'},

@@ -26,6 +26,8 @@ export type FaultAction =
    * contradictory listing from an API that did the work. An answer that is not JSON (a 204) goes out unchanged.
    */
   | {type: 'patch-json'; remove?: string[]; set?: Record<string, unknown>}
+  /** Create the droplets as asked, but they never leave `new`: a create that never comes up (and may bill). */
+  | {type: 'stuck'}
 
 export interface FaultRule {
   method?: string
