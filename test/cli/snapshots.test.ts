@@ -186,6 +186,16 @@ describe('the --json shape of every command', () => {
     shapes['pool scale'] = merge(scaleUp, await json(['pool', 'scale', 'cpu', '--to', String(cpuNow + 1), '--yes', '-c', config], 4))
     const scaleDryRun = (to: number) => json(['pool', 'scale', 'cpu', '--to', String(to), '--dry-run', '--ignore-limits', '-c', config])
     shapes['pool scale --dry-run'] = merge(await scaleDryRun(cpuNow + 5), await scaleDryRun(0))
+    // Reap: the cpu pool (min_agents 1) emptied, then 2 expired and 2 stuck members: both expired and one stuck go,
+    // one stuck is kept for min_agents; the first delete is refused (failed).
+    await json(['pool', 'scale', 'cpu', '--to', '0', '--yes', '--ignore-limits', '-c', config])
+    const cpuPrefix = (JSON.parse((await runInProcess(['config', 'validate', '--json', '-c', config], {env: env()})).stdout) as {pools: {name: string; prefix: string}[]}).pools.find((p) => p.name === 'cpu')?.prefix
+    const cpuTags = ['velda', 'velda-pool:cpu']
+    await sim.admin('POST', 'droplets', {count: 2, namePrefix: `${cpuPrefix}-x`, ipv6: true, tags: [...cpuTags, `velda-expires:${Math.floor(Date.now() / 1000) - 60}`]})
+    await sim.admin('POST', 'droplets', {count: 2, namePrefix: `${cpuPrefix}-s`, ipv6: true, tags: cpuTags, status: 'new', ageSeconds: 7200})
+    shapes['pool reap --dry-run'] = await json(['pool', 'reap', 'cpu', '--dry-run', '-c', config])
+    await refuse('DELETE', '/v2/droplets/*', 1)
+    shapes['pool reap'] = await json(['pool', 'reap', 'cpu', '--yes', '-c', config], 4)
     shapes['an error'] = (await json(['pool', 'up', 'amd-mi300x', '-n', '11', '-c', EXAMPLE_CONFIG], 2))
     shapes['an invalid config'] = (await json(['config', 'validate', '-c', join(PROJECT_ROOT, 'package.json')], 2))
 

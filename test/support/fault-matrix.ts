@@ -42,11 +42,13 @@ export interface Command {
   path: string
   /** The listing the command reads (GET), and the name of the list in its answer. */
   list: {path: string; key: string}
-  /** What it changes when it succeeds: droplets created, or deleted from a pool seeded with `seeded` first. */
-  effect?: {creates: number} | {deletes: number; seeded: number}
+  /** What it changes when it succeeds: droplets created, or deleted from a pool seeded with `seeded` first (`tags`: more tags on them). */
+  effect?: {creates: number} | {deletes: number; seeded: number; tags?: string[]}
 }
 
 const DROPLETS = {path: '/v2/droplets', key: 'droplets'}
+/** A lease that ended long ago: what pool reap deletes. */
+const EXPIRED = 'velda-expires:1600000000'
 
 export const COMMANDS: Command[] = [
   {name: 'sizes', args: ['sizes', '--json'], method: 'GET', path: '/v2/sizes', list: {path: '/v2/sizes', key: 'sizes'}},
@@ -71,6 +73,15 @@ export const COMMANDS: Command[] = [
     path: '/v2/droplets/*',
     list: DROPLETS,
     effect: {deletes: 2, seeded: 4},
+  },
+  // Two members whose lease ended: a pool with no min_agents, so both go.
+  {
+    name: 'pool reap',
+    args: ['pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile],
+    method: 'DELETE',
+    path: '/v2/droplets/*',
+    list: DROPLETS,
+    effect: {deletes: 2, seeded: 2, tags: [EXPIRED]},
   },
 ]
 
@@ -157,7 +168,7 @@ type Droplet = {id: number; name: string; tags: string[]}
 export async function runCell(sim: CellSimulator, run: CellRunner, prefix: string, fault: Fault, command: Command): Promise<void> {
   await sim.admin('POST', 'reset')
   const effect = command.effect
-  if (effect && 'seeded' in effect) await sim.admin('POST', 'droplets', {count: effect.seeded, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
+  if (effect && 'seeded' in effect) await sim.admin('POST', 'droplets', {count: effect.seeded, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu', ...(effect.tags ?? [])]})
   const before = (await sim.admin('GET', 'state')).droplets as Droplet[]
   const action = typeof fault.action === 'function' ? fault.action(command) : fault.action
   const target = fault.target === 'list' ? {method: 'GET', path: command.list.path} : {method: command.method, path: command.path}
@@ -202,7 +213,7 @@ export async function runCell(sim: CellSimulator, run: CellRunner, prefix: strin
     for (const f of failed) expect(f.error).toMatch(fault.cause ?? /./)
     if (failed.length > 0) checks.push(`${failed.length} failed = refused`)
   } else if (effect) {
-    const deleted = ((json.deleted ?? []) as Droplet[]).map((d) => d.id)
+    const deleted = ((json.deleted ?? json.reaped ?? []) as Droplet[]).map((d) => d.id)
     expect(after.map((d) => d.id).sort()).toEqual(before.filter((d) => !deleted.includes(d.id)).map((d) => d.id).sort())
     expect(deleted).toHaveLength(fault.exit === 0 ? effect.deletes : 0)
     checks.push(`${deleted.length} deleted = reported`)

@@ -59,6 +59,8 @@ export interface SeedDroplets {
   /** Made this long ago (created_at in the past), or at `createdAt` (RFC 3339). */
   ageSeconds?: number
   createdAt?: string
+  /** With a public IPv6 address, as a droplet created with `ipv6: true`. */
+  ipv6?: boolean
 }
 
 const NOT_FOUND = {id: 'not_found', message: 'The resource you were accessing could not be found.'}
@@ -329,7 +331,8 @@ export class SimulatorCore {
       userData: spec.userData ?? null,
       sshKeys: spec.sshKeys ?? [],
       createdAt: spec.createdAt ?? now,
-      activeAt: spec.status === 'active' || spec.status === 'off' ? (spec.createdAt ?? now) : after === null ? null : (spec.createdAt ?? now) + after,
+      // Seeded `new` stays new until activated (a create that never came up); a created one turns active after the delay.
+      activeAt: spec.status === 'active' || spec.status === 'off' ? (spec.createdAt ?? now) : spec.status === 'new' || after === null ? null : now + after,
       poweredOff: spec.status === 'off',
       ...newAddresses(this.random),
       ...this.options.addresses?.(this.created),
@@ -392,6 +395,7 @@ export class SimulatorCore {
         image: image as string,
         tags: seed.tags ?? [],
         status: seed.status ?? 'active',
+        ipv6: seed.ipv6,
         createdAt: seed.createdAt !== undefined ? Date.parse(seed.createdAt) : seed.ageSeconds !== undefined ? this.now() - seed.ageSeconds * 1000 : undefined,
       }),
     )

@@ -32,21 +32,90 @@ set -euo pipefail
 
 VELDA_SERVICE_FILE=/usr/lib/systemd/system/velda-agent.service
 VELDA_DONE=/etc/velda/init.done
+VELDA_LOG=/var/log/velda-bootstrap.log
+# Machine-readable progress for `velda-do pool status` (docs/userdata.md, "The status file").
+VELDA_STATUS=/var/lib/velda/bootstrap.json
 export DEBIAN_FRONTEND=noninteractive
 
-mkdir -p /var/log
-exec > >(tee -a /var/log/velda-bootstrap.log) 2>&1
-log_writer=$!
-# Let tee write the last lines before the script ends (bounded, should something hold the pipe open).
-trap 'exec >&- 2>&-; timeout 5 tail --pid="$log_writer" -f /dev/null || true' EXIT
+now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+log() { printf '%s velda-bootstrap: %s\n' "$(now)" "$*"; }
 
-log() { printf '%s velda-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
-trap 'log "FAILED at line $LINENO (exit code $?)"' ERR
+# One JSON string: backslash, quote and the whitespace controls escaped, other control characters dropped.
+json_string() {
+  local text=$1
+  text=${text//\\/\\\\}
+  text=${text//\"/\\\"}
+  text=${text//$'\t'/\\t}
+  text=${text//$'\r'/\\r}
+  text=${text//$'\n'/\\n}
+  printf '"%s"' "$(printf '%s' "$text" | tr -d '\000-\010\013\014\016-\037\177')"
+}
+
+# The last lines of the log, as a JSON array (read once tee has written them: see finish).
+log_tail_json() {
+  local line first=1
+  printf '['
+  while IFS= read -r line; do
+    ((first)) || printf ','
+    first=0
+    json_string "$line"
+  done < <(tail -n 20 "$VELDA_LOG" 2>/dev/null)
+  printf ']'
+}
+
+VELDA_STEP=start
+VELDA_STARTED_AT=$(now)
+VELDA_GPU_CHECK=skipped
+VELDA_EXIT_CODE=
+VELDA_REPORT=0
+
+# Written whole to a temporary file and renamed: a reader never sees half a document.
+write_status() {
+  local phase=$1 finished=null code=null tail='[]'
+  if [[ "$phase" != running ]]; then finished=$(json_string "$(now)"); fi
+  if [[ "$phase" == failed ]]; then
+    code=${VELDA_EXIT_CODE:-1}
+    tail=$(log_tail_json)
+  fi
+  mkdir -p "${VELDA_STATUS%/*}"
+  printf '{"version":1,"phase":"%s","step":"%s","started_at":"%s","updated_at":"%s","finished_at":%s,"exit_code":%s,"gpu":{"vendor":%s,"check":"%s"},"agent_version":%s,"log_tail":%s}\n' \
+    "$phase" "$VELDA_STEP" "$VELDA_STARTED_AT" "$(now)" "$finished" "$code" "$(json_string "$VELDA_GPU_VENDOR")" "$VELDA_GPU_CHECK" "$(json_string "$VELDA_VERSION")" "$tail" \
+    >"$VELDA_STATUS.tmp"
+  mv -f "$VELDA_STATUS.tmp" "$VELDA_STATUS"
+}
+
+step() {
+  VELDA_STEP=$1
+  write_status running
+  log "step: $1"
+}
+
+mkdir -p /var/log
+exec > >(tee -a "$VELDA_LOG") 2>&1
+log_writer=$!
+
+finish() {
+  local code=$?
+  # Let tee write the last lines before the script ends (bounded, should something hold the pipe open).
+  exec >&- 2>&-
+  timeout 5 tail --pid="$log_writer" -f /dev/null || true
+  ((VELDA_REPORT)) || return 0
+  if ((code == 0)); then
+    VELDA_STEP='done'
+    write_status 'done'
+  else
+    VELDA_EXIT_CODE=${VELDA_EXIT_CODE:-$code}
+    write_status failed
+  fi
+}
+trap finish EXIT
+trap 'VELDA_EXIT_CODE=$?; log "FAILED in step $VELDA_STEP at line $LINENO (exit code $VELDA_EXIT_CODE)"' ERR
 
 if [[ -e "$VELDA_DONE" ]]; then
   log "already initialised ($VELDA_DONE exists): nothing to do"
   exit 0
 fi
+VELDA_REPORT=1
 log "bootstrapping Velda agent $VELDA_VERSION for pool $VELDA_POOL on $(hostname)"
 
 apt_install() {
@@ -68,6 +137,7 @@ apt_install() {
       log "installed: ${missing[*]}"
       return 0
     fi
+    ((attempt < 5)) || break
     log "apt-get failed (attempt $attempt of 5), retrying in $((attempt * 15))s"
     sleep $((attempt * 15))
   done
@@ -75,8 +145,10 @@ apt_install() {
   return 1
 }
 
+step packages
 apt_install curl nfs-common
 
+step agent-config
 install -d -m 0755 /etc/velda
 (
   umask 077
@@ -86,22 +158,27 @@ chmod 0600 /etc/velda/agent.yaml.tmp
 mv -f /etc/velda/agent.yaml.tmp /etc/velda/agent.yaml
 log "wrote /etc/velda/agent.yaml"
 
+# A GPU that cannot be seen is told (gpu.check in the status file), not fatal: the agent may still serve CPU work.
 amd_init() {
+  VELDA_GPU_CHECK=ok
   if command -v amd-smi >/dev/null 2>&1; then
     log "AMD GPUs seen by amd-smi:"
-    amd-smi list || log "WARNING: amd-smi list failed"
+    amd-smi list || { VELDA_GPU_CHECK=failed; log "WARNING: amd-smi list failed"; }
   elif command -v rocm-smi >/dev/null 2>&1; then
     log "AMD GPUs seen by rocm-smi:"
-    rocm-smi || log "WARNING: rocm-smi failed"
+    rocm-smi || { VELDA_GPU_CHECK=failed; log "WARNING: rocm-smi failed"; }
   else
+    VELDA_GPU_CHECK=missing
     log "WARNING: neither amd-smi nor rocm-smi is installed: is the image a ROCm image?"
   fi
 }
 
 nvidia_init() {
+  VELDA_GPU_CHECK=ok
   if command -v nvidia-smi >/dev/null 2>&1; then
-    nvidia-smi || log "WARNING: nvidia-smi failed"
+    nvidia-smi || { VELDA_GPU_CHECK=failed; log "WARNING: nvidia-smi failed"; }
   else
+    VELDA_GPU_CHECK=missing
     log "WARNING: nvidia-smi is not installed: is the image an NVIDIA image?"
   fi
   local collect
@@ -114,6 +191,7 @@ nvidia_init() {
   rm -f "$collect"
 }
 
+step gpu
 case "$VELDA_GPU_VENDOR" in
   amd) amd_init ;;
   nvidia) nvidia_init ;;
@@ -125,6 +203,7 @@ case "$VELDA_GPU_VENDOR" in
     elif command -v nvidia-smi >/dev/null 2>&1; then
       nvidia_init
     else
+      VELDA_GPU_CHECK=missing
       log "WARNING: GPU size, but no amd-smi, rocm-smi or nvidia-smi found"
     fi
     ;;
@@ -135,6 +214,7 @@ case "$VELDA_GPU_VENDOR" in
 esac
 
 if [[ -n "$VELDA_TAILSCALE_AUTHKEY" ]]; then
+  step tailscale
   if ! command -v tailscale >/dev/null 2>&1; then
     log "installing Tailscale"
     installer=$(mktemp)
@@ -155,6 +235,7 @@ agent_has_wanted_version() {
   [[ "$output" == *" $VELDA_VERSION "* || "$output" == *" v$VELDA_VERSION "* ]]
 }
 
+step agent
 if agent_has_wanted_version; then
   log "Velda agent $VELDA_VERSION is already installed"
 else
@@ -173,6 +254,7 @@ else
   agent_has_wanted_version || log "WARNING: /bin/velda version does not report $VELDA_VERSION"
 fi
 
+step service
 if [[ ! -f "$VELDA_SERVICE_FILE" ]]; then
   unit=$(mktemp)
   curl -fsSL --retry 5 --retry-delay 3 --retry-connrefused -o "$unit" "$VELDA_SERVICE_URL"

@@ -1,0 +1,128 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {FailureView} from '../../lib/cli/base-command.js'
+import {isInteractive} from '../../lib/cli/confirm.js'
+import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {paint} from '../../lib/cli/style.js'
+import {findPool} from '../../lib/config/load.js'
+import type {DigitalOceanApi} from '../../lib/do/client.js'
+import {parseDuration} from '../../lib/duration.js'
+import {GuardError, InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
+import {formatReapPlan, formatReaped} from '../../lib/output/reap-report.js'
+import {printable} from '../../lib/output/printable.js'
+import {plural} from '../../lib/plural.js'
+import {groupByAccount} from '../../lib/pool/accounts.js'
+import {keptOf, planReap, poolReapPartials, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
+import type {ReapPlan} from '../../lib/pool/reap-selection.js'
+
+const REFUSAL = 'pool reap deletes droplets: without a terminal to confirm on, pass --yes'
+
+export type PoolReapOutput = PoolReapResult | {dry_run: true; would_reap: ReturnType<typeof wouldReap>; kept: PoolReapResult['kept']}
+
+export default class PoolReap extends ApiCommand<PoolReapOutput> {
+  static override summary = 'Delete members whose lease passed, stuck in new, or (--off) powered off.'
+  static override description = [
+    'Expired: a lease (pool up --ttl) that has passed, deleted even below min_agents. Stuck: still new after --stuck-after (default 30m). Off, with --off: powered off (DigitalOcean bills those too). Stuck and off members go only as far as the pool stays at min_agents (unless --ignore-limits).',
+    'Made for cron and scheduled CI: only members of the configured pools by the membership rule (never a droplet of another pool or of none), --dry-run, --yes required without a terminal, exit 0 when there is nothing to do. Deletes run 20 at a time.',
+  ].join('\n\n')
+
+  static override examples = [
+    {description: 'What would go, in every pool', command: '<%= config.bin %> <%= command.id %> --all --dry-run'},
+    {description: 'From cron, every 15 minutes', command: '<%= config.bin %> <%= command.id %> --all --yes --json'},
+    {description: 'One pool, powered-off members too', command: '<%= config.bin %> <%= command.id %> amd-mi300x --off --yes'},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file (or --all)'}),
+  }
+
+  static override flags = {
+    all: Flags.boolean({description: 'every configured pool'}),
+    'stuck-after': Flags.string({description: 'a member still new after this long is stuck', default: '30m', helpValue: 'DURATION'}),
+    off: Flags.boolean({description: 'also delete powered-off members'}),
+    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
+    'dry-run': Flags.boolean({description: 'show what would be deleted and why, and exit'}),
+    'ignore-limits': Flags.boolean({description: "delete stuck and off members even below the pool's min_agents"}),
+    config: configFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  protected async execute(): Promise<PoolReapOutput> {
+    const {args, flags} = await this.parse(PoolReap)
+    if (Boolean(args.pool) === Boolean(flags.all)) throw new UsageError('say which pools: a POOL, or --all', {suggestions: ['velda-do pool reap amd-mi300x', 'velda-do pool reap --all']})
+    const stuckAfterMs = parseDuration(flags['stuck-after'], '--stuck-after', {minMs: 60_000, maxMs: 30 * 86_400_000})
+    const config = this.readConfig(flags.config)
+    const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]
+    if (!flags['dry-run'] && !flags.yes && !isInteractive()) throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    const stop = this.stopSignals()
+    const accounts: {api: DigitalOceanApi; plans: ReapPlan[]}[] = []
+    for (const group of groupByAccount(pools, flags['api-endpoint'], this.env)) {
+      const api = await this.connect({pool: group[0] ?? null, endpointFlag: flags['api-endpoint']})
+      if (!flags['dry-run']) for (const pool of group) await this.lockPool(api, pool.name)
+      const plans = await planReap(api, group, config.pools, {now: this.now(), stuckAfterMs, off: flags.off, force: flags['ignore-limits']})
+      accounts.push({api, plans})
+    }
+    const plans = accounts.flatMap((a) => a.plans)
+    this.sayLeftAlone(plans)
+    if (flags['dry-run']) return {dry_run: true, would_reap: wouldReap(plans), kept: keptOf(plans)}
+    const chosen = plans.flatMap((plan) => plan.reap.map((c) => c.droplet))
+    if (chosen.length === 0) {
+      this.info('nothing to reap')
+      return {reaped: [], failed: [], kept: keptOf(plans)}
+    }
+    const nothingDone = {reaped: [], failed: [], kept: keptOf(plans)}
+    await this.confirmDeletion(chosen, `Delete these ${plural(chosen.length, 'droplet')}?`, {yes: flags.yes, refusal: REFUSAL, nothingDone})
+    const progress = await this.startProgress()
+    const done: PoolReapResult = {reaped: [], failed: [], kept: []}
+    for (const account of accounts) {
+      try {
+        const result = await runReap(account.api, account.plans, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
+        merge(done, result)
+      } catch (error) {
+        const partial = poolReapPartials.of(error)
+        if (!partial || !(error instanceof VeldaError)) throw error
+        throw poolReapPartials.attach(error, merge(done, partial))
+      }
+    }
+    return done
+  }
+
+  private sayLeftAlone(plans: readonly ReapPlan[]): void {
+    const shared = [...new Map(plans.flatMap((p) => p.sharedLeftAlone).map((d) => [d.id, d])).values()]
+    if (shared.length === 0) return
+    this.say(paint.warning(`left alone: ${plural(shared.length, 'droplet')} that another configured pool may own too (${shared.map((d) => printable(d.name)).join(', ')})`))
+  }
+
+  protected override render(result: PoolReapOutput): string {
+    if ('dry_run' in result) return formatReapPlan(result.would_reap, result.kept, this.now())
+    return formatReaped(result)
+  }
+
+  protected override finished(result: PoolReapOutput): string {
+    return 'dry_run' in result ? 'dry run' : `reaped ${plural(result.reaped.length, 'droplet')}`
+  }
+
+  protected override renderFailure(error: VeldaError): FailureView | null {
+    const partial = poolReapPartials.of(error)
+    if (!partial) return null
+    const attempted = plural(partial.reaped.length + partial.failed.length, 'droplet')
+    return {
+      progress: error instanceof InterruptedError ? `stopped: ${partial.reaped.length} of ${attempted} reaped, listed below` : `reaped ${partial.reaped.length} of ${attempted}`,
+      stdout: formatReaped({...partial, failed: []}),
+      stderr: partial.failed.map((d) => `not deleted: ${d.name} (${d.id}): ${d.error}`),
+    }
+  }
+}
+
+function wouldReap(plans: readonly ReapPlan[]) {
+  return plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason, detail: c.detail})))
+}
+
+function merge(into: PoolReapResult, more: PoolReapResult): PoolReapResult {
+  into.reaped.push(...more.reaped)
+  into.failed.push(...more.failed)
+  into.kept.push(...more.kept)
+  return into
+}

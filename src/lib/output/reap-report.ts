@@ -1,0 +1,26 @@
+import type {PoolDroplet} from '../pool/membership.js'
+import type {PoolReapResult} from '../pool/pool-reap.js'
+import type {ReapReason} from '../pool/reap-selection.js'
+import {plural} from '../plural.js'
+import {dropletColumns} from './droplet-table.js'
+import {printableCell} from './printable.js'
+import {type Column, renderTable} from './table.js'
+
+type Planned = PoolDroplet & {reason: ReapReason; detail: string}
+
+/** `--dry-run`: the droplet table with a REASON column, then what min_agents keeps. */
+export function formatReapPlan(wouldReap: readonly Planned[], kept: PoolReapResult['kept'], now: number): string {
+  const keptLines = formatKept(kept)
+  if (wouldReap.length === 0) return `would reap nothing (nothing sent)\n${keptLines}`
+  const columns: Column<Planned>[] = [...dropletColumns(() => now).filter((c) => ['POOL', 'NAME', 'ID', 'STATUS', 'AGE', 'EXPIRES'].includes(c.header)), {header: 'REASON', cell: (d) => `${d.reason}: ${d.detail}`}]
+  return `would reap ${plural(wouldReap.length, 'droplet')} (nothing deleted):\n${renderTable({columns, header: true, rowsOnly: false}, wouldReap)}${keptLines}`
+}
+
+export function formatReaped(result: PoolReapResult): string {
+  const lines = result.reaped.map((d) => `${printableCell(`reaped ${d.name} (${d.id}) of pool ${d.pool}: ${d.reason}`)}\n`)
+  return `${lines.join('')}${formatKept(result.kept)}`
+}
+
+function formatKept(kept: PoolReapResult['kept']): string {
+  return kept.map((d) => `${printableCell(`kept ${d.name} (${d.id}), ${d.reason}: ${d.why}`)}\n`).join('')
+}

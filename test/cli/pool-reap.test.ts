@@ -1,0 +1,113 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {parseConfig} from '../../src/lib/config/parse.js'
+import {runInProcess} from '../support/in-process-cli.js'
+import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+
+const CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: cpu
+    auto_scaler:
+      min_agents: 2
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+  - name: other
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-2gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+`
+const configFile = join(mkdtempSync(join(tmpdir(), 'velda-reap-')), 'velda.yaml')
+writeFileSync(configFile, CONFIG)
+const prefixOf = Object.fromEntries((parseConfig(CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))
+const PAST = `velda-expires:${Math.floor(Date.now() / 1000) - 600}`
+const FUTURE = `velda-expires:${Math.floor(Date.now() / 1000) + 3600}`
+
+let sim: AdminSimulator
+beforeAll(async () => {
+  sim = await startAdminSimulator({dropletLimit: 2000})
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(async () => {
+  await sim.admin('POST', 'reset')
+})
+
+const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token})
+const velda = (args: string[]) => runInProcess([...args, '-c', configFile], {env: env()})
+const seed = async (pool: string, count: number, fields: Record<string, unknown> = {}, extraTags: string[] = []) =>
+  ((await sim.admin('POST', 'droplets', {count, namePrefix: `${prefixOf[pool]}-${Object.keys(fields).join('')}${extraTags.length}-`, tags: ['velda', `velda-pool:${pool}`, ...extraTags], ...fields})) as {droplets: {id: number; name: string}[]}).droplets
+const ids = async () => ((await sim.admin('GET', 'state')).droplets as {id: number}[]).map((d) => d.id).sort()
+const deletes = () => sim.requests().filter((r) => r.method === 'DELETE')
+
+describe('velda-do pool reap', () => {
+  it('nothing to do: exit 0, "nothing to reap", no delete; --json has empty lists', async () => {
+    await seed('cpu', 3, {}, [FUTURE])
+    const result = await velda(['pool', 'reap', 'cpu', '--yes'])
+    expect([result.status, result.stderr]).toEqual([0, expect.stringContaining('nothing to reap')])
+    expect(JSON.parse((await velda(['pool', 'reap', '--all', '--yes', '--json'])).stdout)).toEqual({reaped: [], failed: [], kept: []})
+    expect(deletes()).toEqual([])
+  })
+
+  it('deletes expired, stuck and (with --off) powered-off members, saying why; never a foreign or another pool\'s droplet', async () => {
+    const keep = await seed('cpu', 2, {}, [FUTURE])
+    const expired = await seed('cpu', 2, {}, [PAST])
+    const stuck = await seed('cpu', 1, {status: 'new', ageSeconds: 3600})
+    const young = await seed('cpu', 1, {status: 'new', ageSeconds: 60})
+    const off = await seed('cpu', 1, {status: 'off'})
+    const otherPool = await seed('other', 2, {size: 's-1vcpu-2gb'}, [PAST])
+    const foreign = ((await sim.admin('POST', 'droplets', {count: 2, namePrefix: 'velda-0badc0de-', tags: ['velda', PAST]})) as {droplets: {id: number}[]}).droplets
+    const before = await ids()
+    const result = await velda(['pool', 'reap', 'cpu', '--yes', '--off', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const reaped = (JSON.parse(result.stdout) as {reaped: {id: number; pool: string; reason: string}[]}).reaped
+    expect(reaped.map((d) => [d.id, d.reason])).toEqual([...expired.map((d) => [d.id, 'expired']), [stuck[0]!.id, 'stuck'], [off[0]!.id, 'off']])
+    expect(await ids()).toEqual(before.filter((id) => !reaped.some((d) => d.id === id)))
+    for (const survivor of [...keep, ...young, ...otherPool, ...foreign]) expect(await ids()).toContain(survivor.id)
+    // --all reaps the other pool's expired members too, still not the foreign ones.
+    const all = JSON.parse((await velda(['pool', 'reap', '--all', '--yes', '--json'])).stdout) as {reaped: {id: number; pool: string}[]}
+    expect(all.reaped.map((d) => [d.id, d.pool])).toEqual(otherPool.map((d) => [d.id, 'other']))
+    for (const survivor of foreign) expect(await ids()).toContain(survivor.id)
+  })
+
+  it('keeps min_agents for stuck and off members, not for expired ones; --ignore-limits goes below', async () => {
+    await seed('cpu', 2, {}, [PAST])
+    const stuck = await seed('cpu', 2, {status: 'new', ageSeconds: 3600})
+    const result = await velda(['pool', 'reap', 'cpu', '--yes', '--json'])
+    const json = JSON.parse(result.stdout) as {reaped: {reason: string}[]; kept: {id: number; why: string}[]}
+    expect(json.reaped.map((d) => d.reason)).toEqual(['expired', 'expired'])
+    expect(json.kept.map((k) => [k.id, k.why])).toEqual(stuck.map((d) => [d.id, 'pool cpu would go below its min_agents of 2']))
+    expect((await velda(['pool', 'reap', 'cpu', '--yes'])).stdout).toContain(`kept ${stuck[0]!.name} (${stuck[0]!.id}), stuck: pool cpu would go below its min_agents of 2`)
+    expect(JSON.parse((await velda(['pool', 'reap', 'cpu', '--yes', '--ignore-limits', '--json'])).stdout).reaped).toHaveLength(2)
+  })
+
+  it('is safe from cron: --yes required without a terminal (exit 2, nothing sent); --dry-run deletes nothing', async () => {
+    await seed('cpu', 3, {}, [PAST])
+    const refused = await velda(['pool', 'reap', 'cpu'])
+    expect([refused.status, refused.stderr]).toEqual([2, expect.stringContaining('without a terminal to confirm on, pass --yes')])
+    expect(sim.requests()).toEqual([])
+    const dry = await velda(['pool', 'reap', 'cpu', '--dry-run'])
+    expect(dry.stdout).toMatch(/^would reap 3 droplets \(nothing deleted\):\nPOOL +NAME +ID +STATUS +AGE +EXPIRES +REASON\n/)
+    expect(dry.stdout).toMatch(/expired: lease ended 10m ago$/m)
+    expect(JSON.parse((await velda(['pool', 'reap', 'cpu', '--dry-run', '--json'])).stdout).would_reap).toHaveLength(3)
+    expect(deletes()).toEqual([])
+    const neither = await velda(['pool', 'reap'])
+    expect([neither.status, neither.stderr]).toEqual([2, expect.stringContaining('say which pools: a POOL, or --all')])
+  })
+
+  it('a delete that fails: exit 4, what was reaped and what was not; the next run picks up the rest', async () => {
+    await seed('cpu', 4, {}, [PAST])
+    sim.addFault({method: 'DELETE', path: '/v2/droplets/*', nth: 2, count: 1, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'Droplet is locked.'}}})
+    const result = await velda(['pool', 'reap', 'cpu', '--yes', '--json'])
+    expect(result.status).toBe(4)
+    const json = JSON.parse(result.stdout) as {reaped: unknown[]; failed: {error: string}[]}
+    expect([json.reaped.length, json.failed.length]).toEqual([3, 1])
+    expect(json.failed[0]?.error).toMatch(/Droplet is locked/)
+    expect(JSON.parse((await velda(['pool', 'reap', 'cpu', '--yes', '--json'])).stdout).reaped).toHaveLength(1)
+    expect(await ids()).toEqual([])
+  })
+})

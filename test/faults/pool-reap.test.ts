@@ -1,0 +1,3 @@
+import {describeFaultMatrix} from './in-process-matrix.js'
+
+describeFaultMatrix('pool reap')
