@@ -8,6 +8,9 @@ import {join, relative} from 'node:path'
 
 import {build} from 'esbuild'
 
+import {builtinsAsRequire} from './build/builtins-as-require.mjs'
+import {oclifCorePatches} from './build/oclif-core-patches.mjs'
+
 function commandFiles(dir) {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
     const path = join(dir, entry.name)
@@ -67,10 +70,10 @@ rmSync('oclif.manifest.json', {force: true})
 
 const entryPoints = commandFiles('src/commands')
 await Promise.all([
-  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared]}),
+  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, builtinsAsRequire]}),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
-  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi']}),
-  build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js'}),
+  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, builtinsAsRequire]}),
+  build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
 ])
 console.log(`built ${entryPoints.length} commands: ${entryPoints.map((p) => relative('src/commands', p)).join(', ')}`)
 
