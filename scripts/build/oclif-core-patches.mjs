@@ -12,7 +12,11 @@ const patches = {
   'lib/index.js': [[/^checkNodeVersion\(\);$/m, '']],
   // Same order as localeCompare, without starting ICU's collator (see compare-ids.mjs).
   'lib/config/plugin.js': [[/\.sort\(\(a, b\) => a\.id\.localeCompare\(b\.id\)\)/, '.sort((a, b) => __veldaCompareIds(a.id, b.id))'], lazyRequire('tinyglobby')],
-  // Only for command discovery without a manifest, plugin lists, templates and spinners.
+  // Only for command discovery without a manifest, plugin lists, templates, spinners, reading flags from stdin,
+  // the parent shell on Windows and performance marks under OCLIF_PERFORMANCE.
+  'lib/parser/parse.js': [lazyRequire('node:readline')],
+  'lib/util/os.js': [lazyRequire('node:child_process')],
+  'lib/performance.js': [lazyRequire('node:perf_hooks')],
   'lib/config/plugin-loader.js': [lazyRequire('minimatch')],
   'lib/config/config.js': [lazyRequire('ejs')],
   'lib/help/util.js': [lazyRequire('ejs')],
