@@ -70,10 +70,7 @@ rmSync('oclif.manifest.json', {force: true})
 
 const entryPoints = commandFiles('src/commands')
 await Promise.all([
-  // Split: code that only some paths reach through import() (ora's spinner) lands in its own file, loaded when
-  // used, instead of being parsed on every start. Chunks sit beside dist/commands/, never in it: oclif would take
-  // any .js file there for a command.
-  build({...common, entryPoints, outdir: 'dist', outbase: 'src', splitting: true, chunkNames: 'chunks/[name]-[hash]', plugins: [doClientExternal, oclifCoreShared, builtinsAsRequire]}),
+  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, builtinsAsRequire]}),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
   build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, builtinsAsRequire]}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
