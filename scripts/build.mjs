@@ -8,6 +8,7 @@ import {join, relative} from 'node:path'
 
 import {build} from 'esbuild'
 
+import {asciiRegexes, checkAscii} from './build/ascii-only.mjs'
 import {builtinsAsRequire} from './build/builtins-as-require.mjs'
 import {oclifCorePatches} from './build/oclif-core-patches.mjs'
 
@@ -72,9 +73,11 @@ const entryPoints = commandFiles('src/commands')
 await Promise.all([
   build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, builtinsAsRequire]}),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
-  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, builtinsAsRequire]}),
+  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire]}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
 ])
+const jsFiles = (dir) => readdirSync(dir, {withFileTypes: true, recursive: true}).filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => join(e.parentPath ?? e.path, e.name))
+await checkAscii(jsFiles('dist'))
 console.log(`built ${entryPoints.length} commands: ${entryPoints.map((p) => relative('src/commands', p)).join(', ')}`)
 
 // The oclif CLI checks npm for a newer oclif on every run and says so; that is noise in every build, test and demo.
