@@ -64,6 +64,7 @@ const common = {
   // Bundled CommonJS code (yaml) calls require(); give it a real one in ESM.
   banner: {js: "import {createRequire as __veldaCreateRequire} from 'node:module'; const require = __veldaCreateRequire(import.meta.url);"},
   logLevel: 'warning',
+  minifySyntax: true,
 }
 
 rmSync('dist', {recursive: true, force: true})
