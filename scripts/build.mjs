@@ -10,7 +10,7 @@ import {build} from 'esbuild'
 
 import {asciiRegexes, checkAscii} from './build/ascii-only.mjs'
 import {builtinsAsRequire} from './build/builtins-as-require.mjs'
-import {oclifCorePatches} from './build/oclif-core-patches.mjs'
+import {LAZY_LIBRARIES, oclifCorePatches} from './build/oclif-core-patches.mjs'
 
 function commandFiles(dir) {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
@@ -76,8 +76,16 @@ await Promise.all([
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
   build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire]}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
+  // CommonJS, so that oclif's bundle can require() them on first use (see scripts/build/oclif-core-patches.mjs).
+  ...LAZY_LIBRARIES.map((name) => build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: '.', sourcefile: `oclif-lazy-${name}.cjs`},
+    outfile: `dist/oclif-lazy/${name}.cjs`,
+  })),
 ])
-const jsFiles = (dir) => readdirSync(dir, {withFileTypes: true, recursive: true}).filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => join(e.parentPath ?? e.path, e.name))
+const jsFiles = (dir) => readdirSync(dir, {withFileTypes: true, recursive: true}).filter((e) => e.isFile() && /\.c?js$/.test(e.name)).map((e) => join(e.parentPath ?? e.path, e.name))
 await checkAscii(jsFiles('dist'))
 console.log(`built ${entryPoints.length} commands: ${entryPoints.map((p) => relative('src/commands', p)).join(', ')}`)
 

@@ -4,12 +4,21 @@ import {readFile} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 
 const here = (file) => JSON.stringify(fileURLToPath(new URL(file, import.meta.url)))
-const lazyRequire = (name) => [new RegExp(`(const \\w+ = )((?:__importDefault\\()?require\\("${name}"\\)\\)?);`), '$1__veldaLazy(() => $2);']
+
+// A library oclif needs on few paths is not bundled into dist/oclif-core.js, where every start would parse it, but
+// into a file of its own, dist/oclif-lazy/NAME.cjs (see LAZY_LIBRARIES), required on first use. Node builtins are
+// loaded on first use as they are.
+export const LAZY_LIBRARIES = ['cli-spinners', 'ejs', 'lilconfig', 'minimatch', 'tinyglobby']
+const lazyRequire = (name) => {
+  const target = LAZY_LIBRARIES.includes(name) ? `./oclif-lazy/${name}.cjs` : name
+  return [new RegExp(`(const \\w+ = )(__importDefault\\()?require\\("${name}"\\)(\\))?;`), `$1__veldaLazy(() => $2require("${target}")$3);`]
+}
 
 const patches = {
   // Index checks the Node version against @oclif/core's package.json, found from __dirname. A bundle is an ES
-  // module with no __dirname, so the check can only throw into its own catch, after loading semver.
-  'lib/index.js': [[/^checkNodeVersion\(\);$/m, '']],
+  // module with no __dirname, so the check can only throw into its own catch, after loading semver: it goes, and
+  // semver with it.
+  'lib/index.js': [[/^checkNodeVersion\(\);$/m, ''], [/^function checkNodeVersion\(\) \{\n[\s\S]*?\n\}\n/m, '']],
   // Same order as localeCompare, without starting ICU's collator (see compare-ids.mjs).
   'lib/config/plugin.js': [[/\.sort\(\(a, b\) => a\.id\.localeCompare\(b\.id\)\)/, '.sort((a, b) => __veldaCompareIds(a.id, b.id))'], lazyRequire('tinyglobby')],
   // Only for command discovery without a manifest, plugin lists, templates, spinners, reading flags from stdin,
@@ -32,6 +41,7 @@ const helperRequires = {
 export const oclifCorePatches = {
   name: 'oclif-core-patches',
   setup(b) {
+    b.onResolve({filter: /^\.\/oclif-lazy\//}, (args) => ({path: args.path, external: true}))
     b.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, async ({path}) => {
       const file = Object.keys(patches).find((f) => path.replaceAll('\\', '/').endsWith(`/@oclif/core/${f}`))
       if (!file) return undefined
