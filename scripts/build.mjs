@@ -29,6 +29,15 @@ const doClientExternal = {
   },
 }
 
+// ora draws the spinner of API commands at a terminal, reached only through import('ora'): it is bundled into
+// dist/ora.js (package.json "imports": #ora) rather than into every command, where each start would parse it.
+const oraSeparate = {
+  name: 'ora-separate',
+  setup(b) {
+    b.onResolve({filter: /^ora$/}, (args) => (args.kind === 'dynamic-import' ? {path: '#ora', external: true} : undefined))
+  },
+}
+
 // Commands import @oclif/core by subpath ('@oclif/core/flags', ...). In the bundles each such import becomes a
 // small shim over #oclif-core (-> ./dist/oclif-core.js), the one copy bin/run.js runs: a second copy of oclif's
 // classes would break its `instanceof` checks (a command's this.exit() would print as a crash).
@@ -72,10 +81,11 @@ rmSync('oclif.manifest.json', {force: true})
 
 const entryPoints = commandFiles('src/commands')
 await Promise.all([
-  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, builtinsAsRequire]}),
+  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, oraSeparate, builtinsAsRequire]}),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
   build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire]}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
+  build({...common, stdin: {contents: "export {default} from 'ora'", resolveDir: '.', sourcefile: 'ora.js'}, outfile: 'dist/ora.js', plugins: [builtinsAsRequire]}),
   // CommonJS, so that oclif's bundle can require() them on first use (see scripts/build/oclif-core-patches.mjs).
   ...LAZY_LIBRARIES.map((name) => build({
     ...common,
