@@ -1,6 +1,6 @@
 // Builds dist/: one self-contained ESM bundle per command (our code and every library but @oclif/core inlined), so
-// starting a command loads one file instead of a hundred small modules; dist/oclif-core.js, @oclif/core and its
-// dependencies in one file that bin/run.js and every command share; and dist/do-client.js, the DigitalOcean
+// starting a command loads one file instead of a hundred small modules; dist/oclif-core.cjs, @oclif/core and its
+// dependencies in one file that bin/run.js and every command share (through dist/oclif-core.js); and dist/do-client.js, the DigitalOcean
 // client (dots, Kiota) in one file that only commands calling the API load.
 import {execFileSync} from 'node:child_process'
 import {readdirSync, rmSync} from 'node:fs'
@@ -83,7 +83,18 @@ const entryPoints = commandFiles('src/commands')
 await Promise.all([
   build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, oraSeparate, builtinsAsRequire]}),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
-  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi'], plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire]}),
+  // CommonJS, run as a script with V8's code cache by the small ES module dist/oclif-core.js (src/entry/oclif-core.ts),
+  // which supplies its require; the script's wrapper makes it strict, as the ES module it was.
+  build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    entryPoints: ['src/entry/oclif-core-body.ts'],
+    outfile: 'dist/oclif-core.cjs',
+    external: ['typescript', 'ts-node', 'pnpapi'],
+    plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire],
+  }),
+  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js'}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
   build({...common, stdin: {contents: "export {default} from 'ora'", resolveDir: '.', sourcefile: 'ora.js'}, outfile: 'dist/ora.js', plugins: [builtinsAsRequire]}),
   // CommonJS, so that oclif's bundle can require() them on first use (see scripts/build/oclif-core-patches.mjs).

@@ -4,7 +4,7 @@
 // checkAscii fails the build when one slips through.
 import {readFile} from 'node:fs/promises'
 
-const escape = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+const escape = (text) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 // ansis writes U+009B (the one-byte CSI) raw inside a character class, the only place it has one.
 export const asciiRegexes = {
@@ -17,7 +17,7 @@ export const asciiRegexes = {
 export async function checkAscii(files) {
   for (const file of files) {
     const text = await readFile(file, 'latin1')
-    const at = text.search(/[^\x00-\x7f]/)
+    const at = text.search(/[\u0080-\uffff]/)
     if (at >= 0) throw new Error(`${file} has a non-ASCII character at offset ${at}: write it as a \\u escape (see scripts/build/ascii-only.mjs)`)
   }
 }

@@ -19,6 +19,10 @@ const patches = {
   // module with no __dirname, so the check can only throw into its own catch, after loading semver: it goes, and
   // semver with it.
   'lib/index.js': [[/^checkNodeVersion\(\);$/m, ''], [/^function checkNodeVersion\(\) \{\n[\s\S]*?\n\}\n/m, '']],
+  // dist/oclif-core.cjs runs as a script (src/entry/code-cache.ts), where import() has no module to resolve from:
+  // oclif's imports of command files (and of tsx) go to the ES module that runs it.
+  'lib/module-loader.js': [[/await import\(/g, 'await __veldaImport(']],
+  'lib/config/ts-path.js': [[/await import\(href\)/, 'await __veldaImport(href)']],
   // Same order as localeCompare, without starting ICU's collator (see compare-ids.mjs).
   'lib/config/plugin.js': [[/\.sort\(\(a, b\) => a\.id\.localeCompare\(b\.id\)\)/, '.sort((a, b) => __veldaCompareIds(a.id, b.id))'], lazyRequire('tinyglobby')],
   // Only for command discovery without a manifest, plugin lists, templates, spinners, reading flags from stdin,
