@@ -3,8 +3,8 @@
 // dependencies in one file that bin/run.js and every command share (through dist/oclif-core.js); and dist/do-client.js, the DigitalOcean
 // client (dots, Kiota) in one file that only commands calling the API load.
 import {execFileSync} from 'node:child_process'
-import {readdirSync, rmSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join, relative} from 'node:path'
 
 import {build} from 'esbuild'
 
@@ -61,6 +61,39 @@ const oclifCoreShared = {
   },
 }
 
+// In a command's CommonJS body, #oclif-core is the copy dist/oclif-core.js runs, handed to the body's wrapper.
+const oclifCoreParameter = {
+  name: 'oclif-core-parameter',
+  setup(b) {
+    b.onResolve({filter: /^#oclif-core$/}, () => ({path: '#oclif-core', namespace: 'oclif-core-parameter'}))
+    b.onLoad({filter: /.*/, namespace: 'oclif-core-parameter'}, () => ({contents: 'module.exports = __veldaOclifCore', loader: 'js'}))
+  },
+}
+
+// A body runs as a script, where import() has no module to resolve from: its import() of #do-client and #ora goes
+// to the command's ES module instead. Then each command gets that module: it runs the body and exports its class.
+function writeCommandModules({metafile}) {
+  for (const [out, {entryPoint, imports}] of Object.entries(metafile.outputs)) {
+    if (!entryPoint) continue
+    let text = readFileSync(out, 'utf8')
+    for (const {path} of imports.filter((i) => i.kind === 'dynamic-import' && i.external)) {
+      const call = `import(${JSON.stringify(path)})`
+      if (!text.includes(call)) throw new Error(`${out}: no ${call} to send through the command's module`)
+      text = text.replaceAll(call, `__veldaImport(${JSON.stringify(path)})`)
+    }
+    if (/\bimport\(/.test(text.replaceAll('__veldaImport(', ''))) console.warn(`${out}: an import() is left that a script cannot run`)
+    writeFileSync(out, text)
+    const module = join('dist', 'commands', relative('src/commands', entryPoint).replace(/\.ts$/, '.js'))
+    mkdirSync(dirname(module), {recursive: true})
+    writeFileSync(module, [
+      '// Runs this command\'s bundle (CommonJS, with V8\'s code cache): see src/entry/oclif-core.ts, runCommandBundle.',
+      "import {runCommandBundle} from '#oclif-core'",
+      `export default runCommandBundle(new URL(${JSON.stringify(relative(dirname(module), out).replaceAll('\\', '/'))}, import.meta.url), import.meta.url).default`,
+      '',
+    ].join('\n'))
+  }
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -81,7 +114,21 @@ rmSync('oclif.manifest.json', {force: true})
 
 const entryPoints = commandFiles('src/commands')
 await Promise.all([
-  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared, oraSeparate, builtinsAsRequire]}),
+  // Each command: CommonJS in dist/command-bodies/, run with V8's code cache by a small ES module in dist/commands/
+  // (see commandModule below), which is what oclif imports. The body receives @oclif/core, import() and its
+  // module's import.meta.url from that module (src/entry/oclif-core.ts, runCommandBundle).
+  build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    entryPoints,
+    outdir: 'dist/command-bodies',
+    outbase: 'src/commands',
+    outExtension: {'.js': '.cjs'},
+    define: {'import.meta.url': '__veldaImportMetaUrl'},
+    metafile: true,
+    plugins: [doClientExternal, oclifCoreParameter, oclifCoreShared, oraSeparate, builtinsAsRequire],
+  }).then(writeCommandModules),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
   // CommonJS, run as a script with V8's code cache by the small ES module dist/oclif-core.js (src/entry/oclif-core.ts),
   // which supplies its require; the script's wrapper makes it strict, as the ES module it was.
@@ -111,4 +158,5 @@ await checkAscii(jsFiles('dist'))
 console.log(`built ${entryPoints.length} commands: ${entryPoints.map((p) => relative('src/commands', p)).join(', ')}`)
 
 // The oclif CLI checks npm for a newer oclif on every run and says so; that is noise in every build, test and demo.
-execFileSync(process.execPath, [join('node_modules', 'oclif', 'bin', 'run.js'), 'manifest'], {stdio: 'inherit', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
+// Loading the commands for the manifest writes no code cache: the first real run writes one that holds what it ran.
+execFileSync(process.execPath, [join('node_modules', 'oclif', 'bin', 'run.js'), 'manifest'], {stdio: 'inherit', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NODE_DISABLE_COMPILE_CACHE: '1'}})

@@ -3,20 +3,20 @@
 // function it calls while a command starts, was a third of a cold start; from the cache both take a fraction.
 //
 // The cache lives in a directory of the user's own under the temp directory, like Node's compile cache, one file
-// per bundle, Node version and bundle file (size, mtime and inode: npm gives every file of a package the same
-// mtime). V8 refuses data made by another V8 or under other flags and then compiles as without a cache. Reading or
+// per bundle file (its path, size, mtime and inode: npm gives every file of a package the same mtime) and Node
+// version; writing one removes the bundle's older ones. V8 refuses data made by another V8 or under other flags and then compiles as without a cache. Reading or
 // writing the cache never fails a command: without a usable directory it is simply not used.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's.
-import {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {Script} from 'node:vm'
 
-/** What the bundle's wrapper passes in: its require, and import() of the ES module that loads it. */
-export interface BundleScope {
-  require: NodeJS.Require
-  importModule: (specifier: string) => Promise<unknown>
-}
+/** The names the bundle's wrapper function declares, and their values (require, exports and module come on top). */
+export type BundleScope = {require: NodeJS.Require} & Record<string, unknown>
+
+// One exit listener for every bundle whose cache is to be written (the tests load every command in one process).
+const pending: (() => void)[] = []
 
 function cacheDirectory(): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined
@@ -31,6 +31,13 @@ function cacheDirectory(): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** A short name for a path, so that bundles of the same file name (and their caches) stay apart. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return (hash >>> 0).toString(16)
 }
 
 function readOrUndefined(path: string): Buffer | undefined {
@@ -53,23 +60,29 @@ export function runWithCodeCache(path: string, scope: BundleScope): unknown {
     closeSync(fd)
   }
   const dir = cacheDirectory()
-  const cachePath = dir && join(dir, `${basename(path)}-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.v8`)
+  const bundle = `${basename(path)}-${fnv1a(path)}-`
+  const cachePath = dir && join(dir, `${bundle}${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.v8`)
   const cachedData = cachePath ? readOrUndefined(cachePath) : undefined
+  const {require, ...rest} = scope
+  const names = Object.keys(rest)
   // The bundle was built as an ES module's body: strict, with no __filename or __dirname of its own.
-  const script = new Script(`(function (exports, require, module, __veldaImport) {'use strict';${source}\n})`, {filename: path, cachedData})
+  const script = new Script(`(function (exports, require, module, ${names.join(', ')}) {'use strict';${source}\n})`, {filename: path, cachedData})
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
     // At exit the cache holds the functions this run compiled as well, not just the bundle's top level.
-    process.once('exit', () => {
+    if (pending.length === 0) process.once('exit', () => pending.forEach((write) => write()))
+    pending.push(() => {
       try {
         const temporary = `${cachePath}.${process.pid}.tmp`
         writeFileSync(temporary, script.createCachedData(), {mode: 0o600})
         renameSync(temporary, cachePath)
+        // The caches of this bundle's earlier builds, or of another Node, would only take up space.
+        for (const name of readdirSync(dir)) if (name.startsWith(bundle) && join(dir, name) !== cachePath) rmSync(join(dir, name), {force: true})
       } catch {
         // A full disk or a read-only temp directory: the next run compiles again.
       }
     })
   }
   const module = {exports: {}}
-  script.runInThisContext()(module.exports, scope.require, module, scope.importModule)
+  script.runInThisContext()(module.exports, require, module, ...names.map((name) => rest[name]))
   return module.exports
 }

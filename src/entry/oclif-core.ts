@@ -8,10 +8,25 @@ import type * as OclifCore from '@oclif/core'
 
 import {runWithCodeCache} from './code-cache.js'
 
+const importModule = (specifier: string): Promise<unknown> => import(specifier)
+
 const core = runWithCodeCache(fileURLToPath(new URL('oclif-core.cjs', import.meta.url)), {
   require: createRequire(import.meta.url),
-  importModule: (specifier) => import(specifier),
+  __veldaImport: importModule,
 }) as typeof OclifCore
+
+/**
+ * Runs a command's CommonJS bundle (dist/command-bodies/, built by scripts/build.mjs) for the small ES module in
+ * dist/commands/ that oclif imports, whose import.meta.url the bundle takes for its own; returns its exports.
+ */
+export function runCommandBundle(bundleUrl: URL, moduleUrl: string): unknown {
+  return runWithCodeCache(fileURLToPath(bundleUrl), {
+    require: createRequire(moduleUrl),
+    __veldaImport: importModule,
+    __veldaOclifCore: core,
+    __veldaImportMetaUrl: moduleUrl,
+  })
+}
 
 // Named one by one: an ES module's names are static.
 export const {
