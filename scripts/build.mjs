@@ -1,12 +1,17 @@
-// Builds dist/: one self-contained ESM bundle per command (our code and every library but @oclif/core inlined), so
-// starting a command loads one file instead of a hundred small modules; dist/oclif-core.js, @oclif/core and its
-// dependencies in one file that bin/run.js and every command share; and dist/do-client.js, the DigitalOcean
-// client (dots, Kiota) in one file that only commands calling the API load.
+// Builds dist/: one self-contained bundle per command (our code and every library but @oclif/core inlined), so
+// starting a command loads one file instead of a hundred small modules; dist/oclif-core.cjs, @oclif/core and its
+// dependencies in one file that bin/run.js and every command share (through dist/oclif-core.js); and
+// dist/do-client.js, the DigitalOcean client (dots, Kiota) in one file that only commands calling the API load.
+// scripts/build/ has what keeps start-up short (see the README, "Start-up within 2x bare node").
 import {execFileSync} from 'node:child_process'
-import {readdirSync, rmSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join, relative} from 'node:path'
 
 import {build} from 'esbuild'
+
+import {asciiRegexes, checkAscii} from './build/ascii-only.mjs'
+import {builtinsAsRequire} from './build/builtins-as-require.mjs'
+import {LAZY_LIBRARIES, oclifCorePatches} from './build/oclif-core-patches.mjs'
 
 function commandFiles(dir) {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
@@ -22,6 +27,15 @@ const doClientExternal = {
   name: 'do-client-external',
   setup(b) {
     b.onResolve({filter: /\/do-client\.js$/}, (args) => (args.importer.endsWith(join('src', 'lib', 'do', 'dots.ts')) ? {path: '#do-client', external: true} : undefined))
+  },
+}
+
+// ora draws the spinner of API commands at a terminal, reached only through import('ora'): it is bundled into
+// dist/ora.js (package.json "imports": #ora) rather than into every command, where each start would parse it.
+const oraSeparate = {
+  name: 'ora-separate',
+  setup(b) {
+    b.onResolve({filter: /^ora$/}, (args) => (args.kind === 'dynamic-import' ? {path: '#ora', external: true} : undefined))
   },
 }
 
@@ -48,18 +62,53 @@ const oclifCoreShared = {
   },
 }
 
+// In a command's CommonJS body, #oclif-core is the copy dist/oclif-core.js runs, handed to the body's wrapper.
+const oclifCoreParameter = {
+  name: 'oclif-core-parameter',
+  setup(b) {
+    b.onResolve({filter: /^#oclif-core$/}, () => ({path: '#oclif-core', namespace: 'oclif-core-parameter'}))
+    b.onLoad({filter: /.*/, namespace: 'oclif-core-parameter'}, () => ({contents: 'module.exports = __veldaOclifCore', loader: 'js'}))
+  },
+}
+
+// A body runs as a script, where import() has no module to resolve from: its import() of #do-client and #ora goes
+// to the command's ES module instead. Then each command gets that module: it runs the body and exports its class.
+function writeCommandModules({metafile}) {
+  for (const [out, {entryPoint, imports}] of Object.entries(metafile.outputs)) {
+    if (!entryPoint) continue
+    let text = readFileSync(out, 'utf8')
+    for (const {path} of imports.filter((i) => i.kind === 'dynamic-import' && i.external)) {
+      const call = `import(${JSON.stringify(path)})`
+      if (!text.includes(call)) throw new Error(`${out}: no ${call} to send through the command's module`)
+      text = text.replaceAll(call, `__veldaImport(${JSON.stringify(path)})`)
+    }
+    if (/\bimport\(/.test(text.replaceAll('__veldaImport(', ''))) console.warn(`${out}: an import() is left that a script cannot run`)
+    writeFileSync(out, text)
+    const module = join('dist', 'commands', relative('src/commands', entryPoint).replace(/\.ts$/, '.js'))
+    mkdirSync(dirname(module), {recursive: true})
+    writeFileSync(module, [
+      '// Runs this command\'s bundle (CommonJS, with V8\'s code cache): see src/entry/oclif-core.ts, runCommandBundle.',
+      "import {runCommandBundle} from '#oclif-core'",
+      `export default runCommandBundle(new URL(${JSON.stringify(relative(dirname(module), out).replaceAll('\\', '/'))}, import.meta.url), import.meta.url).default`,
+      '',
+    ].join('\n'))
+  }
+}
+
 const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Maps stay in dist/ for developers; package.json "files" leaves them out of the package. Bundles are not
-  // minified, so a user's stack trace is readable as it is, and the maps of the same commit (builds are
+  // Maps stay in dist/ for developers; package.json "files" leaves them out of the package. Names and lines are
+  // not minified, so a user's stack trace is readable as it is, and the maps of the same commit (builds are
   // reproducible) turn it into source lines.
   sourcemap: 'linked',
   // Bundled CommonJS code (yaml) calls require(); give it a real one in ESM.
   banner: {js: "import {createRequire as __veldaCreateRequire} from 'node:module'; const require = __veldaCreateRequire(import.meta.url);"},
   logLevel: 'warning',
+  // Shorter code to parse at every start (a few per cent of it), names and lines kept.
+  minifySyntax: true,
 }
 
 rmSync('dist', {recursive: true, force: true})
@@ -67,12 +116,49 @@ rmSync('oclif.manifest.json', {force: true})
 
 const entryPoints = commandFiles('src/commands')
 await Promise.all([
-  build({...common, entryPoints, outdir: 'dist/commands', outbase: 'src/commands', plugins: [doClientExternal, oclifCoreShared]}),
+  // Each command: CommonJS in dist/command-bodies/, run with V8's code cache by a small ES module in dist/commands/
+  // (see commandModule below), which is what oclif imports. The body receives @oclif/core, import() and its
+  // module's import.meta.url from that module (src/entry/oclif-core.ts, runCommandBundle).
+  build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    entryPoints,
+    outdir: 'dist/command-bodies',
+    outbase: 'src/commands',
+    outExtension: {'.js': '.cjs'},
+    define: {'import.meta.url': '__veldaImportMetaUrl'},
+    metafile: true,
+    plugins: [doClientExternal, oclifCoreParameter, oclifCoreShared, oraSeparate, builtinsAsRequire],
+  }).then(writeCommandModules),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
-  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js', external: ['typescript', 'ts-node', 'pnpapi']}),
-  build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js'}),
+  // CommonJS, run as a script with V8's code cache by the small ES module dist/oclif-core.js (src/entry/oclif-core.ts),
+  // which supplies its require; the script's wrapper makes it strict, as the ES module it was.
+  build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    entryPoints: ['src/entry/oclif-core-body.ts'],
+    outfile: 'dist/oclif-core.cjs',
+    external: ['typescript', 'ts-node', 'pnpapi'],
+    plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire],
+  }),
+  build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js'}),
+  build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
+  build({...common, stdin: {contents: "export {default} from 'ora'", resolveDir: '.', sourcefile: 'ora.js'}, outfile: 'dist/ora.js', plugins: [builtinsAsRequire]}),
+  // CommonJS, so that oclif's bundle can require() them on first use (see scripts/build/oclif-core-patches.mjs).
+  ...LAZY_LIBRARIES.map((name) => build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    stdin: {contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: '.', sourcefile: `oclif-lazy-${name}.cjs`},
+    outfile: `dist/oclif-lazy/${name}.cjs`,
+  })),
 ])
+const jsFiles = (dir) => readdirSync(dir, {withFileTypes: true, recursive: true}).filter((e) => e.isFile() && /\.c?js$/.test(e.name)).map((e) => join(e.parentPath ?? e.path, e.name))
+await checkAscii(jsFiles('dist'))
 console.log(`built ${entryPoints.length} commands: ${entryPoints.map((p) => relative('src/commands', p)).join(', ')}`)
 
 // The oclif CLI checks npm for a newer oclif on every run and says so; that is noise in every build, test and demo.
-execFileSync(process.execPath, [join('node_modules', 'oclif', 'bin', 'run.js'), 'manifest'], {stdio: 'inherit', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
+// Loading the commands for the manifest writes no code cache: the first real run writes one that holds what it ran.
+execFileSync(process.execPath, [join('node_modules', 'oclif', 'bin', 'run.js'), 'manifest'], {stdio: 'inherit', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NODE_DISABLE_COMPILE_CACHE: '1'}})

@@ -1,9 +1,35 @@
-// The one copy of @oclif/core the CLI runs with, bundled by scripts/build.mjs into dist/oclif-core.js. Loading one
-// file instead of @oclif/core's ~150 CommonJS modules (and its dependencies') is most of what a cold start costs.
-// bin/run.js and every command bundle import it through package.json "imports" (#oclif-core), so oclif's classes
-// (Command, ExitError, ...) exist once and its `instanceof` checks hold.
-// Named one by one: `export *` of a CommonJS module gives an ES module no static names to import.
-export {
+// What bin/run.js and every command import as #oclif-core: @oclif/core, run from dist/oclif-core.cjs with V8's code
+// cache (src/entry/code-cache.ts). oclif imports command files with import(): the bundle's import() calls come here,
+// so they resolve as they would from this ES module.
+import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
+
+import type * as OclifCore from '@oclif/core'
+
+import {runWithCodeCache} from './code-cache.js'
+
+const importModule = (specifier: string): Promise<unknown> => import(specifier)
+
+const core = runWithCodeCache(fileURLToPath(new URL('oclif-core.cjs', import.meta.url)), {
+  require: createRequire(import.meta.url),
+  __veldaImport: importModule,
+}) as typeof OclifCore
+
+/**
+ * Runs a command's CommonJS bundle (dist/command-bodies/, built by scripts/build.mjs) for the small ES module in
+ * dist/commands/ that oclif imports, whose import.meta.url the bundle takes for its own; returns its exports.
+ */
+export function runCommandBundle(bundleUrl: URL, moduleUrl: string): unknown {
+  return runWithCodeCache(fileURLToPath(bundleUrl), {
+    require: createRequire(moduleUrl),
+    __veldaImport: importModule,
+    __veldaOclifCore: core,
+    __veldaImportMetaUrl: moduleUrl,
+  })
+}
+
+// Named one by one: an ES module's names are static.
+export const {
   Args,
   Command,
   CommandHelp,
@@ -28,4 +54,4 @@ export {
   toConfiguredId,
   toStandardizedId,
   ux,
-} from '@oclif/core'
+} = core
