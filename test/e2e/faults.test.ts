@@ -6,10 +6,10 @@ import {installPackedCli, runInstalledAsync} from './installed-cli.js'
 
 /**
  * The fault matrix's rows that lean on the process and the network stack the most (a connection dropped, an answer
- * later than the timeout, a 429's wait), for every command, through the installed package (`npm pack`, then
+ * later than the timeout), for every command, through the installed package (`npm pack`, then
  * `npm install` of the tarball) against `velda-do simulator`. Every other cell runs in-process, in test/faults/.
  */
-const ROWS = new Set(['dropped connection', 'slow past the timeout', '429 + retry-after'])
+const ROWS = new Set(['dropped connection', 'slow past the timeout'])
 const faults = FAULTS.filter((f) => ROWS.has(f.name))
 
 let bin: string
