@@ -3,9 +3,10 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, ttlFlag, waitFlags} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import {InterruptedError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
+import {createdAndAgents} from '../../lib/output/member-table.js'
 import {printable} from '../../lib/output/printable.js'
 import {plural} from '../../lib/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -37,6 +38,8 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     to: Flags.integer({description: 'how many droplets the pool should have', required: true, min: 0, helpValue: 'N'}),
     yes: Flags.boolean({char: 'y', description: 'delete without asking (required without a terminal when the pool shrinks)'}),
     ...waitFlags,
+    'wait-for': waitForFlag,
+    ...sshFlags,
     'dry-run': Flags.boolean({description: 'say what it would create or delete, and exit'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents, or below its min_agents"}),
     ttl: ttlFlag,
@@ -50,7 +53,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
   protected async execute(): Promise<PoolScaleOutput> {
     const {args, flags} = await this.parse(PoolScale)
     const config = this.readConfig(flags.config)
-    const wait = flags.wait ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
+    const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
     const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
     const {pool} = userData
@@ -81,6 +84,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       onProgress: (text: string, state?: string) => progress.update(text, state),
       afterCreate: () => lock?.release(),
       onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
+      agents: flags['wait-for'] === 'agent' ? this.agentProbe(pool.name, flags) : undefined,
     })
   }
 
@@ -91,7 +95,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       if (result.would_delete.length > 0) return `would delete ${plural(result.would_delete.length, 'droplet')}: ${at}, target ${result.target} (nothing deleted):\n${formatDroplets(result.would_delete, this.now())}`
       return `already at ${result.target}: ${at}\n`
     }
-    if (result.created.length > 0) return formatDroplets(result.created, this.now())
+    if (result.created.length > 0) return createdAndAgents(result, this.now())
     return result.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join('')
   }
 
@@ -108,7 +112,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const done = partial.created.length > 0 ? `created ${partial.created.length}` : `deleted ${partial.deleted.length}`
     return {
       progress: error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
-      stdout: partial.created.length > 0 ? formatDroplets(partial.created, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
+      stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
       stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
     }
   }

@@ -3,14 +3,14 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
+import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/duration.js'
 import {InterruptedError, PartialError, PartialResults, type VeldaError} from '../../lib/errors.js'
 import {formatPoolStatus} from '../../lib/output/member-table.js'
 import {plural} from '../../lib/plural.js'
 import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
-import {prepareKnownHosts} from '../../lib/ssh/known-hosts.js'
+import {probeSettings} from '../../lib/ssh/settings.js'
 import {runSsh} from '../../lib/ssh/run.js'
 
 const statusPartials = new PartialResults<PoolStatusResult>()
@@ -34,10 +34,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
   }
 
   static override flags = {
-    'ssh-user': Flags.string({description: 'user to log in as', default: 'root', env: 'VELDA_DO_SSH_USER', helpValue: 'USER'}),
-    'identity-file': Flags.string({char: 'i', description: 'private key for ssh -i [default: what ssh picks: your agent, ~/.ssh/config]', helpValue: 'PATH'}),
-    'ssh-port': Flags.integer({description: 'port of sshd on the members [default: 22, or ~/.ssh/config]', min: 1, max: 65_535}),
-    private: Flags.boolean({description: 'connect to the private (VPC) address instead of the public one'}),
+    ...sshFlags,
     parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256}),
     timeout: Flags.string({description: 'how long one member may take to answer', default: '30s', helpValue: 'DURATION'}),
     config: configFlag,
@@ -53,18 +50,9 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     const aborted = new AbortController()
     this.onCleanup(stop.onStop(() => aborted.abort()))
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
-    const knownHosts = prepareKnownHosts(this.env)
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
-    const result = await poolStatus(api, pool, config.pools, {
-      ssh: {knownHosts, connectTimeoutSeconds: Math.max(1, Math.floor(timeoutMs / 1000)), batch: true},
-      user: flags['ssh-user'],
-      port: flags['ssh-port'] ?? null,
-      identityFile: flags['identity-file'] ?? null,
-      privateAddress: flags.private,
-      parallel: flags.parallel,
-      timeoutMs,
-    }, {
+    const result = await poolStatus(api, pool, config.pools, probeSettings(flags, {env: this.env, parallel: flags.parallel, timeoutMs}), {
       runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: aborted.signal}),
       isInterrupted: stop.isStopped,
     })

@@ -3,11 +3,11 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, ttlFlag, waitFlags} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
 import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
-import {formatDroplets} from '../../lib/output/droplet-table.js'
+import {createdAndAgents} from '../../lib/output/member-table.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/plural.js'
 import {dryRunRequests, type DryRunRequest, poolUp, poolUpPartials, type PoolUpResult} from '../../lib/pool/pool-up.js'
@@ -39,6 +39,8 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   static override flags = {
     count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1}),
     ...waitFlags,
+    'wait-for': waitForFlag,
+    ...sshFlags,
     'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token (with one, it reads the price of the size)'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents"}),
     ttl: ttlFlag,
@@ -54,7 +56,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const {args, flags} = await this.parse(PoolUp)
     checkCount(flags.count)
     const config = this.readConfig(flags.config)
-    const wait = flags.wait ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
+    const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
     const userData = prepareUserData(config, {
       poolName: args.pool,
@@ -81,6 +83,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       onProgress: (text, state) => progress.update(text, state),
       afterCreate: () => lock.release(),
       onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
+      agents: flags['wait-for'] === 'agent' ? this.agentProbe(pool.name, flags) : undefined,
     })
   }
 
@@ -105,7 +108,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       const cost = result.cost ? `# ${formatEstimate(result.pool, result.cost, {poolTotals: false})}\n` : ''
       return `${dryRunHeader(result.requested, result.requests.length)}\n${cost}${formatDryRun(result.requests)}`
     }
-    return formatDroplets(result.created, this.now())
+    return createdAndAgents(result, this.now())
   }
 
   protected override finished(result: PoolUpOutput): string {
@@ -119,7 +122,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const asked = plural(partial.requested, 'droplet')
     return {
       progress: error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
-      stdout: formatDroplets(partial.created, this.now()),
+      stdout: createdAndAgents(partial, this.now()),
       stderr: partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
     }
   }
@@ -131,3 +134,4 @@ function checkCount(count: number): void {
     suggestions: [`create them in runs of at most ${MAX_COUNT}`, 'velda-do sizes and the account\'s droplet limit tell what is possible'],
   })
 }
+

@@ -6,6 +6,10 @@ import type {DigitalOceanApi} from '../do/client.js'
 import {connectApi} from '../connection.js'
 import {printable} from '../output/printable.js'
 import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity} from '../pool/lock.js'
+import {probeMembers} from '../pool/pool-status.js'
+import type {AgentProbe} from '../pool/pool-up.js'
+import {runSsh} from '../ssh/run.js'
+import {probeSettings, type SshFlagValues} from '../ssh/settings.js'
 import {BaseCommand} from './base-command.js'
 import {confirm, isInteractive} from './confirm.js'
 import {paint} from './style.js'
@@ -61,5 +65,12 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     const answer = await confirm(question, this.stopSignals())
     if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: options.nothingDone})
     if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: options.nothingDone})
+  }
+
+  /** `--wait-for agent`: the members probed over SSH as pool status does, 16 at a time, 30 s each at most. */
+  protected agentProbe(pool: string, flags: SshFlagValues): AgentProbe {
+    const settings = probeSettings(flags, {env: this.env, parallel: 16, timeoutMs: 30_000})
+    const stop = this.stopSignals()
+    return {probe: (members) => probeMembers(pool, members, settings, {runSsh, isInterrupted: stop.isStopped})}
   }
 }

@@ -79,3 +79,18 @@ export const waitFlags = {
   'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
   'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
 }
+
+/** How to reach pool members over SSH (pool status, --wait-for agent): the system ssh, with these on top. */
+export const sshFlags = {
+  'ssh-user': Flags.string({description: 'user to log in as', default: 'root', env: 'VELDA_DO_SSH_USER', helpValue: 'USER'}),
+  'identity-file': Flags.string({char: 'i', description: 'private key for ssh -i [default: what ssh picks: your agent, ~/.ssh/config]', helpValue: 'PATH'}),
+  'ssh-port': Flags.integer({description: 'port of sshd on the members [default: 22, or ~/.ssh/config]', min: 1, max: 65_535}),
+  private: Flags.boolean({description: 'connect to the private (VPC) address instead of the public one'}),
+}
+
+export const waitForFlag = Flags.string({
+  description: 'what --wait waits for: the droplets active, or (agent) the Velda agent running on each, checked over SSH as pool status does',
+  options: ['active', 'agent'],
+  default: 'active',
+  helpValue: 'active|agent',
+})

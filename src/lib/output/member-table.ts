@@ -1,4 +1,6 @@
+import type {PoolDroplet} from '../pool/membership.js'
 import type {MemberStatus, PoolStatusResult} from '../pool/pool-status.js'
+import {formatDroplets} from './droplet-table.js'
 import {plural} from '../plural.js'
 import {printableCell} from './printable.js'
 import {type Column, renderTable} from './table.js'
@@ -24,4 +26,11 @@ export function formatPoolStatus(result: PoolStatusResult): string {
     .filter((m) => m.boot?.phase === 'failed' && m.boot.log_tail.length > 0)
     .map((m) => `\n${printableCell(m.name)}: the boot failed in step ${m.boot?.step}; its log ends:\n${(m.boot?.log_tail ?? []).slice(-10).map((line) => `  ${printableCell(line)}`).join('\n')}\n`)
   return `${table}\n${result.healthy} of ${plural(result.members.length, 'member')} healthy (agent active)\n${tails.join('')}`
+}
+
+/** The created droplets, and with --wait-for agent how each one's boot and agent stand (pool status's table). */
+export function createdAndAgents(result: {pool: string; created: readonly PoolDroplet[]; agents?: MemberStatus[]}, now: number): string {
+  const droplets = formatDroplets(result.created, now)
+  if (!result.agents) return droplets
+  return `${droplets}\n${formatPoolStatus({pool: result.pool, members: result.agents, healthy: result.agents.filter((m) => m.state === 'healthy').length})}`
 }

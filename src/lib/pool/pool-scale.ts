@@ -2,6 +2,7 @@ import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {PartialResults, VeldaError} from '../errors.js'
 import type {CostEstimate} from './cost.js'
+import type {MemberStatus} from './pool-status.js'
 import {type FailedName} from './create-batches.js'
 import {selectForScaleDown} from './delete-selection.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
@@ -26,6 +27,8 @@ export interface PoolScaleResult {
   failed: (FailedName | {id: number; name: string; error: string})[]
   /** When creating: the burn rate before and after (see cost.ts). */
   cost?: CostEstimate
+  /** `--wait-for agent`: each created member as its last probe found it. */
+  agents?: MemberStatus[]
 }
 
 /** What a scale that failed part-way had done: read back by the command to show it. */
@@ -71,10 +74,12 @@ export async function runPoolScale(
   if (plan.action === 'create') {
     try {
       const up = await poolUp(api, {...options, count: plan.count, members: plan.members}, deps)
-      return {...base, created: up.created, failed: up.failed, cost: up.cost}
+      return {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.agents ? {agents: up.agents} : {})}
     } catch (error) {
       const partial = poolUpPartials.of(error)
-      if (partial && error instanceof VeldaError) throw poolScalePartials.attach(error, {...base, created: partial.created, failed: partial.failed, cost: partial.cost})
+      if (partial && error instanceof VeldaError) {
+        throw poolScalePartials.attach(error, {...base, created: partial.created, failed: partial.failed, cost: partial.cost, ...(partial.agents ? {agents: partial.agents} : {})})
+      }
       throw error
     }
   }

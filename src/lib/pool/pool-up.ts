@@ -7,6 +7,8 @@ import {plural} from '../plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './create-batches.js'
 import {waitForActive} from './wait.js'
+import {waitForAgents} from './wait-agents.js'
+import type {MemberStatus, PoolStatusResult} from './pool-status.js'
 import {checkMaxHourlyCost, type CostEstimate, estimateGrowth} from './cost.js'
 import {leaseTag} from './lease.js'
 
@@ -17,6 +19,8 @@ export interface PoolUpResult {
   failed: FailedName[]
   /** The burn rate before and after, from the size's price (see cost.ts). */
   cost: CostEstimate
+  /** `--wait-for agent`: each created member as its last probe found it (only then). */
+  agents?: MemberStatus[]
   /** Created, then deleted by someone else while `--wait` watched them (only when there are any). */
   gone?: {id: number; name: string}[]
 }
@@ -38,6 +42,11 @@ export interface PoolUpOptions {
   members?: PoolDroplet[]
 }
 
+/** `--wait-for agent`: probes members over SSH (pool status's probe); the wait ends when every agent settled. */
+export interface AgentProbe {
+  probe(members: readonly PoolDroplet[]): Promise<PoolStatusResult>
+}
+
 export interface PoolUpDeps {
   sleep(ms: number): Promise<void>
   now(): number
@@ -50,6 +59,8 @@ export interface PoolUpDeps {
   afterCreate?(): void
   /** What the creates will cost, told once the guards passed and before anything is created. */
   onEstimate?(estimate: CostEstimate): void
+  /** With it, --wait goes on past active until the agents run (see waitForAgents). */
+  agents?: AgentProbe
 }
 
 /** `pool up`: guards, batches with reconciliation, and optionally the wait for active. Throws with partial results. */
@@ -126,9 +137,39 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
       suggestions: [`velda-do pool list ${pool.name} to watch them`, 'or wait longer with --wait-timeout'],
     }), final)
   }
+  if (gone.length === 0 && deps.agents) return waitAgents(final, options.wait, deps, deps.agents)
   if (gone.length > 0) {
     throw poolUpPartials.attach(new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
       suggestions: [`velda-do pool list ${pool.name} shows what exists`, `velda-do pool up ${pool.name} -n ${gone.length} makes up for them`],
+    }), final)
+  }
+  return final
+}
+
+/** After active: until every created member's agent runs, its boot failed, or the time is up (the same --wait-timeout). */
+async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIntervalMs: number}, deps: PoolUpDeps, agents: AgentProbe): Promise<PoolUpResult> {
+  const startedAt = deps.now()
+  const waited = await waitForAgents(result.created, {...wait, startedAt}, {
+    probe: (members) => agents.probe(members),
+    now: deps.now,
+    sleep: deps.sleep,
+    isInterrupted: deps.isInterrupted,
+    onProgress: (healthy, total, elapsedMs) => deps.onProgress(`${healthy}/${total} agents running, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(wait.timeoutMs)}`, `${healthy}/${total}`),
+  })
+  const final: PoolUpResult = {...result, agents: waited.members}
+  const healthy = waited.members.filter((m) => m.state === 'healthy').length
+  const total = result.created.length
+  if (waited.interrupted) throw poolUpPartials.attach(new InterruptedError(`stopped while waiting for the agents: ${healthy} of ${total} running (all listed)`), final)
+  const failed = waited.members.filter((m) => m.state !== 'healthy' && (waited.done || m.state === 'boot-failed'))
+  if (!waited.done && failed.length === 0) {
+    throw poolUpPartials.attach(new WaitTimeoutError(`timed out waiting for the agents: ${healthy} of ${total} running; the others are still booting`, {
+      suggestions: [`velda-do pool status ${result.pool} shows where each stands`, 'or wait longer with --wait-timeout'],
+    }), final)
+  }
+  if (failed.length > 0) {
+    const first = failed[0] as MemberStatus
+    throw poolUpPartials.attach(new PartialError(`${failed.length} of ${plural(total, 'created droplet')} did not start the agent: ${first.name}: ${first.detail}`, {
+      suggestions: [`velda-do pool status ${result.pool} shows each member`, `velda-do pool logs ${result.pool} ${first.name} shows its boot log`],
     }), final)
   }
   return final

@@ -29,6 +29,8 @@ export class SimulatedHosts {
   private readonly refused = new Set<number>()
   private readonly dir = mkdtempSync(join(tmpdir(), 'velda-sim-hosts-'))
   private pending: Promise<void> = Promise.resolve()
+  /** The profile of droplets not given one: what a rehearsal of a broken image or release wants for all. */
+  defaultProfile: BootProfile = 'ok'
 
   constructor(private readonly options: HostsOptions) {}
 
@@ -85,7 +87,7 @@ export class SimulatedHosts {
   machine(droplet: SimDroplet, now: number): SimulatedMachine {
     const gpu = droplet.size.gpu_info?.model ?? ''
     return simulateBoot({
-      profile: this.profiles.get(droplet.id) ?? 'ok',
+      profile: this.profiles.get(droplet.id) ?? this.defaultProfile,
       gpuVendor: gpu.startsWith('amd') ? 'amd' : gpu.startsWith('nvidia') ? 'nvidia' : 'none',
       agentVersion: /^\s*VELDA_VERSION='([^']*)'/m.exec(droplet.userData ?? '')?.[1] ?? 'unknown',
       activeAt: droplet.activeAt ?? Number.POSITIVE_INFINITY,

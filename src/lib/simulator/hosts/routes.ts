@@ -6,9 +6,11 @@ import type {SimulatedHosts} from './hosts.js'
  * The admin endpoints of the simulated hosts, under /__sim/hosts/ (no token, JSON):
  * - `GET /__sim/hosts/{id}`: the droplet's machine now (what its host shows: status file, log, agent).
  * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true}`.
+ * - `POST /__sim/hosts` with `{"profile": "agent-404"}`: the profile of every droplet not given one.
  * Answers null when the path is not one of them, so the core's admin API answers instead.
  */
 export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, method: string, path: string, body: string): Promise<{status: number; json: unknown} | null> {
+  if (path === '/__sim/hosts' && method === 'POST') return setDefaultProfile(hosts, body)
   const match = /^\/__sim\/hosts\/(\d+)$/.exec(path)
   if (!match) return null
   const id = Number(match[1])
@@ -30,4 +32,16 @@ export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, met
   if (change.changeHostKey === true) await hosts.changeHostKey(id)
   await hosts.sync(core.allDroplets())
   return {status: 200, json: hosts.machine(droplet, core.now())}
+}
+
+function setDefaultProfile(hosts: SimulatedHosts, body: string): {status: number; json: unknown} {
+  let profile: unknown
+  try {
+    profile = (JSON.parse(body || '{}') as {profile?: unknown}).profile
+  } catch {
+    return {status: 400, json: {error: 'the body is not JSON'}}
+  }
+  if (!BOOT_PROFILES.includes(profile as BootProfile)) return {status: 400, json: {error: `profile is one of ${BOOT_PROFILES.join(', ')}`}}
+  hosts.defaultProfile = profile as BootProfile
+  return {status: 200, json: {profile}}
 }
