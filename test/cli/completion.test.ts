@@ -53,7 +53,7 @@ describe('velda-do __complete', () => {
     expect(long.values).toEqual(expect.arrayContaining(['--count', '--wait', '--wait-timeout', '--dry-run', '--config', '--json', '--help']))
     expect(long.values.every((v) => v.startsWith('--'))).toBe(true)
     expect((await completeWords(['pool', 'down', 'x', '-'])).values).toEqual(expect.arrayContaining(['-n', '-y', '-c', '--all', '--name', '--id']))
-    expect((await completeWords(['pool', 'up', 'x', '--wait', '--w'])).values).toEqual(['--wait-timeout'])
+    expect((await completeWords(['pool', 'up', 'x', '--wait', '--w'])).values).toEqual(['--wait-timeout', '--wait-for'])
     expect((await completeWords(['render-userdata', '--show'])).values).toEqual(['--show-secrets'])
   })
 

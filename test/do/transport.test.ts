@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {ApiError, MalformedAnswerError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
+import {ApiError, ClientClosedError, MalformedAnswerError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
 import {DEFAULT_RETRY_POLICY} from '../../src/lib/do/retry-policy.js'
 import {createTransport, type TransportOptions} from '../../src/lib/do/transport.js'
 import {ExitCode} from '../../src/lib/errors.js'
@@ -181,3 +181,33 @@ describe('the transport', () => {
   })
 })
 
+
+describe('closing the client (the command that opened it is done)', () => {
+  it('ends a request that is waiting to retry: no attempt after the close, ClientClosedError', async () => {
+    const closed = new AbortController()
+    let release: () => void = () => {}
+    const {sim, get} = await setup([{method: 'GET', path: '/v2/sizes', count: 0, action: {type: 'status', status: 503}}], {
+      signal: closed.signal,
+      // The retry wait never ends by itself: only the close can end it.
+      sleep: () => new Promise<void>((resolve) => (release = resolve)),
+    })
+    const pending = get('/v2/sizes').catch((error: unknown) => error)
+    while (sim.requests().length === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    closed.abort()
+    const error = await pending
+    expect(error).toBeInstanceOf(ClientClosedError)
+    expect((error as ClientClosedError).message).toBe(`GET ${sim.url}/v2/sizes: not sent again, the command is done`)
+    release()
+    expect(sim.requests()).toHaveLength(1)
+  })
+
+  it('cuts off an attempt in flight, which is not a timeout and is not retried', async () => {
+    const closed = new AbortController()
+    const {sim, get} = await setup([{method: 'GET', path: '/v2/sizes', action: {type: 'delay', ms: 60_000}}], {signal: closed.signal})
+    const pending = get('/v2/sizes').catch((error: unknown) => error)
+    while (sim.requests().length === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    closed.abort()
+    expect(await pending).toBeInstanceOf(ClientClosedError)
+    expect(sim.requests()).toHaveLength(1)
+  })
+})

@@ -19,10 +19,13 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
   /** Opens the API; the DigitalOcean client itself loads only now. Retries and waits are told on stderr. */
   protected async connect(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<DigitalOceanApi> {
     const stop = this.activeStopWatch()
+    // When the command is done, so are its requests: none goes on retrying behind it.
+    const closed = new AbortController()
+    this.onCleanup(() => closed.abort())
     return connectApi({
       ...options,
       // A command that stops on signals must not sit out a minute-long retry wait after one.
-      ...(stop ? {transport: {sleep: stop.sleep, isStopped: stop.isStopped}} : {}),
+      transport: {signal: closed.signal, ...(stop ? {sleep: stop.sleep, isStopped: stop.isStopped} : {})},
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
       // Progress, silent under --quiet; a warning always shows.

@@ -72,6 +72,20 @@ function requestUrl(request: UnansweredRequest): string {
   return `${request.method} ${request.origin}${request.path}`
 }
 
+/**
+ * The client was closed (the command that opened it is done): a request still in flight or waiting to retry ends
+ * here instead of going on in the background. Nobody is left to see it; it is an error only so that its promise
+ * settles.
+ */
+export class ClientClosedError extends VeldaError {
+  readonly exitCode = ExitCode.internal
+  readonly code = 'client_closed'
+
+  constructor(readonly request: UnansweredRequest) {
+    super(`${requestUrl(request)}: not sent again, the command is done`)
+  }
+}
+
 /** No answer: connection refused or reset, DNS failure, dropped connection. The reason names the host. */
 export class NetworkError extends VeldaError {
   readonly exitCode = ExitCode.api

@@ -1,7 +1,7 @@
 import {formatDuration} from '../duration.js'
 import type {Secret} from '../secret.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
-import {ApiError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
+import {ApiError, ClientClosedError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
 import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableMethod, type Outcome, type RetryPolicy} from './retry-policy.js'
 
@@ -35,6 +35,12 @@ export interface TransportOptions {
    */
   isStopped?: () => boolean
   userAgent?: string
+  /**
+   * Closes the client: an attempt in flight is cut off and nothing is sent or retried after (ClientClosedError).
+   * A CLI process ends anyway when its command does; code that runs commands in-process must not leave requests
+   * running behind it.
+   */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -64,7 +70,20 @@ export function createTransport(options: TransportOptions): FetchFunction {
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
   const failures = new FailureWindow(options.deadlineMs ?? DEFAULT_DEADLINE_MS, now)
-  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress, hasNetwork: options.hasNetwork ?? machineHasNetwork}
+  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress, hasNetwork: options.hasNetwork ?? machineHasNetwork, closed: options.signal}
+  const closed = options.signal
+  /** The wait before a retry, ended early when the client closes. */
+  const pause = (ms: number): Promise<void> => {
+    if (!closed || ms <= 0) return sleep(ms)
+    return new Promise<void>((resolve) => {
+      const done = () => resolve()
+      closed.addEventListener('abort', done, {once: true})
+      void sleep(ms).then(() => {
+        closed.removeEventListener('abort', done)
+        resolve()
+      })
+    })
+  }
 
   return async function transport(input, init = {}) {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
@@ -94,6 +113,7 @@ export function createTransport(options: TransportOptions): FetchFunction {
     for (let attempt = 1; ; attempt++) {
       if (options.isStopped?.()) attemptedAfterStop = true
       const request: UnansweredRequest = {method, origin: url.origin, path, attempts: attempt}
+      if (closed?.aborted) throw new ClientClosedError(request)
       const startedAt = now()
       // Once failing, an attempt may not run past the deadline (a request that starts late still gets a real try);
       // a create is never cut short: it is sent once, and an answer cut off would leave its outcome unknown.
@@ -112,36 +132,40 @@ export function createTransport(options: TransportOptions): FetchFunction {
         // A garbled success is a glitch on the way (a proxy's page, a cut body): worth another GET, never another POST.
         const outcome: Outcome = unreadable ? {kind: 'network', reason: unreadable} : {kind: 'status', status: response.status, headers: response.headers}
         const delayMs = next(outcome, attempt, request, () => (unreadable ? new MalformedAnswerError(request, unreadable) : apiError(response, body, request, endpoint.origin)))
-        await sleep(delayMs)
+        await pause(delayMs)
         continue
       }
+      if (result.kind === 'closed') throw new ClientClosedError(request)
       failures.failed(startedAt)
       if (result.kind === 'timeout') {
         const reason = `no answer from ${url.host} within ${shortDuration(attemptTimeoutMs)}`
         const delayMs = next({kind: 'timeout', reason}, attempt, request, () => new TimeoutError(request, attemptTimeoutMs, {suggestions: retrySuggestion(method)}))
-        await sleep(delayMs)
+        await pause(delayMs)
         continue
       }
       const {failure} = result
       const outcome: Outcome = {kind: 'network', reason: failure.reason, retryable: failure.retryable}
       const delayMs = next(outcome, attempt, request, () => networkError(request, failure), failure.suggestions)
-      await sleep(delayMs)
+      await pause(delayMs)
     }
   }
 }
 
-type AttemptResult = {kind: 'answer'; response: Response; body: string} | {kind: 'timeout'} | {kind: 'network'; failure: NetworkFailure}
+type AttemptResult = {kind: 'answer'; response: Response; body: string} | {kind: 'timeout'} | {kind: 'closed'} | {kind: 'network'; failure: NetworkFailure}
 
 interface AttemptOptions {
   doFetch: FetchFunction
   setTimer: SetTimer
   onProgress: ((message: string) => void) | undefined
   hasNetwork: () => boolean
+  closed: AbortSignal | undefined
 }
 
 async function attemptOnce(options: AttemptOptions, url: URL, request: UnansweredRequest, init: RequestInit, timeoutMs: number): Promise<AttemptResult> {
   const controller = new AbortController()
   const cancelTimeout = options.setTimer(timeoutMs, () => controller.abort())
+  const close = () => controller.abort()
+  options.closed?.addEventListener('abort', close, {once: true})
   // Only the wait for the answer's start is told: once headers arrive, the endpoint is evidently there.
   const cancelProgress = timeoutMs > PROGRESS_AFTER_MS && options.onProgress
     ? options.setTimer(PROGRESS_AFTER_MS, () => options.onProgress?.(`${request.method} ${request.path}: still waiting for ${url.host} after ${shortDuration(PROGRESS_AFTER_MS)} (timeout ${shortDuration(timeoutMs)})`))
@@ -152,10 +176,12 @@ async function attemptOnce(options: AttemptOptions, url: URL, request: Unanswere
     const body = await response.text()
     return {kind: 'answer', response, body}
   } catch (error) {
+    if (options.closed?.aborted) return {kind: 'closed'}
     if (controller.signal.aborted) return {kind: 'timeout'}
     return {kind: 'network', failure: classifyNetworkFailure(error, url, options.hasNetwork)}
   } finally {
     cancelTimeout()
+    options.closed?.removeEventListener('abort', close)
   }
 }
 
