@@ -9,6 +9,8 @@ import {OpenAPIBackend} from 'openapi-backend'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
+import {createDigitalOceanApi} from '../../src/lib/do/client.js'
+import {Secret} from '../../src/lib/secret.js'
 import {PROJECT_ROOT, runCliAsync} from '../support/cli.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
@@ -165,11 +167,27 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     console.log(`\nContract check: ${seen.length} requests, ${new Set(seen.map((s) => s.operation)).size} operations, 0 violations (${SPEC === SHARED_SPEC ? 'the shared design' : 'its copy in test/fixtures'}'s spec)\n`)
   })
 
+  it('the API layer\'s project calls (list, get, default, assign) are valid against the shipped description', async () => {
+    const before = seen.length
+    const api = await createDigitalOceanApi({endpoint: proxyUrl, token: new Secret(sim.token)})
+    const projects = await api.listProjects()
+    const gpu = projects.find((p) => p.name === 'gpu-fleet')
+    expect(await api.getProject('default')).toMatchObject({is_default: true})
+    expect(await api.getProject(gpu?.id ?? '')).toMatchObject({name: 'gpu-fleet'})
+    const {droplets} = (await sim.admin('POST', 'droplets', {count: 3, namePrefix: 'contract-'})) as {droplets: {id: number}[]}
+    const results = await api.assignToProject(gpu?.id ?? '', droplets.map((d) => d.id))
+    expect(results.map((r) => r.status)).toEqual(['assigned', 'assigned', 'assigned'])
+    const mine = seen.slice(before)
+    expect(mine.filter((s) => s.errors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
+    expect(mine.map((s) => s.operation)).toEqual(['projects_list', 'projects_get_default', 'projects_get', 'projects_assign_resources'])
+  })
+
   it('the validator is live: it flags a request that breaks the spec', async () => {
     const before = seen.length
     await fetch(`${proxyUrl}/v2/droplets?per_page=500&tag_name=velda%2Fpool`, {headers: {authorization: `Bearer ${sim.token}`}})
     await fetch(`${proxyUrl}/v2/droplets`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({names: Array(11).fill('a'), size: 's-1vcpu-1gb', image: 'x'})})
-    expect(seen.slice(before).map((s) => s.errors.length > 0)).toEqual([true, true])
+    await fetch(`${proxyUrl}/v2/projects/default/resources`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({resources: ['droplet:1']})})
+    expect(seen.slice(before).map((s) => s.errors.length > 0)).toEqual([true, true, true])
   })
 
   it('the simulator validates against the very same description DigitalOcean publishes', () => {
