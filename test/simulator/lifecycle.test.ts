@@ -31,6 +31,17 @@ describe('the simulator\'s droplets over their life', () => {
     expect(await sim.admin('POST', 'power-off', {ids: [old[0]!.id]})).toEqual({changed: 1})
     expect((await list()).map((d) => d.status)).toEqual(['active', 'off', 'active'])
     expect(await sim.admin('POST', 'power-off', {ids: 'all'})).toEqual({error: 'give {"ids": [droplet ids]}'})
+    // A seed that could not make a droplet the API could show is refused whole.
+    for (const [seed, error] of [
+      [{count: 1, createdAt: 'yesterday'}, /"createdAt" is a time/],
+      [{count: 1, ageSeconds: -5}, /"ageSeconds"/],
+      [{count: 1, ageSeconds: 5, createdAt: '2026-11-27T10:00:00Z'}, /not both/],
+      [{count: 1, status: 'archive'}, /"status" is one of/],
+      [{count: 1.5}, /"count"/],
+    ] as const) {
+      expect(await sim.admin('POST', 'droplets', seed), JSON.stringify(seed)).toEqual({error: expect.stringMatching(error)})
+    }
+    expect(await list()).toHaveLength(3)
   })
 
   it('a stuck create: the droplets exist, and stay new however long one waits', async () => {

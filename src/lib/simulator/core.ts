@@ -443,6 +443,7 @@ export class SimulatorCore {
   }
 
   seedDroplets(seed: SeedDroplets): SimDroplet[] {
+    checkSeed(seed)
     const size = seed.size ?? 's-1vcpu-1gb'
     const sizeInfo = this.catalog.sizes.find((s) => s.slug === size)
     const region = seed.region ?? sizeInfo?.regions[0] ?? 'nyc3'
@@ -612,6 +613,23 @@ export const ADMIN_ENDPOINTS = [
   'POST /__sim/account',
   'POST /__sim/projects',
 ]
+
+/**
+ * A seed the admin API was given: refused whole when a field could not make a droplet the API could show (a
+ * created_at that is not a time would break every later listing).
+ */
+function checkSeed(seed: SeedDroplets): void {
+  if (!Number.isSafeInteger(seed.count) || seed.count < 0) throw new Error('"count" is a whole number, 0 or more')
+  if (seed.status !== undefined && !['new', 'active', 'off'].includes(seed.status)) throw new Error('"status" is one of new, active, off')
+  if (seed.ageSeconds !== undefined && !(typeof seed.ageSeconds === 'number' && Number.isFinite(seed.ageSeconds) && seed.ageSeconds >= 0)) {
+    throw new Error('"ageSeconds" is a number of seconds, 0 or more')
+  }
+  if (seed.createdAt !== undefined && (typeof seed.createdAt !== 'string' || Number.isNaN(Date.parse(seed.createdAt)))) {
+    throw new Error('"createdAt" is a time, e.g. 2026-11-27T10:00:00Z')
+  }
+  if (seed.createdAt !== undefined && seed.ageSeconds !== undefined) throw new Error('give "createdAt" or "ageSeconds", not both')
+  if (seed.tags !== undefined && !(Array.isArray(seed.tags) && seed.tags.every((tag) => typeof tag === 'string'))) throw new Error('"tags" is a list of tag names')
+}
 
 /** RFC 3339 to the second, as DigitalOcean writes times. */
 function isoSeconds(ms: number): string {
