@@ -39,6 +39,15 @@ describe('retry decisions', () => {
     expect(decision.retry).toBe(false)
     if (why) expect(decision).toMatchObject({why: expect.stringMatching(why)})
   })
+
+  it('retries the one idempotent POST, a project assignment (by id or default), and no other POST', () => {
+    const retried = (path: string) => decideRetry(status(500), 1, 'POST', policy, NOW, half, path).retry
+    expect(retried('/v2/projects/4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679/resources')).toBe(true)
+    expect(retried('/v2/projects/default/resources')).toBe(true)
+    expect(retried('/v2/droplets')).toBe(false)
+    expect(retried('/v2/projects')).toBe(false)
+    expect(retried('/v2/projects/x/resources/more')).toBe(false)
+  })
 })
 
 describe('backoff', () => {

@@ -33,6 +33,9 @@ function fakeApi(calls: string[]): DigitalOceanApi {
     listDroplets: call('droplets', []),
     createDroplets: () => Promise.reject(new Error('doctor must not create')),
     deleteDroplet: () => Promise.reject(new Error('doctor must not delete')),
+    listProjects: call('projects', []),
+    getProject: call('project', null),
+    assignToProject: () => Promise.reject(new Error('doctor must not assign')),
   }
 }
 

@@ -9,6 +9,8 @@ import {OpenAPIBackend} from 'openapi-backend'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
+import {createDigitalOceanApi} from '../../src/lib/do/client.js'
+import {Secret} from '../../src/lib/secret.js'
 import {PROJECT_ROOT, runCliAsync} from '../support/cli.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
@@ -24,8 +26,19 @@ const SHIPPED_SPEC = join(PROJECT_ROOT, 'assets', 'do-openapi-subset.strict.yaml
 /** The shared design's copy as this repository last saw it, for checkouts without ../shared beside them. */
 const PINNED_SHARED_SPEC = join(PROJECT_ROOT, 'test', 'fixtures', 'shared-design', 'do-openapi-subset.strict.yaml')
 const SPEC = existsSync(SHARED_SPEC) ? SHARED_SPEC : PINNED_SHARED_SPEC
-/** Paths of DigitalOcean's description that the shipped copy has and the shared design's copy has not. */
-const SHIPPED_ONLY_PATHS = ['/v2/images/{image_id}']
+/**
+ * Paths of DigitalOcean's description that the shipped copy has and the shared design's copy has not: upstream's
+ * own text for what velda-do calls beyond the shared design (doctor's image check, `--project`). Requests to them
+ * are checked against the shipped copy, everything else against the shared one.
+ */
+const SHIPPED_ONLY_PATHS = [
+  '/v2/images/{image_id}',
+  '/v2/projects',
+  '/v2/projects/default',
+  '/v2/projects/{project_id}',
+  '/v2/projects/{project_id}/resources',
+  '/v2/projects/default/resources',
+]
 
 interface Seen {
   operation: string
@@ -40,18 +53,30 @@ let proxyUrl: string
 const seen: Seen[] = []
 
 beforeAll(async () => {
-  const api = new OpenAPIBackend({
-    definition: parseYaml(readFileSync(SPEC, 'utf8')),
-    strict: false,
-    validate: true,
-    quick: false,
-    // Formats (uuid, ipv4, date-time) checked, not just warned about.
-    customizeAjv: (ajv) => {
-      ;(formatsPlugin as unknown as {default: (a: typeof ajv) => void}).default(ajv)
-      return ajv
-    },
-  })
-  await api.init()
+  const backend = async (file: string) => {
+    const api = new OpenAPIBackend({
+      definition: parseYaml(readFileSync(file, 'utf8')),
+      strict: false,
+      validate: true,
+      quick: false,
+      // Formats (uuid, ipv4, date-time) checked, not just warned about.
+      customizeAjv: (ajv) => {
+        ;(formatsPlugin as unknown as {default: (a: typeof ajv) => void}).default(ajv)
+        return ajv
+      },
+    })
+    await api.init()
+    return api
+  }
+  const shared = await backend(SPEC)
+  const shipped = await backend(SHIPPED_SPEC)
+  // The shared description first; the shipped one only for the paths it alone has (SHIPPED_ONLY_PATHS).
+  const validatorFor = (request: Parameters<OpenAPIBackend['matchOperation']>[0]) => {
+    const operation = shared.matchOperation(request)
+    if (operation) return {api: shared, operation}
+    const added = shipped.matchOperation(request)
+    return added && SHIPPED_ONLY_PATHS.includes(added.path) ? {api: shipped, operation: added} : {api: shared, operation: undefined}
+  }
   sim = await startSimulatorProcess(['--active-after', '0s'])
   proxy = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -72,7 +97,7 @@ beforeAll(async () => {
         body = raw
       }
       const request = {method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers as Record<string, string>, body}
-      const operation = api.matchOperation(request)
+      const {api, operation} = validatorFor(request)
       const validation = operation ? api.validateRequest(request, operation) : {valid: false, errors: [{message: 'no such operation in the spec'}]}
       seen.push({
         operation: operation?.operationId ?? '(none)',
@@ -143,11 +168,27 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     // Nine CLI processes one after the other: 10 s alone, over 30 s on two cores shared with the rest of the suite.
   }, 120_000)
 
+  it('the API layer\'s project calls (list, get, default, assign) are valid against the shipped description', async () => {
+    const before = seen.length
+    const api = await createDigitalOceanApi({endpoint: proxyUrl, token: new Secret(sim.token)})
+    const projects = await api.listProjects()
+    const gpu = projects.find((p) => p.name === 'gpu-fleet')
+    expect(await api.getProject('default')).toMatchObject({is_default: true})
+    expect(await api.getProject(gpu?.id ?? '')).toMatchObject({name: 'gpu-fleet'})
+    const {droplets} = (await sim.admin('POST', 'droplets', {count: 3, namePrefix: 'contract-'})) as {droplets: {id: number}[]}
+    const results = await api.assignToProject(gpu?.id ?? '', droplets.map((d) => d.id))
+    expect(results.map((r) => r.status)).toEqual(['assigned', 'assigned', 'assigned'])
+    const mine = seen.slice(before)
+    expect(mine.filter((s) => s.errors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
+    expect(mine.map((s) => s.operation)).toEqual(['projects_list', 'projects_get_default', 'projects_get', 'projects_assign_resources'])
+  })
+
   it('the validator is live: it flags a request that breaks the spec', async () => {
     const before = seen.length
     await fetch(`${proxyUrl}/v2/droplets?per_page=500&tag_name=velda%2Fpool`, {headers: {authorization: `Bearer ${sim.token}`}})
     await fetch(`${proxyUrl}/v2/droplets`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({names: Array(11).fill('a'), size: 's-1vcpu-1gb', image: 'x'})})
-    expect(seen.slice(before).map((s) => s.errors.length > 0)).toEqual([true, true])
+    await fetch(`${proxyUrl}/v2/projects/default/resources`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({resources: ['droplet:1']})})
+    expect(seen.slice(before).map((s) => s.errors.length > 0)).toEqual([true, true, true])
   })
 
   it('the simulator validates against the very same description DigitalOcean publishes', () => {

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+import {startSimulatorProcess} from '../support/simulator-process.js'
 
 /** What pool scale and pool reap meet on a real account: powered-off droplets, old ones, creates that never come up. */
 describe('the simulator\'s droplets over their life', () => {
@@ -30,6 +31,17 @@ describe('the simulator\'s droplets over their life', () => {
     expect(await sim.admin('POST', 'power-off', {ids: [old[0]!.id]})).toEqual({changed: 1})
     expect((await list()).map((d) => d.status)).toEqual(['active', 'off', 'active'])
     expect(await sim.admin('POST', 'power-off', {ids: 'all'})).toEqual({error: 'give {"ids": [droplet ids]}'})
+    // A seed that could not make a droplet the API could show is refused whole.
+    for (const [seed, error] of [
+      [{count: 1, createdAt: 'yesterday'}, /"createdAt" is a time/],
+      [{count: 1, ageSeconds: -5}, /"ageSeconds"/],
+      [{count: 1, ageSeconds: 5, createdAt: '2026-11-27T10:00:00Z'}, /not both/],
+      [{count: 1, status: 'archive'}, /"status" is one of/],
+      [{count: 1.5}, /"count"/],
+    ] as const) {
+      expect(await sim.admin('POST', 'droplets', seed), JSON.stringify(seed)).toEqual({error: expect.stringMatching(error)})
+    }
+    expect(await list()).toHaveLength(3)
   })
 
   it('a stuck create: the droplets exist, and stay new however long one waits', async () => {
@@ -41,5 +53,32 @@ describe('the simulator\'s droplets over their life', () => {
     expect((await create(['fine-1'])).status).toBe(202)
     clock += 24 * 3_600_000
     expect((await list()).map((d) => [d.name, d.status])).toEqual([['stuck-1', 'new'], ['stuck-2', 'new'], ['fine-1', 'active']])
+  })
+
+  it('a stuck rule holds only what its own request creates: one that fires on a refused create leaves earlier droplets alone', async () => {
+    await sim.admin('POST', 'reset')
+    const create = (names: string[], size = 's-1vcpu-1gb') =>
+      fetch(`${sim.url}/v2/droplets`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`, 'content-type': 'application/json'}, body: JSON.stringify({names, size, region: 'nyc3', image: 'ubuntu-24-04-x64'})})
+    expect((await create(['early-1'])).status).toBe(202)
+    // Given over the admin API, as --fault gives it: the rule is checked by the same parser.
+    expect(await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', action: {type: 'stuck'}})).toMatchObject({faults: [{action: {type: 'stuck'}}]})
+    expect((await create(['late-1'], 'no-such-size')).status).toBe(422)
+    expect((await list()).map((d) => [d.name, d.status])).toEqual([['early-1', 'active']])
+  })
+})
+
+describe('the stuck fault from the command line', () => {
+  it('velda-do simulator --fault with a stuck rule: the create answers 202 and its droplet stays new', async () => {
+    const proc = await startSimulatorProcess(['--active-after', '0s', '--fault', JSON.stringify({method: 'POST', path: '/v2/droplets', action: {type: 'stuck'}})])
+    try {
+      const headers = {authorization: `Bearer ${proc.token}`, 'content-type': 'application/json'}
+      const body = (name: string) => JSON.stringify({name, size: 's-1vcpu-1gb', region: 'nyc3', image: 'ubuntu-24-04-x64'})
+      expect((await fetch(`${proc.url}/v2/droplets`, {method: 'POST', headers, body: body('stuck-1')})).status).toBe(202)
+      expect((await fetch(`${proc.url}/v2/droplets`, {method: 'POST', headers, body: body('fine-1')})).status).toBe(202)
+      const {droplets} = (await proc.admin('GET', 'state')) as {droplets: {name: string; status: string}[]}
+      expect(droplets.map((d) => [d.name, d.status])).toEqual([['stuck-1', 'new'], ['fine-1', 'active']])
+    } finally {
+      await proc.stop()
+    }
   })
 })

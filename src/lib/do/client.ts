@@ -5,7 +5,8 @@ import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
 import {connectDots, type DotsConnection, type DotsDroplet, type DotsImage, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
 import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type FetchFunction, type TransportOptions} from './transport.js'
-import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Image, Region, Size, SshKey} from './types.js'
+import {assignmentBatches, readAssignment, readProject, readProjects} from './projects.js'
+import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Image, Project, ProjectAssignment, Region, Size, SshKey} from './types.js'
 import {fromWireDroplet, type WireDroplet} from './wire-droplet.js'
 
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
@@ -28,6 +29,16 @@ export interface DigitalOceanApi {
   createDroplets(request: DropletCreateRequest): Promise<Droplet[]>
   /** `already-gone` for a 404: the droplet no longer exists, which is what was wanted. Refuses an id that is not one. */
   deleteDroplet(id: number): Promise<'deleted' | 'already-gone'>
+  /** Every project of the account, each page checked. */
+  listProjects(): Promise<Project[]>
+  /** A project by id, or the account's default for `default`; null when the API says 404. */
+  getProject(idOrDefault: string): Promise<Project | null>
+  /**
+   * Moves droplets into a project (id or `default`), in batches (see projects.ts); one entry per droplet, in the
+   * order given. A failed batch throws the transport's error; the batches before it stay assigned, and since
+   * assigning is idempotent the caller may simply ask again for all of them.
+   */
+  assignToProject(projectId: string, dropletIds: number[]): Promise<ProjectAssignment[]>
 }
 
 export type ApiOptions = TransportOptions
@@ -121,6 +132,17 @@ class DotsApi implements DigitalOceanApi {
     const response = await this.transport(`${this.endpoint}${source.path}`, {headers: {accept: 'application/json'}})
     const body = await response.text()
     return body === '' ? undefined : JSON.parse(body)
+  }
+
+  /** A POST of velda-do's own JSON, read as plain JSON, through the same transport. */
+  private async postJson(path: string, body: unknown): Promise<unknown> {
+    const response = await this.transport(`${this.endpoint}${path}`, {
+      method: 'POST',
+      headers: {accept: 'application/json', 'content-type': 'application/json'},
+      body: JSON.stringify(body),
+    })
+    const text = await response.text()
+    return text === '' ? undefined : JSON.parse(text)
   }
 
   private get v2() {
@@ -234,6 +256,42 @@ class DotsApi implements DigitalOceanApi {
       if (error instanceof ApiError && error.status === 404) return 'already-gone'
       throw error
     }
+  }
+
+  // Projects are read as plain JSON, as droplets are: dots parses a project id into a Guid object and an
+  // assignment status it does not know into undefined, and velda-do wants both as DigitalOcean wrote them.
+  async listProjects(): Promise<Project[]> {
+    return listAll({
+      path: '/v2/projects',
+      key: 'projects',
+      fetch: async (_query, source) => {
+        const answer = wirePage(await this.getJson(source))
+        return {answer, items: readProjects(answer.projects, source)}
+      },
+    })
+  }
+
+  async getProject(idOrDefault: string): Promise<Project | null> {
+    const source: AnswerSource = {method: 'GET', path: `/v2/projects/${encodeURIComponent(idOrDefault)}`}
+    try {
+      return readProject((await this.getJson(source)) as {project?: unknown} | undefined, source)
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null
+      throw error
+    }
+  }
+
+  async assignToProject(projectId: string, dropletIds: number[]): Promise<ProjectAssignment[]> {
+    const bad = dropletIds.find((id) => !isId(id))
+    if (bad !== undefined) throw new RangeError(`refusing to assign ${String(bad)} to a project: it is not a droplet id (a positive whole number)`)
+    const path = `/v2/projects/${encodeURIComponent(projectId)}/resources`
+    const results: ProjectAssignment[] = []
+    // One batch after another: a failure stops before more requests, and the rate limit is not spent in a burst.
+    for (const batch of assignmentBatches(dropletIds)) {
+      const answer = await this.postJson(path, {resources: batch.map((id) => `do:droplet:${id}`)})
+      results.push(...readAssignment(answer, batch, {method: 'POST', path}))
+    }
+    return results
   }
 }
 

@@ -28,6 +28,19 @@ export function isRetryableMethod(method: string): boolean {
   return ['GET', 'HEAD', 'DELETE'].includes(method.toUpperCase())
 }
 
+/**
+ * POSTs whose repetition changes nothing: assigning resources to a project leaves them in that project however
+ * often it is sent (a second time answers `already_assigned`), so a lost answer is safely asked again.
+ */
+const IDEMPOTENT_POSTS: readonly RegExp[] = [/^\/v2\/projects\/[^/]+\/resources$/]
+
+/** Whether this request may be sent again after a failure: by its method, or a POST known to be idempotent. */
+export function isRetryableRequest(method: string, path: string): boolean {
+  if (isRetryableMethod(method)) return true
+  const pathname = path.split('?')[0] ?? ''
+  return method.toUpperCase() === 'POST' && IDEMPOTENT_POSTS.some((pattern) => pattern.test(pathname))
+}
+
 export type Outcome =
   | {kind: 'status'; status: number; headers: Headers}
   /** `retryable: false`: waiting cannot help (a name that does not exist, an untrusted certificate). */
@@ -71,10 +84,12 @@ export function decideRetry(
   policy: RetryPolicy,
   now: number,
   random: () => number,
+  /** The request's path: an idempotent POST (isRetryableRequest) is retried like a GET. */
+  path = '',
 ): Decision {
   if (outcome.kind === 'status' && !RETRYABLE_STATUSES.has(outcome.status)) return {retry: false}
   if (outcome.kind === 'network' && outcome.retryable === false) return {retry: false, why: 'waiting would not help'}
-  if (!isRetryableMethod(method)) return {retry: false, why: `${method} is not retried: it may have been performed`}
+  if (!isRetryableRequest(method, path)) return {retry: false, why: `${method} is not retried: it may have been performed`}
   if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${attempt} attempts`}
   if (outcome.kind === 'network') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason}
   if (outcome.kind === 'timeout') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason ?? 'no answer in time'}

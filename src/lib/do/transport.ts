@@ -3,7 +3,7 @@ import type {Secret} from '../secret.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
 import {ApiError, ClientClosedError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
-import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableMethod, type Outcome, type RetryPolicy} from './retry-policy.js'
+import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableRequest, type Outcome, type RetryPolicy} from './retry-policy.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -101,7 +101,7 @@ export function createTransport(options: TransportOptions): FetchFunction {
     }
     /** The retry after `decision`, or the reason to stop: the deadline comes before any attempts left. */
     const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error, advice: string[] = []): number => {
-      const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random))
+      const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random, url.pathname))
       if (!decision.retry) throw fail()
       if (!failures.allowsRetry(decision.delayMs, Math.min(timeoutMs, MIN_ATTEMPT_MS))) {
         throw new DeadlineError(request, failures.deadlineMs, decision.reason, {suggestions: deadlineSuggestions(failures.deadlineMs, advice)})
@@ -117,7 +117,7 @@ export function createTransport(options: TransportOptions): FetchFunction {
       const startedAt = now()
       // Once failing, an attempt may not run past the deadline (a request that starts late still gets a real try);
       // a create is never cut short: it is sent once, and an answer cut off would leave its outcome unknown.
-      const attemptTimeoutMs = isRetryableMethod(method) ? Math.min(timeoutMs, Math.max(failures.left(), MIN_ATTEMPT_MS)) : timeoutMs
+      const attemptTimeoutMs = isRetryableRequest(method, url.pathname) ? Math.min(timeoutMs, Math.max(failures.left(), MIN_ATTEMPT_MS)) : timeoutMs
       const result = await attemptOnce(attemptOptions, url, request, {...init, method, headers, redirect: 'manual'}, attemptTimeoutMs)
       if (result.kind === 'answer') {
         const {response, body} = result

@@ -106,3 +106,26 @@ export interface DropletFilter {
   /** GPU droplets only (`type=gpus`); the API leaves them out of every other listing. */
   gpus?: boolean
 }
+
+/** A DigitalOcean project: what `--project NAME|ID` is resolved against. */
+export interface Project {
+  /** A uuid. */
+  id: string
+  name: string
+  /** The project droplets land in when nobody says otherwise. */
+  is_default: boolean
+}
+
+/**
+ * What one assignment did to one droplet. `status` is DigitalOcean's word for the resource (`assigned`,
+ * `already_assigned`, `ok`, `not_found`, `service_down`, or one it adds later), or `unreported` when the answer
+ * left the droplet out (DigitalOcean lists only resources the token may see).
+ */
+export interface ProjectAssignment {
+  droplet_id: number
+  /** `do:droplet:<id>`, as sent. */
+  urn: string
+  status: string
+  /** True when the droplet is in the project now: `assigned`, `already_assigned` or `ok`. */
+  assigned: boolean
+}

@@ -1,6 +1,8 @@
 import {type Catalog, defaultCatalog} from './seed-catalog.js'
 import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
+import {liveErrorFor} from './live-errors.js'
+import {type AssignmentStatus, dropletIdOfUrn, seededUuid, seedProjects, type SimProject, urnSelfLink} from './projects.js'
 import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
 import {loadSpecValidators, type OperationValidator} from './spec.js'
@@ -74,7 +76,12 @@ export class SimulatorCore {
   readonly faults = new FaultBook()
   readonly log: RequestLogEntry[] = []
   private readonly droplets = new Map<number, SimDroplet>()
-  private readonly validators: OperationValidator[] = loadSpecValidators()
+  /** Literal paths first: `/v2/projects/default` is its own operation, not a project whose id is "default". */
+  private readonly validators: OperationValidator[] = [...loadSpecValidators()].sort((a, b) => Number(a.template.includes('{')) - Number(b.template.includes('{')))
+  private projects: SimProject[]
+  /** What reset() restores after POST /__sim/projects added some. */
+  private readonly initialProjects: SimProject[]
+  private readonly projectRandom: () => number
   private readonly limiter: RateLimiter
   readonly now: () => number
   /** What reset() restores after POST /__sim/account changed it. */
@@ -98,6 +105,10 @@ export class SimulatorCore {
     this.random = seededRandom(seed)
     this.requestIds = seededRandom(seed ^ 0x5eed)
     this.nextId = 400_000_000 + Math.floor(this.random() * 1_000_000)
+    // A generator of their own: adding projects must not shift the droplet ids and addresses a seed gives.
+    this.projectRandom = seededRandom(seed ^ 0x9a0e)
+    this.projects = seedProjects(this.projectRandom, {uuid: String(this.catalog.account.uuid ?? ''), id: 7_530_192})
+    this.initialProjects = structuredClone(this.projects)
     for (const rule of options.faults ?? []) this.faults.add(parseFaultRule(rule))
   }
 
@@ -114,6 +125,8 @@ export class SimulatorCore {
 
   private api(request: SimRequest, url: URL, entry: RequestLogEntry): SimAnswer {
     const requestId = this.requestId()
+    // A stuck fault holds only what this very request creates.
+    this.createdByLastRequest = []
     const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimAnswer => ({
       kind: 'answer',
       status,
@@ -203,13 +216,17 @@ export class SimulatorCore {
       }
     }
     const query = Object.fromEntries(url.searchParams)
+    const operation = `${request.method} ${match.validator.template}`
     const problem = match.validator.validate({query: {...query}, pathParams: match.params, body: structuredClone(body), hasBody})
-    if (problem) return fail(422, 'unprocessable_entity', `${problem.field} ${problem.message}`)
+    if (problem) {
+      const live = liveErrorFor(operation, problem, body)
+      return live ? fail(live.status, live.id, live.message) : fail(422, 'unprocessable_entity', `${problem.field} ${problem.message}`)
+    }
 
     const page = Number(query.page ?? 1)
     const perPage = Number(query.per_page ?? 20)
     const now = this.now()
-    switch (`${request.method} ${match.validator.template}`) {
+    switch (operation) {
       case 'GET /v2/droplets': {
         if (query.tag_name !== undefined && (query.type !== undefined || query.name !== undefined)) {
           return fail(422, 'unprocessable_entity', 'tag_name cannot be combined with name or type.')
@@ -247,8 +264,21 @@ export class SimulatorCore {
         const image = findImage(this.catalog, /^\d+$/.test(match.params.image_id ?? '') ? Number(match.params.image_id) : (match.params.image_id ?? ''))
         return image ? ok(200, {image}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
       }
+      case 'GET /v2/projects':
+        return ok(200, this.paginate('projects', this.projects, url, page, perPage))
+      case 'GET /v2/projects/default':
+      case 'GET /v2/projects/{project_id}': {
+        const project = this.findProject(match.params.project_id ?? 'default')
+        return project ? ok(200, {project}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
+      }
+      case 'POST /v2/projects/default/resources':
+      case 'POST /v2/projects/{project_id}/resources': {
+        const project = this.findProject(match.params.project_id ?? 'default')
+        if (!project) return fail(404, NOT_FOUND.id, NOT_FOUND.message)
+        return ok(200, {resources: this.assign(project, (body as {resources?: string[]}).resources ?? [])})
+      }
       default:
-        return fail(404, NOT_FOUND.id, `${request.method} ${match.validator.template} is not simulated.`)
+        return fail(404, NOT_FOUND.id, `${operation} is not simulated.`)
     }
   }
 
@@ -334,11 +364,44 @@ export class SimulatorCore {
       // Seeded `new` stays new until activated (a create that never came up); a created one turns active after the delay.
       activeAt: spec.status === 'active' || spec.status === 'off' ? (spec.createdAt ?? now) : spec.status === 'new' || after === null ? null : now + after,
       poweredOff: spec.status === 'off',
+      projectId: this.defaultProject().id,
+      projectAssignedAt: spec.createdAt ?? now,
       ...newAddresses(this.random),
       ...this.options.addresses?.(this.created),
     }
     this.droplets.set(droplet.id, droplet)
     return droplet
+  }
+
+  private defaultProject(): SimProject {
+    return this.projects.find((p) => p.is_default) as SimProject
+  }
+
+  /** By id (any case, as uuids are), or the account's default for `default`. */
+  private findProject(id: string): SimProject | undefined {
+    if (id === 'default') return this.defaultProject()
+    return this.projects.find((p) => p.id.toLowerCase() === id.toLowerCase())
+  }
+
+  /**
+   * Moves resources into the project, one status per URN as DigitalOcean reports them. A droplet that does not
+   * exist (or any other kind of resource: only droplets are simulated) is `not_found` and the rest are assigned;
+   * the request itself succeeds, as the documented per-resource status implies.
+   */
+  private assign(project: SimProject, urns: string[]): {urn: string; assigned_at: string; links: {self: string}; status: AssignmentStatus}[] {
+    const now = this.now()
+    return urns.map((urn) => {
+      const id = dropletIdOfUrn(urn)
+      const droplet = id === null ? undefined : this.droplets.get(id)
+      let status: AssignmentStatus = 'not_found'
+      if (droplet && droplet.projectId === project.id) status = 'already_assigned'
+      else if (droplet) {
+        droplet.projectId = project.id
+        droplet.projectAssignedAt = now
+        status = 'assigned'
+      }
+      return {urn, assigned_at: isoSeconds(droplet?.projectAssignedAt ?? now), links: {self: urnSelfLink(this.origin, urn)}, status}
+    })
   }
 
   /** DigitalOcean's page envelope: links to the other pages on this origin, and the total. */
@@ -380,6 +443,7 @@ export class SimulatorCore {
   }
 
   seedDroplets(seed: SeedDroplets): SimDroplet[] {
+    checkSeed(seed)
     const size = seed.size ?? 's-1vcpu-1gb'
     const sizeInfo = this.catalog.sizes.find((s) => s.slug === size)
     const region = seed.region ?? sizeInfo?.regions[0] ?? 'nyc3'
@@ -444,7 +508,25 @@ export class SimulatorCore {
 
   dropletList(): Record<string, unknown>[] {
     const now = this.now()
-    return [...this.droplets.values()].map((d) => ({...dropletToApi(d, now), user_data: d.userData, ssh_keys: d.sshKeys}))
+    return [...this.droplets.values()].map((d) => ({...dropletToApi(d, now), user_data: d.userData, ssh_keys: d.sshKeys, project_id: d.projectId}))
+  }
+
+  /** The projects, each with the ids of its droplets. */
+  projectList(): (SimProject & {droplet_ids: number[]})[] {
+    const members = (project: SimProject) => [...this.droplets.values()].filter((d) => d.projectId === project.id).map((d) => d.id)
+    return this.projects.map((p) => ({...p, droplet_ids: members(p)}))
+  }
+
+  /** Another project on the account (a name may be one that exists already: DigitalOcean's rule, not ours). */
+  addProject(input: Record<string, unknown>): SimProject {
+    const {name, is_default: isDefault = false} = input
+    if (typeof name !== 'string' || name === '' || name.length > 175) throw new Error('a project needs a "name" of 1 to 175 characters')
+    if (typeof isDefault !== 'boolean') throw new Error('"is_default" is true or false')
+    const now = isoSeconds(this.now())
+    const project: SimProject = {...this.defaultProject(), id: seededUuid(this.projectRandom), name, description: '', is_default: isDefault, created_at: now, updated_at: now}
+    if (isDefault) for (const other of this.projects) other.is_default = false
+    this.projects.push(project)
+    return project
   }
 
   counts(): Record<string, number> {
@@ -455,6 +537,7 @@ export class SimulatorCore {
 
   reset(): void {
     this.droplets.clear()
+    this.projects = structuredClone(this.initialProjects)
     this.log.length = 0
     this.faults.clear()
     this.limiter.reset()
@@ -478,7 +561,7 @@ export class SimulatorCore {
     try {
       switch (`${request.method} ${url.pathname}`) {
         case 'GET /__sim/state':
-          return reply(200, {droplets: this.dropletList(), faults: this.faults.list(), account: this.catalog.account})
+          return reply(200, {droplets: this.dropletList(), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList()})
         case 'GET /__sim/requests':
           return reply(200, {requests: this.log, counts: this.counts()})
         case 'DELETE /__sim/requests':
@@ -499,6 +582,8 @@ export class SimulatorCore {
           return reply(200, {droplets: this.seedDroplets(body as unknown as SeedDroplets).map((d) => ({id: d.id, name: d.name}))})
         case 'POST /__sim/account':
           return reply(200, {account: this.patchAccount(body)})
+        case 'POST /__sim/projects':
+          return reply(200, {project: this.addProject(body)})
         case 'POST /__sim/power-off':
         case 'POST /__sim/power-on':
           if (!Array.isArray(body.ids) || !body.ids.every((id) => Number.isInteger(id))) return reply(400, {error: 'give {"ids": [droplet ids]}'})
@@ -526,4 +611,27 @@ export const ADMIN_ENDPOINTS = [
   'POST /__sim/power-off',
   'POST /__sim/power-on',
   'POST /__sim/account',
+  'POST /__sim/projects',
 ]
+
+/**
+ * A seed the admin API was given: refused whole when a field could not make a droplet the API could show (a
+ * created_at that is not a time would break every later listing).
+ */
+function checkSeed(seed: SeedDroplets): void {
+  if (!Number.isSafeInteger(seed.count) || seed.count < 0) throw new Error('"count" is a whole number, 0 or more')
+  if (seed.status !== undefined && !['new', 'active', 'off'].includes(seed.status)) throw new Error('"status" is one of new, active, off')
+  if (seed.ageSeconds !== undefined && !(typeof seed.ageSeconds === 'number' && Number.isFinite(seed.ageSeconds) && seed.ageSeconds >= 0)) {
+    throw new Error('"ageSeconds" is a number of seconds, 0 or more')
+  }
+  if (seed.createdAt !== undefined && (typeof seed.createdAt !== 'string' || Number.isNaN(Date.parse(seed.createdAt)))) {
+    throw new Error('"createdAt" is a time, e.g. 2026-11-27T10:00:00Z')
+  }
+  if (seed.createdAt !== undefined && seed.ageSeconds !== undefined) throw new Error('give "createdAt" or "ageSeconds", not both')
+  if (seed.tags !== undefined && !(Array.isArray(seed.tags) && seed.tags.every((tag) => typeof tag === 'string'))) throw new Error('"tags" is a list of tag names')
+}
+
+/** RFC 3339 to the second, as DigitalOcean writes times. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}

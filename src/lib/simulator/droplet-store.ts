@@ -20,6 +20,10 @@ export interface SimDroplet {
   activeAt: number | null
   /** Powered off (still billed, addresses kept): `off` once active. */
   poweredOff: boolean
+  /** The project it is in: the account's default one until assigned elsewhere. */
+  projectId: string
+  /** When it joined that project (ms since the epoch). */
+  projectAssignedAt: number
   /** Addresses it shows once active. */
   publicIpv4: string
   privateIpv4: string

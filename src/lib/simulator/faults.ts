@@ -77,7 +77,7 @@ function matches(rule: FaultRule, method: string, path: string): boolean {
 /** Checks a rule given over the admin API or the command line. */
 export function parseFaultRule(input: unknown): FaultRule {
   const rule = input as FaultRule
-  const types = ['status', 'html', 'rate-limit', 'delay', 'drop', 'malformed-json', 'redirect', 'ambiguous', 'body', 'patch-json']
+  const types = ['status', 'html', 'rate-limit', 'delay', 'drop', 'malformed-json', 'redirect', 'ambiguous', 'body', 'patch-json', 'stuck']
   if (!rule || typeof rule !== 'object' || !rule.action || !types.includes(rule.action.type)) {
     throw new Error(`a fault needs an action with a type among: ${types.join(', ')}`)
   }

@@ -1,0 +1,62 @@
+import {type AnswerSource, MalformedAnswerError} from './errors.js'
+import type {Project, ProjectAssignment} from './types.js'
+
+/**
+ * DigitalOcean documents no limit on the URNs of one assignment request. 50 keeps each request small and quick
+ * (a large pool is a few requests, not one that a proxy's body limit or a slow backend could fail as a whole),
+ * and a failed batch leaves at most 50 droplets to ask again for.
+ */
+export const ASSIGN_BATCH_SIZE = 50
+
+/** Statuses that leave the droplet in the project. */
+const IN_PROJECT: ReadonlySet<string> = new Set(['assigned', 'already_assigned', 'ok'])
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function assignmentBatches(ids: readonly number[], size = ASSIGN_BATCH_SIZE): number[][] {
+  const batches: number[][] = []
+  for (let start = 0; start < ids.length; start += size) batches.push(ids.slice(start, start + size))
+  return batches
+}
+
+/**
+ * The projects of a list page. Droplets are assigned to a project by its id: one without a uuid, or without
+ * a name to be found by, is an error, never a project to send droplets to.
+ */
+export function readProjects(items: unknown, source: AnswerSource): Project[] | undefined {
+  if (!Array.isArray(items)) return undefined
+  return items.map((item, index) => toProject(item, `item ${index + 1} of the "projects" list`, source))
+}
+
+export function readProject(answer: {project?: unknown} | undefined, source: AnswerSource): Project {
+  return toProject(answer?.project, 'the "project"', source)
+}
+
+function toProject(item: unknown, which: string, source: AnswerSource): Project {
+  if (typeof item !== 'object' || item === null) throw new MalformedAnswerError(source, `${which} is ${JSON.stringify(item)}, not an object`)
+  const {id, name, is_default: isDefault} = item as {id?: unknown; name?: unknown; is_default?: unknown}
+  if (typeof id !== 'string' || !UUID.test(id)) throw new MalformedAnswerError(source, `${which} has ${id === undefined ? 'no id' : `the id ${JSON.stringify(id)}, not a uuid`}`)
+  if (typeof name !== 'string') throw new MalformedAnswerError(source, `${which} has no name`)
+  return {id, name, is_default: isDefault === true}
+}
+
+/**
+ * One entry per droplet sent, in the order sent. An answer without its `resources` list says nothing of what
+ * was done: an error (the droplets may be assigned all the same; asking again is safe).
+ */
+export function readAssignment(answer: unknown, dropletIds: readonly number[], source: AnswerSource): ProjectAssignment[] {
+  const resources = (answer as {resources?: unknown} | undefined)?.resources
+  if (!Array.isArray(resources)) {
+    throw new MalformedAnswerError(source, 'the answer has no "resources" list; the droplets may be assigned all the same')
+  }
+  const statusByUrn = new Map<string, string>()
+  for (const resource of resources) {
+    const {urn, status} = (resource ?? {}) as {urn?: unknown; status?: unknown}
+    if (typeof urn === 'string' && typeof status === 'string') statusByUrn.set(urn, status)
+  }
+  return dropletIds.map((id) => {
+    const urn = `do:droplet:${id}`
+    const status = statusByUrn.get(urn) ?? 'unreported'
+    return {droplet_id: id, urn, status, assigned: IN_PROJECT.has(status)}
+  })
+}
