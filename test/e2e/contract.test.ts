@@ -161,9 +161,11 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     // A lease tag on the creates, then both halves of scale.
     await run(['pool', 'scale', 'cpu', '--to', '15', '--ttl', '4h', '--json', '-c', configFile])
     await run(['pool', 'scale', 'cpu', '--to', '5', '--yes', '--json', '-c', configFile])
+    // Into a project: looked up, then the droplets assigned.
+    await run(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-fleet', '--json', '-c', configFile])
     const violations = seen.filter((s) => s.errors.length > 0)
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([])
-    expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy', 'account_get']))
+    expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy', 'account_get', 'projects_list', 'projects_assign_resources']))
     console.log(`\nContract check: ${seen.length} requests, ${new Set(seen.map((s) => s.operation)).size} operations, 0 violations (${SPEC === SHARED_SPEC ? 'the shared design' : 'its copy in test/fixtures'}'s spec)\n`)
     // Nine CLI processes one after the other: 10 s alone, over 30 s on two cores shared with the rest of the suite.
   }, 120_000)

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import {InterruptedError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
@@ -44,6 +44,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents, or below its min_agents"}),
     ttl: ttlFlag,
     'max-hourly-cost': maxHourlyCostFlag,
+    project: projectFlag,
     config: configFlag,
     broker: brokerFlag,
     'agent-version': agentVersionFlag,
@@ -76,7 +77,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       })
     }
     const progress = await this.startProgress()
-    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost}, {
+    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project: flags.project ?? null}, {
       sleep: stop.sleep,
       now: this.now,
       random: Math.random,

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
 import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -45,6 +45,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents"}),
     ttl: ttlFlag,
     'max-hourly-cost': maxHourlyCostFlag,
+    project: projectFlag,
     ...renamedForceFlag,
     config: configFlag,
     broker: brokerFlag,
@@ -75,7 +76,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const lock = await this.lockPool(api, pool.name)
     const progress = await this.startProgress()
-    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost}, {
+    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project: flags.project ?? null}, {
       sleep: stop.sleep,
       now: this.now,
       random: Math.random,
@@ -123,7 +124,10 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     return {
       progress: error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
       stdout: createdAndAgents(partial, this.now()),
-      stderr: partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
+      stderr: [
+        ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
+        ...(partial.project?.failed ?? []).map((f) => `not in project ${partial.project?.project.name}: ${f.name} (${f.id}): ${f.error}`),
+      ],
     }
   }
 }

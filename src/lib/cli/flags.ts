@@ -94,3 +94,9 @@ export const waitForFlag = Flags.string({
   default: 'active',
   helpValue: 'active|agent',
 })
+
+export const projectFlag = Flags.string({
+  description: 'put the droplets created in this DigitalOcean project (name or id; "default" for the default project)',
+  helpValue: 'NAME|ID',
+  env: 'VELDA_DO_PROJECT',
+})

@@ -3,6 +3,7 @@ import type {DigitalOceanApi} from '../do/client.js'
 import {PartialResults, VeldaError} from '../errors.js'
 import type {CostEstimate} from './cost.js'
 import type {MemberStatus} from './pool-status.js'
+import type {ProjectOutcome} from './project.js'
 import {type FailedName} from './create-batches.js'
 import {selectForScaleDown} from './delete-selection.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
@@ -29,6 +30,8 @@ export interface PoolScaleResult {
   cost?: CostEstimate
   /** `--wait-for agent`: each created member as its last probe found it. */
   agents?: MemberStatus[]
+  /** `--project`: where the created droplets went. */
+  project?: ProjectOutcome
 }
 
 /** What a scale that failed part-way had done: read back by the command to show it. */
@@ -74,11 +77,12 @@ export async function runPoolScale(
   if (plan.action === 'create') {
     try {
       const up = await poolUp(api, {...options, count: plan.count, members: plan.members}, deps)
-      return {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.agents ? {agents: up.agents} : {})}
+      return {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {})}
     } catch (error) {
       const partial = poolUpPartials.of(error)
       if (partial && error instanceof VeldaError) {
-        throw poolScalePartials.attach(error, {...base, created: partial.created, failed: partial.failed, cost: partial.cost, ...(partial.agents ? {agents: partial.agents} : {})})
+        const extra = {...(partial.project ? {project: partial.project} : {}), ...(partial.agents ? {agents: partial.agents} : {})}
+        throw poolScalePartials.attach(error, {...base, created: partial.created, failed: partial.failed, cost: partial.cost, ...extra})
       }
       throw error
     }

@@ -11,6 +11,7 @@ import {waitForAgents} from './wait-agents.js'
 import type {MemberStatus, PoolStatusResult} from './pool-status.js'
 import {checkMaxHourlyCost, type CostEstimate, estimateGrowth} from './cost.js'
 import {leaseTag} from './lease.js'
+import {assignToProject, findProject, type ProjectOutcome, type ProjectRef} from './project.js'
 
 export interface PoolUpResult {
   pool: string
@@ -19,6 +20,8 @@ export interface PoolUpResult {
   failed: FailedName[]
   /** The burn rate before and after, from the size's price (see cost.ts). */
   cost: CostEstimate
+  /** `--project`: the project the droplets were assigned to, and any that could not be (only then). */
+  project?: ProjectOutcome
   /** `--wait-for agent`: each created member as its last probe found it (only then). */
   agents?: MemberStatus[]
   /** Created, then deleted by someone else while `--wait` watched them (only when there are any). */
@@ -40,6 +43,8 @@ export interface PoolUpOptions {
   maxHourlyCost?: number | null
   /** The pool's members, when the caller listed them already (pool scale): not listed again. */
   members?: PoolDroplet[]
+  /** `--project NAME|ID`: resolved before anything is created, assigned right after. */
+  project?: string | null
 }
 
 /** `--wait-for agent`: probes members over SSH (pool status's probe); the wait ends when every agent settled. */
@@ -68,11 +73,12 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const {pool} = options
   const listPool = async () => (await listPools(api, [pool], [pool])).members
   // At most one ssh-key listing per command: DigitalOcean allows 10 a minute.
-  const [members, sizes, sshKeys, account] = await Promise.all([
+  const [members, sizes, sshKeys, account, project] = await Promise.all([
     options.members ?? listPool(),
     api.listSizes(),
     pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
     accountUsage(api),
+    options.project ? api.listProjects().then((projects) => findProject(projects, options.project ?? '')) : Promise.resolve(null),
   ])
   checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys, account})
   const cost = estimateGrowth({size: pool.size, sizePrice: sizes.find((s) => s.slug === pool.size)?.price_hourly ?? null, count: options.count, memberPrices: members.map((m) => m.price_hourly)})
@@ -108,6 +114,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
       suggestions: [`velda-do pool list ${pool.name} shows what exists`],
     }), partial)
   }
+  if (project && result.created.length > 0) await assignCreated(api, project, result)
   await checkStillWithinMax(options, result, listPool)
   deps.afterCreate?.()
   if (!options.wait) return result
@@ -144,6 +151,16 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     }), final)
   }
   return final
+}
+
+/** Right after the creates: the droplets go to the project, and any that did not is a partial failure (exit 4). */
+async function assignCreated(api: DigitalOceanApi, project: ProjectRef, result: PoolUpResult): Promise<void> {
+  result.project = await assignToProject(api, project, result.created)
+  const failed = result.project.failed
+  if (failed.length === 0) return
+  throw poolUpPartials.attach(new PartialError(`created ${plural(result.created.length, 'droplet')}, but ${failed.length} could not be assigned to project ${project.name}: ${failed[0]?.error}`, {
+    suggestions: ['they exist, in the default project: move them in the control panel (Projects, Move resources), or with doctl projects resources assign'],
+  }), {...result})
 }
 
 /** After active: until every created member's agent runs, its boot failed, or the time is up (the same --wait-timeout). */

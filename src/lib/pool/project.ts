@@ -43,3 +43,26 @@ export function findProject(projects: readonly {id: string; name: string; is_def
     ],
   })
 }
+
+/**
+ * Assigns the created droplets to the project. A failure (the API refusing, or not answering) is reported
+ * droplet by droplet, never thrown past the droplets: they exist, in the default project, and the report says so.
+ */
+export async function assignToProject(
+  api: {assignToProject(projectId: string, dropletIds: number[]): Promise<{droplet_id: number; status: string; assigned: boolean}[]>},
+  project: ProjectRef,
+  droplets: readonly {id: number; name: string}[],
+): Promise<ProjectOutcome> {
+  const names = new Map(droplets.map((d) => [d.id, d.name]))
+  try {
+    const answers = await api.assignToProject(project.id, droplets.map((d) => d.id))
+    return {
+      project,
+      assigned: answers.filter((a) => a.assigned).map((a) => a.droplet_id),
+      failed: answers.filter((a) => !a.assigned).map((a) => ({id: a.droplet_id, name: names.get(a.droplet_id) ?? '', error: `DigitalOcean answered ${a.status}`})),
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    return {project, assigned: [], failed: droplets.map((d) => ({id: d.id, name: d.name, error: message}))}
+  }
+}

@@ -1,0 +1,81 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+
+import {runInProcess} from '../support/in-process-cli.js'
+import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+
+const CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: cpu
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+`
+const configFile = join(mkdtempSync(join(tmpdir(), 'velda-project-')), 'velda.yaml')
+writeFileSync(configFile, CONFIG)
+
+let sim: AdminSimulator
+beforeAll(async () => {
+  sim = await startAdminSimulator()
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(async () => {
+  await sim.admin('POST', 'reset')
+})
+
+const velda = (args: string[], extra: Record<string, string> = {}) => runInProcess([...args, '-c', configFile], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, ...extra}})
+type State = {droplets: {id: number; project_id: string}[]; projects: {id: string; name: string}[]}
+const state = async () => (await sim.admin('GET', 'state')) as unknown as State
+const projectId = async (name: string) => (await state()).projects.find((p) => p.name === name)?.id
+const creates = () => sim.requests().filter((r) => r.method === 'POST' && r.path === '/v2/droplets')
+
+describe('--project NAME|ID', () => {
+  it('pool up puts the droplets it creates in the project, by name or id, or by $VELDA_DO_PROJECT', async () => {
+    const fleet = await projectId('gpu-fleet')
+    const byName = await velda(['pool', 'up', 'cpu', '-n', '3', '--project', 'gpu-fleet', '--json'])
+    expect(byName.status, byName.stderr).toBe(0)
+    const json = JSON.parse(byName.stdout) as {created: {id: number}[]; project: {project: {id: string; name: string}; assigned: number[]; failed: unknown[]}}
+    expect(json.project).toEqual({project: {id: fleet, name: 'gpu-fleet'}, assigned: json.created.map((d) => d.id), failed: []})
+    expect((await velda(['pool', 'up', 'cpu', '-n', '1', '--project', fleet ?? ''])).status).toBe(0)
+    expect((await velda(['pool', 'up', 'cpu', '-n', '1'], {VELDA_DO_PROJECT: 'gpu-fleet'})).status).toBe(0)
+    expect((await state()).droplets.map((d) => d.project_id)).toEqual(Array(5).fill(fleet))
+    const assigns = sim.requests().filter((r) => r.path.endsWith('/resources'))
+    expect(assigns).toHaveLength(3)
+    expect(JSON.parse(assigns[0]?.body ?? '{}')).toEqual({resources: json.created.map((d) => `do:droplet:${d.id}`)})
+  })
+
+  it('an unknown project is refused before anything is created (exit 2), naming the projects there are', async () => {
+    const result = await velda(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-flete'])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('--project gpu-flete: the account has no such project; nothing was created')
+    expect(result.stderr).toContain('the projects are: first-project, gpu-fleet')
+    expect(creates()).toEqual([])
+  })
+
+  it('a failed assignment: exit 4, the droplets reported as created and as not in the project', async () => {
+    sim.addFault({method: 'POST', path: '/v2/projects/*', count: 0, action: {type: 'status', status: 403, body: {id: 'forbidden', message: 'You are not authorized to perform this operation'}}})
+    const result = await velda(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-fleet', '--json'])
+    expect(result.status).toBe(4)
+    const json = JSON.parse(result.stdout) as {created: {id: number}[]; project: {assigned: number[]; failed: {id: number; error: string}[]}; error: {message: string}}
+    expect(json.created).toHaveLength(2)
+    expect(json.project.assigned).toEqual([])
+    expect(json.project.failed.map((f) => f.id)).toEqual(json.created.map((d) => d.id))
+    expect(json.project.failed[0]?.error).toMatch(/403 forbidden/)
+    expect(json.error.message).toMatch(/^created 2 droplets, but 2 could not be assigned to project gpu-fleet/)
+    expect((await state()).droplets).toHaveLength(2)
+    const table = await velda(['pool', 'up', 'cpu', '-n', '1', '--project', 'gpu-fleet'])
+    expect(table.stdout).toMatch(/^POOL +NAME/)
+    expect(table.stderr).toMatch(/not in project gpu-fleet: velda-\S+ \(\d+\): DigitalOcean answered 403/)
+  })
+
+  it('pool scale assigns what it creates too', async () => {
+    const result = await velda(['pool', 'scale', 'cpu', '--to', '2', '--project', 'default', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    expect((JSON.parse(result.stdout) as {project: {project: {name: string}; assigned: number[]}}).project).toMatchObject({project: {name: 'first-project'}, assigned: [expect.any(Number), expect.any(Number)]})
+  })
+})
