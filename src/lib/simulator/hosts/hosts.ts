@@ -48,7 +48,7 @@ export class SimulatedHosts {
       work.push(host.stop().then(() => host.dispose()))
     }
     for (const droplet of alive.values()) {
-      if (this.hosts.has(droplet.id) || this.refused.has(droplet.id)) continue
+      if (this.hosts.has(droplet.id)) continue
       const host = new SshHost({
         dropletId: droplet.id,
         name: droplet.name,
@@ -60,7 +60,7 @@ export class SimulatedHosts {
         sshd: this.options.sshd,
       })
       this.hosts.set(droplet.id, host)
-      work.push(host.start())
+      if (!this.refused.has(droplet.id)) work.push(host.start())
     }
     this.pending = Promise.all([this.pending, ...work]).then(() => undefined)
     return this.pending
@@ -73,11 +73,15 @@ export class SimulatedHosts {
 
   /** The droplet's SSH server stops answering (connection refused), until allowed again. */
   async refuse(id: number, refused: boolean): Promise<void> {
+    const host = this.hosts.get(id)
     if (refused) {
       this.refused.add(id)
-      await this.hosts.get(id)?.stop()
-      this.hosts.delete(id)
-    } else this.refused.delete(id)
+      await host?.stop()
+    } else {
+      // The same server comes back, host key and all.
+      this.refused.delete(id)
+      await host?.start()
+    }
   }
 
   async changeHostKey(id: number): Promise<void> {

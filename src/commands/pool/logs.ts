@@ -1,0 +1,80 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
+import {findPool} from '../../lib/config/load.js'
+import {UsageError} from '../../lib/errors.js'
+import {printable} from '../../lib/output/printable.js'
+import {findMember} from '../../lib/pool/member-ref.js'
+import {isShared, listPools} from '../../lib/pool/membership.js'
+import {sshArgs} from '../../lib/ssh/command.js'
+import {SshFailedError} from '../../lib/ssh/errors.js'
+import {runSshInteractive} from '../../lib/ssh/interactive.js'
+import {memberTarget} from '../../lib/ssh/member-target.js'
+import {agentJournalCommand, bootLogCommand} from '../../lib/ssh/remote-commands.js'
+import {runSsh} from '../../lib/ssh/run.js'
+import {probeSettings} from '../../lib/ssh/settings.js'
+
+export interface PoolLogsResult {
+  pool: string
+  member: {id: number; name: string}
+  source: 'boot' | 'agent'
+  lines: string[]
+}
+
+export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
+  static override summary = "A member's boot log, or (--agent) its Velda agent's journal, over SSH."
+  static override description = [
+    'MEMBER is a name, a droplet id, or a number in pool list\'s order (1 is the first); it may be left out when the pool has one member. SSH as pool status: the system ssh, velda-do\'s own known_hosts, --ssh-user, -i, --ssh-port, --private.',
+    '--follow keeps printing what comes (tail -F, journalctl -f) until Ctrl-C; it has no --json.',
+  ].join('\n\n')
+
+  static override examples = [
+    {description: 'Why did the boot fail?', command: '<%= config.bin %> <%= command.id %> amd-mi300x velda-930b7ad6-k3x9q'},
+    {description: "The agent's journal, as it comes", command: '<%= config.bin %> <%= command.id %> amd-mi300x 1 --agent --follow'},
+  ]
+
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+    member: Args.string({description: 'name, droplet id, or number in pool list\'s order'}),
+  }
+
+  static override flags = {
+    agent: Flags.boolean({description: "the Velda agent's journal (journalctl -u velda-agent) instead of the boot log"}),
+    lines: Flags.integer({char: 'n', description: 'how many of the last lines', default: 100, min: 1, max: 100_000}),
+    follow: Flags.boolean({char: 'f', description: 'keep printing new lines until Ctrl-C', exclusive: ['json']}),
+    ...sshFlags,
+    config: configFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  protected async execute(): Promise<PoolLogsResult | null> {
+    const {args, flags} = await this.parse(PoolLogs)
+    const config = this.readConfig(flags.config)
+    const pool = findPool(config, args.pool)
+    const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const {members} = await listPools(api, [pool], config.pools)
+    const member = findMember(pool.name, members.filter((m) => !isShared(m)), args.member)
+    const settings = probeSettings(flags, {env: this.env, parallel: 1, timeoutMs: 30_000})
+    const command = flags.agent ? agentJournalCommand(flags.lines, flags.follow) : bootLogCommand(flags.lines, flags.follow)
+    const target = memberTarget(member, settings)
+    if (flags.follow) {
+      // On the user's terminal, as `ssh host tail -F` would be: Ctrl-C ends it there.
+      const code = await runSshInteractive(['-o', 'LogLevel=ERROR', ...sshArgs(target, {...settings.ssh, batch: !process.stdin.isTTY}, [command])])
+      if (code === 255) throw new UsageError(`ssh to ${member.name} failed (see above)`)
+      return null
+    }
+    const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
+    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run)
+    return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: run.stdout.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1)}
+  }
+
+  protected override render(result: PoolLogsResult | null): string {
+    return result ? result.lines.map((line) => `${printable(line)}\n`).join('') : ''
+  }
+
+  protected override finished(): string {
+    return 'done'
+  }
+}

@@ -1,0 +1,130 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {FailureView} from '../../lib/cli/base-command.js'
+import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
+import {findPool} from '../../lib/config/load.js'
+import {PartialError, PartialResults, UsageError, type VeldaError} from '../../lib/errors.js'
+import {printable} from '../../lib/output/printable.js'
+import {plural} from '../../lib/plural.js'
+import {findMember} from '../../lib/pool/member-ref.js'
+import {isShared, listPools} from '../../lib/pool/membership.js'
+import {sshArgs} from '../../lib/ssh/command.js'
+import {classifySshFailure} from '../../lib/ssh/failure.js'
+import {runSshInteractive} from '../../lib/ssh/interactive.js'
+import {memberTarget} from '../../lib/ssh/member-target.js'
+import {boundedMap, runSsh} from '../../lib/ssh/run.js'
+import {probeSettings} from '../../lib/ssh/settings.js'
+
+export interface MemberRun {
+  id: number
+  name: string
+  /** The command's exit code on the member; 255 when ssh could not run it, null when it was not run (no address). */
+  exit_code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface PoolSshResult {
+  pool: string
+  command: string
+  results: MemberRun[]
+}
+
+const allPartials = new PartialResults<PoolSshResult>()
+
+export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
+  static override summary = 'Open ssh to a member, or run a command on one or --all members.'
+  static override description = [
+    'The system ssh, so your keys, agent and ~/.ssh/config apply; velda-do adds its own known_hosts (host keys by droplet id, a changed one refused), --ssh-user (root), -i, --ssh-port and --private. MEMBER is a name, a droplet id, or a number in pool list\'s order; it may be left out when the pool has one member.',
+    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name; exit 0 when it succeeded everywhere, 4 otherwise.',
+  ].join('\n\n')
+
+  static override examples = [
+    {description: 'A shell on the first member', command: '<%= config.bin %> <%= command.id %> amd-mi300x 1'},
+    {description: 'Is the GPU there, on every member?', command: '<%= config.bin %> <%= command.id %> amd-mi300x --all -- amd-smi list'},
+  ]
+
+  // The words after `--` are the remote command, read from the command line as typed (see execute).
+  static override strict = false
+  static override args = {
+    pool: Args.string({description: 'name of the pool in the config file', required: true}),
+    member: Args.string({description: "name, droplet id, or number in pool list's order"}),
+  }
+
+  static override flags = {
+    all: Flags.boolean({description: 'run the command on every member (needs -- CMD)'}),
+    parallel: Flags.integer({description: 'members at once with --all', default: 16, min: 1, max: 256}),
+    ...sshFlags,
+    config: configFlag,
+    'api-endpoint': apiEndpointFlag,
+  }
+
+  protected async execute(): Promise<PoolSshResult | null> {
+    const split = this.argv.indexOf('--')
+    const remote = split < 0 ? [] : this.argv.slice(split + 1)
+    const {args, flags} = await this.parse(PoolSsh, split < 0 ? this.argv : this.argv.slice(0, split))
+    const config = this.readConfig(flags.config)
+    const pool = findPool(config, args.pool)
+    if (flags.all && (args.member !== undefined || remote.length === 0)) {
+      throw new UsageError('--all runs one command on every member: give the command after --, and no MEMBER', {suggestions: [`velda-do pool ssh ${pool.name} --all -- uptime`]})
+    }
+    const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    const members = (await listPools(api, [pool], config.pools)).members.filter((m) => !isShared(m))
+    const settings = probeSettings(flags, {env: this.env, parallel: flags.parallel, timeoutMs: 10 * 60_000})
+    const command = remote.join(' ')
+    if (!flags.all) {
+      const member = findMember(pool.name, members, args.member)
+      const interactive = remote.length === 0 && Boolean(process.stdin.isTTY)
+      const argv = sshArgs(memberTarget(member, settings), {...settings.ssh, batch: !process.stdin.isTTY}, remote.length > 0 ? [command] : [])
+      process.exitCode = await runSshInteractive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv])
+      return null
+    }
+    const stop = this.stopSignals()
+    const results = await boundedMap(members, settings.parallel, async (member): Promise<MemberRun> => {
+      const host = settings.privateAddress ? member.private_ipv4 : member.public_ipv4
+      if (host === null || stop.isStopped()) return {id: member.id, name: member.name, exit_code: null, stdout: '', stderr: host === null ? `no address (${member.status})` : 'not run: stopped'}
+      const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
+      return {id: member.id, name: member.name, exit_code: run.timedOut ? 255 : run.status, stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}
+    })
+    const result = {pool: pool.name, command, results}
+    const failed = results.filter((r) => r.exit_code !== 0)
+    if (failed.length > 0) {
+      throw allPartials.attach(new PartialError(`the command failed on ${failed.length} of ${plural(results.length, 'member')}: ${failed.map((r) => `${r.name} (${r.exit_code ?? 'not run'})`).join(', ')}`), result)
+    }
+    return result
+  }
+
+  protected override render(result: PoolSshResult | null): string {
+    return result ? prefixed(result) : ''
+  }
+
+  protected override finished(result: PoolSshResult | null): string {
+    return result ? `ran on ${plural(result.results.length, 'member')}` : 'done'
+  }
+
+  protected override renderFailure(error: VeldaError): FailureView | null {
+    const partial = allPartials.of(error)
+    if (!partial) return null
+    return {progress: `ran on ${plural(partial.results.length, 'member')}`, stdout: prefixed(partial), stderr: []}
+  }
+}
+
+/** Each member's output, each line prefixed with its name (stderr's lines too, marked): grep-able, like pssh -i. */
+function prefixed(result: PoolSshResult): string {
+  return result.results
+    .flatMap((r) => [
+      ...lines(r.stdout).map((line) => `${r.name}: ${line}`),
+      ...lines(r.stderr).map((line) => `${r.name} (stderr): ${line}`),
+      ...(r.exit_code === 0 ? [] : [`${r.name}: exit ${r.exit_code ?? 'not run'}`]),
+    ])
+    .map((line) => `${printable(line)}\n`)
+    .join('')
+}
+
+function lines(text: string): string[] {
+  const all = text.split('\n')
+  if (all.at(-1) === '') all.pop()
+  return all
+}

@@ -1,0 +1,10 @@
+import {spawn} from 'node:child_process'
+
+/** Runs `ssh` on the user's terminal (stdin, stdout, stderr its own); resolves with its exit code. */
+export function runSshInteractive(args: readonly string[], ssh = 'ssh'): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(ssh, [...args], {stdio: 'inherit'})
+    child.once('error', () => resolve(255))
+    child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 255)))
+  })
+}
