@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/duration.js'
 import {UsageError} from '../lib/errors.js'
+import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
 
 export interface SimulatorResult {
@@ -35,6 +36,9 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'rate-limit': Flags.integer({description: 'requests a minute before 429 (DigitalOcean: 250)', default: 250, min: 1}),
     fault: Flags.string({description: 'a fault rule as JSON (repeatable); see the admin API /__sim/faults', multiple: true}),
     quiet: Flags.boolean({description: 'do not print each request on stderr'}),
+    'ssh-hosts': Flags.boolean({description: "give every droplet a machine that ssh reaches: its own sshd on a loopback address (needs openssh-server and bubblewrap), for pool status, logs and ssh"}),
+    'authorized-keys': Flags.string({description: 'public keys let in on the hosts [default: ~/.ssh/id_*.pub]', helpValue: 'PATH'}),
+    'boot-time': Flags.string({description: 'how long a simulated droplet takes from active to its agent running', default: '20s', helpValue: 'DURATION'}),
   }
 
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
@@ -58,15 +62,18 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
+        ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time')}} : {}),
       },
       {
         started: (sim) => {
           // One line, so a script can read it with head -1 while the simulator keeps running.
-          if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`})}\n`)
+          const sshPort = sim.hosts?.port ?? null
+          if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort})}\n`)
           else {
             this.log(`DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`)
             this.log(`export DIGITALOCEAN_API_ENDPOINT=${sim.url}`)
             this.log(`export DIGITALOCEAN_API_TOKEN=${sim.token}`)
+            if (sshPort !== null) this.log(`# droplets answer ssh on port ${sshPort} of their 127.1.x.y address: velda-do pool status POOL --ssh-port ${sshPort} --ssh-user $USER`)
           }
         },
         request: flags.quiet ? undefined : (line) => this.say(line),

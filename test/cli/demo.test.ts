@@ -11,4 +11,9 @@ it('the README walk-through (npm run demo) runs start to end', () => {
   expect(result.stdout).toMatch(/\$ velda-do pool up amd-mi300x --count 2 --wait/)
   expect(result.stdout.match(/ active +atl1 /g)?.length).toBeGreaterThanOrEqual(2)
   expect(result.stdout).toMatch(/amd-mi300x: 0 droplets; min 0, max 10\n*$/)
+  // The day ends with the question that matters: are the agents running? (CI has sshd and bwrap: .ci/run.)
+  if (process.env.CI === 'true' || !result.stdout.includes('(no pool status step')) {
+    expect(result.stdout).toMatch(/\$ velda-do pool status amd-mi300x /)
+    expect(result.stdout).toContain('2 of 2 members healthy (agent active)')
+  }
 })
