@@ -17,6 +17,8 @@ if (!answer.ok) {
   process.exit(255)
 }
 const machine = await answer.json()
+// A network's round trip, to rehearse (and measure) many members far away.
+if (host.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, host.latencyMs))
 
 const varLib = join(dir, 'root', 'var-lib-velda')
 const varLog = join(dir, 'root', 'var-log')

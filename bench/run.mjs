@@ -3,8 +3,8 @@
 // size of the package, packed and installed. `node bench/run.mjs install-size` runs only the last,
 // `node bench/run.mjs cold-start` (npm run bench:start) only the first.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
-import {lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
@@ -46,9 +46,52 @@ function row(...cells) {
 async function startSimulator(args) {
   const child = spawn(process.execPath, ['bin/run.js', 'simulator', '--json', '--quiet', ...args], {cwd: root, stdio: ['ignore', 'pipe', 'inherit']})
   const line = await new Promise((resolve) => createInterface({input: child.stdout}).once('line', resolve))
-  const {url, token} = JSON.parse(line)
+  const {url, token, ssh_port: sshPort} = JSON.parse(line)
   const admin = async (method, path, body) => (await fetch(`${url}/__sim/${path}`, {method, body: body && JSON.stringify(body)})).json()
-  return {url, token, admin, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT')))}
+  return {url, token, sshPort, admin, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT')))}
+}
+
+// pool status over 100 members, each 100 ms away (the simulator's hosts answer every command after --ssh-latency):
+// one SSH round trip a member, 16 at a time, so about ceil(100 / 16) = 7 rounds, not 100 connections in a row.
+async function poolStatusBench() {
+  const sshd = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((path) => existsSync(path))
+  if (!sshd || spawnSync('sh', ['-c', 'command -v ssh && command -v bwrap'], {stdio: 'ignore'}).status !== 0) {
+    console.log('\n## pool status: skipped (needs ssh, sshd and bwrap)')
+    return
+  }
+  const work = mkdtempSync(join(tmpdir(), 'velda-bench-ssh-'))
+  const key = join(work, 'id_ed25519')
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+  const sim = await startSimulator(['--ssh-hosts', '--authorized-keys', `${key}.pub`, '--boot-time', '0s', '--ssh-latency', '100ms', '--active-after', '0s'])
+  try {
+    await sim.admin('POST', 'droplets', {count: 100, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small']})
+    await sim.admin('GET', 'hosts')
+    const env = {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(work, 'state')}
+    const args = (parallel) => ['bin/run.js', 'pool', 'status', 'cpu-small', '--json', '-c', 'examples/velda.yaml', '--ssh-port', String(sim.sshPort), '--ssh-user', userInfo().username, '-i', key, '--parallel', String(parallel)]
+    // The first run records 100 host keys; the runs measured are what an operator sees every day after.
+    spawnSync(process.execPath, args(16), {cwd: root, env: {...process.env, ...env}})
+    // A stand-in ssh on PATH that answers the probe after 100 ms: velda-do's own cost and parallelism, without
+    // the simulated hosts' (sshd, node and bubblewrap for every command, on the same two cores).
+    const stub = join(work, 'stub-bin')
+    mkdirSync(stub)
+    const answer = '--- velda-probe:status\n{"version":1,"phase":"done","step":"done","started_at":"2026-11-28T21:00:00Z","updated_at":"2026-11-28T21:00:10Z","finished_at":"2026-11-28T21:00:10Z","exit_code":null,"gpu":{"vendor":"none","check":"skipped"},"agent_version":"1.0.0","log_tail":[]}\n\n--- velda-probe:cloud-init\nstatus: done\n--- velda-probe:agent\nactive\n--- velda-probe:log\ndone\n--- velda-probe:end\n'
+    writeFileSync(join(stub, 'ssh'), `#!/bin/sh\nsleep 0.1\nprintf '%s' '${answer}'\n`, {mode: 0o755})
+    console.log('\n## pool status over 100 members, 100 ms round trip each (target: about 100 ms x ceil(100 / parallel))\n')
+    console.log(row('ssh, parallel', 'wall ms', 'rounds', 'ms a round'))
+    for (const [label, extraEnv, parallel] of [['stand-in ssh, 16', {PATH: `${stub}:${process.env.PATH}`}, 16], ['stand-in ssh, 32', {PATH: `${stub}:${process.env.PATH}`}, 32], ['OpenSSH to simulated hosts, 16', {}, 16]]) {
+      const started = process.hrtime.bigint()
+      const result = spawnSync(process.execPath, args(parallel), {cwd: root, encoding: 'utf8', env: {...process.env, ...env, ...extraEnv}})
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      const healthy = JSON.parse(result.stdout).healthy
+      if (healthy !== 100) throw new Error(`pool status found ${healthy} of 100 healthy: ${result.stderr}`)
+      const rounds = Math.ceil(100 / parallel)
+      console.log(row(label, ms.toFixed(0), rounds, (ms / rounds).toFixed(0)))
+    }
+    console.log('(the simulated hosts run sshd, node and bubblewrap for every command on this machine: their row measures them too)')
+  } finally {
+    await sim.stop()
+    rmSync(work, {recursive: true, force: true})
+  }
 }
 
 // What a user downloads and what lands on their disk: `npm pack`, then `npm install` of the tarball into a fresh
@@ -243,5 +286,8 @@ console.log('/v2/droplets?per_page=1, counted as lists); from 150: one list and 
 console.log('1,000: one list per 200 and the 1,000 DELETEs, 20 at a time (about 50 round trips);')
 console.log('pool down --count 100 under 2,000 ms.')
 
-// 5. Package size.
+// 5. pool status over many members.
+await poolStatusBench()
+
+// 6. Package size.
 installSize()

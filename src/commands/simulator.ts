@@ -39,6 +39,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'ssh-hosts': Flags.boolean({description: "give every droplet a machine that ssh reaches: its own sshd on a loopback address (needs openssh-server and bubblewrap), for pool status, logs and ssh"}),
     'authorized-keys': Flags.string({description: 'public keys let in on the hosts [default: ~/.ssh/id_*.pub]', helpValue: 'PATH'}),
     'boot-time': Flags.string({description: 'how long a simulated droplet takes from active to its agent running', default: '20s', helpValue: 'DURATION'}),
+    'ssh-latency': Flags.string({description: 'added to every command a host answers (a round trip far away)', default: '0ms', helpValue: 'DURATION'}),
   }
 
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
@@ -62,7 +63,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
-        ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time')}} : {}),
+        ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time'), latencyMs: parseDuration(flags['ssh-latency'], '--ssh-latency')}} : {}),
       },
       {
         started: (sim) => {

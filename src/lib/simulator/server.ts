@@ -23,7 +23,7 @@ export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
    * Machines behind the droplets (docs/simulator.md, "Hosts"): each droplet gets a loopback address and an
    * OpenSSH server there that answers as its boot goes. Needs sshd, ssh-keygen and bwrap.
    */
-  hosts?: {authorizedKeys: string; port?: number; bootMs?: number}
+  hosts?: {authorizedKeys: string; port?: number; bootMs?: number; latencyMs?: number}
 }
 
 export interface Simulator {
@@ -130,7 +130,7 @@ async function startHosts(options: NonNullable<SimulatorOptions['hosts']>, origi
   const sshd = findSshd()
   if (!sshd) throw new Error('simulated hosts need OpenSSH\'s sshd (Debian: apt-get install openssh-server)')
   const port = options.port ?? (await freePort(loopbackAddresses(1).publicIpv4))
-  return new SimulatedHosts({port, bootMs: options.bootMs ?? 20_000, authorizedKeys: options.authorizedKeys, sshd, simulator: origin})
+  return new SimulatedHosts({port, bootMs: options.bootMs ?? 20_000, authorizedKeys: options.authorizedKeys, sshd, simulator: origin, latencyMs: options.latencyMs})
 }
 
 async function freePort(host: string): Promise<number> {

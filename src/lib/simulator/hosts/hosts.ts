@@ -16,6 +16,8 @@ export interface HostsOptions {
   sshd: string
   /** The simulator's origin: hosts ask it for their droplet's state. */
   simulator: () => string
+  /** Added to every command's answer (a round trip to far-away members). */
+  latencyMs?: number
 }
 
 /**
@@ -58,6 +60,7 @@ export class SimulatedHosts {
         authorizedKeys: this.options.authorizedKeys,
         simulator: this.options.simulator(),
         sshd: this.options.sshd,
+        latencyMs: this.options.latencyMs ?? 0,
       })
       this.hosts.set(droplet.id, host)
       if (!this.refused.has(droplet.id)) work.push(host.start())

@@ -7,10 +7,16 @@ import type {SimulatedHosts} from './hosts.js'
  * - `GET /__sim/hosts/{id}`: the droplet's machine now (what its host shows: status file, log, agent).
  * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true}`.
  * - `POST /__sim/hosts` with `{"profile": "agent-404"}`: the profile of every droplet not given one.
+ * - `GET /__sim/hosts`: answers `{"hosts", "port"}` once every droplet's sshd listens.
  * Answers null when the path is not one of them, so the core's admin API answers instead.
  */
 export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, method: string, path: string, body: string): Promise<{status: number; json: unknown} | null> {
   if (path === '/__sim/hosts' && method === 'POST') return setDefaultProfile(hosts, body)
+  if (path === '/__sim/hosts' && method === 'GET') {
+    // Answers once every droplet's sshd listens: a script dials after this.
+    await hosts.sync(core.allDroplets())
+    return {status: 200, json: {hosts: core.allDroplets().length, port: hosts.port}}
+  }
   const match = /^\/__sim\/hosts\/(\d+)$/.exec(path)
   if (!match) return null
   const id = Number(match[1])

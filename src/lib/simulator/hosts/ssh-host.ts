@@ -21,6 +21,8 @@ export interface SshHostSpec {
   /** The simulator's origin, for the droplet's state. */
   simulator: string
   sshd: string
+  /** Added to every command's answer: a network's round trip. */
+  latencyMs: number
 }
 
 export class SshHost {
@@ -29,7 +31,7 @@ export class SshHost {
   constructor(readonly spec: SshHostSpec) {
     mkdirSync(spec.dir, {recursive: true})
     writeFileSync(join(spec.dir, 'authorized_keys'), spec.authorizedKeys, {mode: 0o600})
-    writeFileSync(join(spec.dir, 'host.json'), JSON.stringify({dropletId: spec.dropletId, name: spec.name, simulator: spec.simulator}))
+    writeFileSync(join(spec.dir, 'host.json'), JSON.stringify({dropletId: spec.dropletId, name: spec.name, simulator: spec.simulator, latencyMs: spec.latencyMs}))
     this.newHostKey()
     writeFileSync(join(spec.dir, 'sshd_config'), sshdConfig(spec))
   }
