@@ -7,6 +7,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {BIN, cleanEnv} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {haveTool} from '../support/tools.js'
 
@@ -93,5 +94,45 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
     expect(table.stdout).toMatch(new RegExp(`${failed!.name}: the boot failed in step agent; its log ends:\\n(  .*\\n)*  curl: \\(22\\) The requested URL returned error: 404\\n`))
     expect(table.stdout).toContain('0 of 4 members healthy')
     expect(table.stderr).toMatch(/Error: 4 of 4 members of pool gpu are not healthy/)
+  })
+})
+
+describe.runIf(canHost)('velda-do pool status stopped by a signal', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while the probes wait: exit %d at once, every member listed, none probed', async (signal, code) => {
+    const dir = mkdtempSync(join(tmpdir(), 'velda-status-stop-'))
+    const configFile = join(dir, 'velda.yaml')
+    const key = join(dir, 'id_ed25519')
+    writeFileSync(configFile, CONFIG)
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+    // Every command on the hosts answers after 60 s: the probes are in flight when the signal comes.
+    const sim = await startSimulator({seed: 3, activeAfterMs: 0, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 0, latencyMs: 60_000}})
+    try {
+      sim.seedDroplets({count: 3, namePrefix: 'velda-b2f06752-', tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
+      await sim.hostsReady()
+      const {spawn} = await import('node:child_process')
+      const child = spawn(process.execPath, [BIN, 'pool', 'status', 'gpu', '--json', '-c', configFile, '--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key], {
+        env: cleanEnv({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(dir, 'state')}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      // The probes are in flight once every host has begun to answer (it asks for its droplet's state first).
+      while ((sim.hosts?.commandsStarted ?? 0) < 3) await new Promise((resolve) => setImmediate(resolve))
+      const started = Date.now()
+      child.kill(signal)
+      const status = await new Promise<number | null>((resolve) => child.once('close', resolve))
+      expect(status).toBe(code)
+      expect(Date.now() - started).toBeLessThan(10_000)
+      const json = JSON.parse(stdout) as {members: {state: string}[]; error: {signal: string}}
+      expect(json.members.map((m) => m.state)).toEqual(['not-probed', 'not-probed', 'not-probed'])
+      expect(json.error.signal).toBe(signal)
+    } finally {
+      await sim.close()
+    }
   })
 })

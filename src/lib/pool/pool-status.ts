@@ -65,6 +65,8 @@ async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: P
   if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}
   const args = sshArgs({dropletId: member.id, host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
   const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs})
+  // A stop ends the probes in flight: those members were not probed, not broken.
+  if ((run.status === null || run.status === 255) && !run.timedOut && deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped while probing it'}
   if (run.timedOut) return {...row, state: 'timeout', detail: `no answer within ${Math.round(settings.timeoutMs / 1000)}s`}
   if (run.status === 255 || run.status === null) {
     const line = sshFailureLine(run.stderr)

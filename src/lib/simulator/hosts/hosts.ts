@@ -31,6 +31,8 @@ export class SimulatedHosts {
   private readonly refused = new Set<number>()
   private readonly dir = mkdtempSync(join(tmpdir(), 'velda-sim-hosts-'))
   private pending: Promise<void> = Promise.resolve()
+  /** How many commands the hosts have begun to answer (each asks for its droplet's state first). */
+  commandsStarted = 0
   /** The profile of droplets not given one: what a rehearsal of a broken image or release wants for all. */
   defaultProfile: BootProfile = 'ok'
 
@@ -92,6 +94,7 @@ export class SimulatedHosts {
   }
 
   machine(droplet: SimDroplet, now: number): SimulatedMachine {
+    this.commandsStarted++
     const gpu = droplet.size.gpu_info?.model ?? ''
     return simulateBoot({
       profile: this.profiles.get(droplet.id) ?? this.defaultProfile,
