@@ -11,6 +11,11 @@ import {join} from 'node:path'
 
 const dir = process.argv[2]
 const host = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8'))
+// Known to the host while it runs, so that stopping the host ends it too (sshd leaves running sessions alone).
+const session = join(dir, 'sessions', String(process.pid))
+mkdirSync(join(dir, 'sessions'), {recursive: true})
+writeFileSync(session, '')
+process.once('exit', () => rmSync(session, {force: true}))
 const answer = await fetch(`${host.simulator}/__sim/hosts/${host.dropletId}`)
 if (!answer.ok) {
   process.stderr.write(`simulated host: the simulator does not know droplet ${host.dropletId} (${answer.status})\n`)
@@ -55,3 +60,7 @@ const child = spawn(
   {stdio: 'inherit'},
 )
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)))
+process.once('SIGTERM', () => {
+  child.kill('SIGKILL')
+  process.exit(143)
+})

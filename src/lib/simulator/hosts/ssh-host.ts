@@ -1,5 +1,5 @@
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
-import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {assetPath} from '../../assets.js'
@@ -55,12 +55,30 @@ export class SshHost {
 
   async stop(): Promise<void> {
     const child = this.process
+    this.endSessions()
     if (!child) return
     this.process = null
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
     })
+  }
+
+  /** The commands still running on this host (a client gone, a slow answer): sshd would leave them be. */
+  private endSessions(): void {
+    let pids: string[] = []
+    try {
+      pids = readdirSync(join(this.spec.dir, 'sessions'))
+    } catch {
+      return
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGTERM')
+      } catch {
+        // Already gone.
+      }
+    }
   }
 
   /** A new host key, as after a reinstall (or an attack): clients that remember the old one must refuse it. */
