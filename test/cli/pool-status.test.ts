@@ -9,6 +9,7 @@ import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {BIN, cleanEnv} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {CTRL_C, runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 
 const canHost =
@@ -53,7 +54,7 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
     await sim.hostsReady()
     return (JSON.parse(result.stdout) as {created: {id: number; name: string}[]}).created
   }
-  type Member = {name: string; state: string; detail: string; boot: {step: string; log_tail: string[]} | null; agent: string | null}
+  type Member = {name: string; state: string; detail: string; boot: {step: string; log_tail: string[]; gpu: {vendor: string; check: string}} | null; agent: string | null}
   const status = async () => {
     const result = await velda(['pool', 'status', 'gpu', '--json', ...sshFlags()])
     return {...result, members: (JSON.parse(result.stdout) as {members: Member[]}).members}
@@ -77,23 +78,31 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
   })
 
   it('shows each kind of trouble as a state of its member, the failed boot with its step and log tail', async () => {
-    const [failed, looping, refused, rekeyed] = await up(4)
+    const [failed, looping, refused, rekeyed, aptFailed, noGpu] = await up(6)
     const admin = (id: number, body: unknown) => fetch(`${sim.url}/__sim/hosts/${id}`, {method: 'POST', body: JSON.stringify(body)})
     await admin(failed!.id, {profile: 'agent-404'})
     await admin(looping!.id, {profile: 'agent-crash-loop'})
+    await admin(aptFailed!.id, {profile: 'apt-fails'})
+    await admin(noGpu!.id, {profile: 'no-gpu'})
     clock += 10_000
     expect((await status()).status).toBe(4)
     await admin(refused!.id, {refuse: true})
     await admin(rekeyed!.id, {changeHostKey: true})
     const result = await status()
     expect(result.status).toBe(4)
-    expect(result.members.map((m) => m.state)).toEqual(['boot-failed', 'agent-down', 'refused', 'host-key-changed'])
+    expect(result.members.map((m) => m.state)).toEqual(['boot-failed', 'agent-down', 'refused', 'host-key-changed', 'boot-failed', 'healthy'])
     expect(result.members[0]?.boot?.log_tail).toContain('curl: (22) The requested URL returned error: 404')
+    expect(result.members[4]).toMatchObject({detail: 'step packages failed (exit 1)'})
+    expect(result.members[4]?.boot?.log_tail.join('\n')).toMatch(/Could not get lock/)
+    // No GPU tool on the image: the agent runs, and the GPU column says what the check found.
+    expect(result.members[5]?.boot?.gpu).toEqual({vendor: 'amd', check: 'missing'})
     const table = await velda(['pool', 'status', 'gpu', ...sshFlags()])
     expect(table.status).toBe(4)
     expect(table.stdout).toMatch(new RegExp(`${failed!.name}: the boot failed in step agent; its log ends:\\n(  .*\\n)*  curl: \\(22\\) The requested URL returned error: 404\\n`))
-    expect(table.stdout).toContain('0 of 4 members healthy')
-    expect(table.stderr).toMatch(/Error: 4 of 4 members of pool gpu are not healthy/)
+    expect(table.stdout).toContain(`${aptFailed!.name}: the boot failed in step packages; its log ends:`)
+    expect(table.stdout).toContain('1 of 6 members healthy')
+    expect(table.stdout).toMatch(/ healthy +done +active +amd missing +agent active$/m)
+    expect(table.stderr).toMatch(/Error: 5 of 6 members of pool gpu are not healthy/)
   })
 })
 
@@ -131,6 +140,31 @@ describe.runIf(canHost)('velda-do pool status stopped by a signal', () => {
       const json = JSON.parse(stdout) as {members: {state: string}[]; error: {signal: string}}
       expect(json.members.map((m) => m.state)).toEqual(['not-probed', 'not-probed', 'not-probed'])
       expect(json.error.signal).toBe(signal)
+    } finally {
+      await sim.close()
+    }
+  })
+})
+
+describe.runIf(canHost && haveTool('script', 'bsdutils', 'Ctrl-C typed at a terminal'))('velda-do pool status at a terminal', () => {
+  it('Ctrl-C typed while the spinner probes: exit 130, every member listed as not probed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velda-status-pty-'))
+    const configFile = join(dir, 'velda.yaml')
+    const key = join(dir, 'id_ed25519')
+    writeFileSync(configFile, CONFIG)
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+    const sim = await startSimulator({seed: 4, activeAfterMs: 0, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 0, latencyMs: 60_000}})
+    try {
+      sim.seedDroplets({count: 2, namePrefix: 'velda-b2f06752-', tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
+      await sim.hostsReady()
+      const args = ['pool', 'status', 'gpu', '-c', configFile, '--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key]
+      const session = runOnPty(args, {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(dir, 'state')}, {unset: ['CI']})
+      await session.waitFor(/probing the members of pool gpu/)
+      while ((sim.hosts?.commandsStarted ?? 0) < 2) await new Promise((resolve) => setImmediate(resolve))
+      session.type(CTRL_C)
+      const {status, stdout} = await session.exited
+      expect(status).toBe(130)
+      expect(stdout.match(/ not-probed /g)).toHaveLength(2)
     } finally {
       await sim.close()
     }
