@@ -1,40 +1,19 @@
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
-import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import type {Simulator} from '../../src/lib/simulator/server.js'
 import {runCliAsync} from '../support/cli.js'
+import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
-import {haveTool} from '../support/tools.js'
 
-const canHost =
-  haveTool('ssh', 'openssh-client', 'pool ssh and pool logs against simulated hosts') &&
-  haveTool('bwrap', 'bubblewrap', 'pool ssh and pool logs against simulated hosts') &&
-  (findSshd() !== null || haveTool('sshd', 'openssh-server', 'pool ssh and pool logs against simulated hosts'))
-
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: gpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}
-`
+const canHost = canRunHosts('pool ssh and pool logs against simulated hosts')
 
 describe.runIf(canHost)('velda-do pool ssh and pool logs, through the real ssh client', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'velda-ssh-'))
-  const configFile = join(dir, 'velda.yaml')
-  const key = join(dir, 'id_ed25519')
+  const {configFile, key, state} = sshWorkspace('velda-ssh-')
   let sim: Simulator
   let created: {id: number; name: string}[] = []
 
   beforeAll(async () => {
-    writeFileSync(configFile, CONFIG)
-    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-    sim = await startSimulator({seed: 7, activeAfterMs: 0, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 0}})
+    sim = await startHostsSimulator(key, {seed: 7, bootMs: 0})
     const up = await velda(['pool', 'up', 'gpu', '-n', '3', '--json'])
     created = (JSON.parse(up.stdout) as {created: {id: number; name: string}[]}).created
     await sim.hostsReady()
@@ -43,8 +22,8 @@ describe.runIf(canHost)('velda-do pool ssh and pool logs, through the real ssh c
     await sim?.close()
   })
 
-  const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(dir, 'state')})
-  const ssh = () => ['--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key]
+  const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
+  const ssh = () => hostSshFlags(sim, key)
   /** `-c` goes before the `--` that starts a remote command. */
   function velda(args: string[]) {
     const split = args.indexOf('--')

@@ -1,42 +1,24 @@
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
-import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import type {Simulator} from '../../src/lib/simulator/server.js'
 import {BIN, cleanEnv} from '../support/cli.js'
+import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 
-const canHost =
-  haveTool('ssh', 'openssh-client', 'pool status against simulated hosts') &&
-  haveTool('bwrap', 'bubblewrap', 'pool status against simulated hosts') &&
-  (findSshd() !== null || haveTool('sshd', 'openssh-server', 'pool status against simulated hosts'))
-
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: gpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}
-`
+const canHost = canRunHosts('pool status against simulated hosts')
 
 describe.runIf(canHost)('velda-do pool status, through the real ssh client to the simulator\'s hosts', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'velda-status-'))
-  const configFile = join(dir, 'velda.yaml')
-  const key = join(dir, 'id_ed25519')
-  const state = join(dir, 'state')
+  const {configFile, key, state} = sshWorkspace('velda-status-')
   let sim: Simulator
   let clock = Date.UTC(2026, 10, 28, 21, 0, 0)
 
   beforeAll(async () => {
-    writeFileSync(configFile, CONFIG)
-    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-    sim = await startSimulator({seed: 1, activeAfterMs: 0, now: () => clock, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 10_000}})
+    sim = await startHostsSimulator(key, {bootMs: 10_000, now: () => clock})
   })
   afterAll(async () => {
     await sim?.close()
@@ -46,7 +28,7 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
   })
 
   const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
-  const sshFlags = () => ['--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key]
+  const sshFlags = () => hostSshFlags(sim, key)
   const velda = (args: string[]) => runInProcess([...args, '-c', configFile], {env: env()})
   const up = async (count: number) => {
     const result = await velda(['pool', 'up', 'gpu', '-n', String(count), '--json'])
@@ -111,19 +93,15 @@ describe.runIf(canHost)('velda-do pool status stopped by a signal', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)('%s while the probes wait: exit %d at once, every member listed, none probed', async (signal, code) => {
-    const dir = mkdtempSync(join(tmpdir(), 'velda-status-stop-'))
-    const configFile = join(dir, 'velda.yaml')
-    const key = join(dir, 'id_ed25519')
-    writeFileSync(configFile, CONFIG)
-    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+    const {configFile, key, state} = sshWorkspace('velda-status-stop-')
     // Every command on the hosts answers after 60 s: the probes are in flight when the signal comes.
-    const sim = await startSimulator({seed: 3, activeAfterMs: 0, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 0, latencyMs: 60_000}})
+    const sim = await startHostsSimulator(key, {seed: 3, bootMs: 0, latencyMs: 60_000})
     try {
       sim.seedDroplets({count: 3, namePrefix: 'velda-b2f06752-', tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
       await sim.hostsReady()
       const {spawn} = await import('node:child_process')
-      const child = spawn(process.execPath, [BIN, 'pool', 'status', 'gpu', '--json', '-c', configFile, '--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key], {
-        env: cleanEnv({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(dir, 'state')}),
+      const child = spawn(process.execPath, [BIN, 'pool', 'status', 'gpu', '--json', '-c', configFile, ...hostSshFlags(sim, key)], {
+        env: cleanEnv({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state}),
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let stdout = ''
@@ -148,17 +126,13 @@ describe.runIf(canHost)('velda-do pool status stopped by a signal', () => {
 
 describe.runIf(canHost && haveTool('script', 'bsdutils', 'Ctrl-C typed at a terminal'))('velda-do pool status at a terminal', () => {
   it('Ctrl-C typed while the spinner probes: exit 130, every member listed as not probed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'velda-status-pty-'))
-    const configFile = join(dir, 'velda.yaml')
-    const key = join(dir, 'id_ed25519')
-    writeFileSync(configFile, CONFIG)
-    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-    const sim = await startSimulator({seed: 4, activeAfterMs: 0, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs: 0, latencyMs: 60_000}})
+    const {configFile, key, state} = sshWorkspace('velda-status-pty-')
+    const sim = await startHostsSimulator(key, {seed: 4, bootMs: 0, latencyMs: 60_000})
     try {
       sim.seedDroplets({count: 2, namePrefix: 'velda-b2f06752-', tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
       await sim.hostsReady()
-      const args = ['pool', 'status', 'gpu', '-c', configFile, '--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key]
-      const session = runOnPty(args, {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(dir, 'state')}, {unset: ['CI']})
+      const args = ['pool', 'status', 'gpu', '-c', configFile, ...hostSshFlags(sim, key)]
+      const session = runOnPty(args, {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state}, {unset: ['CI']})
       await session.waitFor(/probing the members of pool gpu/)
       while ((sim.hosts?.commandsStarted ?? 0) < 2) await new Promise((resolve) => setImmediate(resolve))
       session.type(CTRL_C)

@@ -1,46 +1,27 @@
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
-import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import type {Simulator} from '../../src/lib/simulator/server.js'
+import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
-import {haveTool} from '../support/tools.js'
 
-const canHost =
-  haveTool('ssh', 'openssh-client', '--wait-for agent against simulated hosts') &&
-  haveTool('bwrap', 'bubblewrap', '--wait-for agent against simulated hosts') &&
-  (findSshd() !== null || haveTool('sshd', 'openssh-server', '--wait-for agent against simulated hosts'))
-
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: gpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}
-`
+const canHost = canRunHosts('--wait-for agent against simulated hosts')
 
 describe.runIf(canHost)('pool up and pool scale --wait-for agent, through the real ssh client', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'velda-agents-'))
-  const configFile = join(dir, 'velda.yaml')
-  const key = join(dir, 'id_ed25519')
-  writeFileSync(configFile, CONFIG)
-  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+  const {dir, configFile, key} = sshWorkspace('velda-agents-')
   const sims: Simulator[] = []
   afterAll(async () => {
     await Promise.all(sims.map((sim) => sim.close()))
   })
   /** A simulator whose droplets are active at once and boot in `bootMs` (real time: the CLI waits for real). */
   const simulator = async (bootMs: number) => {
-    const sim = await startSimulator({seed: sims.length + 1, activeAfterMs: 0, hosts: {authorizedKeys: readFileSync(`${key}.pub`, 'utf8'), bootMs}})
+    const sim = await startHostsSimulator(key, {seed: sims.length + 1, bootMs})
     sims.push(sim)
     return sim
   }
   const velda = (sim: Simulator, args: string[]) =>
-    runInProcess([...args, '-c', configFile, '--ssh-user', process.env.USER || 'root', '--ssh-port', String(sim.hosts?.port), '-i', key, '--poll-interval', '1s'], {
+    runInProcess([...args, '-c', configFile, ...hostSshFlags(sim, key), '--poll-interval', '1s'], {
       env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(dir, 'state')},
     })
   type Agents = {agents: {name: string; state: string; detail: string}[]; created: unknown[]}
