@@ -9,7 +9,7 @@ import {paint} from '../../lib/cli/style.js'
 import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/duration.js'
 import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
-import {formatReapPlan, formatReaped} from '../../lib/output/reap-report.js'
+import {formatReapPlan, formatReaped, formatReapTable} from '../../lib/output/reap-report.js'
 import {printable} from '../../lib/output/printable.js'
 import {plural} from '../../lib/plural.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
@@ -72,7 +72,8 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
       return {reaped: [], failed: [], kept: keptOf(plans)}
     }
     const nothingDone = {reaped: [], failed: [], kept: keptOf(plans)}
-    await this.confirmDeletion(chosen, `Delete these ${plural(chosen.length, 'droplet')}?`, {yes: flags.yes, refusal: REFUSAL, nothingDone})
+    const question = chosen.length === 1 ? 'Delete this droplet?' : `Delete these ${chosen.length} droplets?`
+    await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone, table: formatReapTable(wouldReap(plans), this.now())})
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDone})
     const progress = await this.startProgress()
     return runReap(accounts, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
