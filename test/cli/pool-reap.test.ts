@@ -5,8 +5,11 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
+import {BIN, cleanEnv} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+import {runOnPty} from '../support/pty.js'
+import {haveTool} from '../support/tools.js'
 
 const CONFIG = `default_broker_info: {address: "broker.test:50051"}
 agent_pools:
@@ -109,5 +112,52 @@ describe('velda-do pool reap', () => {
     expect(json.failed[0]?.error).toMatch(/Droplet is locked/)
     expect(JSON.parse((await velda(['pool', 'reap', 'cpu', '--yes', '--json'])).stdout).reaped).toHaveLength(1)
     expect(await ids()).toEqual([])
+  })
+
+  it('on a terminal: shows what would go and why, asks, and deletes on a yes', async () => {
+    if (!haveTool('script', 'bsdutils', 'pool reap at its prompt on a terminal')) return
+    await seed('cpu', 2, {}, [FUTURE])
+    const expired = await seed('cpu', 1, {}, [PAST])
+    const stuck = await seed('cpu', 1, {status: 'new', ageSeconds: 3600})
+    const session = runOnPty(['pool', 'reap', 'cpu', '-c', configFile], env())
+    await session.waitFor(/Delete these 2 droplets\? \[y\/N\]/)
+    expect(session.screen()).toMatch(/NAME[\s\S]*REASON/)
+    expect(session.screen()).toMatch(new RegExp(`${expired[0]!.name}.*expired: lease ended 10m ago`))
+    expect(session.screen()).toMatch(new RegExp(`${stuck[0]!.name}.*stuck: new for 1h`))
+    expect(deletes()).toEqual([])
+    session.type('y\r')
+    const {status, stdout} = await session.exited
+    expect(status).toBe(0)
+    expect(stdout).toContain(`reaped ${stuck[0]!.name} (${stuck[0]!.id}) of pool cpu: stuck`)
+    expect(await ids()).not.toContain(expired[0]!.id)
+    expect(await ids()).toHaveLength(2)
+  })
+
+  it('stops on SIGINT part-way: exit 130, what was reaped and what was not sent, nothing more deleted', async () => {
+    const slow = await startAdminSimulator({latencyMs: 300})
+    try {
+      await slow.admin('POST', 'droplets', {count: 45, namePrefix: `${prefixOf.cpu}-x`, tags: ['velda', 'velda-pool:cpu', PAST]})
+      const {spawn} = await import('node:child_process')
+      const child = spawn(process.execPath, [BIN, 'pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile], {
+        env: cleanEnv({DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+      // Interrupt once the first delete has reached the API: an event, not a guess at timing.
+      for (let i = 0; i < 200 && !slow.requests().some((r) => r.method === 'DELETE'); i++) await new Promise((resolve) => setTimeout(resolve, 25))
+      child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      const output = JSON.parse(stdout) as {reaped: {id: number}[]; failed: {id: number; error: string}[]; error: {code: string}}
+      expect(output.error.code).toBe('interrupted')
+      const left = ((await slow.admin('GET', 'state')).droplets as {id: number}[]).map((d) => d.id)
+      expect(output.reaped.length).toBeGreaterThan(0)
+      expect(output.reaped.length + output.failed.length).toBe(45)
+      expect(left.sort()).toEqual(output.failed.map((d) => d.id).sort())
+      expect(output.failed.every((f) => f.error === 'not attempted: interrupted')).toBe(true)
+    } finally {
+      await slow.close()
+    }
   })
 })

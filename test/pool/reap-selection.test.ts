@@ -63,4 +63,47 @@ describe('what pool reap takes', () => {
     const members = [member({status: 'new', age: 40}), member({expiredAgo: 1}), member({status: 'new', age: 90}), member({expiredAgo: 30})]
     expect(selectForReap(pool(0), members, options).reap.map((c) => c.droplet.id)).toEqual([members[3]?.id, members[1]?.id, members[2]?.id, members[0]?.id])
   })
+
+  // One member each, in a pool without min_agents, at the clock NOW: what it is taken for, if anything.
+  it.each<[string, Parameters<typeof member>[0], {off?: boolean}, string | null]>([
+    ['a lease ending right now', {expiredAgo: 0}, {}, 'expired'],
+    ['a lease ending in a minute', {expiresIn: 1}, {}, null],
+    ['new exactly --stuck-after long', {status: 'new', age: 30}, {}, 'stuck'],
+    ['new a minute less than --stuck-after', {status: 'new', age: 29}, {}, null],
+    ['active for days', {age: 5000}, {}, null],
+    ['off, without --off', {status: 'off'}, {}, null],
+    ['off, with --off', {status: 'off'}, {off: true}, 'off'],
+    ['off with a lease that passed: the lease says more', {status: 'off', expiredAgo: 3}, {off: true}, 'expired'],
+    ['stuck with a lease that passed', {status: 'new', age: 90, expiredAgo: 3}, {}, 'expired'],
+    ['expired, of another pool', {expiredAgo: 3, pool: 'gpu'}, {off: true}, null],
+  ])('%s', (_name, fields, flags, reason) => {
+    const plan = selectForReap(pool(0), [member(fields)], {...options, ...flags})
+    expect(plan.reap.map((c) => c.reason)).toEqual(reason === null ? [] : [reason])
+  })
+
+  it('the clock is the one given: the same members an hour later', () => {
+    const members = [member({expiresIn: 30}), member({status: 'new', age: 0})]
+    expect(selectForReap(pool(0), members, options).reap).toEqual([])
+    expect(selectForReap(pool(0), members, {...options, now: NOW + 3_600_000}).reap.map((c) => [c.reason, c.detail])).toEqual([['expired', 'lease ended 30m ago'], ['stuck', 'new for 1h']])
+  })
+
+  it('off members oldest first, after the stuck ones; min_agents keeps the youngest off ones first', () => {
+    const young = member({status: 'off', age: 10})
+    const old = member({status: 'off', age: 300})
+    const stuck = member({status: 'new', age: 40})
+    const active = member({})
+    const plan = selectForReap(pool(2), [young, old, stuck, active], {...options, off: true})
+    expect(plan.reap.map((c) => c.droplet.id)).toEqual([stuck.id, old.id])
+    expect(plan.kept.map((k) => k.droplet.id)).toEqual([young.id])
+  })
+
+  it('a droplet another pool may own is not counted towards min_agents', () => {
+    const shared = member({pool: null, candidates: ['cpu', 'cpu-b']})
+    const stuck = member({status: 'new', age: 40})
+    const active = member({})
+    const plan = selectForReap(pool(1), [shared, stuck, active], options)
+    // Two own members, min 1: the stuck one may go; the shared one is neither reaped nor a reason to keep.
+    expect(plan.reap.map((c) => c.droplet.id)).toEqual([stuck.id])
+    expect(selectForReap(pool(2), [shared, stuck, active], options).kept.map((k) => k.droplet.id)).toEqual([stuck.id])
+  })
 })

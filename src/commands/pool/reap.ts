@@ -7,14 +7,13 @@ import {isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
 import {paint} from '../../lib/cli/style.js'
 import {findPool} from '../../lib/config/load.js'
-import type {DigitalOceanApi} from '../../lib/do/client.js'
 import {parseDuration} from '../../lib/duration.js'
-import {GuardError, InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
-import {formatReapPlan, formatReaped} from '../../lib/output/reap-report.js'
+import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
+import {formatReapPlan, formatReaped, formatReapTable} from '../../lib/output/reap-report.js'
 import {printable} from '../../lib/output/printable.js'
 import {plural} from '../../lib/plural.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
-import {keptOf, planReap, poolReapPartials, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
+import {type AccountReap, keptOf, planReap, poolReapPartials, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
 import type {ReapPlan} from '../../lib/pool/reap-selection.js'
 
 const REFUSAL = 'pool reap deletes droplets: without a terminal to confirm on, pass --yes'
@@ -57,7 +56,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]
     if (!flags['dry-run'] && !flags.yes && !isInteractive()) throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
     const stop = this.stopSignals()
-    const accounts: {api: DigitalOceanApi; plans: ReapPlan[]}[] = []
+    const accounts: AccountReap[] = []
     for (const group of groupByAccount(pools, flags['api-endpoint'], this.env)) {
       const api = await this.connect({pool: group[0] ?? null, endpointFlag: flags['api-endpoint']})
       if (!flags['dry-run']) for (const pool of group) await this.lockPool(api, pool.name)
@@ -73,20 +72,11 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
       return {reaped: [], failed: [], kept: keptOf(plans)}
     }
     const nothingDone = {reaped: [], failed: [], kept: keptOf(plans)}
-    await this.confirmDeletion(chosen, `Delete these ${plural(chosen.length, 'droplet')}?`, {yes: flags.yes, refusal: REFUSAL, nothingDone})
+    const question = chosen.length === 1 ? 'Delete this droplet?' : `Delete these ${chosen.length} droplets?`
+    await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone, table: formatReapTable(wouldReap(plans), this.now())})
+    if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDone})
     const progress = await this.startProgress()
-    const done: PoolReapResult = {reaped: [], failed: [], kept: []}
-    for (const account of accounts) {
-      try {
-        const result = await runReap(account.api, account.plans, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
-        merge(done, result)
-      } catch (error) {
-        const partial = poolReapPartials.of(error)
-        if (!partial || !(error instanceof VeldaError)) throw error
-        throw poolReapPartials.attach(error, merge(done, partial))
-      }
-    }
-    return done
+    return runReap(accounts, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
   }
 
   private sayLeftAlone(plans: readonly ReapPlan[]): void {
@@ -118,11 +108,4 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
 
 function wouldReap(plans: readonly ReapPlan[]) {
   return plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason, detail: c.detail})))
-}
-
-function merge(into: PoolReapResult, more: PoolReapResult): PoolReapResult {
-  into.reaped.push(...more.reaped)
-  into.failed.push(...more.failed)
-  into.kept.push(...more.kept)
-  return into
 }

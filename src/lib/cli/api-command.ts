@@ -59,12 +59,12 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
   /**
    * Nothing is deleted without a yes: with `--yes` it goes ahead; on a terminal it shows the droplets and asks;
    * without one it refuses (exit 2, `refusal` says why). A "no" or Ctrl-C at the prompt ends the command with
-   * `nothingDone` as its result: a cancel, exit 130.
+   * `nothingDone` as its result: a cancel, exit 130. `table` replaces the plain droplet table (e.g. with reasons).
    */
-  protected async confirmDeletion(droplets: readonly PoolDroplet[], question: string, options: {yes: boolean; refusal: string; nothingDone: Record<string, unknown>}): Promise<void> {
+  protected async confirmDeletion(droplets: readonly PoolDroplet[], question: string, options: {yes: boolean; refusal: string; nothingDone: Record<string, unknown>; table?: string}): Promise<void> {
     if (options.yes) return
     if (!isInteractive()) throw new GuardError(options.refusal, {suggestions: ['add --yes (or --dry-run to see what would go)']})
-    process.stderr.write(formatDroplets(droplets, this.now()))
+    process.stderr.write(options.table ?? formatDroplets(droplets, this.now()))
     const answer = await confirm(question, this.stopSignals())
     if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: options.nothingDone})
     if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: options.nothingDone})

@@ -12,8 +12,13 @@ type Planned = PoolDroplet & {reason: ReapReason; detail: string}
 export function formatReapPlan(wouldReap: readonly Planned[], kept: PoolReapResult['kept'], now: number): string {
   const keptLines = formatKept(kept)
   if (wouldReap.length === 0) return `would reap nothing (nothing sent)\n${keptLines}`
+  return `would reap ${plural(wouldReap.length, 'droplet')} (nothing deleted):\n${formatReapTable(wouldReap, now)}${keptLines}`
+}
+
+/** The droplets to reap with a REASON column: the dry run's table, and what the prompt shows before asking. */
+export function formatReapTable(planned: readonly Planned[], now: number): string {
   const columns: Column<Planned>[] = [...dropletColumns(() => now).filter((c) => ['POOL', 'NAME', 'ID', 'STATUS', 'AGE', 'EXPIRES'].includes(c.header)), {header: 'REASON', cell: (d) => `${d.reason}: ${d.detail}`}]
-  return `would reap ${plural(wouldReap.length, 'droplet')} (nothing deleted):\n${renderTable({columns, header: true, rowsOnly: false}, wouldReap)}${keptLines}`
+  return renderTable({columns, header: true, rowsOnly: false}, planned)
 }
 
 export function formatReaped(result: PoolReapResult): string {

@@ -33,29 +33,48 @@ export function keptOf(plans: readonly ReapPlan[]): PoolReapResult['kept'] {
   return plans.flatMap((plan) => plan.kept.map((k) => ({id: k.droplet.id, name: k.droplet.name, pool: plan.pool, reason: k.reason, why: k.why})))
 }
 
-/** Deletes what the plans chose, 20 at a time across pools; every droplet ends up reaped or failed. */
-export async function runReap(
-  api: DigitalOceanApi,
-  plans: readonly ReapPlan[],
-  deps: {isInterrupted(): boolean; onProgress(text: string): void},
-): Promise<PoolReapResult> {
-  const chosen = plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason})))
-  const reasonOf = new Map(chosen.map((d) => [d.id, {pool: d.pool, reason: d.reason}]))
-  const outcome = await deleteDroplets(chosen, (id) => api.deleteDroplet(id), {
-    concurrency: DELETE_CONCURRENCY,
-    isInterrupted: deps.isInterrupted,
-    onProgress: (done, total) => deps.onProgress(`reaped ${done}/${total}`),
-  })
-  const tag = <T extends {id: number}>(d: T) => ({...d, pool: reasonOf.get(d.id)?.pool ?? '', reason: reasonOf.get(d.id)?.reason ?? 'expired'})
-  const result: PoolReapResult = {reaped: outcome.deleted.map(tag), failed: outcome.failed.map(tag), kept: keptOf(plans)}
-  if (outcome.interrupted) throw poolReapPartials.attach(new InterruptedError(`stopped: ${result.reaped.length} of ${plural(chosen.length, 'droplet')} had been reaped (all listed); nothing more was sent`), result)
-  if (result.failed.length > 0) {
-    const first = result.failed[0]?.error ?? 'unknown error'
-    const error =
-      result.reaped.length === 0
-        ? new NothingChangedError(`no droplet was reaped: ${first}`)
-        : new PartialError(`${result.reaped.length} of ${chosen.length} droplets were reaped; ${result.failed.length} were not: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
-    throw poolReapPartials.attach(error, result)
+/** The pools of one account (endpoint and token), planned together from one listing. */
+export interface AccountReap {
+  api: DigitalOceanApi
+  plans: readonly ReapPlan[]
+}
+
+/**
+ * Deletes what the plans chose, 20 at a time per account, going through every account even after a failure in
+ * one (a cron run must not leave a second account's expired droplets for a first account's locked one); every
+ * droplet ends up reaped or failed. The outcome is judged once, over all accounts: exit 4 if anything at all was
+ * reaped.
+ */
+export async function runReap(accounts: readonly AccountReap[], deps: {isInterrupted(): boolean; onProgress(text: string): void}): Promise<PoolReapResult> {
+  const result: PoolReapResult = {reaped: [], failed: [], kept: accounts.flatMap((a) => keptOf(a.plans))}
+  const total = accounts.reduce((sum, a) => sum + a.plans.reduce((n, plan) => n + plan.reap.length, 0), 0)
+  let interrupted = false
+  for (const {api, plans} of accounts) {
+    const chosen = plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason})))
+    const before = result.reaped.length + result.failed.length
+    const outcome = await deleteDroplets(chosen, (id) => api.deleteDroplet(id), {
+      concurrency: DELETE_CONCURRENCY,
+      isInterrupted: deps.isInterrupted,
+      onProgress: (done) => deps.onProgress(`reaped ${before + done}/${total}`),
+    })
+    const origin = new Map(chosen.map((d) => [d.id, d]))
+    const withReason = <T extends {id: number}>(d: T) => ({...d, pool: origin.get(d.id)?.pool ?? '', reason: origin.get(d.id)?.reason ?? 'expired'})
+    result.reaped.push(...outcome.deleted.map(withReason))
+    result.failed.push(...outcome.failed.map(withReason))
+    interrupted ||= outcome.interrupted
   }
-  return result
+  return judgeReap(result, interrupted)
+}
+
+/** Throws, with the result attached, unless every chosen droplet was reaped. */
+export function judgeReap(result: PoolReapResult, interrupted: boolean): PoolReapResult {
+  const attempted = result.reaped.length + result.failed.length
+  if (interrupted) throw poolReapPartials.attach(new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was sent`), result)
+  if (result.failed.length === 0) return result
+  const first = result.failed[0]?.error ?? 'unknown error'
+  const error =
+    result.reaped.length === 0
+      ? new NothingChangedError(`no droplet was reaped: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
+      : new PartialError(`${result.reaped.length} of ${attempted} droplets were reaped; ${result.failed.length} were not: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
+  throw poolReapPartials.attach(error, result)
 }
