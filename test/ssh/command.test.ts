@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {sshArgs} from '../../src/lib/ssh/command.js'
 import {knownHostsFile} from '../../src/lib/ssh/known-hosts.js'
 import {classifySshFailure, sshFailureLine} from '../../src/lib/ssh/failure.js'
+import {memberAddress} from '../../src/lib/ssh/member-target.js'
 
 describe('the ssh command line for a member', () => {
   const settings = {knownHosts: '/home/op/.local/state/velda-do/known_hosts', connectTimeoutSeconds: 10, batch: true}
@@ -57,5 +58,18 @@ describe('why ssh failed, as a state of the member', () => {
 
   it('says the line that tells why, not the banner', () => {
     expect(sshFailureLine(CHANGED)).toBe('Host key for velda-droplet-42 has changed and you have requested strict checking.')
+  })
+})
+
+describe('which address of a member ssh dials', () => {
+  const member = {name: 'velda-930b7ad6-k3x9q', status: 'active', public_ipv4: '203.0.113.7', private_ipv4: '10.0.0.7'} as Parameters<typeof memberAddress>[0]
+  it.each([
+    ['public', member, '203.0.113.7'],
+    ['private', member, '10.0.0.7'],
+    ['tailnet', member, 'velda-930b7ad6-k3x9q'],
+    ['tailnet', {...member, status: 'new'}, null],
+    ['public', {...member, public_ipv4: null}, null],
+  ] as const)('%s: %s', (kind, droplet, address) => {
+    expect(memberAddress(droplet, kind)).toBe(address)
   })
 })

@@ -13,7 +13,7 @@ import {isShared, listPools} from '../../lib/pool/membership.js'
 import {sshArgs} from '../../lib/ssh/command.js'
 import {classifySshFailure} from '../../lib/ssh/failure.js'
 import {runSshInteractive} from '../../lib/ssh/interactive.js'
-import {memberTarget} from '../../lib/ssh/member-target.js'
+import {memberAddress, memberTarget} from '../../lib/ssh/member-target.js'
 import {boundedMap, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
@@ -83,7 +83,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     }
     const stop = this.stopSignals()
     const results = await boundedMap(members, settings.parallel, async (member): Promise<MemberRun> => {
-      const host = settings.privateAddress ? member.private_ipv4 : member.public_ipv4
+      const host = memberAddress(member, settings.address)
       if (host === null || stop.isStopped()) return {id: member.id, name: member.name, exit_code: null, stdout: '', stderr: host === null ? `no address (${member.status})` : 'not run: stopped'}
       const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
       return {id: member.id, name: member.name, exit_code: run.timedOut ? 255 : run.status, stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}

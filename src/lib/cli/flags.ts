@@ -85,7 +85,8 @@ export const sshFlags = {
   'ssh-user': Flags.string({description: 'user to log in as', default: 'root', env: 'VELDA_DO_SSH_USER', helpValue: 'USER'}),
   'identity-file': Flags.string({char: 'i', description: 'private key for ssh -i [default: what ssh picks: your agent, ~/.ssh/config]', helpValue: 'PATH'}),
   'ssh-port': Flags.integer({description: 'port of sshd on the members [default: 22, or ~/.ssh/config]', min: 1, max: 65_535}),
-  private: Flags.boolean({description: 'connect to the private (VPC) address instead of the public one'}),
+  private: Flags.boolean({description: 'connect to the private (VPC) address instead of the public one', exclusive: ['tailnet']}),
+  tailnet: Flags.boolean({description: "connect by the member's name on your tailnet (pools with tailscale_config; MagicDNS resolves it)"}),
 }
 
 export const waitForFlag = Flags.string({

@@ -6,6 +6,7 @@ import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failur
 import {type Health, healthOf, parseProbe, PROBE_SCRIPT, ProbeOutputError} from '../ssh/probe.js'
 import {boundedMap, type SshRun} from '../ssh/run.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
+import {type AddressKind, memberAddress} from '../ssh/member-target.js'
 
 /** A member's state: its health as the probe found it, or why the probe could not reach it. */
 export type MemberState = Health | SshFailure | 'no-address' | 'not-probed'
@@ -35,8 +36,8 @@ export interface ProbeSettings {
   user: string
   port: number | null
   identityFile: string | null
-  /** The private address (VPC), not the public one. */
-  privateAddress: boolean
+  /** Which address of a member to dial: public, private (VPC), or its name on the tailnet (MagicDNS). */
+  address: AddressKind
   parallel: number
   timeoutMs: number
 }
@@ -59,7 +60,7 @@ export async function probeMembers(pool: string, members: readonly PoolDroplet[]
 }
 
 async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: PoolStatusDeps): Promise<MemberStatus> {
-  const address = settings.privateAddress ? member.private_ipv4 : member.public_ipv4
+  const address = memberAddress(member, settings.address)
   const row = {id: member.id, name: member.name, status: member.status, address, boot: null, agent: null, last_line: null}
   if (address === null) return {...row, state: 'no-address', detail: member.status === 'active' ? 'no address given' : `droplet is ${member.status}`}
   if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}

@@ -7,6 +7,7 @@ export interface SshFlagValues {
   'identity-file'?: string
   'ssh-port'?: number
   private?: boolean
+  tailnet?: boolean
 }
 
 export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Record<string, string | undefined>>; parallel: number; timeoutMs: number}): ProbeSettings {
@@ -15,7 +16,7 @@ export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Reco
     user: flags['ssh-user'],
     port: flags['ssh-port'] ?? null,
     identityFile: flags['identity-file'] ?? null,
-    privateAddress: flags.private ?? false,
+    address: flags.tailnet ? 'tailnet' : flags.private ? 'private' : 'public',
     parallel: options.parallel,
     timeoutMs: options.timeoutMs,
   }
