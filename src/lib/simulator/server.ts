@@ -112,8 +112,9 @@ async function serve(
     authorization: req.headers.authorization,
     body,
   })
-  // A droplet created (or deleted) by this request gets (or loses) its host.
-  void hosts?.sync(core.allDroplets())
+  // A droplet created (or deleted) by this request gets (or loses) its host. A host that cannot start is said
+  // here; hostsReady() rejects with it too.
+  hosts?.sync(core.allDroplets()).catch((error: unknown) => console.error(`simulated host: ${error instanceof Error ? error.message : String(error)}`))
   const delay = (entry ? latency : 0) + (answer.delayMs ?? 0)
   if (delay > 0) await wait(delay)
   if (entry) onRequest?.(entry)
