@@ -133,6 +133,31 @@ describe('velda-do pool reap', () => {
     expect(await ids()).toHaveLength(2)
   })
 
+  it('waits for the pool\'s lock: a pool down at its prompt holds the pool, pool reap waits, saying so, then reaps', async () => {
+    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+    const expired = await seed('cpu', 3, {}, [PAST])
+    const holder = runOnPty(['pool', 'down', 'cpu', '--count', '1', '-c', configFile], env())
+    await holder.waitFor(/Delete this droplet of pool cpu\? \[y\/N\]/)
+    const {spawn} = await import('node:child_process')
+    const waiter = spawn(process.execPath, [BIN, 'pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    waiter.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const waiting = new Promise<void>((resolve) => {
+      waiter.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (/waiting for another velda-do \(pid \d+, "velda-do pool down cpu"/.test(stderr)) resolve()
+      })
+    })
+    const waiterExit = new Promise<number | null>((resolve) => waiter.once('close', resolve))
+    await waiting
+    expect(deletes()).toEqual([])
+    holder.type('n\r')
+    expect((await holder.exited).status).toBe(130)
+    expect(await waiterExit, stderr).toBe(0)
+    expect((JSON.parse(stdout) as {reaped: {id: number}[]}).reaped.map((d) => d.id)).toEqual(expired.map((d) => d.id))
+  })
+
   it('stops on SIGINT part-way: exit 130, what was reaped and what was not sent, nothing more deleted', async () => {
     const slow = await startAdminSimulator({latencyMs: 300})
     try {
@@ -159,5 +184,39 @@ describe('velda-do pool reap', () => {
     } finally {
       await slow.close()
     }
+  })
+})
+
+// Pools a and b have the same droplet settings, hence one prefix: a droplet the broker made with it (no pool tag)
+// may be either's. gpu is listed apart (DigitalOcean hides GPU droplets from tag listings).
+const SHARED_CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: a
+    auto_scaler: {backend: {digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}}}
+  - name: b
+    auto_scaler: {backend: {digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}}}
+  - name: gpu
+    auto_scaler: {backend: {digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}}}
+`
+const sharedConfigFile = join(mkdtempSync(join(tmpdir(), 'velda-reap-shared-')), 'velda.yaml')
+writeFileSync(sharedConfigFile, SHARED_CONFIG)
+const sharedPrefix = Object.fromEntries((parseConfig(SHARED_CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))
+
+describe('velda-do pool reap --all, with pools sharing a prefix and a GPU pool', () => {
+  it('reaps every pool\'s own expired members from one listing of each kind, and leaves the shared ones alone, saying so', async () => {
+    expect(sharedPrefix.a).toBe(sharedPrefix.b)
+    const made = async (body: Record<string, unknown>) => ((await sim.admin('POST', 'droplets', body)) as {droplets: {id: number; name: string}[]}).droplets
+    const ownA = await made({count: 2, namePrefix: `${sharedPrefix.a}-a`, tags: ['velda', 'velda-pool:a', PAST]})
+    const brokerMade = await made({count: 2, namePrefix: `${sharedPrefix.a}-k`, tags: ['velda', PAST]})
+    const gpu = await made({count: 1, namePrefix: `${sharedPrefix.gpu}-g`, tags: ['velda', 'velda-pool:gpu', PAST], size: 'gpu-mi300x1-192gb-devcloud', region: 'atl1', image: 'amd-rocm71software'})
+    const result = await runInProcess(['pool', 'reap', '--all', '--yes', '--json', '-c', sharedConfigFile], {env: env()})
+    expect(result.status, result.stderr).toBe(0)
+    const reaped = (JSON.parse(result.stdout) as {reaped: {id: number; pool: string}[]}).reaped
+    expect(reaped.map((d) => [d.id, d.pool]).sort()).toEqual([...ownA.map((d) => [d.id, 'a']), [gpu[0]!.id, 'gpu']].sort())
+    expect(result.stderr).toContain(`left alone: 2 droplets that another configured pool may own too (${brokerMade.map((d) => d.name).join(', ')})`)
+    for (const d of brokerMade) expect(await ids()).toContain(d.id)
+    const listings = sim.requests().filter((r) => r.method === 'GET' && r.path === '/v2/droplets').map((r) => new URLSearchParams(r.query))
+    expect(listings.map((q) => q.get('tag_name') ?? q.get('type')).sort()).toEqual(['gpus', 'velda'])
+    expect(deletes()).toHaveLength(3)
   })
 })
