@@ -1,4 +1,5 @@
 import type {Spec, StringCheck, StringSpec} from './spec.js'
+import {UUID_PATTERN} from '../wire-formats.js'
 
 /**
  * The settings of the droplets themselves, each declared once: the broker's config key, the PoolConfig field, the
@@ -7,7 +8,6 @@ import type {Spec, StringCheck, StringSpec} from './spec.js'
  * (plus, for a create field velda-do never sent before, its line in do/types.ts's DropletCreateRequest).
  */
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
 const INT32_MAX = 2_147_483_647
 

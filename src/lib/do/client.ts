@@ -7,7 +7,8 @@ import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type FetchFunction, type TransportOptions} from './transport.js'
 import {assignmentBatches, readAssignment, readProject, readProjects} from './projects.js'
 import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, DropletStatus, Image, Project, ProjectAssignment, Region, Size, SshKey} from './types.js'
-import {fromWireDroplet, type WireDroplet} from './wire-droplet.js'
+import {fromWireDroplet, price, type WireDroplet} from './wire-droplet.js'
+import {utcSeconds} from '../wire-formats.js'
 
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
 export interface DigitalOceanApi {
@@ -319,7 +320,7 @@ function toDroplet(d: DotsDroplet & {id: number}): Droplet {
     public_ipv4: address(d.networks?.v4, 'public'),
     private_ipv4: address(d.networks?.v4, 'private'),
     public_ipv6: address(d.networks?.v6, 'public'),
-    created_at: d.createdAt instanceof Date && !Number.isNaN(d.createdAt.getTime()) ? d.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : '',
+    created_at: d.createdAt instanceof Date && !Number.isNaN(d.createdAt.getTime()) ? utcSeconds(d.createdAt.getTime()) : '',
     tags: d.tags ?? [],
     price_hourly: price(d.size?.priceHourly),
     gpu_model: d.gpuInfo?.model ?? null,
@@ -340,10 +341,6 @@ function toSize(s: DotsSize): Size {
     regions: s.regions ?? [],
     gpu: s.gpuInfo ? {count: s.gpuInfo.count ?? 0, model: s.gpuInfo.model ?? 'unknown', vram_gb: toGib(vram?.amount ?? 0, vram?.unit ?? 'gib')} : null,
   }
-}
-
-function price(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
 }
 
 function toGib(amount: number, unit: string): number {

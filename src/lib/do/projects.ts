@@ -1,5 +1,6 @@
 import {type AnswerSource, MalformedAnswerError} from './errors.js'
 import type {Project, ProjectAssignment} from './types.js'
+import {UUID_PATTERN} from '../wire-formats.js'
 
 /**
  * DigitalOcean documents no limit on the URNs of one assignment request. 50 keeps each request small and quick
@@ -11,7 +12,6 @@ export const ASSIGN_BATCH_SIZE = 50
 /** Statuses that leave the droplet in the project. */
 const IN_PROJECT: ReadonlySet<string> = new Set(['assigned', 'already_assigned', 'ok'])
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function assignmentBatches(ids: readonly number[], size = ASSIGN_BATCH_SIZE): number[][] {
   const batches: number[][] = []
@@ -35,7 +35,7 @@ export function readProject(answer: {project?: unknown} | undefined, source: Ans
 function toProject(item: unknown, which: string, source: AnswerSource): Project {
   if (typeof item !== 'object' || item === null) throw new MalformedAnswerError(source, `${which} is ${JSON.stringify(item)}, not an object`)
   const {id, name, is_default: isDefault} = item as {id?: unknown; name?: unknown; is_default?: unknown}
-  if (typeof id !== 'string' || !UUID.test(id)) throw new MalformedAnswerError(source, `${which} has ${id === undefined ? 'no id' : `the id ${JSON.stringify(id)}, not a uuid`}`)
+  if (typeof id !== 'string' || !UUID_PATTERN.test(id)) throw new MalformedAnswerError(source, `${which} has ${id === undefined ? 'no id' : `the id ${JSON.stringify(id)}, not a uuid`}`)
   if (typeof name !== 'string') throw new MalformedAnswerError(source, `${which} has no name`)
   return {id, name, is_default: isDefault === true}
 }

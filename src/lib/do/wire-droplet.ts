@@ -1,4 +1,5 @@
 import type {Droplet, DropletStatus} from './types.js'
+import {utcSeconds} from '../wire-formats.js'
 
 /**
  * A droplet as the API's JSON spells it. Droplet listings are read straight from the wire rather than through
@@ -41,7 +42,8 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : ''
 }
 
-function price(value: unknown): number | null {
+/** A price as the API gives it; null for anything else (a size without one): never counted as $0. */
+export function price(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
 }
 
@@ -55,5 +57,5 @@ function address(list: unknown, type: string): string | null {
 function timestamp(value: unknown): string {
   if (typeof value !== 'string') return ''
   const time = new Date(value)
-  return Number.isNaN(time.getTime()) ? '' : time.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return Number.isNaN(time.getTime()) ? '' : utcSeconds(time.getTime())
 }

@@ -4,6 +4,8 @@
  * DigitalOcean accepts it (letters, digits, `:`, `-`, `_`); the broker ignores tags it does not know.
  */
 
+import {utcSeconds} from '../wire-formats.js'
+
 export const LEASE_TAG_PREFIX = 'velda-expires:'
 
 /** The lease tag of a droplet that expires at `expiresAtMs`; rounded up, so a lease is never shorter than asked. */
@@ -30,5 +32,5 @@ export function leaseExpiry(tags: readonly string[]): number | null {
 /** The lease's end as RFC 3339 (`2026-11-28T22:00:00Z`), for JSON; null without a lease. */
 export function leaseExpiresAt(tags: readonly string[]): string | null {
   const ms = leaseExpiry(tags)
-  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return ms === null ? null : utcSeconds(ms)
 }

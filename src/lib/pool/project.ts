@@ -1,5 +1,6 @@
 import {UsageError} from '../errors.js'
 import {printableCell} from '../output/printable.js'
+import {UUID_PATTERN} from '../wire-formats.js'
 
 /** A DigitalOcean project as `--project` resolves it. */
 export interface ProjectRef {
@@ -14,7 +15,6 @@ export interface ProjectOutcome {
   failed: {id: number; name: string; error: string}[]
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * `--project NAME|ID`, resolved before anything is created: a typo must not leave droplets outside the project.
@@ -22,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * projects of one name cannot be told apart by name: the user must give the id.
  */
 export function findProject(projects: readonly {id: string; name: string; is_default: boolean}[], wanted: string): ProjectRef {
-  const byId = projects.find((p) => p.id === wanted || (UUID.test(wanted) && p.id.toLowerCase() === wanted.toLowerCase()))
+  const byId = projects.find((p) => p.id === wanted || (UUID_PATTERN.test(wanted) && p.id.toLowerCase() === wanted.toLowerCase()))
   if (byId) return {id: byId.id, name: byId.name}
   if (wanted === 'default') {
     const fallback = projects.find((p) => p.is_default)

@@ -6,6 +6,7 @@ import {type AssignmentStatus, dropletIdOfUrn, seededUuid, seedProjects, type Si
 import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
 import {loadSpecValidators, type OperationValidator} from './spec.js'
+import {utcSeconds} from '../wire-formats.js'
 
 export interface CoreOptions {
   token: string
@@ -400,7 +401,7 @@ export class SimulatorCore {
         droplet.projectAssignedAt = now
         status = 'assigned'
       }
-      return {urn, assigned_at: isoSeconds(droplet?.projectAssignedAt ?? now), links: {self: urnSelfLink(this.origin, urn)}, status}
+      return {urn, assigned_at: utcSeconds(droplet?.projectAssignedAt ?? now), links: {self: urnSelfLink(this.origin, urn)}, status}
     })
   }
 
@@ -522,7 +523,7 @@ export class SimulatorCore {
     const {name, is_default: isDefault = false} = input
     if (typeof name !== 'string' || name === '' || name.length > 175) throw new Error('a project needs a "name" of 1 to 175 characters')
     if (typeof isDefault !== 'boolean') throw new Error('"is_default" is true or false')
-    const now = isoSeconds(this.now())
+    const now = utcSeconds(this.now())
     const project: SimProject = {...this.defaultProject(), id: seededUuid(this.projectRandom), name, description: '', is_default: isDefault, created_at: now, updated_at: now}
     if (isDefault) for (const other of this.projects) other.is_default = false
     this.projects.push(project)
@@ -631,7 +632,3 @@ function checkSeed(seed: SeedDroplets): void {
   if (seed.tags !== undefined && !(Array.isArray(seed.tags) && seed.tags.every((tag) => typeof tag === 'string'))) throw new Error('"tags" is a list of tag names')
 }
 
-/** RFC 3339 to the second, as DigitalOcean writes times. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}

@@ -1,5 +1,6 @@
 import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './seed-catalog.js'
 import {randomHex} from './random.js'
+import {utcSeconds} from '../wire-formats.js'
 
 /** A droplet as the simulator keeps it; `toApi` gives DigitalOcean's JSON for it at a given moment. */
 export interface SimDroplet {
@@ -71,7 +72,7 @@ export function dropletToApi(droplet: SimDroplet, now: number): Record<string, u
     locked: false,
     status,
     kernel: null,
-    created_at: new Date(droplet.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    created_at: utcSeconds(droplet.createdAt),
     features,
     backup_ids: [],
     next_backup_window: null,

@@ -1,4 +1,5 @@
 import type {BootStatus, BootStep, GpuCheck} from '../../boot/status.js'
+import {utcSeconds} from '../../wire-formats.js'
 
 /**
  * The boot of a simulated droplet, as its status file, log and agent would show it at a moment: the same steps
@@ -45,7 +46,6 @@ const FAILURE: Partial<Record<BootProfile, {step: BootStep; code: number; lines:
   'agent-404': {step: 'agent', code: 22, lines: ['curl: (22) The requested URL returned error: 404']},
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export function simulateBoot(input: BootInput): SimulatedMachine {
   const elapsed = input.now - input.activeAt
@@ -55,15 +55,15 @@ export function simulateBoot(input: BootInput): SimulatedMachine {
   const reached = stepMs === 0 ? STEPS.length : Math.min(STEPS.length, Math.floor((input.now - started) / stepMs))
   const failure = FAILURE[input.profile]
   const failedAt = failure ? STEPS.indexOf(failure.step) : -1
-  const log = [`${iso(started)} velda-bootstrap: bootstrapping Velda agent ${input.agentVersion}`]
+  const log = [`${utcSeconds(started)} velda-bootstrap: bootstrapping Velda agent ${input.agentVersion}`]
   const gpuCheck: GpuCheck = input.gpuVendor === 'none' ? 'skipped' : input.profile === 'no-gpu' ? 'missing' : 'ok'
   for (let i = 0; i <= Math.min(reached, STEPS.length - 1); i++) {
     const at = started + i * stepMs
-    log.push(`${iso(at)} velda-bootstrap: step: ${STEPS[i]}`)
+    log.push(`${utcSeconds(at)} velda-bootstrap: step: ${STEPS[i]}`)
     if (i === failedAt && failure) {
       const end = at + stepMs / 2
       if (input.now < end) break
-      log.push(...failure.lines, `${iso(end)} velda-bootstrap: FAILED in step ${failure.step} at line 180 (exit code ${failure.code})`)
+      log.push(...failure.lines, `${utcSeconds(end)} velda-bootstrap: FAILED in step ${failure.step} at line 180 (exit code ${failure.code})`)
       const status = document(input, {phase: 'failed', step: failure.step, startedAt: started, updatedAt: end, finishedAt: end, exitCode: failure.code, gpuCheck, logTail: log.slice(-20)})
       return {statusFile: status, log, agent: 'inactive', cloudInit: 'error'}
     }
@@ -73,7 +73,7 @@ export function simulateBoot(input: BootInput): SimulatedMachine {
     return {statusFile: document(input, {phase: 'running', step, startedAt: started, updatedAt: started + reached * stepMs, finishedAt: null, exitCode: null, gpuCheck, logTail: []}), log, agent: 'inactive', cloudInit: 'running'}
   }
   const end = started + STEPS.length * stepMs
-  log.push(`${iso(end)} velda-bootstrap: done: the Velda agent is starting`)
+  log.push(`${utcSeconds(end)} velda-bootstrap: done: the Velda agent is starting`)
   const agent = input.profile === 'agent-crash-loop' ? 'activating' : 'active'
   return {statusFile: document(input, {phase: 'done', step: 'done', startedAt: started, updatedAt: end, finishedAt: end, exitCode: null, gpuCheck, logTail: []}), log, agent, cloudInit: 'done'}
 }
@@ -86,9 +86,9 @@ function document(
     version: 1,
     phase: state.phase,
     step: state.step,
-    started_at: iso(state.startedAt),
-    updated_at: iso(state.updatedAt),
-    finished_at: state.finishedAt === null ? null : iso(state.finishedAt),
+    started_at: utcSeconds(state.startedAt),
+    updated_at: utcSeconds(state.updatedAt),
+    finished_at: state.finishedAt === null ? null : utcSeconds(state.finishedAt),
     exit_code: state.exitCode,
     gpu: {vendor: input.gpuVendor, check: state.gpuCheck},
     agent_version: input.agentVersion,
