@@ -13,7 +13,7 @@ import {SshFailedError} from '../../lib/ssh/errors.js'
 import {runSshInteractive} from '../../lib/ssh/interactive.js'
 import {memberTarget} from '../../lib/ssh/member-target.js'
 import {agentJournalCommand, bootLogCommand} from '../../lib/ssh/remote-commands.js'
-import {runSsh} from '../../lib/ssh/run.js'
+import {outputLines, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
 export interface PoolLogsResult {
@@ -67,7 +67,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     }
     const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
     if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run)
-    return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: run.stdout.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1)}
+    return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout)}
   }
 
   protected override render(result: PoolLogsResult | null): string {

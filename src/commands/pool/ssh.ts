@@ -14,7 +14,7 @@ import {sshArgs} from '../../lib/ssh/command.js'
 import {classifySshFailure} from '../../lib/ssh/failure.js'
 import {runSshInteractive} from '../../lib/ssh/interactive.js'
 import {memberAddress, memberTarget} from '../../lib/ssh/member-target.js'
-import {boundedMap, runSsh} from '../../lib/ssh/run.js'
+import {boundedMap, outputLines, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
 export interface MemberRun {
@@ -115,16 +115,10 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
 function prefixed(result: PoolSshResult): string {
   return result.results
     .flatMap((r) => [
-      ...lines(r.stdout).map((line) => `${r.name}: ${line}`),
-      ...lines(r.stderr).map((line) => `${r.name} (stderr): ${line}`),
+      ...outputLines(r.stdout).map((line) => `${r.name}: ${line}`),
+      ...outputLines(r.stderr).map((line) => `${r.name} (stderr): ${line}`),
       ...(r.exit_code === 0 ? [] : [`${r.name}: exit ${r.exit_code ?? 'not run'}`]),
     ])
     .map((line) => `${printable(line)}\n`)
     .join('')
-}
-
-function lines(text: string): string[] {
-  const all = text.split('\n')
-  if (all.at(-1) === '') all.pop()
-  return all
 }

@@ -48,3 +48,10 @@ export async function boundedMap<T, R>(items: readonly T[], limit: number, work:
   await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
   return results
 }
+
+/** A command's output as lines, without the empty one after its last newline. */
+export function outputLines(text: string): string[] {
+  const lines = text.split('\n')
+  if (lines.at(-1) === '') lines.pop()
+  return lines
+}
