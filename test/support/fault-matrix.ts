@@ -100,16 +100,20 @@ export interface Fault {
   cause?: RegExp
   /** How often a GET or DELETE that met the fault is sent in all (the same method, path and query). */
   attempts: number
-  /** The waiting line a retried GET or DELETE prints on stderr: its reason, and the wait in seconds it announces. */
-  wait?: {reason: string; seconds: string; minGapMs: number}
+  /**
+   * The waiting line a retried GET or DELETE prints on stderr: its reason, and the wait in seconds it announces.
+   * minGapMs is kept from the first attempt's arrival, or (`afterHangUp`) from when the client hung up on it.
+   */
+  wait?: {reason: string; seconds: string; minGapMs: number; afterHangUp?: true}
   /** The request was carried out, only its answer was lost or late: a create is then found, not sent again. */
   performs?: true
 }
 
 // The waits: a 429 is retried after exactly what DigitalOcean said (retry-after 1 s, or until ratelimit-reset, 1 to 2 s
-// away); anything else after the backoff of a first retry, 0.25 to 0.5 s; a request past the 1 s timeout only after
-// that second, so a broken timeout (no retry at all, or one sent at once) fails its row. minGapMs is the least time
-// between the two arrivals in the simulator's log: a wait announced but not kept fails too.
+// away); anything else after the backoff of a first retry, 0.25 to 0.5 s. minGapMs is the least time between the two
+// arrivals in the simulator's log: a wait announced but not kept fails too. A request past the 1 s timeout is hung up
+// on by the client (the simulator logs when) before its late answer, and retried the backoff after that: a broken
+// timeout (no hang-up, no retry, or one sent at once) fails its row.
 const BACKOFF = {seconds: '0\\.[345]', minGapMs: 250}
 const RESET_SECONDS = '(0\\.9|1\\.\\d|2\\.0)'
 export const FAULTS: Fault[] = [
@@ -126,7 +130,7 @@ export const FAULTS: Fault[] = [
     count: 1,
     exit: 0,
     attempts: 2,
-    wait: {reason: 'no answer from 127\\.0\\.0\\.1:\\d+ within 1s', seconds: BACKOFF.seconds, minGapMs: 1_000 + BACKOFF.minGapMs},
+    wait: {reason: 'no answer from 127\\.0\\.0\\.1:\\d+ within 1s', ...BACKOFF, afterHangUp: true},
     performs: true,
   },
   {name: 'malformed JSON', action: {type: 'malformed-json'}, count: 1, exit: 0, attempts: 2, wait: {reason: 'the answer \\(200\\) is not valid JSON', ...BACKOFF}},
@@ -164,6 +168,8 @@ const matrix = new Map<string, Map<string, string>>()
 
 type Droplet = {id: number; name: string; tags: string[]}
 
+const REQUEST_TIMEOUT_MS = 1_000
+
 /** One cell: the fault on one command's request, then every effect the user would see. */
 export async function runCell(sim: CellSimulator, run: CellRunner, prefix: string, fault: Fault, command: Command): Promise<void> {
   await sim.admin('POST', 'reset')
@@ -178,7 +184,7 @@ export async function runCell(sim: CellSimulator, run: CellRunner, prefix: strin
     DIGITALOCEAN_API_ENDPOINT: sim.url,
     DIGITALOCEAN_API_TOKEN: sim.token,
     TS_KEY: FAKE_TAILSCALE_KEY,
-    VELDA_DO_REQUEST_TIMEOUT: '1s',
+    VELDA_DO_REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS / 1000}s`,
   })
   const checks: string[] = []
   // The fault must really have been met: a matrix of faults that never fired would prove nothing.
@@ -226,7 +232,7 @@ export async function runCell(sim: CellSimulator, run: CellRunner, prefix: strin
   } else {
     expect(after).toEqual(before)
   }
-  checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, met, log, result.stderr)))
+  checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, action, met, log, result.stderr)))
   row(fault.name).set(command.name, checks.join(', '))
 }
 
@@ -245,7 +251,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * A GET or DELETE: sent again exactly as often as the fault calls for, each retry announced on stderr with its
  * reason and wait, and the wait kept (the gap between the two arrivals in the simulator's log).
  */
-function expectRetryEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr: string): string[] {
+function expectRetryEffect(fault: Fault, action: Action, met: LogEntry, log: LogEntry[], stderr: string): string[] {
   const key = (r: LogEntry) => `${r.method} ${r.path}${r.query}`
   const sendsOf = (entry: LogEntry) => log.filter((r) => key(r) === key(entry))
   // Requests sent side by side (pool up's counts) all meet a lasting fault; the command ends when the first of them
@@ -264,9 +270,23 @@ function expectRetryEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr:
   expect(retry.status === retryStatus || (retryStatus === 200 && retry.status !== null && retry.status < 300), `the retry's answer: ${retry.status}`).toBe(true)
   const said = new RegExp(`waiting: ${escape(`${met.method} ${met.path}${met.query}`)}: ${fault.wait.reason}[^\n]*; waiting ${fault.wait.seconds}s before attempt 2 of 5\n`)
   expect(stderr).toMatch(said)
-  const gap = retry.at - first.at
+  const waitedFrom = fault.wait.afterHangUp ? expectHungUp(first, action) : first.at
+  const gap = retry.at - waitedFrom
   expect(gap, 'ms between the attempt that met the fault and its retry').toBeGreaterThanOrEqual(fault.wait.minGapMs - ARRIVAL_JITTER_MS)
-  return [`${sends.length} attempts`, `waited ${(gap / 1000).toFixed(1)}s`]
+  return [`${sends.length} attempts`, ...(fault.wait.afterHangUp ? [`hung up after ${((waitedFrom - first.at) / 1000).toFixed(1)}s`] : []), `waited ${(gap / 1000).toFixed(1)}s`]
+}
+
+/**
+ * The request timeout, seen from the simulator: the client hung up on the held-back answer before it came, and not
+ * at once. Only a lower bound of half the timeout: the arrival can lag the client's timer by 100 ms and more on a
+ * busy machine (a process's first request loads its HTTP stack after the timer starts). Returns when it hung up.
+ */
+function expectHungUp(first: LogEntry, action: Action): number {
+  expect(first.abandonedAt, 'the client hung up on the late answer (its timeout)').toBeDefined()
+  const patience = (first.abandonedAt ?? 0) - first.at
+  expect(patience, 'ms the client waited for the late answer').toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS / 2)
+  expect(patience, 'ms the client waited for the late answer').toBeLessThan(action.type === 'delay' ? action.ms : 0)
+  return first.abandonedAt ?? 0
 }
 
 /**

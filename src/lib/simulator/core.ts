@@ -47,6 +47,8 @@ export interface RequestLogEntry {
   fault: string | null
   /** When it arrived (ms since the epoch, the simulator's clock): the gap before a retry shows the wait honoured. */
   at: number
+  /** When the client hung up on an answer still held back by a delay fault: its timeout, seen from this side. */
+  abandonedAt?: number
 }
 
 export interface SeedDroplets {

@@ -116,7 +116,14 @@ async function serve(
   // here; hostsReady() rejects with it too.
   hosts?.sync(core.allDroplets()).catch((error: unknown) => console.error(`simulated host: ${error instanceof Error ? error.message : String(error)}`))
   const delay = (entry ? latency : 0) + (answer.delayMs ?? 0)
-  if (delay > 0) await wait(delay)
+  if (delay > 0) {
+    const abandoned = () => {
+      if (entry) entry.abandonedAt = core.now()
+    }
+    res.once('close', abandoned)
+    await wait(delay)
+    res.off('close', abandoned)
+  }
   if (entry) onRequest?.(entry)
   if (answer.kind === 'drop') {
     req.socket.destroy()
