@@ -32,24 +32,27 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
     await sim?.close()
   })
 
-  const ssh = (droplet: {id: number}, address: string, command: string) => {
+  /** The real ssh client, as velda-do calls it; `input` is its standard input, `onOutput` sees stdout as it comes. */
+  const ssh = (droplet: {id: number}, address: string, command: string, options: {input?: string; onOutput?: (stdout: string) => void} = {}) => {
     const args = sshArgs(
       {dropletId: droplet.id, host: address, user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
       {knownHosts: join(dir, 'known_hosts'), connectTimeoutSeconds: 5, batch: true},
       [command],
     )
     // Not spawnSync: the hosts ask this process's simulator how their droplet stands.
-    return run('ssh', ['-o', 'LogLevel=ERROR', ...args])
-  }
-  const run = (program: string, args: string[]) =>
-    new Promise<{status: number | null; stdout: string; stderr: string}>((resolve) => {
-      const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe']})
+    return new Promise<{status: number | null; stdout: string; stderr: string}>((resolve) => {
+      const child = spawn('ssh', ['-o', 'LogLevel=ERROR', ...args], {stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+      child.stdin?.end(options.input)
       let stdout = ''
       let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        options.onOutput?.(stdout)
+      })
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.once('close', (status) => resolve({status, stdout, stderr}))
     })
+  }
   const address = (id: number) => sim.core.allDroplets().find((d) => d.id === id)?.publicIpv4 ?? ''
 
   it('answers the probe as the droplet boots: not started, a step, then healthy; and runs any command as that droplet', async () => {
@@ -85,5 +88,22 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
     expect([refusedRun.status, classifySshFailure(refusedRun.stderr)]).toEqual([255, 'refused'])
     const rekeyedRun = await probeOf(rekeyed!)
     expect([rekeyedRun.status, classifySshFailure(rekeyedRun.stderr)]).toEqual([255, 'host-key-changed'])
+  })
+
+  it('a command reads what the client sends; deleting the droplet ends the commands still running on its host', async () => {
+    const [droplet] = sim.seedDroplets({count: 1, namePrefix: 'velda-5e55e55e-'})
+    await sim.hostsReady()
+    const upper = await ssh(droplet!, address(droplet!.id), 'tr a-z A-Z', {input: 'typed on the client\n'})
+    expect([upper.status, upper.stdout]).toEqual([0, 'TYPED ON THE CLIENT\n'])
+    // Ten minutes, in a shell of its own, unless the host ends it: a host left running would time the test out.
+    let started: () => void = () => undefined
+    const running = new Promise<void>((resolve) => (started = resolve))
+    const long = ssh(droplet!, address(droplet!.id), 'echo started; sh -c "sleep 600"; echo not ended', {onOutput: (out) => out.includes('started') && started()})
+    await running
+    await fetch(`${sim.url}/v2/droplets/${droplet!.id}`, {method: 'DELETE', headers: {authorization: `Bearer ${sim.token}`}})
+    const ended = await long
+    expect(ended.stdout).toBe('started\n')
+    expect(ended.stderr).toBe('')
+    expect(ended.status).not.toBe(0)
   })
 })

@@ -7,6 +7,7 @@ import {AGENT_VERSION, BROKER, shapePool, SHAPES} from '../support/pools.js'
 import {haveTool} from '../support/tools.js'
 
 const BOOTSTRAP = new URL('../../assets/bootstrap.sh', import.meta.url).pathname
+const HOST_COMMAND = new URL('../../assets/sim-host-command.sh', import.meta.url).pathname
 
 const variants = Object.keys(SHAPES).flatMap((shape) => (['redact', 'reveal'] as const).map((secrets) => ({shape, secrets})))
 
@@ -25,6 +26,12 @@ describe('the boot script is valid bash', () => {
 describe.runIf(haveTool('shellcheck', 'shellcheck', 'shellcheck of the boot script'))('shellcheck reports nothing', () => {
   it('on assets/bootstrap.sh itself', () => {
     const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', BOOTSTRAP], {encoding: 'utf8'})
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+
+  it('on the simulator\'s host command, assets/sim-host-command.sh', () => {
+    const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', HOST_COMMAND], {encoding: 'utf8'})
     expect(result.stdout).toBe('')
     expect(result.status).toBe(0)
   })

@@ -31,7 +31,7 @@ export class SimulatedHosts {
   private readonly refused = new Set<number>()
   private readonly dir = mkdtempSync(join(tmpdir(), 'velda-sim-hosts-'))
   private pending: Promise<void> = Promise.resolve()
-  /** How many commands the hosts have begun to answer (each asks for its droplet's state first). */
+  /** How many commands the hosts have begun to answer (each has its droplet's files laid out first). */
   commandsStarted = 0
   /** The profile of droplets not given one: what a rehearsal of a broken image or release wants for all. */
   defaultProfile: BootProfile = 'ok'
@@ -93,8 +93,16 @@ export class SimulatedHosts {
     await this.hosts.get(id)?.changeHostKey()
   }
 
-  machine(droplet: SimDroplet, now: number): SimulatedMachine {
+  /** A command begins on the droplet's host: its files are laid out as the boot stands now. False: no such host. */
+  beginCommand(droplet: SimDroplet, now: number): boolean {
+    const host = this.hosts.get(droplet.id)
+    if (!host) return false
     this.commandsStarted++
+    host.layOut(this.machine(droplet, now))
+    return true
+  }
+
+  machine(droplet: SimDroplet, now: number): SimulatedMachine {
     const gpu = droplet.size.gpu_info?.model ?? ''
     return simulateBoot({
       profile: this.profiles.get(droplet.id) ?? this.defaultProfile,

@@ -6,6 +6,8 @@ import type {SimulatedHosts} from './hosts.js'
  * The admin endpoints of the simulated hosts, under /__sim/hosts/ (no token, JSON):
  * - `GET /__sim/hosts/{id}`: the droplet's machine now (what its host shows: status file, log, agent).
  * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true}`.
+ * - `POST /__sim/hosts/{id}/session`: a command begins on the host (its host command asks): the droplet's files are
+ *   laid out as its boot stands now.
  * - `POST /__sim/hosts` with `{"profile": "agent-404"}`: the profile of every droplet not given one.
  * - `GET /__sim/hosts`: answers `{"hosts", "port"}` once every droplet's sshd listens.
  * Answers null when the path is not one of them, so the core's admin API answers instead.
@@ -17,11 +19,15 @@ export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, met
     await hosts.sync(core.allDroplets())
     return {status: 200, json: {hosts: core.allDroplets().length, port: hosts.port}}
   }
-  const match = /^\/__sim\/hosts\/(\d+)$/.exec(path)
+  const match = /^\/__sim\/hosts\/(\d+)(\/session)?$/.exec(path)
   if (!match) return null
   const id = Number(match[1])
   const droplet = core.allDroplets().find((d) => d.id === id)
   if (!droplet) return {status: 404, json: {error: `no droplet ${id}`}}
+  if (match[2]) {
+    if (method !== 'POST') return {status: 405, json: {error: `${method} is not allowed here: POST`}}
+    return hosts.beginCommand(droplet, core.now()) ? {status: 200, json: {}} : {status: 404, json: {error: `droplet ${id} has no host`}}
+  }
   if (method === 'GET') return {status: 200, json: hosts.machine(droplet, core.now())}
   if (method !== 'POST') return {status: 405, json: {error: `${method} is not allowed here: GET or POST`}}
   let change: {profile?: unknown; refuse?: unknown; changeHostKey?: unknown}

@@ -1,12 +1,14 @@
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
-import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {assetPath} from '../../assets.js'
+import type {SimulatedMachine} from './boot-timeline.js'
 
 /**
  * One simulated droplet's SSH server: OpenSSH's own sshd, on the droplet's loopback address, with a host key of
- * its own (so that "host key changed" is real) and every command answered by assets/sim-host-command.mjs.
+ * its own (so that "host key changed" is real) and every command answered by assets/sim-host-command.sh, in a
+ * sandbox that shows the droplet's files: those layOut() writes under root/.
  */
 export interface SshHostSpec {
   dropletId: number
@@ -31,9 +33,30 @@ export class SshHost {
   constructor(readonly spec: SshHostSpec) {
     mkdirSync(spec.dir, {recursive: true})
     writeFileSync(join(spec.dir, 'authorized_keys'), spec.authorizedKeys, {mode: 0o600})
-    writeFileSync(join(spec.dir, 'host.json'), JSON.stringify({dropletId: spec.dropletId, name: spec.name, simulator: spec.simulator, latencyMs: spec.latencyMs}))
+    writeFileSync(join(spec.dir, 'host.env'), hostEnv(spec))
+    for (const path of ['sessions', 'root/var-lib-velda', 'root/var-log', 'root/machine', 'root/bin']) mkdirSync(join(spec.dir, path), {recursive: true})
+    for (const [name, body] of Object.entries(SHIMS)) {
+      writeFileSync(join(spec.dir, 'root/bin', name), `#!/bin/sh\n${body}\n`)
+      chmodSync(join(spec.dir, 'root/bin', name), 0o755)
+    }
     this.newHostKey()
     writeFileSync(join(spec.dir, 'sshd_config'), sshdConfig(spec))
+  }
+
+  /**
+   * The droplet's files as its boot stands: written when a command begins, each replaced whole (a command running
+   * beside it reads the old file or the new one, never half of one).
+   */
+  layOut(machine: SimulatedMachine): void {
+    const root = join(this.spec.dir, 'root')
+    const statusFile = join(root, 'var-lib-velda', 'bootstrap.json')
+    if (machine.statusFile === null) rmSync(statusFile, {force: true})
+    else replaceFile(statusFile, machine.statusFile)
+    replaceFile(join(root, 'var-log', 'velda-bootstrap.log'), machine.log.map((line) => `${line}\n`).join(''))
+    replaceFile(join(root, 'machine', 'agent'), `${machine.agent}\n`)
+    replaceFile(join(root, 'machine', 'cloud-init'), `${machine.cloudInit}\n`)
+    const journal = machine.agent === 'active' ? 'velda-agent[812]: connected to the broker' : 'velda-agent[812]: not started'
+    replaceFile(join(root, 'machine', 'journal'), `${journal}\n`)
   }
 
   get running(): boolean {
@@ -101,6 +124,45 @@ export class SshHost {
   }
 }
 
+/** The droplet's commands, answering from the files layOut() writes (seen at /var/lib/velda-sim in the sandbox). */
+const SHIMS: Record<string, string> = {
+  systemctl: [
+    'if [ "$1" = is-active ]; then',
+    '  state=$(cat /var/lib/velda-sim/agent)',
+    '  echo "$state"',
+    '  [ "$state" = active ] && exit 0',
+    '  exit 3',
+    'fi',
+    'echo "systemctl: $1: not simulated" >&2',
+    'exit 1',
+  ].join('\n'),
+  'cloud-init': 'if [ "$1" = status ]; then echo "status: $(cat /var/lib/velda-sim/cloud-init)"; exit 0; fi\nexit 1',
+  journalctl: 'cat /var/lib/velda-sim/journal',
+}
+
+function replaceFile(path: string, text: string): void {
+  writeFileSync(`${path}.new`, text)
+  renameSync(`${path}.new`, path)
+}
+
+const shellQuote = (text: string | number) => `'${String(text).replaceAll("'", "'\\''")}'`
+
+/** What the host command needs to know, as shell variables: where the simulator is, which droplet it is. */
+function hostEnv(spec: SshHostSpec): string {
+  const simulator = new URL(spec.simulator)
+  // An address to dial, not one to listen on: the simulator may listen on every address.
+  const address = simulator.hostname.replace(/^\[(.*)\]$/, '$1')
+  const dialable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address
+  return [
+    `SIM_ADDRESS=${shellQuote(dialable)}`,
+    `SIM_PORT=${shellQuote(simulator.port || '80')}`,
+    `DROPLET_ID=${shellQuote(spec.dropletId)}`,
+    `HOST_NAME=${shellQuote(spec.name)}`,
+    `LATENCY_SECONDS=${shellQuote(spec.latencyMs / 1000)}`,
+    '',
+  ].join('\n')
+}
+
 function sshdConfig(spec: SshHostSpec): string {
   return [
     `ListenAddress ${spec.address}:${spec.port}`,
@@ -115,7 +177,14 @@ function sshdConfig(spec: SshHostSpec): string {
     'PermitRootLogin prohibit-password',
     'X11Forwarding no',
     'AllowTcpForwarding no',
-    `ForceCommand ${process.execPath} ${assetPath('sim-host-command.mjs')} ${spec.dir}`,
+    `ForceCommand /bin/bash ${shellQuote(assetPath('sim-host-command.sh'))} ${shellQuote(spec.dir)}`,
+    // sshd runs that through the user's shell, and Debian's bash then reads ~/.bashrc (for a command from ssh, unless
+    // SHLVL says it is not the first shell): the simulated droplet is not this machine, and keeps its operator's
+    // start-up files (a pyenv set-up, say: 150 ms a command) out.
+    'SetEnv SHLVL=1',
+    // The post-quantum key exchange, sntrup761, costs ~150 ms of CPU on each side of every connection; the hosts
+    // rehearse velda-do, not the exchange, and take hundreds of connections in a test run.
+    'KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org',
     'LogLevel ERROR',
     '',
   ].join('\n')

@@ -1,0 +1,56 @@
+#!/bin/bash
+# The simulator's SSH hosts run this for every command a client sends (sshd's ForceCommand). It asks the simulator
+# to lay the droplet's files out as its boot stands now (status file, boot log, the agent's state), then runs the
+# client's command for real, with sh, in a bubblewrap view of this machine where those files are at the droplet's
+# paths: /var/lib/velda, /var/log, and systemctl, cloud-init and journalctl answering as the droplet would.
+# Nothing outside the host's own directory is written.
+#
+# Bash, not node: it runs for every ssh command, hundreds of them in a test run, and bash starts in a few ms of CPU
+# where node takes a third of a second. The one HTTP request goes over bash's /dev/tcp.
+#
+# Usage (sshd_config): ForceCommand /bin/bash <this file> <host directory>
+set -u
+dir=$1
+# SIM_ADDRESS, SIM_PORT, DROPLET_ID, HOST_NAME, LATENCY_SECONDS: written by the simulator when it made the host.
+# shellcheck source=/dev/null
+. "$dir/host.env"
+
+# Known to the host while it runs, so that stopping the host ends it too (sshd leaves running sessions alone).
+session="$dir/sessions/$$"
+: >"$session"
+trap 'rm -f "$session"' EXIT
+
+if ! exec 3<>"/dev/tcp/$SIM_ADDRESS/$SIM_PORT"; then
+  echo "simulated host: the simulator at $SIM_ADDRESS:$SIM_PORT does not answer" >&2
+  exit 255
+fi
+printf 'POST /__sim/hosts/%s/session HTTP/1.0\r\nContent-Length: 0\r\n\r\n' "$DROPLET_ID" >&3
+status=
+read -r _ status _ <&3
+exec 3<&-
+if [ "$status" != 200 ]; then
+  echo "simulated host: the simulator does not know droplet $DROPLET_ID (${status:-no answer})" >&2
+  exit 255
+fi
+# A network's round trip, to rehearse (and measure) many members far away.
+if [ "$LATENCY_SECONDS" != 0 ]; then sleep "$LATENCY_SECONDS"; fi
+
+root="$dir/root"
+# In the background, so that a SIGTERM (the host stopping) ends it: a job of a script keeps the script's
+# standard input (the client's) only when told so; 4 is a copy of it.
+exec 4<&0
+bwrap \
+  --dev-bind / / \
+  --tmpfs /var/lib \
+  --bind "$root/var-lib-velda" /var/lib/velda \
+  --ro-bind "$root/machine" /var/lib/velda-sim \
+  --bind "$root/var-log" /var/log \
+  --ro-bind "$root/bin" /usr/local/sbin \
+  --unshare-uts --hostname "$HOST_NAME" \
+  --unshare-pid --proc /proc --die-with-parent \
+  --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+  -- /bin/sh -c "${SSH_ORIGINAL_COMMAND:-exec sh -l}" <&4 4<&- &
+child=$!
+exec 4<&-
+trap 'kill -KILL "$child" 2>/dev/null; exec 2>/dev/null; exit 143' TERM
+wait "$child"
