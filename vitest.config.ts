@@ -8,6 +8,11 @@ export default defineConfig({
     // Most test files wait on the processes they start (the CLI, the simulator, a shell), not on a CPU: four at a
     // time halve the wall time on two cores (vitest's default there is one at a time).
     maxWorkers: 4,
+    // A worker runs its test files one after another in one module graph instead of a fresh one for each: the
+    // bundles the in-process runs load (megabytes), the OpenAPI validators and vitest's own start are paid once a
+    // worker, not once a file (a third of the suite's CPU). Test files keep no state in shared modules (the fault
+    // matrix's report belongs to its file) and restore what they change of the process (env, cwd, streams).
+    isolate: false,
     testTimeout: 30_000,
     // The build's bundles (test/support/in-process-cli.ts runs them) are loaded by node as they are, not
     // transformed again by vitest: they are the very files the binary runs, and some are megabytes.

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, it} from 'vitest'
 
-import {COMMANDS, FAULTS, poolPrefix, printMatrix, runCell} from '../support/fault-matrix.js'
+import {COMMANDS, FAULTS, MatrixReport, poolPrefix, runCell} from '../support/fault-matrix.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 import {installPackedCli, runInstalledAsync} from './installed-cli.js'
 
@@ -14,6 +14,7 @@ const faults = FAULTS.filter((f) => ROWS.has(f.name))
 
 let bin: string
 let prefix: string
+const report = new MatrixReport()
 
 /**
  * Cells run side by side, each with a simulator of its own (faults and the request log are per simulator): they
@@ -46,12 +47,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(simulators.map((sim) => sim.stop()))
-  printMatrix('Fault matrix, the rows run through the installed package against velda-do simulator', COMMANDS, faults)
+  report.print('Fault matrix, the rows run through the installed package against velda-do simulator', COMMANDS, faults)
 })
 
 describe('the fault matrix, through the installed package', () => {
   const cells = faults.flatMap((fault) => COMMANDS.map((command) => ({fault, command})))
   it.concurrent.each(cells.map((c) => [c.fault.name, c.command.name, c] as const))('%s x %s', (_f, _c, {fault, command}) =>
-    withSimulator((sim) => runCell(sim, run, prefix, fault, command)),
+    withSimulator(async (sim) => report.record(fault, command, await runCell(sim, run, prefix, fault, command))),
   )
 })

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, it} from 'vitest'
 
-import {type CellRunner, COMMANDS, FAULTS, poolPrefix, printMatrix, runCell} from '../support/fault-matrix.js'
+import {type CellRunner, COMMANDS, FAULTS, MatrixReport, poolPrefix, runCell} from '../support/fault-matrix.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
 
@@ -16,6 +16,7 @@ export function describeFaultMatrix(commandName: string): void {
   if (!command) throw new Error(`no command ${commandName} in the fault matrix`)
   let sim: AdminSimulator
   let prefix: string
+  const report = new MatrixReport()
 
   beforeAll(async () => {
     sim = await startAdminSimulator()
@@ -23,10 +24,10 @@ export function describeFaultMatrix(commandName: string): void {
   })
   afterAll(async () => {
     await sim.close()
-    printMatrix(`Fault matrix: ${command.name} (in-process, the build's bundles against the simulator)`, [command])
+    report.print(`Fault matrix: ${command.name} (in-process, the build's bundles against the simulator)`, [command])
   })
 
   describe(`the fault matrix: ${command.name}`, () => {
-    it.each(FAULTS.map((fault) => [fault.name, fault] as const))('%s', (_name, fault) => runCell(sim, run, prefix, fault, command))
+    it.each(FAULTS.map((fault) => [fault.name, fault] as const))('%s', async (_name, fault) => report.record(fault, command, await runCell(sim, run, prefix, fault, command)))
   })
 }

@@ -163,15 +163,12 @@ export const FAULTS: Fault[] = [
   {name: 'list meta.total huge', target: 'list', action: {type: 'patch-json', set: {'meta.total': 1_000_000_000}}, count: 0, exit: 3, cause: /meta\.total said 1000000000/, attempts: 1},
 ]
 
-/** What each cell that ran checked, by fault and command: printed as a table at the end. */
-const matrix = new Map<string, Map<string, string>>()
-
 type Droplet = {id: number; name: string; tags: string[]}
 
 const REQUEST_TIMEOUT_MS = 1_000
 
-/** One cell: the fault on one command's request, then every effect the user would see. */
-export async function runCell(sim: CellSimulator, run: CellRunner, prefix: string, fault: Fault, command: Command): Promise<void> {
+/** One cell: the fault on one command's request, then every effect the user would see. Answers what it checked. */
+export async function runCell(sim: CellSimulator, run: CellRunner, prefix: string, fault: Fault, command: Command): Promise<string> {
   await sim.admin('POST', 'reset')
   const effect = command.effect
   if (effect && 'seeded' in effect) await sim.admin('POST', 'droplets', {count: effect.seeded, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu', ...(effect.tags ?? [])]})
@@ -233,7 +230,7 @@ export async function runCell(sim: CellSimulator, run: CellRunner, prefix: strin
     expect(after).toEqual(before)
   }
   checks.push(...(met.method === 'POST' ? expectCreateEffect(fault, met, log, result.stderr) : expectRetryEffect(fault, action, met, log, result.stderr)))
-  row(fault.name).set(command.name, checks.join(', '))
+  return checks.join(', ')
 }
 
 type LogEntry = RequestLogEntry
@@ -321,11 +318,26 @@ function expectCreateEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr
   return ['2 creates, same names', `waited ${(gap / 1000).toFixed(1)}s`]
 }
 
-function row(fault: string): Map<string, string> {
-  if (!matrix.has(fault)) matrix.set(fault, new Map())
-  return matrix.get(fault) as Map<string, string>
-}
+/**
+ * What each cell that ran checked, by fault and command, printed as a table when its test file ends. One for each
+ * file: test files share their worker's modules.
+ */
+export class MatrixReport {
+  private readonly cells = new Map<string, string>()
 
+  record(fault: Fault, command: Command, checks: string): void {
+    this.cells.set(`${fault.name}\n${command.name}`, checks)
+  }
+
+  /** Prints the cells run, exit code and what was checked, as a table (fault by command). */
+  print(title: string, commands: readonly Command[] = COMMANDS, faults: readonly Fault[] = FAULTS): void {
+    const header = ['fault \\ command', ...commands.map((c) => c.name)]
+    const rows = faults.map((f) => [f.name, ...commands.map((c) => this.cells.get(`${f.name}\n${c.name}`) ?? 'not run')])
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
+    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')
+    console.log(`\n${title}\n${line(header)}\n${rows.map(line).join('\n')}\n`)
+  }
+}
 
 /** The simulator a cell runs against: a `velda-do simulator` process, or one in the test's own process. */
 export interface CellSimulator {
@@ -342,13 +354,3 @@ export async function poolPrefix(run: CellRunner): Promise<string> {
   const validated = await run(['config', 'validate', '--json', '-c', configFile], {TS_KEY: FAKE_TAILSCALE_KEY})
   return (JSON.parse(validated.stdout) as {pools: {prefix: string}[]}).pools[0]?.prefix ?? ''
 }
-
-/** Prints the cells run, exit code and what was checked, as a table (fault by command). */
-export function printMatrix(title: string, commands: readonly Command[] = COMMANDS, faults: readonly Fault[] = FAULTS): void {
-  const header = ['fault \\ command', ...commands.map((c) => c.name)]
-  const rows = faults.map((f) => [f.name, ...commands.map((c) => matrix.get(f.name)?.get(c.name) ?? 'not run')])
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')
-  console.log(`\n${title}\n${line(header)}\n${rows.map(line).join('\n')}\n`)
-}
-
