@@ -450,8 +450,10 @@ describe('velda-do accepts a file only if the broker would', () => {
     return found
   })()
 
-  it('finds the configs of the end-to-end tests', () => {
-    expect(inlineConfigs.map(([name]) => name).join('\n')).toMatch(/e2e\/contract\.test\.ts/)
+  it('finds the configs of the other tests: the contract check\'s and the fault matrix\'s among them', () => {
+    const names = inlineConfigs.map(([name]) => name).join('\n')
+    expect(names).toMatch(/cli\/contract\.test\.ts/)
+    expect(names).toMatch(/support\/fault-matrix\.ts/)
   })
 
   it.each(inlineConfigs)('the config in %s', (_name, text) => {

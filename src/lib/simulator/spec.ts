@@ -71,17 +71,24 @@ function compileSpecValidators(specPath: string): OperationValidator[] {
           required: list.filter((p) => p.required).map((p) => p.name),
         })
       }
-      const query = paramSchema('query')
-      const path = paramSchema('path')
       const bodySchema = operation.requestBody?.content?.['application/json']?.schema
-      // A oneOf body (single or multi create) is checked branch by branch, so an error can come from the
-      // branch the request meant: ajv reports errors inside $refs without saying which branch they belong to.
-      const branches = bodySchema ? ((bodySchema.oneOf as unknown[] | undefined) ?? [bodySchema]).map((b) => ajv.compile(rewriteRefs(b) as object)) : []
+      // Compiled when the operation is first asked for: a simulator process starts in a tenth of the time, and
+      // most runs call a handful of the operations.
+      let compiledOperation: {query: ValidateFunction; path: ValidateFunction; branches: ValidateFunction[]} | undefined
+      const compileOperation = () => ({
+        query: paramSchema('query'),
+        path: paramSchema('path'),
+        // A oneOf body (single or multi create) is checked branch by branch, so an error can come from the
+        // branch the request meant: ajv reports errors inside $refs without saying which branch they belong to.
+        branches: bodySchema ? ((bodySchema.oneOf as unknown[] | undefined) ?? [bodySchema]).map((b) => ajv.compile(rewriteRefs(b) as object)) : [],
+      })
       const bodyRequired = operation.requestBody?.required === true
       validators.push({
         template,
         method: method.toUpperCase(),
         validate(input) {
+          compiledOperation ??= compileOperation()
+          const {path, query, branches} = compiledOperation
           return (
             check(path, {...input.pathParams}) ??
             check(query, {...input.query}) ??
