@@ -128,30 +128,30 @@ describe('velda-do __complete', () => {
     expect(result.modules.filter((m) => m.includes('/dist/commands/')).map((m) => m.replace(/.*\/dist\/commands\//, ''))).toEqual(['__complete.js'])
   })
 
-  it('is not listed in the help', () => {
-    expect(runCli(['--help']).stdout).not.toContain('__complete')
+  it('is not listed in the help', async () => {
+    expect((await runInProcess(['--help'])).stdout).not.toContain('__complete')
   })
 })
 
 describe('velda-do completion', () => {
-  it('prints a script for each shell that calls velda-do __complete', () => {
+  it('prints a script for each shell that calls velda-do __complete', async () => {
     for (const shell of ['bash', 'zsh', 'fish']) {
-      const result = runCli(['completion', shell])
+      const result = await runInProcess(['completion', shell])
       expect(result.status, shell).toBe(0)
       expect(result.stdout, shell).toContain('velda-do __complete -- ')
       expect(result.stderr, shell).toBe('')
     }
   })
 
-  it('refuses an unknown shell with exit 2, naming the shells it knows', () => {
-    const result = runCli(['completion', 'powershell'])
+  it('refuses an unknown shell with exit 2, naming the shells it knows', async () => {
+    const result = await runInProcess(['completion', 'powershell'])
     expect(result.status).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/bash, zsh, fish/)
   })
 
-  it('says in --help how to install it', () => {
-    const result = runCli(['completion', '--help'])
+  it('says in --help how to install it', async () => {
+    const result = await runInProcess(['completion', '--help'])
     expect(result.stdout).toContain("echo 'source <(velda-do completion bash)' >> ~/.bashrc")
     expect(result.stdout).toContain('velda-do completion fish > ~/.config/fish/completions/velda-do.fish')
   })

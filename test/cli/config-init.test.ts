@@ -9,7 +9,7 @@ import {parseConfig} from '../../src/lib/config/parse.js'
 import {STARTER_CONFIG} from '../../src/lib/config/starter.js'
 import {reportPools} from '../../src/lib/validation/pool-report.js'
 import {BrokerRefuses, loadLikeBroker} from '../config/broker-loader.js'
-import {runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'velda-init-'))
@@ -50,69 +50,69 @@ describe('the starter config', () => {
 })
 
 describe('velda-do config init', () => {
-  it('writes ./velda.yaml, which config validate then accepts', () => {
+  it('writes ./velda.yaml, which config validate then accepts', async () => {
     const dir = tempDir()
-    const init = runCli(['config', 'init'], {cwd: dir})
+    const init = await runInProcess(['config', 'init'], {cwd: dir})
     expect(init.status).toBe(0)
     expect(init.stdout).toMatch(/wrote velda\.yaml/)
     expect(readFileSync(join(dir, 'velda.yaml'), 'utf8')).toBe(STARTER_CONFIG)
-    const validate = runCli(['config', 'validate'], {cwd: dir})
+    const validate = await runInProcess(['config', 'validate'], {cwd: dir})
     expect(validate.stderr).toBe('')
     expect(validate.status).toBe(0)
   })
 
-  it('writes the path given as PATH or -c; --json is {path}', () => {
+  it('writes the path given as PATH or -c; --json is {path}', async () => {
     const dir = tempDir()
-    const json = runCli(['config', 'init', join(dir, 'a.yaml'), '--json'])
+    const json = await runInProcess(['config', 'init', join(dir, 'a.yaml'), '--json'])
     expect(json.status).toBe(0)
     expect(JSON.parse(json.stdout)).toEqual({path: join(dir, 'a.yaml')})
-    expect(runCli(['config', 'init', '-c', join(dir, 'b.yaml')]).status).toBe(0)
+    expect((await runInProcess(['config', 'init', '-c', join(dir, 'b.yaml')])).status).toBe(0)
     expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe(STARTER_CONFIG)
-    const both = runCli(['config', 'init', join(dir, 'c.yaml'), '-c', join(dir, 'd.yaml')])
+    const both = await runInProcess(['config', 'init', join(dir, 'c.yaml'), '-c', join(dir, 'd.yaml')])
     expect(both.status).toBe(2)
     expect(existsSync(join(dir, 'c.yaml')) || existsSync(join(dir, 'd.yaml'))).toBe(false)
   })
 
-  it('refuses to overwrite an existing file: exit 2, the file untouched, and what to do instead', () => {
+  it('refuses to overwrite an existing file: exit 2, the file untouched, and what to do instead', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'velda.yaml'), 'my: config\n')
-    const result = runCli(['config', 'init'], {cwd: dir})
+    const result = await runInProcess(['config', 'init'], {cwd: dir})
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/velda\.yaml already exists; config init never overwrites a file/)
     expect(result.stderr).toMatch(/Try this:[\s\S]*velda-do config validate -c velda\.yaml[\s\S]*velda-do config init velda-starter\.yaml/)
     expect(readFileSync(join(dir, 'velda.yaml'), 'utf8')).toBe('my: config\n')
-    const json = runCli(['config', 'init', '--json'], {cwd: dir})
+    const json = await runInProcess(['config', 'init', '--json'], {cwd: dir})
     expect(json.status).toBe(2)
     expect(JSON.parse(json.stdout)).toMatchObject({error: {code: 'settings', message: expect.stringMatching(/already exists/)}})
   })
 
-  it('never follows a symlink: neither into an existing file nor to create a dangling one\'s target', () => {
+  it('never follows a symlink: neither into an existing file nor to create a dangling one\'s target', async () => {
     const dir = tempDir()
     const victim = join(dir, 'victim.txt')
     writeFileSync(victim, 'precious\n')
     symlinkSync(victim, join(dir, 'velda.yaml'))
-    expect(runCli(['config', 'init'], {cwd: dir}).status).toBe(2)
+    expect((await runInProcess(['config', 'init'], {cwd: dir})).status).toBe(2)
     expect(readFileSync(victim, 'utf8')).toBe('precious\n')
 
     const elsewhere = join(tempDir(), 'created-through-a-link.yaml')
     symlinkSync(elsewhere, join(dir, 'dangling.yaml'))
-    const dangling = runCli(['config', 'init', 'dangling.yaml'], {cwd: dir})
+    const dangling = await runInProcess(['config', 'init', 'dangling.yaml'], {cwd: dir})
     expect(dangling.status).toBe(2)
     expect(existsSync(elsewhere)).toBe(false)
     expect(lstatSync(join(dir, 'dangling.yaml')).isSymbolicLink()).toBe(true)
   })
 
-  it('says so when the directory does not exist (exit 2)', () => {
+  it('says so when the directory does not exist (exit 2)', async () => {
     const dir = tempDir()
-    const result = runCli(['config', 'init', join(dir, 'no', 'such', 'velda.yaml')])
+    const result = await runInProcess(['config', 'init', join(dir, 'no', 'such', 'velda.yaml')])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/cannot create .*velda\.yaml: its directory does not exist/)
   })
 })
 
 describe('the messages that send users to a starter config', () => {
-  it('no config file found: config init is the way to start one', () => {
-    const result = runCli(['config', 'validate'], {cwd: tempDir()})
+  it('no config file found: config init is the way to start one', async () => {
+    const result = await runInProcess(['config', 'validate'], {cwd: tempDir()})
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/or start one here: velda-do config init/)
   })

@@ -5,7 +5,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {BIN, cleanEnv, EXAMPLE_CONFIG, PROJECT_ROOT, runCli} from '../support/cli.js'
+import {BIN, cleanEnv, EXAMPLE_CONFIG, PROJECT_ROOT} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets, FAKE_DO_TOKEN, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 
 function tempDir(): string {
@@ -33,8 +34,8 @@ function brokenCopy(): string {
 }
 
 describe('velda-do config validate', () => {
-  it('accepts the example and shows every pool with its resolved settings', () => {
-    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY, DIGITALOCEAN_API_TOKEN: FAKE_DO_TOKEN}})
+  it('accepts the example and shows every pool with its resolved settings', async () => {
+    const result = await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY, DIGITALOCEAN_API_TOKEN: FAKE_DO_TOKEN}})
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/is valid: 3 DigitalOcean pools/)
     for (const [pool, prefix] of [['cpu-small', 'velda-983663a1'], ['amd-mi300x', 'velda-930b7ad6'], ['amd-mi300x-8', 'velda-4cda9023']]) {
@@ -44,8 +45,8 @@ describe('velda-do config validate', () => {
     expectNoSecrets(result.stdout + result.stderr)
   })
 
-  it('gives scripts one JSON document', () => {
-    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json'])
+  it('gives scripts one JSON document', async () => {
+    const result = await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json'])
     expect(result.status).toBe(0)
     const json = JSON.parse(result.stdout)
     expect(json.valid).toBe(true)
@@ -62,9 +63,9 @@ describe('velda-do config validate', () => {
     })
   })
 
-  it('lists every problem of a broken copy with file:line:col and exits 2', () => {
+  it('lists every problem of a broken copy with file:line:col and exits 2', async () => {
     const {file, problems} = JSON.parse(brokenCopy()) as {file: string; problems: number[]}
-    const result = runCli(['config', 'validate', '-c', file])
+    const result = await runInProcess(['config', 'validate', '-c', file])
     expect(result.status).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/is invalid \(4 problems\)/)
@@ -72,32 +73,32 @@ describe('velda-do config validate', () => {
     expect(result.stderr).toMatch(/did you mean "monitoring"\?/)
   })
 
-  it('gives the problems as JSON too', () => {
+  it('gives the problems as JSON too', async () => {
     const {file, problems} = JSON.parse(brokenCopy()) as {file: string; problems: number[]}
-    const result = runCli(['config', 'validate', '-c', file, '--json'])
+    const result = await runInProcess(['config', 'validate', '-c', file, '--json'])
     expect(result.status).toBe(2)
     const json = JSON.parse(result.stdout)
     expect(json.error.code).toBe('invalid_config')
     expect(json.error.problems.map((p: {line: number}) => p.line)).toEqual(problems)
   })
 
-  it('finds ./velda.yaml, and prefers $VELDA_DO_CONFIG over it', () => {
+  it('finds ./velda.yaml, and prefers $VELDA_DO_CONFIG over it', async () => {
     const dir = tempDir()
     copyFileSync(EXAMPLE_CONFIG, join(dir, 'velda.yaml'))
-    expect(runCli(['config', 'validate'], {cwd: dir}).stdout).toMatch(/^✓ velda\.yaml is valid/)
+    expect((await runInProcess(['config', 'validate'], {cwd: dir})).stdout).toMatch(/^✓ velda\.yaml is valid/)
     const other = join(tempDir(), 'other.yaml')
     writeFileSync(other, 'agent_pools: []\n')
-    const result = runCli(['config', 'validate'], {cwd: dir, env: {VELDA_DO_CONFIG: other}})
+    const result = await runInProcess(['config', 'validate'], {cwd: dir, env: {VELDA_DO_CONFIG: other}})
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/defines no DigitalOcean pool/)
   })
 
-  it('exits 2 with the fix when there is no config file', () => {
-    const result = runCli(['config', 'validate'], {cwd: tempDir()})
+  it('exits 2 with the fix when there is no config file', async () => {
+    const result = await runInProcess(['config', 'validate'], {cwd: tempDir()})
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/no config file found/)
     expect(result.stderr).toMatch(/Try this:\n {2}pass the file/)
-    const missing = runCli(['config', 'validate', '-c', '/nonexistent/velda.yaml'])
+    const missing = await runInProcess(['config', 'validate', '-c', '/nonexistent/velda.yaml'])
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/the config file \/nonexistent\/velda.yaml \(from --config\) does not exist/)
   })
@@ -132,17 +133,17 @@ describe('velda-do config validate', () => {
     })
   })
 
-  it('refuses a YAML bomb with its position and exit 2, quickly', () => {
+  it('refuses a YAML bomb with its position and exit 2, quickly', async () => {
     const levels = ['l0: &l0 {k: v}']
     for (let level = 1; level <= 9; level++) levels.push(`l${level}: &l${level} {<<: [${Array.from({length: 9}, () => `*l${level - 1}`).join(', ')}]}`)
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, `${levels.join('\n')}\nagent_pools:\n  - name: x\n    auto_scaler:\n      <<: *l9\n`)
-    const result = runCli(['config', 'validate', '-c', file])
+    const result = await runInProcess(['config', 'validate', '-c', file])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: error: l\\d\\.<<\\[\\d\\]: the file expands aliases too many times \\(>100000\\): a YAML bomb\\?`))
   })
 
-  it('lists an empty pool name, an empty label key, a multi-line broker address and a plain-http endpoint, each with its position', () => {
+  it('lists an empty pool name, an empty label key, a multi-line broker address and a plain-http endpoint, each with its position', async () => {
     const lines = readFileSync(EXAMPLE_CONFIG, 'utf8').split('\n')
     const replace = (from: RegExp, to: string) => {
       const index = lines.findIndex((l) => from.test(l))
@@ -158,7 +159,7 @@ describe('velda-do config validate', () => {
     ].sort((a, b) => a - b)
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, lines.join('\n'))
-    const result = runCli(['config', 'validate', '-c', file, '--json'])
+    const result = await runInProcess(['config', 'validate', '-c', file, '--json'])
     expect(result.status).toBe(2)
     const json = JSON.parse(result.stdout) as {error: {problems: {line: number; message: string; fix: string | null}[]}}
     expect(json.error.problems.map((p) => p.line)).toEqual(problems)
@@ -171,20 +172,20 @@ describe('velda-do config validate', () => {
     expect(json.error.problems.every((p) => p.fix)).toBe(true)
   })
 
-  it('refuses $DIGITALOCEAN_API_ENDPOINT with a password, without showing it', () => {
-    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {DIGITALOCEAN_API_ENDPOINT: 'https://robot:hunter2@api.digitalocean.com'}})
+  it('refuses $DIGITALOCEAN_API_ENDPOINT with a password, without showing it', async () => {
+    const result = await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {DIGITALOCEAN_API_ENDPOINT: 'https://robot:hunter2@api.digitalocean.com'}})
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/\$DIGITALOCEAN_API_ENDPOINT: "https:\/\/<credentials>@api\.digitalocean\.com" carries a user name or password/)
     expect(result.stdout + result.stderr).not.toContain('hunter2')
   })
 
-  it('refuses ${VAR} where the broker would read the characters, with file:line:col, the key path and the fix: exit 2', () => {
+  it('refuses ${VAR} where the broker would read the characters, with file:line:col, the key path and the fix: exit 2', async () => {
     const lines = readFileSync(EXAMPLE_CONFIG, 'utf8').split('\n')
     const index = lines.findIndex((l) => l.trim() === 'agent_version_override: "1.0.0"')
     lines[index] = lines[index]!.replace('"1.0.0"', '"${VV}"')
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, lines.join('\n'))
-    const result = runCli(['config', 'validate', '-c', file], {env: {VV: '1.0.0'}})
+    const result = await runInProcess(['config', 'validate', '-c', file], {env: {VV: '1.0.0'}})
     expect(result.status).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toContain(`${file}:${index + 1}:35: error: agent_pools[0].auto_scaler.backend.digitalocean_droplet.agent_version_override: `
@@ -192,8 +193,8 @@ describe('velda-do config validate', () => {
     expect(result.stderr).toMatch(/fix: write the value itself in the file/)
   })
 
-  it('says per pool whether the broker sees the same prefix, tags and agent.yaml, and the autoscaler it applies', () => {
-    const result = runCli(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY}})
+  it('says per pool whether the broker sees the same prefix, tags and agent.yaml, and the autoscaler it applies', async () => {
+    const result = await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY}})
     expect(result.status).toBe(0)
     expect(result.stdout).toContain('  parity     prefix the same for the broker\n')
     expect(result.stdout).toContain('             tags differ: velda-do adds velda-pool:amd-mi300x; the broker adds velda/pool:amd-mi300x')
@@ -205,7 +206,7 @@ describe('velda-do config validate', () => {
     expect(result.stdout).not.toContain('not checked')
     expectNoSecrets(result.stdout + result.stderr)
 
-    const json = JSON.parse(runCli(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json']).stdout)
+    const json = JSON.parse((await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json'])).stdout)
     expect(json.unchecked).toEqual([])
     expect(json.pools[0].broker_parity).toEqual({
       prefix: {same: true, velda_do: 'velda-983663a1', broker: 'velda-983663a1'},
@@ -218,7 +219,7 @@ describe('velda-do config validate', () => {
     })
   })
 
-  it('shows the broker\'s default autoscaler for a provisioned pool, and one line for what it did not check', () => {
+  it('shows the broker\'s default autoscaler for a provisioned pool, and one line for what it did not check', async () => {
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, `default_broker_info: {address: "b.example.com:50051"}
 agent_pools:
@@ -237,7 +238,7 @@ provisioners:
           image: amd-rocm71software
           autoscaler_config: {max_agents: 3, min_idle_agents: 1, default_slots_per_agent: 2, idle_decay: "600s", kill_unknown_after: "1800s"}
 `)
-    const result = runCli(['config', 'validate', '-c', file])
+    const result = await runInProcess(['config', 'validate', '-c', file])
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toContain('  autoscale  as a broker applies it (the broker\'s default for provisioned pools): min 0, max 10\n'
       + '             max_idle_agents 1, idle_decay 60s (1m)\n')

@@ -5,8 +5,9 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {cleanEnv, runCli} from '../support/cli.js'
+import {cleanEnv} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {startAdminSimulator} from '../support/in-process-simulator.js'
 import {runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 import {duplicateJsonKeys} from '../support/duplicate-keys.js'
@@ -180,9 +181,9 @@ describe('velda-do pool up, through the binary', () => {
 
 describe('velda-do pool up --wait timing out', () => {
   it('exits 5 listing what exists', async () => {
-    const slow = await startSimulatorProcess(['--active-after', '1h'])
+    const slow = await startAdminSimulator({activeAfterMs: 3_600_000})
     try {
-      const result = runCli(['pool', 'up', 'gpu', '-n', '2', '--wait', '--wait-timeout', '1s', '--poll-interval', '1s', '--json', '-c', configFile], {
+      const result = await runInProcess(['pool', 'up', 'gpu', '-n', '2', '--wait', '--wait-timeout', '1s', '--poll-interval', '1s', '--json', '-c', configFile], {
         env: {DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token, TS_KEY: FAKE_TAILSCALE_KEY},
       })
       expect(result.status).toBe(5)
@@ -190,7 +191,7 @@ describe('velda-do pool up --wait timing out', () => {
       expect(output.error.code).toBe('wait_timeout')
       expect(output.created.map((d) => d.status)).toEqual(['new', 'new'])
     } finally {
-      await slow.stop()
+      await slow.close()
     }
   })
 })

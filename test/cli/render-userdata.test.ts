@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {EXAMPLE_CONFIG, runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets, FAKE_DO_TOKEN, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 
 const SECRETS = {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY, DIGITALOCEAN_API_TOKEN: FAKE_DO_TOKEN}
@@ -25,21 +26,21 @@ function tempDir(): string {
 
 describe('velda-do render-userdata', () => {
   it('prints the boot script of the pool, secrets redacted', async () => {
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG], {env: SECRETS})
+    const result = await runInProcess(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG], {env: SECRETS})
     expect(result.status).toBe(0)
     await expectScript(result.stdout, 'amd-mi300x')
     expectNoSecrets(result.stdout + result.stderr)
   })
 
   it('shows the Tailscale key only with --show-secrets', async () => {
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets'], {env: SECRETS})
+    const result = await runInProcess(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets'], {env: SECRETS})
     expect(result.status).toBe(0)
     await expectScript(result.stdout, 'amd-mi300x.show-secrets')
     expect(result.stdout).toContain('tskey-auth-')
   })
 
-  it('with --show-secrets and the key variable unset, exits 2 naming the variable', () => {
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets'])
+  it('with --show-secrets and the key variable unset, exits 2 naming the variable', async () => {
+    const result = await runInProcess(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets'])
     expect(result.status).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/TAILSCALE_AUTH_KEY, which is not set/)
@@ -49,7 +50,7 @@ describe('velda-do render-userdata', () => {
   it('writes to a file with -o, private when it holds secrets', async () => {
     const dir = tempDir()
     const file = join(dir, 'boot.sh')
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '--output-file', file], {env: SECRETS})
+    const result = await runInProcess(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '--output-file', file], {env: SECRETS})
     expect(result.status).toBe(0)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/wrote the boot script of pool amd-mi300x \(\d+ bytes\) to/)
@@ -58,6 +59,8 @@ describe('velda-do render-userdata', () => {
   })
 
   describe('--show-secrets --output-file FILE', () => {
+    // A process of its own: a regression that opened a FIFO would block until a reader came, which only a timeout
+    // on a child process can end.
     const showSecrets = (file: string) => runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '--output-file', file], {env: SECRETS})
 
     it('replaces an existing readable file by a new one of mode 0600, leaving no temporary file', async () => {
@@ -106,8 +109,8 @@ describe('velda-do render-userdata', () => {
       expectNoSecrets(result.stdout + result.stderr)
     })
 
-    it('says so in the help of -o', () => {
-      const help = runCli(['render-userdata', '--help'])
+    it('says so in the help of -o', async () => {
+      const help = await runInProcess(['render-userdata', '--help'])
       expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/a symlink is replaced, not followed/)
     })
   })
@@ -116,14 +119,14 @@ describe('velda-do render-userdata', () => {
     const file = join(tempDir(), 'boot.sh')
     writeFileSync(file, 'old content\n')
     chmodSync(file, 0o640)
-    const result = runCli(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--output-file', file], {env: SECRETS})
+    const result = await runInProcess(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--output-file', file], {env: SECRETS})
     expect(result.status).toBe(0)
     expect(statSync(file).mode & 0o777).toBe(0o640)
     await expectScript(readFileSync(file, 'utf8'), 'amd-mi300x')
   })
 
   it('prints one JSON document with --json', async () => {
-    const result = runCli(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, '--json'], {env: SECRETS})
+    const result = await runInProcess(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, '--json'], {env: SECRETS})
     expect(result.status).toBe(0)
     const json = JSON.parse(result.stdout)
     expect(json).toMatchObject({pool: 'cpu-small', broker: 'broker.example.com:50051', agent_version: '1.0.0', secrets: 'redacted', output: null})
@@ -131,8 +134,8 @@ describe('velda-do render-userdata', () => {
     expect(json.bytes).toBe(Buffer.byteLength(json.user_data))
   })
 
-  it('uses --broker and --agent-version over the config', () => {
-    const result = runCli(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, '--broker', '10.0.0.5:7000', '--agent-version', '2.1.0'])
+  it('uses --broker and --agent-version over the config', async () => {
+    const result = await runInProcess(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, '--broker', '10.0.0.5:7000', '--agent-version', '2.1.0'])
     expect(result.status).toBe(0)
     expect(result.stdout).toContain('  address: 10.0.0.5:7000\n')
     expect(result.stdout).toContain("VELDA_AGENT_URL='https://releases.velda.io/velda-2.1.0-linux-amd64'")
@@ -142,51 +145,51 @@ describe('velda-do render-userdata', () => {
     [['--broker', 'no-port'], /--broker: "no-port" is not a broker address \(HOST:PORT\)/],
     [['--agent-version', '1.0; rm -rf /'], /--agent-version: "1.0; rm -rf \/" is not a release version/],
     [['--no-such-flag'], /Nonexistent flag: --no-such-flag/],
-  ])('rejects bad flags %j with exit 2', (flags, message) => {
-    const result = runCli(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, ...flags])
+  ])('rejects bad flags %j with exit 2', async (flags, message) => {
+    const result = await runInProcess(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, ...flags])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(message)
   })
 
-  it('names the pools there are when the pool does not exist', () => {
-    const result = runCli(['render-userdata', 'amd-mi300', '-c', EXAMPLE_CONFIG])
+  it('names the pools there are when the pool does not exist', async () => {
+    const result = await runInProcess(['render-userdata', 'amd-mi300', '-c', EXAMPLE_CONFIG])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/no DigitalOcean pool "amd-mi300"/)
     expect(result.stderr).toMatch(/did you mean amd-mi300x\?/)
   })
 
-  it('exits 2 with the fix when no broker address is configured anywhere', () => {
+  it('exits 2 with the fix when no broker address is configured anywhere', async () => {
     const dir = tempDir()
     const file = join(dir, 'velda.yaml')
     writeFileSync(file, readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/^default_broker_info:\n {2}address: .*\n/m, ''))
-    const result = runCli(['render-userdata', 'cpu-small', '-c', file, '--json'])
+    const result = await runInProcess(['render-userdata', 'cpu-small', '-c', file, '--json'])
     expect(result.status).toBe(2)
     const json = JSON.parse(result.stdout)
     expect(json.error.message).toMatch(/no broker address for pool cpu-small/)
     expect(json.error.suggestions).toContain('pass --broker broker.example.com:50051')
   })
 
-  it('exits 2 with the size when the script is over 64 KiB', () => {
+  it('exits 2 with the size when the script is over 64 KiB', async () => {
     const dir = tempDir()
     const file = join(dir, 'velda.yaml')
     const big = readFileSync(EXAMPLE_CONFIG, 'utf8').replace('max_sessions: 2', `max_sessions: 2\n              agent_name: "${'x'.repeat(70_000)}"`)
     writeFileSync(file, big)
-    const result = runCli(['render-userdata', 'cpu-small', '-c', file])
+    const result = await runInProcess(['render-userdata', 'cpu-small', '-c', file])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(/is 7\d,\d{3} bytes, over DigitalOcean's limit of 65,536 bytes/)
   })
 
-  it('gives the agent default_broker_info\'s public_address too, as the broker does (issue 9, point 6)', () => {
+  it('gives the agent default_broker_info\'s public_address too, as the broker does (issue 9, point 6)', async () => {
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, readFileSync(EXAMPLE_CONFIG, 'utf8').replace('  address: "broker.example.com:50051"',
       '  address: "10.0.0.5:50051"\n  public_address: "broker.example.com:443"'))
     for (const pool of ['cpu-small', 'amd-mi300x']) {
-      const result = runCli(['render-userdata', pool, '-c', file], {env: SECRETS})
+      const result = await runInProcess(['render-userdata', pool, '-c', file], {env: SECRETS})
       expect(result.status, result.stderr).toBe(0)
       expect(result.stdout).toContain('broker:\n  address: 10.0.0.5:50051\n  publicAddress: broker.example.com:443\n')
     }
     // --broker replaces the address only.
-    const flagged = runCli(['render-userdata', 'amd-mi300x', '-c', file, '--broker', '192.0.2.1:50051'], {env: SECRETS})
+    const flagged = await runInProcess(['render-userdata', 'amd-mi300x', '-c', file, '--broker', '192.0.2.1:50051'], {env: SECRETS})
     expect(flagged.stdout).toContain('broker:\n  address: 192.0.2.1:50051\n  publicAddress: broker.example.com:443\n')
   })
 })

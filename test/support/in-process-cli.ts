@@ -23,9 +23,9 @@ interface OclifExitError {
 }
 
 type Oclif = typeof import('@oclif/core')
-let oclif: Promise<{core: Oclif; config: unknown}> | undefined
+let oclif: Promise<Oclif> | undefined
 
-function loadOclif(): Promise<{core: Oclif; config: unknown}> {
+function loadOclif(): Promise<Oclif> {
   oclif ??= (async () => {
     // chalk decides about colour once, when the bundle loads: no colour, as for a child process with a pipe.
     process.env.NO_COLOR = '1'
@@ -33,8 +33,7 @@ function loadOclif(): Promise<{core: Oclif; config: unknown}> {
     const core = (await import(join(PROJECT_ROOT, 'dist', 'oclif-core.js'))) as Oclif
     // As bin/run.js: dist/ is what runs, never TypeScript sources (vitest sets NODE_ENV=test).
     core.settings.enableAutoTranspile = false
-    const config = await core.Config.load({root: PROJECT_ROOT})
-    return {core, config}
+    return core
   })()
   return oclif
 }
@@ -50,7 +49,10 @@ export interface InProcessOptions {
 export async function runInProcess(args: string[], options: InProcessOptions = {}): Promise<CliResult> {
   if (running) throw new Error('runInProcess: one run at a time per test process (is the test concurrent?)')
   running = true
-  const {core, config} = await loadOclif()
+  const core = await loadOclif()
+  // A fresh config for each run (2 ms), as each process has: oclif's help renames the commands it shows in the
+  // config's own table (config:validate becomes "config validate"), so a second run would not find them.
+  const config = await core.Config.load({root: PROJECT_ROOT})
   const savedEnv = {...process.env}
   for (const key of Object.keys(process.env)) if (LEAKY.test(key)) delete process.env[key]
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
