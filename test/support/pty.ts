@@ -11,7 +11,7 @@ export const CTRL_C = '\x03'
 export interface PtySession {
   /** Types bytes at the terminal, as a user's keyboard does. */
   type(bytes: string): void
-  /** Everything the terminal showed so far (stderr and the prompt; stdout goes to a file). */
+  /** Everything the terminal showed so far: stderr and the prompt, and stdout when it goes to the terminal. */
   screen(): string
   /** Resolves when the screen shows `pattern`; fails after `timeoutMs` with what was shown. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>
@@ -26,6 +26,8 @@ export interface PtyOptions {
   cwd?: string
   /** Variables to remove from the environment, e.g. CI (with it, ora draws no spinner: not a user's terminal). */
   unset?: string[]
+  /** Where stdout goes: a file (the default; `exited` has it), or the terminal, as for a user watching a stream. */
+  stdout?: 'file' | 'terminal'
 }
 
 /**
@@ -37,7 +39,8 @@ export function runOnPty(args: string[], env: Record<string, string | undefined>
   const stdoutFile = join(mkdtempSync(join(tmpdir(), 'velda-pty-')), 'stdout')
   const command = [process.execPath, options.bin ?? BIN, ...args].map(shellWord).join(' ')
   // A fresh pty has no size; a real terminal has one, and the spinner needs it.
-  const script = `stty cols 120 rows 40; exec ${command} > ${shellWord(stdoutFile)}`
+  const redirect = options.stdout === 'terminal' ? '' : ` > ${shellWord(stdoutFile)}`
+  const script = `stty cols 120 rows 40; exec ${command}${redirect}`
   const childEnv = cleanEnv({...env, TERM: 'xterm-256color'})
   for (const name of options.unset ?? []) Reflect.deleteProperty(childEnv, name)
   const child = spawn('script', ['--quiet', '--flush', '--return', '--command', script, '/dev/null'], {
@@ -52,7 +55,7 @@ export function runOnPty(args: string[], env: Record<string, string | undefined>
     for (const watcher of watchers) watcher()
   })
   const exited = new Promise<{status: number | null; stdout: string}>((resolve) => {
-    child.once('close', (status) => resolve({status, stdout: readFileSync(stdoutFile, 'utf8')}))
+    child.once('close', (status) => resolve({status, stdout: options.stdout === 'terminal' ? '' : readFileSync(stdoutFile, 'utf8')}))
   })
   return {
     type: (bytes) => child.stdin.write(bytes),

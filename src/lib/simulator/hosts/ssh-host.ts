@@ -1,5 +1,5 @@
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {assetPath} from '../../assets.js'
@@ -45,14 +45,15 @@ export class SshHost {
 
   /**
    * The droplet's files as its boot stands: written when a command begins, each replaced whole (a command running
-   * beside it reads the old file or the new one, never half of one).
+   * beside it reads the old file or the new one, never half of one), but for the boot log, which grows as a log
+   * does: a `tail -F` that follows it sees the new lines, not the whole file again.
    */
   layOut(machine: SimulatedMachine): void {
     const root = join(this.spec.dir, 'root')
     const statusFile = join(root, 'var-lib-velda', 'bootstrap.json')
     if (machine.statusFile === null) rmSync(statusFile, {force: true})
     else replaceFile(statusFile, machine.statusFile)
-    replaceFile(join(root, 'var-log', 'velda-bootstrap.log'), machine.log.map((line) => `${line}\n`).join(''))
+    growFile(join(root, 'var-log', 'velda-bootstrap.log'), machine.log.map((line) => `${line}\n`).join(''))
     replaceFile(join(root, 'machine', 'agent'), `${machine.agent}\n`)
     replaceFile(join(root, 'machine', 'cloud-init'), `${machine.cloudInit}\n`)
     const journal = machine.agent === 'active' ? 'velda-agent[812]: connected to the broker' : 'velda-agent[812]: not started'
@@ -143,6 +144,21 @@ const SHIMS: Record<string, string> = {
 function replaceFile(path: string, text: string): void {
   writeFileSync(`${path}.new`, text)
   renameSync(`${path}.new`, path)
+}
+
+/** Appends what `text` has beyond the file's content when it starts with it; replaces the file otherwise. */
+function growFile(path: string, text: string): void {
+  let before: string | null = null
+  try {
+    before = readFileSync(path, 'utf8')
+  } catch {
+    // Not written yet.
+  }
+  if (before !== null && text.startsWith(before)) {
+    if (text.length > before.length) appendFileSync(path, text.slice(before.length))
+  } else {
+    replaceFile(path, text)
+  }
 }
 
 const shellQuote = (text: string | number) => `'${String(text).replaceAll("'", "'\\''")}'`
