@@ -67,8 +67,10 @@ describe('velda-do pool reap', () => {
     const before = await ids()
     const result = await velda(['pool', 'reap', 'cpu', '--yes', '--off', '--json'])
     expect(result.status, result.stderr).toBe(0)
-    const reaped = (JSON.parse(result.stdout) as {reaped: {id: number; pool: string; reason: string}[]}).reaped
+    const reaped = (JSON.parse(result.stdout) as {reaped: {id: number; pool: string; reason: string; detail: string}[]}).reaped
     expect(reaped.map((d) => [d.id, d.reason])).toEqual([...expired.map((d) => [d.id, 'expired']), [stuck[0]!.id, 'stuck'], [off[0]!.id, 'off']])
+    // PAST is ten minutes before this file began: a minute more if it ran long.
+    expect(reaped.map((d) => d.detail)).toEqual([expect.stringMatching(/^lease ended 1[01]m ago$/), expect.stringMatching(/^lease ended 1[01]m ago$/), 'new for 1h', 'powered off'])
     expect(await ids()).toEqual(before.filter((id) => !reaped.some((d) => d.id === id)))
     for (const survivor of [...keep, ...young, ...otherPool, ...foreign]) expect(await ids()).toContain(survivor.id)
     // --all reaps the other pool's expired members too, still not the foreign ones.
@@ -122,13 +124,14 @@ describe('velda-do pool reap', () => {
     const session = runOnPty(['pool', 'reap', 'cpu', '-c', configFile], env())
     await session.waitFor(/Delete these 2 droplets\? \[y\/N\]/)
     expect(session.screen()).toMatch(/NAME[\s\S]*REASON/)
-    expect(session.screen()).toMatch(new RegExp(`${expired[0]!.name}.*expired: lease ended 10m ago`))
+    expect(session.screen()).toMatch(new RegExp(`${expired[0]!.name}.*expired: lease ended 1[01]m ago`))
     expect(session.screen()).toMatch(new RegExp(`${stuck[0]!.name}.*stuck: new for 1h`))
     expect(deletes()).toEqual([])
     session.type('y\r')
     const {status, stdout} = await session.exited
     expect(status).toBe(0)
-    expect(stdout).toContain(`reaped ${stuck[0]!.name} (${stuck[0]!.id}) of pool cpu: stuck`)
+    expect(stdout).toContain(`reaped ${stuck[0]!.name} (${stuck[0]!.id}) of pool cpu: stuck: new for 1h\n`)
+    expect(stdout).toMatch(new RegExp(`reaped ${expired[0]!.name} \\(${expired[0]!.id}\\) of pool cpu: expired: lease ended 1[01]m ago\n`))
     expect(await ids()).not.toContain(expired[0]!.id)
     expect(await ids()).toHaveLength(2)
   })

@@ -10,7 +10,7 @@ const droplet = (id: number): PoolDroplet => ({
   id, name: `velda-${id}`, pool: 'p', status: 'active', region: 'nyc3', size: 's-1vcpu-1gb', image: 'x', public_ipv4: null, private_ipv4: null,
   public_ipv6: null, created_at: '2026-11-28T20:00:00Z', tags: ['velda'], price_hourly: null, expires_at: '2026-11-28T20:30:00Z',
 })
-const plan = (pool: string, ids: number[]): ReapPlan => ({pool, reap: ids.map((id) => ({droplet: droplet(id), reason: 'expired', detail: ''})), kept: [], sharedLeftAlone: []})
+const plan = (pool: string, ids: number[]): ReapPlan => ({pool, reap: ids.map((id) => ({droplet: droplet(id), reason: 'expired', detail: `lease ended ${id}m ago`})), kept: [], sharedLeftAlone: []})
 
 /** An account whose deletes succeed, except those of `refused`; it records what it was asked to delete. */
 function account(plans: ReapPlan[], refused: number[] = []): AccountReap & {asked: number[]} {
@@ -36,11 +36,15 @@ async function failure(run: Promise<unknown>): Promise<VeldaError> {
 }
 
 describe('pool reap across accounts', () => {
-  it('deletes in every account, with each droplet\'s pool and reason', async () => {
+  it('deletes in every account, with each droplet\'s pool, reason and its detail', async () => {
     const a = account([plan('a', [1, 2])])
     const b = account([plan('b', [3])])
     const result = await runReap([a, b], quiet)
-    expect(result.reaped).toEqual([{id: 1, name: 'velda-1', pool: 'a', reason: 'expired'}, {id: 2, name: 'velda-2', pool: 'a', reason: 'expired'}, {id: 3, name: 'velda-3', pool: 'b', reason: 'expired'}])
+    expect(result.reaped).toEqual([
+      {id: 1, name: 'velda-1', pool: 'a', reason: 'expired', detail: 'lease ended 1m ago'},
+      {id: 2, name: 'velda-2', pool: 'a', reason: 'expired', detail: 'lease ended 2m ago'},
+      {id: 3, name: 'velda-3', pool: 'b', reason: 'expired', detail: 'lease ended 3m ago'},
+    ])
     expect([a.asked, b.asked]).toEqual([[1, 2], [3]])
   })
 

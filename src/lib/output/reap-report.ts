@@ -22,7 +22,7 @@ export function formatReapTable(planned: readonly Planned[], now: number): strin
 }
 
 export function formatReaped(result: PoolReapResult): string {
-  const lines = result.reaped.map((d) => `${printableCell(`reaped ${d.name} (${d.id}) of pool ${d.pool}: ${d.reason}`)}\n`)
+  const lines = result.reaped.map((d) => `${printableCell(`reaped ${d.name} (${d.id}) of pool ${d.pool}: ${d.reason}: ${d.detail}`)}\n`)
   return `${lines.join('')}${formatKept(result.kept)}`
 }
 

@@ -12,6 +12,8 @@ export interface ReapedDroplet {
   name: string
   pool: string
   reason: ReapReason
+  /** For people, as the dry run says it: `lease ended 2h ago`, `new for 42m`, `powered off`. */
+  detail: string
 }
 
 export interface PoolReapResult {
@@ -30,7 +32,7 @@ export async function planReap(api: DigitalOceanApi, pools: readonly PoolConfig[
 }
 
 export function keptOf(plans: readonly ReapPlan[]): PoolReapResult['kept'] {
-  return plans.flatMap((plan) => plan.kept.map((k) => ({id: k.droplet.id, name: k.droplet.name, pool: plan.pool, reason: k.reason, why: k.why})))
+  return plans.flatMap((plan) => plan.kept.map((k) => ({id: k.droplet.id, name: k.droplet.name, pool: plan.pool, reason: k.reason, detail: k.detail, why: k.why})))
 }
 
 /** The pools of one account (endpoint and token), planned together from one listing. */
@@ -50,7 +52,7 @@ export async function runReap(accounts: readonly AccountReap[], deps: {isInterru
   const total = accounts.reduce((sum, a) => sum + a.plans.reduce((n, plan) => n + plan.reap.length, 0), 0)
   let interrupted = false
   for (const {api, plans} of accounts) {
-    const chosen = plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason})))
+    const chosen = plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason, detail: c.detail})))
     const before = result.reaped.length + result.failed.length
     const outcome = await deleteDroplets(chosen, (id) => api.deleteDroplet(id), {
       concurrency: DELETE_CONCURRENCY,
@@ -58,7 +60,10 @@ export async function runReap(accounts: readonly AccountReap[], deps: {isInterru
       onProgress: (done) => deps.onProgress(`reaped ${before + done}/${total}`),
     })
     const origin = new Map(chosen.map((d) => [d.id, d]))
-    const withReason = <T extends {id: number}>(d: T) => ({...d, pool: origin.get(d.id)?.pool ?? '', reason: origin.get(d.id)?.reason ?? 'expired'})
+    const withReason = <T extends {id: number}>(d: T) => {
+      const planned = origin.get(d.id)
+      return {...d, pool: planned?.pool ?? '', reason: planned?.reason ?? 'expired', detail: planned?.detail ?? ''}
+    }
     result.reaped.push(...outcome.deleted.map(withReason))
     result.failed.push(...outcome.failed.map(withReason))
     interrupted ||= outcome.interrupted
