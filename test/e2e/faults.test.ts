@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, it} from 'vitest'
 
 import {COMMANDS, FAULTS, MatrixReport, poolPrefix, runCell} from '../support/fault-matrix.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
-import {installPackedCli, runInstalledAsync} from './installed-cli.js'
+import {installedCli, runInstalledAsync} from './installed-cli.js'
 
 /**
  * The fault matrix's rows that lean on the process and the network stack the most (a connection dropped, an answer
@@ -39,7 +39,7 @@ async function withSimulator<T>(use: (sim: SimulatorProcess) => Promise<T>): Pro
 const run = (args: string[], env: Record<string, string>) => runInstalledAsync(bin, args, env)
 
 beforeAll(async () => {
-  bin = installPackedCli().bin
+  bin = (await installedCli()).bin
   simulators.push(...(await Promise.all(Array.from({length: SIDE_BY_SIDE}, () => startSimulatorProcess(['--active-after', '0s'], bin)))))
   idle.push(...simulators)
   prefix = await poolPrefix(run)

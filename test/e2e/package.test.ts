@@ -1,12 +1,13 @@
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import semver from 'semver'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {PROJECT_ROOT} from '../support/cli.js'
-import {type InstalledCli, installPackedCli, runInstalled} from './installed-cli.js'
+import {type InstalledCli, installedCli, runInstalled} from './installed-cli.js'
 
 /**
  * The package as a user gets it: `npm pack`, then `npm install` of the tarball into a fresh prefix. What it ships,
@@ -21,8 +22,8 @@ const DEVELOPER_NODES = ['20.19.0', '22.13.0', '24.0.0']
 
 let installed: InstalledCli
 
-beforeAll(() => {
-  installed = installPackedCli()
+beforeAll(async () => {
+  installed = await installedCli()
 }, 240_000)
 
 /** Every package.json under a node_modules directory, nested ones included. */
@@ -93,8 +94,8 @@ describe('the package', () => {
   })
 
   it('config init in an empty directory writes a config that the installed copy validates', () => {
-    const dir = join(installed.prefix, 'user')
-    mkdirSync(dir)
+    // Not in the install, which other test files share.
+    const dir = mkdtempSync(join(tmpdir(), 'velda-user-'))
     const init = runInstalled(installed.bin, ['config', 'init', '--json'], {}, dir)
     expect(init.status).toBe(0)
     expect(JSON.parse(init.stdout)).toEqual({path: 'velda.yaml'})

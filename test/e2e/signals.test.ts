@@ -10,7 +10,7 @@ import {CTRL_C, runOnPty} from '../support/pty.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 import {haveTool} from '../support/tools.js'
-import {installPackedCli, runInstalled} from './installed-cli.js'
+import {installedCli, runInstalled} from './installed-cli.js'
 
 /**
  * The signal matrix: every way of stopping velda-do (SIGINT, SIGTERM, SIGHUP sent with kill, and Ctrl-C typed at a
@@ -112,7 +112,7 @@ const matrix = new Map<string, Map<string, string>>()
 let promptCell = 'not run'
 
 beforeAll(async () => {
-  bin = installPackedCli().bin
+  bin = (await installedCli()).bin
   // Every answer takes 250ms, so a stop sent on an event lands while a request is in flight; droplets stay `new`.
   sim = await startSimulatorProcess(['--latency', '250ms', '--active-after', '1h'], bin)
   userDir = mkdtempSync(join(tmpdir(), 'velda-user-'))
