@@ -20,6 +20,8 @@ export interface SandboxOptions {
   missing?: string[]
   /** Stubs that fail, printing this on stderr: `apt-get` (exit 100), `systemctl`, `tailscale` (exit 1). */
   failing?: Record<string, string>
+  /** The log writer (tee) starts reading 0.3 s late, as on a busy machine: the script must wait for it at the end. */
+  laggingLog?: boolean
 }
 
 export interface SandboxRun {
@@ -43,6 +45,10 @@ export class Sandbox {
     for (const program of options.missing ?? []) rmSync(join(this.root, 'stubs', program))
     for (const [program, message] of Object.entries(options.failing ?? {})) writeFileSync(join(this.root, 'stubs', '.fail', program), `${message}\n`)
     writeFileSync(join(this.root, 'stubs', '.calls'), '')
+    if (options.laggingLog) {
+      // The real sleep and tee: /stubs/sleep records and returns at once.
+      writeFileSync(join(this.root, 'stubs', 'tee'), '#!/bin/bash\n/usr/bin/sleep 0.3\nexec /usr/bin/tee "$@"\n', {mode: 0o755})
+    }
   }
 
   static canRun(): boolean {

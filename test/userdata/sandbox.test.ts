@@ -107,8 +107,8 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
     expect(box.readFile('/etc/velda/agent.yaml')).toBe(pool.agentConfigContent)
   })
 
-  it('changes nothing when run a second time', () => {
-    const {script, box} = boot('amd-gpu-tailscale')
+  it('changes nothing when run a second time, and says so in the log even when the log writer lags', () => {
+    const {script, box} = boot('amd-gpu-tailscale', {tailscaleInstalled: false, laggingLog: true})
     const callsBefore = box.calls()
     const filesBefore = box.snapshot(['velda-bootstrap.log'])
     const second = box.run(script)
@@ -147,6 +147,16 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
     expect(status).toMatchObject({phase: 'failed', step: 'agent', exit_code: 22})
     expect(status.log_tail.at(-2)).toBe('curl: (22) The requested URL returned error: 404')
     expect(status.log_tail.at(-1)).toMatch(/FAILED in step agent at line \d+ \(exit code 22\)$/)
+  })
+
+  it('waits for the log writer at the end: a lagging one still gets the FAILED line into the log and the status file', () => {
+    const pool = shapePool('cpu')
+    const script = renderUserData({pool, brokerAddress: BROKER, agentVersion: 'missing', secrets: 'reveal'})
+      .replace(agentBinaryUrl('missing'), 'https://releases.velda.io/not-there')
+    sandbox = new Sandbox({tailscaleInstalled: false, laggingLog: true})
+    expect(sandbox.run(script).status).toBe(22)
+    expect(sandbox.readFile('/var/log/velda-bootstrap.log').trimEnd().split('\n').at(-1)).toMatch(/FAILED in step agent at line \d+ \(exit code 22\)$/)
+    expect(parseBootStatus(sandbox.readFile(BOOT_STATUS_PATH)).log_tail.at(-1)).toMatch(/FAILED in step agent at line \d+ \(exit code 22\)$/)
   })
 
   it.each([

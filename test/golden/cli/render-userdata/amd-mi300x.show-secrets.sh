@@ -96,9 +96,11 @@ log_writer=$!
 
 finish() {
   local code=$?
-  # Let tee write the last lines before the script ends (bounded, should something hold the pipe open).
+  # Let tee write the last lines before the script ends (bounded, should something hold the pipe open). tail needs
+  # a standard output even here: without one it fails at once, and the last lines (the FAILED one) could miss the
+  # log and the status file's tail.
   exec >&- 2>&-
-  timeout 5 tail --pid="$log_writer" -f /dev/null || true
+  timeout 5 tail --pid="$log_writer" --sleep-interval=0.1 -f /dev/null >/dev/null 2>&1 || true
   ((VELDA_REPORT)) || return 0
   if ((code == 0)); then
     VELDA_STEP='done'
