@@ -35,17 +35,28 @@ export interface InstalledCli {
  */
 export async function installedCli(): Promise<InstalledCli> {
   const shared = inject('installDir')
-  const ready = join(shared, 'installed.json')
   try {
     mkdirSync(join(shared, 'claimed'))
   } catch {
-    return JSON.parse(await fileOnceWritten(shared, 'installed.json')) as InstalledCli
+    // Another file installs it: its outcome, a success or the error that stopped it, is this one's too.
+    const outcome = JSON.parse(await fileOnceWritten(shared, OUTCOME)) as {installed: InstalledCli} | {error: string}
+    if ('error' in outcome) throw new Error(`installing the packed CLI failed in another test file: ${outcome.error}`)
+    return outcome.installed
   }
-  const installed = installPackedCli()
-  writeFileSync(`${ready}.new`, JSON.stringify(installed))
-  renameSync(`${ready}.new`, ready)
-  return installed
+  let outcome: {installed: InstalledCli} | {error: string}
+  try {
+    outcome = {installed: installPackedCli()}
+  } catch (error) {
+    outcome = {error: String(error)}
+  }
+  const path = join(shared, OUTCOME)
+  writeFileSync(`${path}.new`, JSON.stringify(outcome))
+  renameSync(`${path}.new`, path)
+  if ('error' in outcome) throw new Error(outcome.error)
+  return outcome.installed
 }
+
+const OUTCOME = 'outcome.json'
 
 /** The content of dir/name once it exists: watched, so no waiting loop. */
 function fileOnceWritten(dir: string, name: string): Promise<string> {
