@@ -1,4 +1,4 @@
-import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
+import {type ChildProcess, execFileSync, spawn, spawnSync} from 'node:child_process'
 import {appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -193,17 +193,42 @@ function sshdConfig(spec: SshHostSpec): string {
     'PermitRootLogin prohibit-password',
     'X11Forwarding no',
     'AllowTcpForwarding no',
-    `ForceCommand /bin/bash ${shellQuote(assetPath('sim-host-command.sh'))} ${shellQuote(spec.dir)}`,
+    `ForceCommand ${BASH} ${shellQuote(assetPath('sim-host-command.sh'))} ${shellQuote(spec.dir)}`,
     // sshd runs that through the user's shell, and Debian's bash then reads ~/.bashrc (for a command from ssh, unless
     // SHLVL says it is not the first shell): the simulated droplet is not this machine, and keeps its operator's
-    // start-up files (a pyenv set-up, say: 150 ms a command) out.
-    'SetEnv SHLVL=1',
+    // start-up files (a pyenv set-up, say: 150 ms a command) out. sshd has SetEnv since OpenSSH 8.7; an older one
+    // would refuse to start with it.
+    ...(sshdHasSetEnv(spec.sshd) ? ['SetEnv SHLVL=1'] : []),
     // The post-quantum key exchange, sntrup761, costs ~150 ms of CPU on each side of every connection; the hosts
     // rehearse velda-do, not the exchange, and take hundreds of connections in a test run.
     'KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org',
     'LogLevel ERROR',
     '',
   ].join('\n')
+}
+
+/** Where bash is: /bin/bash nearly everywhere; else the one the session's PATH finds. */
+const BASH = existsSync('/bin/bash') ? '/bin/bash' : 'bash'
+
+const setEnvSupport = new Map<string, boolean>()
+
+/** Whether this sshd knows SetEnv (OpenSSH 8.7 and later), from the version it prints for -V (older ones print it with their usage). */
+export function sshdHasSetEnv(sshd: string): boolean {
+  let known = setEnvSupport.get(sshd)
+  if (known === undefined) {
+    const printed = spawnSync(sshd, ['-V'], {encoding: 'utf8'})
+    known = sshdVersionHasSetEnv(`${printed.stdout ?? ''}${printed.stderr ?? ''}`)
+    setEnvSupport.set(sshd, known)
+  }
+  return known
+}
+
+/** `OpenSSH_9.2, OpenSSL 3.0.19` → true; `OpenSSH_8.4p1 Debian-5` → false; no version at all → false. */
+export function sshdVersionHasSetEnv(printed: string): boolean {
+  const match = /OpenSSH_(\d+)\.(\d+)/.exec(printed)
+  if (!match) return false
+  const [major, minor] = [Number(match[1]), Number(match[2])]
+  return major > 8 || (major === 8 && minor >= 7)
 }
 
 /** sshd prints nothing when ready: the port answering is the sign. */
