@@ -11,14 +11,18 @@
 # Usage (sshd_config): ForceCommand /bin/bash <this file> <host directory>
 set -u
 dir=$1
-# SIM_ADDRESS, SIM_PORT, DROPLET_ID, HOST_NAME, LATENCY_SECONDS: written by the simulator when it made the host.
+# SIM_ADDRESS, SIM_PORT, DROPLET_ID, HOST_NAME, LATENCY_SECONDS, PID_NAMESPACE: written by the simulator when it
+# made the host.
 # shellcheck source=/dev/null
 . "$dir/host.env"
 
-# Known to the host while it runs, so that stopping the host ends it too (sshd leaves running sessions alone).
-session="$dir/sessions/$$"
-: >"$session"
-trap 'rm -f "$session"' EXIT
+# Known to the host while it runs, so that stopping the host ends it too (sshd leaves running sessions alone). The
+# file stays when the command ends (bwrap takes this process's place, below): the host checks that a pid is still
+# one of its own before it signals it, and each command clears the files of those that ended.
+for earlier in "$dir"/sessions/*; do
+  [ -e "$earlier" ] && ! kill -0 "${earlier##*/}" 2>/dev/null && rm -f "$earlier"
+done
+: >"$dir/sessions/$$"
 
 if ! exec 3<>"/dev/tcp/$SIM_ADDRESS/$SIM_PORT"; then
   echo "simulated host: the simulator at $SIM_ADDRESS:$SIM_PORT does not answer" >&2
@@ -36,10 +40,15 @@ fi
 if [ "$LATENCY_SECONDS" != 0 ]; then sleep "$LATENCY_SECONDS"; fi
 
 root="$dir/root"
-# In the background, so that a SIGTERM (the host stopping) ends it: a job of a script keeps the script's
-# standard input (the client's) only when told so; 4 is a copy of it.
-exec 4<&0
-bwrap \
+# A command of its own runs in a pid namespace, which ends with bwrap, taking along all it started: a host that
+# stops (SIGTERM to this pid) leaves nothing running. A shell on a terminal stays in this one: in a new namespace
+# it cannot take the terminal's process group, and exits 2. PID_NAMESPACE is "no" where bwrap cannot mount a /proc
+# for one (an unprivileged container).
+namespace_flags=()
+if [ "$PID_NAMESPACE" = yes ] && [ ! -t 0 ]; then namespace_flags=(--unshare-pid --proc /proc); fi
+# exec: bwrap takes this process's place, with its signals (Ctrl-C reaches the command), its exit code and the
+# client's standard input.
+exec bwrap \
   --dev-bind / / \
   --tmpfs /var/lib \
   --bind "$root/var-lib-velda" /var/lib/velda \
@@ -47,10 +56,6 @@ bwrap \
   --bind "$root/var-log" /var/log \
   --ro-bind "$root/bin" /usr/local/sbin \
   --unshare-uts --hostname "$HOST_NAME" \
-  --unshare-pid --proc /proc --die-with-parent \
+  "${namespace_flags[@]}" --die-with-parent \
   --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-  -- /bin/sh -c "${SSH_ORIGINAL_COMMAND:-exec sh -l}" <&4 4<&- &
-child=$!
-exec 4<&-
-trap 'kill -KILL "$child" 2>/dev/null; exec 2>/dev/null; exit 143' TERM
-wait "$child"
+  -- /bin/sh -c "${SSH_ORIGINAL_COMMAND:-exec sh -l}"

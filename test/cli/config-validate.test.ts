@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {BIN, cleanEnv, EXAMPLE_CONFIG, PROJECT_ROOT} from '../support/cli.js'
+import {BIN, cleanEnv, EXAMPLE_CONFIG, PROJECT_ROOT, runCli} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets, FAKE_DO_TOKEN, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 
@@ -133,12 +133,14 @@ describe('velda-do config validate', () => {
     })
   })
 
-  it('refuses a YAML bomb with its position and exit 2, quickly', async () => {
+  // A process of its own, with runCli's 30 s limit: a regression to expanding the bomb would block the thread, and
+  // only a limit on a child process turns that into a failure instead of a hung test worker.
+  it('refuses a YAML bomb with its position and exit 2, quickly', () => {
     const levels = ['l0: &l0 {k: v}']
     for (let level = 1; level <= 9; level++) levels.push(`l${level}: &l${level} {<<: [${Array.from({length: 9}, () => `*l${level - 1}`).join(', ')}]}`)
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, `${levels.join('\n')}\nagent_pools:\n  - name: x\n    auto_scaler:\n      <<: *l9\n`)
-    const result = await runInProcess(['config', 'validate', '-c', file])
+    const result = runCli(['config', 'validate', '-c', file])
     expect(result.status).toBe(2)
     expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: error: l\\d\\.<<\\[\\d\\]: the file expands aliases too many times \\(>100000\\): a YAML bomb\\?`))
   })

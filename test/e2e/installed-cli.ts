@@ -31,13 +31,14 @@ export interface InstalledCli {
 
 /**
  * The package as installed for this test run: the first test file to ask packs and installs it, the others wait
- * for it (a file appearing, watched, not polled). npm pack and install take 4 s of CPU; three files need them.
+ * for it (a file appearing, watched, not polled). npm pack and install take 4 s of CPU; four files need them.
  */
 export async function installedCli(): Promise<InstalledCli> {
   const shared = inject('installDir')
   try {
     mkdirSync(join(shared, 'claimed'))
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     // Another file installs it: its outcome, a success or the error that stopped it, is this one's too.
     const outcome = JSON.parse(await fileOnceWritten(shared, OUTCOME)) as {installed: InstalledCli} | {error: string}
     if ('error' in outcome) throw new Error(`installing the packed CLI failed in another test file: ${outcome.error}`)

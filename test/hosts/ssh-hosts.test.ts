@@ -90,6 +90,38 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
     expect([rekeyedRun.status, classifySshFailure(rekeyedRun.stderr)]).toEqual([255, 'host-key-changed'])
   })
 
+  it('on a terminal (ssh -t): Ctrl-C interrupts the running command, and the shell ends with exit 0', {timeout: 20_000}, async () => {
+    if (!haveTool('script', 'bsdutils', 'a simulated host\'s shell on a terminal')) return
+    const [droplet] = sim.seedDroplets({count: 1, namePrefix: 'velda-7e7e7e7e-'})
+    await sim.hostsReady()
+    const args = sshArgs(
+      {dropletId: droplet!.id, host: address(droplet!.id), user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
+      {knownHosts: join(dir, 'known_hosts'), connectTimeoutSeconds: 5, batch: true},
+      [],
+    )
+    const quoted = ['ssh', '-tt', '-o', 'LogLevel=ERROR', ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
+    const terminal = spawn('script', ['--quiet', '--flush', '--return', '--command', quoted, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe']})
+    let screen = ''
+    const shown = (pattern: RegExp) =>
+      new Promise<void>((resolve) => {
+        const check = () => pattern.test(screen) && (terminal.stdout.off('data', check), resolve())
+        terminal.stdout.on('data', check)
+        check()
+      })
+    terminal.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()))
+    const closed = new Promise<number | null>((resolve) => terminal.once('close', resolve))
+    // Computed output ($((6*7)) prints 42), so that the terminal's echo of what is typed never matches.
+    terminal.stdin.write('echo $((6*7))ready; sleep 600; echo $((7*7))late\r')
+    await shown(/42ready/)
+    terminal.stdin.write('\x03')
+    terminal.stdin.write('echo $((5*5))back\r')
+    // Only an interrupted sleep lets this come before the test's timeout.
+    await shown(/25back/)
+    terminal.stdin.write('exit\r')
+    expect(await closed).toBe(0)
+    expect(screen).not.toMatch(/49late|Cannot set tty process group/)
+  })
+
   it('a command reads what the client sends; deleting the droplet ends the commands still running on its host', async () => {
     const [droplet] = sim.seedDroplets({count: 1, namePrefix: 'velda-5e55e55e-'})
     await sim.hostsReady()

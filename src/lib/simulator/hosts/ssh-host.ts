@@ -88,16 +88,23 @@ export class SshHost {
     })
   }
 
-  /** The commands still running on this host (a client gone, a slow answer): sshd would leave them be. */
+  /**
+   * The commands still running on this host (a client gone, a slow answer): sshd would leave them be. A session
+   * file outlives its command, and its pid may be another process's by now: only a process whose command line names
+   * this host's directory (the host command, or the bwrap that took its place) is signalled.
+   */
   private endSessions(): void {
+    const sessions = join(this.spec.dir, 'sessions')
     let pids: string[] = []
     try {
-      pids = readdirSync(join(this.spec.dir, 'sessions'))
+      pids = readdirSync(sessions)
     } catch {
       return
     }
     for (const pid of pids) {
+      rmSync(join(sessions, pid), {force: true})
       try {
+        if (!readFileSync(`/proc/${Number(pid)}/cmdline`, 'utf8').includes(this.spec.dir)) continue
         process.kill(Number(pid), 'SIGTERM')
       } catch {
         // Already gone.
@@ -175,6 +182,7 @@ function hostEnv(spec: SshHostSpec): string {
     `DROPLET_ID=${shellQuote(spec.dropletId)}`,
     `HOST_NAME=${shellQuote(spec.name)}`,
     `LATENCY_SECONDS=${shellQuote(spec.latencyMs / 1000)}`,
+    `PID_NAMESPACE=${bwrapCanUnsharePid() ? 'yes' : 'no'}`,
     '',
   ].join('\n')
 }
@@ -201,14 +209,23 @@ function sshdConfig(spec: SshHostSpec): string {
     ...(sshdHasSetEnv(spec.sshd) ? ['SetEnv SHLVL=1'] : []),
     // The post-quantum key exchange, sntrup761, costs ~150 ms of CPU on each side of every connection; the hosts
     // rehearse velda-do, not the exchange, and take hundreds of connections in a test run.
-    'KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org',
+    // (and, for a client held to FIPS algorithms, which has no curve25519, NIST P-256 after it).
+    'KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256',
     'LogLevel ERROR',
     '',
   ].join('\n')
 }
 
-/** Where bash is: /bin/bash nearly everywhere; else the one the session's PATH finds. */
-const BASH = existsSync('/bin/bash') ? '/bin/bash' : 'bash'
+/** Where bash is: /bin/bash nearly everywhere; else the one on the simulator's PATH (sshd's own PATH is short). */
+const BASH = existsSync('/bin/bash') ? '/bin/bash' : spawnSync('sh', ['-c', 'command -v bash'], {encoding: 'utf8'}).stdout.trim() || 'bash'
+
+let pidNamespaces: boolean | undefined
+
+/** Whether bwrap can give a command a pid namespace of its own here (not in an unprivileged container: no /proc). */
+function bwrapCanUnsharePid(): boolean {
+  pidNamespaces ??= spawnSync('bwrap', ['--dev-bind', '/', '/', '--unshare-pid', '--proc', '/proc', '--', 'true'], {stdio: 'ignore'}).status === 0
+  return pidNamespaces
+}
 
 const setEnvSupport = new Map<string, boolean>()
 
