@@ -276,7 +276,8 @@ function expectRetryEffect(fault: Fault, action: Action, met: LogEntry, log: Log
 /**
  * The request timeout, seen from the simulator: the client hung up on the held-back answer before it came, and not
  * at once. Only a lower bound of half the timeout: the arrival can lag the client's timer by 100 ms and more on a
- * busy machine (a process's first request loads its HTTP stack after the timer starts). Returns when it hung up.
+ * busy machine (a process's first request loads its HTTP stack after the timer starts). The timer's exact length,
+ * with a clock the test controls, is test/do/network-failures.test.ts's. Returns when it hung up.
  */
 function expectHungUp(first: LogEntry, action: Action): number {
   expect(first.abandonedAt, 'the client hung up on the late answer (its timeout)').toBeDefined()
