@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {sshArgs} from '../../src/lib/ssh/command.js'
 import {classifySshFailure} from '../../src/lib/ssh/failure.js'
 import {healthOf, parseProbe, PROBE_SCRIPT} from '../../src/lib/ssh/probe.js'
-import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
+import {findSshd} from '../../src/lib/simulator/hosts/sshd.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {haveTool} from '../support/tools.js'
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {sshdVersionHasSetEnv} from '../../src/lib/simulator/hosts/ssh-host.js'
+import {sshdVersionHasSetEnv} from '../../src/lib/simulator/hosts/sshd.js'
 
 describe('whether the simulated hosts may use sshd\'s SetEnv (OpenSSH 8.7 and later)', () => {
   it.each([

@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {findSshd} from '../../src/lib/simulator/hosts/ssh-host.js'
+import {findSshd} from '../../src/lib/simulator/hosts/sshd.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {haveTool} from './tools.js'
 

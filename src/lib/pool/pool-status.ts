@@ -1,12 +1,13 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {BootStatus} from '../boot/status.js'
-import {type SshSettings, sshArgs} from '../ssh/command.js'
+import {sshArgs} from '../ssh/command.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failure.js'
 import {type Health, healthOf, parseProbe, PROBE_SCRIPT, ProbeOutputError} from '../ssh/probe.js'
 import {boundedMap, type SshRun} from '../ssh/run.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
-import {type AddressKind, memberAddress} from '../ssh/member-target.js'
+import {memberAddress} from '../ssh/member-target.js'
+import type {ProbeSettings} from '../ssh/settings.js'
 
 /** A member's state: its health as the probe found it, or why the probe could not reach it. */
 export type MemberState = Health | SshFailure | 'no-address' | 'not-probed'
@@ -29,17 +30,6 @@ export interface PoolStatusResult {
   pool: string
   members: MemberStatus[]
   healthy: number
-}
-
-export interface ProbeSettings {
-  ssh: SshSettings
-  user: string
-  port: number | null
-  identityFile: string | null
-  /** Which address of a member to dial: public, private (VPC), or its name on the tailnet (MagicDNS). */
-  address: AddressKind
-  parallel: number
-  timeoutMs: number
 }
 
 export interface PoolStatusDeps {

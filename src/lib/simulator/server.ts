@@ -6,7 +6,7 @@ import type {FaultRule} from './faults.js'
 import {randomHex, seededRandom} from './random.js'
 import {loopbackAddresses, SimulatedHosts} from './hosts/hosts.js'
 import {hostsRoute} from './hosts/routes.js'
-import {findSshd} from './hosts/ssh-host.js'
+import {findSshd} from './hosts/sshd.js'
 
 export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
   /** 127.0.0.1 unless asked otherwise. */

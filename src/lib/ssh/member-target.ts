@@ -1,9 +1,7 @@
 import {UsageError} from '../errors.js'
 import type {PoolDroplet} from '../pool/membership.js'
-import type {ProbeSettings} from '../pool/pool-status.js'
 import {type SshTarget} from './command.js'
-
-export type AddressKind = 'public' | 'private' | 'tailnet'
+import type {AddressKind, ProbeSettings} from './settings.js'
 
 /**
  * The address to dial: public, private (VPC), or on the tailnet its name, which the boot script gives Tailscale as

@@ -1,5 +1,19 @@
-import type {ProbeSettings} from '../pool/pool-status.js'
+import type {SshSettings} from './command.js'
 import {prepareKnownHosts} from './known-hosts.js'
+
+export type AddressKind = 'public' | 'private' | 'tailnet'
+
+/** How pool status, pool logs, pool ssh and --wait-for agent reach the members. */
+export interface ProbeSettings {
+  ssh: SshSettings
+  user: string
+  port: number | null
+  identityFile: string | null
+  /** Which address of a member to dial: public, private (VPC), or its name on the tailnet (MagicDNS). */
+  address: AddressKind
+  parallel: number
+  timeoutMs: number
+}
 
 /** The SSH flags of pool status and --wait-for agent, as the probe takes them. */
 export interface SshFlagValues {

@@ -1,0 +1,102 @@
+import {spawnSync} from 'node:child_process'
+import {appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {SimulatedMachine} from './boot-timeline.js'
+import type {SshHostSpec} from './host-spec.js'
+
+/**
+ * A simulated host's directory: what its host command (assets/sim-host-command.sh) reads to know where it is
+ * (host.env), the droplet's commands (root/bin), and the droplet's files as its boot stands (root/var-lib-velda,
+ * root/var-log, root/machine), which the sandbox shows at the droplet's own paths.
+ */
+export function prepareHostFiles(spec: SshHostSpec): void {
+  mkdirSync(spec.dir, {recursive: true})
+  writeFileSync(join(spec.dir, 'authorized_keys'), spec.authorizedKeys, {mode: 0o600})
+  writeFileSync(join(spec.dir, 'host.env'), hostEnv(spec))
+  for (const path of ['sessions', 'root/var-lib-velda', 'root/var-log', 'root/machine', 'root/bin']) mkdirSync(join(spec.dir, path), {recursive: true})
+  for (const [name, body] of Object.entries(SHIMS)) {
+    writeFileSync(join(spec.dir, 'root/bin', name), `#!/bin/sh\n${body}\n`)
+    chmodSync(join(spec.dir, 'root/bin', name), 0o755)
+  }
+}
+
+/**
+ * The droplet's files as its boot stands: written when a command begins, each replaced whole (a command running
+ * beside it reads the old file or the new one, never half of one), but for the boot log, which grows as a log
+ * does: a `tail -F` that follows it sees the new lines, not the whole file again.
+ */
+export function layOutMachine(dir: string, machine: SimulatedMachine): void {
+  const root = join(dir, 'root')
+  const statusFile = join(root, 'var-lib-velda', 'bootstrap.json')
+  if (machine.statusFile === null) rmSync(statusFile, {force: true})
+  else replaceFile(statusFile, machine.statusFile)
+  growFile(join(root, 'var-log', 'velda-bootstrap.log'), machine.log.map((line) => `${line}\n`).join(''))
+  replaceFile(join(root, 'machine', 'agent'), `${machine.agent}\n`)
+  replaceFile(join(root, 'machine', 'cloud-init'), `${machine.cloudInit}\n`)
+  const journal = machine.agent === 'active' ? 'velda-agent[812]: connected to the broker' : 'velda-agent[812]: not started'
+  replaceFile(join(root, 'machine', 'journal'), `${journal}\n`)
+}
+
+/** The droplet's commands, answering from the files layOutMachine() writes (seen at /var/lib/velda-sim in the sandbox). */
+const SHIMS: Record<string, string> = {
+  systemctl: [
+    'if [ "$1" = is-active ]; then',
+    '  state=$(cat /var/lib/velda-sim/agent)',
+    '  echo "$state"',
+    '  [ "$state" = active ] && exit 0',
+    '  exit 3',
+    'fi',
+    'echo "systemctl: $1: not simulated" >&2',
+    'exit 1',
+  ].join('\n'),
+  'cloud-init': 'if [ "$1" = status ]; then echo "status: $(cat /var/lib/velda-sim/cloud-init)"; exit 0; fi\nexit 1',
+  journalctl: 'cat /var/lib/velda-sim/journal',
+}
+
+function replaceFile(path: string, text: string): void {
+  writeFileSync(`${path}.new`, text)
+  renameSync(`${path}.new`, path)
+}
+
+/** Appends what `text` has beyond the file's content when it starts with it; replaces the file otherwise. */
+function growFile(path: string, text: string): void {
+  let before: string | null = null
+  try {
+    before = readFileSync(path, 'utf8')
+  } catch {
+    // Not written yet.
+  }
+  if (before !== null && text.startsWith(before)) {
+    if (text.length > before.length) appendFileSync(path, text.slice(before.length))
+  } else {
+    replaceFile(path, text)
+  }
+}
+
+export const shellQuote = (text: string | number) => `'${String(text).replaceAll("'", "'\\''")}'`
+
+/** What the host command needs to know, as shell variables: where the simulator is, which droplet it is. */
+function hostEnv(spec: SshHostSpec): string {
+  const simulator = new URL(spec.simulator)
+  // An address to dial, not one to listen on: the simulator may listen on every address.
+  const address = simulator.hostname.replace(/^\[(.*)\]$/, '$1')
+  const dialable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address
+  return [
+    `SIM_ADDRESS=${shellQuote(dialable)}`,
+    `SIM_PORT=${shellQuote(simulator.port || '80')}`,
+    `DROPLET_ID=${shellQuote(spec.dropletId)}`,
+    `HOST_NAME=${shellQuote(spec.name)}`,
+    `LATENCY_SECONDS=${shellQuote(spec.latencyMs / 1000)}`,
+    `PID_NAMESPACE=${bwrapCanUnsharePid() ? 'yes' : 'no'}`,
+    '',
+  ].join('\n')
+}
+
+let pidNamespaces: boolean | undefined
+
+/** Whether bwrap can give a command a pid namespace of its own here (not in an unprivileged container: no /proc). */
+function bwrapCanUnsharePid(): boolean {
+  pidNamespaces ??= spawnSync('bwrap', ['--dev-bind', '/', '/', '--unshare-pid', '--proc', '/proc', '--', 'true'], {stdio: 'ignore'}).status === 0
+  return pidNamespaces
+}
