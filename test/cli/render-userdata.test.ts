@@ -6,19 +6,20 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {EXAMPLE_CONFIG, runCli} from '../support/cli.js'
+import {prologueOf} from '../support/boot-script.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets, FAKE_DO_TOKEN, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 
 const SECRETS = {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY, DIGITALOCEAN_API_TOKEN: FAKE_DO_TOKEN}
 
 /**
- * The scripts of the example config's pools, as golden files written once and read by eye (the fake Tailscale key
- * is full of quotes and `$`, so the revealed one shows its shell quoting): the expectation is text, not the
- * renderer under test run a second time. After an intended change of the boot script, `npx vitest run -u` rewrites
- * them; review the diff.
+ * The scripts of the example config's pools: each its prologue, a golden file written once and read by eye (the
+ * fake Tailscale key is full of quotes and `$`, so the revealed one shows its shell quoting), followed by
+ * assets/bootstrap.sh byte for byte. The expectation is text, not the renderer under test run a second time. After
+ * an intended change of the prologue, `npx vitest run -u` rewrites them; review the diff.
  */
-const golden = (name: 'amd-mi300x' | 'amd-mi300x.show-secrets' | 'cpu-small') => `../golden/cli/render-userdata/${name}.sh`
-const expectScript = async (text: string, name: Parameters<typeof golden>[0]) => expect(text).toMatchFileSnapshot(golden(name))
+const golden = (name: 'amd-mi300x' | 'amd-mi300x.show-secrets' | 'cpu-small') => `../golden/cli/render-userdata/${name}.prologue.sh`
+const expectScript = async (text: string, name: Parameters<typeof golden>[0]) => expect(prologueOf(text)).toMatchFileSnapshot(golden(name))
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'velda-cli-'))
