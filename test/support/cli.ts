@@ -20,11 +20,14 @@ export interface CliOptions {
   recordModules?: boolean
 }
 
+/** Settings the developer's shell may hold, which must not reach a run of the CLI (a child process or in-process). */
+export const LEAKY_ENV = /^(DIGITALOCEAN_|VELDA_|TAILSCALE_|FORCE_COLOR|NODE_OPTIONS)/
+
 /** The environment of a fresh shell: no DigitalOcean or velda-do settings leak in from the developer's. */
 export function cleanEnv(extra: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(DIGITALOCEAN_|VELDA_|TAILSCALE_|FORCE_COLOR|NODE_OPTIONS)/.test(key)) continue
+    if (value === undefined || LEAKY_ENV.test(key)) continue
     env[key] = value
   }
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value

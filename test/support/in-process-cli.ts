@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {format} from 'node:util'
 
 import type {CliResult} from './cli.js'
-import {PROJECT_ROOT} from './cli.js'
+import {LEAKY_ENV, PROJECT_ROOT} from './cli.js'
 
 /**
  * Runs a command of the build (dist/, the very bundles bin/run.js loads) inside the test's own process: the same
@@ -14,9 +14,6 @@ import {PROJECT_ROOT} from './cli.js'
  * over while it lasts. Tests in a file run one after another unless marked concurrent; never mark a file that
  * uses this concurrent.
  */
-
-// Settings the developer's shell may hold must not reach a run (cleanEnv does the same for child processes).
-const LEAKY = /^(DIGITALOCEAN_|VELDA_|TAILSCALE_|FORCE_COLOR|NODE_OPTIONS)/
 
 interface OclifExitError {
   oclif?: {exit?: number}
@@ -76,7 +73,7 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
     // A fresh config for each run (2 ms), as each process has: oclif's help renames the commands it shows in the
     // config's own table (config:validate becomes "config validate"), so a second run would not find them.
     const config = await core.Config.load({root: PROJECT_ROOT})
-    for (const key of Object.keys(process.env)) if (LEAKY.test(key)) delete process.env[key]
+    for (const key of Object.keys(process.env)) if (LEAKY_ENV.test(key)) delete process.env[key]
     for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
     process.env.NO_COLOR = '1'
     process.stdout.write = capture(out)
