@@ -10,6 +10,7 @@ import {classifySshFailure} from '../../src/lib/ssh/failure.js'
 import {healthOf, parseProbe, PROBE_SCRIPT} from '../../src/lib/ssh/probe.js'
 import {findSshd} from '../../src/lib/simulator/hosts/sshd.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {CTRL_C, runProgramOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 
 // sshd lives in /usr/sbin, which is not on every user's PATH: look there first.
@@ -99,27 +100,17 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
       {knownHosts: join(dir, 'known_hosts'), connectTimeoutSeconds: 5, batch: true},
       [],
     )
-    const quoted = ['ssh', '-tt', '-o', 'LogLevel=ERROR', ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
-    const terminal = spawn('script', ['--quiet', '--flush', '--return', '--command', quoted, '/dev/null'], {stdio: ['pipe', 'pipe', 'pipe']})
-    let screen = ''
-    const shown = (pattern: RegExp) =>
-      new Promise<void>((resolve) => {
-        const check = () => pattern.test(screen) && (terminal.stdout.off('data', check), resolve())
-        terminal.stdout.on('data', check)
-        check()
-      })
-    terminal.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()))
-    const closed = new Promise<number | null>((resolve) => terminal.once('close', resolve))
+    const terminal = runProgramOnPty(['ssh', '-tt', '-o', 'LogLevel=ERROR', ...args], {}, {stdout: 'terminal'})
     // Computed output ($((6*7)) prints 42), so that the terminal's echo of what is typed never matches.
-    terminal.stdin.write('echo $((6*7))ready; sleep 600; echo $((7*7))late\r')
-    await shown(/42ready/)
-    terminal.stdin.write('\x03')
-    terminal.stdin.write('echo $((5*5))back\r')
+    terminal.type('echo $((6*7))ready; sleep 600; echo $((7*7))late\r')
+    await terminal.waitFor(/42ready/)
+    terminal.type(CTRL_C)
+    terminal.type('echo $((5*5))back\r')
     // Only an interrupted sleep lets this come before the test's timeout.
-    await shown(/25back/)
-    terminal.stdin.write('exit\r')
-    expect(await closed).toBe(0)
-    expect(screen).not.toMatch(/49late|Cannot set tty process group/)
+    await terminal.waitFor(/25back/)
+    terminal.type('exit\r')
+    expect((await terminal.exited).status).toBe(0)
+    expect(terminal.screen()).not.toMatch(/49late|Cannot set tty process group/)
   })
 
   it('a command reads what the client sends; deleting the droplet ends the commands still running on its host', async () => {

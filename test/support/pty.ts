@@ -36,8 +36,13 @@ export interface PtyOptions {
  * a byte on the terminal, not a signal: only a program that reads it, or a terminal in cooked mode, stops.
  */
 export function runOnPty(args: string[], env: Record<string, string | undefined>, options: PtyOptions = {}): PtySession {
+  return runProgramOnPty([process.execPath, options.bin ?? BIN, ...args], env, options)
+}
+
+/** Any program on a real pseudo-terminal, as runOnPty runs velda-do (`ssh -t` to a simulated host, say). */
+export function runProgramOnPty(argv: string[], env: Record<string, string | undefined>, options: Omit<PtyOptions, 'bin'> = {}): PtySession {
   const stdoutFile = join(mkdtempSync(join(tmpdir(), 'velda-pty-')), 'stdout')
-  const command = [process.execPath, options.bin ?? BIN, ...args].map(shellWord).join(' ')
+  const command = argv.map(shellWord).join(' ')
   // A fresh pty has no size; a real terminal has one, and the spinner needs it.
   const redirect = options.stdout === 'terminal' ? '' : ` > ${shellWord(stdoutFile)}`
   const script = `stty cols 120 rows 40; exec ${command}${redirect}`
