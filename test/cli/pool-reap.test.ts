@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {BIN, cleanEnv} from '../support/cli.js'
+import {startCli} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
 import {runOnPty} from '../support/pty.js'
@@ -141,42 +141,28 @@ describe('velda-do pool reap', () => {
     const expired = await seed('cpu', 3, {}, [PAST])
     const holder = runOnPty(['pool', 'down', 'cpu', '--count', '1', '-c', configFile], env())
     await holder.waitFor(/Delete this droplet of pool cpu\? \[y\/N\]/)
-    const {spawn} = await import('node:child_process')
-    const waiter = spawn(process.execPath, [BIN, 'pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    waiter.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    const waiting = new Promise<void>((resolve) => {
-      waiter.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        if (/waiting for another velda-do \(pid \d+, "velda-do pool down cpu"/.test(stderr)) resolve()
-      })
-    })
-    const waiterExit = new Promise<number | null>((resolve) => waiter.once('close', resolve))
-    await waiting
+    const waiter = startCli(['pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile], env())
+    await waiter.stderrShows(/waiting for another velda-do \(pid \d+, "velda-do pool down cpu"/)
     expect(deletes()).toEqual([])
     holder.type('n\r')
     expect((await holder.exited).status).toBe(130)
-    expect(await waiterExit, stderr).toBe(0)
+    const {status, stdout, stderr} = await waiter.exited
+    expect(status, stderr).toBe(0)
     expect((JSON.parse(stdout) as {reaped: {id: number}[]}).reaped.map((d) => d.id)).toEqual(expired.map((d) => d.id))
   })
 
   it('stops on SIGINT part-way: exit 130, what was reaped and what was not sent, nothing more deleted', async () => {
-    const slow = await startAdminSimulator({latencyMs: 300})
+    let firstDeleteAnswered: () => void = () => undefined
+    const deleting = new Promise<void>((resolve) => (firstDeleteAnswered = resolve))
+    const slow = await startAdminSimulator({latencyMs: 300, onRequest: (entry) => entry.method === 'DELETE' && firstDeleteAnswered()})
     try {
       await slow.admin('POST', 'droplets', {count: 45, namePrefix: `${prefixOf.cpu}-x`, tags: ['velda', 'velda-pool:cpu', PAST]})
-      const {spawn} = await import('node:child_process')
-      const child = spawn(process.execPath, [BIN, 'pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile], {
-        env: cleanEnv({DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token}),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let stdout = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
-      // Interrupt once the first delete has reached the API: an event, not a guess at timing.
-      for (let i = 0; i < 200 && !slow.requests().some((r) => r.method === 'DELETE'); i++) await new Promise((resolve) => setTimeout(resolve, 25))
+      const child = startCli(['pool', 'reap', 'cpu', '--yes', '--json', '-c', configFile], {DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token})
+      // Interrupt once the first delete has been answered: an event, not a guess at timing.
+      await deleting
       child.kill('SIGINT')
-      expect(await exited).toBe(130)
+      const {status, stdout} = await child.exited
+      expect(status).toBe(130)
       const output = JSON.parse(stdout) as {reaped: {id: number}[]; failed: {id: number; error: string}[]; error: {code: string}}
       expect(output.error.code).toBe('interrupted')
       const left = ((await slow.admin('GET', 'state')).droplets as {id: number}[]).map((d) => d.id)

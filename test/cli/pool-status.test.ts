@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
-import {BIN, cleanEnv} from '../support/cli.js'
+import {startCli} from '../support/cli.js'
 import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
@@ -99,20 +99,12 @@ describe.runIf(canHost)('velda-do pool status stopped by a signal', () => {
     try {
       sim.seedDroplets({count: 3, namePrefix: 'velda-b2f06752-', tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
       await sim.hostsReady()
-      const {spawn} = await import('node:child_process')
-      const child = spawn(process.execPath, [BIN, 'pool', 'status', 'gpu', '--json', '-c', configFile, ...hostSshFlags(sim, key)], {
-        env: cleanEnv({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state}),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      // The probes are in flight once every host has begun to answer (it asks for its droplet's state first).
+      const child = startCli(['pool', 'status', 'gpu', '--json', '-c', configFile, ...hostSshFlags(sim, key)], {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
+      // The probes are in flight once every host has begun to answer (each has its droplet's files laid out first).
       while ((sim.hosts?.commandsStarted ?? 0) < 3) await new Promise((resolve) => setImmediate(resolve))
       const started = Date.now()
       child.kill(signal)
-      const status = await new Promise<number | null>((resolve) => child.once('close', resolve))
+      const {status, stdout} = await child.exited
       expect(status).toBe(code)
       expect(Date.now() - started).toBeLessThan(10_000)
       const json = JSON.parse(stdout) as {members: {state: string}[]; error: {signal: string}}

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
-import {cleanEnv} from '../support/cli.js'
+import {startCli} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {startAdminSimulator} from '../support/in-process-simulator.js'
 import {runOnPty} from '../support/pty.js'
@@ -261,16 +261,9 @@ describe('velda-do pool list and pool down, through the binary', () => {
 
 describe('velda-do pool up interrupted', () => {
   it('stops creating on Ctrl-C, reports exactly what exists, exits 130', async () => {
-    const {spawn} = await import('node:child_process')
-    const {BIN} = await import('../support/cli.js')
     const slow = await startSimulatorProcess(['--latency', '300ms', '--active-after', '0s'])
     try {
-      const child = spawn(process.execPath, [BIN, 'pool', 'up', 'cpu-a', '-n', '30', '--json', '-c', configFile], {
-        env: {...process.env, DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token},
-      })
-      let stdout = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      const child = startCli(['pool', 'up', 'cpu-a', '-n', '30', '--json', '-c', configFile], {DIGITALOCEAN_API_ENDPOINT: slow.url, DIGITALOCEAN_API_TOKEN: slow.token})
       // Interrupt once the first create has reached the API: an event, not a guess at timing.
       for (let i = 0; i < 200; i++) {
         const log = (await slow.admin('GET', 'requests')) as {counts: Record<string, number>}
@@ -278,7 +271,8 @@ describe('velda-do pool up interrupted', () => {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       child.kill('SIGINT')
-      expect(await exited).toBe(130)
+      const {status, stdout} = await child.exited
+      expect(status).toBe(130)
       const output = JSON.parse(stdout) as {created: {name: string}[]; failed: {error: string}[]; error: {code: string}}
       expect(output.error.code).toBe('interrupted')
       const existing = ((await slow.admin('GET', 'state')).droplets as {name: string}[]).map((d) => d.name)
@@ -295,30 +289,19 @@ describe('velda-do pool up interrupted', () => {
 describe('velda-do processes working on one pool', () => {
   it('take turns: a pool up waits, saying so, while a pool down holds the pool at its prompt, then counts the pool afresh', async () => {
     if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
-    const {spawn} = await import('node:child_process')
-    const {BIN} = await import('../support/cli.js')
     await sim.admin('POST', 'droplets', {count: 20, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
     const holder = runOnPty(['pool', 'down', 'cpu-a', '--count', '1', '-c', configFile], env())
     await holder.waitFor(/Delete this droplet of pool cpu-a\? \[y\/N\]/)
 
-    const waiter = spawn(process.execPath, [BIN, 'pool', 'up', 'cpu-a', '-n', '15', '--json', '-c', configFile], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    waiter.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    const waiting = new Promise<void>((resolve) => {
-      waiter.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        if (/waiting for another velda-do \(pid \d+, "velda-do pool down cpu-a"/.test(stderr)) resolve()
-      })
-    })
-    const waiterExit = new Promise<number | null>((resolve) => waiter.once('close', resolve))
-    await waiting
+    const waiter = startCli(['pool', 'up', 'cpu-a', '-n', '15', '--json', '-c', configFile], env())
+    await waiter.stderrShows(/waiting for another velda-do \(pid \d+, "velda-do pool down cpu-a"/)
     expect((await requests()).counts['POST /v2/droplets']).toBeUndefined()
 
     holder.type('y\r')
     expect((await holder.exited).status).toBe(0)
     // The pool up counted the pool only once it had it: 19 left, and 19 + 15 is past max_agents 30.
-    expect(await waiterExit, stderr).toBe(2)
+    const {status, stdout, stderr} = await waiter.exited
+    expect(status, stderr).toBe(2)
     expect((JSON.parse(stdout) as {error: {message: string}}).error.message).toMatch(/pool cpu-a has 19 droplets; 15 more would exceed its max_agents of 30/)
     expect(await state()).toHaveLength(19)
   })

@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -56,13 +56,41 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult & {m
 }
 
 /** Like runCli, without blocking: for tests whose own process serves the CLI (a proxy in front of the simulator). */
-export async function runCliAsync(args: string[], options: {env?: Record<string, string | undefined>} = {}): Promise<CliResult> {
-  const {spawn} = await import('node:child_process')
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe']})
+export function runCliAsync(args: string[], options: {env?: Record<string, string | undefined>} = {}): Promise<CliResult> {
+  return startCli(args, options.env ?? {}).exited
+}
+
+export interface CliChild {
+  /** Resolves once the run's stderr has shown `pattern` (a progress line, a wait it announces). */
+  stderrShows(pattern: RegExp): Promise<void>
+  /** Sends it a signal, as a user's kill or a CI runner's stop does. */
+  kill(signal: NodeJS.Signals): void
+  exited: Promise<CliResult>
+}
+
+/** The built binary as a child process, as runCli runs it, watched while it runs. */
+export function startCli(args: string[], env: Record<string, string | undefined>): CliChild {
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
+  const watchers = new Set<() => void>()
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const status = await new Promise<number | null>((resolve) => child.once('close', resolve))
-  return {status, stdout, stderr}
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    for (const watcher of watchers) watcher()
+  })
+  return {
+    stderrShows: (pattern) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!pattern.test(stderr)) return
+          watchers.delete(check)
+          resolve()
+        }
+        watchers.add(check)
+        check()
+      }),
+    kill: (signal) => child.kill(signal),
+    exited: new Promise((resolve) => child.once('close', (status) => resolve({status, stdout, stderr}))),
+  }
 }
