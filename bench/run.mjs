@@ -71,7 +71,7 @@ async function poolStatusBench() {
     // The first run records 100 host keys; the runs measured are what an operator sees every day after.
     spawnSync(process.execPath, args(16), {cwd: root, env: {...process.env, ...env}})
     // A stand-in ssh on PATH that answers the probe after 100 ms: velda-do's own cost and parallelism, without
-    // the simulated hosts' (sshd, node and bubblewrap for every command, on the same two cores).
+    // the simulated hosts' (sshd, bash and bubblewrap for every command, on the same two cores).
     const stub = join(work, 'stub-bin')
     mkdirSync(stub)
     const answer = '--- velda-probe:status\n{"version":1,"phase":"done","step":"done","started_at":"2026-11-28T21:00:00Z","updated_at":"2026-11-28T21:00:10Z","finished_at":"2026-11-28T21:00:10Z","exit_code":null,"gpu":{"vendor":"none","check":"skipped"},"agent_version":"1.0.0","log_tail":[]}\n\n--- velda-probe:cloud-init\nstatus: done\n--- velda-probe:agent\nactive\n--- velda-probe:log\ndone\n--- velda-probe:end\n'
@@ -87,7 +87,7 @@ async function poolStatusBench() {
       const rounds = Math.ceil(100 / parallel)
       console.log(row(label, ms.toFixed(0), rounds, (ms / rounds).toFixed(0)))
     }
-    console.log('(the simulated hosts run sshd, node and bubblewrap for every command on this machine: their row measures them too)')
+    console.log('(the simulated hosts run sshd, bash and bubblewrap for every command on this machine: their row measures them too)')
   } finally {
     await sim.stop()
     rmSync(work, {recursive: true, force: true})

@@ -74,7 +74,7 @@ function fileOnceWritten(dir: string, name: string): Promise<string> {
 }
 
 /** Packs and installs the package into a directory of its own. */
-export function installPackedCli(): InstalledCli {
+function installPackedCli(): InstalledCli {
   const work = mkdtempSync(join(tmpdir(), 'velda-e2e-'))
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})) as {filename: string; files: {path: string}[]}[]
   const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) ?? packed[0]?.filename ?? '')
