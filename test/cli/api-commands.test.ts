@@ -2,6 +2,8 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {runCli} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {runOnPty} from '../support/pty.js'
+import {haveTool} from '../support/tools.js'
 import {expectNoSecrets} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 
@@ -187,6 +189,34 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     for (const control of ['\x1b', '\x07', '\r', '\x9b']) expect(human.stderr).not.toContain(control)
     const machine = await runInProcess(['sizes', '--json'], {env: env()})
     expect(json(machine.stdout).error).toMatchObject({message: expect.stringContaining(hostile)})
+  })
+
+  const hostileJson = async () => {
+    const hostile = 'bad\x9b2J\x7f\u202eevil\u2066'
+    await sim.admin('POST', 'faults', {path: '/v2/sizes', count: 0, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: hostile}}})
+    return hostile
+  }
+  /** DEL, C1 and the bidi controls, raw. */
+  const RAW_CONTROL = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/
+
+  it('--json writes C1, DEL and bidi controls from the API as \\u escapes: no raw control, the same data when parsed', async () => {
+    const hostile = await hostileJson()
+    const piped = await runInProcess(['sizes', '--json'], {env: env()})
+    expect(piped.stdout).not.toMatch(RAW_CONTROL)
+    expect(piped.stdout).toContain('bad\\u009b2J\\u007f\\u202eevil\\u2066')
+    expect(json(piped.stdout).error).toMatchObject({message: expect.stringContaining(hostile)})
+  })
+
+  it.runIf(haveTool('script', 'bsdutils', '--json on a real terminal'))('--json on a terminal (coloured by oclif) shows C1, DEL and bidi controls as \\u escapes, and parses to the same data', async () => {
+    const hostile = await hostileJson()
+    const terminal = runOnPty(['sizes', '--json'], env(), {stdout: 'terminal'})
+    expect((await terminal.exited).status).toBe(3)
+    const screen = terminal.screen()
+    expect(screen).not.toMatch(RAW_CONTROL)
+    // The document as the terminal showed it, without colours and the carriage returns the terminal adds.
+    // eslint-disable-next-line no-control-regex -- removing colour sequences is the point
+    const shown = screen.replace(/\x1b\[[0-9;]*m/g, '').replaceAll('\r', '')
+    expect(json(shown.slice(shown.indexOf('{'), shown.lastIndexOf('}') + 1)).error).toMatchObject({message: expect.stringContaining(hostile)})
   })
 
   it('a redirect: exit 3, naming where it points, the token not sent there', async () => {

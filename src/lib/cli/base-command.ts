@@ -1,12 +1,13 @@
 import {existsSync} from 'node:fs'
 
-import type {Interfaces} from '@oclif/core'
+import {type Interfaces, ux} from '@oclif/core'
 import {Command} from '@oclif/core/command'
 
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
+import {jsonText} from '../output/json-text.js'
 import {printable} from '../output/printable.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
@@ -117,12 +118,14 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   /**
-   * oclif tokenises every document to colour it, a second of CPU for 10,000 droplets, even when stdout is a pipe
-   * that gets no colour: only a terminal gets the coloured form.
+   * The one --json print path. DEL, C1 and bidi controls are written as \uXXXX escapes (jsonText): the same data
+   * when parsed, nothing a terminal obeys when shown. oclif tokenises every document to colour it, a second of CPU
+   * for 10,000 droplets, even when stdout is a pipe that gets no colour: only a terminal gets the coloured form,
+   * coloured from the escaped text (oclif's own logJson would stringify again, raw).
    */
   override logJson(json: unknown): void {
-    if (process.stdout.isTTY) super.logJson(json)
-    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    const text = jsonText(json)
+    process.stdout.write(`${process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text}\n`)
   }
 
   /** Progress for people (a file written, a wait): silent under --quiet. Warnings and errors use say(). */
