@@ -22,11 +22,12 @@ const HOSTILE = [
   'tab\tcolumn',
   'c1\u009b31mred\u0085next',
   'del\u007f',
+  'bidi\u202egnp.exe\u2066isolate\u2069',
 ]
 
-/** Every control character but the newlines that end the output's lines (C0, DEL, C1). */
+/** Every control character but the newlines that end the output's lines (C0, DEL, C1), and the bidi controls. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 function droplet(text: string, id: number): PoolDroplet {
   return {

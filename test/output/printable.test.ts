@@ -15,6 +15,10 @@ describe('printable: a message from outside, safe to print', () => {
     ['DEL', 'a\u007fb', 'a\\x7fb'],
     ['C1 CSI, NEL and the last C1', '\u009b2J\u0085\u009f', '\\x9b2J\\x85\\x9f'],
     ['U+00A0 and above are not controls', '\u00a0é', '\u00a0é'],
+    ['right-to-left override (Trojan Source)', 'velda-\u202e1-loop', 'velda-\\u202e1-loop'],
+    ['every bidi embedding, override and isolate', '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069', '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069'],
+    ['the bidi marks LRM, RLM, ALM', '\u200e\u200f\u061c', '\\u200e\\u200f\\u061c'],
+    ['line and paragraph separators', 'a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
   ])('%s', (_what, input, expected) => {
     expect(printable(input)).toBe(expected)
   })
@@ -27,15 +31,16 @@ describe('printableCell: one table cell, on one line', () => {
     ['a tab cannot fake a column', 'a\tb', 'a\\tb'],
     ['CR LF', 'a\r\nb', 'a\\r\\nb'],
     ['escape sequences as in printable', '\u001b[31mred\u009b0m', '\\x1b[31mred\\x9b0m'],
+    ['a bidi override cannot reorder the row', 'abc\u202e  fed\u2066x\u2069', 'abc\\u202e  fed\\u2066x\\u2069'],
   ])('%s', (_what, input, expected) => {
     expect(printableCell(input)).toBe(expected)
   })
 
-  it('leaves no control character in any input', () => {
-    const every = Array.from({length: 0xa0}, (_v, i) => String.fromCharCode(i)).join('')
+  it('leaves no control character, bidi control or line separator in any input', () => {
+    const every = Array.from({length: 0x2070}, (_v, i) => String.fromCharCode(i)).join('')
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
-    expect(printableCell(every)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(printableCell(every)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/)
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
-    expect(printable(every)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    expect(printable(every)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/)
   })
 })
