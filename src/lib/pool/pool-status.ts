@@ -6,11 +6,11 @@ import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failur
 import {type Health, healthOf, parseProbe, PROBE_SCRIPT, ProbeOutputError} from '../ssh/probe.js'
 import {boundedMap, type SshRun} from '../ssh/run.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
-import {memberAddress} from '../ssh/member-target.js'
+import {checkedAddress} from '../ssh/member-target.js'
 import type {ProbeSettings} from '../ssh/settings.js'
 
 /** A member's state: its health as the probe found it, or why the probe could not reach it. */
-export type MemberState = Health | SshFailure | 'no-address' | 'not-probed'
+export type MemberState = Health | SshFailure | 'no-address' | 'bad-address' | 'not-probed'
 
 export interface MemberStatus {
   id: number
@@ -50,9 +50,11 @@ export async function probeMembers(pool: string, members: readonly PoolDroplet[]
 }
 
 async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: PoolStatusDeps): Promise<MemberStatus> {
-  const address = memberAddress(member, settings.address)
+  const {address, refusal} = checkedAddress(member, settings.address)
   const row = {id: member.id, name: member.name, status: member.status, address, boot: null, agent: null, last_line: null}
   if (address === null) return {...row, state: 'no-address', detail: member.status === 'active' ? 'no address given' : `droplet is ${member.status}`}
+  // Never dialled: what the API gave is not an address (see address-check.ts); this member's error only.
+  if (refusal !== null) return {...row, state: 'bad-address', detail: refusal}
   if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}
   const args = sshArgs({dropletId: member.id, host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
   const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs})

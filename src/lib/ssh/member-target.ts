@@ -1,20 +1,37 @@
 import {UsageError} from '../errors.js'
 import type {PoolDroplet} from '../pool/membership.js'
+import {addressRefusal, BadAddressError} from './address-check.js'
 import {type SshTarget} from './command.js'
 import type {AddressKind, ProbeSettings} from './settings.js'
 
-/**
- * The address to dial: public, private (VPC), or on the tailnet its name, which the boot script gives Tailscale as
- * the node's hostname (MagicDNS resolves it). Null while the droplet has no such address.
- */
-export function memberAddress(member: PoolDroplet, kind: AddressKind): string | null {
-  if (kind === 'tailnet') return member.status === 'new' ? null : member.name
-  return kind === 'private' ? member.private_ipv4 : member.public_ipv4
+/** A member's address of one kind, as the API gave it, and why velda-do will not dial it (null: it will). */
+export interface CheckedAddress {
+  /** Null while the droplet has no such address. */
+  address: string | null
+  refusal: string | null
 }
 
-/** Where to reach a member; refused when it has no such address yet. */
+/**
+ * The address to dial: public, private (VPC), or on the tailnet its name, which the boot script gives Tailscale as
+ * the node's hostname (MagicDNS resolves it); refused unless it is an IP address (a hostname on the tailnet).
+ */
+export function checkedAddress(member: PoolDroplet, kind: AddressKind): CheckedAddress {
+  const address = kind === 'tailnet' ? (member.status === 'new' ? null : member.name) : kind === 'private' ? member.private_ipv4 : member.public_ipv4
+  return {address, refusal: address === null ? null : addressRefusal(address, kind)}
+}
+
+/** The address to dial, or null while there is none velda-do will dial (none yet, or one refused above). */
+export function memberAddress(member: PoolDroplet, kind: AddressKind): string | null {
+  const {address, refusal} = checkedAddress(member, kind)
+  return refusal === null ? address : null
+}
+
+/** Where to reach a member; refused when it has no such address yet, or one that is not an address. */
 export function memberTarget(member: PoolDroplet, settings: ProbeSettings): SshTarget {
-  const host = memberAddress(member, settings.address)
+  const {address: host, refusal} = checkedAddress(member, settings.address)
+  if (refusal !== null) {
+    throw new BadAddressError(member.name, refusal)
+  }
   if (host === null) {
     throw new UsageError(`${member.name} has no ${settings.address} address yet (it is ${member.status})`, {
       suggestions: ['wait for it: velda-do pool up --wait, or velda-do pool list to watch', ...(settings.address === 'public' ? ['or --private for its VPC address'] : [])],
