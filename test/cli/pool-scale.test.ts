@@ -126,6 +126,29 @@ describe('velda-do pool scale --to N', () => {
     expect(await poolDroplets('cpu')).toEqual([])
   })
 
+  it('caps what one run creates or deletes at 1,000, as pool up does, with its message: --to 1500 on a pool without max_agents is exit 2, nothing sent', async () => {
+    const cap = /is more than velda-do creates in one run \(1000\): every name, request and report is planned in memory first/
+    const up = await velda(['pool', 'up', 'other', '-n', '1500'])
+    expect(up.stderr).toMatch(cap)
+    for (const dryRun of [[], ['--dry-run']]) {
+      const result = await velda(['pool', 'scale', 'other', '--to', '1500', ...dryRun])
+      expect(result.status).toBe(2)
+      expect(result.stderr).toMatch(/--to 1500 creates 1500 droplets: that is more than velda-do creates in one run \(1000\)/)
+      expect(result.stderr).toMatch(cap)
+      expect(result.stderr).toMatch(/scale in steps: --to 1000 first, then --to 1500/)
+    }
+    expect(sent('POST')).toEqual([])
+    expect(JSON.parse((await velda(['pool', 'scale', 'other', '--to', '1000', '--dry-run', '--json'])).stdout).would_create).toBe(1000)
+    await seed('other', 1500, {size: 's-1vcpu-2gb'})
+    const down = await velda(['pool', 'scale', 'other', '--to', '0', '--yes'])
+    expect(down.status).toBe(2)
+    expect(down.stderr).toMatch(/--to 0 deletes 1500 droplets: that is more than velda-do deletes in one run \(1000\)/)
+    expect(down.stderr).toMatch(/scale in steps: --to 500 first, then --to 0/)
+    expect(sent('DELETE')).toEqual([])
+    expect(JSON.parse((await velda(['pool', 'scale', 'other', '--to', '500', '--dry-run', '--json'])).stdout).would_delete).toHaveLength(1000)
+    expect(await poolDroplets('other')).toHaveLength(1500)
+  })
+
   it('shrinking without a terminal needs --yes: exit 2 and nothing deleted', async () => {
     await seed('cpu', 4)
     const result = await velda(['pool', 'scale', 'cpu', '--to', '2'])

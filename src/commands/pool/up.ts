@@ -5,7 +5,7 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
-import {InterruptedError, UsageError, VeldaError} from '../../lib/errors.js'
+import {InterruptedError, VeldaError} from '../../lib/errors.js'
 import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
@@ -14,6 +14,7 @@ import {dryRunRequests, type DryRunRequest, poolUp, poolUpPartials, type PoolUpR
 import {resolveEndpoint} from '../../lib/settings.js'
 import {waitSettings} from '../../lib/pool/wait.js'
 import {MAX_COUNT} from '../../lib/pool/create-batches.js'
+import {checkRunSize} from '../../lib/pool/run-size.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
 export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}
@@ -55,7 +56,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
 
   protected async execute(): Promise<PoolUpOutput> {
     const {args, flags} = await this.parse(PoolUp)
-    checkCount(flags.count)
+    checkRunSize(flags.count, 'create', `--count ${flags.count}`)
     const config = this.readConfig(flags.config)
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
@@ -130,12 +131,5 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       ],
     }
   }
-}
-
-function checkCount(count: number): void {
-  if (count <= MAX_COUNT) return
-  throw new UsageError(`--count ${count} is more than velda-do creates in one run (${MAX_COUNT}): every name, request and report is planned in memory first`, {
-    suggestions: [`create them in runs of at most ${MAX_COUNT}`, 'velda-do sizes and the account\'s droplet limit tell what is possible'],
-  })
 }
 

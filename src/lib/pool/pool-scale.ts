@@ -4,11 +4,12 @@ import {PartialResults, VeldaError} from '../errors.js'
 import type {CostEstimate} from './cost.js'
 import type {MemberStatus} from './pool-status.js'
 import type {ProjectOutcome} from './project.js'
-import {type FailedName} from './create-batches.js'
+import {type FailedName, MAX_COUNT} from './create-batches.js'
 import {selectForScaleDown} from './delete-selection.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {type PoolDownDeps, poolDownPartials, runPoolDown} from './pool-down.js'
 import {poolUp, type PoolUpDeps, type PoolUpOptions, poolUpPartials} from './pool-up.js'
+import {checkRunSize} from './run-size.js'
 
 /** The pool's own members by status, before a scale: `off` droplets count (and bill) like the others. */
 export interface MemberCounts {
@@ -52,6 +53,10 @@ export async function planPoolScale(api: DigitalOceanApi, pool: PoolConfig, targ
   const {members} = await listPools(api, [pool], configured)
   const own = members.filter((m) => !isShared(m))
   const before = countMembers(own)
+  // pool up's cap, on what this run would do: --to 1500 from 0 creates 1500 in one run, which pool up refuses.
+  const step = (toward: number) => [`scale in steps: --to ${toward} first, then --to ${target}`]
+  if (target > own.length) checkRunSize(target - own.length, 'create', `--to ${target} creates ${target - own.length} droplets: that`, step(own.length + MAX_COUNT))
+  if (target < own.length) checkRunSize(own.length - target, 'delete', `--to ${target} deletes ${own.length - target} droplets: that`, step(own.length - MAX_COUNT))
   if (target > own.length) return {action: 'create', count: target - own.length, before, members}
   if (target < own.length) return {action: 'delete', chosen: selectForScaleDown(pool, members, {count: own.length - target}, force), before, members}
   return {action: 'none', before, members}
