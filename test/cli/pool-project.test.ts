@@ -57,6 +57,21 @@ describe('--project NAME|ID', () => {
     expect(creates()).toEqual([])
   })
 
+  it.each([
+    ['pool up --project \'\'', ['pool', 'up', 'cpu', '-n', '2', '--project', ''], {}, '--project is empty: it must name a project (name or id)'],
+    ['pool up --project \' \'', ['pool', 'up', 'cpu', '-n', '2', '--project', ' '], {}, '--project is empty'],
+    ['pool up --dry-run --project \'\'', ['pool', 'up', 'cpu', '--dry-run', '--project', ''], {}, '--project is empty'],
+    ['pool scale --project \'\'', ['pool', 'scale', 'cpu', '--to', '2', '--project', ''], {}, '--project is empty'],
+    ['pool up with VELDA_DO_PROJECT=\'\'', ['pool', 'up', 'cpu', '-n', '2'], {VELDA_DO_PROJECT: ''}, '$VELDA_DO_PROJECT is set but empty: it must name a project (name or id)'],
+    ['pool scale with VELDA_DO_PROJECT=\' \'', ['pool', 'scale', 'cpu', '--to', '2'], {VELDA_DO_PROJECT: ' '}, '$VELDA_DO_PROJECT is set but empty'],
+  ] as const)('an empty project is exit 2, naming the flag or variable, nothing created: %s', async (_what, args, env, message) => {
+    const result = await velda([...args], env)
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain(message)
+    expect(result.stderr).toMatch(/the droplets then go to the default project; --project default says so/)
+    expect(creates()).toEqual([])
+  })
+
   it('a failed assignment: exit 4, the droplets reported as created and as not in the project', async () => {
     sim.addFault({method: 'POST', path: '/v2/projects/*', count: 0, action: {type: 'status', status: 403, body: {id: 'forbidden', message: 'You are not authorized to perform this operation'}}})
     const result = await velda(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-fleet', '--json'])

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import {InterruptedError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
@@ -59,6 +59,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
     const {pool} = userData
     const lease = leaseFrom(flags.ttl, this.now())
+    const project = projectFrom(flags.project, this.env)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
@@ -77,7 +78,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       })
     }
     const progress = await this.startProgress()
-    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project: flags.project ?? null}, {
+    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project}, {
       sleep: stop.sleep,
       now: this.now,
       random: Math.random,

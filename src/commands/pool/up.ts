@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, VeldaError} from '../../lib/errors.js'
 import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -68,6 +68,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     })
     const {pool} = userData
     const lease = leaseFrom(flags.ttl, this.now())
+    const project = projectFrom(flags.project, this.env)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     if (dryRun) {
       const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})
@@ -77,7 +78,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const lock = await this.lockPool(api, pool.name)
     const progress = await this.startProgress()
-    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project: flags.project ?? null}, {
+    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project}, {
       sleep: stop.sleep,
       now: this.now,
       random: Math.random,

@@ -96,8 +96,29 @@ export const waitForFlag = Flags.string({
   helpValue: 'active|agent',
 })
 
+export const PROJECT_ENV_VAR = 'VELDA_DO_PROJECT'
+
 export const projectFlag = Flags.string({
   description: 'put the droplets created in this DigitalOcean project (name or id; "default" for the default project)',
   helpValue: 'NAME|ID',
-  env: 'VELDA_DO_PROJECT',
+  env: PROJECT_ENV_VAR,
 })
+
+/**
+ * The project `--project` (or $VELDA_DO_PROJECT) names, null without one. An empty one is refused: oclif drops an
+ * empty variable and the library reads '' as "no project", so `--project "$PROJECT"` with the variable unset would
+ * put the droplets in the default project without a word, where the user meant a project of their own.
+ */
+export function projectFrom(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string | null {
+  const variable = env[PROJECT_ENV_VAR]
+  const fix = 'the droplets then go to the default project; --project default says so'
+  // oclif fills the flag from the variable when the flag is not given: the same blank text is the variable's.
+  if ((flag === undefined || flag === variable) && variable !== undefined && variable.trim() === '') {
+    throw new UsageError(`$${PROJECT_ENV_VAR} is set but empty: it must name a project (name or id)`, {suggestions: [`export ${PROJECT_ENV_VAR}=NAME, or unset ${PROJECT_ENV_VAR}: ${fix}`]})
+  }
+  if (flag === undefined) return null
+  if (flag.trim() === '') {
+    throw new UsageError('--project is empty: it must name a project (name or id)', {suggestions: [`give --project NAME, or leave --project out: ${fix}`]})
+  }
+  return flag
+}
