@@ -124,6 +124,7 @@ describe('leases', () => {
   it.each([
     [['--ttl', '30s'], '--ttl 30s is shorter than 1m'],
     [['--ttl', '91d'], '--ttl 91d is longer than 90 days'],
+    [['--ttl', '9999999999999d'], '--ttl 9999999999999d is longer than 90 days, the longest lease velda-do gives'],
     [['--ttl', 'forever'], '--ttl: "forever" is not a duration'],
   ])('pool up %j is refused (exit 2) before any request', async (flags, message) => {
     const result = await velda(['pool', 'up', 'cpu', ...flags])

@@ -66,7 +66,8 @@ export const maxHourlyCostFlag = Flags.string({
 /** The lease `--ttl` asks for, ending that long from `now`; null without the flag. */
 export function leaseFrom(ttl: string | undefined, now: number): {expiresAtMs: number} | null {
   if (ttl === undefined) return null
-  const ms = parseDuration(ttl, '--ttl', {minMs: 60_000, maxMs: Number.MAX_SAFE_INTEGER})
+  // No upper bound in the parse: its limit is for waits ("the longest velda-do waits"), the lease's is the one below.
+  const ms = parseDuration(ttl, '--ttl', {minMs: 60_000, maxMs: Number.POSITIVE_INFINITY})
   if (ms > MAX_TTL_MS) {
     throw new UsageError(`--ttl ${ttl} is longer than 90 days, the longest lease velda-do gives`, {suggestions: ['give --ttl 90d or less; without --ttl a droplet has no lease at all']})
   }
