@@ -1,3 +1,5 @@
+import {getEventListeners} from 'node:events'
+
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {ApiError, ClientClosedError, MalformedAnswerError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
@@ -199,6 +201,30 @@ describe('closing the client (the command that opened it is done)', () => {
     expect((error as ClientClosedError).message).toBe(`GET ${sim.url}/v2/sizes: not sent again, the command is done`)
     release()
     expect(sim.requests()).toHaveLength(1)
+  })
+
+  it('20 requests in flight put one listener on the close signal, not 20 (Node warns past 10); the close still ends each', async () => {
+    const closed = new AbortController()
+    const {sim, get} = await setup([{method: 'GET', path: '/v2/sizes', count: 0, action: {type: 'delay', ms: 60_000}}], {signal: closed.signal})
+    const pending = Array.from({length: 20}, () => get('/v2/sizes').catch((error: unknown) => error))
+    while (sim.requests().length < 20) await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(getEventListeners(closed.signal, 'abort')).toHaveLength(1)
+    closed.abort()
+    for (const error of await Promise.all(pending)) expect(error).toBeInstanceOf(ClientClosedError)
+  })
+
+  it('20 requests waiting to retry: one listener on the close signal; the close ends every wait', async () => {
+    const closed = new AbortController()
+    const {sim, get} = await setup([{method: 'GET', path: '/v2/sizes', count: 0, action: {type: 'status', status: 503}}], {
+      signal: closed.signal,
+      sleep: () => new Promise<void>(() => {}),
+    })
+    const pending = Array.from({length: 20}, () => get('/v2/sizes').catch((error: unknown) => error))
+    while (sim.requests().length < 20) await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(getEventListeners(closed.signal, 'abort')).toHaveLength(1)
+    closed.abort()
+    for (const error of await Promise.all(pending)) expect(error).toBeInstanceOf(ClientClosedError)
+    expect(sim.requests()).toHaveLength(20)
   })
 
   it('cuts off an attempt in flight, which is not a timeout and is not retried', async () => {

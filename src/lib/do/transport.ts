@@ -1,5 +1,6 @@
 import {formatDuration} from '../duration.js'
 import type {Secret} from '../secret.js'
+import {closeWatch, type OnClose} from './close-watch.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
 import {ApiError, ClientClosedError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
@@ -70,16 +71,17 @@ export function createTransport(options: TransportOptions): FetchFunction {
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
   const failures = new FailureWindow(options.deadlineMs ?? DEFAULT_DEADLINE_MS, now)
-  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress, hasNetwork: options.hasNetwork ?? machineHasNetwork, closed: options.signal}
   const closed = options.signal
+  // One listener on the close signal for all the requests of this client, not one per request (close-watch.ts).
+  const onClose = closeWatch(closed)
+  const attemptOptions = {doFetch, setTimer: options.setTimer ?? realSetTimer, onProgress: options.onProgress, hasNetwork: options.hasNetwork ?? machineHasNetwork, closed, onClose}
   /** The wait before a retry, ended early when the client closes. */
   const pause = (ms: number): Promise<void> => {
     if (!closed || ms <= 0) return sleep(ms)
     return new Promise<void>((resolve) => {
-      const done = () => resolve()
-      closed.addEventListener('abort', done, {once: true})
+      const stopWatching = onClose(resolve)
       void sleep(ms).then(() => {
-        closed.removeEventListener('abort', done)
+        stopWatching()
         resolve()
       })
     })
@@ -159,13 +161,13 @@ interface AttemptOptions {
   onProgress: ((message: string) => void) | undefined
   hasNetwork: () => boolean
   closed: AbortSignal | undefined
+  onClose: OnClose
 }
 
 async function attemptOnce(options: AttemptOptions, url: URL, request: UnansweredRequest, init: RequestInit, timeoutMs: number): Promise<AttemptResult> {
   const controller = new AbortController()
   const cancelTimeout = options.setTimer(timeoutMs, () => controller.abort())
-  const close = () => controller.abort()
-  options.closed?.addEventListener('abort', close, {once: true})
+  const stopWatching = options.onClose(() => controller.abort())
   // Only the wait for the answer's start is told: once headers arrive, the endpoint is evidently there.
   const cancelProgress = timeoutMs > PROGRESS_AFTER_MS && options.onProgress
     ? options.setTimer(PROGRESS_AFTER_MS, () => options.onProgress?.(`${request.method} ${request.path}: still waiting for ${url.host} after ${shortDuration(PROGRESS_AFTER_MS)} (timeout ${shortDuration(timeoutMs)})`))
@@ -181,7 +183,7 @@ async function attemptOnce(options: AttemptOptions, url: URL, request: Unanswere
     return {kind: 'network', failure: classifyNetworkFailure(error, url, options.hasNetwork)}
   } finally {
     cancelTimeout()
-    options.closed?.removeEventListener('abort', close)
+    stopWatching()
   }
 }
 
