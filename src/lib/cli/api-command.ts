@@ -37,11 +37,12 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
 
   /**
    * Waits until no other velda-do on this machine works on the pool of this account, then holds it until
-   * released (or the command ends). Stop signals end the wait.
+   * released (or the command ends). Stop signals end the wait. The account is read from the API (its uuid),
+   * once: pool up's droplet-limit guard uses the same answer.
    */
   protected async lockPool(api: DigitalOceanApi, pool: string): Promise<PoolLock> {
     const stop = this.stopSignals()
-    const lock = await lockPool(api.account, pool, {
+    const lock = await lockPool(await api.accountKey(), pool, {
       dir: defaultLockDir(this.env),
       pid: process.pid,
       process: processIdentity(process.pid),
