@@ -12,6 +12,7 @@ import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {type CliChild, startCli} from '../support/cli.js'
 import {sshWorkspace} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {otherLocalUser} from '../support/other-user.js'
 import {runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 
@@ -91,6 +92,21 @@ describe('the pool lock, through the binary', () => {
     for (const waiter of [byOtherToken, byOtherSpelling]) expect((await waiter.exited).status).toBe(130)
     holder.type('n\r')
     await holder.exited
+    expect(sim.counts()['POST /v2/droplets']).toBeUndefined()
+  })
+
+  it('refuses a lock folder another local user made first in the temp folder: exit 2, naming it, its owner and the fix; nothing created', async () => {
+    const other = otherLocalUser('a lock folder made first by another local user')
+    if (!other) return
+    const shared = other.sharedDir()
+    const dir = join(shared, `velda-do-${process.getuid?.()}`)
+    expect(other.run(['mkdir', '-m', '777', `velda-do-${process.getuid?.()}`], shared).status).toBe(0)
+    // No XDG_RUNTIME_DIR (su, cron, CI): the locks go to the temp folder, the attacker's shared one here.
+    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '1', '-c', configFile], {env: {XDG_RUNTIME_DIR: '', TMPDIR: shared, DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}})
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain(`the lock folder ${dir} is owned by uid ${other.uid} (velda-do-test-other)`)
+    expect(result.stderr).toContain(`rm -r ${dir}`)
+    expect(readdirSync(dir)).toEqual([])
     expect(sim.counts()['POST /v2/droplets']).toBeUndefined()
   })
 

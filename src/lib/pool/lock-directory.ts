@@ -1,4 +1,7 @@
+import {readFileSync} from 'node:fs'
+
 import {GuardError} from '../errors.js'
+import {printableCell} from '../output/printable.js'
 import {preparePrivateDirectory, type PrivateDirectoryProblem} from '../private-dir.js'
 
 /**
@@ -21,7 +24,8 @@ export function checkLockDirectory(dir: string): void {
 const ELSEWHERE = 'or point XDG_RUNTIME_DIR at a directory of your own (mode 0700): locks go to $XDG_RUNTIME_DIR/velda-do'
 
 function describe(dir: string, problem: PrivateDirectoryProblem): string {
-  const owner = `owned by uid ${problem.owner}`
+  const name = userName(problem.owner)
+  const owner = `owned by uid ${problem.owner}${name === null ? '' : ` (${name})`}`
   switch (problem.kind) {
     case 'symbolic-link':
       return `the lock folder ${dir} is a symbolic link (${owner}), which velda-do does not follow`
@@ -43,4 +47,15 @@ function fixes(dir: string, problem: PrivateDirectoryProblem): string[] {
 
 function octal(mode: number): string {
   return `0${mode.toString(8)}`
+}
+
+/** The login name of `uid` in /etc/passwd, where it is listed (not for users from a directory service): null else. */
+function userName(uid: number): string | null {
+  try {
+    // A line is `name:x:uid:gid:...`; the file is root's, but a name is shown as inert text all the same.
+    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.split(':')[2] === String(uid))
+    return line ? printableCell(line.split(':')[0] ?? '') : null
+  } catch {
+    return null
+  }
 }
