@@ -7,10 +7,12 @@
 // version; writing one removes the bundle's older ones. V8 refuses data made by another V8 or under other flags and then compiles as without a cache. Reading or
 // writing the cache never fails a command: without a usable directory it is simply not used.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's.
-import {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {Script} from 'node:vm'
+
+import {preparePrivateDirectory} from '../lib/private-dir.js'
 
 /** The names the bundle's wrapper function declares, and their values (require, exports and module come on top). */
 export type BundleScope = {require: NodeJS.Require} & Record<string, unknown>
@@ -23,11 +25,8 @@ function cacheDirectory(): string | undefined {
   const uid = process.getuid?.()
   const dir = join(tmpdir(), `velda-do-compile-cache${uid === undefined ? '' : `-${uid}`}`)
   try {
-    mkdirSync(dir, {recursive: true, mode: 0o700})
-    const stat = lstatSync(dir)
-    // Another user's directory, or one others may write to, could hand us code: leave it alone.
-    if (!stat.isDirectory() || (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0))) return undefined
-    return dir
+    // Another user's directory, or one others may write to, could hand us code: leave it alone, silently.
+    return preparePrivateDirectory(dir) === null ? dir : undefined
   } catch {
     return undefined
   }

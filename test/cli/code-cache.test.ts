@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {EXAMPLE_CONFIG, runCli} from '../support/cli.js'
+import {otherLocalUser} from '../support/other-user.js'
 
 /**
  * The bundles' V8 code cache (src/entry/code-cache.ts), in a temp directory of the test's own: written by a first
@@ -50,5 +51,16 @@ describe('the code cache', () => {
     const result = runCli(['--version'], {env: {TMPDIR: temp, NODE_DISABLE_COMPILE_CACHE: '1'}})
     expect(result.status).toBe(0)
     expect(cacheFiles(temp)).toEqual([])
+  })
+
+  it('a cache folder another local user made first (it could hand us code) is silently left alone: nothing read or written there', () => {
+    const other = otherLocalUser('a code cache folder made first by another local user')
+    if (!other) return
+    const shared = other.sharedDir()
+    const name = `velda-do-compile-cache-${process.getuid?.()}`
+    expect(other.run(['mkdir', '-m', '777', name], shared).status).toBe(0)
+    const result = runCli(['--version'], {env: {TMPDIR: shared}})
+    expect({status: result.status, stderr: result.stderr}).toEqual({status: 0, stderr: ''})
+    expect(readdirSync(join(shared, name))).toEqual([])
   })
 })

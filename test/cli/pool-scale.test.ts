@@ -49,7 +49,7 @@ const seed = (pool: string, count: number, extra: Record<string, unknown> = {}) 
   sim.admin('POST', 'droplets', {count, namePrefix: `${prefixOf[pool]}-`, tags: ['velda', `velda-pool:${pool}`], size: 's-1vcpu-1gb', region: 'nyc3', ...extra})
 
 describe('velda-do pool scale --to N', () => {
-  it('from 0 to 25: creates 25 in 3 POSTs; again: a no-op with exit 0, one listing and nothing else', async () => {
+  it('from 0 to 25: creates 25 in 3 POSTs; again: a no-op with exit 0, the account and one listing, nothing else', async () => {
     const up = await velda(['pool', 'scale', 'cpu', '--to', '25', '--json'])
     expect(up.status, up.stderr).toBe(0)
     const json = JSON.parse(up.stdout)
@@ -61,7 +61,8 @@ describe('velda-do pool scale --to N', () => {
     const again = await velda(['pool', 'scale', 'cpu', '--to', '25', '--json'])
     expect(again.status).toBe(0)
     expect(JSON.parse(again.stdout)).toEqual({pool: 'cpu', before: {total: 25, new: 25, active: 0, off: 0}, target: 25, created: [], deleted: [], failed: []})
-    expect(sim.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v2/droplets'])
+    // The account names the pool's lock (its uuid), then one listing.
+    expect(sim.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v2/account', 'GET /v2/droplets'])
     expect((await velda(['pool', 'scale', 'cpu', '--to', '25'])).stderr).toMatch(/already at 25: nothing to do/)
   })
 

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
+import {hostKeyAlias} from '../../src/lib/ssh/known-hosts.js'
 import {startCli} from '../support/cli.js'
 import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
@@ -34,7 +35,7 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
     const result = await velda(['pool', 'up', 'gpu', '-n', String(count), '--json'])
     expect(result.status, result.stderr).toBe(0)
     await sim.hostsReady()
-    return (JSON.parse(result.stdout) as {created: {id: number; name: string}[]}).created
+    return (JSON.parse(result.stdout) as {created: {id: number; name: string; created_at: string}[]}).created
   }
   type Member = {name: string; state: string; detail: string; boot: {step: string; log_tail: string[]; gpu: {vendor: string; check: string}} | null; agent: string | null}
   const status = async () => {
@@ -55,8 +56,9 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
     expect(table.stdout).toMatch(/^NAME +ID +DROPLET +ADDRESS +STATE +BOOT +AGENT +GPU +DETAIL$/m)
     expect(table.stdout).toMatch(/ 127\.1\.\d+\.\d+ +healthy +done +active +amd ok +agent active$/m)
     expect(table.stdout).toContain('3 of 3 members healthy (agent active)')
-    // Keys are remembered by droplet, in velda-do's own file.
-    for (const droplet of created) expect(spawnSync('ssh-keygen', ['-F', `velda-droplet-${droplet.id}`, '-f', join(state, 'velda-do', 'known_hosts')]).status).toBe(0)
+    // Keys are remembered by droplet, in velda-do's own file (a simulator's hosts in one of their own, by simulator).
+    const simulator = `127.0.0.1-${new URL(sim.url).port}`
+    for (const droplet of created) expect(spawnSync('ssh-keygen', ['-F', hostKeyAlias(droplet, simulator), '-f', join(state, 'velda-do', 'known_hosts.simulator')]).status).toBe(0)
   })
 
   it('shows each kind of trouble as a state of its member, the failed boot with its step and log tail', async () => {

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
+import {accountLockKey, createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
 import {ApiError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
 import {DEFAULT_RETRY_POLICY} from '../../src/lib/do/retry-policy.js'
 import type {TransportOptions} from '../../src/lib/do/transport.js'
@@ -199,5 +199,23 @@ describe('the API layer (dots over our transport) against the simulator', () => 
     sim = undefined
     const api = await createDigitalOceanApi({endpoint: stopped.url, token: new Secret('x'), sleep: async () => {}})
     expect(await failure(api.listRegions())).toBeInstanceOf(NetworkError)
+  })
+})
+
+describe('the account\'s lock key', () => {
+  it('is the same however the endpoint is written (scheme and host case, default port, trailing slash) and names the account, not the token', () => {
+    const key = accountLockKey('https://api.digitalocean.com', 'c3f9a0e4')
+    for (const endpoint of ['HTTPS://API.DigitalOcean.com/', 'https://api.digitalocean.com:443', 'https://api.digitalocean.com//']) expect(accountLockKey(endpoint, 'c3f9a0e4')).toBe(key)
+    expect(accountLockKey('https://api.digitalocean.com', 'C3F9A0E4')).toBe(key)
+    expect(accountLockKey('http://127.0.0.1:8080', 'c3f9a0e4')).not.toBe(accountLockKey('http://127.0.0.1:8081', 'c3f9a0e4'))
+    expect(accountLockKey('https://api.digitalocean.com', 'another')).not.toBe(key)
+  })
+
+  it('is read from GET /v2/account once, whatever else reads the account afterwards', async () => {
+    const {api, sim} = await setup()
+    const key = await api.accountKey()
+    await api.getAccount()
+    expect(await api.accountKey()).toBe(key)
+    expect(sim.counts()['GET /v2/account']).toBe(1)
   })
 })

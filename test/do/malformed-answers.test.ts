@@ -250,6 +250,13 @@ describe('getAccount', () => {
   })
 })
 
+describe('accountKey', () => {
+  it('refuses an answer without the account\'s uuid instead of keying every account\'s locks alike', async () => {
+    const {api} = await setup([{method: 'GET', path: '/v2/account', action: {type: 'patch-json', remove: ['account.uuid', 'account.team']}}])
+    expect((await malformed(api.accountKey())).message).toBe('GET /v2/account: the answer has no account.uuid, which names the account in velda-do\'s pool locks')
+  })
+})
+
 describe('deleteDroplet', () => {
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses the id %s without sending anything', async (id) => {
     const {sim, api} = await setup()

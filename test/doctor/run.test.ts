@@ -22,7 +22,7 @@ function fakeApi(calls: string[]): DigitalOceanApi {
   const call = <T>(name: string, value: T) => async () => (calls.push(name), value)
   return {
     endpoint: 'https://api.digitalocean.com',
-    account: 'x',
+    accountKey: () => Promise.reject(new Error('doctor takes no lock')),
     describeAccount: call('account', {droplet_limit: 10, status: 'active', email: 'a@example.com', status_message: ''}),
     getAccount: () => Promise.reject(new Error('doctor asks describeAccount')),
     countDroplets: call('count', 1),

@@ -36,7 +36,7 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
   /** The real ssh client, as velda-do calls it; `input` is its standard input, `onOutput` sees stdout as it comes. */
   const ssh = (droplet: {id: number}, address: string, command: string, options: {input?: string; onOutput?: (stdout: string) => void} = {}) => {
     const args = sshArgs(
-      {dropletId: droplet.id, host: address, user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
+      {hostKeyAlias: `velda-droplet-${droplet.id}`, host: address, user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
       {knownHosts: join(dir, 'known_hosts'), connectTimeoutSeconds: 5, batch: true},
       [command],
     )
@@ -96,7 +96,7 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
     const [droplet] = sim.seedDroplets({count: 1, namePrefix: 'velda-7e7e7e7e-'})
     await sim.hostsReady()
     const args = sshArgs(
-      {dropletId: droplet!.id, host: address(droplet!.id), user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
+      {hostKeyAlias: `velda-droplet-${droplet!.id}`, host: address(droplet!.id), user: process.env.USER || 'root', port: sim.hosts?.port ?? 22, identityFile: key},
       {knownHosts: join(dir, 'known_hosts'), connectTimeoutSeconds: 5, batch: true},
       [],
     )

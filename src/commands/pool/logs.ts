@@ -56,7 +56,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const {members} = await listPools(api, [pool], config.pools)
     const member = findMember(pool.name, members.filter((m) => !isShared(m)), args.member)
-    const settings = probeSettings(flags, {env: this.env, parallel: 1, timeoutMs: 30_000})
+    const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: 1, timeoutMs: 30_000})
     const command = flags.agent ? agentJournalCommand(flags.lines, flags.follow) : bootLogCommand(flags.lines, flags.follow)
     const target = memberTarget(member, settings)
     if (flags.follow) {
@@ -66,7 +66,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
       return null
     }
     const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
-    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run)
+    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
     return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout)}
   }
 

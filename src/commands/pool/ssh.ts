@@ -72,7 +72,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     }
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const members = (await listPools(api, [pool], config.pools)).members.filter((m) => !isShared(m))
-    const settings = probeSettings(flags, {env: this.env, parallel: flags.parallel, timeoutMs: 10 * 60_000})
+    const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs: 10 * 60_000})
     const command = remote.join(' ')
     if (!flags.all) {
       const member = findMember(pool.name, members, args.member)

@@ -52,7 +52,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
-    const result = await poolStatus(api, pool, config.pools, probeSettings(flags, {env: this.env, parallel: flags.parallel, timeoutMs}), {
+    const result = await poolStatus(api, pool, config.pools, probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs}), {
       runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: aborted.signal}),
       isInterrupted: stop.isStopped,
     })

@@ -22,7 +22,7 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     // When the command is done, so are its requests: none goes on retrying behind it.
     const closed = new AbortController()
     this.onCleanup(() => closed.abort())
-    return connectApi({
+    const api = await connectApi({
       ...options,
       // A command that stops on signals must not sit out a minute-long retry wait after one.
       transport: {signal: closed.signal, ...(stop ? {sleep: stop.sleep, isStopped: stop.isStopped} : {})},
@@ -33,15 +33,26 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
       onProgress: (message) => this.info(paint.dim(printable(message))),
       onWarning: (message) => this.say(paint.warning(`Warning: ${printable(message)}`)),
     })
+    this.connectedEndpoint = api.endpoint
+    return api
+  }
+
+  /** The API connect() opened; the members it lists are that API's (a simulator's keep their host keys apart). */
+  private connectedEndpoint: string | null = null
+
+  private endpoint(): string {
+    if (this.connectedEndpoint === null) throw new Error('the agents are probed only after connect(): their endpoint decides where their host keys are kept')
+    return this.connectedEndpoint
   }
 
   /**
    * Waits until no other velda-do on this machine works on the pool of this account, then holds it until
-   * released (or the command ends). Stop signals end the wait.
+   * released (or the command ends). Stop signals end the wait. The account is read from the API (its uuid),
+   * once: pool up's droplet-limit guard uses the same answer.
    */
   protected async lockPool(api: DigitalOceanApi, pool: string): Promise<PoolLock> {
     const stop = this.stopSignals()
-    const lock = await lockPool(api.account, pool, {
+    const lock = await lockPool(await api.accountKey(), pool, {
       dir: defaultLockDir(this.env),
       pid: process.pid,
       process: processIdentity(process.pid),
@@ -72,7 +83,7 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
 
   /** `--wait-for agent`: the members probed over SSH as pool status does, 16 at a time, 30 s each at most. */
   protected agentProbe(pool: string, flags: SshFlagValues): AgentProbe {
-    const settings = probeSettings(flags, {env: this.env, parallel: 16, timeoutMs: 30_000})
+    const settings = probeSettings(flags, {env: this.env, endpoint: this.endpoint(), parallel: 16, timeoutMs: 30_000})
     const stop = this.stopSignals()
     return {probe: (members) => probeMembers(pool, members, settings, {runSsh, isInterrupted: stop.isStopped})}
   }

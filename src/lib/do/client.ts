@@ -1,8 +1,7 @@
 import {createHash} from 'node:crypto'
 
-import type {Secret} from '../secret.js'
 import {type AnswerSource, ApiError, MalformedAnswerError} from './errors.js'
-import {connectDots, type DotsConnection, type DotsDroplet, type DotsImage, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
+import {connectDots, type DotsAccount, type DotsConnection, type DotsDroplet, type DotsImage, type DotsPage, type DotsRegion, type DotsSize, type DotsSshKey, type ListQuery} from './dots.js'
 import {collectPages, isCount, PER_PAGE, readTotal} from './paginate.js'
 import {createTransport, type FetchFunction, type TransportOptions} from './transport.js'
 import {assignmentBatches, readAssignment, readProject, readProjects} from './projects.js'
@@ -13,11 +12,15 @@ import {utcSeconds} from '../wire-formats.js'
 /** velda-do's door to DigitalOcean: every call goes through dots and the one transport. */
 export interface DigitalOceanApi {
   readonly endpoint: string
-  /** Names the account (endpoint and token) without revealing the token: a one-way digest, for lock files. */
-  readonly account: string
+  /**
+   * Names the account for lock files (lock.ts): a one-way digest of the endpoint's origin and the account's uuid
+   * (see accountLockKey). Reads GET /v2/account, the one answer getAccount and describeAccount share.
+   */
+  accountKey(): Promise<string>
   listSizes(): Promise<Size[]>
   listRegions(): Promise<Region[]>
   listSshKeys(): Promise<SshKey[]>
+  /** GET /v2/account, sent once per run: the lock's key, the droplet-limit guard and doctor share its answer. */
   getAccount(): Promise<Account>
   /** The same one call as getAccount, with the e-mail and the reason for a status other than active. */
   describeAccount(): Promise<AccountDetails>
@@ -48,7 +51,7 @@ export async function createDigitalOceanApi(options: ApiOptions): Promise<Digita
   const endpoint = options.endpoint.replace(/\/+$/, '')
   const transport = createTransport({...options, endpoint})
   const dots = await connectDots(endpoint, transport)
-  return new DotsApi(endpoint, accountDigest(endpoint, options.token), dots, transport)
+  return new DotsApi(endpoint, dots, transport)
 }
 
 type ListExtra = {tagName?: string; type?: 'droplets' | 'gpus'}
@@ -121,12 +124,21 @@ function dropletListExtra(filter: DropletFilter): ListExtra {
 }
 
 class DotsApi implements DigitalOceanApi {
+  /** The answer of GET /v2/account, asked once: nothing velda-do does changes it while a command runs. */
+  private account: Promise<DotsAccount | null | undefined> | null = null
+
   constructor(
     readonly endpoint: string,
-    readonly account: string,
     private readonly dots: DotsConnection,
     private readonly transport: FetchFunction,
   ) {}
+
+  private readAccount(): Promise<DotsAccount | null | undefined> {
+    this.account ??= this.v2.account.get().then((answer) => answer?.account)
+    // A failed read is not kept: a later call asks again.
+    this.account.catch(() => (this.account = null))
+    return this.account
+  }
 
   /** A GET read as plain JSON, through the same transport (auth, timeouts, retries, errors) as every dots call. */
   private async getJson(source: AnswerSource): Promise<unknown> {
@@ -193,14 +205,23 @@ class DotsApi implements DigitalOceanApi {
   }
 
   async describeAccount(): Promise<AccountDetails> {
-    const answer = await this.v2.account.get()
-    const limit = answer?.account?.dropletLimit
+    const account = await this.readAccount()
+    const limit = account?.dropletLimit
     if (!isCount(limit)) {
       const what = limit === undefined || limit === null ? 'has no account.droplet_limit' : `has account.droplet_limit ${JSON.stringify(limit)}, not a count`
       throw new MalformedAnswerError({method: 'GET', path: '/v2/account'}, `the answer ${what}`)
     }
-    const account = answer?.account
     return {droplet_limit: limit, status: account?.status ?? 'unknown', status_message: account?.statusMessage ?? '', email: account?.email ?? ''}
+  }
+
+  async accountKey(): Promise<string> {
+    const account = await this.readAccount()
+    // In a team context the droplets are the team's, whichever member's token is used: the team is the account.
+    const owner = account?.team?.uuid || account?.uuid
+    if (typeof owner !== 'string' || owner === '') {
+      throw new MalformedAnswerError({method: 'GET', path: '/v2/account'}, 'the answer has no account.uuid, which names the account in velda-do\'s pool locks')
+    }
+    return accountLockKey(this.endpoint, owner)
   }
 
   async getImage(idOrSlug: string): Promise<Image | null> {
@@ -296,8 +317,14 @@ class DotsApi implements DigitalOceanApi {
   }
 }
 
-function accountDigest(endpoint: string, token: Secret): string {
-  return createHash('sha256').update(`${endpoint}\n${token.reveal()}`).digest('hex').slice(0, 24)
+/**
+ * One key per account and API, however either is written: the endpoint as its origin (the URL parser lowercases
+ * scheme and host and drops a default port and a trailing slash), the account by its uuid, not by a token (an
+ * account has many). Two keys for one pool would let two runs both pass its max_agents. A digest: the file name
+ * says nothing about the account.
+ */
+export function accountLockKey(endpoint: string, accountUuid: string): string {
+  return createHash('sha256').update(`${new URL(endpoint).origin}\n${accountUuid.toLowerCase()}`).digest('hex').slice(0, 24)
 }
 
 /** The wire JSON of a create: each key once, `names` for a batch, `name` for one; unset keys left out. */

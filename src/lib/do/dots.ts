@@ -74,6 +74,16 @@ export interface DotsImage {
   status?: string | null
 }
 
+export interface DotsAccount {
+  dropletLimit?: number | null
+  status?: string | null
+  statusMessage?: string | null
+  email?: string | null
+  /** The user's, and in a team context the team's (whose the droplets are). */
+  uuid?: string | null
+  team?: {uuid?: string | null} | null
+}
+
 export interface ListQuery {
   queryParameters: {page?: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
 }
@@ -90,7 +100,7 @@ export interface DotsClient {
     images: {byImage_id(id: number | string): {get(): Promise<{image?: DotsImage | null} | undefined>}}
     regions: {get(query: ListQuery): Promise<(DotsPage & {regions?: DotsRegion[] | null}) | undefined>}
     account: {
-      get(): Promise<{account?: {dropletLimit?: number | null; status?: string | null; statusMessage?: string | null; email?: string | null} | null} | undefined>
+      get(): Promise<{account?: DotsAccount | null} | undefined>
       keys: {get(query: ListQuery): Promise<(DotsPage & {sshKeys?: DotsSshKey[] | null}) | undefined>}
     }
   }

@@ -1,9 +1,11 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {closeSync, constants, fstatSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {GuardError, InterruptedError} from '../errors.js'
+import {printableCell} from '../output/printable.js'
+import {checkLockDirectory} from './lock-directory.js'
 
 /**
  * One velda-do at a time per account and pool on this machine: two `pool up -n 8` on a pool with max_agents 10
@@ -17,6 +19,8 @@ export const LOCK_WAIT_MS = 10 * 60_000
 export const LOCK_POLL_MS = 500
 /** A lock file may be empty for the instant between its creation and its first write; not for seconds. */
 const UNREADABLE_GRACE_MS = 5_000
+/** A holder's JSON is about 200 bytes: anything longer is not velda-do's, and is not read into memory. */
+const MAX_LOCK_FILE_BYTES = 4096
 
 export interface LockHolder {
   pid: number
@@ -28,7 +32,7 @@ export interface LockHolder {
 }
 
 export interface LockDeps {
-  /** The folder of lock files (created private to the user). */
+  /** The folder of lock files (created private to the user; refused unless it is: see lock-directory.ts). */
   dir: string
   pid: number
   /** This process's identity beyond its pid (processIdentity), or null where the system does not tell. */
@@ -79,7 +83,7 @@ export function processIdentity(pid: number): string | null {
 
 /** Takes the lock of `pool` on `account`, waiting (and saying so) while another live velda-do holds it. */
 export async function lockPool(account: string, pool: string, deps: LockDeps): Promise<PoolLock> {
-  mkdirSync(deps.dir, {recursive: true, mode: 0o700})
+  checkLockDirectory(deps.dir)
   const path = join(deps.dir, `${account}-${encodeURIComponent(pool)}.lock`)
   const me: LockHolder = {pid: deps.pid, process: deps.process, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
   const deadline = deps.now() + LOCK_WAIT_MS
@@ -87,17 +91,19 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
   let unreadableSince: number | null = null
   for (;;) {
     if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me)}
-    const holder = readHolder(path)
-    unreadableSince = holder ? null : (unreadableSince ?? deps.now())
+    const found = inspectLockFile(path)
+    const holder = typeof found === 'object' ? found : null
+    unreadableSince = found === 'unreadable' ? (unreadableSince ?? deps.now()) : null
     // A file that stays unreadable was left half-written by a holder that died between creating and writing it.
     const abandoned = unreadableSince !== null && deps.now() - unreadableSince >= UNREADABLE_GRACE_MS
-    if ((holder && !deps.isAlive(holder)) || abandoned) {
+    if ((holder && !deps.isAlive(holder)) || abandoned || found === 'not-a-lock') {
       takeOverStale(path, holder)
       unreadableSince = null
       continue
     }
     if (holder && announced !== holder.nonce) {
-      deps.onWait(`waiting for another velda-do (pid ${holder.pid}, "${holder.command}", since ${holder.since}) to finish with pool ${pool}`)
+      // The file is read as untrusted text: its fields reach the terminal as cells (no escape sequence, no new line).
+      deps.onWait(`waiting for another velda-do (pid ${holder.pid}, "${printableCell(holder.command)}", since ${printableCell(holder.since)}) to finish with pool ${pool}`)
       announced = holder.nonce
     }
     if (deps.isStopped()) throw new InterruptedError(`stopped while waiting for another velda-do to finish with pool ${pool}: nothing was done`)
@@ -130,13 +136,56 @@ function tryCreate(path: string, holder: LockHolder): boolean {
   return true
 }
 
-/** The holder named in the file; null when it vanished or is being written (then the next round sees it). */
-function readHolder(path: string): LockHolder | null {
+/** The holder named in a lock file; null when there is none to be read (see inspectLockFile). */
+export function readHolder(path: string): LockHolder | null {
+  const found = inspectLockFile(path)
+  return typeof found === 'object' ? found : null
+}
+
+/**
+ * What is at a lock file's path, read as untrusted: its holder; `unreadable` when it vanished or is being written
+ * (a regular file of this user's, not yet JSON); `not-a-lock` for anything velda-do never writes there, which is
+ * moved aside at once: a FIFO (a plain read would block for good, deaf to Ctrl-C and SIGTERM), a device, a link
+ * (never followed), another user's file, or more than a lock file holds (never read into memory).
+ */
+function inspectLockFile(path: string): LockHolder | 'unreadable' | 'not-a-lock' {
+  let fd: number
   try {
-    const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>
-    return typeof holder.pid === 'number' && typeof holder.nonce === 'string' ? (holder as LockHolder) : null
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'unreadable' : 'not-a-lock'
+  }
+  try {
+    const stat = fstatSync(fd)
+    const uid = process.getuid?.()
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || stat.size > MAX_LOCK_FILE_BYTES) return 'not-a-lock'
+    const buffer = Buffer.alloc(MAX_LOCK_FILE_BYTES)
+    const length = readSync(fd, buffer, 0, buffer.length, 0)
+    return parseHolder(buffer.subarray(0, length).toString('utf8')) ?? 'unreadable'
+  } catch {
+    return 'unreadable'
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Only a holder with the fields velda-do writes, of the types it writes them: a pid of 0 or -1 would name a group. */
+function parseHolder(text: string): LockHolder | null {
+  let holder: Partial<Record<keyof LockHolder, unknown>> | null
+  try {
+    holder = JSON.parse(text) as Partial<Record<keyof LockHolder, unknown>> | null
   } catch {
     return null
+  }
+  if (typeof holder !== 'object' || holder === null) return null
+  const {pid, nonce, command, since, process: identity} = holder
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1 || typeof nonce !== 'string') return null
+  return {
+    pid,
+    nonce,
+    command: typeof command === 'string' ? command : '?',
+    since: typeof since === 'string' ? since : '?',
+    process: typeof identity === 'string' ? identity : null,
   }
 }
 
@@ -159,7 +208,11 @@ function takeOverStale(path: string, stale: LockHolder | null): void {
       // Someone holds the lock again already; theirs stands.
     }
   }
-  unlinkSync(aside)
+  try {
+    unlinkSync(aside)
+  } catch {
+    // A directory where the lock file belongs: it stays aside, out of the way.
+  }
 }
 
 function releaseIfMine(path: string, me: LockHolder): void {

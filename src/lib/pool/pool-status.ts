@@ -2,6 +2,7 @@ import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {BootStatus} from '../boot/status.js'
 import {sshArgs} from '../ssh/command.js'
+import {hostKeyAlias} from '../ssh/known-hosts.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failure.js'
 import {type Health, healthOf, parseProbe, PROBE_SCRIPT, ProbeOutputError} from '../ssh/probe.js'
 import {boundedMap, type SshRun} from '../ssh/run.js'
@@ -56,7 +57,7 @@ async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: P
   // Never dialled: what the API gave is not an address (see address-check.ts); this member's error only.
   if (refusal !== null) return {...row, state: 'bad-address', detail: refusal}
   if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}
-  const args = sshArgs({dropletId: member.id, host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
+  const args = sshArgs({hostKeyAlias: hostKeyAlias(member, settings.simulator), host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
   const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs})
   // A stop ends the probes in flight: those members were not probed, not broken.
   if ((run.status === null || run.status === 255) && !run.timedOut && deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped while probing it'}

@@ -1,4 +1,5 @@
 import {ExitCode, VeldaError} from '../errors.js'
+import {shellQuote} from '../userdata/shell.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from './failure.js'
 import type {SshRun} from './run.js'
 
@@ -8,9 +9,10 @@ export class SshFailedError extends VeldaError {
   readonly code = 'ssh_failed'
   readonly state: SshFailure
 
-  constructor(member: string, run: SshRun) {
+  /** `hostKey`: the member's host key, by name and file, for the command that forgets a changed one. */
+  constructor(member: string, run: SshRun, hostKey: {hostKeyAlias: string; knownHosts: string}) {
     const state = run.timedOut ? 'timeout' : classifySshFailure(run.stderr)
-    super(`ssh to ${member} failed (${state}): ${run.timedOut ? 'no answer in time' : sshFailureLine(run.stderr)}`, {suggestions: suggestionsFor(state)})
+    super(`ssh to ${member} failed (${state}): ${run.timedOut ? 'no answer in time' : sshFailureLine(run.stderr)}`, {suggestions: suggestionsFor(state, hostKey)})
     this.state = state
   }
 
@@ -19,10 +21,10 @@ export class SshFailedError extends VeldaError {
   }
 }
 
-function suggestionsFor(state: SshFailure): string[] {
+function suggestionsFor(state: SshFailure, hostKey: {hostKeyAlias: string; knownHosts: string}): string[] {
   switch (state) {
     case 'host-key-changed':
-      return ["the member's host key changed since velda-do first saw it: if you trust the change (the droplet was rebuilt), remove its entry with ssh-keygen -R velda-droplet-<id> -f <velda-do's known_hosts>, shown in docs/cli.md"]
+      return [`the member's host key changed since velda-do first saw it: if you trust the change (the droplet was rebuilt), forget the old one: ssh-keygen -R ${hostKey.hostKeyAlias} -f ${shellQuote(hostKey.knownHosts)}`]
     case 'auth-failed':
       return ['check --ssh-user (root on DigitalOcean images) and the key: -i PATH, or your ssh agent']
     case 'refused':

@@ -2,6 +2,7 @@ import {UsageError} from '../errors.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import {addressRefusal, BadAddressError} from './address-check.js'
 import {type SshTarget} from './command.js'
+import {hostKeyAlias} from './known-hosts.js'
 import type {AddressKind, ProbeSettings} from './settings.js'
 
 /** A member's address of one kind, as the API gave it, and why velda-do will not dial it (null: it will). */
@@ -37,5 +38,5 @@ export function memberTarget(member: PoolDroplet, settings: ProbeSettings): SshT
       suggestions: ['wait for it: velda-do pool up --wait, or velda-do pool list to watch', ...(settings.address === 'public' ? ['or --private for its VPC address'] : [])],
     })
   }
-  return {dropletId: member.id, host, user: settings.user, port: settings.port, identityFile: settings.identityFile}
+  return {hostKeyAlias: hostKeyAlias(member, settings.simulator), host, user: settings.user, port: settings.port, identityFile: settings.identityFile}
 }

@@ -6,6 +6,8 @@ export type AddressKind = 'public' | 'private' | 'tailnet'
 /** How pool status, pool logs, pool ssh and --wait-for agent reach the members. */
 export interface ProbeSettings {
   ssh: SshSettings
+  /** Which simulator the members belong to (their host keys are named by it), or null for DigitalOcean. */
+  simulator: string | null
   user: string
   port: number | null
   identityFile: string | null
@@ -24,9 +26,12 @@ export interface SshFlagValues {
   tailnet?: boolean
 }
 
-export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Record<string, string | undefined>>; parallel: number; timeoutMs: number}): ProbeSettings {
+/** `endpoint`: the API the members were listed from, which decides where their host keys are kept. */
+export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Record<string, string | undefined>>; endpoint: string; parallel: number; timeoutMs: number}): ProbeSettings {
+  const {knownHosts, simulator} = prepareKnownHosts(options.env, options.endpoint)
   return {
-    ssh: {knownHosts: prepareKnownHosts(options.env), connectTimeoutSeconds: Math.max(1, Math.floor(options.timeoutMs / 1000)), batch: true},
+    ssh: {knownHosts, connectTimeoutSeconds: Math.max(1, Math.floor(options.timeoutMs / 1000)), batch: true},
+    simulator,
     user: flags['ssh-user'],
     port: flags['ssh-port'] ?? null,
     identityFile: flags['identity-file'] ?? null,

@@ -1,0 +1,40 @@
+import {lstatSync, mkdirSync} from 'node:fs'
+
+/**
+ * A directory of the user's own in a place other users can write to too (the temp directory): the lock files and
+ * V8's code cache live in one. Whoever creates such a path first owns it, so one found there is used only if it is
+ * a real directory (not a link), owned by this user, and no other user may write to it. Only node:fs here: the
+ * code cache (src/entry/code-cache.ts) runs before anything else is loaded, and a cold start pays for each module.
+ */
+
+/** Why a directory is not private, for a message: `kind` names what was found, `owner` its uid when it matters. */
+export interface PrivateDirectoryProblem {
+  kind: 'not-a-directory' | 'symbolic-link' | 'other-owner' | 'writable-by-others'
+  /** The uid that owns what is there. */
+  owner: number
+  /** Its permission bits, e.g. 0o777. */
+  mode: number
+}
+
+/**
+ * Makes `path` (mode 0700) if missing, then checks what is there without following a link. Null when it is private;
+ * else the problem. Where the system has no uids (Windows) there is no one to check against: null.
+ */
+export function preparePrivateDirectory(path: string): PrivateDirectoryProblem | null {
+  const uid = process.getuid?.()
+  try {
+    mkdirSync(path, {recursive: true, mode: 0o700})
+  } catch (error) {
+    // A link to nowhere, or a file, where the directory should be: lstat below says which.
+    if (!['EEXIST', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+  }
+  const stat = lstatSync(path)
+  const found = {owner: stat.uid, mode: stat.mode & 0o7777}
+  if (stat.isSymbolicLink()) return {kind: 'symbolic-link', ...found}
+  if (!stat.isDirectory()) return {kind: 'not-a-directory', ...found}
+  if (uid === undefined) return null
+  if (stat.uid !== uid) return {kind: 'other-owner', ...found}
+  // Group or others writing to it could delete, replace or plant files (a lock, compiled code) under our names.
+  if ((stat.mode & 0o022) !== 0) return {kind: 'writable-by-others', ...found}
+  return null
+}

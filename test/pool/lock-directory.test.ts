@@ -1,0 +1,70 @@
+import {chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {ExitCode} from '../../src/lib/errors.js'
+import {type LockDeps, lockPool} from '../../src/lib/pool/lock.js'
+import {failure} from '../support/failure.js'
+import {otherLocalUser} from '../support/other-user.js'
+
+/** One velda-do of this user taking a lock in `dir`, on a clock of its own. */
+function deps(dir: string): LockDeps {
+  let now = Date.UTC(2026, 11, 4, 12, 0, 0)
+  return {
+    dir, pid: process.pid, process: null, command: 'velda-do pool up cpu', now: () => now, isStopped: () => false, isAlive: () => true, onWait: () => {},
+    sleep: async (ms) => {
+      now += ms
+    },
+  }
+}
+
+const other = otherLocalUser('the lock folder made first by another local user')
+const uid = process.getuid?.()
+
+describe.runIf(other)('the lock folder in the temp folder, made first by another local user', () => {
+  it('is refused when the other user owns it (mode 0777): exit 2, naming the folder, its owner and the fix; nothing is written in it', async () => {
+    const shared = other!.sharedDir()
+    expect(other!.run(['mkdir', '-m', '777', `velda-do-${uid}`], shared).status).toBe(0)
+    const dir = join(shared, `velda-do-${uid}`)
+    const error = await failure(lockPool('acct', 'cpu', deps(dir)))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toBe(`the lock folder ${dir} is owned by uid ${other!.uid} (velda-do-test-other), not by you (uid ${uid}), and has mode 0777: velda-do keeps its pool locks only in a folder of your own that no one else may write to; nothing was done`)
+    expect(error.suggestions).toEqual([`check who made it and why, then have it removed (by its owner or root): rm -r ${dir}`, expect.stringMatching(/XDG_RUNTIME_DIR/)])
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('is refused when it is a symbolic link the other user made, and nothing is written where it points', async () => {
+    const shared = other!.sharedDir()
+    expect(other!.run(['mkdir', '-m', '777', 'theirs'], shared).status).toBe(0)
+    expect(other!.run(['ln', '-s', 'theirs', `velda-do-${uid}`], shared).status).toBe(0)
+    const dir = join(shared, `velda-do-${uid}`)
+    const error = await failure(lockPool('acct', 'cpu', deps(dir)))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toMatch(new RegExp(`^the lock folder ${dir} is a symbolic link \\(owned by uid ${other!.uid} \\(velda-do-test-other\\)\\), which velda-do does not follow: `))
+    expect(error.suggestions[0]).toBe(`check who made it and why, then remove it: rm ${dir}`)
+    expect(readdirSync(join(shared, 'theirs'))).toEqual([])
+  })
+})
+
+describe('the lock folder of this user', () => {
+  it('is refused while others may write to it, with chmod 700 as the fix', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'velda-lockdir-')), 'velda-do')
+    mkdirSync(dir)
+    chmodSync(dir, 0o777)
+    const error = await failure(lockPool('acct', 'cpu', deps(dir)))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toMatch(/has mode 0777: other users may write to it/)
+    expect(error.suggestions[0]).toBe(`chmod 700 ${dir}`)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('is made private (0700) when missing, and used', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'velda-lockdir-')), 'velda-do')
+    const lock = await lockPool('acct', 'cpu', deps(dir))
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(readdirSync(dir)).toEqual(['acct-cpu.lock'])
+    lock.release()
+  })
+})
