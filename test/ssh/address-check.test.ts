@@ -65,7 +65,7 @@ describe('addressRefusal: what velda-do hands ssh as a host', () => {
 
 describe('a member whose address is refused: its own error, never dialled', () => {
   const member = {id: 7, name: 'velda-930b7ad6-k3x9q', status: 'active', public_ipv4: '-oProxyCommand=id', private_ipv4: '10.0.0.7'} as Parameters<typeof memberAddress>[0]
-  const settings = {user: 'root', port: null, identityFile: null, address: 'public'} as unknown as ProbeSettings
+  const settings = {user: 'root', port: null, identityFile: null, address: 'public', simulator: null} as unknown as ProbeSettings
 
   it('checkedAddress gives the address and why; memberAddress gives nothing to dial', () => {
     expect(checkedAddress(member, 'public')).toEqual({address: '-oProxyCommand=id', refusal: expect.stringMatching(/not an IP address/)})
