@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/duration.js'
 import {UsageError} from '../lib/errors.js'
+import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
 
@@ -45,11 +46,19 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
   protected async execute(): Promise<SimulatorResult | null> {
     const {flags} = await this.parse(Simulator)
+    const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
     const faults = (flags.fault ?? []).map((text) => {
+      let rule: unknown
       try {
-        return JSON.parse(text) as unknown
+        rule = JSON.parse(text) as unknown
       } catch {
-        throw new UsageError(`--fault: not JSON: ${text}`, {suggestions: ['e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\'']})
+        throw new UsageError(`--fault: not JSON: ${text}`, {suggestions: [example]})
+      }
+      // A rule the admin API would refuse (400) is a usage error here, before anything listens.
+      try {
+        return parseFaultRule(rule)
+      } catch (error) {
+        throw new UsageError(`--fault: ${(error as Error).message}`, {suggestions: [example]})
       }
     })
     const stopped = await runSimulatorUntilStopped(

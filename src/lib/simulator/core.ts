@@ -475,7 +475,8 @@ export class SimulatorCore {
   patchAccount(patch: Record<string, unknown>): Record<string, unknown> {
     const account = this.catalog.account
     for (const [key, value] of Object.entries(patch)) {
-      if (!(key in account)) throw new Error(`the account has no key ${key}; it has: ${Object.keys(account).join(', ')}`)
+      // Own keys: `in` would also find __proto__ and toString, and Object.assign would then set the account's prototype.
+      if (!Object.hasOwn(account, key)) throw new Error(`the account has no key ${key}; it has: ${Object.keys(account).join(', ')}`)
       if (typeof value !== typeof account[key]) throw new Error(`account.${key} is a ${typeof account[key]}, not a ${typeof value}`)
       if (key === 'status' && !['active', 'warning', 'locked'].includes(value as string)) throw new Error('account.status is one of active, warning, locked')
       if (key === 'droplet_limit' && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw new Error('account.droplet_limit is a whole number, 0 or more')
@@ -561,6 +562,7 @@ export class SimulatorCore {
     } catch {
       return reply(400, {error: 'the body is not JSON'})
     }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return reply(400, {error: 'the body is a JSON object'})
     try {
       switch (`${request.method} ${url.pathname}`) {
         case 'GET /__sim/state':

@@ -2,7 +2,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net'
 
 import {type CoreOptions, type RequestLogEntry, type SeedDroplets, SimulatorCore} from './core.js'
-import type {FaultRule} from './faults.js'
+import {type FaultRule, parseFaultRule} from './faults.js'
 import {randomHex, seededRandom} from './random.js'
 import {loopbackAddresses, SimulatedHosts} from './hosts/hosts.js'
 import {hostsRoute} from './hosts/routes.js'
@@ -74,7 +74,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     core,
     hosts,
     hostsReady: () => hosts?.sync(core.allDroplets()) ?? Promise.resolve(),
-    addFault: (rule) => core.faults.add(rule),
+    // Checked as the admin API and --fault check it: a test's rule gets the same refusals (patch-json paths).
+    addFault: (rule) => core.faults.add(parseFaultRule(rule)),
     seedDroplets: (seed) => core.seedDroplets(seed).map((d) => ({id: d.id, name: d.name})),
     requests: () => [...core.log],
     counts: () => core.counts(),
