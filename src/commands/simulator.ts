@@ -17,7 +17,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override summary = 'Run a local DigitalOcean API simulator to rehearse velda-do offline, at no cost.'
   static override description = [
     "Serves the part of DigitalOcean's API v2 that velda-do uses, on 127.0.0.1: droplets that go from new to active, sizes, regions, ssh keys, rate limits, and faults on demand.",
-    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate).',
+    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate), with the same token.',
   ].join('\n\n')
 
   static override examples = [
@@ -29,8 +29,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override flags = {
     host: Flags.string({description: 'address to listen on', default: '127.0.0.1'}),
     port: Flags.integer({description: 'port to listen on (0: any free port)', default: 0, min: 0, max: 65_535}),
-    token: Flags.string({description: 'the token clients must send [default: derived from --seed]'}),
-    seed: Flags.integer({description: 'seed of ids, addresses and the token: the same seed gives the same run', default: 1}),
+    token: Flags.string({description: 'the token clients of the API and the admin API must send [default: random, or derived from --seed]'}),
+    seed: Flags.integer({description: 'seed of ids, addresses and the token: the same seed gives the same run [default: a random token]'}),
     latency: Flags.string({description: 'added to every API answer, e.g. 50ms', default: '0ms'}),
     'active-after': Flags.string({description: 'how long new droplets stay "new"', default: '3s'}),
     'droplet-limit': Flags.integer({description: "the account's droplet limit", default: 1000, min: 0}),

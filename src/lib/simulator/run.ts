@@ -1,5 +1,6 @@
 import {parseFaultRule} from './faults.js'
 import type {RequestLogEntry} from './core.js'
+import {redactText} from './redact.js'
 import {type Simulator, type SimulatorOptions, startSimulator} from './server.js'
 
 export interface RunHooks {
@@ -14,7 +15,9 @@ export async function runSimulatorUntilStopped(
   hooks: RunHooks,
 ): Promise<{url: string; token: string; requests: number}> {
   const faults = options.faults.map((rule) => parseFaultRule(rule))
-  const sim = await startSimulator({...options, faults, onRequest: hooks.request ? (entry) => hooks.request?.(describe(entry)) : undefined})
+  let token = ''
+  const sim = await startSimulator({...options, faults, onRequest: hooks.request ? (entry) => hooks.request?.(describe(entry, token)) : undefined})
+  token = sim.token
   hooks.started(sim)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
@@ -25,8 +28,9 @@ export async function runSimulatorUntilStopped(
   return {url: sim.url, token: sim.token, requests}
 }
 
-function describe(entry: RequestLogEntry): string {
+/** The line printed for a request: what a client asked for may carry a secret (a token in a path or query), cut out. */
+function describe(entry: RequestLogEntry, token: string): string {
   const status = entry.status === null ? 'dropped' : String(entry.status)
   const fault = entry.fault ? ` [fault: ${entry.fault}]` : ''
-  return `${entry.method} ${entry.path}${entry.query} -> ${status}${fault}`
+  return `${entry.method} ${redactText(`${entry.path}${entry.query}`, token)} -> ${status}${fault}`
 }
