@@ -3,8 +3,10 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/duration.js'
 import {UsageError} from '../lib/errors.js'
+import {paint} from '../lib/cli/style.js'
 import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
+import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
 
 export interface SimulatorResult {
@@ -46,6 +48,11 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
   protected async execute(): Promise<SimulatorResult | null> {
     const {flags} = await this.parse(Simulator)
+    // Where it will listen, said before it does: off loopback, the token is all that protects it.
+    const exposed = exposureWarning(flags.host, flags.token !== undefined || flags.seed !== undefined)
+    if (exposed) this.say(paint.warning(exposed))
+    const badPort = badPortProblem(flags.port)
+    if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
     const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
     const faults = (flags.fault ?? []).map((text) => {
       let rule: unknown
