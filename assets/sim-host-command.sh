@@ -11,8 +11,8 @@
 # Usage (sshd_config): ForceCommand /bin/bash <this file> <host directory>
 set -u
 dir=$1
-# SIM_ADDRESS, SIM_PORT, DROPLET_ID, HOST_NAME, LATENCY_SECONDS, PID_NAMESPACE: written by the simulator when it
-# made the host.
+# SIM_ADDRESS, SIM_PORT, SIM_HOST_SECRET, DROPLET_ID, HOST_NAME, LATENCY_SECONDS, PID_NAMESPACE: written by the
+# simulator when it made the host (mode 0600: the secret opens this host's session endpoint, nothing else).
 # shellcheck source=/dev/null
 . "$dir/host.env"
 
@@ -28,7 +28,12 @@ if ! exec 3<>"/dev/tcp/$SIM_ADDRESS/$SIM_PORT"; then
   echo "simulated host: the simulator at $SIM_ADDRESS:$SIM_PORT does not answer" >&2
   exit 255
 fi
-printf 'POST /__sim/hosts/%s/session HTTP/1.0\r\nContent-Length: 0\r\n\r\n' "$DROPLET_ID" >&3
+# The simulator's admin API wants what any client must show it: its own name in Host, a credential (this host's
+# secret), and JSON for a POST.
+host_header=$SIM_ADDRESS
+[[ $host_header == *:* ]] && host_header="[$host_header]"
+printf 'POST /__sim/hosts/%s/session HTTP/1.0\r\nHost: %s:%s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n' \
+  "$DROPLET_ID" "$host_header" "$SIM_PORT" "$SIM_HOST_SECRET" >&3
 status=
 read -r _ status _ <&3
 exec 3<&-

@@ -47,7 +47,9 @@ async function startSimulator(args) {
   const child = spawn(process.execPath, ['bin/run.js', 'simulator', '--json', '--quiet', ...args], {cwd: root, stdio: ['ignore', 'pipe', 'inherit']})
   const line = await new Promise((resolve) => createInterface({input: child.stdout}).once('line', resolve))
   const {url, token, ssh_port: sshPort} = JSON.parse(line)
-  const admin = async (method, path, body) => (await fetch(`${url}/__sim/${path}`, {method, body: body && JSON.stringify(body)})).json()
+  // The admin API wants the simulator's token, and JSON declared as JSON on a POST (docs/simulator.md).
+  const headers = (method) => ({authorization: `Bearer ${token}`, ...(method === 'POST' ? {'content-type': 'application/json'} : {})})
+  const admin = async (method, path, body) => (await fetch(`${url}/__sim/${path}`, {method, headers: headers(method), body: body && JSON.stringify(body)})).json()
   return {url, token, sshPort, admin, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT')))}
 }
 

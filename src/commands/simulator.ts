@@ -3,7 +3,10 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/duration.js'
 import {UsageError} from '../lib/errors.js'
+import {paint} from '../lib/cli/style.js'
+import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
+import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
 
 export interface SimulatorResult {
@@ -16,7 +19,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override summary = 'Run a local DigitalOcean API simulator to rehearse velda-do offline, at no cost.'
   static override description = [
     "Serves the part of DigitalOcean's API v2 that velda-do uses, on 127.0.0.1: droplets that go from new to active, sizes, regions, ssh keys, rate limits, and faults on demand.",
-    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate).',
+    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate), with the same token.',
   ].join('\n\n')
 
   static override examples = [
@@ -28,8 +31,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override flags = {
     host: Flags.string({description: 'address to listen on', default: '127.0.0.1'}),
     port: Flags.integer({description: 'port to listen on (0: any free port)', default: 0, min: 0, max: 65_535}),
-    token: Flags.string({description: 'the token clients must send [default: derived from --seed]'}),
-    seed: Flags.integer({description: 'seed of ids, addresses and the token: the same seed gives the same run', default: 1}),
+    token: Flags.string({description: 'the token clients of the API and the admin API must send [default: random, or derived from --seed]'}),
+    seed: Flags.integer({description: 'seed of ids, addresses and the token: the same seed gives the same run [default: a random token]'}),
     latency: Flags.string({description: 'added to every API answer, e.g. 50ms', default: '0ms'}),
     'active-after': Flags.string({description: 'how long new droplets stay "new"', default: '3s'}),
     'droplet-limit': Flags.integer({description: "the account's droplet limit", default: 1000, min: 0}),
@@ -45,11 +48,24 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
   protected async execute(): Promise<SimulatorResult | null> {
     const {flags} = await this.parse(Simulator)
+    // Where it will listen, said before it does: off loopback, the token is all that protects it.
+    const exposed = exposureWarning(flags.host, flags.token !== undefined || flags.seed !== undefined)
+    if (exposed) this.say(paint.warning(exposed))
+    const badPort = badPortProblem(flags.port)
+    if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
+    const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
     const faults = (flags.fault ?? []).map((text) => {
+      let rule: unknown
       try {
-        return JSON.parse(text) as unknown
+        rule = JSON.parse(text) as unknown
       } catch {
-        throw new UsageError(`--fault: not JSON: ${text}`, {suggestions: ['e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\'']})
+        throw new UsageError(`--fault: not JSON: ${text}`, {suggestions: [example]})
+      }
+      // A rule the admin API would refuse (400) is a usage error here, before anything listens.
+      try {
+        return parseFaultRule(rule)
+      } catch (error) {
+        throw new UsageError(`--fault: ${(error as Error).message}`, {suggestions: [example]})
       }
     })
     const stopped = await runSimulatorUntilStopped(

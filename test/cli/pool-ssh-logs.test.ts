@@ -4,6 +4,7 @@ import type {Simulator} from '../../src/lib/simulator/server.js'
 import {runCliAsync} from '../support/cli.js'
 import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {simAdminFetch} from '../support/sim-admin.js'
 
 const canHost = canRunHosts('pool ssh and pool logs against simulated hosts')
 
@@ -40,14 +41,14 @@ describe.runIf(canHost)('velda-do pool ssh and pool logs, through the real ssh c
   })
 
   it('pool ssh --all: a command that fails somewhere is exit 4, naming where; a refused host is exit 255 for that member', async () => {
-    await fetch(`${sim.url}/__sim/hosts/${created[1]!.id}`, {method: 'POST', body: JSON.stringify({refuse: true})})
+    await simAdminFetch(sim, 'POST', `hosts/${created[1]!.id}`, {refuse: true})
     try {
       const result = await velda(['pool', 'ssh', 'gpu', '--all', ...ssh(), '--', 'hostname'])
       expect(result.status).toBe(4)
       expect(result.stdout).toContain(`${created[1]!.name}: exit 255`)
       expect(result.stderr).toContain(`the command failed on 1 of 3 members: ${created[1]!.name} (255)`)
     } finally {
-      await fetch(`${sim.url}/__sim/hosts/${created[1]!.id}`, {method: 'POST', body: JSON.stringify({refuse: false})})
+      await simAdminFetch(sim, 'POST', `hosts/${created[1]!.id}`, {refuse: false})
     }
   })
 
@@ -71,7 +72,7 @@ describe.runIf(canHost)('velda-do pool ssh and pool logs, through the real ssh c
 
   it('pool logs of a member whose host key changed: exit 3, saying so and how to trust the new key', async () => {
     await velda(['pool', 'logs', 'gpu', '3', ...ssh()])
-    await fetch(`${sim.url}/__sim/hosts/${created[2]!.id}`, {method: 'POST', body: JSON.stringify({changeHostKey: true})})
+    await simAdminFetch(sim, 'POST', `hosts/${created[2]!.id}`, {changeHostKey: true})
     const result = await velda(['pool', 'logs', 'gpu', '3', '--json', ...ssh()])
     expect(result.status).toBe(3)
     const error = (JSON.parse(result.stdout) as {error: {code: string; state: string; message: string}}).error

@@ -10,6 +10,7 @@ import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../s
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
+import {simAdminFetch} from '../support/sim-admin.js'
 
 const canHost = canRunHosts('pool status against simulated hosts')
 
@@ -63,7 +64,7 @@ describe.runIf(canHost)('velda-do pool status, through the real ssh client to th
 
   it('shows each kind of trouble as a state of its member, the failed boot with its step and log tail', async () => {
     const [failed, looping, refused, rekeyed, aptFailed, noGpu] = await up(6)
-    const admin = (id: number, body: unknown) => fetch(`${sim.url}/__sim/hosts/${id}`, {method: 'POST', body: JSON.stringify(body)})
+    const admin = (id: number, body: unknown) => simAdminFetch(sim, 'POST', `hosts/${id}`, body)
     await admin(failed!.id, {profile: 'agent-404'})
     await admin(looping!.id, {profile: 'agent-crash-loop'})
     await admin(aptFailed!.id, {profile: 'apt-fails'})

@@ -66,7 +66,8 @@ const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: 
 /** Most runs are in-process (the build's bundles, without a process start); tests of signals, prompts and locks start one. */
 const velda = (args: string[], extra: Record<string, string> = {}) => runInProcess([...args, '-c', configFile], {env: {...env(), ...extra}})
 type Listed = {name: string; id: number; tags: string[]; user_data: string; size: {slug: string}; region: {slug: string}; image: {slug: string}; ssh_keys: number[]; vpc_uuid: string; features: string[]}
-const state = async () => ((await sim.admin('GET', 'state')).droplets as Listed[])
+/** With the secrets the droplets were sent: these tests check the user_data byte for byte, the key included. */
+const state = async () => ((await sim.admin('GET', 'state?show_secrets=true')).droplets as Listed[])
 const requests = async () => (await sim.admin('GET', 'requests')) as {requests: {method: string; path: string; query: string; body: string}[]; counts: Record<string, number>}
 
 describe('velda-do pool up, through the binary', () => {
@@ -96,6 +97,10 @@ describe('velda-do pool up, through the binary', () => {
     expect(result.status, result.stderr).toBe(0)
     expect((await state())[0]?.user_data).toContain(FAKE_TAILSCALE_KEY.replace(/'/g, "'\\''"))
     expectNoSecrets(result.stdout + result.stderr)
+    // Nor does the simulator show it to whoever reads its request log or state (without ?show_secrets=true).
+    const shown = JSON.stringify([await sim.admin('GET', 'requests'), await sim.admin('GET', 'state')])
+    expect(shown).not.toContain(FAKE_TAILSCALE_KEY.slice(0, 15))
+    expect(shown).toContain("VELDA_TAILSCALE_AUTHKEY='<redacted>'")
     expect(result.stdout).toMatch(/^POOL +NAME +ID +STATUS/)
   })
 

@@ -5,6 +5,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {Simulator} from '../../src/lib/simulator/server.js'
 import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
+import {simAdminFetch} from '../support/sim-admin.js'
 
 const canHost = canRunHosts('--wait-for agent against simulated hosts')
 
@@ -39,7 +40,7 @@ describe.runIf(canHost)('pool up and pool scale --wait-for agent, through the re
 
   it('a failed boot ends the wait at once: exit 4, the failing step and its log tail', async () => {
     const sim = await simulator(0)
-    await fetch(`${sim.url}/__sim/hosts`, {method: 'POST', body: JSON.stringify({profile: 'agent-404'})})
+    await simAdminFetch(sim, 'POST', 'hosts', {profile: 'agent-404'})
     const result = await velda(sim, ['pool', 'up', 'gpu', '-n', '1', '--wait-for', 'agent', '--wait-timeout', '5m'])
     expect(result.status).toBe(4)
     expect(result.stderr).toMatch(/1 of 1 created droplet did not start the agent: velda-\S+: step agent failed \(exit 22\)/)

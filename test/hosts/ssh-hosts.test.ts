@@ -12,6 +12,7 @@ import {findSshd} from '../../src/lib/simulator/hosts/sshd.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {CTRL_C, runProgramOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
+import {simAdminFetch} from '../support/sim-admin.js'
 
 // sshd lives in /usr/sbin, which is not on every user's PATH: look there first.
 const canHost =
@@ -73,7 +74,7 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
   it('each boot failure shows as the script would leave it; a refused or re-keyed host fails as ssh says', async () => {
     const [agent404, crashLoop, refused, rekeyed] = sim.seedDroplets({count: 4, namePrefix: 'velda-cafe0000-'})
     await sim.hostsReady()
-    const admin = (id: number, body: unknown) => fetch(`${sim.url}/__sim/hosts/${id}`, {method: 'POST', body: JSON.stringify(body)})
+    const admin = (id: number, body: unknown) => simAdminFetch(sim, 'POST', `hosts/${id}`, body)
     await admin(agent404!.id, {profile: 'agent-404'})
     await admin(crashLoop!.id, {profile: 'agent-crash-loop'})
     clock += 60_000

@@ -32,7 +32,7 @@ describe('connectApi', () => {
     ['0', /^\$VELDA_DO_REQUEST_TIMEOUT=0 is shorter than 1s/],
     ['500ms', /is shorter than 1s/],
   ])('refuses $VELDA_DO_REQUEST_TIMEOUT=%s before any request', async (timeout, message) => {
-    const {api, requests} = await connect({VELDA_DO_REQUEST_TIMEOUT: timeout}, 'http://127.0.0.1:9')
+    const {api, requests} = await connect({VELDA_DO_REQUEST_TIMEOUT: timeout}, 'http://127.0.0.1:8')
     await expect(api).rejects.toThrow(UsageError)
     await expect(api).rejects.toThrow(message)
     expect(requests).toEqual([])
@@ -43,7 +43,7 @@ describe('connectApi', () => {
     ['2h', /^\$VELDA_DO_DEADLINE=2h is longer than 1h, the longest velda-do waits$/],
     ['soon', /^\$VELDA_DO_DEADLINE: "soon" is not a duration$/],
   ])('refuses $VELDA_DO_DEADLINE=%s before any request, naming the variable', async (deadline, message) => {
-    const {api, requests} = await connect({VELDA_DO_DEADLINE: deadline}, 'http://127.0.0.1:9')
+    const {api, requests} = await connect({VELDA_DO_DEADLINE: deadline}, 'http://127.0.0.1:8')
     await expect(api).rejects.toThrow(UsageError)
     await expect(api).rejects.toThrow(message)
     expect(requests).toEqual([])
@@ -51,13 +51,13 @@ describe('connectApi', () => {
 
   it('accepts a deadline within the limits', async () => {
     expect(DEADLINE_LIMITS).toEqual({minMs: 1_000, maxMs: 3_600_000})
-    const {api} = await connect({VELDA_DO_DEADLINE: '90s'}, 'http://127.0.0.1:9')
+    const {api} = await connect({VELDA_DO_DEADLINE: '90s'}, 'http://127.0.0.1:8')
     await expect(api).resolves.toBeDefined()
   })
 
   it('accepts a request timeout within the limits', async () => {
     expect(REQUEST_TIMEOUT_LIMITS).toEqual({minMs: 1_000, maxMs: 600_000})
-    const {api} = await connect({VELDA_DO_REQUEST_TIMEOUT: '10m'}, 'http://127.0.0.1:9')
+    const {api} = await connect({VELDA_DO_REQUEST_TIMEOUT: '10m'}, 'http://127.0.0.1:8')
     await expect(api).resolves.toBeDefined()
   })
 

@@ -36,6 +36,8 @@ describe('endpointProblem', () => {
     ['https://api.digital\nocean.com', /has a control character/, undefined],
     ['user:secret@host', /not an http\(s\) URL/, undefined],
     ['http://user:sec@ret@ host', /is not an absolute URL/, undefined],
+    ['http://127.0.0.1:6000', /^http:\/\/127\.0\.0\.1:6000 is on port 6000, which Node refuses to connect to \(the "bad ports" of the Fetch standard/, /^use another port/],
+    ['https://api.example.com:6667/', /is on port 6667, which Node refuses to connect to/, undefined],
   ])('refuses %j', (value, message, fix) => {
     const problem = endpointProblem(value)
     expect(problem?.message).toMatch(message)

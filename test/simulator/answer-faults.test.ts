@@ -79,10 +79,10 @@ describe('the simulator\'s answer faults', () => {
     expect(() => parseFaultRule({action: {type: 'patch-json', set: ['meta.total']}})).toThrow(/"set" must be an object/)
     expect(parseFaultRule({action: {type: 'patch-json', set: {'meta.total': null}}}).action.type).toBe('patch-json')
     await start()
-    const admin = await fetch(`${sim?.url}/__sim/faults`, {method: 'POST', body: JSON.stringify({path: '/v2/droplets', action: {type: 'patch-json', remove: ['meta.total']}})})
-    expect(await admin.json()).toEqual({faults: [{path: '/v2/droplets', action: {type: 'patch-json', remove: ['meta.total']}}]})
-    const refused = await fetch(`${sim?.url}/__sim/faults`, {method: 'POST', body: JSON.stringify({action: {type: 'body', body: 5}})})
-    expect([refused.status, await refused.json()]).toEqual([400, {error: expect.stringMatching(/needs "body"/)}])
+    const admin = await call('POST', '/__sim/faults', {path: '/v2/droplets', action: {type: 'patch-json', remove: ['meta.total']}})
+    expect(json(admin.text)).toEqual({faults: [{path: '/v2/droplets', action: {type: 'patch-json', remove: ['meta.total']}}]})
+    const refused = await call('POST', '/__sim/faults', {action: {type: 'body', body: 5}})
+    expect([refused.status, json(refused.text)]).toEqual([400, {error: expect.stringMatching(/needs "body"/)}])
   })
 
   it('pages droplet listings like the API: every link on its own origin, with the query kept, and meta.total', async () => {

@@ -11,7 +11,7 @@ afterEach(async () => {
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${sim?.url}${path}`, {
     method,
-    headers: path.startsWith('/__sim/') ? {} : {authorization: `Bearer ${sim?.token}`},
+    headers: {authorization: `Bearer ${sim?.token}`, ...(method === 'POST' ? {'content-type': 'application/json'} : {})},
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return {status: response.status, json: (await response.json()) as Record<string, unknown>}

@@ -16,7 +16,7 @@ async function start(options: SimulatorOptions = {}): Promise<Simulator> {
 async function call(method: string, path: string, body?: unknown, token = sim?.token) {
   const response = await fetch(`${sim?.url}${path}`, {
     method,
-    headers: {...(token ? {authorization: `Bearer ${token}`} : {}), ...(body === undefined ? {} : {'content-type': 'application/json'})},
+    headers: {...(token ? {authorization: `Bearer ${token}`} : {}), ...(body === undefined && method !== 'POST' ? {} : {'content-type': 'application/json'})},
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     redirect: 'manual',
   })
@@ -215,8 +215,7 @@ describe('the simulator', () => {
 
   it('is driven over HTTP by its admin API', async () => {
     await start()
-    const admin = (method: string, path: string, body?: unknown) =>
-      fetch(`${sim?.url}/__sim/${path}`, {method, body: body === undefined ? undefined : JSON.stringify(body)}).then((r) => r.json() as Promise<Record<string, unknown>>)
+    const admin = async (method: string, path: string, body?: unknown) => (await call(method, `/__sim/${path}`, body)).json
     const seeded = await admin('POST', 'droplets', {count: 3, namePrefix: 'velda-930b7ad6', tags: ['velda'], status: 'new'})
     expect((seeded.droplets as unknown[]).length).toBe(3)
     await admin('POST', 'faults', {faults: [{path: '/v2/droplets', method: 'GET', action: {type: 'status', status: 500}}]})

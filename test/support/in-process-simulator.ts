@@ -1,4 +1,5 @@
 import {type Simulator, type SimulatorOptions, startSimulator} from '../../src/lib/simulator/server.js'
+import {simAdmin} from './sim-admin.js'
 
 export interface AdminSimulator extends Simulator {
   /** Calls the admin API under /__sim/, over HTTP as a test of a simulator process would. */
@@ -10,9 +11,6 @@ export async function startAdminSimulator(options: SimulatorOptions = {}): Promi
   const sim = await startSimulator({seed: 1, activeAfterMs: 0, ...options})
   return {
     ...sim,
-    async admin(method, path, body) {
-      const response = await fetch(`${sim.url}/__sim/${path}`, {method, body: body === undefined ? undefined : JSON.stringify(body)})
-      return (await response.json()) as Record<string, unknown>
-    },
+    admin: (method, path, body) => simAdmin(sim, method, path, body),
   }
 }

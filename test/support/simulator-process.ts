@@ -2,6 +2,7 @@ import {type ChildProcess, spawn} from 'node:child_process'
 import {createInterface} from 'node:readline'
 
 import {BIN} from './cli.js'
+import {simAdmin} from './sim-admin.js'
 
 export interface SimulatorProcess {
   url: string
@@ -27,10 +28,7 @@ export async function startSimulatorProcess(args: string[] = [], bin = BIN, node
   return {
     url,
     token,
-    async admin(method, path, body) {
-      const response = await fetch(`${url}/__sim/${path}`, {method, body: body === undefined ? undefined : JSON.stringify(body)})
-      return (await response.json()) as Record<string, unknown>
-    },
+    admin: (method, path, body) => simAdmin({url, token}, method, path, body),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()

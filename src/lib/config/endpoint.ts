@@ -1,3 +1,4 @@
+import {FETCH_BAD_PORTS_REFERENCE, isFetchBadPort} from '../bad-ports.js'
 import type {Problem} from './spec.js'
 
 /**
@@ -40,6 +41,13 @@ export function endpointProblem(value: string): Problem | undefined {
     return {
       message: `${url.origin} is plain http: the API token would cross the network unencrypted (http:// is only for this machine: 127.0.0.1, ::1, localhost)`,
       fix: `write https://${url.host}`,
+    }
+  }
+  // Node's fetch would refuse every request ("bad port") and each command would retry it for nothing: say so now.
+  if (url.port !== '' && isFetchBadPort(Number(url.port))) {
+    return {
+      message: `${url.origin} is on port ${url.port}, which Node refuses to connect to (${FETCH_BAD_PORTS_REFERENCE}): no request could be sent`,
+      fix: 'use another port (the simulator: velda-do simulator --port 0 picks a free one)',
     }
   }
   return undefined

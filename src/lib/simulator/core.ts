@@ -5,6 +5,7 @@ import {liveErrorFor} from './live-errors.js'
 import {type AssignmentStatus, dropletIdOfUrn, seededUuid, seedProjects, type SimProject, urnSelfLink} from './projects.js'
 import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
+import {redactBody, redactText} from './redact.js'
 import {loadSpecValidators, type OperationValidator} from './spec.js'
 import {utcSeconds} from '../wire-formats.js'
 
@@ -475,7 +476,8 @@ export class SimulatorCore {
   patchAccount(patch: Record<string, unknown>): Record<string, unknown> {
     const account = this.catalog.account
     for (const [key, value] of Object.entries(patch)) {
-      if (!(key in account)) throw new Error(`the account has no key ${key}; it has: ${Object.keys(account).join(', ')}`)
+      // Own keys: `in` would also find __proto__ and toString, and Object.assign would then set the account's prototype.
+      if (!Object.hasOwn(account, key)) throw new Error(`the account has no key ${key}; it has: ${Object.keys(account).join(', ')}`)
       if (typeof value !== typeof account[key]) throw new Error(`account.${key} is a ${typeof account[key]}, not a ${typeof value}`)
       if (key === 'status' && !['active', 'warning', 'locked'].includes(value as string)) throw new Error('account.status is one of active, warning, locked')
       if (key === 'droplet_limit' && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw new Error('account.droplet_limit is a whole number, 0 or more')
@@ -548,6 +550,25 @@ export class SimulatorCore {
     Object.assign(this.catalog.account, structuredClone(this.initialAccount))
   }
 
+  /**
+   * The secrets clients sent (the Tailscale key in user_data, tokens) are cut out of what the admin API shows,
+   * unless asked for with `?show_secrets=true`, as `render-userdata --show-secrets` asks velda-do.
+   */
+  private showSecrets(url: URL): boolean {
+    return url.searchParams.get('show_secrets') === 'true'
+  }
+
+  private shownDroplets(url: URL): Record<string, unknown>[] {
+    const droplets = this.dropletList()
+    if (this.showSecrets(url)) return droplets
+    return droplets.map((d) => ({...d, user_data: typeof d.user_data === 'string' ? redactText(d.user_data, this.options.token) : d.user_data}))
+  }
+
+  private shownLog(url: URL): RequestLogEntry[] {
+    if (this.showSecrets(url)) return this.log
+    return this.log.map((entry) => ({...entry, query: redactText(entry.query, this.options.token), body: redactBody(entry.body, this.options.token)}))
+  }
+
   private admin(request: SimRequest, url: URL): SimAnswer {
     const reply = (status: number, body: unknown): SimAnswer => ({
       kind: 'answer',
@@ -561,12 +582,13 @@ export class SimulatorCore {
     } catch {
       return reply(400, {error: 'the body is not JSON'})
     }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return reply(400, {error: 'the body is a JSON object'})
     try {
       switch (`${request.method} ${url.pathname}`) {
         case 'GET /__sim/state':
-          return reply(200, {droplets: this.dropletList(), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList()})
+          return reply(200, {droplets: this.shownDroplets(url), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList()})
         case 'GET /__sim/requests':
-          return reply(200, {requests: this.log, counts: this.counts()})
+          return reply(200, {requests: this.shownLog(url), counts: this.counts()})
         case 'DELETE /__sim/requests':
           this.log.length = 0
           return reply(200, {cleared: true})

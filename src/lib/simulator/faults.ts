@@ -107,6 +107,20 @@ function checkAction(action: FaultAction): void {
       throw new Error('a patch-json fault\'s "set" must be an object of dotted paths to values')
     }
     if (remove === undefined && set === undefined) throw new Error('a patch-json fault needs "remove" or "set"')
+    for (const path of [...(remove ?? []), ...Object.keys(set ?? {})]) checkPath(path)
+  }
+}
+
+/**
+ * Segments that lead out of the answer into the objects every object inherits from: `set: {"__proto__.x": 1}`
+ * would give every object of the simulator an `x` (prototype pollution), and the next request would crash it.
+ */
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+function checkPath(path: string): void {
+  const segment = path.split('.').find((s) => FORBIDDEN_SEGMENTS.has(s))
+  if (segment !== undefined) {
+    throw new Error(`a patch-json path may not name "${segment}" (${[...FORBIDDEN_SEGMENTS].join(', ')} lead out of the answer into every object's prototype): ${path}`)
   }
 }
 
@@ -130,10 +144,12 @@ export function patchJson(body: string | null, patch: {remove?: string[]; set?: 
 type Container = Record<string, unknown> | unknown[]
 
 function removeAt(root: Container, segments: string[]): void {
+  // parseFaultRule refused these already; a rule given some other way still never reaches a prototype.
+  if (segments.some((s) => FORBIDDEN_SEGMENTS.has(s))) return
   const parent = walk(root, segments.slice(0, -1), false)
   const last = segments.at(-1) as string
   if (!Array.isArray(parent)) {
-    if (parent) Reflect.deleteProperty(parent, last)
+    if (parent && Object.hasOwn(parent, last)) Reflect.deleteProperty(parent, last)
     return
   }
   const index = Number(last)
@@ -141,22 +157,32 @@ function removeAt(root: Container, segments: string[]): void {
 }
 
 function setAt(root: Container, segments: string[], value: unknown): void {
+  if (segments.some((s) => FORBIDDEN_SEGMENTS.has(s))) return
   const parent = walk(root, segments.slice(0, -1), true) as Container
-  ;(parent as Record<string, unknown>)[segments.at(-1) as string] = structuredClone(value)
+  const key = segments.at(-1) as string
+  if (Array.isArray(parent)) (parent as unknown as Record<string, unknown>)[key] = structuredClone(value)
+  else defineOwn(parent, key, structuredClone(value))
+}
+
+/** Defined, not assigned: an own data property whatever the key (assignment could call an inherited setter). */
+function defineOwn(object: object, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {value, enumerable: true, writable: true, configurable: true})
 }
 
 /** The container at `segments`; with `create`, objects are made where nothing (or a non-object) is in the way. */
 function walk(root: Container, segments: string[], create: boolean): Container | undefined {
   let node: Container = root
   for (const segment of segments) {
-    const child = (node as Record<string, unknown>)[segment]
+    // Own properties only: an answer's object has no `toString` to walk into, whatever it inherits.
+    const child = Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined
     if (child !== null && typeof child === 'object') {
       node = child as Container
       continue
     }
     if (!create) return undefined
     const made: Record<string, unknown> = {}
-    ;(node as Record<string, unknown>)[segment] = made
+    if (Array.isArray(node)) (node as unknown as Record<string, unknown>)[segment] = made
+    else defineOwn(node, segment, made)
     node = made
   }
   return node

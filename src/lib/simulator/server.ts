@@ -1,8 +1,10 @@
+import {randomBytes} from 'node:crypto'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
 import {type CoreOptions, type RequestLogEntry, type SeedDroplets, SimulatorCore} from './core.js'
-import type {FaultRule} from './faults.js'
+import {type FaultRule, parseFaultRule} from './faults.js'
+import {allowedHosts, type GateOptions, hostSecrets, refusal} from './gate.js'
 import {randomHex, seededRandom} from './random.js'
 import {loopbackAddresses, SimulatedHosts} from './hosts/hosts.js'
 import {hostsRoute} from './hosts/routes.js'
@@ -13,7 +15,7 @@ export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
   host?: string
   /** 0: any free port. */
   port?: number
-  /** The token clients must present; generated from the seed when absent. */
+  /** The token clients must present: derived from `seed` when absent and seeded, random (per run) otherwise. */
   token?: string
   /** Added to every API answer, to make a laptop feel like a network. */
   latencyMs?: number
@@ -46,15 +48,16 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /** Starts the simulator on a local port; in-process for tests, and behind `velda-do simulator` for users. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  // Shaped like a real token (dop_v1_ + 64 hex), so velda-do treats it like one; never valid anywhere else.
-  const token = options.token ?? `dop_v1_${randomHex(seededRandom((options.seed ?? 1) ^ 0x70c3), 64)}`
+  const token = options.token ?? simulatorToken(options.seed)
   let origin = 'http://127.0.0.1'
-  const hosts: SimulatedHosts | null = options.hosts ? await startHosts(options.hosts, () => origin) : null
+  const hostSecret = hostSecrets()
+  const hosts: SimulatedHosts | null = options.hosts ? await startHosts(options.hosts, () => origin, hostSecret) : null
   const core: SimulatorCore = new SimulatorCore({...options, token, ...(hosts ? {addresses: loopbackAddresses} : {})})
   const latency = options.latencyMs ?? 0
 
+  let gate: GateOptions = {token, hosts: new Set(), hostSecret}
   const server = createServer((req, res) => {
-    void serve(core, req, res, latency, options.onRequest, hosts)
+    void serve(core, req, res, latency, options.onRequest, hosts, gate)
   })
   // Keep-alive sockets would hold close() open; the simulator answers each request and lets go.
   server.keepAliveTimeout = 1_000
@@ -67,6 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const url = `http://${host}:${address.port}`
   core.origin = url
   origin = url
+  gate = {...gate, hosts: allowedHosts(address.address, address.port)}
 
   return {
     url,
@@ -74,7 +78,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     core,
     hosts,
     hostsReady: () => hosts?.sync(core.allDroplets()) ?? Promise.resolve(),
-    addFault: (rule) => core.faults.add(rule),
+    // Checked as the admin API and --fault check it: a test's rule gets the same refusals (patch-json paths).
+    addFault: (rule) => core.faults.add(parseFaultRule(rule)),
     seedDroplets: (seed) => core.seedDroplets(seed).map((d) => ({id: d.id, name: d.name})),
     requests: () => [...core.log],
     counts: () => core.counts(),
@@ -95,12 +100,24 @@ async function serve(
   latency: number,
   onRequest: SimulatorOptions['onRequest'],
   hosts: SimulatedHosts | null,
+  gate: GateOptions,
 ): Promise<void> {
+  // As the core reads it (URL.pathname, dot segments resolved): the gate and the routes agree on what is admin.
+  const target = req.url ?? '/'
+  const path = URL.canParse(target, 'http://simulator') ? new URL(target, 'http://simulator').pathname : null
+  const refused = path === null ? {status: 400, json: {error: 'the request target is not a URL path'}} : refusal((req.method ?? 'GET').toUpperCase(), path, req.headers, gate)
+  if (refused !== null || path === null) {
+    // Not read, not logged: nothing of a refused request reaches the simulator's state.
+    req.resume()
+    res.writeHead(refused?.status ?? 400, {'content-type': 'application/json; charset=utf-8'})
+    res.end(JSON.stringify(refused?.json ?? {}))
+    return
+  }
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   const body = Buffer.concat(chunks).toString('utf8')
   const method = (req.method ?? 'GET').toUpperCase()
-  const hostAnswer = hosts ? await hostsRoute(hosts, core, method, (req.url ?? '/').split('?')[0] ?? '/', body) : null
+  const hostAnswer = hosts ? await hostsRoute(hosts, core, method, path, body) : null
   if (hostAnswer) {
     res.writeHead(hostAnswer.status, {'content-type': 'application/json'})
     res.end(JSON.stringify(hostAnswer.json))
@@ -133,12 +150,21 @@ async function serve(
   res.end(answer.body ?? undefined)
 }
 
+/**
+ * Shaped like a real token (dop_v1_ + 64 hex), so velda-do treats it like one; never valid anywhere else. Random
+ * for each run: a token every machine shares (the one of seed 1) would open every operator's simulator. A seed
+ * fixes it, as it fixes ids, for tests and demos that want the same run twice.
+ */
+function simulatorToken(seed: number | undefined): string {
+  return `dop_v1_${seed === undefined ? randomBytes(32).toString('hex') : randomHex(seededRandom(seed ^ 0x70c3), 64)}`
+}
+
 /** The hosts all listen on one port, each on its own loopback address: find one that is free there. */
-async function startHosts(options: NonNullable<SimulatorOptions['hosts']>, origin: () => string): Promise<SimulatedHosts> {
+async function startHosts(options: NonNullable<SimulatorOptions['hosts']>, origin: () => string, secret: (dropletId: number) => string): Promise<SimulatedHosts> {
   const sshd = findSshd()
   if (!sshd) throw new Error('simulated hosts need OpenSSH\'s sshd (Debian: apt-get install openssh-server)')
   const port = options.port ?? (await freePort(loopbackAddresses(1).publicIpv4))
-  return new SimulatedHosts({port, bootMs: options.bootMs ?? 20_000, authorizedKeys: options.authorizedKeys, sshd, simulator: origin, latencyMs: options.latencyMs})
+  return new SimulatedHosts({port, bootMs: options.bootMs ?? 20_000, authorizedKeys: options.authorizedKeys, sshd, simulator: origin, secret, latencyMs: options.latencyMs})
 }
 
 async function freePort(host: string): Promise<number> {

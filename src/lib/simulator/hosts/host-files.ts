@@ -13,7 +13,8 @@ import type {SshHostSpec} from './host-spec.js'
 export function prepareHostFiles(spec: SshHostSpec): void {
   mkdirSync(spec.dir, {recursive: true})
   writeFileSync(join(spec.dir, 'authorized_keys'), spec.authorizedKeys, {mode: 0o600})
-  writeFileSync(join(spec.dir, 'host.env'), hostEnv(spec))
+  // It holds the host's secret: this user's alone (the directory is too).
+  writeFileSync(join(spec.dir, 'host.env'), hostEnv(spec), {mode: 0o600})
   for (const path of ['sessions', 'root/var-lib-velda', 'root/var-log', 'root/machine', 'root/bin']) mkdirSync(join(spec.dir, path), {recursive: true})
   for (const [name, body] of Object.entries(SHIMS)) {
     writeFileSync(join(spec.dir, 'root/bin', name), `#!/bin/sh\n${body}\n`)
@@ -85,6 +86,7 @@ function hostEnv(spec: SshHostSpec): string {
   return [
     `SIM_ADDRESS=${shellQuote(dialable)}`,
     `SIM_PORT=${shellQuote(simulator.port || '80')}`,
+    `SIM_HOST_SECRET=${shellQuote(spec.secret)}`,
     `DROPLET_ID=${shellQuote(spec.dropletId)}`,
     `HOST_NAME=${shellQuote(spec.name)}`,
     `LATENCY_SECONDS=${shellQuote(spec.latencyMs / 1000)}`,

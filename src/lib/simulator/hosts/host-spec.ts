@@ -11,6 +11,8 @@ export interface SshHostSpec {
   authorizedKeys: string
   /** The simulator's origin, for the droplet's state. */
   simulator: string
+  /** The credential its host command presents to the simulator (host.env, readable by this user only). */
+  secret: string
   sshd: string
   /** Added to every command's answer: a network's round trip. */
   latencyMs: number

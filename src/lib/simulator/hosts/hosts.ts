@@ -16,6 +16,8 @@ export interface HostsOptions {
   sshd: string
   /** The simulator's origin: hosts ask it for their droplet's state. */
   simulator: () => string
+  /** What each host presents to the simulator when it asks (gate.ts, hostSecrets). */
+  secret: (dropletId: number) => string
   /** Added to every command's answer (a round trip to far-away members). */
   latencyMs?: number
 }
@@ -61,6 +63,7 @@ export class SimulatedHosts {
         dir: join(this.dir, String(droplet.id)),
         authorizedKeys: this.options.authorizedKeys,
         simulator: this.options.simulator(),
+        secret: this.options.secret(droplet.id),
         sshd: this.options.sshd,
         latencyMs: this.options.latencyMs ?? 0,
       })

@@ -3,7 +3,8 @@ import {BOOT_PROFILES, type BootProfile} from './boot-timeline.js'
 import type {SimulatedHosts} from './hosts.js'
 
 /**
- * The admin endpoints of the simulated hosts, under /__sim/hosts/ (no token, JSON):
+ * The admin endpoints of the simulated hosts, under /__sim/hosts/ (JSON; the server's gate has checked the token,
+ * or for a session the host's own secret: gate.ts):
  * - `GET /__sim/hosts/{id}`: the droplet's machine now (what its host shows: status file, log, agent).
  * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true}`.
  * - `POST /__sim/hosts/{id}/session`: a command begins on the host (its host command asks): the droplet's files are
