@@ -1,4 +1,5 @@
 import type {SshSettings} from './command.js'
+import {checkIdentityFile} from './identity-file.js'
 import {prepareKnownHosts} from './known-hosts.js'
 
 export type AddressKind = 'public' | 'private' | 'tailnet'
@@ -25,6 +26,7 @@ export interface SshFlagValues {
 }
 
 export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Record<string, string | undefined>>; parallel: number; timeoutMs: number}): ProbeSettings {
+  if (flags['identity-file'] !== undefined) checkIdentityFile(flags['identity-file'], options.env)
   return {
     ssh: {knownHosts: prepareKnownHosts(options.env), connectTimeoutSeconds: Math.max(1, Math.floor(options.timeoutMs / 1000)), batch: true},
     user: flags['ssh-user'],
