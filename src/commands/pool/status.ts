@@ -46,13 +46,14 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
     const timeoutMs = parseDuration(flags.timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
+    const settings = probeSettings(flags, {env: this.env, parallel: flags.parallel, timeoutMs})
     const stop = this.stopSignals()
     const aborted = new AbortController()
     this.onCleanup(stop.onStop(() => aborted.abort()))
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
-    const result = await poolStatus(api, pool, config.pools, probeSettings(flags, {env: this.env, parallel: flags.parallel, timeoutMs}), {
+    const result = await poolStatus(api, pool, config.pools, settings, {
       runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: aborted.signal}),
       isInterrupted: stop.isStopped,
     })
