@@ -28,8 +28,9 @@ const ESC = '\x1b'
 const BEL = '\x07'
 
 export const MEMBER_FAULTS: MemberFault[] = [
-  // 20 MiB: past the probe's 1 MiB, pool ssh --all's 256 KiB and pool logs's 16 MiB.
-  {name: 'huge output (20 MiB)', chatter: () => ({text: `${'x'.repeat(1023)}\n`.repeat(1024), repeat: 20, intervalMs: 0})},
+  // 6 MiB: past the probe's 1 MiB, pool ssh --all's 256 KiB and pool logs's 4 MiB (the 100 MB of the issue are the
+  // bench's: the limits, not the size, are what this checks, and a busy CI machine moves 6 MiB in time).
+  {name: 'huge output (6 MiB)', chatter: () => ({text: `${'x'.repeat(1023)}\n`.repeat(1024), repeat: 6, intervalMs: 0})},
   {
     name: 'escapes and the token',
     chatter: (token) => ({
@@ -83,7 +84,7 @@ function createdAreReported(sim: Simulator, result: CliResult): string {
 }
 
 const CELLS: Record<string, Record<MemberCommand, Cell>> = {
-  'huge output (20 MiB)': {
+  'huge output (6 MiB)': {
     'pool status': async (_ctx, run) => {
       const result = await run(['pool', 'status', 'gpu', '--json']).exited
       expect(result.status, result.stderr).toBe(4)
@@ -95,10 +96,10 @@ const CELLS: Record<string, Record<MemberCommand, Cell>> = {
       expect(result.status, result.stderr).toBe(0)
       const logs = json(result) as {lines: string[]; cut_bytes: number}
       expect(logs.lines.at(-1)).toMatch(/velda-bootstrap: done: the Velda agent is starting$/)
-      expect(Buffer.byteLength(logs.lines.join('\n'))).toBeLessThanOrEqual(16 * MiB)
-      expect(logs.cut_bytes).toBeGreaterThan(4 * MiB)
-      expect(result.stderr).toMatch(/the first \d+ bytes of the log were cut: the last 16 MiB follow/)
-      return ['exit 0', 'last 16 MiB kept, cut said', noCrash(result)]
+      expect(Buffer.byteLength(logs.lines.join('\n'))).toBeLessThanOrEqual(4 * MiB)
+      expect(logs.cut_bytes).toBeGreaterThan(MiB)
+      expect(result.stderr).toMatch(/the first \d+ bytes of the log were cut: the last 4 MiB follow/)
+      return ['exit 0', 'last 4 MiB kept, cut said', noCrash(result)]
     },
     'pool ssh --all': async (_ctx, run, member) => {
       const result = await run(['pool', 'ssh', 'gpu', '--all', '--', 'echo', 'the-end']).exited

@@ -103,6 +103,11 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
       if (aborted.signal.aborted && !run.timedOut) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}
       return {...row, ...cut, exit_code: run.timedOut ? 255 : run.status, state: 'ran', stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}
     })
+    if (stop.isStopped()) {
+      // Ctrl-C on a terminal reaches the ssh children too (one process group): one killed by it before this
+      // process saw the signal ended without an exit code, and was stopped all the same.
+      for (const r of results) if (r.state === 'ran' && r.exit_code === null) r.state = 'stopped'
+    }
     const result = {pool: pool.name, command, results}
     if (stop.isStopped()) {
       const stopped = results.filter((r) => r.state === 'stopped').length

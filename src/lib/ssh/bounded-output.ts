@@ -18,8 +18,8 @@ export interface OutputLimit {
 export const PROBE_OUTPUT_LIMIT: OutputLimit = {bytes: 1024 * 1024, overflow: 'stop'}
 /** `pool ssh --all`: the last 256 KiB of each member's stdout and stderr (up to 256 members at once: 128 MiB at most). */
 export const COMMAND_OUTPUT_LIMIT: OutputLimit = {bytes: 256 * 1024, overflow: 'tail'}
-/** `pool logs`: one member; the last 16 MiB hold `-n 100000` lines of 160 bytes. */
-export const LOG_OUTPUT_LIMIT: OutputLimit = {bytes: 16 * 1024 * 1024, overflow: 'tail'}
+/** `pool logs`: one member; the last 4 MiB hold 25,000 lines of 160 bytes (more is cut, and said). */
+export const LOG_OUTPUT_LIMIT: OutputLimit = {bytes: 4 * 1024 * 1024, overflow: 'tail'}
 
 /** One stream's output: at most `max` bytes kept (the first ones, or with `tail` the last ones). */
 export class BoundedOutput {

@@ -12,7 +12,10 @@ export const MAX_FOLLOWED_LINE_BYTES = 64 * 1024
  * clipboard write or C1 control of the member's reaches the terminal raw) and the writers' own secret filter.
  * Not the terminal handed to ssh: the member's bytes are not trusted. Ends when ssh ends or `signal` aborts.
  */
-export function followSsh(args: readonly string[], options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string}): Promise<number | null> {
+export function followSsh(
+  args: readonly string[],
+  options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string},
+): Promise<{status: number | null; signal: NodeJS.Signals | null}> {
   return new Promise((resolve) => {
     // No stdin: nothing typed goes to the member; a passphrase prompt still reads /dev/tty itself.
     const child = spawn(options.ssh ?? 'ssh', [...args], {stdio: ['ignore', 'pipe', 'pipe']})
@@ -35,10 +38,10 @@ export function followSsh(args: readonly string[], options: {signal: AbortSignal
     if (options.signal.aborted) abort()
     else options.signal.addEventListener('abort', abort, {once: true})
     child.once('error', (error) => options.stderr.write(`${printable(error.message)}\n`))
-    child.once('close', (status) => {
+    child.once('close', (status, signal) => {
       options.signal.removeEventListener('abort', abort)
       for (const splitter of splitters) splitter.end()
-      resolve(status)
+      resolve({status, signal})
     })
   })
 }
