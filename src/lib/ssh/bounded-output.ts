@@ -27,6 +27,8 @@ export class BoundedOutput {
   private kept = 0
   /** Bytes dropped before what is kept (`tail`), or not kept after it (`stop`). */
   private dropped = 0
+  /** Whether what is kept begins a line (the last byte dropped before it was a newline). */
+  private atLineStart = true
 
   constructor(
     private readonly max: number,
@@ -36,7 +38,7 @@ export class BoundedOutput {
   /** Adds a chunk; false once more came than is kept (for `head`, the chunk's excess is dropped). */
   push(chunk: Buffer): boolean {
     if (this.keep === 'head') {
-      const room = this.max - this.kept
+      const room = Math.max(0, this.max - this.kept)
       if (room > 0) this.append(chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk)
       this.dropped += Math.max(0, chunk.length - room)
       return this.dropped === 0
@@ -49,7 +51,9 @@ export class BoundedOutput {
         this.chunks.shift()
         this.kept -= first.length
         this.dropped += first.length
+        this.atLineStart = first[first.length - 1] === 0x0a
       } else {
+        this.atLineStart = first[excess - 1] === 0x0a
         // A copy, not a view: the dropped part of the chunk is freed, not kept alive by the slice.
         this.chunks[0] = Buffer.from(first.subarray(excess))
         this.kept -= excess
@@ -65,18 +69,15 @@ export class BoundedOutput {
   }
 
   /**
-   * The text kept. With the front cut (`tail`), it starts at a whole character, and at the first whole line when
-   * the kept part has a line break: a line cut in the middle (a secret in it cut in two) is not shown.
+   * The text kept. With the front cut (`tail`), it starts at the first whole line: a line cut in the middle (a
+   * character, an escape sequence or a secret in it cut in two) is never shown, and counts as cut. A newline byte
+   * is always a character boundary in UTF-8, so the text decodes whole.
    */
   text(): {text: string; cutBytes: number} {
     let bytes = Buffer.concat(this.chunks)
     let cut = this.dropped
-    if (this.keep === 'tail' && cut > 0) {
-      const newline = bytes.indexOf(0x0a)
-      let start = 0
-      if (newline >= 0 && newline < bytes.length - 1) start = newline + 1
-      // UTF-8 continuation bytes (10xxxxxx) are the rest of a character whose start was dropped.
-      else while (start < 3 && start < bytes.length && ((bytes[start] as number) & 0xc0) === 0x80) start++
+    if (this.keep === 'tail' && cut > 0 && !this.atLineStart) {
+      const start = bytes.indexOf(0x0a) + 1 || bytes.length
       bytes = bytes.subarray(start)
       cut += start
     }
