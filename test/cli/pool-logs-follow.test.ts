@@ -1,9 +1,13 @@
+import {writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
-import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
+import {canRunHosts, GPU_POOL_CONFIG, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
+import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {haveTool} from '../support/tools.js'
 
 const canRun = canRunHosts('pool logs --follow against a simulated host') && haveTool('script', 'bsdutils', 'pool logs --follow on a real terminal')
@@ -61,6 +65,7 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
         `${ESC}]8;;https://evil.test/${ESC}\\link${ESC}]8;;${ESC}\\ hyperlink`,
         '\u009b2J C1 CSI \u009d0;C1 OSC\u009c',
         `token ${sim.token} in the log`,
+        `tailscale key ${FAKE_TAILSCALE_KEY} in the log`,
         'the end of the chatter',
         '',
       ].join('\n'),
@@ -68,7 +73,10 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
       intervalMs: 0,
     })
     try {
-      const follow = runOnPty(['pool', 'logs', 'gpu', '1', '--follow', '-c', configFile, ...hostSshFlags(sim, key)], env(), {stdout: 'terminal'})
+      // The pool joins a tailnet: its key, read from the config, is a secret of this run too.
+      const withTailnet = join(dirname(configFile), 'tailnet.yaml')
+      writeFileSync(withTailnet, GPU_POOL_CONFIG.replace('agent_version_override: "1.0.0"', 'agent_version_override: "1.0.0", tailscale_config: {pre_auth_key: "${TS_KEY}"}'))
+      const follow = runOnPty(['pool', 'logs', 'gpu', '1', '--follow', '-c', withTailnet, ...hostSshFlags(sim, key)], {...env(), TS_KEY: FAKE_TAILSCALE_KEY}, {stdout: 'terminal'})
       await follow.waitFor(/the end of the chatter\r?\n/)
       follow.type(CTRL_C)
       expect((await follow.exited).status).toBe(130)
@@ -79,6 +87,8 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
       expect(screen).toContain('\\x1b]52;c;')
       expect(screen).toContain('\\x9b2J C1 CSI')
       expect(screen).toContain('token <redacted> in the log')
+      expect(screen).not.toContain(FAKE_TAILSCALE_KEY)
+      expect(screen).toContain('tailscale key <redacted> in the log')
     } finally {
       sim.hosts?.setChatter(member.id, null)
     }
