@@ -1,9 +1,11 @@
+import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
+import {BIN, cleanEnv} from '../support/cli.js'
 import {canRunHosts, GPU_POOL_CONFIG, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
@@ -89,6 +91,28 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
       expect(screen).toContain('token <redacted> in the log')
       expect(screen).not.toContain(FAKE_TAILSCALE_KEY)
       expect(screen).toContain('tailscale key <redacted> in the log')
+    } finally {
+      sim.hosts?.setChatter(member.id, null)
+    }
+  })
+
+  it('a reader that goes away (| head) ends the follow: exit 0, not printing to no one for ever', async () => {
+    sim.hosts?.setChatter(member.id, {text: 'still printing\n', repeat: 1_000_000, intervalMs: 100})
+    try {
+      const child = spawn(process.execPath, [BIN, 'pool', 'logs', 'gpu', '1', '--follow', '-c', configFile, ...hostSshFlags(sim, key)], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+      await new Promise<void>((resolve) => {
+        let seen = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          seen += chunk.toString()
+          if (seen.includes('still printing\n')) resolve()
+        })
+      })
+      // As `| head -1` does once it has its line.
+      child.stdout.destroy()
+      expect(await exited, stderr).toBe(0)
     } finally {
       sim.hosts?.setChatter(member.id, null)
     }

@@ -10,7 +10,8 @@ export const MAX_FOLLOWED_LINE_BYTES = 64 * 1024
  * `pool logs --follow`: ssh runs `tail -F` (or `journalctl -f`) on the member, and what it prints reaches the
  * terminal line by line, as it comes, through the output filter (printable: no escape sequence, title change,
  * clipboard write or C1 control of the member's reaches the terminal raw) and the writers' own secret filter.
- * Not the terminal handed to ssh: the member's bytes are not trusted. Ends when ssh ends or `signal` aborts.
+ * Not the terminal handed to ssh: the member's bytes are not trusted. Ends when ssh ends, `signal` aborts, or the
+ * output is closed (its reader gone).
  */
 export function followSsh(
   args: readonly string[],
@@ -34,14 +35,23 @@ export function followSsh(
       from.on('data', (chunk: Buffer) => splitter.push(chunk))
       return splitter
     })
-    const abort = () => child.kill('SIGTERM')
-    if (options.signal.aborted) abort()
-    else options.signal.addEventListener('abort', abort, {once: true})
+    let endedHere = false
+    const end = () => {
+      endedHere = true
+      child.kill('SIGTERM')
+    }
+    if (options.signal.aborted) end()
+    else options.signal.addEventListener('abort', end, {once: true})
+    // The reader went away (`| head`): following on would print to no one, for ever.
+    for (const [, to] of pipes) to.once('error', end)
     child.once('error', (error) => options.stderr.write(`${printable(error.message)}\n`))
     child.once('close', (status, signal) => {
-      options.signal.removeEventListener('abort', abort)
+      options.signal.removeEventListener('abort', end)
+      for (const [, to] of pipes) to.off('error', end)
       for (const splitter of splitters) splitter.end()
-      resolve({status, signal})
+      // How ssh ended is told only when it ended by itself or by a signal from elsewhere (Ctrl-C on the terminal
+      // reaches ssh too); ended here, it says nothing of the member (ssh exits 255 on our SIGTERM).
+      resolve(endedHere ? {status: null, signal: null} : {status, signal})
     })
   })
 }
