@@ -44,6 +44,19 @@ fi
 # A network's round trip, to rehearse (and measure) many members far away.
 if [ "$LATENCY_SECONDS" != 0 ]; then sleep "$LATENCY_SECONDS"; fi
 
+# A hostile or broken member, when the simulator was told to rehearse one (src/lib/simulator/hosts/chatter.ts):
+# what it prints before the command's own output, CHATTER_REPEAT times, CHATTER_INTERVAL seconds apart. It stops
+# when the client is gone (cat fails on the closed pipe).
+if [ -f "$dir/chatter" ]; then
+  CHATTER_REPEAT=0 CHATTER_INTERVAL=0
+  # shellcheck source=/dev/null
+  . "$dir/chatter.env"
+  for ((i = 0; i < CHATTER_REPEAT; i++)); do
+    cat "$dir/chatter" || exit 141
+    if [ "$CHATTER_INTERVAL" != 0 ]; then sleep "$CHATTER_INTERVAL"; fi
+  done
+fi
+
 root="$dir/root"
 # A command of its own runs in a pid namespace, which ends with bwrap, taking along all it started: a host that
 # stops (SIGTERM to this pid) leaves nothing running. A shell on a terminal stays in this one: in a new namespace

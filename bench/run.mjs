@@ -1,6 +1,7 @@
 // `npm run bench`: figures, not tests. Cold start beside bare node; requests and wall time of API commands
 // against the simulator with added latency; peak memory of a 10,000-droplet listing through the API layer; the
-// size of the package, packed and installed. `node bench/run.mjs install-size` runs only the last,
+// size of the package, packed and installed; pool status over members that print 100 MB each (`node bench/run.mjs
+// hostile-output` runs only that row). `node bench/run.mjs install-size` runs only the last,
 // `node bench/run.mjs cold-start` (npm run bench:start) only the first.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
@@ -96,6 +97,43 @@ async function poolStatusBench() {
   }
 }
 
+// pool status over 16 members that each print 100 MB before the probe's answer (a broken or hostile image): the
+// probe keeps 1 MiB of an answer and ends the ssh past it, so memory stays bounded and the run ends in seconds,
+// each member `output-too-large`. Wall time and the CLI's peak RSS (target: under 200 MB).
+async function hostileOutputBench() {
+  const sshd = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((path) => existsSync(path))
+  if (!sshd || spawnSync('sh', ['-c', 'command -v ssh && command -v bwrap'], {stdio: 'ignore'}).status !== 0) {
+    console.log('\n## pool status, members printing 100 MB: skipped (needs ssh, sshd and bwrap)')
+    return
+  }
+  const work = mkdtempSync(join(tmpdir(), 'velda-bench-hostile-'))
+  const key = join(work, 'id_ed25519')
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
+  const sim = await startSimulator(['--ssh-hosts', '--authorized-keys', `${key}.pub`, '--boot-time', '0s', '--active-after', '0s'])
+  try {
+    const members = 16
+    const mib = 100
+    await sim.admin('POST', 'droplets', {count: members, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small']})
+    // 1 MiB of 1 KiB lines, printed 100 times by every host before each command's own output (hosts/chatter.ts).
+    await sim.admin('POST', 'hosts', {chatter: {text: `${'x'.repeat(1023)}\n`.repeat(1024), repeat: mib, intervalMs: 0}})
+    await sim.admin('GET', 'hosts')
+    const env = {...process.env, NO_COLOR: '1', DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(work, 'state')}
+    const args = ['bench/probes/peak-rss.mjs', 'bin/run.js', 'pool', 'status', 'cpu-small', '--json', '-c', 'examples/velda.yaml', '--ssh-port', String(sim.sshPort), '--ssh-user', userInfo().username, '-i', key, '--parallel', '16']
+    const started = process.hrtime.bigint()
+    const result = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024})
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    const rssKb = Number(/peak_rss_kb=(\d+)/.exec(result.stderr)?.[1] ?? NaN)
+    const states = JSON.parse(result.stdout).members.map((m) => m.state)
+    const tooLarge = states.filter((state) => state === 'output-too-large').length
+    console.log(`\n## pool status over ${members} members each printing ${mib} MB (target: peak RSS under 200 MB, every member output-too-large)\n`)
+    console.log(row('members x MB printed', 'exit', 'wall ms', 'peak RSS MB'))
+    console.log(row(`${members} x ${mib} MB`, result.status, ms.toFixed(0), (rssKb / 1024).toFixed(1)) + `  (${tooLarge} of ${members} output-too-large)`)
+  } finally {
+    await sim.stop()
+    rmSync(work, {recursive: true, force: true})
+  }
+}
+
 // What a user downloads and what lands on their disk: `npm pack`, then `npm install` of the tarball into a fresh
 // prefix (velda-do and its dependencies, as npm resolves them for a user).
 function installSize() {
@@ -126,6 +164,11 @@ function installSize() {
   } finally {
     rmSync(work, {recursive: true, force: true})
   }
+}
+
+if (process.argv[2] === 'hostile-output') {
+  await hostileOutputBench()
+  process.exit(0)
 }
 
 if (process.argv[2] === 'install-size') {
@@ -288,8 +331,9 @@ console.log('/v2/droplets?per_page=1, counted as lists); from 150: one list and 
 console.log('1,000: one list per 200 and the 1,000 DELETEs, 20 at a time (about 50 round trips);')
 console.log('pool down --count 100 under 2,000 ms.')
 
-// 5. pool status over many members.
+// 5. pool status over many members, and over members that print 100 MB each.
 await poolStatusBench()
+await hostileOutputBench()
 
 // 6. Package size.
 installSize()

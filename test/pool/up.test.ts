@@ -8,7 +8,7 @@ import {ExitCode} from '../../src/lib/errors.js'
 import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
-import {poolUp, type PoolUpOptions, type PoolUpResult} from '../../src/lib/pool/pool-up.js'
+import {poolUp, type PoolUpOptions, poolUpPartials, type PoolUpResult} from '../../src/lib/pool/pool-up.js'
 import {poolFromYaml} from '../support/pools.js'
 import {failure} from '../support/failure.js'
 
@@ -217,5 +217,32 @@ describe('pool up against the account and other processes', () => {
     expect(partial.created).toHaveLength(8)
     expect(partial.members_after).toBe(14)
     expect(sim.core.dropletList()).toHaveLength(14)
+  })
+})
+
+describe('pool up --wait-for agent, when the probe itself fails', () => {
+  it('a probe that throws (a member answered with what it cannot hold): every created droplet is still reported, exit 5', async () => {
+    let now = Date.UTC(2026, 10, 27, 10, 0, 0)
+    const clock = () => now
+    const sleep = async (ms: number) => {
+      now += ms
+    }
+    sim = await startSimulator({now: clock, activeAfterMs: () => 0})
+    const api = await createDigitalOceanApi({endpoint: sim.url, token: new Secret(sim.token), now: clock, sleep, random: () => 0.5})
+    const error = await failure(
+      poolUp(api, {pool: gpuPool, count: 3, force: false, userData: '#!/bin/bash\n', wait: {timeoutMs: 600_000, pollIntervalMs: 5_000}}, {
+        sleep,
+        now: clock,
+        random: () => 0.5,
+        isInterrupted: () => false,
+        onProgress: () => {},
+        agents: {probe: () => Promise.reject(new RangeError('Invalid string length'))},
+      }),
+    )
+    expect(error.exitCode).toBe(ExitCode.waitTimeout)
+    expect(error.message).toBe('created 3 droplets, but could not check their agents: Invalid string length')
+    const partial = poolUpPartials.of(error)
+    expect(partial).toBeDefined()
+    expectExactly(sim, partial as PoolUpResult, 3)
   })
 })

@@ -63,6 +63,8 @@ export function runCliAsync(args: string[], options: {env?: Record<string, strin
 export interface CliChild {
   /** Resolves once the run's stderr has shown `pattern` (a progress line, a wait it announces). */
   stderrShows(pattern: RegExp): Promise<void>
+  /** Resolves once the run's stdout has shown `pattern` (lines a follow prints as they come). */
+  stdoutShows(pattern: RegExp): Promise<void>
   /** Sends it a signal, as a user's kill or a CI runner's stop does. */
   kill(signal: NodeJS.Signals): void
   exited: Promise<CliResult>
@@ -71,26 +73,28 @@ export interface CliChild {
 /** The built binary as a child process, as runCli runs it, watched while it runs. */
 export function startCli(args: string[], env: Record<string, string | undefined>): CliChild {
   const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
-  let stdout = ''
-  let stderr = ''
+  const seen = {stdout: '', stderr: ''}
   const watchers = new Set<() => void>()
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-    for (const watcher of watchers) watcher()
-  })
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].on('data', (chunk: Buffer) => {
+      seen[stream] += chunk.toString()
+      for (const watcher of watchers) watcher()
+    })
+  }
+  const shows = (stream: 'stdout' | 'stderr', pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!pattern.test(seen[stream])) return
+        watchers.delete(check)
+        resolve()
+      }
+      watchers.add(check)
+      check()
+    })
   return {
-    stderrShows: (pattern) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (!pattern.test(stderr)) return
-          watchers.delete(check)
-          resolve()
-        }
-        watchers.add(check)
-        check()
-      }),
+    stderrShows: (pattern) => shows('stderr', pattern),
+    stdoutShows: (pattern) => shows('stdout', pattern),
     kill: (signal) => child.kill(signal),
-    exited: new Promise((resolve) => child.once('close', (status) => resolve({status, stdout, stderr}))),
+    exited: new Promise((resolve) => child.once('close', (status) => resolve({status, stdout: seen.stdout, stderr: seen.stderr}))),
   }
 }

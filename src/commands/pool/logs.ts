@@ -10,7 +10,9 @@ import {findMember} from '../../lib/pool/member-ref.js'
 import {isShared, listPools} from '../../lib/pool/membership.js'
 import {sshArgs} from '../../lib/ssh/command.js'
 import {SshFailedError} from '../../lib/ssh/errors.js'
-import {runSshInteractive} from '../../lib/ssh/interactive.js'
+import {exitCodeFor, STOP_SIGNALS, watchStopSignals} from '../../lib/cli/stop-signals.js'
+import {LOG_OUTPUT_LIMIT} from '../../lib/ssh/bounded-output.js'
+import {followSsh} from '../../lib/ssh/follow.js'
 import {memberTarget} from '../../lib/ssh/member-target.js'
 import {agentJournalCommand, bootLogCommand} from '../../lib/ssh/remote-commands.js'
 import {outputLines, runSsh} from '../../lib/ssh/run.js'
@@ -21,13 +23,15 @@ export interface PoolLogsResult {
   member: {id: number; name: string}
   source: 'boot' | 'agent'
   lines: string[]
+  /** Bytes of the log before the lines kept (only the last 4 MiB are); 0 when it is whole. */
+  cut_bytes: number
 }
 
 export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
   static override summary = "A member's boot log, or (--agent) its Velda agent's journal, over SSH."
   static override description = [
     'MEMBER is a name, a droplet id, or a number in pool list\'s order (1 is the first); it may be left out when the pool has one member. SSH as pool status: the system ssh, velda-do\'s own known_hosts, --ssh-user, -i, --ssh-port, --private.',
-    '--follow keeps printing what comes (tail -F, journalctl -f) until Ctrl-C; it has no --json.',
+    '--follow keeps printing what comes (tail -F, journalctl -f), line by line through the same filter, until Ctrl-C; it has no --json. Only the last 4 MiB of a log are kept without it.',
   ].join('\n\n')
 
   static override examples = [
@@ -54,20 +58,38 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    // The API tells where the members' host keys are kept; -i is checked here, before anything is sent.
+    const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: 1, timeoutMs: 30_000})
     const {members} = await listPools(api, [pool], config.pools)
     const member = findMember(pool.name, members.filter((m) => !isShared(m)), args.member)
-    const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: 1, timeoutMs: 30_000})
     const command = flags.agent ? agentJournalCommand(flags.lines, flags.follow) : bootLogCommand(flags.lines, flags.follow)
     const target = memberTarget(member, settings)
-    if (flags.follow) {
-      // On the user's terminal, as `ssh host tail -F` would be: Ctrl-C ends it there.
-      const code = await runSshInteractive(['-o', 'LogLevel=ERROR', ...sshArgs(target, {...settings.ssh, batch: !process.stdin.isTTY}, [command])])
-      if (code === 255) throw new UsageError(`ssh to ${member.name} failed (see above)`)
+    if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !process.stdin.isTTY}, [command]))
+    const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
+    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
+    // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.
+    if (run.cutBytes.stdout > 0) this.say(`(the first ${run.cutBytes.stdout} bytes of the log were cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
+    return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout), cut_bytes: run.cutBytes.stdout}
+  }
+
+  /**
+   * --follow: the member's lines as they come, filtered (followSsh), until ssh ends or a stop signal: Ctrl-C,
+   * SIGTERM or SIGHUP end it quietly with 130, 143 or 129 (following has no other end).
+   */
+  private async follow(member: string, argv: string[]): Promise<null> {
+    const stop = watchStopSignals(() => {})
+    this.onCleanup(() => stop.dispose())
+    const aborted = new AbortController()
+    stop.onStop(() => aborted.abort())
+    const ended = await followSsh(['-o', 'LogLevel=ERROR', ...argv], {signal: aborted.signal, stdout: process.stdout, stderr: process.stderr})
+    // Ctrl-C on a terminal reaches ssh too (one process group), and ssh may end before this process has seen it.
+    const signal = stop.signal ?? STOP_SIGNALS.find((s) => s === ended.signal)
+    if (signal) {
+      process.exitCode = exitCodeFor(signal)
       return null
     }
-    const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
-    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
-    return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout)}
+    if (ended.status === 255) throw new UsageError(`ssh to ${member} failed (see above)`)
+    return null
   }
 
   protected override render(result: PoolLogsResult | null): string {

@@ -5,25 +5,31 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {PartialError, PartialResults, UsageError, type VeldaError} from '../../lib/errors.js'
-import {printable} from '../../lib/output/printable.js'
+import {InterruptedError, PartialError, PartialResults, UsageError, type VeldaError} from '../../lib/errors.js'
+import {printable, printableCell} from '../../lib/output/printable.js'
 import {plural} from '../../lib/plural.js'
 import {findMember} from '../../lib/pool/member-ref.js'
 import {isShared, listPools} from '../../lib/pool/membership.js'
 import {sshArgs} from '../../lib/ssh/command.js'
 import {classifySshFailure} from '../../lib/ssh/failure.js'
 import {runSshInteractive} from '../../lib/ssh/interactive.js'
-import {memberAddress, memberTarget} from '../../lib/ssh/member-target.js'
+import {checkedAddress, memberTarget} from '../../lib/ssh/member-target.js'
+import {COMMAND_OUTPUT_LIMIT} from '../../lib/ssh/bounded-output.js'
 import {boundedMap, outputLines, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
 export interface MemberRun {
   id: number
   name: string
-  /** The command's exit code on the member; 255 when ssh could not run it, null when it was not run (no address). */
+  /** The command's exit code on the member; 255 when ssh could not run it, null when it did not run to the end. */
   exit_code: number | null
+  /** `ran`: exit_code says how it ended; `no-address`, `bad-address` (not an IP address: never dialled): not run; `stopped`: a stop signal came before it ran or cut it off. */
+  state: 'ran' | 'no-address' | 'bad-address' | 'stopped'
+  /** The last 256 KiB of what it printed (stdout_cut_bytes / stderr_cut_bytes say how much came before). */
   stdout: string
   stderr: string
+  stdout_cut_bytes: number
+  stderr_cut_bytes: number
 }
 
 export interface PoolSshResult {
@@ -38,7 +44,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
   static override summary = 'Open ssh to a member, or run a command on one or --all members.'
   static override description = [
     'The system ssh, so your keys, agent and ~/.ssh/config apply; velda-do adds its own known_hosts (host keys by droplet id, a changed one refused), --ssh-user (root), -i, --ssh-port and --private. MEMBER is a name, a droplet id, or a number in pool list\'s order; it may be left out when the pool has one member.',
-    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name; exit 0 when it succeeded everywhere, 4 otherwise.',
+    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name (the last 256 KiB of each member\'s output); exit 0 when it succeeded everywhere, 4 otherwise; Ctrl-C, SIGTERM or SIGHUP end every ssh in flight and report each member: 130, 143, 129.',
   ].join('\n\n')
 
   static override examples = [
@@ -70,25 +76,44 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     if (flags.all && (args.member !== undefined || remote.length === 0)) {
       throw new UsageError('--all runs one command on every member: give the command after --, and no MEMBER', {suggestions: [`velda-do pool ssh ${pool.name} --all -- uptime`]})
     }
+    // With --all, a stop signal ends every ssh in flight (pool status does the same) and reports each member.
+    const stop = flags.all ? this.stopSignals() : null
+    const aborted = new AbortController()
+    if (stop) this.onCleanup(stop.onStop(() => aborted.abort()))
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
-    const members = (await listPools(api, [pool], config.pools)).members.filter((m) => !isShared(m))
+    // The API tells where the members' host keys are kept; -i is checked here, before anything is sent.
     const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs: 10 * 60_000})
+    const members = (await listPools(api, [pool], config.pools)).members.filter((m) => !isShared(m))
     const command = remote.join(' ')
-    if (!flags.all) {
+    if (!stop) {
       const member = findMember(pool.name, members, args.member)
       const interactive = remote.length === 0 && Boolean(process.stdin.isTTY)
       const argv = sshArgs(memberTarget(member, settings), {...settings.ssh, batch: !process.stdin.isTTY}, remote.length > 0 ? [command] : [])
       process.exitCode = await runSshInteractive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv])
       return null
     }
-    const stop = this.stopSignals()
     const results = await boundedMap(members, settings.parallel, async (member): Promise<MemberRun> => {
-      const host = memberAddress(member, settings.address)
-      if (host === null || stop.isStopped()) return {id: member.id, name: member.name, exit_code: null, stdout: '', stderr: host === null ? `no address (${member.status})` : 'not run: stopped'}
-      const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [command])], {timeoutMs: settings.timeoutMs})
-      return {id: member.id, name: member.name, exit_code: run.timedOut ? 255 : run.status, stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}
+      const row = {id: member.id, name: member.name, stdout_cut_bytes: 0, stderr_cut_bytes: 0}
+      const {address, refusal} = checkedAddress(member, settings.address)
+      if (refusal !== null) return {...row, exit_code: null, state: 'bad-address', stdout: '', stderr: refusal}
+      if (address === null) return {...row, exit_code: null, state: 'no-address', stdout: '', stderr: `no address (${member.status})`}
+      if (stop.isStopped()) return {...row, exit_code: null, state: 'stopped', stdout: '', stderr: 'not run: stopped before it began'}
+      const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [command])]
+      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: aborted.signal, limit: COMMAND_OUTPUT_LIMIT})
+      const cut = {stdout_cut_bytes: run.cutBytes.stdout, stderr_cut_bytes: run.cutBytes.stderr}
+      if (aborted.signal.aborted && !run.timedOut) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}
+      return {...row, ...cut, exit_code: run.timedOut ? 255 : run.status, state: 'ran', stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}
     })
+    if (stop.isStopped()) {
+      // Ctrl-C on a terminal reaches the ssh children too (one process group): one killed by it before this
+      // process saw the signal ended without an exit code, and was stopped all the same.
+      for (const r of results) if (r.state === 'ran' && r.exit_code === null) r.state = 'stopped'
+    }
     const result = {pool: pool.name, command, results}
+    if (stop.isStopped()) {
+      const stopped = results.filter((r) => r.state === 'stopped').length
+      throw allPartials.attach(new InterruptedError(`stopped: the command was stopped on ${stopped} of ${plural(results.length, 'member')} (all listed)`), result)
+    }
     const failed = results.filter((r) => r.exit_code !== 0)
     if (failed.length > 0) {
       throw allPartials.attach(new PartialError(`the command failed on ${failed.length} of ${plural(results.length, 'member')}: ${failed.map((r) => `${r.name} (${r.exit_code ?? 'not run'})`).join(', ')}`), result)
@@ -111,14 +136,27 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
   }
 }
 
-/** Each member's output, each line prefixed with its name (stderr's lines too, marked): grep-able, like pssh -i. */
+/**
+ * Each member's output, each line prefixed with its name (stderr's lines too, marked): grep-able, like pssh -i.
+ * The name is a cell (its newlines escaped, so it cannot forge another member's line); each line is filtered.
+ */
 function prefixed(result: PoolSshResult): string {
   return result.results
-    .flatMap((r) => [
-      ...outputLines(r.stdout).map((line) => `${r.name}: ${line}`),
-      ...outputLines(r.stderr).map((line) => `${r.name} (stderr): ${line}`),
-      ...(r.exit_code === 0 ? [] : [`${r.name}: exit ${r.exit_code ?? 'not run'}`]),
-    ])
-    .map((line) => `${printable(line)}\n`)
+    .flatMap((r) => {
+      const name = printableCell(r.name)
+      return [
+        ...cutNote(name, 'stdout', r.stdout_cut_bytes),
+        ...outputLines(r.stdout).map((line) => `${name}: ${printable(line)}`),
+        ...cutNote(name, 'stderr', r.stderr_cut_bytes),
+        ...outputLines(r.stderr).map((line) => `${name} (stderr): ${printable(line)}`),
+        ...(r.exit_code === 0 ? [] : [`${name}: ${r.state === 'ran' ? `exit ${r.exit_code ?? 'none (ssh was killed)'}` : r.state === 'stopped' ? 'stopped' : 'not run'}`]),
+      ]
+    })
+    .map((line) => `${line}\n`)
     .join('')
+}
+
+/** What a member printed past the limit is not kept: said where its output begins. */
+function cutNote(name: string, stream: 'stdout' | 'stderr', cutBytes: number): string[] {
+  return cutBytes > 0 ? [`${name}: [${stream}: the first ${cutBytes} bytes were cut; the last ${COMMAND_OUTPUT_LIMIT.bytes / 1024} KiB follow]`] : []
 }

@@ -50,9 +50,11 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     const aborted = new AbortController()
     this.onCleanup(stop.onStop(() => aborted.abort()))
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
+    // The API tells where the members' host keys are kept; -i is checked here, before anything is sent.
+    const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs})
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
-    const result = await poolStatus(api, pool, config.pools, probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs}), {
+    const result = await poolStatus(api, pool, config.pools, settings, {
       runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: aborted.signal}),
       isInterrupted: stop.isStopped,
     })

@@ -85,6 +85,10 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
   protected agentProbe(pool: string, flags: SshFlagValues): AgentProbe {
     const settings = probeSettings(flags, {env: this.env, endpoint: this.endpoint(), parallel: 16, timeoutMs: 30_000})
     const stop = this.stopSignals()
-    return {probe: (members) => probeMembers(pool, members, settings, {runSsh, isInterrupted: stop.isStopped})}
+    // A stop ends the probes in flight (a member that trickles its answer would hold the report of what was
+    // created for 30 s): as pool status does.
+    const aborted = new AbortController()
+    this.onCleanup(stop.onStop(() => aborted.abort()))
+    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => runSsh(args, {...options, signal: aborted.signal}), isInterrupted: stop.isStopped})}
   }
 }

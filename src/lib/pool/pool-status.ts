@@ -6,12 +6,16 @@ import {hostKeyAlias} from '../ssh/known-hosts.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failure.js'
 import {type Health, healthOf, parseProbe, PROBE_SCRIPT, ProbeOutputError} from '../ssh/probe.js'
 import {boundedMap, type SshRun} from '../ssh/run.js'
+import {type OutputLimit, PROBE_OUTPUT_LIMIT} from '../ssh/bounded-output.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {checkedAddress} from '../ssh/member-target.js'
 import type {ProbeSettings} from '../ssh/settings.js'
 
-/** A member's state: its health as the probe found it, or why the probe could not reach it. */
-export type MemberState = Health | SshFailure | 'no-address' | 'bad-address' | 'not-probed'
+/**
+ * A member's state: its health as the probe found it, why the probe could not reach it, or (`output-too-large`)
+ * that it answered with more than any probe's answer can be: broken or hostile, and never read further.
+ */
+export type MemberState = Health | SshFailure | 'no-address' | 'bad-address' | 'not-probed' | 'output-too-large'
 
 export interface MemberStatus {
   id: number
@@ -34,7 +38,7 @@ export interface PoolStatusResult {
 }
 
 export interface PoolStatusDeps {
-  runSsh(args: readonly string[], options: {timeoutMs: number}): Promise<SshRun>
+  runSsh(args: readonly string[], options: {timeoutMs: number; limit: OutputLimit}): Promise<SshRun>
   isInterrupted(): boolean
 }
 
@@ -58,7 +62,8 @@ async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: P
   if (refusal !== null) return {...row, state: 'bad-address', detail: refusal}
   if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}
   const args = sshArgs({hostKeyAlias: hostKeyAlias(member, settings.simulator), host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
-  const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs})
+  const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs, limit: PROBE_OUTPUT_LIMIT})
+  if (run.tooLarge) return {...row, state: 'output-too-large', detail: `answered the probe with more than ${PROBE_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB (a real answer is a few KB): ended, not read`}
   // A stop ends the probes in flight: those members were not probed, not broken.
   if ((run.status === null || run.status === 255) && !run.timedOut && deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped while probing it'}
   if (run.timedOut) return {...row, state: 'timeout', detail: `no answer within ${Math.round(settings.timeoutMs / 1000)}s`}

@@ -166,16 +166,23 @@ async function assignCreated(api: DigitalOceanApi, project: ProjectRef, result: 
 /** After active: until every created member's agent runs, its boot failed, or the time is up (the same --wait-timeout). */
 async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIntervalMs: number}, deps: PoolUpDeps, agents: AgentProbe): Promise<PoolUpResult> {
   const startedAt = deps.now()
+  const total = result.created.length
   const waited = await waitForAgents(result.created, {...wait, startedAt}, {
     probe: (members) => agents.probe(members),
     now: deps.now,
     sleep: deps.sleep,
     isInterrupted: deps.isInterrupted,
     onProgress: (healthy, total, elapsedMs) => deps.onProgress(`${healthy}/${total} agents running, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(wait.timeoutMs)}`, `${healthy}/${total}`),
+  }).catch((error: unknown) => {
+    // The droplets exist and are paid for whatever a member answered: report them with the failure.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw poolUpPartials.attach(new WaitFailedError(`created ${plural(total, 'droplet')}, but could not check their agents: ${reason}`, {
+      suggestions: [`velda-do pool status ${result.pool} shows each member`],
+      cause: error,
+    }), {...result})
   })
   const final: PoolUpResult = {...result, agents: waited.members}
   const healthy = waited.members.filter((m) => m.state === 'healthy').length
-  const total = result.created.length
   if (waited.interrupted) throw poolUpPartials.attach(new InterruptedError(`stopped while waiting for the agents: ${healthy} of ${total} running (all listed)`), final)
   const failed = waited.members.filter((m) => m.state !== 'healthy' && (waited.done || m.state === 'boot-failed'))
   if (!waited.done && failed.length === 0) {

@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process'
 
+import {BoundedOutput, type OutputLimit, PROBE_OUTPUT_LIMIT} from './bounded-output.js'
+
 export interface SshRun {
   /** ssh's exit code: the remote command's, or 255 when ssh itself failed; null when killed. */
   status: number | null
@@ -7,30 +9,71 @@ export interface SshRun {
   stderr: string
   /** Ended by our timeout, not by ssh. */
   timedOut: boolean
+  /** Ended by us because it printed more than the limit allows (`overflow: 'stop'`): stdout and stderr are cut. */
+  tooLarge: boolean
+  /** Bytes of each stream dropped before what is kept (`overflow: 'tail'`); 0 when it is whole. */
+  cutBytes: {stdout: number; stderr: number}
 }
 
-/** Runs one `ssh` (the system client), capturing its output, ended after `timeoutMs` or when `signal` aborts. */
-export function runSsh(args: readonly string[], options: {timeoutMs: number; signal?: AbortSignal; ssh?: string}): Promise<SshRun> {
+export interface SshRunOptions {
+  timeoutMs: number
+  signal?: AbortSignal
+  ssh?: string
+  /** How much of what the member prints is kept: the probe's 1 MiB, ended past it, unless told. */
+  limit?: OutputLimit
+}
+
+/**
+ * Runs one `ssh` (the system client), capturing its output within `limit`, ended after `timeoutMs`, when `signal`
+ * aborts, or (`overflow: 'stop'`) when the member prints more than the limit: memory stays bounded whatever it prints.
+ */
+export function runSsh(args: readonly string[], options: SshRunOptions): Promise<SshRun> {
+  const limit = options.limit ?? PROBE_OUTPUT_LIMIT
   return new Promise((resolve) => {
     const child = spawn(options.ssh ?? 'ssh', [...args], {stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
+    const keep = limit.overflow === 'stop' ? 'head' : 'tail'
+    const stdout = new BoundedOutput(limit.bytes, keep)
+    const stderr = new BoundedOutput(limit.bytes, keep)
+    let spawnError = ''
     let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    let tooLarge = false
+    // Our ends of the pipes close too: whatever else holds them (a ProxyCommand, a stand-in's children) cannot
+    // keep the run from ending, and nothing more is read.
+    const end = () => {
+      child.kill('SIGTERM')
+      child.stdout.destroy()
+      child.stderr.destroy()
+    }
+    const collect = (output: BoundedOutput) => (chunk: Buffer) => {
+      if (output.push(chunk) || limit.overflow !== 'stop' || tooLarge) return
+      tooLarge = true
+      end()
+    }
+    child.stdout.on('data', collect(stdout))
+    child.stderr.on('data', collect(stderr))
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGTERM')
+      end()
     }, options.timeoutMs)
-    const abort = () => child.kill('SIGTERM')
-    options.signal?.addEventListener('abort', abort, {once: true})
+    const abort = () => end()
+    if (options.signal?.aborted) abort()
+    else options.signal?.addEventListener('abort', abort, {once: true})
     child.once('error', (error) => {
-      stderr += `${error.message}\n`
+      spawnError += `${error.message}\n`
     })
     child.once('close', (status) => {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', abort)
-      resolve({status: child.exitCode === null && status === null ? null : status, stdout, stderr, timedOut})
+      const out = stdout.text()
+      const err = stderr.text()
+      resolve({
+        status: child.exitCode === null && status === null ? null : status,
+        stdout: out.text,
+        stderr: err.text + spawnError,
+        timedOut,
+        tooLarge,
+        cutBytes: {stdout: out.cutBytes, stderr: err.cutBytes},
+      })
     })
   })
 }

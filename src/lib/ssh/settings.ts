@@ -1,4 +1,5 @@
 import type {SshSettings} from './command.js'
+import {checkIdentityFile} from './identity-file.js'
 import {prepareKnownHosts} from './known-hosts.js'
 
 export type AddressKind = 'public' | 'private' | 'tailnet'
@@ -29,6 +30,7 @@ export interface SshFlagValues {
 /** `endpoint`: the API the members were listed from, which decides where their host keys are kept. */
 export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Record<string, string | undefined>>; endpoint: string; parallel: number; timeoutMs: number}): ProbeSettings {
   const {knownHosts, simulator} = prepareKnownHosts(options.env, options.endpoint)
+  if (flags['identity-file'] !== undefined) checkIdentityFile(flags['identity-file'], options.env)
   return {
     ssh: {knownHosts, connectTimeoutSeconds: Math.max(1, Math.floor(options.timeoutMs / 1000)), batch: true},
     simulator,

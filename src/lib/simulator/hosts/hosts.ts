@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import type {SimDroplet} from '../droplet-store.js'
 import {type BootProfile, type SimulatedMachine, simulateBoot} from './boot-timeline.js'
+import {type Chatter, writeChatter} from './chatter.js'
 import {SshHost} from './ssh-host.js'
 
 export interface HostsOptions {
@@ -31,6 +32,9 @@ export class SimulatedHosts {
   private readonly hosts = new Map<number, SshHost>()
   private readonly profiles = new Map<number, BootProfile>()
   private readonly refused = new Set<number>()
+  private readonly chatters = new Map<number, Chatter | null>()
+  /** What every host prints before each command's output, unless told otherwise for it (see chatter.ts). */
+  defaultChatter: Chatter | null = null
   private readonly dir = mkdtempSync(join(tmpdir(), 'velda-sim-hosts-'))
   private pending: Promise<void> = Promise.resolve()
   /** How many commands the hosts have begun to answer (each has its droplet's files laid out first). */
@@ -92,6 +96,11 @@ export class SimulatedHosts {
     }
   }
 
+  /** The droplet's host prints this before each command's output from now on (null: nothing). */
+  setChatter(id: number, chatter: Chatter | null): void {
+    this.chatters.set(id, chatter)
+  }
+
   async changeHostKey(id: number): Promise<void> {
     await this.hosts.get(id)?.changeHostKey()
   }
@@ -102,6 +111,7 @@ export class SimulatedHosts {
     if (!host) return false
     this.commandsStarted++
     host.layOut(this.machine(droplet, now))
+    writeChatter(host.spec.dir, this.chatters.has(droplet.id) ? (this.chatters.get(droplet.id) ?? null) : this.defaultChatter)
     return true
   }
 

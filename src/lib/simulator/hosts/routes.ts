@@ -1,20 +1,22 @@
 import type {SimulatorCore} from '../core.js'
 import {BOOT_PROFILES, type BootProfile} from './boot-timeline.js'
+import {parseChatter} from './chatter.js'
 import type {SimulatedHosts} from './hosts.js'
 
 /**
  * The admin endpoints of the simulated hosts, under /__sim/hosts/ (JSON; the server's gate has checked the token,
  * or for a session the host's own secret: gate.ts):
  * - `GET /__sim/hosts/{id}`: the droplet's machine now (what its host shows: status file, log, agent).
- * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true}`.
+ * - `POST /__sim/hosts/{id}` with any of `{"profile": "agent-404", "refuse": true, "changeHostKey": true, "chatter":
+ *   {"text": "...", "repeat": 100, "intervalMs": 0}}` (chatter: what it prints before each command's output, chatter.ts).
  * - `POST /__sim/hosts/{id}/session`: a command begins on the host (its host command asks): the droplet's files are
  *   laid out as its boot stands now.
- * - `POST /__sim/hosts` with `{"profile": "agent-404"}`: the profile of every droplet not given one.
+ * - `POST /__sim/hosts` with `{"profile": "agent-404"}` and/or `{"chatter": ...}`: those of every droplet not given its own.
  * - `GET /__sim/hosts`: answers `{"hosts", "port"}` once every droplet's sshd listens.
  * Answers null when the path is not one of them, so the core's admin API answers instead.
  */
 export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, method: string, path: string, body: string): Promise<{status: number; json: unknown} | null> {
-  if (path === '/__sim/hosts' && method === 'POST') return setDefaultProfile(hosts, body)
+  if (path === '/__sim/hosts' && method === 'POST') return setDefaults(hosts, body)
   if (path === '/__sim/hosts' && method === 'GET') {
     // Answers once every droplet's sshd listens: a script dials after this.
     await hosts.sync(core.allDroplets())
@@ -31,7 +33,7 @@ export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, met
   }
   if (method === 'GET') return {status: 200, json: hosts.machine(droplet, core.now())}
   if (method !== 'POST') return {status: 405, json: {error: `${method} is not allowed here: GET or POST`}}
-  let change: {profile?: unknown; refuse?: unknown; changeHostKey?: unknown}
+  let change: {profile?: unknown; refuse?: unknown; changeHostKey?: unknown; chatter?: unknown}
   try {
     change = JSON.parse(body || '{}') as typeof change
   } catch {
@@ -41,20 +43,29 @@ export async function hostsRoute(hosts: SimulatedHosts, core: SimulatorCore, met
     if (!BOOT_PROFILES.includes(change.profile as BootProfile)) return {status: 400, json: {error: `profile is one of ${BOOT_PROFILES.join(', ')}`}}
     hosts.setProfile(id, change.profile as BootProfile)
   }
+  if (change.chatter !== undefined) {
+    const chatter = parseChatter(change.chatter)
+    if (typeof chatter === 'string') return {status: 400, json: {error: chatter}}
+    hosts.setChatter(id, chatter)
+  }
   if (typeof change.refuse === 'boolean') await hosts.refuse(id, change.refuse)
   if (change.changeHostKey === true) await hosts.changeHostKey(id)
   await hosts.sync(core.allDroplets())
   return {status: 200, json: hosts.machine(droplet, core.now())}
 }
 
-function setDefaultProfile(hosts: SimulatedHosts, body: string): {status: number; json: unknown} {
-  let profile: unknown
+function setDefaults(hosts: SimulatedHosts, body: string): {status: number; json: unknown} {
+  let given: {profile?: unknown; chatter?: unknown}
   try {
-    profile = (JSON.parse(body || '{}') as {profile?: unknown}).profile
+    given = JSON.parse(body || '{}') as typeof given
   } catch {
     return {status: 400, json: {error: 'the body is not JSON'}}
   }
-  if (!BOOT_PROFILES.includes(profile as BootProfile)) return {status: 400, json: {error: `profile is one of ${BOOT_PROFILES.join(', ')}`}}
-  hosts.defaultProfile = profile as BootProfile
-  return {status: 200, json: {profile}}
+  const chatter = given.chatter === undefined ? undefined : parseChatter(given.chatter)
+  if (typeof chatter === 'string') return {status: 400, json: {error: chatter}}
+  if (given.profile === undefined && chatter === undefined) return {status: 400, json: {error: 'give profile or chatter'}}
+  if (given.profile !== undefined && !BOOT_PROFILES.includes(given.profile as BootProfile)) return {status: 400, json: {error: `profile is one of ${BOOT_PROFILES.join(', ')}`}}
+  if (given.profile !== undefined) hosts.defaultProfile = given.profile as BootProfile
+  if (chatter !== undefined) hosts.defaultChatter = chatter
+  return {status: 200, json: {profile: hosts.defaultProfile, chatter: hosts.defaultChatter}}
 }

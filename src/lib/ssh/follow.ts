@@ -1,0 +1,61 @@
+import {spawn} from 'node:child_process'
+
+import {LineSplitter, type SplitLine} from '../output/line-splitter.js'
+import {printable} from '../output/printable.js'
+
+/** A log line longer than this is no log line: it is dropped and said so (see LineSplitter). */
+export const MAX_FOLLOWED_LINE_BYTES = 64 * 1024
+
+/**
+ * `pool logs --follow`: ssh runs `tail -F` (or `journalctl -f`) on the member, and what it prints reaches the
+ * terminal line by line, as it comes, through the output filter (printable: no escape sequence, title change,
+ * clipboard write or C1 control of the member's reaches the terminal raw) and the writers' own secret filter.
+ * Not the terminal handed to ssh: the member's bytes are not trusted. Ends when ssh ends, `signal` aborts, or the
+ * output is closed (its reader gone).
+ */
+export function followSsh(
+  args: readonly string[],
+  options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string},
+): Promise<{status: number | null; signal: NodeJS.Signals | null}> {
+  return new Promise((resolve) => {
+    // No stdin: nothing typed goes to the member; a passphrase prompt still reads /dev/tty itself.
+    const child = spawn(options.ssh ?? 'ssh', [...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    const pipes = [
+      [child.stdout, options.stdout],
+      [child.stderr, options.stderr],
+    ] as const
+    const splitters = pipes.map(([from, to]) => {
+      const splitter = new LineSplitter(MAX_FOLLOWED_LINE_BYTES, (line) => {
+        // A slow terminal holds the member back, not this process's memory.
+        if (!to.write(shown(line))) {
+          from.pause()
+          to.once('drain', () => from.resume())
+        }
+      })
+      from.on('data', (chunk: Buffer) => splitter.push(chunk))
+      return splitter
+    })
+    let endedHere = false
+    const end = () => {
+      endedHere = true
+      child.kill('SIGTERM')
+    }
+    if (options.signal.aborted) end()
+    else options.signal.addEventListener('abort', end, {once: true})
+    // The reader went away (`| head`): following on would print to no one, for ever.
+    for (const [, to] of pipes) to.once('error', end)
+    child.once('error', (error) => options.stderr.write(`${printable(error.message)}\n`))
+    child.once('close', (status, signal) => {
+      options.signal.removeEventListener('abort', end)
+      for (const [, to] of pipes) to.off('error', end)
+      for (const splitter of splitters) splitter.end()
+      // How ssh ended is told only when it ended by itself or by a signal from elsewhere (Ctrl-C on the terminal
+      // reaches ssh too); ended here, it says nothing of the member (ssh exits 255 on our SIGTERM).
+      resolve(endedHere ? {status: null, signal: null} : {status, signal})
+    })
+  })
+}
+
+function shown(line: SplitLine): string {
+  return 'text' in line ? `${printable(line.text)}\n` : `[a line of ${line.droppedBytes} bytes, longer than ${MAX_FOLLOWED_LINE_BYTES / 1024} KiB: not shown]\n`
+}

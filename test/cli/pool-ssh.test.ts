@@ -1,0 +1,94 @@
+import {spawnSync} from 'node:child_process'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {Simulator} from '../../src/lib/simulator/server.js'
+import {startCli} from '../support/cli.js'
+import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
+import {runInProcess} from '../support/in-process-cli.js'
+
+const canHost = canRunHosts('pool ssh against simulated hosts')
+const GPU = {tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'}
+
+describe.runIf(canHost)('velda-do pool ssh: what a member and the API hand back cannot forge output; -i must be a key file', () => {
+  const {dir, configFile, key, state} = sshWorkspace('velda-pool-ssh-')
+  let sim: Simulator
+  beforeAll(async () => {
+    sim = await startHostsSimulator(key, {seed: 21, bootMs: 0})
+  })
+  afterAll(async () => {
+    await sim?.close()
+  })
+  const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
+  const velda = (args: string[], ssh = hostSshFlags(sim, key)) => {
+    const split = args.indexOf('--')
+    const ours = ['-c', configFile, ...ssh]
+    return runInProcess(split < 0 ? [...args, ...ours] : [...args.slice(0, split), ...ours, ...args.slice(split)], {env: env()})
+  }
+
+  it('--all: a member name with a newline in it is one escaped prefix, and cannot forge another member\'s line', async () => {
+    sim.core.reset()
+    const [forger] = sim.seedDroplets({count: 1, namePrefix: 'velda-b2f06752-a\nvelda-b2f06752-b: forged', ...GPU})
+    await sim.hostsReady()
+    const result = await velda(['pool', 'ssh', 'gpu', '--all', '--', 'echo', 'ok'])
+    expect(result.status, result.stderr).toBe(0)
+    const escaped = forger!.name.replace('\n', '\\n')
+    expect(result.stdout).toBe(`${escaped}: ok\n`)
+  })
+
+  it('-i naming a FIFO (or a directory) is refused at once: exit 2, naming the flag, nothing dialled', async () => {
+    sim.core.reset()
+    sim.seedDroplets({count: 1, namePrefix: 'velda-b2f06752-', ...GPU})
+    await sim.hostsReady()
+    const fifo = join(dir, 'key.fifo')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const before = sim.hosts?.commandsStarted ?? 0
+    for (const [args, path, kind] of [
+      [['pool', 'ssh', 'gpu', '1', '--', 'true'], fifo, 'a pipe \\(FIFO\\)'],
+      [['pool', 'ssh', 'gpu', '--all', '--', 'true'], fifo, 'a pipe \\(FIFO\\)'],
+      [['pool', 'status', 'gpu'], dir, 'a directory'],
+    ] as const) {
+      const result = await velda([...args], ['--ssh-user', 'root', '--ssh-port', String(sim.hosts?.port), '-i', path])
+      expect(result.status, args.join(' ')).toBe(2)
+      expect(result.stderr).toMatch(new RegExp(`-i/--identity-file ${path}: ${path} is ${kind}, not a regular file`))
+    }
+    expect(sim.hosts?.commandsStarted).toBe(before)
+  })
+})
+
+describe.runIf(canHost)('velda-do pool ssh --all stopped by a signal', () => {
+  const {configFile, key, state} = sshWorkspace('velda-pool-ssh-stop-')
+  let sim: Simulator
+  beforeAll(async () => {
+    // Every command on the hosts answers after 60 s: the commands are running when the signal comes.
+    sim = await startHostsSimulator(key, {seed: 22, bootMs: 0, latencyMs: 60_000})
+    sim.seedDroplets({count: 3, namePrefix: 'velda-b2f06752-', ...GPU})
+    await sim.hostsReady()
+  })
+  afterAll(async () => {
+    await sim?.close()
+  })
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+  ] as const)('%s while the commands run: exit %d at once, every member reported stopped', async (signal, code) => {
+    const before = sim.hosts?.commandsStarted ?? 0
+    const child = startCli(['pool', 'ssh', 'gpu', '--all', '--json', '-c', configFile, ...hostSshFlags(sim, key), '--', 'hostname'], {
+      DIGITALOCEAN_API_ENDPOINT: sim.url,
+      DIGITALOCEAN_API_TOKEN: sim.token,
+      XDG_STATE_HOME: state,
+    })
+    while ((sim.hosts?.commandsStarted ?? 0) < before + 3) await new Promise((resolve) => setImmediate(resolve))
+    const started = Date.now()
+    child.kill(signal)
+    const {status, stdout} = await child.exited
+    expect(status).toBe(code)
+    expect(Date.now() - started).toBeLessThan(10_000)
+    const json = JSON.parse(stdout) as {results: {state: string; exit_code: number | null}[]; error: {code: string; signal: string}}
+    expect(json.results.map((r) => [r.state, r.exit_code])).toEqual([['stopped', null], ['stopped', null], ['stopped', null]])
+    expect(json.error).toMatchObject({code: 'interrupted', signal})
+  })
+})

@@ -1,0 +1,41 @@
+import {describe, expect, it} from 'vitest'
+
+import {runSsh} from '../../src/lib/ssh/run.js'
+
+/** A stand-in for ssh: `sh -c SCRIPT`, so that what "the member" prints is the script's output. */
+const member = (script: string, options: Omit<Parameters<typeof runSsh>[1], 'ssh'>) => runSsh(['-c', script], {...options, ssh: 'sh'})
+
+describe('runSsh keeps what a member prints within a limit', () => {
+  it('a member that prints without end is ended past the limit (overflow stop): tooLarge, at most the limit kept', async () => {
+    const run = await member('yes "a hostile member prints this forever"', {timeoutMs: 60_000, limit: {bytes: 64 * 1024, overflow: 'stop'}})
+    expect(run.tooLarge).toBe(true)
+    expect(run.timedOut).toBe(false)
+    expect(Buffer.byteLength(run.stdout)).toBeLessThanOrEqual(64 * 1024)
+  })
+
+  it('the probe\'s 1 MiB is the limit unless told: 2 MiB of answer is too large', async () => {
+    const run = await member('head -c 2097152 /dev/zero', {timeoutMs: 60_000})
+    expect(run.tooLarge).toBe(true)
+    expect(run.stdout.length).toBeLessThanOrEqual(1024 * 1024)
+  })
+
+  it('overflow tail: the run ends by itself, the last bytes are kept from a whole line, and what was cut is counted', async () => {
+    const run = await member('seq 1 200000; echo the-end >&2', {timeoutMs: 60_000, limit: {bytes: 4096, overflow: 'tail'}})
+    expect(run.status).toBe(0)
+    expect(run.tooLarge).toBe(false)
+    const lines = run.stdout.split('\n')
+    expect(lines.at(-2)).toBe('200000')
+    // The first line kept is a whole number, the one after the last line cut.
+    const first = Number(lines[0])
+    expect(lines.slice(0, -1)).toEqual(Array.from({length: 200000 - first + 1}, (_, i) => String(first + i)))
+    const total = Buffer.byteLength(Array.from({length: 200000}, (_, i) => `${i + 1}\n`).join(''))
+    expect(run.cutBytes.stdout + Buffer.byteLength(run.stdout)).toBe(total)
+    expect(Buffer.byteLength(run.stdout)).toBeLessThanOrEqual(4096)
+    expect([run.stderr, run.cutBytes.stderr]).toEqual(['the-end\n', 0])
+  })
+
+  it('output within the limit is whole, and says nothing was cut', async () => {
+    const run = await member('printf "one\\ntwo\\n"', {timeoutMs: 60_000, limit: {bytes: 4096, overflow: 'tail'}})
+    expect([run.stdout, run.cutBytes, run.tooLarge]).toEqual(['one\ntwo\n', {stdout: 0, stderr: 0}, false])
+  })
+})
