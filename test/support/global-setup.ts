@@ -22,5 +22,7 @@ export default function setup(project: TestProject): () => void {
   process.env.TMPDIR = runDir
   const installDir = mkdtempSync(join(runDir, 'install-'))
   project.provide('installDir', installDir)
-  return () => rmSync(runDir, {recursive: true, force: true})
+  // A process a test stopped may still be writing its code cache on the way out: rmdir then meets a file that was
+  // not there when the directory was read (ENOTEMPTY), and Node's own retries take care of it.
+  return () => rmSync(runDir, {recursive: true, force: true, maxRetries: 5})
 }

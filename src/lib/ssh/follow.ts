@@ -18,8 +18,11 @@ export function followSsh(
   options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string},
 ): Promise<{status: number | null; signal: NodeJS.Signals | null}> {
   return new Promise((resolve) => {
-    // No stdin: nothing typed goes to the member; a passphrase prompt still reads /dev/tty itself.
-    const child = spawn(options.ssh ?? 'ssh', [...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    // No stdin: nothing typed goes to the member; a passphrase prompt still reads /dev/tty itself. ssh starts with
+    // SIGINT and SIGHUP ignored, which OpenSSH keeps (it installs its own handlers only for signals not ignored):
+    // Ctrl-C on the terminal reaches this process's group, and ssh, which would otherwise exit 255 on it, possibly
+    // before this process has seen the signal; so this process alone decides, and ends ssh itself.
+    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
     const pipes = [
       [child.stdout, options.stdout],
       [child.stderr, options.stderr],

@@ -1,0 +1,40 @@
+import {PassThrough} from 'node:stream'
+
+import {describe, expect, it} from 'vitest'
+
+import {followSsh} from '../../src/lib/ssh/follow.js'
+
+/** Collects what followSsh writes, and tells when a line has come. */
+function sink() {
+  const stream = new PassThrough()
+  let text = ''
+  const waiters: {pattern: RegExp; resolve: () => void}[] = []
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8')
+    for (const waiter of waiters.filter((w) => w.pattern.test(text))) waiter.resolve()
+  })
+  return {stream, text: () => text, shows: (pattern: RegExp) => new Promise<void>((resolve) => (pattern.test(text) ? resolve() : waiters.push({pattern, resolve})))}
+}
+
+describe('pool logs --follow: ssh', () => {
+  it('is not ended by a Ctrl-C that reaches it too (the terminal signals the whole group): only velda-do stops it, and says it did', async () => {
+    // A stand-in for ssh that, like OpenSSH, exits 255 on SIGINT unless SIGINT was ignored when it started; it
+    // sends itself the terminal's Ctrl-C, then follows a log that never ends.
+    const script = 'trap "echo caught-sigint; exit 255" INT; echo ready; kill -INT $$; echo still-following; exec tail -f /dev/null'
+    const out = sink()
+    const stop = new AbortController()
+    const ended = followSsh(['-c', script], {signal: stop.signal, stdout: out.stream, stderr: new PassThrough(), ssh: 'sh'})
+    await out.shows(/still-following\n|caught-sigint\n/)
+    stop.abort()
+    // Ended here: no exit status of ssh's to mistake for a failure of the member (exit 2, "ssh failed").
+    expect(await ended).toEqual({status: null, signal: null})
+    expect(out.text()).toBe('ready\nstill-following\n')
+  })
+
+  it('shows what the member prints through the output filter, line by line', async () => {
+    const out = sink()
+    const ended = await followSsh(['-c', 'printf "\\033]0;title\\007 one\\ntwo"'], {signal: new AbortController().signal, stdout: out.stream, stderr: new PassThrough(), ssh: 'sh'})
+    expect(ended).toEqual({status: 0, signal: null})
+    expect(out.text()).toBe('\\x1b]0;title\\x07 one\ntwo\n')
+  })
+})
