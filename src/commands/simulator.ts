@@ -79,6 +79,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
+        // Said even with --quiet: a request the simulator failed to answer (it answered 500 and serves on).
+        onError: (line) => this.say(line),
         ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time'), latencyMs: parseDuration(flags['ssh-latency'], '--ssh-latency')}} : {}),
       },
       {

@@ -122,7 +122,14 @@ export class SimulatorCore {
     if (url.pathname.startsWith('/__sim/')) return {answer: this.admin(request, url), entry: null}
     const entry: RequestLogEntry = {seq: ++this.seq, method: request.method, path: url.pathname, query: url.search, status: null, body: request.body, fault: null, at: this.now()}
     this.log.push(entry)
-    const answer = this.api(request, url, entry)
+    let answer: SimAnswer
+    try {
+      answer = this.api(request, url, entry)
+    } catch (error) {
+      // The server answers 500 for it (a bug, or a fault that broke the answer): the log says so, not "dropped".
+      entry.status = 500
+      throw error
+    }
     if (answer.kind === 'answer') entry.status = answer.status
     return {answer, entry}
   }
