@@ -17,8 +17,8 @@ const CRASH_STOP_MS = 5_000
  * The `simulator` command's life: start, report each request, and on Ctrl-C, SIGTERM or SIGHUP (a closed terminal
  * or SSH session) stop its hosts, remove their folder (host keys, host secrets) and answer the signal, whose exit
  * code (130, 143, 129) the command sets; a crash stops the hosts too. The signals are caught from before it starts:
- * one that arrives while it starts stops it as soon as it has, and one during the stop is acknowledged, not obeyed
- * (obeyed, it would end the process with the hosts' sshd still running).
+ * one that arrives while it starts stops it as soon as it has, and another during the stop is ignored (obeyed, it
+ * would end the process with the hosts' sshd still running).
  */
 export async function runSimulatorUntilStopped(
   options: Omit<SimulatorOptions, 'faults'> & {faults: unknown[]},
