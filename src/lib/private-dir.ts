@@ -1,4 +1,4 @@
-import {lstatSync, mkdirSync} from 'node:fs'
+import {lstatSync, mkdirSync, type Stats} from 'node:fs'
 
 /**
  * A directory of the user's own in a place other users can write to too (the temp directory): the lock files and
@@ -22,13 +22,16 @@ export interface PrivateDirectoryProblem {
  */
 export function preparePrivateDirectory(path: string): PrivateDirectoryProblem | null {
   const uid = process.getuid?.()
+  let stat: Stats
   try {
     mkdirSync(path, {recursive: true, mode: 0o700})
+    stat = lstatSync(path)
   } catch (error) {
-    // A link to nowhere, or a file, where the directory should be: lstat below says which.
-    if (!['EEXIST', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+    // Something in the way: a file (EEXIST, ENOTDIR), a link to nowhere (ENOENT: mkdir follows it to a parent
+    // that is missing) or a loop of links (ELOOP). Whatever the error, what is there is described as what it is;
+    // the error stands only when there is nothing there (a parent missing or not ours to enter).
+    stat = existing(path) ?? rethrow(error)
   }
-  const stat = lstatSync(path)
   const found = {owner: stat.uid, mode: stat.mode & 0o7777}
   if (stat.isSymbolicLink()) return {kind: 'symbolic-link', ...found}
   if (!stat.isDirectory()) return {kind: 'not-a-directory', ...found}
@@ -37,4 +40,16 @@ export function preparePrivateDirectory(path: string): PrivateDirectoryProblem |
   // Group or others writing to it could delete, replace or plant files (a lock, compiled code) under our names.
   if ((stat.mode & 0o022) !== 0) return {kind: 'writable-by-others', ...found}
   return null
+}
+
+function existing(path: string): Stats | null {
+  try {
+    return lstatSync(path)
+  } catch {
+    return null
+  }
+}
+
+function rethrow(error: unknown): never {
+  throw error
 }

@@ -1,6 +1,6 @@
-import {chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync} from 'node:fs'
+import {chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
@@ -46,6 +46,18 @@ describe.runIf(other)('the lock folder in the temp folder, made first by another
     expect(error.suggestions[0]).toBe(`check who made it and why, then remove it: rm ${dir}`)
     expect(readdirSync(join(shared, 'theirs'))).toEqual([])
   })
+
+  it('is refused as a symbolic link, naming its owner, when the other user made it a link to nowhere (mkdir fails with ENOENT)', async () => {
+    const shared = other!.sharedDir()
+    expect(other!.run(['ln', '-s', 'not-yet-made', `velda-do-${uid}`], shared).status).toBe(0)
+    const dir = join(shared, `velda-do-${uid}`)
+    const error = await failure(lockPool('acct', 'cpu', deps(dir)))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toMatch(new RegExp(`^the lock folder ${dir} is a symbolic link \\(owned by uid ${other!.uid} \\(velda-do-test-other\\)\\), which velda-do does not follow: `))
+    expect(error.suggestions[0]).toBe(`check who made it and why, then remove it: rm ${dir}`)
+    // Nothing was made where it points: the other user would own what root writes there.
+    expect(readdirSync(shared).sort()).toEqual([`velda-do-${uid}`])
+  })
 })
 
 describe('the lock folder of this user', () => {
@@ -58,6 +70,21 @@ describe('the lock folder of this user', () => {
     expect(error.message).toMatch(/has mode 0777: other users may write to it/)
     expect(error.suggestions[0]).toBe(`chmod 700 ${dir}`)
     expect(readdirSync(dir)).toEqual([])
+  })
+
+  it.each([
+    ['a link to nowhere (mkdir fails with ENOENT)', (dir: string) => symlinkSync(join(dirname(dir), 'missing'), dir)],
+    ['a loop of links (mkdir fails with ELOOP)', (dir: string) => {
+      symlinkSync(`${dir}-loop`, dir)
+      symlinkSync(dir, `${dir}-loop`)
+    }],
+  ])('is refused as a symbolic link, naming its owner, when it is %s', async (_, makeLink) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'velda-lockdir-')), 'velda-do')
+    makeLink(dir)
+    const error = await failure(lockPool('acct', 'cpu', deps(dir)))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toMatch(new RegExp(`^the lock folder ${dir} is a symbolic link \\(owned by uid ${uid}\\b.*\\), which velda-do does not follow: `))
+    expect(error.suggestions[0]).toBe(`check who made it and why, then remove it: rm ${dir}`)
   })
 
   it('is made private (0700) when missing, and used', async () => {
