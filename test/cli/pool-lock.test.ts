@@ -110,6 +110,19 @@ describe('the pool lock, through the binary', () => {
     expect(sim.counts()['POST /v2/droplets']).toBeUndefined()
   })
 
+  it('passes over an XDG_RUNTIME_DIR of another local user (su without -, sudo -E): the lock goes to the temp folder, nothing is written in theirs', async () => {
+    const other = otherLocalUser('an XDG_RUNTIME_DIR inherited from another local user')
+    if (!other) return
+    const shared = other.sharedDir()
+    expect(other.run(['mkdir', '-m', '700', 'runtime'], shared).status).toBe(0)
+    const theirs = join(shared, 'runtime')
+    const tmp = mkdtempSync(join(tmpdir(), 'velda-tmp-'))
+    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '1', '--json', '-c', configFile], {env: {XDG_RUNTIME_DIR: theirs, TMPDIR: tmp, DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}})
+    expect(result.status, result.stderr).toBe(0)
+    expect(readdirSync(theirs)).toEqual([])
+    expect(readdirSync(tmp)).toContain(`velda-do-${process.getuid?.()}`)
+  })
+
   it('pool up reads the account once, for its lock and its droplet-limit guard alike', async () => {
     const result = await runInProcess(['pool', 'up', 'gpu', '-n', '1', '--json', '-c', configFile], {env: {...lockEnv(), DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}})
     expect(result.status, result.stderr).toBe(0)

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {GuardError, InterruptedError} from '../errors.js'
 import {printableCell} from '../output/printable.js'
+import {isPrivateDirectory} from '../private-dir.js'
 import {checkLockDirectory} from './lock-directory.js'
 
 /**
@@ -54,10 +55,16 @@ export interface PoolLock {
   release(): void
 }
 
-/** The default folder: the user's runtime folder (private, cleared at logout), else one of the temp folder's. */
+/**
+ * The default folder: the user's runtime folder (private, cleared at logout), else one of the temp folder's. The
+ * runtime folder is used only if it is this user's own private directory: `su` without `-` and `sudo -E` hand
+ * root the XDG_RUNTIME_DIR of the user they came from (/run/user/1000), who could swap root's lock folder in it
+ * for a link while root waits. Another user's is passed over, silently, for the temp folder's.
+ */
 export function defaultLockDir(env: Readonly<Record<string, string | undefined>>): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user'
-  return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'velda-do') : join(tmpdir(), `velda-do-${uid}`)
+  const runtime = env.XDG_RUNTIME_DIR
+  return runtime && isPrivateDirectory(runtime) ? join(runtime, 'velda-do') : join(tmpdir(), `velda-do-${uid}`)
 }
 
 /** Whether the holder still runs: its pid exists and, where the system tells, is still the same process. */
@@ -88,7 +95,6 @@ export function processIdentity(pid: number): string | null {
 
 /** Takes the lock of `pool` on `account`, waiting (and saying so) while another live velda-do holds it. */
 export async function lockPool(account: string, pool: string, deps: LockDeps): Promise<PoolLock> {
-  checkLockDirectory(deps.dir)
   const path = join(deps.dir, `${account}-${encodeURIComponent(pool)}.lock`)
   const me: LockHolder = {pid: deps.pid, process: deps.process, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
   const open = deps.openToRead ?? openToRead
@@ -96,6 +102,8 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
   let announced: string | null = null
   let unreadableSince: number | null = null
   for (;;) {
+    // Before each attempt, not once: the folder may have been swapped (for a link) while this run waited.
+    checkLockDirectory(deps.dir)
     if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me, open)}
     const found = inspectLockFile(path, open)
     // A lock that cannot be read may be a live run's: it is never taken over, and waiting would not read it either.
