@@ -1,15 +1,12 @@
-import {spawn} from 'node:child_process'
 import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createInterface} from 'node:readline'
 
 import {describe, expect, it} from 'vitest'
 
-import {BIN, cleanEnv} from '../support/cli.js'
+import {cleanEnv} from '../support/cli.js'
 import {canRunHosts, sshWorkspace} from '../support/hosts.js'
-import {alive, sshdChildren} from '../support/processes.js'
-import {simAdmin} from '../support/sim-admin.js'
+import {alive, startHostingSimulator} from '../support/processes.js'
 
 const canHost = canRunHosts('a signalled simulator stops its hosts')
 
@@ -25,32 +22,20 @@ describe.runIf(canHost)('`velda-do simulator --ssh-hosts` stopped by a signal', 
     // The simulator's own temporary folder: where it puts its hosts' folder, and where the test looks for it.
     const tmp = mkdtempSync(join(tmpdir(), 'velda-stop-tmp-'))
     const hostsFolders = () => readdirSync(tmp).filter((name) => name.startsWith('velda-sim-hosts-'))
-    const child = spawn(process.execPath, [BIN, 'simulator', '--json', '--quiet', '--ssh-hosts', '--authorized-keys', `${key}.pub`, '--active-after', '0s'], {
-      env: cleanEnv({TMPDIR: tmp}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => child.once('exit', (code, killedBy) => resolve({code, signal: killedBy})))
-    const sim = JSON.parse(await new Promise<string>((resolve) => createInterface({input: child.stdout}).once('line', resolve))) as {url: string; token: string}
-    let hosts: number[] = []
+    const sim = await startHostingSimulator({authorizedKey: `${key}.pub`, env: cleanEnv({TMPDIR: tmp})})
     try {
-      await simAdmin(sim, 'POST', 'droplets', {count: 2})
-      await simAdmin(sim, 'GET', 'hosts') // answers once every droplet's sshd listens
-      hosts = sshdChildren(child.pid ?? 0)
-      expect(hosts).toHaveLength(2)
+      expect(sim.hosts).toHaveLength(2)
       expect(hostsFolders()).toHaveLength(1)
-      child.kill(signal)
-      const ended = await exited
+      sim.child.kill(signal)
+      const ended = await sim.exited
       // Each said on its own: a failure shows all that went wrong.
-      expect.soft(hosts.filter(alive)).toEqual([])
+      expect.soft(sim.hosts.filter(alive)).toEqual([])
       expect.soft(hostsFolders()).toEqual([])
       expect.soft(ended).toEqual({code: exit, signal: null})
-      expect.soft(stderr).toBe('')
+      expect.soft(sim.stderr()).toBe('')
     } finally {
-      // Without the fix the hosts outlive it: end them here, so that one failure leaves nothing behind.
-      for (const pid of hosts.filter(alive)) process.kill(pid, 'SIGTERM')
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      // Without the fix the hosts outlive it.
+      sim.cleanUp()
       rmSync(tmp, {recursive: true, force: true})
       rmSync(dir, {recursive: true, force: true})
     }
