@@ -28,11 +28,18 @@ export function followSsh(
       [child.stderr, options.stderr],
     ] as const
     const splitters = pipes.map(([from, to]) => {
+      // One wait for 'drain' at a time: the lines of a chunk already read still come after the pause, and each
+      // of them finds the output full too.
+      let waiting = false
       const splitter = new LineSplitter(MAX_FOLLOWED_LINE_BYTES, (line) => {
         // A slow terminal holds the member back, not this process's memory.
-        if (!to.write(shown(line))) {
+        if (!to.write(shown(line)) && !waiting) {
+          waiting = true
           from.pause()
-          to.once('drain', () => from.resume())
+          to.once('drain', () => {
+            waiting = false
+            from.resume()
+          })
         }
       })
       from.on('data', (chunk: Buffer) => splitter.push(chunk))
