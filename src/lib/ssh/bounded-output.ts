@@ -16,8 +16,19 @@ export interface OutputLimit {
 
 /** The probe's answer is a few KB: 1 MiB is far more than any real one. */
 export const PROBE_OUTPUT_LIMIT: OutputLimit = {bytes: 1024 * 1024, overflow: 'stop'}
-/** `pool ssh --all`: the last 256 KiB of each member's stdout and stderr (up to 256 members at once: 128 MiB at most). */
+/** `pool ssh --all`: the last 256 KiB of each member's stdout and stderr (256 members: 128 MiB). */
 export const COMMAND_OUTPUT_LIMIT: OutputLimit = {bytes: 256 * 1024, overflow: 'tail'}
+/** What `pool ssh --all` keeps of all members' output together: every member's is held until the end. */
+export const COMMAND_OUTPUT_TOTAL_BYTES = 128 * 1024 * 1024
+
+/**
+ * `pool ssh --all` over `members`: 256 KiB of each stream, less when there are more than 256 members (an equal share
+ * of 128 MiB, at least 1 KiB): what is held of all of them stays within 128 MiB however many there are.
+ */
+export function commandOutputLimit(members: number): OutputLimit {
+  const share = Math.floor(COMMAND_OUTPUT_TOTAL_BYTES / (2 * Math.max(1, members)))
+  return {bytes: Math.max(1024, Math.min(COMMAND_OUTPUT_LIMIT.bytes, share)), overflow: 'tail'}
+}
 /** `pool logs`: one member; the last 4 MiB hold 25,000 lines of 160 bytes (more is cut, and said). */
 export const LOG_OUTPUT_LIMIT: OutputLimit = {bytes: 4 * 1024 * 1024, overflow: 'tail'}
 
