@@ -14,6 +14,7 @@ import {sshArgs} from '../../lib/ssh/command.js'
 import {classifySshFailure} from '../../lib/ssh/failure.js'
 import {runSshInteractive} from '../../lib/ssh/interactive.js'
 import {checkedAddress, memberTarget} from '../../lib/ssh/member-target.js'
+import {watchedCommand} from '../../lib/ssh/remote-commands.js'
 import {commandOutputLimit} from '../../lib/ssh/bounded-output.js'
 import {boundedMap, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
@@ -99,17 +100,14 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
       if (refusal !== null) return {...row, exit_code: null, state: 'bad-address', stdout: '', stderr: refusal}
       if (address === null) return {...row, exit_code: null, state: 'no-address', stdout: '', stderr: `no address (${member.status})`}
       if (stop.isStopped()) return {...row, exit_code: null, state: 'stopped', stdout: '', stderr: 'not run: stopped before it began'}
-      const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [command])]
-      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: aborted.signal, limit})
+      // The command ends on the member when ssh does (a stop here, velda-do killed): watchedCommand.
+      const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [watchedCommand(command)])]
+      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: aborted.signal, limit, stdin: 'hold'})
       const cut = {stdout_cut_bytes: run.cutBytes.stdout, stderr_cut_bytes: run.cutBytes.stderr}
-      if (aborted.signal.aborted && !run.timedOut) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}
+      // Stopped only when the stop ended that ssh: one that had finished as the stop came is reported as it ran.
+      if (run.aborted) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}
       return {...row, ...cut, exit_code: run.timedOut ? 255 : run.status, state: 'ran', stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}
     })
-    if (stop.isStopped()) {
-      // Ctrl-C on a terminal reaches the ssh children too (one process group): one killed by it before this
-      // process saw the signal ended without an exit code, and was stopped all the same.
-      for (const r of results) if (r.state === 'ran' && r.exit_code === null) r.state = 'stopped'
-    }
     const result = {pool: pool.name, command, results}
     if (stop.isStopped()) {
       const stopped = results.filter((r) => r.state === 'stopped').length

@@ -9,6 +9,8 @@ export interface SshRun {
   stderr: string
   /** Ended by our timeout, not by ssh. */
   timedOut: boolean
+  /** Ended by us because `signal` aborted while ssh still ran (not: it ended by itself as the stop came). */
+  aborted: boolean
   /** Ended by us because it printed more than the limit allows (`overflow: 'stop'`): stdout and stderr are cut. */
   tooLarge: boolean
   /** Bytes of each stream dropped before what is kept (`overflow: 'tail'`); 0 when it is whole. */
@@ -21,6 +23,11 @@ export interface SshRunOptions {
   ssh?: string
   /** How much of what the member prints is kept: the probe's 1 MiB, ended past it, unless told. */
   limit?: OutputLimit
+  /**
+   * `hold`: ssh's stdin is a pipe this process keeps open and never writes, so that the member sees EOF only when
+   * ssh (or this process) is gone: what a remote watchdog (remote-commands.ts, watchedCommand) waits for.
+   */
+  stdin?: 'hold'
 }
 
 /**
@@ -30,13 +37,18 @@ export interface SshRunOptions {
 export function runSsh(args: readonly string[], options: SshRunOptions): Promise<SshRun> {
   const limit = options.limit ?? PROBE_OUTPUT_LIMIT
   return new Promise((resolve) => {
-    const child = spawn(options.ssh ?? 'ssh', [...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    // ssh starts with SIGINT and SIGHUP ignored, which OpenSSH keeps (see follow.ts): a terminal's Ctrl-C reaches
+    // this process alone, which ends ssh itself (OpenSSH would exit 255 on it, as if the member had failed).
+    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['pipe', 'pipe', 'pipe']})
+    child.stdin.on('error', () => {})
+    if (options.stdin !== 'hold') child.stdin.end()
     const keep = limit.overflow === 'stop' ? 'head' : 'tail'
     const stdout = new BoundedOutput(limit.bytes, keep)
     const stderr = new BoundedOutput(limit.bytes, keep)
     let spawnError = ''
     let timedOut = false
     let tooLarge = false
+    let aborted = false
     // Our ends of the pipes close too: whatever else holds them (a ProxyCommand, a stand-in's children) cannot
     // keep the run from ending, and nothing more is read.
     const end = () => {
@@ -55,7 +67,10 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
       timedOut = true
       end()
     }, options.timeoutMs)
-    const abort = () => end()
+    const abort = () => {
+      aborted = child.exitCode === null && child.signalCode === null
+      end()
+    }
     if (options.signal?.aborted) abort()
     else options.signal?.addEventListener('abort', abort, {once: true})
     child.once('error', (error) => {
@@ -64,6 +79,7 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
     child.once('close', (status) => {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', abort)
+      child.stdin.destroy()
       const out = stdout.text()
       const err = stderr.text()
       resolve({
@@ -71,6 +87,7 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
         stdout: out.text,
         stderr: err.text + spawnError,
         timedOut,
+        aborted,
         tooLarge,
         cutBytes: {stdout: out.cutBytes, stderr: err.cutBytes},
       })
