@@ -68,6 +68,9 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     'api-endpoint': apiEndpointFlag,
   }
 
+  // 128 MiB of output at most, but escaped in JSON (a control byte is 6 characters) more than one string holds.
+  protected override readonly largeJsonArray = 'results'
+
   protected async execute(): Promise<PoolSshResult | null> {
     const split = this.argv.indexOf('--')
     const remote = split < 0 ? [] : this.argv.slice(split + 1)

@@ -7,7 +7,7 @@ import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, l
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
-import {jsonText} from '../output/json-text.js'
+import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {printable} from '../output/printable.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
@@ -131,9 +131,17 @@ export abstract class BaseCommand<Result> extends Command {
    * coloured from the escaped text (oclif's own logJson would stringify again, raw).
    */
   override logJson(json: unknown): void {
-    const text = jsonText(json)
-    process.stdout.write(`${process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text}\n`)
+    const large = this.largeJsonArray
+    const chunks = large !== null && json !== null && typeof json === 'object' ? jsonTextChunks(json as Record<string, unknown>, large) : [jsonText(json)]
+    for (const text of chunks) process.stdout.write(process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text)
+    process.stdout.write('\n')
   }
+
+  /**
+   * The key of a --json document's array that may be too large for one string (pool ssh --all's `results`): the
+   * document is then written an element at a time (jsonTextChunks), the same text.
+   */
+  protected readonly largeJsonArray: string | null = null
 
   /** Progress for people (a file written, a wait): silent under --quiet. Warnings and errors use say(). */
   protected info(message: string): void {
