@@ -2,7 +2,7 @@
 // starting a command loads one file instead of a hundred small modules; dist/oclif-core.cjs, @oclif/core and its
 // dependencies in one file that bin/run.js and every command share (through dist/oclif-core.js); and
 // dist/do-client.js, the DigitalOcean client (dots, Kiota) in one file that only commands calling the API load.
-// scripts/build/ has what keeps start-up short (see the README, "Start-up within 2x bare node").
+// scripts/build/ has what keeps start-up short (see docs/development.md, "Start-up within 2x bare node").
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'

@@ -19,7 +19,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override summary = 'Run a local DigitalOcean API simulator to rehearse velda-do offline, at no cost.'
   static override description = [
     "Serves the part of DigitalOcean's API v2 that velda-do uses, on 127.0.0.1: droplets that go from new to active, sizes, regions, ssh keys, rate limits, and faults on demand.",
-    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate), with the same token.',
+    'It prints the endpoint and token to use, as export lines for your shell; stop it with Ctrl-C (exit 130), SIGTERM (143) or SIGHUP (129): its hosts stop and their folder is removed. Tests and scripts drive it through its admin API under /__sim/ (state, requests, faults, reset, droplets, activate), with the same token.',
   ].join('\n\n')
 
   static override examples = [
@@ -79,6 +79,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
+        // Said even with --quiet: a request the simulator failed to answer (it answered 500 and serves on).
+        onError: (line) => this.say(line),
         ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time'), latencyMs: parseDuration(flags['ssh-latency'], '--ssh-latency')}} : {}),
       },
       {
@@ -96,6 +98,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         request: flags.quiet ? undefined : (line) => this.say(line),
       },
     )
-    return this.jsonEnabled() ? null : stopped
+    // Stopped by a signal, as every command is: 128 + its number (130, 143, 129), once the hosts are gone.
+    process.exitCode = stopped.exitCode
+    return this.jsonEnabled() ? null : {url: stopped.url, token: stopped.token, requests: stopped.requests}
   }
 }

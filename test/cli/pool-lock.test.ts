@@ -110,6 +110,37 @@ describe('the pool lock, through the binary', () => {
     expect(sim.counts()['POST /v2/droplets']).toBeUndefined()
   })
 
+  it('passes over an XDG_RUNTIME_DIR of another local user (su without -, sudo -E): the lock goes to the temp folder, nothing is written in theirs', async () => {
+    const other = otherLocalUser('an XDG_RUNTIME_DIR inherited from another local user')
+    if (!other) return
+    const shared = other.sharedDir()
+    expect(other.run(['mkdir', '-m', '700', 'runtime'], shared).status).toBe(0)
+    const theirs = join(shared, 'runtime')
+    const tmp = mkdtempSync(join(tmpdir(), 'velda-tmp-'))
+    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '1', '--json', '-c', configFile], {env: {XDG_RUNTIME_DIR: theirs, TMPDIR: tmp, DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}})
+    expect(result.status, result.stderr).toBe(0)
+    expect(readdirSync(theirs)).toEqual([])
+    expect(readdirSync(tmp)).toContain(`velda-do-${process.getuid?.()}`)
+  })
+
+  it.each([
+    [['pool', 'up', 'gpu', '-n', '1']],
+    [['pool', 'down', 'gpu', '--count', '1', '--yes']],
+    [['pool', 'scale', 'gpu', '--to', '3', '--yes']],
+    [['pool', 'reap', 'gpu', '--yes']],
+  ])('%j with a token refused GET /v2/account (403, no account:read scope): exit 3, saying the token lacks account:read, needed for the pool lock; nothing changed', async (args) => {
+    sim.seedDroplets({count: 2, namePrefix: PREFIX, tags: POOL_TAGS, size: 'gpu-mi300x1-192gb-devcloud'})
+    sim.addFault({method: 'GET', path: '/v2/account', count: 0, action: {type: 'status', status: 403, body: {id: 'Forbidden', message: 'You are not authorized to perform this operation'}}})
+    const result = await runInProcess([...args, '--json', '-c', configFile], {env: {...lockEnv(), DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}})
+    expect(result.status, result.stderr).toBe(3)
+    const {error} = JSON.parse(result.stdout) as {error: {code: string; message: string; suggestions: string[]; status: number}}
+    expect(error).toMatchObject({code: 'api_error', status: 403})
+    expect(error.message).toMatch(/^DigitalOcean answered 403 Forbidden to GET \/v2\/account: You are not authorized to perform this operation \(after 1 attempt[^)]*\): the token lacks the account:read scope, which velda-do needs to key the pool lock /)
+    expect(error.suggestions[0]).toMatch(/account:read/)
+    const counts = sim.counts()
+    expect([counts['POST /v2/droplets'], Object.keys(counts).filter((request) => request.startsWith('DELETE'))]).toEqual([undefined, []])
+  })
+
   it('pool up reads the account once, for its lock and its droplet-limit guard alike', async () => {
     const result = await runInProcess(['pool', 'up', 'gpu', '-n', '1', '--json', '-c', configFile], {env: {...lockEnv(), DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}})
     expect(result.status, result.stderr).toBe(0)

@@ -64,6 +64,9 @@ describe('--project NAME|ID', () => {
     ['pool scale --project \'\'', ['pool', 'scale', 'cpu', '--to', '2', '--project', ''], {}, '--project is empty'],
     ['pool up with VELDA_DO_PROJECT=\'\'', ['pool', 'up', 'cpu', '-n', '2'], {VELDA_DO_PROJECT: ''}, '$VELDA_DO_PROJECT is set but empty: it must name a project (name or id)'],
     ['pool scale with VELDA_DO_PROJECT=\' \'', ['pool', 'scale', 'cpu', '--to', '2'], {VELDA_DO_PROJECT: ' '}, '$VELDA_DO_PROJECT is set but empty'],
+    // The flag wins over the variable, as everywhere: an empty flag is the flag's fault, whatever the variable holds.
+    ['pool up --project \'\' with VELDA_DO_PROJECT=\'\' too', ['pool', 'up', 'cpu', '-n', '2', '--project', ''], {VELDA_DO_PROJECT: ''}, '--project is empty: it must name a project (name or id)'],
+    ['pool scale --project \' \' with VELDA_DO_PROJECT=\' \' too', ['pool', 'scale', 'cpu', '--to', '2', '--project', ' '], {VELDA_DO_PROJECT: ' '}, '--project is empty'],
   ] as const)('an empty project is exit 2, naming the flag or variable, nothing created: %s', async (_what, args, env, message) => {
     const result = await velda([...args], env)
     expect(result.status).toBe(2)

@@ -52,7 +52,8 @@ describe.runIf(canHost)('velda-do pool ssh and pool logs, through the real ssh c
     }
   })
 
-  it('pool ssh MEMBER -- CMD (by name, id or number): the command\'s own output and exit code', async () => {
+  // Three runs, each listing the pool and opening an ssh session: more than the usual 30 s on a busy machine.
+  it('pool ssh MEMBER -- CMD (by name, id or number): the command\'s own output and exit code', {timeout: 120_000}, async () => {
     for (const member of [created[0]!.name, String(created[0]!.id), '1']) {
       const result = await runCliAsync(['pool', 'ssh', 'gpu', member, '-c', configFile, ...ssh(), '--', 'hostname; exit 3'], {env: env()})
       expect([result.status, result.stdout], member).toEqual([3, `${created[0]!.name}\n`])

@@ -1,4 +1,5 @@
-import {lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {constants, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -155,6 +156,59 @@ describe('the pool lock', () => {
       const lock = await lockPool('acct', 'cpu', w.deps(102, {isAlive: isHolderAlive}))
       expect(w.messages).toEqual([])
       lock.release()
+    }
+  })
+
+  /** An open of the lock file (to read it) that fails with `code`, as the system would; `only` limits it to some paths. */
+  const failingOpen = (code: string, only: (path: string) => boolean = () => true) => (path: string) => {
+    if (!only(path)) return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    throw Object.assign(new Error(`${code}: injected, open '${path}'`), {code})
+  }
+
+  it.each(['EMFILE', 'ENFILE', 'EIO', 'ENOMEM'])('never takes over a live holder\'s lock it cannot open (%s): exit 2 naming the file and the error, the lock left as it was', async (code) => {
+    const w = world()
+    await lockPool('acct', 'cpu', w.deps(101))
+    const path = join(w.dir, 'acct-cpu.lock')
+    const held = readFileSync(path, 'utf8')
+    const error = await failure(lockPool('acct', 'cpu', w.deps(102, {openToRead: failingOpen(code)})))
+    expect(error.exitCode).toBe(ExitCode.usage)
+    expect(error.message).toBe(`cannot read the lock file ${path} (${code}): it may be another velda-do's, working on pool cpu, and is not taken over; nothing was done`)
+    expect(readdirSync(w.dir)).toEqual(['acct-cpu.lock'])
+    expect(readFileSync(path, 'utf8')).toBe(held)
+  })
+
+  it.each(['ELOOP', 'ENXIO', 'EACCES', 'EPERM'])('takes over at once what opens with %s (a link, a socket, a file not its own): never a lock of velda-do\'s', async (code) => {
+    const w = world()
+    w.deps(101)
+    writeFileSync(join(w.dir, 'acct-cpu.lock'), JSON.stringify({pid: 101, nonce: 'planted', command: 'x', since: ''}))
+    await lockPool('acct', 'cpu', w.deps(102, {openToRead: failingOpen(code)}))
+    expect(w.elapsed()).toBe(0)
+    expect(JSON.parse(readFileSync(join(w.dir, 'acct-cpu.lock'), 'utf8'))).toMatchObject({pid: 102})
+    expect(readdirSync(w.dir)).toEqual(['acct-cpu.lock'])
+  })
+
+  it('never removes a lock file left unreadable when, moved aside, it cannot be read again to compare: it is put back', async () => {
+    const w = world()
+    const path = join(w.dir, 'acct-cpu.lock')
+    // Half-written for longer than the grace: judged abandoned. Read again once moved aside, the open fails.
+    writeFileSync(path, '')
+    const error = await failure(lockPool('acct', 'cpu', w.deps(102, {openToRead: failingOpen('EMFILE', (p) => p !== path)})))
+    expect(error.message).toMatch(/has been working on pool cpu for 10 minutes/)
+    expect(readdirSync(w.dir)).toEqual(['acct-cpu.lock'])
+  })
+
+  it('takes over a socket planted as the lock file (open fails with ENXIO)', async () => {
+    const w = world()
+    const path = join(w.dir, 'acct-cpu.lock')
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(path, resolve))
+    try {
+      const lock = await lockPool('acct', 'cpu', w.deps(102))
+      expect(lstatSync(path).isFile()).toBe(true)
+      lock.release()
+      expect(readdirSync(w.dir)).toEqual([])
+    } finally {
+      server.close()
     }
   })
 })

@@ -34,6 +34,31 @@ describe('patch-json paths cannot reach a prototype', () => {
     expect(result.stderr).toMatch(/may not name "constructor"/)
   })
 
+  it.each(['droplets.length', 'droplets.0.tags.length', 'length'])('refuses %s (it would resize an array: -1 crashed the next answer) over the admin API and in --fault', async (path) => {
+    sim = await startSimulator()
+    for (const action of [{type: 'patch-json', set: {[path]: -1}}, {type: 'patch-json', remove: [path]}]) {
+      const refused = await simAdminFetch(sim, 'POST', 'faults', {path: '/v2/droplets', action})
+      expect([refused.status, await refused.json()]).toEqual([400, {error: `a patch-json path may not name "length" (it would resize an array: name the items, e.g. droplets.0, or remove them): ${path}`}])
+    }
+    expect(sim.core.faults.list()).toEqual([])
+    const result = runCli(['simulator', '--fault', JSON.stringify({path: '/v2/droplets', action: {type: 'patch-json', set: {[path]: -1}}})])
+    expect([result.status, result.stderr]).toEqual([2, expect.stringContaining('--fault: a patch-json path may not name "length"')])
+  })
+
+  it.each(['droplets.4294967294', 'droplets.10001', 'droplets.0.tags.99999999'])('refuses the array index of %s (past 10,000: an answer billions of items long) over the admin API and in --fault', async (path) => {
+    sim = await startSimulator()
+    const refused = await simAdminFetch(sim, 'POST', 'faults', {path: '/v2/droplets', action: {type: 'patch-json', set: {[path]: 1}}})
+    expect([refused.status, await refused.json()]).toEqual([400, {error: expect.stringMatching(/^a patch-json path may not name an array index past 10000 \(\d+: the answer would be that long\): /)}])
+    const result = runCli(['simulator', '--fault', JSON.stringify({path: '/v2/droplets', action: {type: 'patch-json', set: {[path]: 1}}})])
+    expect([result.status, result.stderr]).toEqual([2, expect.stringContaining('--fault: a patch-json path may not name an array index past 10000')])
+  })
+
+  it('takes array indices up to 10,000, and a rule that was never checked still cannot resize an array', async () => {
+    sim = await startSimulator()
+    expect((await simAdminFetch(sim, 'POST', 'faults', {path: '/v2/droplets', action: {type: 'patch-json', set: {'droplets.10000': null, 'droplets.0': {}}}})).status).toBe(200)
+    expect(patchJson('{"droplets": [1]}', {set: {'droplets.length': -1, 'droplets.4294967294': 1}})).toBe('{"droplets":[1]}')
+  })
+
   it('walks own properties only, even for a rule that was never checked', () => {
     expect(patchJson('{"a": {}}', {set: {'__proto__.polluted': 1, 'a.constructor.x': 1}})).toBe('{"a":{}}')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()

@@ -29,8 +29,22 @@ describe('the ssh command line for a member', () => {
     expect(args.slice(-8)).toEqual(['-p', '2222', '-i', '/keys/pool', '-l', 'ubuntu', '--', 'velda-930b7ad6-k3x9q'])
   })
 
-  it('quotes the known_hosts path as ssh\'s option syntax wants: a space, %, " or \\ in it names no other file', () => {
-    expect(sshConfigValue('/home/o p/100%/say "hi" \\ bye/known_hosts')).toBe('"/home/o p/100%%/say \\"hi\\" \\\\ bye/known_hosts"')
+  it('quotes the known_hosts path as ssh\'s option syntax wants: a space or % in it names no other file', () => {
+    expect(sshConfigValue('/home/o p/100%/known_hosts')).toBe('"/home/o p/100%%/known_hosts"')
+  })
+
+  it.each([
+    ['a double quote', 'say "hi"', 'a double quote, which OpenSSH before 8.7 cannot read in an option'],
+    ['a backslash', 'back\\slash', 'a backslash, which OpenSSH before 8.7 cannot read in an option'],
+  ])('refuses a state folder with %s (escaped only by OpenSSH 8.7+, another file before): exit 2, naming the path and XDG_STATE_HOME as the fix', (_, name, why) => {
+    const state = join(mkdtempSync(join(tmpdir(), 'velda-known-')), name)
+    const path = join(state, 'velda-do', 'known_hosts')
+    expect(() => prepareKnownHosts({XDG_STATE_HOME: state}, 'https://api.digitalocean.com')).toThrow(expect.objectContaining({
+      exitCode: 2,
+      message: `velda-do's known_hosts path ${JSON.stringify(path)} has ${why}: ssh cannot be given it, and host keys would go unchecked`,
+      suggestions: ['set XDG_STATE_HOME (or HOME) to a path without one'],
+    }))
+    expect(() => sshConfigValue(path)).toThrow(RangeError)
   })
 
   it('refuses a state folder ssh cannot be given (a line break, ${VAR}): exit 2, naming the path and the fix', () => {

@@ -74,3 +74,23 @@ describe('runSsh and stop signals', () => {
     }
   })
 })
+
+describe('runSsh on one stop signal shared by many members', () => {
+  it('16 runs on one signal put one listener on it (no MaxListenersExceededWarning), and an abort still ends them all', async () => {
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      const aborted = new AbortController()
+      const runs = Array.from({length: 16}, () => member('exec sleep 600', {timeoutMs: 600_000, signal: aborted.signal}))
+      aborted.abort()
+      const ended = await Promise.all(runs)
+      expect(ended.map((run) => [run.status, run.timedOut])).toEqual(Array.from({length: 16}, () => [null, false]))
+      // A warning is emitted on the next tick: one more turn, and it would be here.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+})

@@ -52,14 +52,14 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
   }
 
   protected async execute(): Promise<PoolScaleOutput> {
-    const {args, flags} = await this.parse(PoolScale)
+    const {args, flags, raw} = await this.parse(PoolScale)
     const config = this.readConfig(flags.config)
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
     const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
     const {pool} = userData
     const lease = leaseFrom(flags.ttl, this.now())
-    const project = projectFrom(flags.project, this.env)
+    const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})

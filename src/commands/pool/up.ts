@@ -55,7 +55,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   }
 
   protected async execute(): Promise<PoolUpOutput> {
-    const {args, flags} = await this.parse(PoolUp)
+    const {args, flags, raw} = await this.parse(PoolUp)
     checkRunSize(flags.count, 'create', `--count ${flags.count}`)
     const config = this.readConfig(flags.config)
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
@@ -68,7 +68,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     })
     const {pool} = userData
     const lease = leaseFrom(flags.ttl, this.now())
-    const project = projectFrom(flags.project, this.env)
+    const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     if (dryRun) {
       const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})

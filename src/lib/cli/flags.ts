@@ -108,13 +108,16 @@ export const projectFlag = Flags.string({
 /**
  * The project `--project` (or $VELDA_DO_PROJECT) names, null without one. An empty one is refused: oclif drops an
  * empty variable and the library reads '' as "no project", so `--project "$PROJECT"` with the variable unset would
- * put the droplets in the default project without a word, where the user meant a project of their own.
+ * put the droplets in the default project without a word, where the user meant a project of their own. The flag
+ * wins over the variable, as everywhere: an empty flag is blamed as the flag, whatever the variable holds.
+ * `raw` is the parser's tokens, which say whether the flag was on the command line (oclif fills it from the
+ * variable otherwise, and the value alone cannot tell which: `--project ''` with VELDA_DO_PROJECT='' set).
  */
-export function projectFrom(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string | null {
+export function projectFrom(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, raw: readonly {type: string; flag?: string}[]): string | null {
   const variable = env[PROJECT_ENV_VAR]
   const fix = 'the droplets then go to the default project; --project default says so'
-  // oclif fills the flag from the variable when the flag is not given: the same blank text is the variable's.
-  if ((flag === undefined || flag === variable) && variable !== undefined && variable.trim() === '') {
+  const onCommandLine = raw.some((token) => token.type === 'flag' && token.flag === 'project')
+  if (!onCommandLine && variable !== undefined && variable.trim() === '') {
     throw new UsageError(`$${PROJECT_ENV_VAR} is set but empty: it must name a project (name or id)`, {suggestions: [`export ${PROJECT_ENV_VAR}=NAME, or unset ${PROJECT_ENV_VAR}: ${fix}`]})
   }
   if (flag === undefined) return null

@@ -215,7 +215,9 @@ class DotsApi implements DigitalOceanApi {
   }
 
   async accountKey(): Promise<string> {
-    const account = await this.readAccount()
+    const account = await this.readAccount().catch((error: unknown) => {
+      throw error instanceof ApiError && error.status === 403 ? lacksAccountRead(error) : error
+    })
     // In a team context the droplets are the team's, whichever member's token is used: the team is the account.
     const owner = account?.team?.uuid || account?.uuid
     if (typeof owner !== 'string' || owner === '') {
@@ -315,6 +317,22 @@ class DotsApi implements DigitalOceanApi {
     }
     return results
   }
+}
+
+/**
+ * GET /v2/account refused (403) to a token that may do the rest: a custom-scoped token without `account:read`.
+ * pool up, down, scale and reap need it before anything else, to key the pool lock; the plain 403 said neither.
+ */
+function lacksAccountRead(refused: ApiError): ApiError {
+  const error = new ApiError(refused.status, refused.errorId, refused.apiMessage, refused.requestId, refused.request, {
+    cause: refused,
+    suggestions: [
+      'give the token the account:read scope (DigitalOcean control panel, API, Tokens: edit its scopes), or use a token with full access',
+      'the scopes each command needs: docs/do-api.md, "Token scopes"',
+    ],
+  })
+  error.message = `${refused.message}: the token lacks the account:read scope, which velda-do needs to key the pool lock (the account's uuid names it, so that two runs on one pool wait for each other); nothing was done`
+  return error
 }
 
 /**

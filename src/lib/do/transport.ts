@@ -1,6 +1,6 @@
 import {formatDuration} from '../duration.js'
 import type {Secret} from '../secret.js'
-import {closeWatch, type OnClose} from './close-watch.js'
+import {closeWatch, type OnClose} from '../close-watch.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
 import {ApiError, ClientClosedError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {GuardError, InterruptedError} from '../errors.js'
 import {printableCell} from '../output/printable.js'
+import {isPrivateDirectory} from '../private-dir.js'
 import {checkLockDirectory} from './lock-directory.js'
 
 /**
@@ -43,16 +44,27 @@ export interface LockDeps {
   isStopped(): boolean
   isAlive(holder: LockHolder): boolean
   onWait(message: string): void
+  /**
+   * Opens a lock file to read it, never following a link nor waiting on a FIFO (O_NOFOLLOW | O_NONBLOCK): a seam
+   * for the tests, which make it fail as a full file table (EMFILE) or a failing disk (EIO) would.
+   */
+  openToRead?: (path: string) => number
 }
 
 export interface PoolLock {
   release(): void
 }
 
-/** The default folder: the user's runtime folder (private, cleared at logout), else one of the temp folder's. */
+/**
+ * The default folder: the user's runtime folder (private, cleared at logout), else one of the temp folder's. The
+ * runtime folder is used only if it is this user's own private directory: `su` without `-` and `sudo -E` hand
+ * root the XDG_RUNTIME_DIR of the user they came from (/run/user/1000), who could swap root's lock folder in it
+ * for a link while root waits. Another user's is passed over, silently, for the temp folder's.
+ */
 export function defaultLockDir(env: Readonly<Record<string, string | undefined>>): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user'
-  return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'velda-do') : join(tmpdir(), `velda-do-${uid}`)
+  const runtime = env.XDG_RUNTIME_DIR
+  return runtime && isPrivateDirectory(runtime) ? join(runtime, 'velda-do') : join(tmpdir(), `velda-do-${uid}`)
 }
 
 /** Whether the holder still runs: its pid exists and, where the system tells, is still the same process. */
@@ -83,21 +95,29 @@ export function processIdentity(pid: number): string | null {
 
 /** Takes the lock of `pool` on `account`, waiting (and saying so) while another live velda-do holds it. */
 export async function lockPool(account: string, pool: string, deps: LockDeps): Promise<PoolLock> {
-  checkLockDirectory(deps.dir)
   const path = join(deps.dir, `${account}-${encodeURIComponent(pool)}.lock`)
   const me: LockHolder = {pid: deps.pid, process: deps.process, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
+  const open = deps.openToRead ?? openToRead
   const deadline = deps.now() + LOCK_WAIT_MS
   let announced: string | null = null
   let unreadableSince: number | null = null
   for (;;) {
-    if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me)}
-    const found = inspectLockFile(path)
+    // Before each attempt, not once: the folder may have been swapped (for a link) while this run waited.
+    checkLockDirectory(deps.dir)
+    if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me, open)}
+    const found = inspectLockFile(path, open)
+    // A lock that cannot be read may be a live run's: it is never taken over, and waiting would not read it either.
+    if (typeof found === 'object' && 'cannotRead' in found) {
+      throw new GuardError(`cannot read the lock file ${path} (${found.cannotRead}): it may be another velda-do's, working on pool ${pool}, and is not taken over; nothing was done`, {
+        suggestions: ['run this again once the cause is gone (EMFILE, ENFILE: too many open files; EIO: a disk error)', `if no velda-do is working on pool ${pool}, remove it: rm ${path}`],
+      })
+    }
     const holder = typeof found === 'object' ? found : null
-    unreadableSince = found === 'unreadable' ? (unreadableSince ?? deps.now()) : null
+    unreadableSince = found === 'vanished' || found === 'partial' ? (unreadableSince ?? deps.now()) : null
     // A file that stays unreadable was left half-written by a holder that died between creating and writing it.
     const abandoned = unreadableSince !== null && deps.now() - unreadableSince >= UNREADABLE_GRACE_MS
     if ((holder && !deps.isAlive(holder)) || abandoned || found === 'not-a-lock') {
-      takeOverStale(path, holder)
+      takeOverStale(path, found, open)
       unreadableSince = null
       continue
     }
@@ -136,24 +156,31 @@ function tryCreate(path: string, holder: LockHolder): boolean {
   return true
 }
 
-/** The holder named in a lock file; null when there is none to be read (see inspectLockFile). */
-export function readHolder(path: string): LockHolder | null {
-  const found = inspectLockFile(path)
-  return typeof found === 'object' ? found : null
+function openToRead(path: string): number {
+  return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
 }
 
 /**
- * What is at a lock file's path, read as untrusted: its holder; `unreadable` when it vanished or is being written
- * (a regular file of this user's, not yet JSON); `not-a-lock` for anything velda-do never writes there, which is
- * moved aside at once: a FIFO (a plain read would block for good, deaf to Ctrl-C and SIGTERM), a device, a link
- * (never followed), another user's file, or more than a lock file holds (never read into memory).
+ * What is at a lock file's path, read as untrusted: its holder; `vanished` (nothing there); `partial`, a regular
+ * file of this user's that is not (yet) a holder's JSON, being written; `not-a-lock` for anything velda-do never
+ * writes there, which is moved aside at once: a FIFO (a plain read would block for good, deaf to Ctrl-C and
+ * SIGTERM), a device, a socket (ENXIO), a link (ELOOP: never followed), a file not this user's (or EACCES, EPERM),
+ * or more than a lock file holds (never read into memory); `cannotRead` when opening or reading it failed for
+ * another reason (EMFILE, ENFILE, EIO...), which says nothing of what the file is: it may be a live holder's.
  */
-function inspectLockFile(path: string): LockHolder | 'unreadable' | 'not-a-lock' {
+type Inspection = LockHolder | 'vanished' | 'partial' | 'not-a-lock' | {cannotRead: string}
+
+/** Open errors that say the path holds something velda-do never writes there: a link, a socket, another's file. */
+const NOT_A_LOCK_ERRORS = new Set(['ELOOP', 'ENXIO', 'EACCES', 'EPERM'])
+
+function inspectLockFile(path: string, open: (path: string) => number): Inspection {
   let fd: number
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    fd = open(path)
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'unreadable' : 'not-a-lock'
+    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    if (code === 'ENOENT') return 'vanished'
+    return NOT_A_LOCK_ERRORS.has(code) ? 'not-a-lock' : {cannotRead: code}
   }
   try {
     const stat = fstatSync(fd)
@@ -161,12 +188,26 @@ function inspectLockFile(path: string): LockHolder | 'unreadable' | 'not-a-lock'
     if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || stat.size > MAX_LOCK_FILE_BYTES) return 'not-a-lock'
     const buffer = Buffer.alloc(MAX_LOCK_FILE_BYTES)
     const length = readSync(fd, buffer, 0, buffer.length, 0)
-    return parseHolder(buffer.subarray(0, length).toString('utf8')) ?? 'unreadable'
-  } catch {
-    return 'unreadable'
+    return parseHolder(buffer.subarray(0, length).toString('utf8')) ?? 'partial'
+  } catch (error) {
+    return {cannotRead: (error as NodeJS.ErrnoException).code ?? String(error)}
   } finally {
     closeSync(fd)
   }
+}
+
+function isHolder(found: Inspection): found is LockHolder {
+  return typeof found === 'object' && 'nonce' in found
+}
+
+/**
+ * Whether the file moved aside is the one judged stale: the same holder (its nonce), or, where none could be read,
+ * the same kind of thing velda-do never wrote or a file still half-written. A file that could not be read, or
+ * nothing, matches nothing: two unknowns are not the same file.
+ */
+function sameAsJudged(judged: Inspection, moved: Inspection): boolean {
+  if (isHolder(judged) || isHolder(moved)) return isHolder(judged) && isHolder(moved) && judged.nonce === moved.nonce
+  return (judged === 'not-a-lock' || judged === 'partial') && judged === moved
 }
 
 /** Only a holder with the fields velda-do writes, of the types it writes them: a pid of 0 or -1 would name a group. */
@@ -191,17 +232,17 @@ function parseHolder(text: string): LockHolder | null {
 
 /**
  * Removes a dead holder's file without ever removing a live one's: the file is first moved aside (atomic), and
- * put back if what was moved is not the stale file that was read (another process took it over meanwhile).
+ * put back unless what was moved is, read again, the stale file that was judged (another process may have taken
+ * it over meanwhile; a file that cannot be read is never judged the same).
  */
-function takeOverStale(path: string, stale: LockHolder | null): void {
+function takeOverStale(path: string, judged: Inspection, open: (path: string) => number): void {
   const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
   try {
     renameSync(path, aside)
   } catch {
     return
   }
-  const moved = readHolder(aside)
-  if (moved?.nonce !== stale?.nonce) {
+  if (!sameAsJudged(judged, inspectLockFile(aside, open))) {
     try {
       linkSync(aside, path)
     } catch {
@@ -215,8 +256,9 @@ function takeOverStale(path: string, stale: LockHolder | null): void {
   }
 }
 
-function releaseIfMine(path: string, me: LockHolder): void {
-  if (readHolder(path)?.nonce !== me.nonce) return
+function releaseIfMine(path: string, me: LockHolder, open: (path: string) => number): void {
+  const found = inspectLockFile(path, open)
+  if (!isHolder(found) || found.nonce !== me.nonce) return
   try {
     unlinkSync(path)
   } catch {

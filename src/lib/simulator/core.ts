@@ -1,6 +1,7 @@
 import {type Catalog, defaultCatalog} from './seed-catalog.js'
 import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
+import {presentsBearer} from './gate.js'
 import {liveErrorFor} from './live-errors.js'
 import {type AssignmentStatus, dropletIdOfUrn, seededUuid, seedProjects, type SimProject, urnSelfLink} from './projects.js'
 import {randomHex, seededRandom} from './random.js'
@@ -122,7 +123,14 @@ export class SimulatorCore {
     if (url.pathname.startsWith('/__sim/')) return {answer: this.admin(request, url), entry: null}
     const entry: RequestLogEntry = {seq: ++this.seq, method: request.method, path: url.pathname, query: url.search, status: null, body: request.body, fault: null, at: this.now()}
     this.log.push(entry)
-    const answer = this.api(request, url, entry)
+    let answer: SimAnswer
+    try {
+      answer = this.api(request, url, entry)
+    } catch (error) {
+      // The server answers 500 for it (a bug, or a fault that broke the answer): the log says so, not "dropped".
+      entry.status = 500
+      throw error
+    }
     if (answer.kind === 'answer') entry.status = answer.status
     return {answer, entry}
   }
@@ -140,7 +148,7 @@ export class SimulatorCore {
     const error = (status: number, id: string, message: string, headers: Record<string, string> = {}) =>
       json(status, {id, message, request_id: requestId}, headers)
 
-    if (request.authorization !== `Bearer ${this.options.token}`) return error(401, 'unauthorized', 'Unable to authenticate you')
+    if (!presentsBearer(request.authorization, this.options.token)) return error(401, 'unauthorized', 'Unable to authenticate you')
 
     const fault = this.faults.take(request.method, url.pathname)
     if (fault) entry.fault = fault.type

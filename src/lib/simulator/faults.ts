@@ -117,11 +117,33 @@ function checkAction(action: FaultAction): void {
  */
 const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
+/**
+ * The largest array index a path may name. Setting `droplets.4294967294` makes an array of 4 billion holes that no
+ * JSON.stringify survives; no answer of the simulator has a list near this long (a page holds at most 200).
+ */
+export const MAX_PATCH_INDEX = 10_000
+
 function checkPath(path: string): void {
-  const segment = path.split('.').find((s) => FORBIDDEN_SEGMENTS.has(s))
+  const segments = path.split('.')
+  const segment = segments.find((s) => FORBIDDEN_SEGMENTS.has(s))
   if (segment !== undefined) {
     throw new Error(`a patch-json path may not name "${segment}" (${[...FORBIDDEN_SEGMENTS].join(', ')} lead out of the answer into every object's prototype): ${path}`)
   }
+  for (const each of segments) {
+    const problem = segmentProblem(each)
+    if (problem) throw new Error(`a patch-json path ${problem}: ${path}`)
+  }
+}
+
+/**
+ * Why a segment may not be walked or set, or null. `length` would resize an array (-1 or 2^32 crash the next
+ * answer; a large one makes it gigabytes); a numeric segment is an array index, and one past MAX_PATCH_INDEX would
+ * do the same.
+ */
+function segmentProblem(segment: string): string | null {
+  if (segment === 'length') return 'may not name "length" (it would resize an array: name the items, e.g. droplets.0, or remove them)'
+  if (/^\d+$/.test(segment) && Number(segment) > MAX_PATCH_INDEX) return `may not name an array index past ${MAX_PATCH_INDEX} (${segment}: the answer would be that long)`
+  return null
 }
 
 /**
@@ -157,7 +179,8 @@ function removeAt(root: Container, segments: string[]): void {
 }
 
 function setAt(root: Container, segments: string[], value: unknown): void {
-  if (segments.some((s) => FORBIDDEN_SEGMENTS.has(s))) return
+  // Refused by parseFaultRule too: an answer never grows to billions of items, whatever gave the rule.
+  if (segments.some((s) => FORBIDDEN_SEGMENTS.has(s) || segmentProblem(s) !== null)) return
   const parent = walk(root, segments.slice(0, -1), true) as Container
   const key = segments.at(-1) as string
   if (Array.isArray(parent)) (parent as unknown as Record<string, unknown>)[key] = structuredClone(value)

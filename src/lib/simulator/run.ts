@@ -1,3 +1,4 @@
+import {exitCodeFor, STOP_SIGNALS, type StopSignal} from '../cli/stop-signals.js'
 import {parseFaultRule} from './faults.js'
 import type {RequestLogEntry} from './core.js'
 import {redactText} from './redact.js'
@@ -12,25 +13,47 @@ export interface RunHooks {
 /** How long a crashed simulator gives its hosts to stop before it exits anyway. */
 const CRASH_STOP_MS = 5_000
 
-/** The `simulator` command's life: start, report each request, stop cleanly on Ctrl-C or SIGTERM, and on a crash. */
+/**
+ * The `simulator` command's life: start, report each request, and on Ctrl-C, SIGTERM or SIGHUP (a closed terminal
+ * or SSH session) stop its hosts, remove their folder (host keys, host secrets) and answer the signal, whose exit
+ * code (130, 143, 129) the command sets; a crash stops the hosts too. The signals are caught from before it starts:
+ * one that arrives while it starts stops it as soon as it has, and another during the stop is ignored (obeyed, it
+ * would end the process with the hosts' sshd still running).
+ */
 export async function runSimulatorUntilStopped(
   options: Omit<SimulatorOptions, 'faults'> & {faults: unknown[]},
   hooks: RunHooks,
-): Promise<{url: string; token: string; requests: number}> {
+): Promise<{url: string; token: string; requests: number; signal: StopSignal; exitCode: number}> {
   const faults = options.faults.map((rule) => parseFaultRule(rule))
-  let token = ''
-  const sim = await startSimulator({...options, faults, onRequest: hooks.request ? (entry) => hooks.request?.(describe(entry, token)) : undefined})
-  token = sim.token
-  const stopOnCrash = stopHostsOnCrash(sim)
-  hooks.started(sim)
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
-  const requests = sim.requests().length
-  await sim.close()
-  stopOnCrash()
-  return {url: sim.url, token: sim.token, requests}
+  const stop = catchStopSignals()
+  try {
+    let token = ''
+    const sim = await startSimulator({...options, faults, onRequest: hooks.request ? (entry) => hooks.request?.(describe(entry, token)) : undefined})
+    token = sim.token
+    const stopOnCrash = stopHostsOnCrash(sim)
+    hooks.started(sim)
+    const signal = await stop.received
+    const requests = sim.requests().length
+    await sim.close()
+    stopOnCrash()
+    return {url: sim.url, token: sim.token, requests, signal, exitCode: exitCodeFor(signal)}
+  } finally {
+    stop.dispose()
+  }
+}
+
+/** The first of SIGINT, SIGTERM and SIGHUP; every one is caught (none ends the process) until dispose(). */
+function catchStopSignals(): {received: Promise<StopSignal>; dispose(): void} {
+  let resolve: (signal: StopSignal) => void = () => {}
+  const received = new Promise<StopSignal>((r) => (resolve = r))
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => resolve(signal)] as const)
+  for (const [signal, handler] of handlers) process.on(signal, handler)
+  return {
+    received,
+    dispose: () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler)
+    },
+  }
 }
 
 /**

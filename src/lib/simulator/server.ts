@@ -6,6 +6,7 @@ import {type CoreOptions, type RequestLogEntry, type SeedDroplets, SimulatorCore
 import {type FaultRule, parseFaultRule} from './faults.js'
 import {allowedHosts, type GateOptions, hostSecrets, refusal} from './gate.js'
 import {randomHex, seededRandom} from './random.js'
+import {redactText} from './redact.js'
 import {loopbackAddresses, SimulatedHosts} from './hosts/hosts.js'
 import {hostsRoute} from './hosts/routes.js'
 import {findSshd} from './hosts/sshd.js'
@@ -21,6 +22,11 @@ export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
   latencyMs?: number
   /** Told about every API request once answered (the `simulator` command prints them). */
   onRequest?: (entry: RequestLogEntry) => void
+  /**
+   * Told, in one line, of a request the simulator failed to answer (a bug, or a fault that broke the answer): it
+   * answered 500 and serves on. Stderr when absent.
+   */
+  onError?: (line: string) => void
   /**
    * Machines behind the droplets (docs/simulator.md, "Hosts"): each droplet gets a loopback address and an
    * OpenSSH server there that answers as its boot goes. Needs sshd, ssh-keygen and bwrap.
@@ -56,8 +62,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const latency = options.latencyMs ?? 0
 
   let gate: GateOptions = {token, hosts: new Set(), hostSecret}
+  const onError = options.onError ?? ((line: string) => process.stderr.write(`${line}\n`))
   const server = createServer((req, res) => {
-    void serve(core, req, res, latency, options.onRequest, hosts, gate)
+    // Whatever throws while a request is answered ends that request with a 500, never the simulator (and its hosts).
+    serve(core, req, res, latency, options.onRequest, hosts, gate).catch((error: unknown) => answerFailure(req, res, error, token, onError))
   })
   // Keep-alive sockets would hold close() open; the simulator answers each request and lets go.
   server.keepAliveTimeout = 1_000
@@ -146,8 +154,33 @@ async function serve(
     req.socket.destroy()
     return
   }
-  res.writeHead(answer.status, answer.headers)
+  try {
+    res.writeHead(answer.status, answer.headers)
+  } catch (error) {
+    // A fault's status or header that HTTP cannot carry: answered 500 (answerFailure), and logged as such.
+    if (entry) entry.status = 500
+    throw error
+  }
   res.end(answer.body ?? undefined)
+}
+
+/**
+ * The answer to a request whose handling threw: 500 in DigitalOcean's error shape (`{"id": "server_error",
+ * "message"}`; the admin API's `{"error"}` under /__sim/), and one line for the operator. The request's target is
+ * said with the token cut out, as the request lines are.
+ */
+function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown, token: string, log: (line: string) => void): void {
+  const target = req.url ?? '/'
+  const reason = redactText((error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replaceAll(/\s+/g, ' '), token)
+  log(`velda-do simulator: ${(req.method ?? 'GET').toUpperCase()} ${redactText(target, token)} failed and was answered 500 (a bug in the simulator, or a fault that broke the answer); it serves on: ${reason}`)
+  req.resume()
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const message = `Server Error: the simulator failed to answer this request (${reason})`
+  res.writeHead(500, {'content-type': 'application/json; charset=utf-8'})
+  res.end(JSON.stringify(/^\/__sim(\/|$|\?)/.test(target) ? {error: message} : {id: 'server_error', message}))
 }
 
 /**

@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process'
 
+import {sharedCloseWatch} from '../close-watch.js'
 import {LineSplitter, type SplitLine} from '../output/line-splitter.js'
 import {printable} from '../output/printable.js'
 
@@ -53,13 +54,13 @@ export function followSsh(
       endedHere = true
       child.kill('SIGTERM')
     }
-    if (options.signal.aborted) end()
-    else options.signal.addEventListener('abort', end, {once: true})
+    // The one listener on the signal that the command's ssh runs share (close-watch.ts).
+    const unwatch = sharedCloseWatch(options.signal)(end)
     // The reader went away (`| head`): following on would print to no one, for ever.
     for (const [, to] of pipes) to.once('error', end)
     child.once('error', (error) => options.stderr.write(`${printable(error.message)}\n`))
     child.once('close', (status, signal) => {
-      options.signal.removeEventListener('abort', end)
+      unwatch()
       child.stdin.destroy()
       for (const [, to] of pipes) to.off('error', end)
       for (const splitter of splitters) splitter.end()

@@ -42,8 +42,7 @@ export function prepareKnownHosts(env: Environment, endpoint: string): HostKeyPl
   const url = new URL(endpoint)
   const simulator = isLoopbackHost(url.hostname) ? `${url.hostname.replace(/[[\]]/g, '').replaceAll(':', '.')}-${url.port || (url.protocol === 'https:' ? '443' : '80')}` : null
   const knownHosts = simulator === null ? knownHostsFile(env) : simulatorKnownHostsFile(env)
-  // ssh reads the path in its config syntax (see sshConfigValue), where neither can be written as itself.
-  const unwritable = /\p{Cc}/u.test(knownHosts) ? 'a control character (a line break?)' : knownHosts.includes('${') ? '"${", which ssh expands as an environment variable' : null
+  const unwritable = unwritableInSsh(knownHosts)
   if (unwritable) {
     throw new UsageError(`velda-do's known_hosts path ${JSON.stringify(knownHosts)} has ${unwritable}: ssh cannot be given it, and host keys would go unchecked`, {
       suggestions: ['set XDG_STATE_HOME (or HOME) to a path without one'],
@@ -51,6 +50,19 @@ export function prepareKnownHosts(env: Environment, endpoint: string): HostKeyPl
   }
   mkdirSync(dirname(knownHosts), {recursive: true, mode: 0o700})
   return {knownHosts, simulator}
+}
+
+/**
+ * What in a path ssh cannot be given in its config syntax (see sshConfigValue), or null: a control character, `${`
+ * (expanded as an environment variable), and `"` or `\`, which only OpenSSH 8.7 and later read escaped inside a
+ * quoted value: older ones end the value at the `"` or keep the `\`, and name another file.
+ */
+function unwritableInSsh(path: string): string | null {
+  if (/\p{Cc}/u.test(path)) return 'a control character (a line break?)'
+  if (path.includes('${')) return '"${", which ssh expands as an environment variable'
+  if (path.includes('"')) return 'a double quote, which OpenSSH before 8.7 cannot read in an option'
+  if (path.includes('\\')) return 'a backslash, which OpenSSH before 8.7 cannot read in an option'
+  return null
 }
 
 /**
@@ -66,9 +78,12 @@ export function hostKeyAlias(member: {id: number; created_at: string}, simulator
 
 /**
  * A value for `ssh -o Key=VALUE`: ssh splits the option at spaces (UserKnownHostsFile takes several files) unless
- * double-quoted, takes `\` before `"` or `\` as an escape, and expands `%` tokens (`%%` is a `%`). Unquoted, a
- * path with a space or `%` named other files, and host keys went unchecked or unrecorded.
+ * double-quoted, and expands `%` tokens in UserKnownHostsFile (`%%` is a `%`; OpenSSH 8.4 and later: before it
+ * the `%%` stays as written). Unquoted, a path with a space or `%` named other files, and host keys went unchecked
+ * or unrecorded. A `"` or `\` cannot be written for every OpenSSH (escapes need 8.7): such a path is refused
+ * before (prepareKnownHosts), and never reaches here.
  */
 export function sshConfigValue(value: string): string {
-  return `"${value.replace(/[\\"]/g, '\\$&').replaceAll('%', '%%')}"`
+  if (/["\\]/.test(value)) throw new RangeError(`an ssh option value cannot hold " or \\ for every OpenSSH: ${JSON.stringify(value)}`)
+  return `"${value.replaceAll('%', '%%')}"`
 }

@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process'
 
+import {sharedCloseWatch} from '../close-watch.js'
 import {BoundedOutput, type OutputLimit, PROBE_OUTPUT_LIMIT} from './bounded-output.js'
 
 export interface SshRun {
@@ -71,14 +72,15 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
       aborted = child.exitCode === null && child.signalCode === null
       end()
     }
-    if (options.signal?.aborted) abort()
-    else options.signal?.addEventListener('abort', abort, {once: true})
+    // One listener on the signal for all the ssh runs it stops (close-watch.ts): `pool ssh --all` on 16 members
+    // would otherwise put 16 on it, and Node warns of a leak past 10.
+    const unwatch = sharedCloseWatch(options.signal)(abort)
     child.once('error', (error) => {
       spawnError += `${error.message}\n`
     })
     child.once('close', (status) => {
       clearTimeout(timer)
-      options.signal?.removeEventListener('abort', abort)
+      unwatch()
       child.stdin.destroy()
       const out = stdout.text()
       const err = stderr.text()
