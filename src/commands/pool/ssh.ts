@@ -45,7 +45,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
   static override summary = 'Open ssh to a member, or run a command on one or --all members.'
   static override description = [
     'The system ssh, so your keys, agent and ~/.ssh/config apply; velda-do adds its own known_hosts (host keys by droplet id, a changed one refused), --ssh-user (root), -i, --ssh-port and --private. MEMBER is a name, a droplet id, or a number in pool list\'s order; it may be left out when the pool has one member.',
-    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name (the last 256 KiB of each member\'s output; less each past 256 members: 128 MiB in all); exit 0 when it succeeded everywhere, 4 otherwise; Ctrl-C, SIGTERM or SIGHUP end every ssh in flight and report each member: 130, 143, 129.',
+    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name (the last 256 KiB of each member\'s output; less each past 256 members: 128 MiB in all); exit 0 when it succeeded everywhere, 4 otherwise; Ctrl-C, SIGTERM or SIGHUP end every ssh in flight, and the command on each member with it (a watchdog in the member\'s login shell ends it when its connection does), and report each member: 130, 143, 129.',
   ].join('\n\n')
 
   static override examples = [
