@@ -16,8 +16,8 @@ dir=$1
 # shellcheck source=/dev/null
 . "$dir/host.env"
 
-# Known to the host while it runs, so that stopping the host ends it too (sshd leaves running sessions alone). The
-# file stays when the command ends (bwrap takes this process's place, below): the host checks that a pid is still
+# Known to the host while it runs, so that stopping the host ends it too (sshd leaves running sessions alone): this
+# pid is its session's process group (sshd starts each session in one of its own). The file stays when the command ends (bwrap takes this process's place, below): the host checks that a pid is still
 # one of its own before it signals it, and each command clears the files of those that ended.
 for earlier in "$dir"/sessions/*; do
   [ -e "$earlier" ] && ! kill -0 "${earlier##*/}" 2>/dev/null && rm -f "$earlier"
@@ -59,13 +59,20 @@ fi
 
 root="$dir/root"
 # A command of its own runs in a pid namespace, which ends with bwrap, taking along all it started: a host that
-# stops (SIGTERM to this pid) leaves nothing running. A shell on a terminal stays in this one: in a new namespace
+# stops (SIGKILL to this session's group) leaves nothing running. A shell on a terminal stays in this one: in a new namespace
 # it cannot take the terminal's process group, and exits 2. PID_NAMESPACE is "no" where bwrap cannot mount a /proc
 # for one (an unprivileged container).
 namespace_flags=()
 if [ "$PID_NAMESPACE" = yes ] && [ ! -t 0 ]; then namespace_flags=(--unshare-pid --proc /proc); fi
+# On a terminal, a stock sshd's hangup (the terminal closed with the connection) ends the shell: --die-with-parent
+# stands for it there. Without a terminal nothing ends the command when the client goes, as with a stock sshd.
+parent_flags=()
+if [ -t 0 ]; then parent_flags=(--die-with-parent); fi
 # exec: bwrap takes this process's place, with its signals (Ctrl-C reaches the command), its exit code and the
-# client's standard input.
+# client's standard input. No --die-with-parent without a terminal: a stock sshd leaves such a command running when
+# its client goes, and so does this host (clients must end their commands themselves: velda-do's watchdog, see
+# src/lib/ssh/remote-commands.ts). Stopping the host ends every session's process group (ssh-host.ts), so nothing
+# outlives the host.
 exec bwrap \
   --dev-bind / / \
   --tmpfs /var/lib \
@@ -74,6 +81,6 @@ exec bwrap \
   --bind "$root/var-log" /var/log \
   --ro-bind "$root/bin" /usr/local/sbin \
   --unshare-uts --hostname "$HOST_NAME" \
-  "${namespace_flags[@]}" --die-with-parent \
+  "${namespace_flags[@]}" "${parent_flags[@]}" \
   --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
   -- /bin/sh -c "${SSH_ORIGINAL_COMMAND:-exec sh -l}"

@@ -1,11 +1,11 @@
 import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
-import {BIN, cleanEnv} from '../support/cli.js'
+import {BIN, cleanEnv, startCli} from '../support/cli.js'
 import {canRunHosts, GPU_POOL_CONFIG, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
@@ -31,6 +31,28 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
   })
 
   const env = () => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
+
+  it('SIGTERM: exit 143, and no tail -F is left running on the member', async () => {
+    // A line count of its own, to know this follow's tail among the processes of this machine (the host's).
+    const tail = 'tail\0-n\x004321\0-F\0/var/log/velda-bootstrap.log\0'
+    const tails = () =>
+      readdirSync('/proc').filter((pid) => {
+        try {
+          return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'latin1') === tail
+        } catch {
+          return false
+        }
+      })
+    const child = startCli(['pool', 'logs', 'gpu', '1', '--follow', '-n', '4321', '-c', configFile, ...hostSshFlags(sim, key)], env())
+    // Running on the member (its log may be empty yet: the boot has not begun on the simulator's clock).
+    while (tails().length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(tails()).toHaveLength(1)
+    child.kill('SIGTERM')
+    expect((await child.exited).status).toBe(143)
+    // Gone: the watchdog ends it (GNU tail -F also ends by itself once sshd closes its output, which journalctl -f
+    // and other followers need not do).
+    while (tails().length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  })
 
   it('prints the boot log, then its new lines as the boot goes on, once each; Ctrl-C ends it: exit 130', async () => {
     clock += BOOT_MS / 2

@@ -1,4 +1,5 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -90,5 +91,49 @@ describe.runIf(canHost)('velda-do pool ssh --all stopped by a signal', () => {
     const json = JSON.parse(stdout) as {results: {state: string; exit_code: number | null}[]; error: {code: string; signal: string}}
     expect(json.results.map((r) => [r.state, r.exit_code])).toEqual([['stopped', null], ['stopped', null], ['stopped', null]])
     expect(json.error).toMatchObject({code: 'interrupted', signal})
+  })
+})
+
+describe.runIf(canHost)('velda-do pool ssh --all stopped by a signal: the remote commands end too', () => {
+  const {dir, configFile, key, state} = sshWorkspace('velda-pool-ssh-watchdog-')
+  let sim: Simulator
+  beforeAll(async () => {
+    // No latency: the commands run, as on a droplet, when the signal comes. The hosts, like a stock sshd, leave a
+    // command without a terminal running when its client goes: only velda-do's watchdog ends it.
+    sim = await startHostsSimulator(key, {seed: 23, bootMs: 0})
+  })
+  afterAll(async () => {
+    await sim?.close()
+  })
+
+  it('SIGTERM while `sleep 60; touch MARKER` runs: exit 143, members stopped, and on each member the command is gone, the marker never written', {timeout: 30_000}, async () => {
+    const members = sim.seedDroplets({count: 2, namePrefix: 'velda-b2f06752-', ...GPU})
+    await sim.hostsReady()
+    // Each member's command holds the write end of a FIFO of its own (named by its hostname) while it runs: the
+    // reader (cat) sees `started`, and ends (EOF) only once every process of the command holding it is gone.
+    const readers = members.map((member) => {
+      const fifo = join(dir, `fifo.${member.name}`)
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+      const cat = spawn('cat', [fifo], {stdio: ['ignore', 'pipe', 'ignore']})
+      let seen = ''
+      const started = new Promise<void>((resolve) => cat.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()).includes('started') && resolve()))
+      const gone = new Promise<void>((resolve) => cat.once('close', () => resolve()))
+      return {started, gone, marker: join(dir, `marker.${member.name}`)}
+    })
+    const command = `exec 9>${dir}/fifo.$(hostname); echo started >&9; sleep 60; touch ${dir}/marker.$(hostname)`
+    const child = startCli(['pool', 'ssh', 'gpu', '--all', '--json', '-c', configFile, ...hostSshFlags(sim, key), '--', command], {
+      DIGITALOCEAN_API_ENDPOINT: sim.url,
+      DIGITALOCEAN_API_TOKEN: sim.token,
+      XDG_STATE_HOME: state,
+    })
+    await Promise.all(readers.map((r) => r.started))
+    child.kill('SIGTERM')
+    const {status, stdout} = await child.exited
+    expect(status).toBe(143)
+    const json = JSON.parse(stdout) as {results: {state: string; exit_code: number | null}[]}
+    expect(json.results.map((r) => [r.state, r.exit_code])).toEqual([['stopped', null], ['stopped', null]])
+    // Without the watchdog the commands sleep on for a minute (and then write the marker): the test times out.
+    await Promise.all(readers.map((r) => r.gone))
+    expect(readers.filter((r) => existsSync(r.marker))).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {jsonText} from '../../src/lib/output/json-text.js'
+import {jsonText, jsonTextChunks} from '../../src/lib/output/json-text.js'
 
 /** What a terminal obeys or reorders: C0, DEL, C1, the bidi controls, U+2028/U+2029. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -33,5 +33,26 @@ describe('jsonText: --json that a terminal shows as text, and that parses to the
     const text = jsonText({every})
     expect(text).not.toMatch(OBEYED)
     expect((JSON.parse(text) as {every: string}).every).toBe(every)
+  })
+})
+
+describe('jsonTextChunks: a large document in pieces', () => {
+  it('joined, is exactly jsonText of the document (keys in order, the array in its place, its elements escaped)', () => {
+    const doc = {pool: 'gpu', command: 'echo "results": []', results: [{a: 1, s: 'x\u009b\ny'}, {b: [1, {c: null}]}, 'z'], after: true}
+    expect([...jsonTextChunks(doc, 'results')].join('')).toBe(jsonText(doc))
+    for (const empty of [{results: []}, {pool: 'p'}]) expect([...jsonTextChunks(empty, 'results')].join('')).toBe(jsonText(empty))
+  })
+
+  it('pool ssh --all --json of 256 members each printing 256 KiB of control bytes: pieces of one member, not one string past V8\'s longest', () => {
+    const stdout = '\u0001'.repeat(256 * 1024)
+    const results = Array.from({length: 360}, (_, i) => ({id: i, name: `velda-930b7ad6-${i}`, stdout, stderr: ''}))
+    let total = 0
+    let longest = 0
+    for (const chunk of jsonTextChunks({pool: 'gpu', command: 'x', results}, 'results')) {
+      total += chunk.length
+      longest = Math.max(longest, chunk.length)
+    }
+    expect(total).toBeGreaterThan(2 ** 29)
+    expect(longest).toBeLessThan(6 * 256 * 1024 + 1024)
   })
 })

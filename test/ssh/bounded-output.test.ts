@@ -38,4 +38,34 @@ describe('BoundedOutput: a stream kept within a number of bytes', () => {
     expect(output.push(Buffer.from('yz'))).toBe(false)
     expect(output.text()).toEqual({text: '1234567890', cutBytes: 3})
   })
+
+  it.each(['tail', 'head'] as const)('%s: output trickling a byte at a time is held in one buffer no larger than the limit, not a Buffer per chunk', (keep) => {
+    const output = new BoundedOutput(64 * 1024, keep)
+    const bytes = Buffer.from('a line of a member that trickles\n'.repeat(6000))
+    for (let at = 0; at < bytes.length; at++) output.push(bytes.subarray(at, at + 1))
+    expect(output.storage.buffers).toBe(1)
+    expect(output.storage.bytes).toBeLessThanOrEqual(64 * 1024)
+    const kept = output.text()
+    if (keep === 'tail') {
+      expect(kept.text).toBe(bytes.subarray(bytes.length - 64 * 1024).toString().slice(bytes.subarray(bytes.length - 64 * 1024).indexOf(10) + 1))
+      expect(kept.text.length + kept.cutBytes).toBe(bytes.length)
+    } else expect(kept).toEqual({text: bytes.subarray(0, 64 * 1024).toString(), cutBytes: bytes.length - 64 * 1024})
+  })
+
+  it('tail: a small output costs memory of its size, not the limit', () => {
+    const output = new BoundedOutput(4 * 1024 * 1024, 'tail')
+    output.push(Buffer.from('ok\n'))
+    expect(output.storage.bytes).toBeLessThan(4096)
+    expect(output.text()).toEqual({text: 'ok\n', cutBytes: 0})
+  })
+
+  it('tail: the ring keeps the same bytes as a plain tail whatever the chunk sizes', () => {
+    const bytes = Buffer.from(Array.from({length: 3000}, (_, i) => `line ${i} ${'z'.repeat(i % 37)}\n`).join(''))
+    for (const size of [1, 7, 100, 999, 1000, 1001, 5000, bytes.length]) {
+      const output = new BoundedOutput(1000, 'tail')
+      for (let at = 0; at < bytes.length; at += size) output.push(bytes.subarray(at, at + size))
+      const tail = bytes.subarray(bytes.length - 1000)
+      expect(output.text()).toEqual({text: tail.subarray(tail.indexOf(10) + 1).toString(), cutBytes: bytes.length - 1000 + tail.indexOf(10) + 1})
+    }
+  })
 })

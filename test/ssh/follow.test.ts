@@ -1,3 +1,4 @@
+import {EventEmitter} from 'node:events'
 import {PassThrough} from 'node:stream'
 
 import {describe, expect, it} from 'vitest'
@@ -36,5 +37,27 @@ describe('pool logs --follow: ssh', () => {
     const ended = await followSsh(['-c', 'printf "\\033]0;title\\007 one\\ntwo"'], {signal: new AbortController().signal, stdout: out.stream, stderr: new PassThrough(), ssh: 'sh'})
     expect(ended).toEqual({status: 0, signal: null})
     expect(out.text()).toBe('\\x1b]0;title\\x07 one\ntwo\n')
+  })
+
+  it('waits for one drain at a time when the output is full: the lines already read add no listener each', async () => {
+    // An output that is always full (write() false), and drains a moment later, as a slow terminal does.
+    const out = new (class extends EventEmitter {
+      lines = 0
+      mostDrainListeners = 0
+      write(): boolean {
+        this.lines++
+        this.mostDrainListeners = Math.max(this.mostDrainListeners, this.listenerCount('drain'))
+        setImmediate(() => this.emit('drain'))
+        return false
+      }
+    })()
+    // 200 lines in one write: one chunk, split into lines after the pause.
+    const script = 'printf "line %s\\n" $(seq 200)'
+    const ended = await followSsh(['-c', script], {signal: new AbortController().signal, stdout: out as unknown as NodeJS.WritableStream, stderr: new PassThrough(), ssh: 'sh'})
+    expect(ended).toEqual({status: 0, signal: null})
+    expect(out.lines).toBe(200)
+    expect(out.listenerCount('drain')).toBeLessThanOrEqual(1)
+    // Checked as each line was written: never more than the one wait.
+    expect(out.mostDrainListeners).toBeLessThanOrEqual(1)
   })
 })

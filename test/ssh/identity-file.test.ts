@@ -34,4 +34,21 @@ describe('checkIdentityFile: -i must name a regular file, as ssh opens it (and i
     expect(() => checkIdentityFile(file('missing'), {})).not.toThrow()
     expect(() => checkIdentityFile('~/fifo', {HOME: dir})).toThrow(/is a pipe \(FIFO\)/)
   })
+
+  it.each([
+    ['~user/', '~root/fifo'],
+    ['a % token', `${dir}/%d/fifo`],
+    ['a literal %', `${dir}/100%`],
+    ['${VAR}', '${HOME}/fifo'],
+  ])('refuses a path with %s in it, which ssh expands and velda-do could not check (exit 2, naming the flag and the fix)', (_what, path) => {
+    let thrown: unknown
+    try {
+      checkIdentityFile(path, {HOME: dir})
+    } catch (error) {
+      thrown = error
+    }
+    expect((thrown as {exitCode?: number})?.exitCode).toBe(2)
+    expect(String((thrown as Error).message)).toContain(`-i/--identity-file ${path}: ssh would expand`)
+    expect((thrown as {suggestions?: string[]}).suggestions?.join(' ')).toMatch(/give the path of the key file as it is/)
+  })
 })

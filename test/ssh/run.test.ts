@@ -1,3 +1,7 @@
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import {runSsh} from '../../src/lib/ssh/run.js'
@@ -37,6 +41,37 @@ describe('runSsh keeps what a member prints within a limit', () => {
   it('output within the limit is whole, and says nothing was cut', async () => {
     const run = await member('printf "one\\ntwo\\n"', {timeoutMs: 60_000, limit: {bytes: 4096, overflow: 'tail'}})
     expect([run.stdout, run.cutBytes, run.tooLarge]).toEqual(['one\ntwo\n', {stdout: 0, stderr: 0}, false])
+  })
+})
+
+describe('runSsh and stop signals', () => {
+  it('a Ctrl-C that reaches ssh too (the terminal signals the whole group) does not end it: ssh starts with SIGINT and SIGHUP ignored', async () => {
+    // A stand-in for ssh that, like OpenSSH, exits 255 on SIGINT (or SIGHUP) unless it was ignored when it started,
+    // and sends itself the terminal's Ctrl-C and hangup.
+    const run = await member('trap "exit 255" INT HUP; kill -INT $$; kill -HUP $$; echo survived', {timeoutMs: 60_000})
+    expect([run.status, run.stdout, run.aborted]).toEqual([0, 'survived\n', false])
+  })
+
+  it('aborted: the stop ended that ssh', async () => {
+    const stop = new AbortController()
+    const run = member('echo running; exec sleep 600', {timeoutMs: 60_000, signal: stop.signal})
+    stop.abort()
+    expect(await run).toMatchObject({status: null, aborted: true})
+  })
+
+  it('not aborted: an ssh that had finished by itself as the stop came (its output still being read) is not reported stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velda-run-'))
+    const stop = new AbortController()
+    // It exits at once, but what it left in the background holds its stdout open: the run has not ended yet.
+    const run = member(`echo $$ > ${dir}/pid; sleep 600 & echo $! > ${dir}/holder; exit 0`, {timeoutMs: 60_000, signal: stop.signal})
+    try {
+      // Gone from /proc: reaped, so this process knows how it ended (Node reaps and records in one step).
+      while (!existsSync(join(dir, 'holder')) || existsSync(`/proc/${readFileSync(join(dir, 'pid'), 'utf8').trim()}`)) await new Promise((resolve) => setTimeout(resolve, 10))
+      stop.abort()
+      expect(await run).toMatchObject({status: 0, aborted: false})
+    } finally {
+      process.kill(Number(readFileSync(join(dir, 'holder'), 'utf8')), 'SIGKILL')
+    }
   })
 })
 

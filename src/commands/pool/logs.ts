@@ -14,7 +14,7 @@ import {exitCodeFor, STOP_SIGNALS, watchStopSignals} from '../../lib/cli/stop-si
 import {LOG_OUTPUT_LIMIT} from '../../lib/ssh/bounded-output.js'
 import {followSsh} from '../../lib/ssh/follow.js'
 import {memberTarget} from '../../lib/ssh/member-target.js'
-import {agentJournalCommand, bootLogCommand} from '../../lib/ssh/remote-commands.js'
+import {agentJournalCommand, bootLogCommand, watchedCommand} from '../../lib/ssh/remote-commands.js'
 import {outputLines, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
@@ -64,7 +64,8 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const member = findMember(pool.name, members.filter((m) => !isShared(m)), args.member)
     const command = flags.agent ? agentJournalCommand(flags.lines, flags.follow) : bootLogCommand(flags.lines, flags.follow)
     const target = memberTarget(member, settings)
-    if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !process.stdin.isTTY}, [command]))
+    // Followed until stopped: under the watchdog, so that tail -F ends on the member too (watchedCommand).
+    if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !process.stdin.isTTY}, [watchedCommand(command)]))
     const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
     if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
     // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.

@@ -6,7 +6,7 @@ import type {FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
 import {InterruptedError, PartialError, PartialResults, UsageError, type VeldaError} from '../../lib/errors.js'
-import {printable, printableCell} from '../../lib/output/printable.js'
+import {memberOutputChunks} from '../../lib/output/member-output.js'
 import {plural} from '../../lib/plural.js'
 import {findMember} from '../../lib/pool/member-ref.js'
 import {isShared, listPools} from '../../lib/pool/membership.js'
@@ -14,8 +14,9 @@ import {sshArgs} from '../../lib/ssh/command.js'
 import {classifySshFailure} from '../../lib/ssh/failure.js'
 import {runSshInteractive} from '../../lib/ssh/interactive.js'
 import {checkedAddress, memberTarget} from '../../lib/ssh/member-target.js'
-import {COMMAND_OUTPUT_LIMIT} from '../../lib/ssh/bounded-output.js'
-import {boundedMap, outputLines, runSsh} from '../../lib/ssh/run.js'
+import {watchedCommand} from '../../lib/ssh/remote-commands.js'
+import {commandOutputLimit} from '../../lib/ssh/bounded-output.js'
+import {boundedMap, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
 export interface MemberRun {
@@ -25,7 +26,7 @@ export interface MemberRun {
   exit_code: number | null
   /** `ran`: exit_code says how it ended; `no-address`, `bad-address` (not an IP address: never dialled): not run; `stopped`: a stop signal came before it ran or cut it off. */
   state: 'ran' | 'no-address' | 'bad-address' | 'stopped'
-  /** The last 256 KiB of what it printed (stdout_cut_bytes / stderr_cut_bytes say how much came before). */
+  /** The last 256 KiB of what it printed, less past 256 members (stdout_cut_bytes / stderr_cut_bytes say how much came before). */
   stdout: string
   stderr: string
   stdout_cut_bytes: number
@@ -44,7 +45,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
   static override summary = 'Open ssh to a member, or run a command on one or --all members.'
   static override description = [
     'The system ssh, so your keys, agent and ~/.ssh/config apply; velda-do adds its own known_hosts (host keys by droplet id, a changed one refused), --ssh-user (root), -i, --ssh-port and --private. MEMBER is a name, a droplet id, or a number in pool list\'s order; it may be left out when the pool has one member.',
-    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name (the last 256 KiB of each member\'s output); exit 0 when it succeeded everywhere, 4 otherwise; Ctrl-C, SIGTERM or SIGHUP end every ssh in flight and report each member: 130, 143, 129.',
+    'With one member the exit code is the command\'s (255 when ssh failed). With --all -- CMD the command runs on every member, --parallel at a time, each line of its output prefixed with the member\'s name (the last 256 KiB of each member\'s output; less each past 256 members: 128 MiB in all); exit 0 when it succeeded everywhere, 4 otherwise; Ctrl-C, SIGTERM or SIGHUP end every ssh in flight, and the command on each member with it (a watchdog in the member\'s login shell ends it when its connection does), and report each member: 130, 143, 129.',
   ].join('\n\n')
 
   static override examples = [
@@ -66,6 +67,9 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     config: configFlag,
     'api-endpoint': apiEndpointFlag,
   }
+
+  // 128 MiB of output at most, but escaped in JSON (a control byte is 6 characters) more than one string holds.
+  protected override readonly largeJsonArray = 'results'
 
   protected async execute(): Promise<PoolSshResult | null> {
     const split = this.argv.indexOf('--')
@@ -92,23 +96,21 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
       process.exitCode = await runSshInteractive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv])
       return null
     }
+    const limit = commandOutputLimit(members.length)
     const results = await boundedMap(members, settings.parallel, async (member): Promise<MemberRun> => {
       const row = {id: member.id, name: member.name, stdout_cut_bytes: 0, stderr_cut_bytes: 0}
       const {address, refusal} = checkedAddress(member, settings.address)
       if (refusal !== null) return {...row, exit_code: null, state: 'bad-address', stdout: '', stderr: refusal}
       if (address === null) return {...row, exit_code: null, state: 'no-address', stdout: '', stderr: `no address (${member.status})`}
       if (stop.isStopped()) return {...row, exit_code: null, state: 'stopped', stdout: '', stderr: 'not run: stopped before it began'}
-      const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [command])]
-      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: aborted.signal, limit: COMMAND_OUTPUT_LIMIT})
+      // The command ends on the member when ssh does (a stop here, velda-do killed): watchedCommand.
+      const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [watchedCommand(command)])]
+      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: aborted.signal, limit, stdin: 'hold'})
       const cut = {stdout_cut_bytes: run.cutBytes.stdout, stderr_cut_bytes: run.cutBytes.stderr}
-      if (aborted.signal.aborted && !run.timedOut) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}
+      // Stopped only when the stop ended that ssh: one that had finished as the stop came is reported as it ran.
+      if (run.aborted) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}
       return {...row, ...cut, exit_code: run.timedOut ? 255 : run.status, state: 'ran', stdout: run.stdout, stderr: run.status === 255 ? `ssh: ${classifySshFailure(run.stderr)}: ${run.stderr.trim()}` : run.stderr}
     })
-    if (stop.isStopped()) {
-      // Ctrl-C on a terminal reaches the ssh children too (one process group): one killed by it before this
-      // process saw the signal ended without an exit code, and was stopped all the same.
-      for (const r of results) if (r.state === 'ran' && r.exit_code === null) r.state = 'stopped'
-    }
     const result = {pool: pool.name, command, results}
     if (stop.isStopped()) {
       const stopped = results.filter((r) => r.state === 'stopped').length
@@ -121,8 +123,8 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     return result
   }
 
-  protected override render(result: PoolSshResult | null): string {
-    return result ? prefixed(result) : ''
+  protected override render(result: PoolSshResult | null): Iterable<string> {
+    return result ? memberOutputChunks(result.results, commandOutputLimit(result.results.length).bytes) : []
   }
 
   protected override finished(result: PoolSshResult | null): string {
@@ -132,31 +134,6 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
   protected override renderFailure(error: VeldaError): FailureView | null {
     const partial = allPartials.of(error)
     if (!partial) return null
-    return {progress: `ran on ${plural(partial.results.length, 'member')}`, stdout: prefixed(partial), stderr: []}
+    return {progress: `ran on ${plural(partial.results.length, 'member')}`, stdout: memberOutputChunks(partial.results, commandOutputLimit(partial.results.length).bytes), stderr: []}
   }
-}
-
-/**
- * Each member's output, each line prefixed with its name (stderr's lines too, marked): grep-able, like pssh -i.
- * The name is a cell (its newlines escaped, so it cannot forge another member's line); each line is filtered.
- */
-function prefixed(result: PoolSshResult): string {
-  return result.results
-    .flatMap((r) => {
-      const name = printableCell(r.name)
-      return [
-        ...cutNote(name, 'stdout', r.stdout_cut_bytes),
-        ...outputLines(r.stdout).map((line) => `${name}: ${printable(line)}`),
-        ...cutNote(name, 'stderr', r.stderr_cut_bytes),
-        ...outputLines(r.stderr).map((line) => `${name} (stderr): ${printable(line)}`),
-        ...(r.exit_code === 0 ? [] : [`${name}: ${r.state === 'ran' ? `exit ${r.exit_code ?? 'none (ssh was killed)'}` : r.state === 'stopped' ? 'stopped' : 'not run'}`]),
-      ]
-    })
-    .map((line) => `${line}\n`)
-    .join('')
-}
-
-/** What a member printed past the limit is not kept: said where its output begins. */
-function cutNote(name: string, stream: 'stdout' | 'stderr', cutBytes: number): string[] {
-  return cutBytes > 0 ? [`${name}: [${stream}: the first ${cutBytes} bytes were cut; the last ${COMMAND_OUTPUT_LIMIT.bytes / 1024} KiB follow]`] : []
 }

@@ -7,7 +7,7 @@ import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, l
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
-import {jsonText} from '../output/json-text.js'
+import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {printable} from '../output/printable.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
@@ -26,8 +26,8 @@ type ParsedOutput = {[name: string]: any}
 export interface FailureView {
   /** The line that ends the spinner: ⚠ when the user stopped the command, ✖ when it failed. */
   progress: string
-  /** The part that was done, on stdout (the table of the droplets that exist). */
-  stdout: string
+  /** The part that was done, on stdout (the table of the droplets that exist); text, or chunks of it written as they come. */
+  stdout: string | Iterable<string>
   /** Lines about what was not done, on stderr. */
   stderr: string[]
 }
@@ -52,8 +52,11 @@ export abstract class BaseCommand<Result> extends Command {
   /** Parses, calls the library, returns the data: no printing of results here (see render). */
   protected abstract execute(): Promise<Result>
 
-  /** The text a person reads for the result, on stdout; --json prints the result itself. */
-  protected render(_result: Result): string {
+  /**
+   * The text a person reads for the result, on stdout; --json prints the result itself. Chunks (an iterable) are
+   * written one by one as they come: a large output is never one string.
+   */
+  protected render(_result: Result): string | Iterable<string> {
     return ''
   }
 
@@ -79,8 +82,12 @@ export abstract class BaseCommand<Result> extends Command {
   /** The clock every command reads (ages in tables, waits): one place to fake it. */
   protected readonly now: () => number = Date.now
 
-  /** Data for the user: stdout, through the secrets filter. */
-  protected write(text: string): void {
+  /** Data for the user: stdout, through the secrets filter (each chunk on its own: chunks end at a line's end). */
+  protected write(text: string | Iterable<string>): void {
+    if (typeof text !== 'string') {
+      for (const chunk of text) this.write(chunk)
+      return
+    }
     if (text) process.stdout.write(text)
   }
 
@@ -124,9 +131,17 @@ export abstract class BaseCommand<Result> extends Command {
    * coloured from the escaped text (oclif's own logJson would stringify again, raw).
    */
   override logJson(json: unknown): void {
-    const text = jsonText(json)
-    process.stdout.write(`${process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text}\n`)
+    const large = this.largeJsonArray
+    const chunks = large !== null && json !== null && typeof json === 'object' ? jsonTextChunks(json as Record<string, unknown>, large) : [jsonText(json)]
+    for (const text of chunks) process.stdout.write(process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text)
+    process.stdout.write('\n')
   }
+
+  /**
+   * The key of a --json document's array that may be too large for one string (pool ssh --all's `results`): the
+   * document is then written an element at a time (jsonTextChunks), the same text.
+   */
+  protected readonly largeJsonArray: string | null = null
 
   /** Progress for people (a file written, a wait): silent under --quiet. Warnings and errors use say(). */
   protected info(message: string): void {

@@ -21,3 +21,26 @@ export function jsonText(value: unknown): string {
 export function escapeJsonControls(json: string): string {
   return json.replace(UNESCAPED_BY_STRINGIFY, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
+
+/**
+ * jsonText(value) in pieces, `value[key]` (an array) one element at a time: the same text when joined, never one
+ * string for all of it. For a large result (pool ssh --all: 128 MiB of output, each control byte 6 characters once
+ * escaped), one string would pass V8's longest.
+ */
+export function* jsonTextChunks(value: Readonly<Record<string, unknown>>, key: string): Generator<string> {
+  const items = value[key]
+  if (!Array.isArray(items) || items.length === 0) {
+    yield jsonText(value)
+    return
+  }
+  // The document with the array empty, at its place among the keys; the elements go where `[]` is. At the top
+  // level, `\n  "key": []` can only be that key: a string holding it would show its quotes escaped.
+  const outline = jsonText({...value, [key]: []})
+  const slot = `\n  ${JSON.stringify(key)}: []`
+  const at = outline.indexOf(slot)
+  yield `${outline.slice(0, at + slot.length - 1)}\n`
+  for (const [index, item] of items.entries()) {
+    yield `${jsonText(item).replaceAll(/^/gm, '    ')}${index < items.length - 1 ? ',' : ''}\n`
+  }
+  yield `  ${outline.slice(at + slot.length - 1)}`
+}

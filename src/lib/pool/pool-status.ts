@@ -64,8 +64,9 @@ async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: P
   const args = sshArgs({hostKeyAlias: hostKeyAlias(member, settings.simulator), host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
   const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs, limit: PROBE_OUTPUT_LIMIT})
   if (run.tooLarge) return {...row, state: 'output-too-large', detail: `answered the probe with more than ${PROBE_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB (a real answer is a few KB): ended, not read`}
-  // A stop ends the probes in flight: those members were not probed, not broken.
-  if ((run.status === null || run.status === 255) && !run.timedOut && deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped while probing it'}
+  // A stop ends the probes in flight: those members were not probed, not broken (one that had answered as the
+  // stop came is shown as it answered).
+  if (run.aborted) return {...row, state: 'not-probed', detail: 'stopped while probing it'}
   if (run.timedOut) return {...row, state: 'timeout', detail: `no answer within ${Math.round(settings.timeoutMs / 1000)}s`}
   if (run.status === 255 || run.status === null) {
     const line = sshFailureLine(run.stderr)

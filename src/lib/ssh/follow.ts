@@ -19,21 +19,31 @@ export function followSsh(
   options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string},
 ): Promise<{status: number | null; signal: NodeJS.Signals | null}> {
   return new Promise((resolve) => {
-    // No stdin: nothing typed goes to the member; a passphrase prompt still reads /dev/tty itself. ssh starts with
+    // stdin a pipe held open and never written (nothing typed goes to the member; a passphrase prompt still reads
+    // /dev/tty itself): the member sees EOF when ssh or this process is gone, and its watchdog ends tail -F there
+    // (remote-commands.ts, watchedCommand: a stock sshd would leave it running). ssh starts with
     // SIGINT and SIGHUP ignored, which OpenSSH keeps (it installs its own handlers only for signals not ignored):
     // Ctrl-C on the terminal reaches this process's group, and ssh, which would otherwise exit 255 on it, possibly
     // before this process has seen the signal; so this process alone decides, and ends ssh itself.
-    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['pipe', 'pipe', 'pipe']})
+    child.stdin.on('error', () => {})
     const pipes = [
       [child.stdout, options.stdout],
       [child.stderr, options.stderr],
     ] as const
     const splitters = pipes.map(([from, to]) => {
+      // One wait for 'drain' at a time: the lines of a chunk already read still come after the pause, and each
+      // of them finds the output full too.
+      let waiting = false
       const splitter = new LineSplitter(MAX_FOLLOWED_LINE_BYTES, (line) => {
         // A slow terminal holds the member back, not this process's memory.
-        if (!to.write(shown(line))) {
+        if (!to.write(shown(line)) && !waiting) {
+          waiting = true
           from.pause()
-          to.once('drain', () => from.resume())
+          to.once('drain', () => {
+            waiting = false
+            from.resume()
+          })
         }
       })
       from.on('data', (chunk: Buffer) => splitter.push(chunk))
@@ -51,6 +61,7 @@ export function followSsh(
     child.once('error', (error) => options.stderr.write(`${printable(error.message)}\n`))
     child.once('close', (status, signal) => {
       unwatch()
+      child.stdin.destroy()
       for (const [, to] of pipes) to.off('error', end)
       for (const splitter of splitters) splitter.end()
       // How ssh ended is told only when it ended by itself or by a signal from elsewhere (Ctrl-C on the terminal

@@ -10,6 +10,8 @@ export interface SshRun {
   stderr: string
   /** Ended by our timeout, not by ssh. */
   timedOut: boolean
+  /** Ended by us because `signal` aborted while ssh still ran (not: it ended by itself as the stop came). */
+  aborted: boolean
   /** Ended by us because it printed more than the limit allows (`overflow: 'stop'`): stdout and stderr are cut. */
   tooLarge: boolean
   /** Bytes of each stream dropped before what is kept (`overflow: 'tail'`); 0 when it is whole. */
@@ -22,6 +24,11 @@ export interface SshRunOptions {
   ssh?: string
   /** How much of what the member prints is kept: the probe's 1 MiB, ended past it, unless told. */
   limit?: OutputLimit
+  /**
+   * `hold`: ssh's stdin is a pipe this process keeps open and never writes, so that the member sees EOF only when
+   * ssh (or this process) is gone: what a remote watchdog (remote-commands.ts, watchedCommand) waits for.
+   */
+  stdin?: 'hold'
 }
 
 /**
@@ -31,13 +38,18 @@ export interface SshRunOptions {
 export function runSsh(args: readonly string[], options: SshRunOptions): Promise<SshRun> {
   const limit = options.limit ?? PROBE_OUTPUT_LIMIT
   return new Promise((resolve) => {
-    const child = spawn(options.ssh ?? 'ssh', [...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    // ssh starts with SIGINT and SIGHUP ignored, which OpenSSH keeps (see follow.ts): a terminal's Ctrl-C reaches
+    // this process alone, which ends ssh itself (OpenSSH would exit 255 on it, as if the member had failed).
+    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['pipe', 'pipe', 'pipe']})
+    child.stdin.on('error', () => {})
+    if (options.stdin !== 'hold') child.stdin.end()
     const keep = limit.overflow === 'stop' ? 'head' : 'tail'
     const stdout = new BoundedOutput(limit.bytes, keep)
     const stderr = new BoundedOutput(limit.bytes, keep)
     let spawnError = ''
     let timedOut = false
     let tooLarge = false
+    let aborted = false
     // Our ends of the pipes close too: whatever else holds them (a ProxyCommand, a stand-in's children) cannot
     // keep the run from ending, and nothing more is read.
     const end = () => {
@@ -56,15 +68,20 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
       timedOut = true
       end()
     }, options.timeoutMs)
+    const abort = () => {
+      aborted = child.exitCode === null && child.signalCode === null
+      end()
+    }
     // One listener on the signal for all the ssh runs it stops (close-watch.ts): `pool ssh --all` on 16 members
     // would otherwise put 16 on it, and Node warns of a leak past 10.
-    const unwatch = sharedCloseWatch(options.signal)(end)
+    const unwatch = sharedCloseWatch(options.signal)(abort)
     child.once('error', (error) => {
       spawnError += `${error.message}\n`
     })
     child.once('close', (status) => {
       clearTimeout(timer)
       unwatch()
+      child.stdin.destroy()
       const out = stdout.text()
       const err = stderr.text()
       resolve({
@@ -72,6 +89,7 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
         stdout: out.text,
         stderr: err.text + spawnError,
         timedOut,
+        aborted,
         tooLarge,
         cutBytes: {stdout: out.cutBytes, stderr: err.cutBytes},
       })

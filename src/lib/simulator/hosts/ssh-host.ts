@@ -56,8 +56,9 @@ export class SshHost {
 
   /**
    * The commands still running on this host (a client gone, a slow answer): sshd would leave them be. A session
-   * file outlives its command, and its pid may be another process's by now: only a process whose command line names
-   * this host's directory (the host command, or the bwrap that took its place) is signalled.
+   * file outlives its command, and its pid may be another process's by now: only a process group with a process in
+   * it whose command line names this host's directory (the host command, or the bwrap that took its place) is
+   * signalled.
    */
   private endSessions(): void {
     const sessions = join(this.spec.dir, 'sessions')
@@ -67,11 +68,19 @@ export class SshHost {
     } catch {
       return
     }
+    const processes = listProcesses(this.spec.dir)
+    const own = processGroup('self')
     for (const pid of pids) {
       rmSync(join(sessions, pid), {force: true})
+      // The session's whole process group (sshd starts each session in a group of its own): the command and all it
+      // started, inside bwrap's pid namespace or not, even once the session's first process is gone (the group
+      // lives on in what it started). It is this host's only while one of its processes names this host's
+      // directory (the host command, the bwrap that took its place). SIGKILL: a stopped host leaves nothing
+      // running, whatever the command ignores.
+      const group = processes.find((p) => p.pid === Number(pid))?.pgid ?? Number(pid)
+      if (group <= 1 || group === own || !processes.some((p) => p.pgid === group && p.ours)) continue
       try {
-        if (!readFileSync(`/proc/${Number(pid)}/cmdline`, 'utf8').includes(this.spec.dir)) continue
-        process.kill(Number(pid), 'SIGTERM')
+        process.kill(-group, 'SIGKILL')
       } catch {
         // Already gone.
       }
@@ -115,3 +124,31 @@ async function waitForPort(address: string, port: number, failed: () => string |
   throw new Error(`sshd on ${address}:${port} did not start within 2 s`)
 }
 
+/** Every process, its group, and whether its command line names `dir` (from /proc). */
+function listProcesses(dir: string): {pid: number; pgid: number; ours: boolean}[] {
+  const found: {pid: number; pgid: number; ours: boolean}[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const pgid = processGroup(entry)
+    if (pgid === null) continue
+    let ours = false
+    try {
+      ours = readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)
+    } catch {
+      // Gone while listing.
+    }
+    found.push({pid: Number(entry), pgid, ours})
+  }
+  return found
+}
+
+/** A process's group, from /proc (null when it is gone). */
+function processGroup(pid: string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+  } catch {
+    return null
+  }
+}
