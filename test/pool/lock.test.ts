@@ -1,4 +1,4 @@
-import {constants, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {constants, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -187,12 +187,13 @@ describe('the pool lock', () => {
     expect(readdirSync(w.dir)).toEqual(['acct-cpu.lock'])
   })
 
-  it('never removes a lock file left unreadable when, moved aside, it cannot be read again to compare: it is put back', async () => {
+  it('never removes a lock file left unreadable when, read again under its claim, it cannot be read to compare: it is left as it was', async () => {
     const w = world()
     const path = join(w.dir, 'acct-cpu.lock')
-    // Half-written for longer than the grace: judged abandoned. Read again once moved aside, the open fails.
+    // Half-written for longer than the grace: judged abandoned. Read again once claimed (takeOverStale), the open fails.
     writeFileSync(path, '')
-    const error = await failure(lockPool('acct', 'cpu', w.deps(102, {openToRead: failingOpen('EMFILE', (p) => p !== path)})))
+    const claimed = () => readdirSync(w.dir).some((name) => name.includes('.takeover-'))
+    const error = await failure(lockPool('acct', 'cpu', w.deps(102, {openToRead: failingOpen('EMFILE', claimed)})))
     expect(error.message).toMatch(/has been working on pool cpu for 10 minutes/)
     expect(readdirSync(w.dir)).toEqual(['acct-cpu.lock'])
   })
@@ -210,5 +211,91 @@ describe('the pool lock', () => {
     } finally {
       server.close()
     }
+  })
+})
+
+/**
+ * Runs taking over one stale lock at once, each step of one of them (B) a point where the others may act: B's
+ * reads of the folder's files (LockDeps.openToRead) are counted, and at the n-th the table's step n runs (before B
+ * goes on). Each run tries once (stopped as soon as it would wait): what counts is who ends up holding the lock.
+ */
+describe('runs taking over one stale lock at the same time', () => {
+  const realOpen = (path: string) => openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+
+  function race() {
+    const w = world()
+    const path = join(w.dir, 'acct-cpu.lock')
+    const runs = new Map<number, Promise<{release(): void}>>()
+    const start = (pid: number, overrides: Partial<LockDeps> = {}) => {
+      if (runs.has(pid)) return
+      // Started from within another run's step: lockPool does all it can before its first wait, synchronously.
+      runs.set(pid, lockPool('acct', 'cpu', w.deps(pid, {isStopped: () => true, ...overrides})))
+    }
+    /** Those that hold the lock (one, whose lock file it is); then all release, which leaves the folder empty. */
+    const holders = async () => {
+      const settled = await Promise.all([...runs].map(async ([pid, run]) => ({pid, lock: await run.catch(() => null)})))
+      const holding = settled.filter((run) => run.lock !== null)
+      expect(holding.map((run) => run.pid)).toHaveLength(1)
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({pid: holding[0]?.pid})
+      for (const run of holding) run.lock?.release()
+      expect(readdirSync(w.dir)).toEqual([])
+      return holding.map((run) => run.pid)
+    }
+    return {w, path, start, holders}
+  }
+
+  type Step = 'C takes it over' | 'C finished with it' | 'D comes'
+  // S (pid 100) died holding the lock; B (102) and C (103) judged it dead; D (104) is a new run.
+  // Each row: what happens at B's n-th read, and which run may end up holding the lock (exactly one does).
+  it.each<[string, Record<number, Step>, number[]]>([
+    ['C takes S over just after B judged it dead, and D comes at each of B\'s next steps', {0: 'C takes it over', 1: 'D comes', 2: 'D comes'}, [103]],
+    ['C took S over and finished just after B judged it dead, then D comes', {0: 'C finished with it', 1: 'D comes'}, [102, 104]],
+    ['C comes in the middle of B\'s take-over, then D', {1: 'C takes it over', 2: 'D comes'}, [102, 103]],
+    ['C and D come once B\'s take-over is done', {}, [102]],
+  ])('%s: one run holds the lock', async (_, steps, acceptable) => {
+    const r = race()
+    await lockPool('acct', 'cpu', r.w.deps(100))
+    r.w.alive.delete(100)
+    let reads = 0
+    r.start(102, {
+      // The step comes once B has opened the file (what B reads is what was there), or failed to.
+      openToRead: (path) => {
+        try {
+          return realOpen(path)
+        } finally {
+          const step = steps[reads++]
+          if (step === 'C takes it over') r.start(103)
+          if (step === 'C finished with it') rmSync(r.path)
+          if (step === 'D comes') r.start(104)
+        }
+      },
+    })
+    r.start(103)
+    r.start(104)
+    const holding = await r.holders()
+    expect(holding).toHaveLength(1)
+    expect(acceptable).toContain(holding[0])
+  })
+
+  it('takes over a stale lock whose claim was left by a run that died in the middle of taking it over', async () => {
+    const r = race()
+    await lockPool('acct', 'cpu', r.w.deps(100))
+    r.w.alive.delete(100)
+    // X (105) dies while taking S over: the folder as it was at X's second read (S and X's claim) is what is left.
+    let reads = 0
+    let left: Array<[string, string]> = []
+    await lockPool('acct', 'cpu', r.w.deps(105, {
+      openToRead: (path) => {
+        if (reads++ === 1) left = readdirSync(r.w.dir).map((name) => [name, readFileSync(join(r.w.dir, name), 'utf8')])
+        return realOpen(path)
+      },
+    }))
+    r.w.alive.delete(105)
+    rmSync(r.path)
+    for (const [name, text] of left) writeFileSync(join(r.w.dir, name), text, {mode: 0o600})
+    expect(left.length).toBeGreaterThan(1)
+    r.start(102)
+    expect(await r.holders()).toEqual([102])
+    expect(r.w.elapsed()).toBe(0)
   })
 })

@@ -1,5 +1,5 @@
-import {randomBytes} from 'node:crypto'
-import {closeSync, constants, fstatSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync} from 'node:fs'
+import {createHash, randomBytes} from 'node:crypto'
+import {type BigIntStats, closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -101,11 +101,13 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
   const deadline = deps.now() + LOCK_WAIT_MS
   let announced: string | null = null
   let unreadableSince: number | null = null
+  // Which file was found unreadable since then: another one (a new run's, being written) starts the grace again.
+  let unreadableId: string | null = null
   for (;;) {
     // Before each attempt, not once: the folder may have been swapped (for a link) while this run waited.
     checkLockDirectory(deps.dir)
     if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me, open)}
-    const found = inspectLockFile(path, open)
+    const {found, id} = inspectLockFileWithId(path, open)
     // A lock that cannot be read may be a live run's: it is never taken over, and waiting would not read it either.
     if (typeof found === 'object' && 'cannotRead' in found) {
       throw new GuardError(`cannot read the lock file ${path} (${found.cannotRead}): it may be another velda-do's, working on pool ${pool}, and is not taken over; nothing was done`, {
@@ -113,15 +115,21 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
       })
     }
     const holder = typeof found === 'object' ? found : null
+    if (found === 'partial' && id !== unreadableId) unreadableSince = null
     unreadableSince = found === 'vanished' || found === 'partial' ? (unreadableSince ?? deps.now()) : null
+    unreadableId = found === 'partial' ? id : unreadableId
     // A file that stays unreadable was left half-written by a holder that died between creating and writing it.
-    const abandoned = unreadableSince !== null && deps.now() - unreadableSince >= UNREADABLE_GRACE_MS
-    if ((holder && !deps.isAlive(holder)) || abandoned || found === 'not-a-lock') {
-      takeOverStale(path, found, open)
-      unreadableSince = null
-      continue
+    const abandoned = found === 'partial' && unreadableSince !== null && deps.now() - unreadableSince >= UNREADABLE_GRACE_MS
+    const stale = (holder && !deps.isAlive(holder)) || abandoned || found === 'not-a-lock'
+    if (stale && id !== null) {
+      const taker: TakeOver = {me, isAlive: deps.isAlive, open}
+      // Another run taking it over (alive): it is left to that run, and this one waits its turn as for a holder.
+      if (takeOverStale(path, found, id, taker)) {
+        unreadableSince = null
+        continue
+      }
     }
-    if (holder && announced !== holder.nonce) {
+    if (holder && !stale && announced !== holder.nonce) {
       // The file is read as untrusted text: its fields reach the terminal as cells (no escape sequence, no new line).
       deps.onWait(`waiting for another velda-do (pid ${holder.pid}, "${printableCell(holder.command)}", since ${printableCell(holder.since)}) to finish with pool ${pool}`)
       announced = holder.nonce
@@ -174,26 +182,46 @@ type Inspection = LockHolder | 'vanished' | 'partial' | 'not-a-lock' | {cannotRe
 const NOT_A_LOCK_ERRORS = new Set(['ELOOP', 'ENXIO', 'EACCES', 'EPERM'])
 
 function inspectLockFile(path: string, open: (path: string) => number): Inspection {
+  return inspectLockFileWithId(path, open).found
+}
+
+/**
+ * What is at a lock file's path, and which file it is (null when nothing is, or it could not be told): a holder's
+ * nonce (unique to one run), else the file itself (device, inode and change time: an inode number alone is reused).
+ */
+function inspectLockFileWithId(path: string, open: (path: string) => number): {found: Inspection; id: string | null} {
   let fd: number
   try {
     fd = open(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error)
-    if (code === 'ENOENT') return 'vanished'
-    return NOT_A_LOCK_ERRORS.has(code) ? 'not-a-lock' : {cannotRead: code}
+    if (code === 'ENOENT') return {found: 'vanished', id: null}
+    if (!NOT_A_LOCK_ERRORS.has(code)) return {found: {cannotRead: code}, id: null}
+    try {
+      return {found: 'not-a-lock', id: fileId(lstatSync(path, {bigint: true}))}
+    } catch {
+      return {found: 'not-a-lock', id: null}
+    }
   }
+  let id: string | null = null
   try {
-    const stat = fstatSync(fd)
+    const stat = fstatSync(fd, {bigint: true})
+    id = fileId(stat)
     const uid = process.getuid?.()
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || stat.size > MAX_LOCK_FILE_BYTES) return 'not-a-lock'
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== BigInt(uid)) || stat.size > MAX_LOCK_FILE_BYTES) return {found: 'not-a-lock', id}
     const buffer = Buffer.alloc(MAX_LOCK_FILE_BYTES)
     const length = readSync(fd, buffer, 0, buffer.length, 0)
-    return parseHolder(buffer.subarray(0, length).toString('utf8')) ?? 'partial'
+    const holder = parseHolder(buffer.subarray(0, length).toString('utf8'))
+    return holder ? {found: holder, id: `n${createHash('sha256').update(holder.nonce).digest('hex').slice(0, 16)}`} : {found: 'partial', id}
   } catch (error) {
-    return {cannotRead: (error as NodeJS.ErrnoException).code ?? String(error)}
+    return {found: {cannotRead: (error as NodeJS.ErrnoException).code ?? String(error)}, id: null}
   } finally {
     closeSync(fd)
   }
+}
+
+function fileId(stat: BigIntStats): string {
+  return `f${stat.dev}-${stat.ino}-${stat.ctimeNs}`
 }
 
 function isHolder(found: Inspection): found is LockHolder {
@@ -230,29 +258,83 @@ function parseHolder(text: string): LockHolder | null {
   }
 }
 
+interface TakeOver {
+  me: LockHolder
+  isAlive(holder: LockHolder): boolean
+  open(path: string): number
+}
+
 /**
- * Removes a dead holder's file without ever removing a live one's: the file is first moved aside (atomic), and
- * put back unless what was moved is, read again, the stale file that was judged (another process may have taken
- * it over meanwhile; a file that cannot be read is never judged the same).
+ * Removes a stale file (a dead holder's, one left half-written, or something velda-do never writes) from `path`
+ * without ever removing a live holder's, whatever other runs do meanwhile; true when this run did what there was to
+ * do (removed it, or found it already gone), false when another live run is at it (wait a round).
+ *
+ * Why a claim. Moving the file aside and putting it back when it is not the one judged is not enough: two runs B
+ * and C judge the same stale S; C removes it and takes the lock; B moves C's live lock aside; D creates the lock
+ * meanwhile (O_EXCL, the path being free); B cannot put C's back, and C and D both run. So a stale file is only
+ * ever removed by the one run that holds its claim, `<path>.takeover-<id>` (id: which file it is, see
+ * inspectLockFileWithId), created exclusively and whole (written to a file of its own first, then linked: never
+ * seen half-written) in the same private folder. Holding the claim, the run reads the path again and removes what is
+ * there only if it is still that very file. Nothing else can change the path between that read and the removal:
+ * a new lock is created only where there is none (and there is one: the stale file); a holder removes only its own
+ * (the stale file's holder is dead; a file left half-written or not velda-do's is nobody's); and any other run
+ * removing that file must hold the same claim, which is this run's. So a live lock is never moved, and there is
+ * never more than one live holder. The claim is removed by its holder once done (a run that judged the same file
+ * stale and claims it afterwards finds the path holds another file, and does nothing). A claim whose holder died
+ * (kill -9 within these few system calls) is itself a stale file of the folder: taken over the same way, under a
+ * claim of its own, and the next round claims the lock file again.
  */
-function takeOverStale(path: string, judged: Inspection, open: (path: string) => number): void {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
-  try {
-    renameSync(path, aside)
-  } catch {
-    return
+function takeOverStale(path: string, judged: Inspection, id: string, taker: TakeOver): boolean {
+  const claim = `${path}.takeover-${id}`
+  if (!createWhole(claim, {...taker.me, nonce: randomBytes(8).toString('hex')})) {
+    const {found, id: claimId} = inspectLockFileWithId(claim, taker.open)
+    if (found === 'vanished') return true
+    // Not a live run's claim (its holder died, or it is nothing velda-do writes): cleared for the next round.
+    if (claimId !== null && ((isHolder(found) && !taker.isAlive(found)) || found === 'not-a-lock')) return takeOverStale(claim, found, claimId, taker)
+    return false
   }
-  if (!sameAsJudged(judged, inspectLockFile(aside, open))) {
+  try {
+    const now = inspectLockFileWithId(path, taker.open)
+    if (now.id !== id || !sameAsJudged(judged, now.found)) return true
+    const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
     try {
-      linkSync(aside, path)
+      // Moved aside first: a directory planted there cannot be removed, and stays aside, out of the way.
+      renameSync(path, aside)
     } catch {
-      // Someone holds the lock again already; theirs stands.
+      return true
+    }
+    try {
+      unlinkSync(aside)
+    } catch {
+      // A directory: it stays aside.
+    }
+    return true
+  } finally {
+    try {
+      unlinkSync(claim)
+    } catch {
+      // Nothing can remove a live run's claim; it is gone all the same.
     }
   }
+}
+
+/** Creates `path` exclusively with the holder's JSON in it, whole: written to a file of its own, then linked there. */
+function createWhole(path: string, holder: LockHolder): boolean {
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  const fd = openSync(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
   try {
-    unlinkSync(aside)
-  } catch {
-    // A directory where the lock file belongs: it stays aside, out of the way.
+    try {
+      writeSync(fd, JSON.stringify(holder))
+    } finally {
+      closeSync(fd)
+    }
+    linkSync(draft, path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  } finally {
+    unlinkSync(draft)
   }
 }
 
