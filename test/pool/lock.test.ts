@@ -1,4 +1,4 @@
-import {constants, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {constants, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -27,7 +27,12 @@ function world() {
       ...overrides,
     }
   }
-  return {dir, alive, messages, deps, elapsed: () => now - Date.UTC(2026, 10, 28, 12, 0, 0)}
+  return {
+    dir, alive, messages, deps, elapsed: () => now - Date.UTC(2026, 10, 28, 12, 0, 0),
+    now: (ms: number) => {
+      now += ms
+    },
+  }
 }
 
 describe('the pool lock', () => {
@@ -69,6 +74,26 @@ describe('the pool lock', () => {
     await lockPool('acct', 'cpu', w.deps(102))
     expect(w.elapsed()).toBeGreaterThanOrEqual(5_000)
     expect(w.elapsed()).toBeLessThan(10_000)
+  })
+
+  it('counts the few seconds a half-written lock file is given from when that file appeared: another one (a new run\'s) starts them again', async () => {
+    const w = world()
+    const path = join(w.dir, 'acct-cpu.lock')
+    writeFileSync(path, '')
+    let replaced = 0
+    await lockPool('acct', 'cpu', w.deps(102, {
+      sleep: async (ms) => {
+        w.now(ms)
+        // 4 s in, the file is another one (made before the first is gone: never the same inode), not written yet.
+        if (w.elapsed() === 4_000) {
+          writeFileSync(`${path}.new`, '')
+          renameSync(`${path}.new`, path)
+          replaced = w.elapsed()
+        }
+      },
+    }))
+    expect(replaced).toBe(4_000)
+    expect(w.elapsed()).toBeGreaterThanOrEqual(4_000 + 5_000)
   })
 
   it('gives up after waiting its limit: exit 2, naming the holder and its lock file', async () => {
