@@ -106,7 +106,8 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
   for (;;) {
     // Before each attempt, not once: the folder may have been swapped (for a link) while this run waited.
     checkLockDirectory(deps.dir)
-    if (tryCreate(path, me)) return {release: () => releaseIfMine(path, me, open)}
+    // Created whole (written aside, then linked into place): another run never sees this lock half-written.
+    if (createWhole(path, me)) return {release: () => releaseIfMine(path, me, open)}
     const {found, id} = inspectLockFileWithId(path, open)
     // A lock that cannot be read may be a live run's: it is never taken over, and waiting would not read it either.
     if (typeof found === 'object' && 'cannotRead' in found) {
@@ -142,26 +143,6 @@ export async function lockPool(account: string, pool: string, deps: LockDeps): P
     }
     await deps.sleep(LOCK_POLL_MS)
   }
-}
-
-function tryCreate(path: string, holder: LockHolder): boolean {
-  let fd: number
-  try {
-    fd = openSync(path, 'wx', 0o600)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
-  }
-  try {
-    writeSync(fd, JSON.stringify(holder))
-  } catch (error) {
-    // A full disk must not leave an empty lock file that makes the next runs wait.
-    closeSync(fd)
-    unlinkSync(path)
-    throw error
-  }
-  closeSync(fd)
-  return true
 }
 
 function openToRead(path: string): number {
