@@ -9,6 +9,7 @@ import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {printable} from '../output/printable.js'
+import {flushed} from '../output/stream-writer.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
 import {toFailure} from './failure.js'
@@ -252,6 +253,9 @@ export abstract class BaseCommand<Result> extends Command {
       }
     }
     if (failure.exitCode === 1 && process.env.DEBUG) this.say(String((error as Error).stack))
+    // oclif ends with process.exit(), which drops what a pipe has not taken yet (`pool ssh --all | grep` after a
+    // member failed): all of it is out first.
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)])
     return this.exit(failure.exitCode)
   }
 
