@@ -38,20 +38,22 @@ describe.runIf(canHost)('velda-do pool ssh: what a member and the API hand back 
     expect(result.stdout).toBe(`${escaped}: ok\n`)
   })
 
-  it('--all | a slow reader, a member failing: every line still arrives (exit 4 waits until the pipe took all of it)', {timeout: 30_000}, async () => {
+  it('--all | a slow reader, a member failing: every line still arrives (exit 4 only once the pipe took all of the output)', {timeout: 30_000}, async () => {
     sim.core.reset()
     sim.seedDroplets({count: 1, namePrefix: 'velda-b2f06752-', ...GPU})
     await sim.hostsReady()
     // 128 Ki lines of `y`, each prefixed with the member's name: some 3 MiB, far more than a pipe holds.
     const args = ['pool', 'ssh', 'gpu', '--all', '-c', configFile, ...hostSshFlags(sim, key), '--', 'yes | head -c 262144; exit 3']
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env()), stdio: ['ignore', 'pipe', 'pipe']})
-    // The reader takes nothing until the command has said it failed (the last thing it writes; all of its output
-    // was written before): what the pipe cannot hold then waits inside the process, and must not be dropped.
+    const waits = new URL('../fixtures/stdout-waits/register.mjs', import.meta.url).href
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv({...env(), NODE_OPTIONS: `--import=${waits}`}), stdio: ['ignore', 'pipe', 'pipe']})
+    // The reader takes nothing until the run waits for it (the fixture says so on stderr), has said it failed (the
+    // last thing it writes, all of its output written before), or has exited. A run that exits with output queued
+    // for the pipe loses it: with nobody reading, that is all but what the pipe holds.
     child.stdout.pause()
     let stderr = ''
     const closed = new Promise<number | null>((resolve) => child.once('close', resolve))
-    const failed = new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => /Error:/.test((stderr += chunk.toString())) && resolve()))
-    await Promise.race([failed, new Promise((resolve) => child.once('exit', resolve))])
+    const readerNeeded = new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => /stdout-waits:|Error:/.test((stderr += chunk.toString())) && resolve()))
+    await Promise.race([readerNeeded, new Promise((resolve) => child.once('exit', resolve))])
     const out: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk)).resume()
     expect(await closed, stderr).toBe(4)
