@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
-import {startCli} from '../support/cli.js'
+import {BIN, cleanEnv, PROJECT_ROOT, startCli} from '../support/cli.js'
 import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 
@@ -36,6 +36,30 @@ describe.runIf(canHost)('velda-do pool ssh: what a member and the API hand back 
     expect(result.status, result.stderr).toBe(0)
     const escaped = forger!.name.replace('\n', '\\n')
     expect(result.stdout).toBe(`${escaped}: ok\n`)
+  })
+
+  it('--all | a slow reader, a member failing: every line still arrives (exit 4 only once the pipe took all of the output)', {timeout: 30_000}, async () => {
+    sim.core.reset()
+    sim.seedDroplets({count: 1, namePrefix: 'velda-b2f06752-', ...GPU})
+    await sim.hostsReady()
+    // 128 Ki lines of `y`, each prefixed with the member's name: some 3 MiB, far more than a pipe holds.
+    const args = ['pool', 'ssh', 'gpu', '--all', '-c', configFile, ...hostSshFlags(sim, key), '--', 'yes | head -c 262144; exit 3']
+    const waits = new URL('../fixtures/stdout-waits/register.mjs', import.meta.url).href
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv({...env(), NODE_OPTIONS: `--import=${waits}`}), stdio: ['ignore', 'pipe', 'pipe']})
+    // The reader takes nothing until the run waits for it (the fixture says so on stderr), has said it failed (the
+    // last thing it writes, all of its output written before), or has exited. A run that exits with output queued
+    // for the pipe loses it: with nobody reading, that is all but what the pipe holds.
+    child.stdout.pause()
+    let stderr = ''
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve))
+    const readerNeeded = new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => /stdout-waits:|Error:/.test((stderr += chunk.toString())) && resolve()))
+    await Promise.race([readerNeeded, new Promise((resolve) => child.once('exit', resolve))])
+    const out: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk)).resume()
+    expect(await closed, stderr).toBe(4)
+    const lines = Buffer.concat(out).toString().split('\n')
+    expect(lines.filter((line) => /^velda-b2f06752-\S+: y$/.test(line))).toHaveLength(131_072)
+    expect(lines.at(-2)).toMatch(/^velda-b2f06752-\S+: exit 3$/)
   })
 
   it('-i naming a FIFO (or a directory) is refused at once: exit 2, naming the flag, nothing dialled', async () => {

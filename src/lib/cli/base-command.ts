@@ -9,6 +9,7 @@ import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {printable} from '../output/printable.js'
+import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../secret.js'
 import {TOKEN_ENV_VARS} from '../settings.js'
 import {toFailure} from './failure.js'
@@ -72,9 +73,13 @@ export abstract class BaseCommand<Result> extends Command {
 
   override async run(): Promise<Result> {
     const result = await this.execute()
-    if (!this.jsonEnabled()) {
+    if (this.jsonEnabled()) {
+      // oclif prints the document after run() (when there is a result), with no wait for a slow pipe: it is
+      // printed here, and oclif's print is skipped (logJson).
+      if (result) await this.writeJson(this.toSuccessJson(result))
+    } else {
       this.progress?.succeed(this.finished(result))
-      this.write(this.render(result))
+      await this.write(this.render(result))
     }
     return result
   }
@@ -82,13 +87,13 @@ export abstract class BaseCommand<Result> extends Command {
   /** The clock every command reads (ages in tables, waits): one place to fake it. */
   protected readonly now: () => number = Date.now
 
-  /** Data for the user: stdout, through the secrets filter (each chunk on its own: chunks end at a line's end). */
-  protected write(text: string | Iterable<string>): void {
-    if (typeof text !== 'string') {
-      for (const chunk of text) this.write(chunk)
-      return
-    }
-    if (text) process.stdout.write(text)
+  /**
+   * Data for the user: stdout, through the secrets filter (each chunk on its own: chunks end at a line's end). A
+   * chunk is written once the reader took enough of the last one: a pipe's slow reader holds the output back, it
+   * does not pile up in memory.
+   */
+  protected async write(text: string | Iterable<string>): Promise<void> {
+    await writeChunks(process.stdout, text)
   }
 
   protected override async init(): Promise<void> {
@@ -131,10 +136,24 @@ export abstract class BaseCommand<Result> extends Command {
    * coloured from the escaped text (oclif's own logJson would stringify again, raw).
    */
   override logJson(json: unknown): void {
+    // The result's document was written by run(), as it should be: with waits for a slow reader.
+    if (this.jsonWritten) return
+    for (const text of this.jsonChunks(json)) process.stdout.write(text)
+  }
+
+  private jsonWritten = false
+
+  /** logJson, waiting for a slow reader between chunks (writeChunks): what run() and catch() print with. */
+  private async writeJson(json: unknown): Promise<void> {
+    this.jsonWritten = true
+    await writeChunks(process.stdout, this.jsonChunks(json))
+  }
+
+  private *jsonChunks(json: unknown): Generator<string> {
     const large = this.largeJsonArray
     const chunks = large !== null && json !== null && typeof json === 'object' ? jsonTextChunks(json as Record<string, unknown>, large) : [jsonText(json)]
-    for (const text of chunks) process.stdout.write(process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text)
-    process.stdout.write('\n')
+    for (const text of chunks) yield process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text
+    yield '\n'
   }
 
   /**
@@ -227,7 +246,7 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
-    if (!this.jsonEnabled()) this.showFailure(error)
+    if (!this.jsonEnabled()) await this.showFailure(error)
     this.progress?.dispose()
     const failure = toFailure(error)
     const signal = this.stopWatch?.signal
@@ -236,7 +255,7 @@ export abstract class BaseCommand<Result> extends Command {
       failure.details = {...failure.details, signal}
     }
     if (this.jsonEnabled()) {
-      this.logJson({
+      await this.writeJson({
         ...failure.partial,
         error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
       })
@@ -252,17 +271,20 @@ export abstract class BaseCommand<Result> extends Command {
       }
     }
     if (failure.exitCode === 1 && process.env.DEBUG) this.say(String((error as Error).stack))
+    // oclif ends with process.exit(), which drops what a pipe has not taken yet (`pool ssh --all | grep` after a
+    // member failed): all of it is out first.
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)])
     return this.exit(failure.exitCode)
   }
 
   /** What a failed run did, before its error: printed here, for every command, so none can forget it. */
-  private showFailure(error: Error): void {
+  private async showFailure(error: Error): Promise<void> {
     const view = error instanceof VeldaError ? this.renderFailure(error) : null
     if (!view) return
     // A stop the user asked for is not a failed create or delete: ⚠, not ✖.
     if (error instanceof InterruptedError) this.progress?.warn(view.progress)
     else this.progress?.fail(view.progress)
-    this.write(view.stdout)
+    await this.write(view.stdout)
     for (const line of view.stderr) this.say(printable(line))
   }
 }

@@ -24,12 +24,17 @@ export const MEMBER_OUTPUT_CHUNK_CHARS = 64 * 1024
  * What is held is then the members' kept output (128 MiB at most: commandOutputLimit) and one chunk.
  */
 export function* memberOutputChunks(results: readonly MemberOutput[], keptBytes: number): Generator<string> {
-  let pending = ''
+  // The lines of a chunk, joined once it is full: one flat string. Built with +=, a chunk of short lines was a rope
+  // of thousands of pieces, which a stream holding it (a slow pipe) keeps in memory many times its length.
+  let pending: string[] = []
+  let pendingChars = 0
   const add = function* (line: string): Generator<string> {
-    pending += `${line}\n`
-    if (pending.length < MEMBER_OUTPUT_CHUNK_CHARS) return
-    yield pending
-    pending = ''
+    pending.push(line, '\n')
+    pendingChars += line.length + 1
+    if (pendingChars < MEMBER_OUTPUT_CHUNK_CHARS) return
+    yield pending.join('')
+    pending = []
+    pendingChars = 0
   }
   for (const r of results) {
     const name = printableCell(r.name)
@@ -39,7 +44,7 @@ export function* memberOutputChunks(results: readonly MemberOutput[], keptBytes:
     for (const line of lines(r.stderr)) yield* add(`${name} (stderr): ${printable(line)}`)
     if (r.exit_code !== 0) yield* add(`${name}: ${r.state === 'ran' ? `exit ${r.exit_code ?? 'none (ssh was killed)'}` : r.state === 'stopped' ? 'stopped' : 'not run'}`)
   }
-  if (pending) yield pending
+  if (pendingChars > 0) yield pending.join('')
 }
 
 /** A command's output as lines, without the empty one after its last newline; one at a time (no array of them). */

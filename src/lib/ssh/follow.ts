@@ -3,6 +3,7 @@ import {spawn} from 'node:child_process'
 import {sharedCloseWatch} from '../close-watch.js'
 import {LineSplitter, type SplitLine} from '../output/line-splitter.js'
 import {printable} from '../output/printable.js'
+import {sshSpawnArgs} from './ssh-program.js'
 
 /** A log line longer than this is no log line: it is dropped and said so (see LineSplitter). */
 export const MAX_FOLLOWED_LINE_BYTES = 64 * 1024
@@ -25,7 +26,7 @@ export function followSsh(
     // SIGINT and SIGHUP ignored, which OpenSSH keeps (it installs its own handlers only for signals not ignored):
     // Ctrl-C on the terminal reaches this process's group, and ssh, which would otherwise exit 255 on it, possibly
     // before this process has seen the signal; so this process alone decides, and ends ssh itself.
-    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(...sshSpawnArgs(options.ssh ?? 'ssh', args), {stdio: ['pipe', 'pipe', 'pipe']})
     child.stdin.on('error', () => {})
     const pipes = [
       [child.stdout, options.stdout],

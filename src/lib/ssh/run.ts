@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process'
 
 import {sharedCloseWatch} from '../close-watch.js'
 import {BoundedOutput, type OutputLimit, PROBE_OUTPUT_LIMIT} from './bounded-output.js'
+import {sshSpawnArgs} from './ssh-program.js'
 
 export interface SshRun {
   /** ssh's exit code: the remote command's, or 255 when ssh itself failed; null when killed. */
@@ -40,7 +41,7 @@ export function runSsh(args: readonly string[], options: SshRunOptions): Promise
   return new Promise((resolve) => {
     // ssh starts with SIGINT and SIGHUP ignored, which OpenSSH keeps (see follow.ts): a terminal's Ctrl-C reaches
     // this process alone, which ends ssh itself (OpenSSH would exit 255 on it, as if the member had failed).
-    const child = spawn('/bin/sh', ['-c', 'trap "" INT HUP; exec "$@"', 'sh', options.ssh ?? 'ssh', ...args], {stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(...sshSpawnArgs(options.ssh ?? 'ssh', args), {stdio: ['pipe', 'pipe', 'pipe']})
     child.stdin.on('error', () => {})
     if (options.stdin !== 'hold') child.stdin.end()
     const keep = limit.overflow === 'stop' ? 'head' : 'tail'

@@ -1,6 +1,7 @@
 import type {SshSettings} from './command.js'
 import {checkIdentityFile} from './identity-file.js'
 import {prepareKnownHosts} from './known-hosts.js'
+import {requireSsh} from './ssh-program.js'
 
 export type AddressKind = 'public' | 'private' | 'tailnet'
 
@@ -29,6 +30,8 @@ export interface SshFlagValues {
 
 /** `endpoint`: the API the members were listed from, which decides where their host keys are kept. */
 export function probeSettings(flags: SshFlagValues, options: {env: Readonly<Record<string, string | undefined>>; endpoint: string; parallel: number; timeoutMs: number}): ProbeSettings {
+  // Before anything is sent: without ssh every member would look as if its command had failed (127).
+  requireSsh(options.env)
   const {knownHosts, simulator} = prepareKnownHosts(options.env, options.endpoint)
   if (flags['identity-file'] !== undefined) checkIdentityFile(flags['identity-file'], options.env)
   return {
