@@ -51,6 +51,30 @@ describe('the pool lock', () => {
     expect(readdirSync(w.dir)).toEqual([])
   })
 
+  it.each([
+    {why: '244 characters, the longest a config allows', pool: 'p'.repeat(244)},
+    {why: 'of colons, each taking 3 when encoded', pool: ':'.repeat(244)},
+  ])('works for a pool name of $why: a dead holder\'s lock taken over, a live one waited for, long names apart', async ({pool}) => {
+    const w = world()
+    const account = 'a'.repeat(24)
+    await lockPool(account, pool, w.deps(101))
+    w.alive.delete(101)
+    // Taking a dead holder's lock over makes a claim and a draft beside it: names still within the folder's limit.
+    const taker = await lockPool(account, pool, w.deps(102))
+    let waited = false
+    const third = await lockPool(account, pool, w.deps(103, {
+      sleep: async () => {
+        waited = true
+        taker.release()
+      },
+    }))
+    expect(waited).toBe(true)
+    // A name that differs only past the part kept as written is another pool's lock.
+    await lockPool(account, `${pool.slice(0, -1)}q`, w.deps(104))
+    third.release()
+    expect(readdirSync(w.dir)).toHaveLength(1)
+  })
+
   it('does not make other pools or other accounts wait', async () => {
     const w = world()
     await lockPool('acct', 'cpu', w.deps(101))

@@ -93,9 +93,27 @@ export function processIdentity(pid: number): string | null {
   }
 }
 
+/** The longest a pool's part of a lock file's name may be as written; a longer one is cut and hashed. */
+const MAX_POOL_PART = 100
+
+/**
+ * `<account>-<pool, URL-encoded>.lock`; a pool name longer than the folder's names allow (255 bytes, with the drafts
+ * and claims that add to it: a config may name a pool with 244 characters, and each `:` takes 3) keeps its start and
+ * gets a hash of the whole name, so that it still names one pool.
+ */
+export function lockFileName(account: string, pool: string): string {
+  const encoded = encodeURIComponent(pool)
+  const part = encoded.length <= MAX_POOL_PART ? encoded : `${encoded.slice(0, 64).replace(/%[0-9A-F]?$/, '')}~${shortHash(pool)}`
+  return `${account}-${part}.lock`
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16)
+}
+
 /** Takes the lock of `pool` on `account`, waiting (and saying so) while another live velda-do holds it. */
 export async function lockPool(account: string, pool: string, deps: LockDeps): Promise<PoolLock> {
-  const path = join(deps.dir, `${account}-${encodeURIComponent(pool)}.lock`)
+  const path = join(deps.dir, lockFileName(account, pool))
   const me: LockHolder = {pid: deps.pid, process: deps.process, command: deps.command, since: new Date(deps.now()).toISOString(), nonce: randomBytes(8).toString('hex')}
   const open = deps.openToRead ?? openToRead
   const deadline = deps.now() + LOCK_WAIT_MS
@@ -266,7 +284,8 @@ interface TakeOver {
  * claim of its own, and the next round claims the lock file again.
  */
 function takeOverStale(path: string, judged: Inspection, id: string, taker: TakeOver): boolean {
-  const claim = `${path}.takeover-${id}`
+  // The id hashed: a file's id is long, and the claim's own drafts and claims add to a name limited to 255 bytes.
+  const claim = `${path}.takeover-${shortHash(id)}`
   if (!createWhole(claim, {...taker.me, nonce: randomBytes(8).toString('hex')})) {
     const {found, id: claimId} = inspectLockFileWithId(claim, taker.open)
     if (found === 'vanished') return true

@@ -16,13 +16,16 @@ export function isExecutableFile(file: string): boolean {
   }
 }
 
+/** The folders a shell searches when PATH is not set at all (`env -i`, some cron set-ups): dash's own default. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
 /**
  * Where `program` would be found as exec does: a name with a slash as it is; otherwise in each folder of `path` in
- * turn (an empty entry being the current folder). null when none is there.
+ * turn (an empty entry being the current folder; no PATH at all, the shell's default folders). null when none is there.
  */
 export function findOnPath(program: string, path: string | undefined, executable: (file: string) => boolean = isExecutableFile): string | null {
   if (program.includes('/')) return executable(program) ? program : null
-  for (const folder of (path ?? '').split(delimiter)) {
+  for (const folder of (path ?? DEFAULT_PATH).split(delimiter)) {
     const file = isAbsolute(folder) ? join(folder, program) : resolve(folder, program)
     if (executable(file)) return file
   }
