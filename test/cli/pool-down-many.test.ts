@@ -1,23 +1,12 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+import {CPU_POOL_CONFIG, writeCpuPoolConfig} from '../support/pools.js'
 
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-`
-const configFile = join(mkdtempSync(join(tmpdir(), 'velda-down-many-')), 'velda.yaml')
-writeFileSync(configFile, CONFIG)
-const prefix = parseConfig(CONFIG, {file: 'x', env: {}}).config?.pools[0]?.prefix
+const configFile = writeCpuPoolConfig('down-many')
+const prefix = parseConfig(CPU_POOL_CONFIG, {file: 'x', env: {}}).config?.pools[0]?.prefix
 
 let sim: AdminSimulator
 beforeAll(async () => {

@@ -1,21 +1,10 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
+import {writeCpuPoolConfig} from '../support/pools.js'
 
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-`
-const configFile = join(mkdtempSync(join(tmpdir(), 'velda-project-')), 'velda.yaml')
-writeFileSync(configFile, CONFIG)
+const configFile = writeCpuPoolConfig('project')
 
 let sim: AdminSimulator
 beforeAll(async () => {

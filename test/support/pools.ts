@@ -1,3 +1,7 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {parseConfig} from '../../src/lib/config/parse.js'
 import type {PoolConfig} from '../../src/lib/config/types.js'
 import {indent} from './marked.js'
@@ -19,6 +23,22 @@ ${indent(dropletYaml, 10)}
   const pool = config?.pools[0]
   if (!pool) throw new Error(`shape does not parse: ${JSON.stringify(diagnostics)}`)
   return pool
+}
+
+/** One small CPU pool, `cpu`, as a config file in a folder of its own: for command tests that need any pool. */
+export const CPU_POOL_CONFIG = `default_broker_info: {address: "broker.test:50051"}
+agent_pools:
+  - name: cpu
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
+`
+
+/** Writes CPU_POOL_CONFIG to `velda.yaml` in a new temporary folder named after `purpose`; answers its path. */
+export function writeCpuPoolConfig(purpose: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), `velda-${purpose}-`)), 'velda.yaml')
+  writeFileSync(file, CPU_POOL_CONFIG)
+  return file
 }
 
 /** A string holding everything that breaks naive shell quoting. */

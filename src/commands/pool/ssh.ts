@@ -6,7 +6,7 @@ import type {FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
 import {InterruptedError, PartialError, PartialResults, UsageError, type VeldaError} from '../../lib/errors.js'
-import {memberOutputChunks} from '../../lib/output/member-output.js'
+import {type MemberOutput, memberOutputChunks} from '../../lib/output/member-output.js'
 import {plural} from '../../lib/plural.js'
 import {findMember} from '../../lib/pool/member-ref.js'
 import {isShared, listPools} from '../../lib/pool/membership.js'
@@ -19,18 +19,9 @@ import {commandOutputLimit} from '../../lib/ssh/bounded-output.js'
 import {boundedMap, runSsh} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
-export interface MemberRun {
+/** One member's run under `pool ssh --all`: what is shown of it (MemberOutput), and its droplet id. */
+export interface MemberRun extends MemberOutput {
   id: number
-  name: string
-  /** The command's exit code on the member; 255 when ssh could not run it, null when it did not run to the end. */
-  exit_code: number | null
-  /** `ran`: exit_code says how it ended; `no-address`, `bad-address` (not an IP address: never dialled): not run; `stopped`: a stop signal came before it ran or cut it off. */
-  state: 'ran' | 'no-address' | 'bad-address' | 'stopped'
-  /** The last 256 KiB of what it printed, less past 256 members (stdout_cut_bytes / stderr_cut_bytes say how much came before). */
-  stdout: string
-  stderr: string
-  stdout_cut_bytes: number
-  stderr_cut_bytes: number
 }
 
 export interface PoolSshResult {

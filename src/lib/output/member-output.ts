@@ -3,8 +3,11 @@ import {printable, printableCell} from './printable.js'
 /** What `pool ssh --all` shows of one member (MemberRun's fields that are shown). */
 export interface MemberOutput {
   name: string
+  /** The command's exit code on the member; 255 when ssh could not run it, null when it did not run to the end. */
   exit_code: number | null
+  /** `ran`: exit_code says how it ended; `no-address`, `bad-address` (not an IP address: never dialled): not run; `stopped`: a stop signal came before it ran or cut it off. */
   state: 'ran' | 'no-address' | 'bad-address' | 'stopped'
+  /** The last 256 KiB of what it printed, less past 256 members (stdout_cut_bytes / stderr_cut_bytes say how much came before). */
   stdout: string
   stderr: string
   stdout_cut_bytes: number
