@@ -80,9 +80,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
   private async follow(member: string, argv: string[]): Promise<null> {
     const stop = watchStopSignals(() => {})
     this.onCleanup(() => stop.dispose())
-    const aborted = new AbortController()
-    stop.onStop(() => aborted.abort())
-    const ended = await followSsh(['-o', 'LogLevel=ERROR', ...argv], {signal: aborted.signal, stdout: process.stdout, stderr: process.stderr})
+    const ended = await followSsh(['-o', 'LogLevel=ERROR', ...argv], {signal: stop.aborted, stdout: process.stdout, stderr: process.stderr})
     // Ctrl-C on a terminal reaches ssh too (one process group), and ssh may end before this process has seen it.
     const signal = stop.signal ?? STOP_SIGNALS.find((s) => s === ended.signal)
     if (signal) {

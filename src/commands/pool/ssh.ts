@@ -73,8 +73,6 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     }
     // With --all, a stop signal ends every ssh in flight (pool status does the same) and reports each member.
     const stop = flags.all ? this.stopSignals() : null
-    const aborted = new AbortController()
-    if (stop) this.onCleanup(stop.onStop(() => aborted.abort()))
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     // The API tells where the members' host keys are kept; -i is checked here, before anything is sent.
     const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs: 10 * 60_000})
@@ -96,7 +94,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
       if (stop.isStopped()) return {...row, exit_code: null, state: 'stopped', stdout: '', stderr: 'not run: stopped before it began'}
       // The command ends on the member when ssh does (a stop here, velda-do killed): watchedCommand.
       const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [watchedCommand(command)])]
-      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: aborted.signal, limit, stdin: 'hold'})
+      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: stop.aborted, limit, stdin: 'hold'})
       const cut = {stdout_cut_bytes: run.cutBytes.stdout, stderr_cut_bytes: run.cutBytes.stderr}
       // Stopped only when the stop ended that ssh: one that had finished as the stop came is reported as it ran.
       if (run.aborted) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}

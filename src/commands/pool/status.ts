@@ -47,15 +47,13 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     const pool = findPool(config, args.pool)
     const timeoutMs = parseDuration(flags.timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
     const stop = this.stopSignals()
-    const aborted = new AbortController()
-    this.onCleanup(stop.onStop(() => aborted.abort()))
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     // The API tells where the members' host keys are kept; -i is checked here, before anything is sent.
     const settings = probeSettings(flags, {env: this.env, endpoint: api.endpoint, parallel: flags.parallel, timeoutMs})
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
     const result = await poolStatus(api, pool, config.pools, settings, {
-      runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: aborted.signal}),
+      runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: stop.aborted}),
       isInterrupted: stop.isStopped,
     })
     if (stop.isStopped()) throw statusPartials.attach(new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`), result)

@@ -87,8 +87,6 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     const stop = this.stopSignals()
     // A stop ends the probes in flight (a member that trickles its answer would hold the report of what was
     // created for 30 s): as pool status does.
-    const aborted = new AbortController()
-    this.onCleanup(stop.onStop(() => aborted.abort()))
-    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => runSsh(args, {...options, signal: aborted.signal}), isInterrupted: stop.isStopped})}
+    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => runSsh(args, {...options, signal: stop.aborted}), isInterrupted: stop.isStopped})}
   }
 }

@@ -16,6 +16,8 @@ export interface StopWatch {
   /** The first stop signal received, or null. */
   readonly signal: StopSignal | null
   isStopped(): boolean
+  /** Aborted on the first stop signal: for what must end at once on a stop (ssh runs in flight), not at a step. */
+  readonly aborted: AbortSignal
   /** Waits, but not past a stop signal: a wait of minutes must not delay the report of what exists. */
   sleep(ms: number): Promise<void>
   /**
@@ -36,6 +38,7 @@ export interface StopWatch {
 export function watchStopSignals(say: (message: string) => void, target: NodeJS.Process = process): StopWatch {
   let received: StopSignal | null = null
   const listeners = new Set<(signal: StopSignal) => void>()
+  const abort = new AbortController()
   const trigger = (signal: StopSignal, quiet = false) => {
     if (received) {
       say(`${describe(signal)} again: already stopping; waiting for the request in flight, then reporting what exists`)
@@ -45,6 +48,7 @@ export function watchStopSignals(say: (message: string) => void, target: NodeJS.
     if (!quiet) say(`${describe(signal)}: finishing the request in flight, then stopping`)
     for (const listener of [...listeners]) listener(signal)
     listeners.clear()
+    abort.abort()
   }
   const handlers = STOP_SIGNALS.map((signal) => [signal, () => trigger(signal)] as const)
   for (const [signal, handler] of handlers) target.on(signal, handler)
@@ -53,6 +57,7 @@ export function watchStopSignals(say: (message: string) => void, target: NodeJS.
       return received
     },
     isStopped: () => received !== null,
+    aborted: abort.signal,
     sleep: (ms) =>
       new Promise<void>((resolve) => {
         if (received) return resolve()
