@@ -211,7 +211,7 @@ function inspectLockFileWithId(path: string, open: (path: string) => number): {f
     const buffer = Buffer.alloc(MAX_LOCK_FILE_BYTES)
     const length = readSync(fd, buffer, 0, buffer.length, 0)
     const holder = parseHolder(buffer.subarray(0, length).toString('utf8'))
-    return holder ? {found: holder, id: `n${createHash('sha256').update(holder.nonce).digest('hex').slice(0, 16)}`} : {found: 'partial', id}
+    return holder ? {found: holder, id: `n${shortHash(holder.nonce)}`} : {found: 'partial', id}
   } catch (error) {
     return {found: {cannotRead: (error as NodeJS.ErrnoException).code ?? String(error)}, id: null}
   } finally {
@@ -296,7 +296,7 @@ function takeOverStale(path: string, judged: Inspection, id: string, taker: Take
   try {
     const now = inspectLockFileWithId(path, taker.open)
     if (now.id !== id || !sameAsJudged(judged, now.found)) return true
-    const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+    const aside = besideOf(path)
     try {
       // Moved aside first: a directory planted there cannot be removed, and stays aside, out of the way.
       renameSync(path, aside)
@@ -320,7 +320,7 @@ function takeOverStale(path: string, judged: Inspection, id: string, taker: Take
 
 /** Creates `path` exclusively with the holder's JSON in it, whole: written to a file of its own, then linked there. */
 function createWhole(path: string, holder: LockHolder): boolean {
-  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  const draft = besideOf(path)
   const fd = openSync(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
   try {
     try {
@@ -336,6 +336,11 @@ function createWhole(path: string, holder: LockHolder): boolean {
   } finally {
     unlinkSync(draft)
   }
+}
+
+/** A new name beside `path`, this run's alone: for a file written before it is linked there, or moved out of it. */
+function besideOf(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
 }
 
 function releaseIfMine(path: string, me: LockHolder, open: (path: string) => number): void {
