@@ -1,6 +1,6 @@
 import {isDeepStrictEqual} from 'node:util'
 
-import {REDACTED} from '../secret.js'
+import {REDACTED, redactSecrets} from '../secret.js'
 
 /**
  * What the simulator shows of what clients sent (GET /__sim/requests, GET /__sim/state, the lines it prints) with
@@ -17,7 +17,8 @@ const SECRET_SHAPES = [/dop_v1_[0-9a-f]{64}/g, /tskey-[A-Za-z0-9_-]{4,}/g]
 
 export function redactText(text: string, token: string): string {
   let result = text.replace(TAILSCALE_ASSIGNMENT, (whole, name: string, value: string) => (value === '' ? whole : `${name}'${REDACTED}'`))
-  if (token.length >= 4) result = result.split(token).join(REDACTED)
+  // The token as velda-do's own output cuts it: raw and escaped, never when too short to be one.
+  result = redactSecrets(result, [token])
   for (const shape of SECRET_SHAPES) result = result.replace(shape, REDACTED)
   return result
 }
