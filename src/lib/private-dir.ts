@@ -29,14 +29,14 @@ export function preparePrivateDirectory(path: string): PrivateDirectoryProblem |
     // Something in the way: a file (EEXIST, ENOTDIR), a link to nowhere (ENOENT: mkdir follows it to a parent
     // that is missing) or a loop of links (ELOOP). Whatever the error, what is there is described as what it is;
     // the error stands only when there is nothing there (a parent missing or not ours to enter).
-    stat = existing(path) ?? rethrow(error)
+    stat = lstatOrNull(path) ?? rethrow(error)
   }
   return problemOf(stat)
 }
 
 /** Whether `path` is already a private directory of this user's (a real directory, not a link): nothing is made. */
 export function isPrivateDirectory(path: string): boolean {
-  const stat = existing(path)
+  const stat = lstatOrNull(path)
   return stat !== null && problemOf(stat) === null
 }
 
@@ -52,7 +52,8 @@ function problemOf(stat: Stats): PrivateDirectoryProblem | null {
   return null
 }
 
-function existing(path: string): Stats | null {
+/** What is at `path`, links not followed; null when nothing is (or it cannot be looked at). */
+export function lstatOrNull(path: string): Stats | null {
   try {
     return lstatSync(path)
   } catch {

@@ -1,9 +1,10 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, type Stats, unlinkSync, writeSync} from 'node:fs'
+import {closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 import {UsageError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
+import {lstatOrNull} from '../private-dir.js'
 
 const PRIVATE_MODE = 0o600
 
@@ -26,7 +27,7 @@ export function writePrivateFile(path: string, content: string): void {
 
 /** A FIFO or a device would pass the secret on to whoever reads it; a directory cannot be replaced by a file. */
 function refuseSpecialTarget(path: string): void {
-  const stats = lstatOrUndefined(path)
+  const stats = lstatOrNull(path)
   if (!stats || stats.isFile() || stats.isSymbolicLink()) return
   throw new UsageError(`${path} is ${fileKind(stats)}: a file holding secrets is only written as a regular file`, {
     suggestions: ['give -o the path of a regular file (it is created, or replaced, with mode 0600)'],
@@ -43,14 +44,6 @@ function writeNewFile(path: string, content: string): void {
     fsyncSync(fd)
   } finally {
     closeSync(fd)
-  }
-}
-
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path)
-  } catch {
-    return undefined
   }
 }
 
