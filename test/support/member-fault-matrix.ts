@@ -75,6 +75,21 @@ const noCrash = (result: CliResult) => {
 async function commandsBegun(sim: Simulator, before: number, n = 1): Promise<void> {
   while ((sim.hosts?.commandsStarted ?? 0) < before + n) await new Promise((resolve) => setImmediate(resolve))
 }
+/**
+ * `args` run until its ssh is on the member (a command begun there), then SIGTERM: exit 143, within 10 s (what is in
+ * flight is ended, not waited out).
+ */
+async function stoppedOnAMember(sim: Simulator, run: (args: string[]) => CliChild, args: string[]): Promise<CliResult> {
+  const before = sim.hosts?.commandsStarted ?? 0
+  const child = run(args)
+  await commandsBegun(sim, before)
+  const started = Date.now()
+  child.kill('SIGTERM')
+  const result = await child.exited
+  expect(result.status, result.stderr).toBe(143)
+  expect(Date.now() - started).toBeLessThan(10_000)
+  return result
+}
 /** Every droplet that exists is in `created`, and nothing else. */
 function createdAreReported(sim: Simulator, result: CliResult): string {
   const created = ((json(result).created ?? []) as {id: number}[]).map((d) => d.id).sort()
@@ -163,27 +178,13 @@ const CELLS: Record<string, Record<MemberCommand, Cell>> = {
       return ['lines as they come', 'SIGTERM: exit 143', noRaw(result)]
     },
     'pool ssh --all': async (ctx, run) => {
-      const before = ctx.sim.hosts?.commandsStarted ?? 0
-      const child = run(['pool', 'ssh', 'gpu', '--all', '--json', '--', 'echo', 'the-end'])
-      await commandsBegun(ctx.sim, before)
-      const started = Date.now()
-      child.kill('SIGTERM')
-      const result = await child.exited
-      expect(result.status, result.stderr).toBe(143)
-      expect(Date.now() - started).toBeLessThan(10_000)
+      const result = await stoppedOnAMember(ctx.sim, run, ['pool', 'ssh', 'gpu', '--all', '--json', '--', 'echo', 'the-end'])
       expect((json(result).results as {state: string}[]).map((r) => r.state)).toEqual(['stopped'])
       return ['SIGTERM: exit 143', 'member stopped']
     },
     'pool up --wait-for agent': async (ctx, run) => {
-      const before = ctx.sim.hosts?.commandsStarted ?? 0
-      const child = run(['pool', 'up', 'gpu', '-n', '1', '--wait-for', 'agent', '--poll-interval', '1s', '--json'])
-      await commandsBegun(ctx.sim, before)
-      const started = Date.now()
-      child.kill('SIGTERM')
-      const result = await child.exited
-      expect(result.status, result.stderr).toBe(143)
       // The probe in flight is ended, not waited out (30 s).
-      expect(Date.now() - started).toBeLessThan(10_000)
+      const result = await stoppedOnAMember(ctx.sim, run, ['pool', 'up', 'gpu', '-n', '1', '--wait-for', 'agent', '--poll-interval', '1s', '--json'])
       return ['SIGTERM: exit 143', createdAreReported(ctx.sim, result)]
     },
   },
