@@ -88,13 +88,17 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
           const sshPort = sim.hosts?.port ?? null
           if (this.jsonEnabled()) this.factory.io.out.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort})}\n`)
           else {
-            this.log(`DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`)
-            this.log(`export DIGITALOCEAN_API_ENDPOINT=${sim.url}`)
-            this.log(`export DIGITALOCEAN_API_TOKEN=${sim.token}`)
-            if (sshPort !== null) this.log(`# droplets answer ssh on port ${sshPort} of their 127.1.x.y address: velda-do pool status POOL --ssh-port ${sshPort} --ssh-user $USER`)
+            const lines = [
+              `DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`,
+              `export DIGITALOCEAN_API_ENDPOINT=${sim.url}`,
+              `export DIGITALOCEAN_API_TOKEN=${sim.token}`,
+              ...(sshPort === null ? [] : [`# droplets answer ssh on port ${sshPort} of their 127.1.x.y address: velda-do pool status POOL --ssh-port ${sshPort} --ssh-user $USER`]),
+            ]
+            this.factory.io.out.write(lines.map((line) => `${line}\n`).join(''))
           }
         },
         request: flags.quiet ? undefined : (line) => this.say(line),
+        signals: this.factory.signals,
       },
     )
     // Stopped by a signal, as every command is: 128 + its number (130, 143, 129), once the hosts are gone.

@@ -35,6 +35,8 @@ export interface FakeFactory extends Factory {
   readonly io: FakeIO
   /** Fires stop signals at the command, as the process would get them. */
   readonly signals: EventEmitter
+  /** The ssh the command runs: a test may swap one in after making the factory (one that fires a signal). */
+  ssh: SshRunners
   readonly connects: ConnectOptions[]
   /** Every wait the command asked for, in ms. */
   readonly sleeps: number[]

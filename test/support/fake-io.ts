@@ -15,7 +15,22 @@ export class CapturedStream extends Writable implements OutputStream {
 
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'))
+    this.emit('written')
     done()
+  }
+
+  /** Resolves with the match once what was written matches `pattern`: how a test waits for a line, with no polling. */
+  until(pattern: RegExp): Promise<RegExpExecArray> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const match = pattern.exec(this.text())
+        if (!match) return
+        this.off('written', check)
+        resolve(match)
+      }
+      this.on('written', check)
+      check()
+    })
   }
 
   // A terminal's cursor calls (ora's spinner redraws with them): nothing is drawn, only the lines written stay.
