@@ -2,6 +2,7 @@ import {spawnSync} from 'node:child_process'
 import {appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {shellQuote} from '../../userdata/shell.js'
 import type {SimulatedMachine} from './boot-timeline.js'
 import type {SshHostSpec} from './host-spec.js'
 
@@ -75,8 +76,6 @@ function growFile(path: string, text: string): void {
   }
 }
 
-export const shellQuote = (text: string | number) => `'${String(text).replaceAll("'", "'\\''")}'`
-
 /** What the host command needs to know, as shell variables: where the simulator is, which droplet it is. */
 function hostEnv(spec: SshHostSpec): string {
   const simulator = new URL(spec.simulator)
@@ -87,9 +86,9 @@ function hostEnv(spec: SshHostSpec): string {
     `SIM_ADDRESS=${shellQuote(dialable)}`,
     `SIM_PORT=${shellQuote(simulator.port || '80')}`,
     `SIM_HOST_SECRET=${shellQuote(spec.secret)}`,
-    `DROPLET_ID=${shellQuote(spec.dropletId)}`,
+    `DROPLET_ID=${shellQuote(String(spec.dropletId))}`,
     `HOST_NAME=${shellQuote(spec.name)}`,
-    `LATENCY_SECONDS=${shellQuote(spec.latencyMs / 1000)}`,
+    `LATENCY_SECONDS=${shellQuote(String(spec.latencyMs / 1000))}`,
     `PID_NAMESPACE=${bwrapCanUnsharePid() ? 'yes' : 'no'}`,
     '',
   ].join('\n')
