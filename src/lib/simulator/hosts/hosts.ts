@@ -120,6 +120,7 @@ export class SimulatedHosts {
       profile: this.profiles.get(droplet.id) ?? this.defaultProfile,
       gpuVendor: gpuVendorOf(droplet.size),
       agentVersion: agentVersionOf(droplet),
+      script: droplet.userData,
       activeAt: droplet.activeAt ?? Number.POSITIVE_INFINITY,
       now,
       bootMs: this.options.bootMs,
