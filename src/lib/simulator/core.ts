@@ -37,8 +37,6 @@ export type SimAnswer =
   | {kind: 'answer'; status: number; headers: Record<string, string>; body: string | null; delayMs?: number}
   | {kind: 'drop'; delayMs?: number}
 
-export type {SeedDroplets} from './droplet-store.js'
-
 export interface RequestLogEntry {
   seq: number
   method: string
