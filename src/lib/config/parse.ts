@@ -1,14 +1,14 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 
 import {poolPrefix, poolTag, poolTags} from '../naming.js'
-import {type DecodedObject, Decoder, type SecretSetting, type StringMapEntry} from './decode.js'
+import {type DecodedObject, Decoder, type StringMapEntry} from './decode.js'
 import {type Diagnostic, errorsOf} from './diagnostics.js'
 import {provisionedSettings, readDropletSettings} from './droplet-settings.js'
 import type {Environment} from './interpolate.js'
 import {isProtoSpelling, suggestKey, toSnakeCase} from './keys.js'
 import {formatProtoDuration, parseProtoDuration} from './protojson.js'
 import {AGENT_POOL, DIGITALOCEAN_AUTO} from './pool-schema.js'
-import {provisionedPoolSettings, readPoolSettings} from './pool-settings.js'
+import {type PoolSettingValues, provisionedPoolSettings, readPoolSettings} from './pool-settings.js'
 import {OTHER_PROVISIONERS, PROVISIONER_DEFAULT_LIMITS, reservedTagProblem, tagProblem} from './schema.js'
 import {examineStructure} from './structure.js'
 import {AGENT_POOLS, checkedSection, DEFAULT_BROKER, PROVISIONERS, TOP_LEVEL_KEYS} from './top-level-settings.js'
@@ -284,7 +284,7 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
   const own = readPoolSettings(droplet)
   const minAgents = typeof parts.limits?.min_agents === 'number' ? parts.limits.min_agents : 0
   const maxAgents = typeof parts.limits?.max_agents === 'number' ? parts.limits.max_agents : null
-  checkPoolParts(decoder, parts, own.labels, minAgents, maxAgents)
+  checkPoolParts(decoder, parts, own, minAgents, maxAgents)
   const settings = readDropletSettings(droplet)
   if (!settings) return undefined
   const metadata = parts.limits?.metadata as DecodedObject | undefined
@@ -335,8 +335,7 @@ function brokerAutoscaler(limits: DecodedObject | undefined, source: string): Br
 }
 
 /** Checks that need no other pool and not every required key, so they run even when the pool is incomplete. */
-function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], minAgents: number, maxAgents: number | null): void {
-  const {droplet} = parts
+function checkPoolParts(decoder: Decoder, parts: PoolParts, own: PoolSettingValues, minAgents: number, maxAgents: number | null): void {
   if (parts.name === '') {
     // The tag would be a bare `velda-pool:`, which no droplet of a named pool carries.
     decoder.error(`${parts.path}.${parts.nameKey}`, parts.position, 'the pool name is empty', `give the pool a name, e.g. ${parts.nameKey}: cpu-small`)
@@ -344,8 +343,8 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
     decoder.error(`${parts.path}.${parts.nameKey}`, parts.position, `pool name "${parts.name}" cannot form the tag ${poolTag(parts.name)}`,
       'name pools with letters, digits, _, : and - only')
   }
-  for (const label of labels) checkLabel(decoder, parts, label)
-  const preAuthKey = (droplet.tailscale_config as DecodedObject | undefined)?.pre_auth_key as SecretSetting | undefined
+  for (const label of own.labels) checkLabel(decoder, parts, label)
+  const preAuthKey = own.tailscale?.preAuthKey
   if (preAuthKey?.secret && preAuthKey.secret.reveal() === '') {
     // An empty key makes `tailscale up` wait for an interactive login: the droplet would never get its agent.
     decoder.error(preAuthKey.path, preAuthKey.position, 'pre_auth_key is empty', 'give a Tailscale auth key, e.g. pre_auth_key: "${TAILSCALE_AUTH_KEY}", or remove tailscale_config')
@@ -354,7 +353,7 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
     decoder.error(parts.path, parts.position, `min_agents (${minAgents}) is greater than max_agents (${maxAgents})`,
       'lower min_agents or raise max_agents')
   }
-  const agentConfig = droplet.agent_config as DecodedObject | undefined
+  const agentConfig = own.agentConfig
   const ownBroker = agentConfig?.broker as DecodedObject | undefined
   if (ownBroker && nonEmpty(ownBroker.address) === null) {
     decoder.warn(`${parts.dropletPath}.agent_config.broker`, parts.position,
@@ -365,7 +364,7 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
     decoder.warn(`${parts.dropletPath}.agent_config.pool`, parts.position,
       `agent_config.pool "${agentConfig.pool}" is replaced by the pool name "${parts.name}" (as the broker does)`, 'remove agent_config.pool')
   }
-  if (typeof droplet.agent_config_content === 'string' && droplet.agent_config_content !== '') {
+  if (own.agentConfigContent !== null) {
     decoder.warn(`${parts.dropletPath}.agent_config_content`, parts.position,
       agentConfig
         ? 'agent_config_content is ignored because agent_config is set'
