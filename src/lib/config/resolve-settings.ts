@@ -11,7 +11,9 @@ import {Secret} from '../secret.js'
 /**
  * Where each setting comes from (docs/cli.md, "Where settings come from"): a flag, then environment variables,
  * then the config file, then a default, as each setting's declaration in pool-settings.ts (and, for the broker
- * address, top-level-settings.ts) lists them. Every command resolves its settings here.
+ * address, top-level-settings.ts) lists them. Every command resolves its pool's settings here. The two rows of
+ * that table that are not settings of a pool live where they are used: which config file is read in load.ts
+ * (locateConfig), the request timeout and deadline in connection.ts.
  */
 
 /** A setting and where it came from, so `config validate` and errors can say why a value was chosen. */
