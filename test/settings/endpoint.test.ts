@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {endpointProblem, isLoopbackHost, redactCredentials} from '../../src/lib/config/endpoint.js'
+import {endpointProblem, redactCredentials} from '../../src/lib/config/endpoint.js'
+import {isLoopbackHost} from '../../src/lib/loopback.js'
 import {UsageError} from '../../src/lib/errors.js'
 import {resolveEndpoint} from '../../src/lib/config/resolve-settings.js'
 

@@ -54,9 +54,6 @@ export function endpointProblem(value: string): Problem | undefined {
   return undefined
 }
 
-// Defined beside the other pure URL helpers of src/lib, which the API layer may use too; kept importable from here.
-export {isLoopbackHost}
-
 /** `http://user:secret@host/` → `http://<credentials>@host/`, even for text that is not a URL at all. */
 export function redactCredentials(text: string): string {
   if (!text.includes('@')) return text

@@ -2,7 +2,7 @@ import {mkdirSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
-import {isLoopbackHost} from '../config/endpoint.js'
+import {isLoopbackHost} from '../loopback.js'
 import {UsageError} from '../errors.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
