@@ -79,6 +79,8 @@ export interface FakeIOOptions {
 export function fakeIO(options: FakeIOOptions = {}): FakeIO {
   const tty = options.tty ?? false
   const input = Object.assign(new PassThrough({encoding: 'utf8'}), {isTTY: tty, isRaw: false})
+  // A terminal's stdin can go raw (the spinner reads Ctrl-C as a key then); a pipe's cannot.
+  if (tty) Object.assign(input, {setRawMode: (mode: boolean) => Object.assign(input, {isRaw: mode})})
   if (options.stdin !== undefined) input.end(options.stdin)
   else if (!tty) input.end()
   const out = new CapturedStream(tty)

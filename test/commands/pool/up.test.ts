@@ -49,6 +49,25 @@ describe('pool up (the command, with a fake API)', () => {
     expect(api.droplets).toHaveLength(10)
   })
 
+  it('Ctrl-C typed at the terminal while the spinner runs: exit 130, what was created listed, the terminal given back', async () => {
+    const api = new FakeApi()
+    const {fakeFactory} = await import('../../support/command.js')
+    const factory = fakeFactory({api, tty: true})
+    const created = api.createDroplets.bind(api)
+    api.createDroplets = async (request) => {
+      // The spinner holds the terminal in raw mode: Ctrl-C arrives as a key, not as SIGINT.
+      expect(factory.io.in.isRaw).toBe(true)
+      factory.io.in.write('\u0003')
+      await new Promise((resolve) => setImmediate(resolve))
+      return created(request)
+    }
+    const run = await runCommand(PoolUp, ['cpu', '-n', '12', '-c', writeCpuPoolConfig('up-ctrl-c')], factory)
+    expect(run.status).toBe(130)
+    expect(api.droplets).toHaveLength(10)
+    for (const droplet of api.droplets) expect(run.stdout).toContain(droplet.name)
+    expect(factory.io.in.isRaw).toBe(false)
+  })
+
   it('--dry-run prints the requests and sends nothing', async () => {
     const api = new FakeApi()
     const run = await runCommand(PoolUp, ['cpu', '-n', '3', '-c', writeCpuPoolConfig('up-dry'), '--dry-run'], {api})
