@@ -7,7 +7,7 @@ import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, ma
 import {InterruptedError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
-import {printable} from '../../lib/output/printable.js'
+import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import type {PoolDroplet} from '../../lib/pool/membership.js'

@@ -1,4 +1,4 @@
-import {printable} from '../output/printable.js'
+import {printable} from '../text/printable.js'
 import type {IO} from './io.js'
 import type {Paint} from './style.js'
 import {captureCtrlC} from './terminal-keys.js'

@@ -1,6 +1,6 @@
 import chalk from 'chalk'
 
-import {printable} from '../output/printable.js'
+import {printable} from '../text/printable.js'
 import {describeEndpoint} from './checks.js'
 import type {DoctorReport} from './run.js'
 

@@ -1,6 +1,6 @@
 import type {MissingKey} from '../catalog-filters.js'
 import type {Region, Size, SshKey} from '../do/types.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 import {type Column, renderTable, type TableView} from './table.js'
 
 export function formatMemory(mb: number): string {

@@ -1,6 +1,6 @@
 import {formatDollars} from '../money.js'
 import type {PoolDroplet} from '../pool/membership.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 import {type Column, renderTable} from './table.js'
 
 export function formatAge(createdAt: string, now: number): string {

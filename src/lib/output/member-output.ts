@@ -1,4 +1,4 @@
-import {printable, printableCell} from './printable.js'
+import {printable, printableCell} from '../text/printable.js'
 
 /** What `pool ssh --all` shows of one member (MemberRun's fields that are shown). */
 export interface MemberOutput {

@@ -2,7 +2,7 @@ import type {PoolDroplet} from '../pool/membership.js'
 import type {MemberStatus, PoolStatusResult} from '../pool/pool-status.js'
 import {formatDroplets} from './droplet-table.js'
 import {plural} from '../plural.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 import {type Column, renderTable} from './table.js'
 
 /** NAME, ID, DROPLET, ADDRESS, STATE, BOOT, AGENT, GPU, DETAIL: one row a member, as `pool status` shows it. */

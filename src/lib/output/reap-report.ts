@@ -3,7 +3,7 @@ import type {PoolReapResult} from '../pool/pool-reap.js'
 import type {ReapReason} from '../pool/reap-selection.js'
 import {plural} from '../plural.js'
 import {dropletColumns} from './droplet-table.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 import {type Column, renderTable} from './table.js'
 
 type Planned = PoolDroplet & {reason: ReapReason; detail: string}

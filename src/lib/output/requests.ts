@@ -1,7 +1,7 @@
 import type {DryRunRequest} from '../pool/pool-up.js'
 import {plural} from '../plural.js'
 import {jsonText} from './json-text.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 
 /** The first line of `pool up --dry-run`: what would happen, and that it did not. */
 export function dryRunHeader(count: number, requests: number): string {

@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import {UsageError} from '../errors.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 
 /** One column of a table command: its header, and the cell of a row. */
 export interface Column<Row> {

@@ -3,7 +3,7 @@ import chalk from 'chalk'
 import {showOptions, showSetting} from '../config/droplet-settings.js'
 import {showPoolSettings} from '../config/pool-settings.js'
 import {describeBrokerDuration, type PoolReport} from '../validation/pool-report.js'
-import {printableCell} from './printable.js'
+import {printableCell} from '../text/printable.js'
 import {plural} from '../plural.js'
 
 /**

@@ -1,5 +1,5 @@
 import type {PoolConfig} from '../config/types.js'
-import {printableCell} from '../output/printable.js'
+import {printableCell} from '../text/printable.js'
 import type {PoolDroplet} from './membership.js'
 import {plural} from '../plural.js'
 import {formatHourly, sumHourly} from '../money.js'

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {GuardError} from '../errors.js'
-import {printableCell} from '../output/printable.js'
+import {printableCell} from '../text/printable.js'
 import {type ParentProblem, parentProblem, preparePrivateDirectory, type PrivateDirectoryProblem} from '../private-dir.js'
 
 /**

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {GuardError, InterruptedError} from '../errors.js'
-import {printableCell} from '../output/printable.js'
+import {printableCell} from '../text/printable.js'
 import {isPrivateDirectory} from '../private-dir.js'
 import {checkLockDirectory} from './lock-directory.js'
 

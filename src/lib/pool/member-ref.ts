@@ -1,5 +1,5 @@
 import {UsageError} from '../errors.js'
-import {printableCell} from '../output/printable.js'
+import {printableCell} from '../text/printable.js'
 import type {PoolDroplet} from './membership.js'
 
 /**

@@ -1,5 +1,5 @@
 import {UsageError} from '../errors.js'
-import {printableCell} from '../output/printable.js'
+import {printableCell} from '../text/printable.js'
 import {UUID_PATTERN} from '../wire-formats.js'
 
 /** A DigitalOcean project as `--project` resolves it. */

@@ -1,7 +1,7 @@
 import {isIP} from 'node:net'
 
 import {ExitCode, VeldaError} from '../errors.js'
-import {printableCell} from '../output/printable.js'
+import {printableCell} from '../text/printable.js'
 import type {AddressKind} from './settings.js'
 
 /**

@@ -1,8 +1,8 @@
 import {spawn} from 'node:child_process'
 
 import {sharedCloseWatch} from '../close-watch.js'
-import {LineSplitter, type SplitLine} from '../output/line-splitter.js'
-import {printable} from '../output/printable.js'
+import {LineSplitter, type SplitLine} from './line-splitter.js'
+import {printable} from '../text/printable.js'
 import {sshSpawnArgs} from './ssh-program.js'
 
 /** A log line longer than this is no log line: it is dropped and said so (see LineSplitter). */

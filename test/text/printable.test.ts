@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {printable, printableCell} from '../../src/lib/output/printable.js'
+import {printable, printableCell} from '../../src/lib/text/printable.js'
 
 describe('printable: a message from outside, safe to print', () => {
   it.each([

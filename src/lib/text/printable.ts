@@ -6,7 +6,8 @@
  * as JavaScript writes it (`\x1b`, `\r`, `\x9b`, `\u202e`), so the operator sees that it was there and the
  * sequence after an ESC is left as inert text (`\x1b[2J`). The escape is for reading: a backslash already in the
  * text is left as it is, so the result is not meant to be decoded back. JSON output never goes through these
- * (json-text.ts escapes the same characters the JSON way).
+ * (output/json-text.ts escapes the same characters the JSON way). A pure filter below every layer that prints: the
+ * domain's own error messages quote outside names through it as much as the tables do.
  */
 
 /*

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {LineSplitter, type SplitLine} from '../../src/lib/output/line-splitter.js'
+import {LineSplitter, type SplitLine} from '../../src/lib/ssh/line-splitter.js'
 
 function split(chunks: Buffer[], max = 16): SplitLine[] {
   const lines: SplitLine[] = []
