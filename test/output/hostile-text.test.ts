@@ -8,7 +8,7 @@ import {formatValidationReport} from '../../src/lib/output/validation-report.js'
 import {formatDroplets} from '../../src/lib/output/droplet-table.js'
 import {formatDryRun} from '../../src/lib/output/requests.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
-import {formatCountsLine} from '../../src/lib/pool/counts.js'
+import {formatCountsLine} from '../../src/lib/output/pool-counts.js'
 
 /**
  * Text from the API must reach the terminal inert: no escape sequence (window title, clear screen, cursor moves),

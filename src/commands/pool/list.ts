@@ -5,10 +5,11 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag, tableFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
 import {dropletColumns, formatSharedNotes} from '../../lib/output/droplet-table.js'
+import {formatCountsLine} from '../../lib/output/pool-counts.js'
 import {renderTable, type TableView, tableView} from '../../lib/output/table.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {listPools, type PoolDroplet} from '../../lib/pool/membership.js'
-import {formatCountsLine, type PoolCounts, type PoolCountsJson, countPool, countsJson} from '../../lib/pool/counts.js'
+import {type PoolCounts, type PoolCountsJson, countPool, countsJson} from '../../lib/pool/counts.js'
 
 export interface PoolListResult {
   droplets: PoolDroplet[]
