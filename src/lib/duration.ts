@@ -58,3 +58,18 @@ export function formatDuration(ms: number): string {
   }
   return text || '0s'
 }
+
+/**
+ * An elapsed time for reading, in two units where the second still matters: `45s`, `12m`, `3h12m`, `2d4h`
+ * (formatDuration writes a duration back exactly, as a flag takes it).
+ */
+export function formatSpan(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
+  if (seconds < 60) return `${seconds}s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`
+  const days = Math.floor(hours / 24)
+  return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`
+}

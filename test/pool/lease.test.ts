@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {leaseExpiresAt, leaseExpiry, leaseTag} from '../../src/lib/pool/lease.js'
-import {formatLease, formatSpan} from '../../src/lib/output/droplet-table.js'
+import {formatLease} from '../../src/lib/output/droplet-table.js'
+import {formatSpan} from '../../src/lib/duration.js'
 
 describe('leases as tags', () => {
   it.each([

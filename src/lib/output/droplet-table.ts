@@ -1,3 +1,4 @@
+import {formatSpan} from '../duration.js'
 import {formatDollars} from '../money.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import {printableCell} from '../text/printable.js'
@@ -19,18 +20,6 @@ export function formatLease(expiresAt: string | null, now: number): string {
   const ms = Date.parse(expiresAt) - now
   if (!Number.isFinite(ms)) return '-'
   return ms > 0 ? `in ${formatSpan(ms)}` : `${formatSpan(-ms)} ago`
-}
-
-/** Two units where the second still matters: `45s`, `12m`, `3h12m`, `2d4h`. */
-export function formatSpan(ms: number): string {
-  const seconds = Math.floor(ms / 1000)
-  if (seconds < 60) return `${seconds}s`
-  const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `${minutes}m`
-  const hours = Math.floor(minutes / 60)
-  if (hours < 24) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`
-  const days = Math.floor(hours / 24)
-  return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`
 }
 
 /**
