@@ -15,7 +15,8 @@ import {quietFlag, RENAMED_FLAGS} from './flags.js'
 import {type Factory, systemFactory} from './factory.js'
 import {guardOutput, type OutputGuard} from './output-guard.js'
 import {createProgress, type Progress} from './progress.js'
-import {exitCodeFor, type StopWatch, watchStopSignals} from './stop-signals.js'
+import {exitCodeFor} from '../base/stop-signals.js'
+import {type StopWatch, watchStopSignals} from './stop-signals.js'
 import {type Paint, paintFor} from './style.js'
 
 // oclif's own constraint on parsed flags and args (not exported by @oclif/core).

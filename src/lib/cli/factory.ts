@@ -10,7 +10,8 @@ import type {followSsh} from '../ssh/follow.js'
 import type {runSshInteractive} from '../ssh/interactive.js'
 import type {runSsh} from '../ssh/run.js'
 import {type IO, systemIO} from './io.js'
-import {type SignalSource, type Sleep, sleepUnlessAborted} from './stop-signals.js'
+import type {SignalSource} from '../base/stop-signals.js'
+import {type Sleep, sleepUnlessAborted} from './stop-signals.js'
 
 /** The ssh runs a command may start: captured, on the user's terminal, or followed line by line. */
 export interface SshRunners {

@@ -1,16 +1,4 @@
-import {constants} from 'node:os'
-
-/**
- * The signals that ask a command to stop: Ctrl-C or `kill -INT`, `kill`/`timeout`/`docker stop`/CI cancellation
- * (SIGTERM), and a closed terminal or SSH session (SIGHUP).
- */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
-export type StopSignal = (typeof STOP_SIGNALS)[number]
-
-/** The shell's convention: a command stopped by signal N exits with 128 + N (130, 143, 129). */
-export function exitCodeFor(signal: StopSignal): number {
-  return 128 + constants.signals[signal]
-}
+import {type SignalSource, STOP_SIGNALS, type StopSignal} from '../base/stop-signals.js'
 
 export interface StopWatch {
   /** The first stop signal received, or null. */
@@ -28,12 +16,6 @@ export interface StopWatch {
   /** Called once, on the first stop signal. */
   onStop(listener: (signal: StopSignal) => void): () => void
   dispose(): void
-}
-
-/** Where stop signals come from: the process, or (in a test) an emitter the test fires. */
-export interface SignalSource {
-  on(signal: StopSignal, handler: () => void): unknown
-  off(signal: StopSignal, handler: () => void): unknown
 }
 
 /** A wait that ends early, without an error, when `signal` aborts: the clock a Factory hands its commands. */

@@ -1,4 +1,4 @@
-import {exitCodeFor, type SignalSource, STOP_SIGNALS, type StopSignal} from '../cli/stop-signals.js'
+import {exitCodeFor, type SignalSource, STOP_SIGNALS, type StopSignal} from '../base/stop-signals.js'
 import {parseFaultRule} from './faults.js'
 import type {RequestLogEntry} from './core.js'
 import {redactText} from './redact.js'
