@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {hostSecrets, refusal} from '../../src/lib/simulator/gate.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
-import {shellQuote} from '../../src/lib/userdata/shell.js'
+import {shellQuote} from '../../src/lib/text/shell.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {simAdmin, simAdminFetch} from '../support/sim-admin.js'
 

@@ -1,5 +1,5 @@
 import {ExitCode, VeldaError} from '../errors.js'
-import {shellQuote} from '../userdata/shell.js'
+import {shellQuote} from '../text/shell.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from './failure.js'
 import type {SshRun} from './run.js'
 

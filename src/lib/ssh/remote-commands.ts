@@ -1,4 +1,4 @@
-import {shellQuote} from '../userdata/shell.js'
+import {shellQuote} from '../text/shell.js'
 
 /** The boot log, as `pool logs` reads it: the last `lines`, and with `follow` what comes after. */
 export function bootLogCommand(lines: number, follow: boolean): string {

@@ -6,7 +6,7 @@ import type {PoolConfig} from '../config/types.js'
 import {REDACTED} from '../secret.js'
 import {renderAgentConfig} from './agent-config.js'
 import {gpuVendor} from '../gpu.js'
-import {heredocDelimiter, shellQuote} from './shell.js'
+import {heredocDelimiter, shellQuote} from '../text/shell.js'
 import {AGENT_SERVICE_URL, agentBinaryUrl, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from './urls.js'
 
 /** DigitalOcean's limit on `user_data`: 64 KiB of UTF-8. */

@@ -3,7 +3,7 @@ import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFil
 import {join} from 'node:path'
 
 import {assetPath} from '../../assets.js'
-import {shellQuote} from '../../userdata/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import type {SimulatedMachine} from './boot-timeline.js'
 import type {SshHostSpec} from './host-spec.js'
 
