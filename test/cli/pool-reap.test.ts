@@ -116,8 +116,7 @@ describe('velda-do pool reap', () => {
     expect(await ids()).toEqual([])
   })
 
-  it('on a terminal: shows what would go and why, asks, and deletes on a yes', async () => {
-    if (!haveTool('script', 'bsdutils', 'pool reap at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'pool reap at its prompt on a terminal'))('on a terminal: shows what would go and why, asks, and deletes on a yes', async () => {
     await seed('cpu', 2, {}, [FUTURE])
     const expired = await seed('cpu', 1, {}, [PAST])
     const stuck = await seed('cpu', 1, {status: 'new', ageSeconds: 3600})
@@ -136,8 +135,7 @@ describe('velda-do pool reap', () => {
     expect(await ids()).toHaveLength(2)
   })
 
-  it('waits for the pool\'s lock: a pool down at its prompt holds the pool, pool reap waits, saying so, then reaps', async () => {
-    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal'))('waits for the pool\'s lock: a pool down at its prompt holds the pool, pool reap waits, saying so, then reaps', async () => {
     const expired = await seed('cpu', 3, {}, [PAST])
     const holder = runOnPty(['pool', 'down', 'cpu', '--count', '1', '-c', configFile], env())
     await holder.waitFor(/Delete this droplet of pool cpu\? \[y\/N\]/)

@@ -292,8 +292,7 @@ describe('velda-do pool up interrupted', () => {
 })
 
 describe('velda-do processes working on one pool', () => {
-  it('take turns: a pool up waits, saying so, while a pool down holds the pool at its prompt, then counts the pool afresh', async () => {
-    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal'))('take turns: a pool up waits, saying so, while a pool down holds the pool at its prompt, then counts the pool afresh', async () => {
     await sim.admin('POST', 'droplets', {count: 20, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
     const holder = runOnPty(['pool', 'down', 'cpu-a', '--count', '1', '-c', configFile], env())
     await holder.waitFor(/Delete this droplet of pool cpu-a\? \[y\/N\]/)

@@ -249,10 +249,10 @@ function tableNames(stdout: string): string[] {
 
 describe('the signal matrix, through the installed package', () => {
   const cells = STOPS.flatMap((stop) => PHASES.map((phase) => ({stop, phase})))
-  it.each(cells.map((c) => [c.stop.name, c.phase.name, c]))('%s %s', async (_s, _p, {stop, phase}) => {
+  it.for(cells.map((c) => [c.stop.name, c.phase.name, c] as const))('%s %s', async ([, , {stop, phase}], ctx) => {
     if (stop.via === 'pty' && !haveScript()) {
       row(stop.name).set(phase.name, 'skipped: no util-linux script')
-      return
+      ctx.skip()
     }
     await sim.admin('POST', 'reset')
     if (phase.seed > 0) await sim.admin('POST', 'droplets', {count: phase.seed, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
@@ -316,10 +316,10 @@ function row(stop: string): Map<string, string> {
 }
 
 describe('pool down at its confirmation prompt, on a terminal', () => {
-  it('takes a typed Ctrl-C as a cancel: exit 130, nothing deleted, said plainly', async () => {
+  it('takes a typed Ctrl-C as a cancel: exit 130, nothing deleted, said plainly', async (ctx) => {
     if (!haveScript()) {
       promptCell = 'skipped: no util-linux script'
-      return
+      ctx.skip()
     }
     promptCell = 'FAILED'
     await sim.admin('POST', 'reset')

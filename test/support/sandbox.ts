@@ -51,8 +51,13 @@ export class Sandbox {
     }
   }
 
-  static canRun(): boolean {
-    return existsSync('/usr/lib/systemd/system')
+  /**
+   * What this machine lacks to run the sandbox, or null. Its unit directory is mounted over
+   * /usr/lib/systemd/system, which must exist in the host's /usr (bubblewrap makes no mount point in a read-only
+   * bind).
+   */
+  static missing(): string | null {
+    return existsSync('/usr/lib/systemd/system') ? null : 'no /usr/lib/systemd/system to mount the sandbox\'s unit directory on (apt-get install -y systemd)'
   }
 
   run(script: string): SandboxRun {
