@@ -4,6 +4,8 @@ import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, read
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {precondition} from './preconditions.js'
+
 const STUBS = new URL('../fixtures/stubs/', import.meta.url).pathname
 
 export const SANDBOX_HOSTNAME = 'velda-930b7ad6-k3x9q'
@@ -52,12 +54,12 @@ export class Sandbox {
   }
 
   /**
-   * What this machine lacks to run the sandbox, or null. Its unit directory is mounted over
+   * Whether this machine can hold the sandbox (bwrap aside: haveTool): its unit directory is mounted over
    * /usr/lib/systemd/system, which must exist in the host's /usr (bubblewrap makes no mount point in a read-only
-   * bind).
+   * bind). When it cannot, the tests are skipped with the reason, or fail in CI (./preconditions.ts).
    */
-  static missing(): string | null {
-    return existsSync('/usr/lib/systemd/system') ? null : 'no /usr/lib/systemd/system to mount the sandbox\'s unit directory on (apt-get install -y systemd)'
+  static canRun(purpose = 'running the boot script in a sandbox'): boolean {
+    return precondition(purpose, existsSync('/usr/lib/systemd/system') ? null : 'no /usr/lib/systemd/system to mount the sandbox\'s unit directory on (apt-get install -y systemd)')
   }
 
   run(script: string): SandboxRun {

@@ -8,12 +8,10 @@ import {renderUserData} from '../../src/lib/userdata/render.js'
 import {agentBinaryUrl, AGENT_SERVICE_URL, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from '../../src/lib/userdata/urls.js'
 import {AGENT_VERSION, BROKER, HOSTILE_TEXT, shapePool} from '../support/pools.js'
 import {Sandbox, SANDBOX_HOSTNAME, type SandboxOptions, type StubCall} from '../support/sandbox.js'
-import {precondition} from '../support/preconditions.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {haveTool} from '../support/tools.js'
 
-const SANDBOX = 'running the boot script in a sandbox'
-const canSandbox = haveTool('bwrap', 'bubblewrap', SANDBOX) && precondition(SANDBOX, Sandbox.missing())
+const canSandbox = haveTool('bwrap', 'bubblewrap', 'running the boot script in a sandbox') && Sandbox.canRun()
 
 function argsOf(calls: StubCall[], program: string): string[][] {
   return calls.filter((c) => c.program === program).map((c) => c.args)
