@@ -3,30 +3,6 @@
 // dist/oclif-core.js (src/entry/oclif-core.ts) loads it with V8's code cache; bin/run.js and every command bundle
 // import that through package.json "imports" (#oclif-core), so oclif's classes (Command, ExitError, ...) exist once
 // and its `instanceof` checks hold.
-// Named one by one: `export *` of a CommonJS module gives an ES module no static names to import.
-export {
-  Args,
-  Command,
-  CommandHelp,
-  Config,
-  Constraints,
-  Errors,
-  execute,
-  Flags,
-  flush,
-  getLogger,
-  handle,
-  Help,
-  HelpBase,
-  Interfaces,
-  loadHelpClass,
-  ModuleLoader,
-  Parser,
-  Performance,
-  Plugin,
-  run,
-  settings,
-  toConfiguredId,
-  toStandardizedId,
-  ux,
-} from '@oclif/core'
+// All of it: this bundle is CommonJS, read as an object by src/entry/oclif-core.ts, which alone names what the CLI
+// uses (an ES module's names must be static, so the one list is there).
+export * from '@oclif/core'

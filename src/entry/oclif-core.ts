@@ -28,7 +28,8 @@ export function runCommandBundle(bundleUrl: URL, moduleUrl: string): unknown {
   })
 }
 
-// Named one by one: an ES module's names are static.
+// Named one by one: an ES module's names are static. The one list of what the CLI takes from @oclif/core (the
+// bundle, src/entry/oclif-core-body.ts, holds all of it).
 export const {
   Args,
   Command,

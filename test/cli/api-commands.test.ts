@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {runCli} from '../support/cli.js'
+import {CPU_DROPLET, MI300X_DROPLET, veldaYaml} from '../support/configs.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
@@ -76,16 +77,10 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     const {join} = await import('node:path')
     const {tmpdir} = await import('node:os')
     const dir = mkdtempSync(join(tmpdir(), 'velda-keys-'))
-    writeFileSync(join(dir, 'velda.yaml'), `agent_pools:
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, ssh_key_ids: [52896465, 777]}
-  - name: gpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, ssh_key_ids: [777, 888]}
-`)
+    writeFileSync(join(dir, 'velda.yaml'), veldaYaml([
+      {name: 'cpu', droplet: {...CPU_DROPLET, ssh_key_ids: '[52896465, 777]'}},
+      {name: 'gpu', droplet: {...MI300X_DROPLET, ssh_key_ids: '[777, 888]'}},
+    ]))
     const result = await runInProcess(['ssh-keys', '--json'], {env: env(), cwd: dir})
     expect(result.status).toBe(0)
     expect(json(result.stdout)).toMatchObject({

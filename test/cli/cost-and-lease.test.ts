@@ -4,22 +4,15 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
+import {CPU_DROPLET, MI300X_DROPLET, veldaYaml} from '../support/configs.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
 
 // An MI300X is $1.99/h and an s-1vcpu-1gb $0.00893/h in the simulator's catalog, as on DigitalOcean.
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: gpu
-    auto_scaler:
-      max_agents: 20
-      backend:
-        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-`
+const CONFIG = veldaYaml([
+  {name: 'gpu', droplet: MI300X_DROPLET, scaler: {max_agents: 20}},
+  {name: 'cpu', droplet: CPU_DROPLET},
+])
 const configFile = join(mkdtempSync(join(tmpdir(), 'velda-cost-')), 'velda.yaml')
 writeFileSync(configFile, CONFIG)
 

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
+import {MI300X_DROPLET, veldaYaml} from '../support/configs.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
@@ -28,26 +29,12 @@ interface DoctorJson {
 const env = (extra: Record<string, string> = {}) => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, ...extra})
 
 /** Two pools sharing one endpoint and token; `cpu` gets the overrides, written as droplet settings. */
-function writeConfig(cpu: Record<string, string> = {}, top = 'default_broker_info: {address: "broker.example.com:50051"}\n'): string {
-  const settings = {size: 's-2vcpu-4gb', region: 'nyc3', image: 'ubuntu-24-04-x64', ssh_key_ids: '[52896465]', agent_version_override: '"1.0.0"', ...cpu}
-  const dir = mkdtempSync(join(tmpdir(), 'velda-doctor-'))
-  const file = join(dir, 'velda.yaml')
-  writeFileSync(file, `${top}agent_pools:
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet:
-${Object.entries(settings).map(([k, v]) => `          ${k}: ${v}`).join('\n')}
-  - name: amd-mi300x
-    auto_scaler:
-      backend:
-        digitalocean_droplet:
-          size: gpu-mi300x1-192gb-devcloud
-          region: atl1
-          image: amd-rocm71software
-          ssh_key_ids: [52896511]
-          agent_version_override: "1.0.0"
-`)
+function writeConfig(cpu: Record<string, string> = {}, broker: string | null = 'broker.example.com:50051'): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-')), 'velda.yaml')
+  writeFileSync(file, veldaYaml([
+    {name: 'cpu', droplet: {size: 's-2vcpu-4gb', region: 'nyc3', image: 'ubuntu-24-04-x64', ssh_key_ids: '[52896465]', ...cpu}},
+    {name: 'amd-mi300x', droplet: {...MI300X_DROPLET, ssh_key_ids: '[52896511]'}},
+  ], {broker}))
   return file
 }
 
@@ -160,7 +147,7 @@ describe('velda-do doctor against the simulator', () => {
   })
 
   it('no broker address: exit 2, with the fix; --broker, as pool up takes it, passes', async () => {
-    const file = writeConfig({}, '')
+    const file = writeConfig({}, null)
     const {status, report} = await doctor(file)
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/broker', 'amd-mi300x/broker'])

@@ -75,8 +75,7 @@ describe('the pool lock, through the binary', () => {
 
   const lockEnv = () => ({XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'velda-runtime-'))})
 
-  it('is one lock per account and API: another token of the account, or the endpoint written HTTP://...:P/, waits for it', async () => {
-    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal'))('is one lock per account and API: another token of the account, or the endpoint written HTTP://...:P/, waits for it', async () => {
     sim.seedDroplets({count: 2, namePrefix: PREFIX, tags: POOL_TAGS, size: 'gpu-mi300x1-192gb-devcloud'})
     const runtime = lockEnv()
     const port = new URL(proxy.url).port

@@ -6,7 +6,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Simulator} from '../../src/lib/simulator/server.js'
 import {BIN, cleanEnv, startCli} from '../support/cli.js'
-import {canRunHosts, GPU_POOL_CONFIG, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
+import {MI300X_DROPLET, veldaYaml} from '../support/configs.js'
+import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
 import {FAKE_TAILSCALE_KEY} from '../support/secrets.js'
@@ -99,7 +100,7 @@ describe.runIf(canRun)('velda-do pool logs --follow, on a real terminal', () => 
     try {
       // The pool joins a tailnet: its key, read from the config, is a secret of this run too.
       const withTailnet = join(dirname(configFile), 'tailnet.yaml')
-      writeFileSync(withTailnet, GPU_POOL_CONFIG.replace('agent_version_override: "1.0.0"', 'agent_version_override: "1.0.0", tailscale_config: {pre_auth_key: "${TS_KEY}"}'))
+      writeFileSync(withTailnet, veldaYaml([{name: 'gpu', droplet: {...MI300X_DROPLET, tailscale_config: '{pre_auth_key: "${TS_KEY}"}'}}]))
       const follow = runOnPty(['pool', 'logs', 'gpu', '1', '--follow', '-c', withTailnet, ...hostSshFlags(sim, key)], {...env(), TS_KEY: FAKE_TAILSCALE_KEY}, {stdout: 'terminal'})
       await follow.waitFor(/the end of the chatter\r?\n/)
       follow.type(CTRL_C)

@@ -6,23 +6,16 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {startCli} from '../support/cli.js'
+import {CPU_DROPLET, MI300X_DROPLET, veldaYaml} from '../support/configs.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
 import {runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      min_agents: 2
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-  - name: other
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-2gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-`
+const CONFIG = veldaYaml([
+  {name: 'cpu', droplet: CPU_DROPLET, scaler: {min_agents: 2}},
+  {name: 'other', droplet: {...CPU_DROPLET, size: 's-1vcpu-2gb'}},
+])
 const configFile = join(mkdtempSync(join(tmpdir(), 'velda-reap-')), 'velda.yaml')
 writeFileSync(configFile, CONFIG)
 const prefixOf = Object.fromEntries((parseConfig(CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))
@@ -116,8 +109,7 @@ describe('velda-do pool reap', () => {
     expect(await ids()).toEqual([])
   })
 
-  it('on a terminal: shows what would go and why, asks, and deletes on a yes', async () => {
-    if (!haveTool('script', 'bsdutils', 'pool reap at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'pool reap at its prompt on a terminal'))('on a terminal: shows what would go and why, asks, and deletes on a yes', async () => {
     await seed('cpu', 2, {}, [FUTURE])
     const expired = await seed('cpu', 1, {}, [PAST])
     const stuck = await seed('cpu', 1, {status: 'new', ageSeconds: 3600})
@@ -136,8 +128,7 @@ describe('velda-do pool reap', () => {
     expect(await ids()).toHaveLength(2)
   })
 
-  it('waits for the pool\'s lock: a pool down at its prompt holds the pool, pool reap waits, saying so, then reaps', async () => {
-    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal'))('waits for the pool\'s lock: a pool down at its prompt holds the pool, pool reap waits, saying so, then reaps', async () => {
     const expired = await seed('cpu', 3, {}, [PAST])
     const holder = runOnPty(['pool', 'down', 'cpu', '--count', '1', '-c', configFile], env())
     await holder.waitFor(/Delete this droplet of pool cpu\? \[y\/N\]/)
@@ -178,15 +169,7 @@ describe('velda-do pool reap', () => {
 
 // Pools a and b have the same droplet settings, hence one prefix: a droplet the broker made with it (no pool tag)
 // may be either's. gpu is listed apart (DigitalOcean hides GPU droplets from tag listings).
-const SHARED_CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: a
-    auto_scaler: {backend: {digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}}}
-  - name: b
-    auto_scaler: {backend: {digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}}}
-  - name: gpu
-    auto_scaler: {backend: {digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}}}
-`
+const SHARED_CONFIG = veldaYaml([{name: 'a', droplet: CPU_DROPLET}, {name: 'b', droplet: CPU_DROPLET}, {name: 'gpu', droplet: MI300X_DROPLET}])
 const sharedConfigFile = join(mkdtempSync(join(tmpdir(), 'velda-reap-shared-')), 'velda.yaml')
 writeFileSync(sharedConfigFile, SHARED_CONFIG)
 const sharedPrefix = Object.fromEntries((parseConfig(SHARED_CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))

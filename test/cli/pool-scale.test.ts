@@ -5,24 +5,16 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
+import {CPU_DROPLET, veldaYaml} from '../support/configs.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {runOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'
 
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      max_agents: 200
-      min_agents: 1
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-  - name: other
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-2gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-`
+const CONFIG = veldaYaml([
+  {name: 'cpu', droplet: CPU_DROPLET, scaler: {max_agents: 200, min_agents: 1}},
+  {name: 'other', droplet: {...CPU_DROPLET, size: 's-1vcpu-2gb'}},
+])
 const configFile = join(mkdtempSync(join(tmpdir(), 'velda-scale-')), 'velda.yaml')
 writeFileSync(configFile, CONFIG)
 const prefixOf = Object.fromEntries((parseConfig(CONFIG, {file: 'x', env: {}}).config?.pools ?? []).map((p) => [p.name, p.prefix]))

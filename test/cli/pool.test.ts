@@ -6,6 +6,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {startCli} from '../support/cli.js'
+import {CPU_DROPLET, veldaYaml} from '../support/configs.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {startAdminSimulator} from '../support/in-process-simulator.js'
 import {runOnPty} from '../support/pty.js'
@@ -14,28 +15,18 @@ import {duplicateJsonKeys} from '../support/duplicate-keys.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu-a
-    auto_scaler:
-      max_agents: 30
-      backend:
-        digitalocean_droplet:
-          size: s-2vcpu-4gb
-          region: nyc3
-          image: ubuntu-24-04-x64
-          ssh_key_ids: [52896465]
-          agent_version_override: "1.0.0"
-          vpc_uuid: 5a4981aa-9653-4bd1-bef5-d6bff52042e4
-          monitoring: true
-          ipv6: true
-          labels: {team: infra}
-  - name: cpu-b
-    auto_scaler:
-      min_agents: 3
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-provisioners:
+const CONFIG = veldaYaml([
+  {
+    name: 'cpu-a',
+    droplet: {
+      size: 's-2vcpu-4gb', region: 'nyc3', image: 'ubuntu-24-04-x64', ssh_key_ids: '[52896465]',
+      vpc_uuid: '5a4981aa-9653-4bd1-bef5-d6bff52042e4', monitoring: true, ipv6: true, labels: '{team: infra}',
+    },
+    scaler: {max_agents: 30},
+  },
+  {name: 'cpu-b', droplet: CPU_DROPLET, scaler: {min_agents: 3}},
+], {
+  rest: `provisioners:
   - digitalocean_auto:
       region: atl1
       agent_version_override: "1.0.0"
@@ -45,7 +36,8 @@ provisioners:
         - pool_name: gpu
           size: gpu-mi300x1-192gb-devcloud
           image: amd-rocm71software
-`
+`,
+})
 const dir = mkdtempSync(join(tmpdir(), 'velda-pool-'))
 const configFile = join(dir, 'velda.yaml')
 writeFileSync(configFile, CONFIG)
@@ -292,8 +284,7 @@ describe('velda-do pool up interrupted', () => {
 })
 
 describe('velda-do processes working on one pool', () => {
-  it('take turns: a pool up waits, saying so, while a pool down holds the pool at its prompt, then counts the pool afresh', async () => {
-    if (!haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'a velda-do holding a pool at its prompt on a terminal'))('take turns: a pool up waits, saying so, while a pool down holds the pool at its prompt, then counts the pool afresh', async () => {
     await sim.admin('POST', 'droplets', {count: 20, namePrefix: prefix['cpu-a'], tags: ['velda', 'velda-pool:cpu-a']})
     const holder = runOnPty(['pool', 'down', 'cpu-a', '--count', '1', '-c', configFile], env())
     await holder.waitFor(/Delete this droplet of pool cpu-a\? \[y\/N\]/)

@@ -1,7 +1,4 @@
-import {type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument} from 'yaml'
-
-import {goYamlPlainScalar} from '../../src/lib/config/goyaml.js'
-import {formatProtoDuration, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, numberAsInteger, parseProtoDuration, quotedInteger} from '../../src/lib/config/protojson.js'
+import {FAILSAFE_SCHEMA, load, Type, YAMLException} from 'js-yaml'
 
 /**
  * A model of the Velda broker's loader, independent of velda-do's parser: YAML typed as Go's yaml.v3 types it
@@ -9,6 +6,10 @@ import {formatProtoDuration, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, numberA
  * messages. The messages below are transcribed from velda-io/velda 41c94f5 (proto/config/config.proto and
  * proto/agent/config.proto), field names only; messages velda-do does not need in full (other backends and
  * provisioners) are `opaque`: anything is accepted there, as if the broker knew it.
+ *
+ * Independent means no code in common with what it referees: another YAML reader (js-yaml, where velda-do uses
+ * `yaml`), and its own yaml.v3 typing and protojson value rules, written here from the broker's behaviour
+ * (docs/design broker-parity.md) and not imported from src/lib/config/: a bug there is then on one side only.
  *
  * It is the referee of the parity tests: the broker accepts a file if and only if `loadLikeBroker` does, and the
  * agent reads two agent.yaml files the same way if and only if `readAgentConfigLikeAgent` gives equal values.
@@ -134,69 +135,202 @@ export function readAgentConfigLikeAgent(text: string): ProtoMessage {
   return readProtoJson(yamlAsJsonLikeYamlV3(text), 'AgentConfig', '')
 }
 
-/** yaml.v3 into map[string]interface{}, then encoding/json: plain scalars typed as yaml.v3 types them. */
-function yamlAsJsonLikeYamlV3(text: string): unknown {
-  const doc = parseDocument(text, {merge: true, uniqueKeys: true})
-  if (doc.errors.length > 0) throw new BrokerRefuses(`yaml: ${doc.errors[0]?.message}`)
-  const value = toJson(doc, doc.contents)
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BrokerRefuses('the document is not a mapping')
-  return value
+// --- YAML, as yaml.v3 types it -------------------------------------------------------------------------------
+
+/**
+ * A plain scalar that yaml.v3 does not read as a string (decoding into interface{}). Ints are kept exact: Go's
+ * encoding/json writes an int64 or uint64 with all its digits.
+ */
+type GoValue = {kind: 'null'; value: null} | {kind: 'bool'; value: boolean} | {kind: 'int'; value: bigint} | {kind: 'float'; value: number}
+
+/** js-yaml makes every mapping key a string; this prefix marks a key yaml.v3 would not have read as one. */
+const NOT_TEXT = '\u0000not-text:'
+
+class GoScalar {
+  constructor(readonly go: GoValue) {}
+  // Not "[object Object]", so that js-yaml keys a mapping by toString() rather than by "[object Object]".
+  get [Symbol.toStringTag](): string {
+    return 'GoScalar'
+  }
+
+  toString(): string {
+    return `${NOT_TEXT}${String(this.go.value)}`
+  }
 }
 
-function toJson(doc: Document, node: unknown): unknown {
-  if (isAlias(node)) return toJson(doc, node.resolve(doc))
-  if (isScalar(node)) {
-    if (node.type === 'PLAIN' && !node.tag) {
-      const typed = goYamlPlainScalar(String(node.source ?? node.value))
-      if (typed.kind === 'null') return null
-      if (typed.kind === 'int') return Number(typed.value)
-      if (typed.kind === 'float') {
-        if (!Number.isFinite(typed.value)) throw new BrokerRefuses('json: unsupported value (NaN or Inf)')
-        return typed.value
-      }
-      return typed.value
-    }
-    return node.value
+const INT64_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const
+const UINT64_MAX = 2n ** 64n - 1n
+/** yaml.v3's own test for a float written YAML's way (after ParseInt has failed). */
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/
+
+/**
+ * yaml.v3's resolve() of an untagged plain scalar: a fixed set of null, bool and infinity/NaN spellings; then, for
+ * text starting with a digit or a sign, Go's strconv.ParseInt(text without `_`, base 0, 64) (0x, 0o, 0b, and a
+ * leading 0 for octal), ParseUint, then a YAML-style float; text starting with `.` is a float if Go's ParseFloat
+ * takes it. A timestamp (2025-11-02) stays text when decoding into interface{}, so it needs no rule: it is none of
+ * those numbers. Anything else is a string (undefined here).
+ */
+function yamlV3Resolve(text: string): GoValue | undefined {
+  switch (text) {
+    case '': case '~': case 'null': case 'Null': case 'NULL':
+      return {kind: 'null', value: null}
+    case 'true': case 'True': case 'TRUE':
+      return {kind: 'bool', value: true}
+    case 'false': case 'False': case 'FALSE':
+      return {kind: 'bool', value: false}
+    case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF':
+      return {kind: 'float', value: Infinity}
+    case '-.inf': case '-.Inf': case '-.INF':
+      return {kind: 'float', value: -Infinity}
+    case '.nan': case '.NaN': case '.NAN':
+      return {kind: 'float', value: Number.NaN}
   }
-  if (isSeq(node)) return node.items.map((item) => toJson(doc, item))
-  if (isMap(node)) {
-    const result: Record<string, unknown> = {}
-    const merged: Record<string, unknown> = {}
-    for (const pair of node.items) {
-      const key = pair.key as Node | null
-      if (isScalar(key) && typeof key.value === 'symbol') {
-        const sources = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value
-        const list = isSeq(sources) ? sources.items : [sources]
-        for (const source of list) {
-          const value = toJson(doc, source) as Record<string, unknown>
-          for (const [k, v] of Object.entries(value)) if (!(k in merged)) merged[k] = v
-        }
-        continue
-      }
-      const keyValue = isScalar(key) && key.type === 'PLAIN' && !key.tag ? goYamlPlainScalar(String(key.source ?? key.value)) : undefined
-      if (!isScalar(key) || (keyValue ? keyValue.kind !== 'string' : typeof key.value !== 'string')) {
-        throw new BrokerRefuses('json: unsupported type map[interface {}]interface {} (a key that is not a string)')
-      }
-      result[String(key.value)] = toJson(doc, pair.value)
-    }
-    return {...merged, ...result}
+  if (text.startsWith('.')) return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? finiteFloat(text) : undefined
+  if (!/^[-+0-9]/.test(text)) return undefined
+  const withoutUnderscores = text.split('_').join('')
+  const integer = goParseInteger(withoutUnderscores)
+  if (integer !== undefined) return {kind: 'int', value: integer}
+  return YAML_FLOAT.test(withoutUnderscores) ? finiteFloat(withoutUnderscores) : undefined
+}
+
+/** Go's ParseFloat fails on overflow (1e400): the scalar then stays text. */
+function finiteFloat(text: string): GoValue | undefined {
+  const value = Number(text)
+  return Number.isFinite(value) ? {kind: 'float', value} : undefined
+}
+
+/** strconv.ParseInt(text, 0, 64), else ParseUint(text, 0, 64), which takes no sign. */
+function goParseInteger(text: string): bigint | undefined {
+  const sign = text[0] === '-' || text[0] === '+' ? text[0] : ''
+  const body = text.slice(sign.length)
+  const prefixed = /^0([xXoObB])(.*)$/.exec(body)
+  const [radix, digits] = prefixed
+    ? [{x: 16, o: 8, b: 2}[(prefixed[1] ?? '').toLowerCase() as 'x' | 'o' | 'b'], prefixed[2] ?? '']
+    : body.length > 1 && body.startsWith('0') ? [8, body.slice(1)] : [10, body]
+  if (digits === '' || [...digits].some((digit) => !(parseInt(digit, 16) < radix))) return undefined
+  let magnitude = 0n
+  for (const digit of digits) magnitude = magnitude * BigInt(radix) + BigInt(parseInt(digit, 16))
+  const value = sign === '-' ? -magnitude : magnitude
+  if (value >= INT64_RANGE[0] && value <= INT64_RANGE[1]) return value
+  return sign === '' && value <= UINT64_MAX ? value : undefined
+}
+
+/** A js-yaml type for one kind of yaml.v3 value: tried on every plain scalar, and on `!!int "5"` and the like. */
+function goType(kind: GoValue['kind']): Type {
+  return new Type(`tag:yaml.org,2002:${kind}`, {
+    kind: 'scalar',
+    resolve: (data: unknown) => typeof data === 'string' && yamlV3Resolve(data)?.kind === kind,
+    construct: (data: string) => new GoScalar(yamlV3Resolve(data) as GoValue),
+  })
+}
+
+/** `<<: *defaults`: js-yaml merges a mapping under a key of this tag, as yaml.v3 does (the mapping's own keys win). */
+const MERGE_KEY = new Type('tag:yaml.org,2002:merge', {kind: 'scalar', resolve: (data: unknown) => data === '<<'})
+
+/** Text by default (the failsafe schema), yaml.v3's typing of plain scalars, and merge keys. */
+const YAML_V3 = FAILSAFE_SCHEMA.extend({implicit: [goType('null'), goType('bool'), goType('int'), goType('float'), MERGE_KEY]})
+
+/** A JSON value as encoding/json writes it from what yaml.v3 decoded; integers kept exact. */
+type Json = null | boolean | bigint | number | string | Json[] | {[key: string]: Json}
+
+/** yaml.v3 into map[string]interface{}, then encoding/json. */
+function yamlAsJsonLikeYamlV3(text: string): Json {
+  let value: unknown
+  try {
+    // js-yaml refuses duplicate keys, as yaml.v3 does ("mapping key already defined").
+    value = load(text, {schema: YAML_V3})
+  } catch (error) {
+    if (error instanceof YAMLException) throw new BrokerRefuses(`yaml: ${error.message}`)
+    throw error
   }
-  return null
+  const json = asJson(value)
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new BrokerRefuses('the document is not a mapping')
+  return json
+}
+
+function asJson(value: unknown): Json {
+  if (value === null || value === undefined) return null
+  if (value instanceof GoScalar) {
+    if (value.go.kind === 'float' && !Number.isFinite(value.go.value)) throw new BrokerRefuses('json: unsupported value (NaN or Inf)')
+    return value.go.value
+  }
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.map(asJson)
+  if (typeof value === 'object') {
+    const result: {[key: string]: Json} = {}
+    for (const [key, item] of Object.entries(value)) {
+      // yaml.v3 decodes such a mapping into map[interface{}]interface{}, which encoding/json refuses.
+      if (key.startsWith(NOT_TEXT)) throw new BrokerRefuses('json: unsupported type map[interface {}]interface {} (a key that is not a string)')
+      result[key] = asJson(item)
+    }
+    return result
+  }
+  throw new Error(`js-yaml gave a ${typeof value}`)
+}
+
+// --- protojson ---------------------------------------------------------------------------------------------
+
+const INT32_RANGE = [-(2n ** 31n), 2n ** 31n - 1n] as const
+const MAX_DURATION_SECONDS = 315_576_000_000n
+
+/**
+ * A JSON number's text as an exact integer, or undefined if its value has a fraction. protojson reads an integer
+ * field from a number, or from a string holding one JSON number and nothing else, when the value is whole:
+ * "1e3", "5.0" and "100e-2" are, "1.5" is not; "+5", "05", "0x10" and " 5" are not JSON numbers.
+ */
+function jsonInteger(text: string): bigint | undefined {
+  const match = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?$/.exec(text)
+  if (!match) return undefined
+  const [, minus, whole = '', fraction = '', exponentText = '0'] = match
+  const digits = `${whole}${fraction}`.replace(/^0+/, '')
+  if (digits === '') return 0n
+  // The value is digits × 10^shift.
+  const shift = Number(exponentText) - fraction.length
+  // Past 10^40 no field takes it; checking first keeps a "1e999999999" from building a huge number.
+  if (digits.length + shift > 40) return undefined
+  let magnitude: bigint
+  if (shift >= 0) magnitude = BigInt(digits) * 10n ** BigInt(shift)
+  else {
+    const kept = digits.slice(0, shift)
+    if (/[1-9]/.test(digits.slice(shift))) return undefined
+    magnitude = kept === '' ? 0n : BigInt(kept)
+  }
+  return minus === '-' ? -magnitude : magnitude
+}
+
+/**
+ * google.protobuf.Duration in protojson: an optional sign, whole seconds (no leading zero), an optional fraction of
+ * up to nine digits, then `s`; at most 315,576,000,000 seconds either way. Given back as protojson writes it
+ * (0, 3, 6 or 9 fractional digits), or undefined when protojson refuses it.
+ */
+function protoDuration(text: string): string | undefined {
+  const match = /^([-+]?)(0|[1-9][0-9]*)?(?:\.([0-9]{0,9}))?s$/.exec(text)
+  if (!match || (match[2] === undefined && match[3] === undefined)) return undefined
+  const [, sign, whole = '0', fraction = ''] = match
+  if (BigInt(whole) > MAX_DURATION_SECONDS) return undefined
+  const nanos = fraction.padEnd(9, '0')
+  const shown = /^0+$/.test(nanos) ? '' : `.${nanos.replace(/(000)+$/, '')}`
+  const negative = sign === '-' && (whole !== '0' || shown !== '')
+  return `${negative ? '-' : ''}${whole}${shown}s`
 }
 
 function jsonName(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
 }
 
-function readProtoJson(value: unknown, messageName: string, path: string): ProtoMessage {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BrokerRefuses(`${path}: not an object`)
+function isObject(value: Json): value is {[key: string]: Json} {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function readProtoJson(value: Json, messageName: string, path: string): ProtoMessage {
+  if (!isObject(value)) throw new BrokerRefuses(`${path}: not an object`)
   if (messageName === OPAQUE) return {}
   const fields = MESSAGES[messageName]
   if (!fields) throw new Error(`no message ${messageName}`)
   const result: ProtoMessage = {}
   const seen = new Set<string>()
   const oneofs = new Set<string>()
-  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
+  for (const [key, raw] of Object.entries(value)) {
     const field = fields.find((f) => f.name === key || jsonName(f.name) === key)
     if (!field) throw new BrokerRefuses(`${path}: unknown field "${key}"`)
     if (seen.has(field.name)) throw new BrokerRefuses(`${path}: duplicate field "${field.name}"`)
@@ -223,14 +357,14 @@ function readProtoJson(value: unknown, messageName: string, path: string): Proto
   return result
 }
 
-function readSingular(field: Field, raw: unknown, path: string, inList: boolean): ProtoValue {
+function readSingular(field: Field, raw: Json, path: string, inList: boolean): ProtoValue {
   if (raw === null && inList) throw new BrokerRefuses(`${path}: null in a list`)
   switch (field.type) {
     case 'message':
       return readProtoJson(raw, field.message ?? OPAQUE, path)
     case 'map': {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BrokerRefuses(`${path}: not an object`)
-      const entries = Object.entries(raw as Record<string, unknown>)
+      if (!isObject(raw)) throw new BrokerRefuses(`${path}: not an object`)
+      const entries = Object.entries(raw)
       for (const [, v] of entries) if (typeof v !== 'string') throw new BrokerRefuses(`${path}: a map value that is not a string`)
       return Object.fromEntries(entries) as Record<string, string>
     }
@@ -241,25 +375,29 @@ function readSingular(field: Field, raw: unknown, path: string, inList: boolean)
       if (typeof raw !== 'boolean') throw new BrokerRefuses(`${path}: not a boolean`)
       return raw
     case 'double':
+      if (typeof raw === 'bigint') return Number(raw)
       if (typeof raw !== 'number') throw new BrokerRefuses(`${path}: not a number`)
       return raw
     case 'int32':
     case 'int64': {
-      const integer = typeof raw === 'number' ? numberAsInteger(raw) : typeof raw === 'string' ? quotedInteger(raw) : undefined
-      const [min, max] = field.type === 'int32' ? [INT32_MIN, INT32_MAX] : [INT64_MIN, INT64_MAX]
+      const integer = typeof raw === 'bigint' ? raw
+        : typeof raw === 'number' ? (Number.isInteger(raw) ? BigInt(raw) : undefined)
+        : typeof raw === 'string' ? jsonInteger(raw) : undefined
+      const [min, max] = field.type === 'int32' ? INT32_RANGE : INT64_RANGE
       if (integer === undefined || integer < min || integer > max) throw new BrokerRefuses(`${path}: not an ${field.type}`)
       // int32 as a number, int64 as its decimal text (as protojson writes it).
       return field.type === 'int32' ? Number(integer) : String(integer)
     }
     case 'duration': {
-      const duration = typeof raw === 'string' ? parseProtoDuration(raw) : undefined
-      if (!duration) throw new BrokerRefuses(`${path}: not a google.protobuf.Duration`)
-      return formatProtoDuration(duration)
+      const duration = typeof raw === 'string' ? protoDuration(raw) : undefined
+      if (duration === undefined) throw new BrokerRefuses(`${path}: not a google.protobuf.Duration`)
+      return duration
     }
     case 'enum': {
       const values = field.values ?? []
       if (typeof raw === 'string' && values.includes(raw)) return values.indexOf(raw)
-      if (typeof raw === 'number' && Number.isInteger(raw) && raw >= -(2 ** 31) && raw < 2 ** 31) return raw
+      const number = typeof raw === 'bigint' ? raw : typeof raw === 'number' && Number.isInteger(raw) ? BigInt(raw) : undefined
+      if (number !== undefined && number >= INT32_RANGE[0] && number <= INT32_RANGE[1]) return Number(number)
       throw new BrokerRefuses(`${path}: not a value of the enum`)
     }
   }
@@ -318,6 +456,6 @@ function emit(value: unknown, indent: number): string {
 function scalar(value: unknown): string {
   if (typeof value !== 'string') return String(value)
   const plainIsSafe = /^[A-Za-z0-9_./][A-Za-z0-9 _./:@-]*$/.test(value) && !value.endsWith(' ') && !value.includes(': ')
-    && goYamlPlainScalar(value).kind === 'string'
+    && yamlV3Resolve(value) === undefined
   return plainIsSafe ? value : JSON.stringify(value)
 }

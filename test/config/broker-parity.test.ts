@@ -9,6 +9,7 @@ import {parseConfig} from '../../src/lib/config/parse.js'
 import {goDurationInSeconds, jsonNumberAsInteger, parseProtoDuration, quotedInteger} from '../../src/lib/config/protojson.js'
 import type {VeldaConfig} from '../../src/lib/config/types.js'
 import {renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
+import {CPU_DROPLET, MI300X_DROPLET, veldaYaml} from '../support/configs.js'
 import {indent, unmark} from '../support/marked.js'
 import {SHAPES} from '../support/pools.js'
 import {expectNoSecrets, SECRET_ENV} from '../support/secrets.js'
@@ -457,6 +458,31 @@ describe('velda-do accepts a file only if the broker would', () => {
   })
 
   it.each(inlineConfigs)('the config in %s', (_name, text) => {
+    expect(brokerAccepts(text)).toBe(true)
+    valid(text, SECRET_ENV)
+  })
+
+  /** What test/support/configs.ts writes for the other tests, with every kind of value they give it. */
+  const built: [string, string][] = [
+    ['one pool, all defaults', veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}])],
+    ['auto_scaler settings, settings as YAML text, an agent version of its own', veldaYaml([
+      {
+        name: 'cpu',
+        droplet: {
+          ...CPU_DROPLET, ssh_key_ids: '[52896465, 777]', labels: '{team: infra}', monitoring: true, ipv6: true,
+          tailscale_config: '{pre_auth_key: "${TS_KEY}"}', agent_version_override: '"2.0.0"',
+        },
+        scaler: {max_agents: 30, min_agents: 1},
+      },
+      {name: 'gpu', droplet: MI300X_DROPLET},
+    ])],
+    ['no broker address', veldaYaml([{name: 'gpu', droplet: MI300X_DROPLET}], {broker: null})],
+    ['more top-level YAML after agent_pools', veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}], {
+      rest: 'provisioners:\n  - digitalocean_auto:\n      region: atl1\n      pool_details: [{pool_name: gpu, size: gpu-mi300x1-192gb-devcloud, image: amd-rocm71software}]\n',
+    })],
+  ]
+
+  it.each(built)('a config of test/support/configs.ts: %s', (_name, text) => {
     expect(brokerAccepts(text)).toBe(true)
     valid(text, SECRET_ENV)
   })

@@ -17,6 +17,7 @@ import {
   tokenRefused,
 } from '../../src/lib/doctor/checks.js'
 import type {Image, Size} from '../../src/lib/do/types.js'
+import {CPU_DROPLET, veldaYaml, type YamlSettings} from '../support/configs.js'
 import {poolFromYaml} from '../support/pools.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY, SECRET_ENV} from '../support/secrets.js'
 
@@ -34,15 +35,8 @@ function config(text: string, env: Record<string, string> = {}): VeldaConfig {
   return parsed
 }
 
-const POOL_YAML = (extra: string) => `agent_pools:
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet:
-          size: s-1vcpu-1gb
-          region: nyc3
-          image: ubuntu-24-04-x64
-${extra}`
+/** The pool `cpu` alone: no broker address and no agent version unless a test gives them. */
+const bare = (extra: YamlSettings = {}) => veldaYaml([{name: 'cpu', droplet: {...CPU_DROPLET, ...extra}}], {broker: null, pinVersion: false})
 
 describe('doctor checks (pure)', () => {
   it('names the endpoint a token belongs to: AMD, standard, or the URL itself', () => {
@@ -112,20 +106,20 @@ describe('doctor checks (pure)', () => {
   })
 
   it('broker and agent version: from the config or the flags pool up takes; missing is a miss with the fix', () => {
-    const bare = config(POOL_YAML(''))
-    const cpu = bare.pools[0]!
-    expect(brokerCheck(cpu, bare, undefined).check).toMatchObject({ok: false, message: 'no broker address for pool cpu: the agent would not know where to connect'})
-    expect(brokerCheck(cpu, bare, undefined).check.fix).toMatch(/--broker .*default_broker_info\.address/)
-    expect(brokerCheck(cpu, bare, 'b.example.com:50051').check).toMatchObject({ok: true, message: 'broker address b.example.com:50051 (from --broker)'})
-    expect(agentVersionCheck(cpu, bare, undefined).check).toMatchObject({ok: false, fix: expect.stringMatching(/agent_version_override/)})
-    const full = config(`default_broker_info: {address: "broker.example.com:50051"}\n${POOL_YAML('          agent_version_override: "1.0.0"\n')}`)
+    const bareConfig = config(bare())
+    const cpu = bareConfig.pools[0]!
+    expect(brokerCheck(cpu, bareConfig, undefined).check).toMatchObject({ok: false, message: 'no broker address for pool cpu: the agent would not know where to connect'})
+    expect(brokerCheck(cpu, bareConfig, undefined).check.fix).toMatch(/--broker .*default_broker_info\.address/)
+    expect(brokerCheck(cpu, bareConfig, 'b.example.com:50051').check).toMatchObject({ok: true, message: 'broker address b.example.com:50051 (from --broker)'})
+    expect(agentVersionCheck(cpu, bareConfig, undefined).check).toMatchObject({ok: false, fix: expect.stringMatching(/agent_version_override/)})
+    const full = config(veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}], {broker: 'broker.example.com:50051'}))
     expect(brokerCheck(full.pools[0]!, full, undefined).check).toMatchObject({ok: true, message: 'broker address broker.example.com:50051 (from default_broker_info)'})
     expect(agentVersionCheck(full.pools[0]!, full, undefined).check).toMatchObject({ok: true, message: 'agent version 1.0.0 (from agent_version_override)'})
   })
 
   it('Tailscale key: optional, but when configured its variable must be set; the key never appears', () => {
-    expect(tailscaleCheck(config(POOL_YAML('')).pools[0]!).check.ok).toBe(true)
-    const yaml = POOL_YAML('          tailscale_config: {pre_auth_key: "${TS_KEY}"}\n')
+    expect(tailscaleCheck(config(bare()).pools[0]!).check.ok).toBe(true)
+    const yaml = bare({tailscale_config: '{pre_auth_key: "${TS_KEY}"}'})
     const unset = tailscaleCheck(config(yaml).pools[0]!).check
     expect(unset).toMatchObject({ok: false, message: expect.stringMatching(/needs TS_KEY, which is not set$/), fix: 'export TS_KEY=tskey-auth-... before pool up'})
     const present = tailscaleCheck(config(yaml, SECRET_ENV).pools[0]!).check

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {cleanEnv} from '../support/cli.js'
+import {veldaYaml} from '../support/configs.js'
 import {CTRL_C, runOnPty} from '../support/pty.js'
 import {expectNoSecrets, FAKE_TAILSCALE_KEY} from '../support/secrets.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
@@ -23,20 +24,11 @@ import {installedCli, runInstalled} from './installed-cli.js'
  * The simulator's latency only makes each request last long enough for the stop to land while it is in flight.
  */
 
-const CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      max_agents: 100
-      backend:
-        digitalocean_droplet:
-          size: s-2vcpu-4gb
-          region: nyc3
-          image: ubuntu-24-04-x64
-          ssh_key_ids: [52896465]
-          agent_version_override: "1.0.0"
-          tailscale_config: {pre_auth_key: "\${TS_KEY}"}
-`
+const CONFIG = veldaYaml([{
+  name: 'cpu',
+  droplet: {size: 's-2vcpu-4gb', region: 'nyc3', image: 'ubuntu-24-04-x64', ssh_key_ids: '[52896465]', tailscale_config: '{pre_auth_key: "${TS_KEY}"}'},
+  scaler: {max_agents: 100},
+}])
 const configFile = join(mkdtempSync(join(tmpdir(), 'velda-e2e-config-')), 'velda.yaml')
 writeFileSync(configFile, CONFIG)
 
@@ -249,10 +241,10 @@ function tableNames(stdout: string): string[] {
 
 describe('the signal matrix, through the installed package', () => {
   const cells = STOPS.flatMap((stop) => PHASES.map((phase) => ({stop, phase})))
-  it.each(cells.map((c) => [c.stop.name, c.phase.name, c]))('%s %s', async (_s, _p, {stop, phase}) => {
+  it.for(cells.map((c) => [c.stop.name, c.phase.name, c] as const))('%s %s', async ([, , {stop, phase}], ctx) => {
     if (stop.via === 'pty' && !haveScript()) {
       row(stop.name).set(phase.name, 'skipped: no util-linux script')
-      return
+      ctx.skip()
     }
     await sim.admin('POST', 'reset')
     if (phase.seed > 0) await sim.admin('POST', 'droplets', {count: phase.seed, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
@@ -316,10 +308,10 @@ function row(stop: string): Map<string, string> {
 }
 
 describe('pool down at its confirmation prompt, on a terminal', () => {
-  it('takes a typed Ctrl-C as a cancel: exit 130, nothing deleted, said plainly', async () => {
+  it('takes a typed Ctrl-C as a cancel: exit 130, nothing deleted, said plainly', async (ctx) => {
     if (!haveScript()) {
       promptCell = 'skipped: no util-linux script'
-      return
+      ctx.skip()
     }
     promptCell = 'FAILED'
     await sim.admin('POST', 'reset')

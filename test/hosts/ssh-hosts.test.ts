@@ -8,17 +8,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {sshArgs} from '../../src/lib/ssh/command.js'
 import {classifySshFailure} from '../../src/lib/ssh/failure.js'
 import {healthOf, parseProbe, PROBE_SCRIPT} from '../../src/lib/ssh/probe.js'
-import {findSshd} from '../../src/lib/simulator/hosts/sshd.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {canRunHosts} from '../support/hosts.js'
 import {CTRL_C, runProgramOnPty} from '../support/pty.js'
 import {haveTool} from '../support/tools.js'
 import {simAdminFetch} from '../support/sim-admin.js'
 
-// sshd lives in /usr/sbin, which is not on every user's PATH: look there first.
-const canHost =
-  haveTool('ssh', 'openssh-client', 'simulated SSH hosts') &&
-  haveTool('bwrap', 'bubblewrap', 'simulated SSH hosts') &&
-  (findSshd() !== null || haveTool('sshd', 'openssh-server', 'simulated SSH hosts'))
+const canHost = canRunHosts('simulated SSH hosts')
 
 describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loopback, dialled with the real ssh client', () => {
   const dir = mkdtempSync(join(tmpdir(), 'velda-hosts-'))
@@ -92,8 +88,7 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
     expect([rekeyedRun.status, classifySshFailure(rekeyedRun.stderr)]).toEqual([255, 'host-key-changed'])
   })
 
-  it('on a terminal (ssh -t): Ctrl-C interrupts the running command, and the shell ends with exit 0', {timeout: 60_000}, async () => {
-    if (!haveTool('script', 'bsdutils', 'a simulated host\'s shell on a terminal')) return
+  it.runIf(haveTool('script', 'bsdutils', 'a simulated host\'s shell on a terminal'))('on a terminal (ssh -t): Ctrl-C interrupts the running command, and the shell ends with exit 0', {timeout: 60_000}, async () => {
     const [droplet] = sim.seedDroplets({count: 1, namePrefix: 'velda-7e7e7e7e-'})
     await sim.hostsReady()
     const args = sshArgs(

@@ -8,6 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {ExitCode} from '../../src/lib/errors.js'
 import {isHolderAlive, LOCK_WAIT_MS, type LockDeps, lockPool, processIdentity} from '../../src/lib/pool/lock.js'
 import {failure} from '../support/failure.js'
+import {precondition} from '../support/preconditions.js'
 
 /** Two velda-do processes as two sets of deps on one lock folder and one fake clock; `alive` says who still runs. */
 function world() {
@@ -155,10 +156,10 @@ describe('the pool lock', () => {
     expect(error.message).toMatch(/pid 102/)
   })
 
-  it('knows a holder whose pid now belongs to another process (reused after a crash) for dead', () => {
+  // Linux tells a process's start time (/proc); elsewhere velda-do falls back to the pid alone.
+  const linux = precondition('a holder\'s pid reused by another process', process.platform === 'linux' ? null : `not Linux (${process.platform}): pid reuse cannot be told apart here`)
+  it.runIf(linux)('knows a holder whose pid now belongs to another process (reused after a crash) for dead', () => {
     const me = {pid: process.pid, command: 'x', since: '', nonce: 'n', process: processIdentity(process.pid)}
-    // Linux tells a process's start time (/proc); elsewhere velda-do falls back to the pid alone.
-    if (process.platform !== 'linux') return console.warn('SKIPPED: not Linux: pid reuse cannot be told apart here')
     expect(me.process).toMatch(/^[0-9a-f-]{36}:\d+$/)
     expect(isHolderAlive(me)).toBe(true)
     expect(isHolderAlive({...me, process: `${me.process}0`})).toBe(false)

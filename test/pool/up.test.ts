@@ -10,6 +10,7 @@ import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolUp, type PoolUpOptions, poolUpPartials, type PoolUpResult} from '../../src/lib/pool/pool-up.js'
 import {poolFromYaml} from '../support/pools.js'
+import {CPU_DROPLET, veldaYaml} from '../support/configs.js'
 import {failure} from '../support/failure.js'
 
 const gpuPool = poolFromYaml('size: gpu-mi300x1-192gb-devcloud\nregion: atl1\nimage: amd-rocm71software\nssh_key_ids: [52896465]', {}, 'gpu')
@@ -170,13 +171,7 @@ describe('pool up against the simulator', () => {
 })
 
 describe('pool up against the account and other processes', () => {
-  const capped = parseConfig(`agent_pools:
-  - name: capped
-    auto_scaler:
-      max_agents: 10
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64}
-`, {file: 'capped.yaml', env: {}}).config?.pools[0] as PoolConfig
+  const capped = parseConfig(veldaYaml([{name: 'capped', droplet: CPU_DROPLET, scaler: {max_agents: 10}}]), {file: 'capped.yaml', env: {}}).config?.pools[0] as PoolConfig
 
   async function start(options: {dropletLimit?: number; afterCreate?: (sim: Simulator) => void} = {}) {
     const started = await startSimulator({activeAfterMs: null, dropletLimit: options.dropletLimit})

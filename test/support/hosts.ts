@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {findSshd} from '../../src/lib/simulator/hosts/sshd.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
+import {MI300X_DROPLET, veldaYaml} from './configs.js'
 import {haveTool} from './tools.js'
 
 /** Whether the simulator's hosts can run here: ssh, sshd (in /usr/sbin, not on every PATH) and bwrap. */
@@ -13,13 +14,7 @@ export function canRunHosts(purpose: string): boolean {
 }
 
 /** One MI300X pool, as the SSH tests use it. */
-export const GPU_POOL_CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: gpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: gpu-mi300x1-192gb-devcloud, region: atl1, image: amd-rocm71software, agent_version_override: "1.0.0"}
-`
+export const GPU_POOL_CONFIG = veldaYaml([{name: 'gpu', droplet: MI300X_DROPLET}])
 
 /** A directory with the config, an ssh key made for the run, and a place for velda-do's known_hosts. */
 export function sshWorkspace(prefix: string): {dir: string; configFile: string; key: string; state: string} {

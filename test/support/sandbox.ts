@@ -4,6 +4,8 @@ import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, read
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {precondition} from './preconditions.js'
+
 const STUBS = new URL('../fixtures/stubs/', import.meta.url).pathname
 
 export const SANDBOX_HOSTNAME = 'velda-930b7ad6-k3x9q'
@@ -51,8 +53,13 @@ export class Sandbox {
     }
   }
 
-  static canRun(): boolean {
-    return existsSync('/usr/lib/systemd/system')
+  /**
+   * Whether this machine can hold the sandbox (bwrap aside: haveTool): its unit directory is mounted over
+   * /usr/lib/systemd/system, which must exist in the host's /usr (bubblewrap makes no mount point in a read-only
+   * bind). When it cannot, the tests are skipped with the reason, or fail in CI (./preconditions.ts).
+   */
+  static canRun(purpose = 'running the boot script in a sandbox'): boolean {
+    return precondition(purpose, existsSync('/usr/lib/systemd/system') ? null : 'no /usr/lib/systemd/system to mount the sandbox\'s unit directory on (apt-get install -y systemd)')
   }
 
   run(script: string): SandboxRun {

@@ -83,11 +83,6 @@ export interface GuardProblem {
 }
 
 /** A create past the account's droplet limit fails whole (a batch of 10 with room for 3 creates none): refuse first. */
-export function checkAccountLimit(account: {dropletLimit: number; droplets: number}, count: number): void {
-  const problem = accountLimitProblem(account, count)
-  if (problem) throw new GuardError(problem.message, {suggestions: problem.suggestions})
-}
-
 export function accountLimitProblem(account: {dropletLimit: number; droplets: number}, count: number): GuardProblem | null {
   const room = Math.max(0, account.dropletLimit - account.droplets)
   if (count <= room) return null
