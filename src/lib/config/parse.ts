@@ -12,7 +12,8 @@ import {type PoolSettingValues, provisionedPoolSettings, readPoolSettings} from 
 import {OTHER_PROVISIONERS, PROVISIONER_DEFAULT_LIMITS, reservedTagProblem, tagProblem} from './schema.js'
 import {examineStructure} from './structure.js'
 import {AGENT_POOLS, checkedSection, DEFAULT_BROKER, PROVISIONERS, TOP_LEVEL_KEYS} from './top-level-settings.js'
-import type {BrokerAutoscaler, DefaultBroker, Label, PoolConfig, VeldaConfig} from './types.js'
+import type {Label} from './pool-settings.js'
+import type {BrokerAutoscaler, DefaultBroker, PoolConfig, VeldaConfig} from './types.js'
 
 export interface ParseOptions {
   /** The file name used in positions (as the user gave it). */

@@ -1,9 +1,24 @@
 import type {DecodedObject, SecretSetting, StringMapEntry} from './decode.js'
 import {endpointProblem} from './endpoint.js'
-import type {Resolved} from './resolve-settings.js'
 import {AGENT_CONFIG, AGENT_VERSION, string, TAG, TAILSCALE_CONFIG} from './schema.js'
 import type {Spec} from './spec.js'
-import type {Label, TailscaleSettings} from './types.js'
+
+/** A setting and where it came from, so `config validate` and errors can say why a value was chosen. */
+export interface Resolved<T> {
+  value: T
+  source: string
+}
+
+export interface Label {
+  key: string
+  value: string
+}
+
+export interface TailscaleSettings {
+  /** The control server (`--login-server`), or null for Tailscale's own. */
+  server: string | null
+  preAuthKey: SecretSetting
+}
 
 /**
  * A pool's settings other than the droplet's own (those are in droplet-settings.ts), each declared once: the

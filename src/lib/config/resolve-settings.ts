@@ -1,7 +1,7 @@
 import type {SecretSetting} from './decode.js'
 import {endpointProblem} from './endpoint.js'
 import type {Environment} from './interpolate.js'
-import {poolSetting, type Sources} from './pool-settings.js'
+import {poolSetting, type Resolved, type Sources} from './pool-settings.js'
 import {VERSION_PATTERN} from './schema.js'
 import {DEFAULT_BROKER} from './top-level-settings.js'
 import type {PoolConfig, VeldaConfig} from './types.js'
@@ -15,12 +15,6 @@ import {Secret} from '../secret.js'
  * that table that are not settings of a pool live where they are used: which config file is read in load.ts
  * (locateConfig), the request timeout and deadline in connection.ts.
  */
-
-/** A setting and where it came from, so `config validate` and errors can say why a value was chosen. */
-export interface Resolved<T> {
-  value: T
-  source: string
-}
 
 const ENDPOINT = poolSetting('api_endpoint')
 const TOKEN = poolSetting('api_token')

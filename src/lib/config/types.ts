@@ -1,18 +1,6 @@
-import type {SecretSetting} from './decode.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
 import type {DropletSettingValues} from './droplet-settings.js'
 import type {PoolSettingValues} from './pool-settings.js'
-
-export interface Label {
-  key: string
-  value: string
-}
-
-export interface TailscaleSettings {
-  /** The control server (`--login-server`), or null for Tailscale's own. */
-  server: string | null
-  preAuthKey: SecretSetting
-}
 
 /**
  * One DigitalOcean pool, resolved from either way of defining pools. Its settings are declared in
