@@ -20,6 +20,17 @@ export default tseslint.config(
     },
   },
   {
+    // A command's streams are its Factory's IO (src/lib/cli/factory.ts): tests hand it fakes. Only io.ts reads the
+    // process's own; the simulator's last-resort crash report (simulator/run.ts) writes to the process's stderr.
+    files: ['src/**/*.ts'],
+    ignores: ['src/lib/cli/io.ts', 'src/lib/simulator/run.ts', 'src/lib/simulator/server.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        ...['stdout', 'stderr', 'stdin'].map((property) => ({object: 'process', property, message: 'Use the IO of the command\'s Factory (this.factory.io), so that tests can give it a fake.'})),
+      ],
+    },
+  },
+  {
     // The API layer may use the client; it gets plain values (src/lib/connection.ts resolves them), never config.
     files: ['src/lib/do/**'],
     rules: {'no-restricted-imports': ['error', {patterns: [{group: ['**/config/*'], message: 'src/lib/do/ knows no config: take plain values.'}]}]},
