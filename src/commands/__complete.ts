@@ -1,5 +1,7 @@
 import {Command} from '@oclif/core/command'
 
+import {systemFactory} from '../lib/cli/factory.js'
+
 import {complete} from '../lib/completion/candidates.js'
 import {configuredPoolNames} from '../lib/completion/pools.js'
 import {formatCompletion} from '../lib/completion/protocol.js'
@@ -17,13 +19,16 @@ export default class Complete extends Command {
     {description: 'What TAB offers after "velda-do pool up "', command: "<%= config.bin %> <%= command.id %> -- pool up ''"},
   ]
 
+  /** The outside world (see Factory): only its output and environment are used. */
+  factory = systemFactory()
+
   async run(): Promise<void> {
     // Parsed only to accept any words; oclif's argv reorders a second `--`, so the words are read as given.
     await this.parse(Complete)
     // The scripts put every word after `--`, so oclif takes none of them (not even --help) as its own.
     const words = this.argv[0] === '--' ? this.argv.slice(1) : this.argv
-    const completion = complete(words, commandTable(this.config), (configFlag) => configuredPoolNames(configFlag, process.env))
-    process.stdout.write(formatCompletion(completion))
+    const completion = complete(words, commandTable(this.config), (configFlag) => configuredPoolNames(configFlag, this.factory.env))
+    this.factory.io.out.write(formatCompletion(completion))
   }
 
   protected override async catch(): Promise<void> {

@@ -3,7 +3,6 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/duration.js'
 import {UsageError} from '../lib/errors.js'
-import {paint} from '../lib/cli/style.js'
 import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'
@@ -50,7 +49,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     const {flags} = await this.parse(Simulator)
     // Where it will listen, said before it does: off loopback, the token is all that protects it.
     const exposed = exposureWarning(flags.host, flags.token !== undefined || flags.seed !== undefined)
-    if (exposed) this.say(paint.warning(exposed))
+    if (exposed) this.say(this.paint.warning(exposed))
     const badPort = badPortProblem(flags.port)
     if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
     const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
@@ -87,19 +86,23 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         started: (sim) => {
           // One line, so a script can read it with head -1 while the simulator keeps running.
           const sshPort = sim.hosts?.port ?? null
-          if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort})}\n`)
+          if (this.jsonEnabled()) this.factory.io.out.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort})}\n`)
           else {
-            this.log(`DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`)
-            this.log(`export DIGITALOCEAN_API_ENDPOINT=${sim.url}`)
-            this.log(`export DIGITALOCEAN_API_TOKEN=${sim.token}`)
-            if (sshPort !== null) this.log(`# droplets answer ssh on port ${sshPort} of their 127.1.x.y address: velda-do pool status POOL --ssh-port ${sshPort} --ssh-user $USER`)
+            const lines = [
+              `DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`,
+              `export DIGITALOCEAN_API_ENDPOINT=${sim.url}`,
+              `export DIGITALOCEAN_API_TOKEN=${sim.token}`,
+              ...(sshPort === null ? [] : [`# droplets answer ssh on port ${sshPort} of their 127.1.x.y address: velda-do pool status POOL --ssh-port ${sshPort} --ssh-user $USER`]),
+            ]
+            this.factory.io.out.write(lines.map((line) => `${line}\n`).join(''))
           }
         },
         request: flags.quiet ? undefined : (line) => this.say(line),
+        signals: this.factory.signals,
       },
     )
     // Stopped by a signal, as every command is: 128 + its number (130, 143, 129), once the hosts are gone.
-    process.exitCode = stopped.exitCode
+    this.factory.setExitCode(stopped.exitCode)
     return this.jsonEnabled() ? null : {url: stopped.url, token: stopped.token, requests: stopped.requests}
   }
 }

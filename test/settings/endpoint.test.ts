@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {endpointProblem, isLoopbackHost, redactCredentials} from '../../src/lib/config/endpoint.js'
 import {UsageError} from '../../src/lib/errors.js'
-import {resolveEndpoint} from '../../src/lib/settings.js'
+import {resolveEndpoint} from '../../src/lib/config/resolve-settings.js'
 
 describe('endpointProblem', () => {
   it.each([

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {reportPools} from '../../src/lib/validation/pool-report.js'
 import type {VeldaConfig} from '../../src/lib/config/types.js'
-import {resolveBroker} from '../../src/lib/settings.js'
+import {resolveBroker} from '../../src/lib/config/resolve-settings.js'
 import {renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
 import {indent} from '../support/marked.js'
 import {

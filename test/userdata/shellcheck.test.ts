@@ -1,4 +1,6 @@
 import {spawnSync} from 'node:child_process'
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
@@ -8,6 +10,7 @@ import {haveTool} from '../support/tools.js'
 
 const BOOTSTRAP = new URL('../../assets/bootstrap.sh', import.meta.url).pathname
 const HOST_COMMAND = new URL('../../assets/sim-host-command.sh', import.meta.url).pathname
+const SIM_SHIMS = new URL('../../assets/sim-shims/', import.meta.url).pathname
 
 const variants = Object.keys(SHAPES).flatMap((shape) => (['redact', 'reveal'] as const).map((secrets) => ({shape, secrets})))
 
@@ -32,6 +35,13 @@ describe.runIf(haveTool('shellcheck', 'shellcheck', 'shellcheck of the boot scri
 
   it('on the simulator\'s host command, assets/sim-host-command.sh', () => {
     const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', HOST_COMMAND], {encoding: 'utf8'})
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+
+  // Read from the folder, so that a shim added later is checked too; sh, not bash: they run under the droplet's sh.
+  it.each(readdirSync(SIM_SHIMS))('on the simulated droplet\'s %s, assets/sim-shims/', (shim) => {
+    const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', join(SIM_SHIMS, shim)], {encoding: 'utf8'})
     expect(result.stdout).toBe('')
     expect(result.status).toBe(0)
   })

@@ -3,9 +3,8 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
-import {paint} from '../../lib/cli/style.js'
+import {isInteractive} from '../../lib/cli/io.js'
 import {findPool} from '../../lib/config/load.js'
 import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
@@ -67,7 +66,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
             : (() => {
                 throw new UsageError('say which droplets: --count N, --all, --name NAME or --id ID')
               })()
-    if (!flags['dry-run'] && !flags.yes && !isInteractive()) {
+    if (!flags['dry-run'] && !flags.yes && !isInteractive(this.factory.io)) {
       // Refused before any request, not only once the droplets are chosen.
       throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
     }
@@ -77,7 +76,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
     if (!flags['dry-run']) await this.lockPool(api, pool.name)
     const {chosen, sharedLeftAlone} = await planPoolDown(api, pool, selection, flags['ignore-limits'], config.pools)
     if (sharedLeftAlone.length > 0) {
-      this.say(paint.warning(`left alone: ${plural(sharedLeftAlone.length, 'droplet')} that another configured pool may own too (${sharedLeftAlone.map((d) => printable(d.name)).join(', ')}); delete them with --name or --id`))
+      this.say(this.paint.warning(`left alone: ${plural(sharedLeftAlone.length, 'droplet')} that another configured pool may own too (${sharedLeftAlone.map((d) => printable(d.name)).join(', ')}); delete them with --name or --id`))
     }
     const nothingDeleted = {pool: pool.name, deleted: [], failed: []}
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDeleted})

@@ -12,10 +12,9 @@ import {sshArgs} from '../../lib/ssh/command.js'
 import {SshFailedError} from '../../lib/ssh/errors.js'
 import {exitCodeFor, STOP_SIGNALS, watchStopSignals} from '../../lib/cli/stop-signals.js'
 import {LOG_OUTPUT_LIMIT} from '../../lib/ssh/bounded-output.js'
-import {followSsh} from '../../lib/ssh/follow.js'
 import {memberTarget} from '../../lib/ssh/member-target.js'
 import {agentJournalCommand, bootLogCommand, watchedCommand} from '../../lib/ssh/remote-commands.js'
-import {outputLines, runSsh} from '../../lib/ssh/run.js'
+import {outputLines} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
 export interface PoolLogsResult {
@@ -65,8 +64,8 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const command = flags.agent ? agentJournalCommand(flags.lines, flags.follow) : bootLogCommand(flags.lines, flags.follow)
     const target = memberTarget(member, settings)
     // Followed until stopped: under the watchdog, so that tail -F ends on the member too (watchedCommand).
-    if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !process.stdin.isTTY}, [watchedCommand(command)]))
-    const run = await runSsh(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
+    if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !this.factory.io.in.isTTY}, [watchedCommand(command)]))
+    const run = await this.factory.ssh.run(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
     if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
     // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.
     if (run.cutBytes.stdout > 0) this.say(`(the first ${run.cutBytes.stdout} bytes of the log were cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
@@ -78,13 +77,13 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
    * SIGTERM or SIGHUP end it quietly with 130, 143 or 129 (following has no other end).
    */
   private async follow(member: string, argv: string[]): Promise<null> {
-    const stop = watchStopSignals(() => {})
+    const stop = watchStopSignals(() => {}, this.factory.signals, this.factory.sleep)
     this.onCleanup(() => stop.dispose())
-    const ended = await followSsh(['-o', 'LogLevel=ERROR', ...argv], {signal: stop.aborted, stdout: process.stdout, stderr: process.stderr})
+    const ended = await this.factory.ssh.follow(['-o', 'LogLevel=ERROR', ...argv], {signal: stop.aborted, stdout: this.factory.io.out, stderr: this.factory.io.err})
     // Ctrl-C on a terminal reaches ssh too (one process group), and ssh may end before this process has seen it.
     const signal = stop.signal ?? STOP_SIGNALS.find((s) => s === ended.signal)
     if (signal) {
-      process.exitCode = exitCodeFor(signal)
+      this.factory.setExitCode(exitCodeFor(signal))
       return null
     }
     if (ended.status === 255) throw new UsageError(`ssh to ${member} failed (see above)`)

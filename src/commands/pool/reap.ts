@@ -3,9 +3,8 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {FailureView} from '../../lib/cli/base-command.js'
-import {isInteractive} from '../../lib/cli/confirm.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
-import {paint} from '../../lib/cli/style.js'
+import {isInteractive} from '../../lib/cli/io.js'
 import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/duration.js'
 import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
@@ -54,7 +53,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     const stuckAfterMs = parseDuration(flags['stuck-after'], '--stuck-after', {minMs: 60_000, maxMs: 30 * 86_400_000})
     const config = this.readConfig(flags.config)
     const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]
-    if (!flags['dry-run'] && !flags.yes && !isInteractive()) throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    if (!flags['dry-run'] && !flags.yes && !isInteractive(this.factory.io)) throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
     const stop = this.stopSignals()
     const accounts: AccountReap[] = []
     for (const group of groupByAccount(pools, flags['api-endpoint'], this.env)) {
@@ -82,7 +81,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
   private sayLeftAlone(plans: readonly ReapPlan[]): void {
     const shared = [...new Map(plans.flatMap((p) => p.sharedLeftAlone).map((d) => [d.id, d])).values()]
     if (shared.length === 0) return
-    this.say(paint.warning(`left alone: ${plural(shared.length, 'droplet')} that another configured pool may own too (${shared.map((d) => printable(d.name)).join(', ')})`))
+    this.say(this.paint.warning(`left alone: ${plural(shared.length, 'droplet')} that another configured pool may own too (${shared.map((d) => printable(d.name)).join(', ')})`))
   }
 
   protected override render(result: PoolReapOutput): string {

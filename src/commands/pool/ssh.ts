@@ -12,11 +12,10 @@ import {findMember} from '../../lib/pool/member-ref.js'
 import {isShared, listPools} from '../../lib/pool/membership.js'
 import {sshArgs} from '../../lib/ssh/command.js'
 import {classifySshFailure} from '../../lib/ssh/failure.js'
-import {runSshInteractive} from '../../lib/ssh/interactive.js'
 import {checkedAddress, memberTarget} from '../../lib/ssh/member-target.js'
 import {watchedCommand} from '../../lib/ssh/remote-commands.js'
 import {commandOutputLimit} from '../../lib/ssh/bounded-output.js'
-import {boundedMap, runSsh} from '../../lib/ssh/run.js'
+import {boundedMap} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
 /** One member's run under `pool ssh --all`: what is shown of it (MemberOutput), and its droplet id. */
@@ -80,9 +79,9 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     const command = remote.join(' ')
     if (!stop) {
       const member = findMember(pool.name, members, args.member)
-      const interactive = remote.length === 0 && Boolean(process.stdin.isTTY)
-      const argv = sshArgs(memberTarget(member, settings), {...settings.ssh, batch: !process.stdin.isTTY}, remote.length > 0 ? [command] : [])
-      process.exitCode = await runSshInteractive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv])
+      const interactive = remote.length === 0 && Boolean(this.factory.io.in.isTTY)
+      const argv = sshArgs(memberTarget(member, settings), {...settings.ssh, batch: !this.factory.io.in.isTTY}, remote.length > 0 ? [command] : [])
+      this.factory.setExitCode(await this.factory.ssh.interactive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv]))
       return null
     }
     const limit = commandOutputLimit(members.length)
@@ -94,7 +93,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
       if (stop.isStopped()) return {...row, exit_code: null, state: 'stopped', stdout: '', stderr: 'not run: stopped before it began'}
       // The command ends on the member when ssh does (a stop here, velda-do killed): watchedCommand.
       const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [watchedCommand(command)])]
-      const run = await runSsh(argv, {timeoutMs: settings.timeoutMs, signal: stop.aborted, limit, stdin: 'hold'})
+      const run = await this.factory.ssh.run(argv, {timeoutMs: settings.timeoutMs, signal: stop.aborted, limit, stdin: 'hold'})
       const cut = {stdout_cut_bytes: run.cutBytes.stdout, stderr_cut_bytes: run.cutBytes.stderr}
       // Stopped only when the stop ended that ssh: one that had finished as the stop came is reported as it ran.
       if (run.aborted) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}

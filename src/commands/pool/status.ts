@@ -11,7 +11,6 @@ import {formatPoolStatus} from '../../lib/output/member-table.js'
 import {plural} from '../../lib/plural.js'
 import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
-import {runSsh} from '../../lib/ssh/run.js'
 
 const statusPartials = new PartialResults<PoolStatusResult>()
 
@@ -53,7 +52,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
     const result = await poolStatus(api, pool, config.pools, settings, {
-      runSsh: (sshArgs, options) => runSsh(sshArgs, {...options, signal: stop.aborted}),
+      runSsh: (sshArgs, options) => this.factory.ssh.run(sshArgs, {...options, signal: stop.aborted}),
       isInterrupted: stop.isStopped,
     })
     if (stop.isStopped()) throw statusPartials.attach(new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`), result)

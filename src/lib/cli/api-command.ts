@@ -3,16 +3,14 @@ import {CancelledError, GuardError, InterruptedError} from '../errors.js'
 import {formatDroplets} from '../output/droplet-table.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {connectApi} from '../connection.js'
 import {printable} from '../output/printable.js'
 import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity} from '../pool/lock.js'
 import {probeMembers} from '../pool/pool-status.js'
 import type {AgentProbe} from '../pool/pool-up.js'
-import {runSsh} from '../ssh/run.js'
 import {probeSettings, type SshFlagValues} from '../ssh/settings.js'
 import {BaseCommand} from './base-command.js'
-import {confirm, isInteractive} from './confirm.js'
-import {paint} from './style.js'
+import {confirm} from './confirm.js'
+import {isInteractive} from './io.js'
 
 /** The base of commands that call DigitalOcean; the others do not carry (or load) the API layer at all. */
 export abstract class ApiCommand<Result> extends BaseCommand<Result> {
@@ -22,16 +20,16 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     // When the command is done, so are its requests: none goes on retrying behind it.
     const closed = new AbortController()
     this.onCleanup(() => closed.abort())
-    const api = await connectApi({
+    const api = await this.factory.connectApi({
       ...options,
       // A command that stops on signals must not sit out a minute-long retry wait after one.
       transport: {signal: closed.signal, ...(stop ? {sleep: stop.sleep, isStopped: stop.isStopped} : {})},
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
       // Progress, silent under --quiet; a warning always shows.
-      onWait: (message) => this.info(paint.dim(`waiting: ${printable(message)}`)),
-      onProgress: (message) => this.info(paint.dim(printable(message))),
-      onWarning: (message) => this.say(paint.warning(`Warning: ${printable(message)}`)),
+      onWait: (message) => this.info(this.paint.dim(`waiting: ${printable(message)}`)),
+      onProgress: (message) => this.info(this.paint.dim(printable(message))),
+      onWarning: (message) => this.say(this.paint.warning(`Warning: ${printable(message)}`)),
     })
     this.connectedEndpoint = api.endpoint
     return api
@@ -57,11 +55,11 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
       pid: process.pid,
       process: processIdentity(process.pid),
       command: `velda-do ${(this.id ?? '').replaceAll(':', ' ')} ${pool}`,
-      now: Date.now,
+      now: this.now,
       sleep: stop.sleep,
       isStopped: stop.isStopped,
       isAlive: isHolderAlive,
-      onWait: (message) => this.say(paint.warning(`${message}; Ctrl-C to give up`)),
+      onWait: (message) => this.say(this.paint.warning(`${message}; Ctrl-C to give up`)),
     })
     this.onCleanup(() => lock.release())
     return lock
@@ -74,9 +72,9 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
    */
   protected async confirmDeletion(droplets: readonly PoolDroplet[], question: string, options: {yes: boolean; refusal: string; nothingDone: Record<string, unknown>; table?: string}): Promise<void> {
     if (options.yes) return
-    if (!isInteractive()) throw new GuardError(options.refusal, {suggestions: ['add --yes (or --dry-run to see what would go)']})
-    process.stderr.write(options.table ?? formatDroplets(droplets, this.now()))
-    const answer = await confirm(question, this.stopSignals())
+    if (!isInteractive(this.factory.io)) throw new GuardError(options.refusal, {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    this.factory.io.err.write(options.table ?? formatDroplets(droplets, this.now()))
+    const answer = await confirm(question, this.stopSignals(), this.factory.io)
     if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: options.nothingDone})
     if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: options.nothingDone})
   }
@@ -87,6 +85,6 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     const stop = this.stopSignals()
     // A stop ends the probes in flight (a member that trickles its answer would hold the report of what was
     // created for 30 s): as pool status does.
-    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => runSsh(args, {...options, signal: stop.aborted}), isInterrupted: stop.isStopped})}
+    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => this.factory.ssh.run(args, {...options, signal: stop.aborted}), isInterrupted: stop.isStopped})}
   }
 }

@@ -1,5 +1,3 @@
-import {existsSync} from 'node:fs'
-
 import {type Interfaces, ux} from '@oclif/core'
 import {Command} from '@oclif/core/command'
 
@@ -11,13 +9,14 @@ import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {printable} from '../output/printable.js'
 import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../secret.js'
-import {TOKEN_ENV_VARS} from '../settings.js'
+import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
 import {toFailure} from './failure.js'
 import {quietFlag, RENAMED_FLAGS} from './flags.js'
+import {type Factory, systemFactory} from './factory.js'
 import {guardOutput, type OutputGuard} from './output-guard.js'
 import {createProgress, type Progress} from './progress.js'
 import {exitCodeFor, type StopWatch, watchStopSignals} from './stop-signals.js'
-import {paint} from './style.js'
+import {type Paint, paintFor} from './style.js'
 
 // oclif's own constraint on parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,6 +42,9 @@ export interface FailureView {
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
   static override baseFlags = {quiet: quietFlag}
+
+  /** The outside world: the real one unless a test gave another (runWithFactory). */
+  factory: Factory = systemFactory()
 
   private outputGuard: OutputGuard | null = null
   private stopWatch: StopWatch | null = null
@@ -84,8 +86,13 @@ export abstract class BaseCommand<Result> extends Command {
     return result
   }
 
-  /** The clock every command reads (ages in tables, waits): one place to fake it. */
-  protected readonly now: () => number = Date.now
+  /** The clock every command reads (ages in tables, waits). */
+  protected readonly now = (): number => this.factory.now()
+
+  /** Colours for stderr, as the IO takes them. */
+  protected get paint(): Paint {
+    return paintFor(this.factory.io.colour)
+  }
 
   /**
    * Data for the user: stdout, through the secrets filter (each chunk on its own: chunks end at a line's end). A
@@ -93,13 +100,14 @@ export abstract class BaseCommand<Result> extends Command {
    * does not pile up in memory.
    */
   protected async write(text: string | Iterable<string>): Promise<void> {
-    await writeChunks(process.stdout, text)
+    await writeChunks(this.factory.io.out, text)
   }
 
   protected override async init(): Promise<void> {
     const env = this.env
     const tokens = TOKEN_ENV_VARS.map((name) => env[name]).filter((value): value is string => Boolean(value))
-    this.outputGuard = guardOutput((text) => redactSecrets(text, tokens))
+    const {io} = this.factory
+    this.outputGuard = guardOutput((text) => redactSecrets(text, tokens), [io.out, io.err])
     await super.init()
   }
 
@@ -138,7 +146,7 @@ export abstract class BaseCommand<Result> extends Command {
   override logJson(json: unknown): void {
     // The result's document was written by run(), as it should be: with waits for a slow reader.
     if (this.jsonWritten) return
-    for (const text of this.jsonChunks(json)) process.stdout.write(text)
+    for (const text of this.jsonChunks(json)) this.factory.io.out.write(text)
   }
 
   private jsonWritten = false
@@ -146,13 +154,13 @@ export abstract class BaseCommand<Result> extends Command {
   /** logJson, waiting for a slow reader between chunks (writeChunks): what run() and catch() print with. */
   private async writeJson(json: unknown): Promise<void> {
     this.jsonWritten = true
-    await writeChunks(process.stdout, this.jsonChunks(json))
+    await writeChunks(this.factory.io.out, this.jsonChunks(json))
   }
 
   private *jsonChunks(json: unknown): Generator<string> {
     const large = this.largeJsonArray
     const chunks = large !== null && json !== null && typeof json === 'object' ? jsonTextChunks(json as Record<string, unknown>, large) : [jsonText(json)]
-    for (const text of chunks) yield process.stdout.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text
+    for (const text of chunks) yield this.factory.io.out.isTTY ? ux.colorizeJson(text, {pretty: false, theme: this.config.theme?.json}) : text
     yield '\n'
   }
 
@@ -172,7 +180,7 @@ export abstract class BaseCommand<Result> extends Command {
    * promises a clean stdout (oclif's logToStderr is silent under --json).
    */
   protected say(message: string): void {
-    process.stderr.write(`${message}\n`)
+    this.factory.io.err.write(`${message}\n`)
   }
 
   /**
@@ -180,11 +188,11 @@ export abstract class BaseCommand<Result> extends Command {
    * untouched from now on; stderr stays filtered.
    */
   protected allowSecretsOnStdout(): void {
-    this.outputGuard?.passThrough(process.stdout)
+    this.outputGuard?.passThrough(this.factory.io.out)
   }
 
   protected get env(): Readonly<Record<string, string | undefined>> {
-    return process.env
+    return this.factory.env
   }
 
   /**
@@ -192,7 +200,7 @@ export abstract class BaseCommand<Result> extends Command {
    * to stop: it polls `isStopped()`, and catch() exits with 128 + the signal's number.
    */
   protected stopSignals(): StopWatch {
-    this.stopWatch ??= watchStopSignals((message) => this.notify(message))
+    this.stopWatch ??= watchStopSignals((message) => this.notify(message), this.factory.signals, this.factory.sleep)
     return this.stopWatch
   }
 
@@ -209,10 +217,13 @@ export abstract class BaseCommand<Result> extends Command {
   /** A spinner on a terminal (plain lines otherwise, none of either under --json's clean stdout rule). */
   protected async startProgress(): Promise<Progress> {
     const stop = this.stopSignals()
+    const {io} = this.factory
     this.progress?.dispose()
     this.progress = await createProgress({
       // A terminal that reports no width (a bare pty) would make the spinner redraw without end.
-      spinner: !this.quiet && Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !this.jsonEnabled(),
+      spinner: !this.quiet && Boolean(io.err.isTTY) && (io.err.columns ?? 0) > 0 && !this.jsonEnabled(),
+      io,
+      paint: this.paint,
       write: (line) => this.info(line),
       onCtrlC: () => stop.trigger('SIGINT'),
     })
@@ -222,12 +233,12 @@ export abstract class BaseCommand<Result> extends Command {
   /** Shown in the spinner while there is one, so the line does not tear it. */
   private notify(message: string): void {
     if (this.progress) this.progress.update(message)
-    else this.say(paint.warning(message))
+    else this.say(this.paint.warning(message))
   }
 
   /** Finds and loads the config (docs/cli.md, "Where settings come from"), printing its warnings on stderr. */
   protected readConfig(flagPath: string | undefined): VeldaConfig {
-    const location: ConfigLocation = locateConfig(flagPath, this.env, existsSync)
+    const location: ConfigLocation = locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path))
     const config = loadConfig(location, this.env)
     this.printWarnings(config.warnings, config.file)
     return config
@@ -235,13 +246,13 @@ export abstract class BaseCommand<Result> extends Command {
 
   /** The config when there is one (flag, variable or a file in the current directory), else null. */
   protected readOptionalConfig(flagPath: string | undefined): VeldaConfig | null {
-    const anyGiven = flagPath || this.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_FILES.some((name) => existsSync(name))
+    const anyGiven = flagPath || this.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_FILES.some((name) => this.factory.fileExists(name))
     return anyGiven ? this.readConfig(flagPath) : null
   }
 
   protected printWarnings(diagnostics: readonly Diagnostic[], file: string): void {
     for (const warning of diagnostics.filter((d) => d.severity === 'warning')) {
-      this.say(paint.warning(formatDiagnostic(warning, file)))
+      this.say(this.paint.warning(formatDiagnostic(warning, file)))
     }
   }
 
@@ -264,16 +275,16 @@ export abstract class BaseCommand<Result> extends Command {
       const message = printable(failure.message)
       // A stop or a "no" the user chose is a report of what exists, not an error.
       const chosen = error instanceof InterruptedError || error instanceof CancelledError
-      this.logToStderr(chosen ? paint.warning(message) : `${paint.error('Error:')} ${message}`)
+      this.say(chosen ? this.paint.warning(message) : `${this.paint.error('Error:')} ${message}`)
       if (failure.suggestions.length > 0) {
-        this.logToStderr(paint.dim('Try this:'))
-        for (const suggestion of failure.suggestions) this.logToStderr(`  ${printable(suggestion)}`)
+        this.say(this.paint.dim('Try this:'))
+        for (const suggestion of failure.suggestions) this.say(`  ${printable(suggestion)}`)
       }
     }
-    if (failure.exitCode === 1 && process.env.DEBUG) this.say(String((error as Error).stack))
+    if (failure.exitCode === 1 && this.env.DEBUG) this.say(String((error as Error).stack))
     // oclif ends with process.exit(), which drops what a pipe has not taken yet (`pool ssh --all | grep` after a
     // member failed): all of it is out first.
-    await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+    await Promise.all([flushed(this.factory.io.out), flushed(this.factory.io.err)])
     return this.exit(failure.exitCode)
   }
 

@@ -1,5 +1,6 @@
 import {createInterface} from 'node:readline/promises'
 
+import type {IO} from './io.js'
 import type {StopWatch} from './stop-signals.js'
 
 export type Answer = 'yes' | 'no' | 'stopped'
@@ -9,8 +10,8 @@ export type Answer = 'yes' | 'no' | 'stopped'
  * mode, so it arrives as a key, not a signal), SIGTERM or SIGHUP while waiting, end the question as `stopped`:
  * a cancel, not a failure.
  */
-export async function confirm(question: string, stop: StopWatch): Promise<Answer> {
-  const prompt = createInterface({input: process.stdin, output: process.stderr})
+export async function confirm(question: string, stop: StopWatch, io: IO): Promise<Answer> {
+  const prompt = createInterface({input: io.in, output: io.err})
   const abort = new AbortController()
   prompt.on('SIGINT', () => stop.trigger('SIGINT', true))
   // End of input (Ctrl-D, a closed pipe) is a "no": the question would otherwise never be answered.
@@ -21,7 +22,7 @@ export async function confirm(question: string, stop: StopWatch): Promise<Answer
     return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no'
   } catch (error) {
     // The line of the unanswered question is still open.
-    process.stderr.write('\n')
+    io.err.write('\n')
     if (stop.isStopped()) return 'stopped'
     if (abort.signal.aborted) return 'no'
     throw error
@@ -29,8 +30,4 @@ export async function confirm(question: string, stop: StopWatch): Promise<Answer
     unsubscribe()
     prompt.close()
   }
-}
-
-export function isInteractive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stderr.isTTY)
 }

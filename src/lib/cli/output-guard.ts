@@ -1,8 +1,10 @@
-type Write = NodeJS.WriteStream['write']
+import type {OutputStream} from './io.js'
+
+type Write = OutputStream['write']
 
 export interface OutputGuard {
   /** Lets one stream's writes past the filter: only for output the user asked to contain secrets. */
-  passThrough(stream: NodeJS.WriteStream): void
+  passThrough(stream: OutputStream): void
   restore(): void
 }
 
@@ -12,8 +14,8 @@ export interface OutputGuard {
  * place, not message by message. Also keeps a closed terminal or pipe (SIGHUP, `| head`) from crashing the
  * command while it still has droplets to report.
  */
-export function guardOutput(filter: (text: string) => string, streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): OutputGuard {
-  const unguarded = new Set<NodeJS.WriteStream>()
+export function guardOutput(filter: (text: string) => string, streams: readonly OutputStream[]): OutputGuard {
+  const unguarded = new Set<OutputStream>()
   const originals = streams.map((stream) => {
     const original = stream.write
     const unfiltered = original.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean

@@ -1,5 +1,6 @@
 import {printable} from '../output/printable.js'
-import {paint} from './style.js'
+import type {IO} from './io.js'
+import type {Paint} from './style.js'
 import {captureCtrlC} from './terminal-keys.js'
 
 /** Progress of a long command: an ora spinner on a TTY, otherwise one plain line per change (CI logs). */
@@ -19,6 +20,9 @@ export interface Progress {
 
 export interface ProgressOptions {
   spinner: boolean
+  /** The spinner draws on io.err and reads Ctrl-C from io.in. */
+  io: IO
+  paint: Paint
   write: (line: string) => void
   /** A Ctrl-C typed while the spinner holds the terminal in raw mode. */
   onCtrlC: () => void
@@ -39,8 +43,8 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
 async function createDisplay(options: ProgressOptions): Promise<Progress> {
   if (options.spinner) {
     const {default: ora} = await import('ora')
-    const spinner = ora({stream: process.stderr, discardStdin: false}).start()
-    const releaseKeys = captureCtrlC(options.onCtrlC)
+    const spinner = ora({stream: options.io.err as NodeJS.WriteStream, discardStdin: false}).start()
+    const releaseKeys = captureCtrlC(options.onCtrlC, options.io.in)
     const end = (finish: () => void) => {
       if (spinner.isSpinning) finish()
       releaseKeys()
@@ -56,6 +60,7 @@ async function createDisplay(options: ProgressOptions): Promise<Progress> {
     }
   }
   let last = ''
+  const {paint} = options
   return {
     update: (text, state = text) => {
       if (state !== last) options.write(paint.dim(text))

@@ -30,12 +30,35 @@ export interface StopWatch {
   dispose(): void
 }
 
+/** Where stop signals come from: the process, or (in a test) an emitter the test fires. */
+export interface SignalSource {
+  on(signal: StopSignal, handler: () => void): unknown
+  off(signal: StopSignal, handler: () => void): unknown
+}
+
+/** A wait that ends early, without an error, when `signal` aborts: the clock a Factory hands its commands. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>
+
+/** The real clock's wait: a timer, cleared when `signal` aborts so that nothing keeps the process alive. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const wake = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', wake)
+      resolve()
+    }
+    const timer = setTimeout(wake, ms)
+    signal.addEventListener('abort', wake, {once: true})
+  })
+}
+
 /**
  * Stop signals as a flag that long operations poll between steps: a request in flight is allowed to finish
  * (cutting it off would only make its outcome unknown), waits end at once, and nothing new is sent. Signals
  * after the first are acknowledged, not obeyed, so the command can still report exactly what exists.
  */
-export function watchStopSignals(say: (message: string) => void, target: NodeJS.Process = process): StopWatch {
+export function watchStopSignals(say: (message: string) => void, target: SignalSource = process, wait: Sleep = sleepUnlessAborted): StopWatch {
   let received: StopSignal | null = null
   const listeners = new Set<(signal: StopSignal) => void>()
   const abort = new AbortController()
@@ -58,17 +81,7 @@ export function watchStopSignals(say: (message: string) => void, target: NodeJS.
     },
     isStopped: () => received !== null,
     aborted: abort.signal,
-    sleep: (ms) =>
-      new Promise<void>((resolve) => {
-        if (received) return resolve()
-        const wake = () => {
-          clearTimeout(timer)
-          listeners.delete(wake)
-          resolve()
-        }
-        const timer = setTimeout(wake, ms)
-        listeners.add(wake)
-      }),
+    sleep: (ms) => (received ? Promise.resolve() : wait(ms, abort.signal)),
     trigger,
     onStop(listener) {
       if (received) {

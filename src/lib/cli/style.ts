@@ -1,9 +1,20 @@
-import {chalkStderr} from 'chalk'
+import {Chalk, chalkStderr} from 'chalk'
 
-/** Colours for stderr messages; chalk turns them off when stderr is not a TTY and honours NO_COLOR/FORCE_COLOR. */
-export const paint = {
-  error: (text: string) => chalkStderr.red.bold(text),
-  warning: (text: string) => chalkStderr.yellow(text),
-  dim: (text: string) => chalkStderr.dim(text),
-  bold: (text: string) => chalkStderr.bold(text),
+/** Colours for stderr messages. */
+export interface Paint {
+  error(text: string): string
+  warning(text: string): string
+  dim(text: string): string
+  bold(text: string): string
+}
+
+/** The colours of a command's IO: none when its stderr takes none (a pipe, NO_COLOR, a test's buffer). */
+export function paintFor(colour: boolean): Paint {
+  const chalk = colour ? chalkStderr : new Chalk({level: 0})
+  return {
+    error: (text) => chalk.red.bold(text),
+    warning: (text) => chalk.yellow(text),
+    dim: (text) => chalk.dim(text),
+    bold: (text) => chalk.bold(text),
+  }
 }

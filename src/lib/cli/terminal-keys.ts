@@ -1,3 +1,5 @@
+import type {InputStream} from './io.js'
+
 const CTRL_C = 0x03
 
 /**
@@ -6,14 +8,15 @@ const CTRL_C = 0x03
  * as if the signal had come. (ora's own `discardStdin` swallows Ctrl-C: it never resumes a fresh stdin.)
  * Returns the function that gives the terminal back as it was.
  */
-export function captureCtrlC(onCtrlC: () => void, stdin: NodeJS.ReadStream = process.stdin): () => void {
+export function captureCtrlC(onCtrlC: () => void, stdin: InputStream): () => void {
   if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return () => {}
-  const wasRaw = stdin.isRaw
+  const setRawMode = stdin.setRawMode.bind(stdin)
+  const wasRaw = stdin.isRaw === true
   const onData = (chunk: Buffer | string) => {
     if ((typeof chunk === 'string' ? Buffer.from(chunk) : chunk).includes(CTRL_C)) onCtrlC()
   }
   try {
-    stdin.setRawMode(true)
+    setRawMode(true)
   } catch {
     // A terminal that is already gone (SIGHUP) cannot be captured; nothing to give back either.
     return () => {}
@@ -26,7 +29,7 @@ export function captureCtrlC(onCtrlC: () => void, stdin: NodeJS.ReadStream = pro
     released = true
     stdin.off('data', onData)
     try {
-      stdin.setRawMode(wasRaw)
+      setRawMode(wasRaw)
     } catch {
       // The terminal closed meanwhile.
     }

@@ -1,4 +1,5 @@
 import {FETCH_BAD_PORTS_REFERENCE, isFetchBadPort} from '../bad-ports.js'
+import {isLoopbackHost} from '../loopback.js'
 import type {Problem} from './spec.js'
 
 /**
@@ -53,10 +54,8 @@ export function endpointProblem(value: string): Problem | undefined {
   return undefined
 }
 
-/** 127.0.0.0/8, ::1 and localhost, as the URL parser writes them (it normalises 127.1 to 127.0.0.1). */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-}
+// Defined beside the other pure URL helpers of src/lib, which the API layer may use too; kept importable from here.
+export {isLoopbackHost}
 
 /** `http://user:secret@host/` → `http://<credentials>@host/`, even for text that is not a URL at all. */
 export function redactCredentials(text: string): string {

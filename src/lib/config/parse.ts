@@ -1,25 +1,18 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 
 import {poolPrefix, poolTag, poolTags} from '../naming.js'
-import {type DecodedObject, Decoder, type SecretSetting, type StringMapEntry} from './decode.js'
+import {type DecodedObject, Decoder, type StringMapEntry} from './decode.js'
 import {type Diagnostic, errorsOf} from './diagnostics.js'
 import {provisionedSettings, readDropletSettings} from './droplet-settings.js'
 import type {Environment} from './interpolate.js'
 import {isProtoSpelling, suggestKey, toSnakeCase} from './keys.js'
 import {formatProtoDuration, parseProtoDuration} from './protojson.js'
-import {
-  AGENT_POOL,
-  BROKER_INFO_SPEC,
-  CHECKED_SECTIONS,
-  DIGITALOCEAN_AUTO,
-  OTHER_PROVISIONERS,
-  PROVISIONER_DEFAULT_LIMITS,
-  reservedTagProblem,
-  tagProblem,
-  TOP_LEVEL_KEYS,
-} from './schema.js'
+import {AGENT_POOL, DIGITALOCEAN_AUTO} from './pool-schema.js'
+import {type PoolSettingValues, provisionedPoolSettings, readPoolSettings} from './pool-settings.js'
+import {OTHER_PROVISIONERS, PROVISIONER_DEFAULT_LIMITS, reservedTagProblem, tagProblem} from './schema.js'
 import {examineStructure} from './structure.js'
-import type {BrokerAutoscaler, DefaultBroker, Label, PoolConfig, TailscaleSettings, VeldaConfig} from './types.js'
+import {AGENT_POOLS, checkedSection, DEFAULT_BROKER, PROVISIONERS, TOP_LEVEL_KEYS} from './top-level-settings.js'
+import type {BrokerAutoscaler, DefaultBroker, Label, PoolConfig, VeldaConfig} from './types.js'
 
 export interface ParseOptions {
   /** The file name used in positions (as the user gave it). */
@@ -98,7 +91,7 @@ function checkTopLevel(decoder: Decoder, root: unknown): void {
   const seen = new Map<string, string>()
   for (const entry of decoder.entries(root)) {
     const key = toSnakeCase(entry.key)
-    const known = (TOP_LEVEL_KEYS as readonly string[]).includes(key)
+    const known = TOP_LEVEL_KEYS.includes(key)
     if (!known || !isProtoSpelling(entry.key, key)) {
       const suggestion = suggestKey(entry.key, TOP_LEVEL_KEYS)
       decoder.error(key, entry.keyNode, `"${entry.key}" is not a key of the Velda config: the broker refuses the file (velda-do too)`,
@@ -111,7 +104,7 @@ function checkTopLevel(decoder: Decoder, root: unknown): void {
       continue
     }
     seen.set(key, entry.key)
-    const spec = CHECKED_SECTIONS[key]
+    const spec = checkedSection(key)
     if (spec) decoder.decode(entry.value, spec, key, entry.keyNode)
   }
 }
@@ -128,11 +121,11 @@ interface BrokerSettings {
  * a port (":50051"), the broker guesses its own public IP: velda-do cannot, and needs --broker.
  */
 function readDefaultBroker(decoder: Decoder, root: unknown): BrokerSettings {
-  const top = decoder.child(root, 'default_broker_info')
+  const top = decoder.child(root, DEFAULT_BROKER.key)
   if (top) {
-    const info = decoder.decode(top.value, BROKER_INFO_SPEC, 'default_broker_info', top.keyNode) as DecodedObject | undefined
+    const info = decoder.decode(top.value, DEFAULT_BROKER.spec, DEFAULT_BROKER.key, top.keyNode) as DecodedObject | undefined
     return {
-      info: {address: nonEmpty(info?.address), publicAddress: nonEmpty(info?.public_address), source: 'default_broker_info'},
+      info: {address: nonEmpty(info?.address), publicAddress: nonEmpty(info?.public_address), source: DEFAULT_BROKER.key},
       guessed: false,
     }
   }
@@ -148,12 +141,12 @@ function readDefaultBroker(decoder: Decoder, root: unknown): BrokerSettings {
 
 /** Every name in agent_pools, DigitalOcean or not (names are unique across the file), and the DigitalOcean pools. */
 function readAgentPools(decoder: Decoder, root: unknown, broker: BrokerSettings): DeclaredPool[] {
-  const section = decoder.child(root, 'agent_pools')
+  const section = decoder.child(root, AGENT_POOLS.key)
   if (!section) return []
   const list = decoder.resolve(section.value)
   if (!isSeq(list)) {
-    if (isMap(list)) decoder.error('agent_pools', section.value, 'must be a list of pools', 'write each pool as "- name: ..."')
-    else decoder.decode(section.value, {kind: 'list', items: AGENT_POOL, example: '[{name: cpu, auto_scaler: ...}]'}, 'agent_pools', section.keyNode)
+    if (isMap(list)) decoder.error(AGENT_POOLS.key, section.value, 'must be a list of pools', 'write each pool as "- name: ..."')
+    else decoder.decode(section.value, AGENT_POOLS.spec, AGENT_POOLS.key, section.keyNode)
     return []
   }
   const pools: DeclaredPool[] = []
@@ -196,12 +189,12 @@ function isNullItem(decoder: Decoder, item: unknown): boolean {
 }
 
 function readProvisioners(decoder: Decoder, root: unknown, broker: BrokerSettings): DeclaredPool[] {
-  const section = decoder.child(root, 'provisioners')
+  const section = decoder.child(root, PROVISIONERS.key)
   if (!section) return []
   const list = decoder.resolve(section.value)
   if (!isSeq(list)) {
-    if (isMap(list)) decoder.error('provisioners', section.value, 'must be a list of provisioners', 'write each as "- digitalocean_auto: ..."')
-    else decoder.decode(section.value, {kind: 'list', items: {kind: 'object', fields: {}}, example: '[{digitalocean_auto: ...}]'}, 'provisioners', section.keyNode)
+    if (isMap(list)) decoder.error(PROVISIONERS.key, section.value, 'must be a list of provisioners', 'write each as "- digitalocean_auto: ..."')
+    else decoder.decode(section.value, PROVISIONERS.spec, PROVISIONERS.key, section.keyNode)
     return []
   }
   const pools: DeclaredPool[] = []
@@ -254,15 +247,7 @@ function readProvisioners(decoder: Decoder, root: unknown, broker: BrokerSetting
           path: `${path}.pool_details[${detailIndex}]`,
           position: decoder.positionOf(nameNode),
           // The broker builds each pool's droplet template from the provisioner plus the pool's own fields.
-          droplet: {
-            ...provisionedSettings(provisioner, detail),
-            api_token: provisioner?.api_token,
-            api_endpoint: provisioner?.api_endpoint,
-            labels: provisioner?.labels,
-            agent_version_override: provisioner?.agent_version_override,
-            tailscale_config: provisioner?.tailscale_config,
-            agent_config: {},
-          },
+          droplet: {...provisionedSettings(provisioner, detail), ...provisionedPoolSettings(provisioner)},
           // A pool's own autoscaler_config replaces the provisioner's as a whole, as the broker does.
           limits: (detail.autoscaler_config ?? provisioner?.autoscaler_config ?? PROVISIONER_DEFAULT_LIMITS) as DecodedObject,
           limitsSource,
@@ -296,13 +281,12 @@ interface PoolParts {
 
 function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefined {
   const {droplet} = parts
-  const labels = ((droplet.labels as StringMapEntry[] | undefined) ?? []).map(({key, value}) => ({key, value}))
+  const own = readPoolSettings(droplet)
   const minAgents = typeof parts.limits?.min_agents === 'number' ? parts.limits.min_agents : 0
   const maxAgents = typeof parts.limits?.max_agents === 'number' ? parts.limits.max_agents : null
-  checkPoolParts(decoder, parts, labels, minAgents, maxAgents)
+  checkPoolParts(decoder, parts, own, minAgents, maxAgents)
   const settings = readDropletSettings(droplet)
   if (!settings) return undefined
-  const tailscale = droplet.tailscale_config as DecodedObject | undefined
   const metadata = parts.limits?.metadata as DecodedObject | undefined
   const pool: PoolConfig = {
     name: parts.name,
@@ -310,14 +294,7 @@ function assemblePool(decoder: Decoder, parts: PoolParts): PoolConfig | undefine
     position: parts.position,
     description: parts.description ?? (typeof metadata?.description === 'string' ? metadata.description : null),
     ...settings,
-    extraTags: (droplet.tags as string[] | undefined) ?? [],
-    labels,
-    agentVersionOverride: nonEmpty(droplet.agent_version_override),
-    apiToken: (droplet.api_token as SecretSetting | undefined) ?? null,
-    apiEndpoint: nonEmpty(droplet.api_endpoint)?.replace(/\/+$/, '') ?? null,
-    tailscale: tailscale?.pre_auth_key ? tailscaleSettings(tailscale) : null,
-    agentConfig: (droplet.agent_config as DecodedObject | undefined) ?? null,
-    agentConfigContent: nonEmpty(droplet.agent_config_content),
+    ...own,
     defaultBrokerPublicAddress: parts.broker.info?.publicAddress ?? null,
     provisioned: parts.provisioned,
     brokerAutoscaler: brokerAutoscaler(parts.limits, parts.limitsSource),
@@ -357,13 +334,8 @@ function brokerAutoscaler(limits: DecodedObject | undefined, source: string): Br
   }
 }
 
-function tailscaleSettings(tailscale: DecodedObject): TailscaleSettings {
-  return {server: nonEmpty(tailscale.server), preAuthKey: tailscale.pre_auth_key as SecretSetting}
-}
-
 /** Checks that need no other pool and not every required key, so they run even when the pool is incomplete. */
-function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], minAgents: number, maxAgents: number | null): void {
-  const {droplet} = parts
+function checkPoolParts(decoder: Decoder, parts: PoolParts, own: PoolSettingValues, minAgents: number, maxAgents: number | null): void {
   if (parts.name === '') {
     // The tag would be a bare `velda-pool:`, which no droplet of a named pool carries.
     decoder.error(`${parts.path}.${parts.nameKey}`, parts.position, 'the pool name is empty', `give the pool a name, e.g. ${parts.nameKey}: cpu-small`)
@@ -371,8 +343,8 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
     decoder.error(`${parts.path}.${parts.nameKey}`, parts.position, `pool name "${parts.name}" cannot form the tag ${poolTag(parts.name)}`,
       'name pools with letters, digits, _, : and - only')
   }
-  for (const label of labels) checkLabel(decoder, parts, label)
-  const preAuthKey = (droplet.tailscale_config as DecodedObject | undefined)?.pre_auth_key as SecretSetting | undefined
+  for (const label of own.labels) checkLabel(decoder, parts, label)
+  const preAuthKey = own.tailscale?.preAuthKey
   if (preAuthKey?.secret && preAuthKey.secret.reveal() === '') {
     // An empty key makes `tailscale up` wait for an interactive login: the droplet would never get its agent.
     decoder.error(preAuthKey.path, preAuthKey.position, 'pre_auth_key is empty', 'give a Tailscale auth key, e.g. pre_auth_key: "${TAILSCALE_AUTH_KEY}", or remove tailscale_config')
@@ -381,7 +353,7 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
     decoder.error(parts.path, parts.position, `min_agents (${minAgents}) is greater than max_agents (${maxAgents})`,
       'lower min_agents or raise max_agents')
   }
-  const agentConfig = droplet.agent_config as DecodedObject | undefined
+  const agentConfig = own.agentConfig
   const ownBroker = agentConfig?.broker as DecodedObject | undefined
   if (ownBroker && nonEmpty(ownBroker.address) === null) {
     decoder.warn(`${parts.dropletPath}.agent_config.broker`, parts.position,
@@ -392,7 +364,7 @@ function checkPoolParts(decoder: Decoder, parts: PoolParts, labels: Label[], min
     decoder.warn(`${parts.dropletPath}.agent_config.pool`, parts.position,
       `agent_config.pool "${agentConfig.pool}" is replaced by the pool name "${parts.name}" (as the broker does)`, 'remove agent_config.pool')
   }
-  if (typeof droplet.agent_config_content === 'string' && droplet.agent_config_content !== '') {
+  if (own.agentConfigContent !== null) {
     decoder.warn(`${parts.dropletPath}.agent_config_content`, parts.position,
       agentConfig
         ? 'agent_config_content is ignored because agent_config is set'

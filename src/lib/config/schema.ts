@@ -1,12 +1,13 @@
 import {POOL_TAG_PREFIX} from '../naming.js'
-import {endpointProblem, hasControlCharacter, httpUrlProblem} from './endpoint.js'
+import {hasControlCharacter, httpUrlProblem} from './endpoint.js'
 import {INT64_MAX, INT64_MIN} from './protojson.js'
-import {requiredSettings, settingSpecs} from './droplet-settings.js'
 import type {DurationSpec, Int64Spec, IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
 
 /**
- * The parts of the Velda broker's config schema (velda.config / velda.agent protobuf messages) that velda-do
- * reads. Field names and order follow the broker's .proto files, so agent.yaml comes out as the broker writes it.
+ * The messages of the Velda broker's config schema (velda.config / velda.agent protobuf messages) that velda-do
+ * reads, as building blocks: the settings tables (droplet-settings.ts, pool-settings.ts, top-level-settings.ts)
+ * declare which key holds which, and pool-schema.ts assembles the DigitalOcean sections from them. Field names
+ * and order follow the broker's .proto files, so agent.yaml comes out as the broker writes it.
  */
 
 const INT32_MAX = 2_147_483_647
@@ -37,10 +38,10 @@ function brokerAddressProblem(value: string): Problem | undefined {
   return {message: `${JSON.stringify(value)} has a control character (e.g. a line break)`, fix: 'write the address on one line, like broker.example.com:50051'}
 }
 
-const string = (check?: StringSpec['check']): StringSpec => ({kind: 'string', ...(check ? {check} : {})})
+export const string = (check?: StringSpec['check']): StringSpec => ({kind: 'string', ...(check ? {check} : {})})
 const int32 = (min = 0): IntSpec => ({kind: 'int', min, max: INT32_MAX})
 const int64: Int64Spec = {kind: 'int64', min: INT64_MIN, max: INT64_MAX}
-const bool: Spec = {kind: 'bool'}
+export const bool: Spec = {kind: 'bool'}
 const duration: DurationSpec = {kind: 'duration'}
 const stringList: Spec = {kind: 'list', items: string(), example: '["a", "b"]'}
 
@@ -48,11 +49,12 @@ const stringList: Spec = {kind: 'list', items: string(), example: '["a", "b"]'}
 const text: StringSpec = {kind: 'string', literal: true}
 const anyInt32: IntSpec = {kind: 'int', min: INT32_MIN, max: INT32_MAX}
 
-// "" is unset, as in the broker (proto3): the same prefix as leaving the key out.
-const agentVersion = string((value) =>
+/** `agent_version_override`. "" is unset, as in the broker (proto3): the same prefix as leaving the key out. */
+export const AGENT_VERSION = string((value) =>
   value === '' || VERSION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a release version`, fix: 'write a version like "1.0.0"'})
 
-const tag = string((value) => tagProblem(value) ?? reservedTagProblem(value))
+/** One of a droplet's extra tags. */
+export const TAG = string((value) => tagProblem(value) ?? reservedTagProblem(value))
 
 export const TAILSCALE_CONFIG: ObjectSpec = {
   kind: 'object',
@@ -63,7 +65,8 @@ export const TAILSCALE_CONFIG: ObjectSpec = {
   required: ['pre_auth_key'],
 }
 
-const BROKER_INFO: ObjectSpec = {
+/** velda.config.BrokerInfo: `default_broker_info`, and an agent_config's `broker`. */
+export const BROKER_INFO: ObjectSpec = {
   kind: 'object',
   fields: {address: string(brokerAddressProblem), public_address: string(brokerAddressProblem)},
 }
@@ -136,7 +139,7 @@ export const AGENT_CONFIG: ObjectSpec = {
   },
 }
 
-const AUTOSCALER_FIELDS = {
+export const AUTOSCALER_FIELDS = {
   max_agents: int32(),
   min_idle_agents: int32(),
   max_idle_agents: int32(),
@@ -152,103 +155,7 @@ const AUTOSCALER_FIELDS = {
   allocation_error_reset_after: duration,
 } satisfies Record<string, Spec>
 
-/**
- * velda.config.AutoscalerBackendDigitalOceanDroplet. The droplet settings (size, region, ...) come from
- * droplet-settings.ts, in that table's order rather than the .proto's: only agent.yaml's order matters to the broker.
- */
-export const DIGITALOCEAN_DROPLET: ObjectSpec = {
-  kind: 'object',
-  fields: {
-    name: string(),
-    ...settingSpecs('droplet'),
-    tags: {kind: 'list', items: tag, example: '[team-infra]'},
-    agent_config_content: string(),
-    agent_config: AGENT_CONFIG,
-    labels: {kind: 'stringMap'},
-    agent_version_override: agentVersion,
-    api_token: {kind: 'string', secret: true, bareVariable: true},
-    api_endpoint: string(endpointProblem),
-    tailscale_config: TAILSCALE_CONFIG,
-  },
-  required: requiredSettings('droplet'),
-}
-
-/** The other backends of the broker: pools using them are not velda-do's business, and their schema not checked. */
-export const OTHER_BACKENDS = [
-  'gce_instance_group', 'kubernetes', 'command', 'aws_launch_template', 'nebius_launch_template', 'mithril_spot_bid',
-  'azure_vmss', 'primeintellect_instance',
-] as const
-
-/** velda.config.AutoscalerBackend: a oneof, so exactly one backend per pool. */
-export const AUTOSCALER_BACKEND: ObjectSpec = {
-  kind: 'object',
-  fields: {digitalocean_droplet: DIGITALOCEAN_DROPLET},
-  noun: 'backend',
-  unchecked: OTHER_BACKENDS,
-  oneofs: [['digitalocean_droplet', ...OTHER_BACKENDS]],
-}
-
-/** velda.config.AgentPool.AutoScaler, with only the DigitalOcean backend described. */
-export const AUTO_SCALER: ObjectSpec = {
-  kind: 'object',
-  fields: {
-    backend: AUTOSCALER_BACKEND,
-    ...AUTOSCALER_FIELDS,
-  },
-}
-
-export const AGENT_POOL: ObjectSpec = {
-  kind: 'object',
-  fields: {name: string(), auto_scaler: AUTO_SCALER},
-  misplaced: {
-    autoscaler: 'write auto_scaler (or autoScaler): the broker\'s loader does not know "autoscaler" (a spelling of its backend README) and would not start',
-  },
-  // A pool without auto_scaler is a static pool to the broker (agents join it themselves): not velda-do's.
-  required: ['name'],
-}
-
-/** The provisioner's and each pool's default autoscaler: no backend (the provisioner supplies it). */
-const PROVISIONED_AUTOSCALER: ObjectSpec = {kind: 'object', fields: AUTOSCALER_FIELDS}
-
-export const POOL_DETAIL: ObjectSpec = {
-  kind: 'object',
-  fields: {
-    pool_name: string(),
-    ...settingSpecs('pool_details'),
-    description: string(),
-    autoscaler_config: PROVISIONED_AUTOSCALER,
-  },
-  required: ['pool_name', ...requiredSettings('pool_details')],
-}
-
-/** velda.config.DigitalOceanAutoProvisioner. */
-export const DIGITALOCEAN_AUTO: ObjectSpec = {
-  kind: 'object',
-  fields: {
-    ...settingSpecs('provisioner'),
-    api_token: {kind: 'string', secret: true, bareVariable: true},
-    labels: {kind: 'stringMap'},
-    agent_version_override: agentVersion,
-    autoscaler_config: PROVISIONED_AUTOSCALER,
-    api_endpoint: string(endpointProblem),
-    pool_details: {kind: 'list', items: POOL_DETAIL, example: '[{pool_name: gpu, size: ..., image: ...}]'},
-    tailscale_config: TAILSCALE_CONFIG,
-  },
-  required: [...requiredSettings('provisioner'), 'pool_details'],
-  misplaced: {
-    agent_config: 'the broker\'s digitalocean_auto has no agent_config (its pools\' agent.yaml gets only pool and broker): define the pool under agent_pools to set more',
-    agent_config_content: 'the broker\'s digitalocean_auto has no agent_config_content: define the pool under agent_pools',
-    tags: 'the broker\'s digitalocean_auto has no tags: use labels (each becomes a tag key:value)',
-  },
-}
-
 export const OTHER_PROVISIONERS = ['aws', 'kubernetes', 'gcs', 'aws_auto', 'nebius_auto', 'mithril_auto', 'azure'] as const
-
-/** velda.config.Config top-level keys; only three of them matter to velda-do. */
-export const TOP_LEVEL_KEYS = [
-  'server', 'storage', 'agent_pools', 'provisioners', 'allow_new_pool', 'default_broker_info', 'log_storage',
-  'file_content_server', 'ssh_connector',
-] as const
 
 /*
  * The sections velda-do does not use, checked only as the broker's loader checks them (types, unknown keys), from
@@ -275,32 +182,29 @@ export const STORAGE: ObjectSpec = {
 
 const TEXT_TAILSCALE: ObjectSpec = {kind: 'object', fields: {server: text, pre_auth_key: {kind: 'string', secret: true, literal: true}}}
 
-/** The other top-level sections, by key. */
-export const CHECKED_SECTIONS: Readonly<Record<string, Spec>> = {
-  server: SERVER,
-  storage: STORAGE,
-  allow_new_pool: bool,
-  log_storage: {kind: 'object', fields: {log_dir: text}},
-  file_content_server: {kind: 'object', fields: {address: text, root: text, workers: anyInt32}},
-  ssh_connector: {
-    kind: 'object',
-    fields: {
-      ssh_port: anyInt32,
-      ssh_user: text,
-      ssh_private_key_path: text,
-      local_mtls_cert_path: text,
-      remote_mtls_cert_path: text,
-      remote_agent_config_path: text,
-      local_output_log_dir: text,
-      connect_timeout: duration,
-      ready_timeout: duration,
-      ready_poll_interval: duration,
-      tailscale_config: TEXT_TAILSCALE,
-    },
+/** velda.config.LogStorage. */
+export const LOG_STORAGE: ObjectSpec = {kind: 'object', fields: {log_dir: text}}
+
+/** velda.config.FileContentServer. */
+export const FILE_CONTENT_SERVER: ObjectSpec = {kind: 'object', fields: {address: text, root: text, workers: anyInt32}}
+
+/** velda.config.SshConnector. */
+export const SSH_CONNECTOR: ObjectSpec = {
+  kind: 'object',
+  fields: {
+    ssh_port: anyInt32,
+    ssh_user: text,
+    ssh_private_key_path: text,
+    local_mtls_cert_path: text,
+    remote_mtls_cert_path: text,
+    remote_agent_config_path: text,
+    local_output_log_dir: text,
+    connect_timeout: duration,
+    ready_timeout: duration,
+    ready_poll_interval: duration,
+    tailscale_config: TEXT_TAILSCALE,
   },
 }
-
-export const BROKER_INFO_SPEC = BROKER_INFO
 
 /** The broker's own default autoscaler for provisioned pools that give none (digitalocean_provisioner.go). */
 export const PROVISIONER_DEFAULT_LIMITS = {max_agents: 10, min_agents: 0, max_idle_agents: 1, idle_decay: '60s'} as const

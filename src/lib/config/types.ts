@@ -1,6 +1,7 @@
 import type {SecretSetting} from './decode.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
 import type {DropletSettingValues} from './droplet-settings.js'
+import type {PoolSettingValues} from './pool-settings.js'
 
 export interface Label {
   key: string
@@ -13,23 +14,16 @@ export interface TailscaleSettings {
   preAuthKey: SecretSetting
 }
 
-/** One DigitalOcean pool, resolved from either way of defining pools; its droplet settings come from droplet-settings.ts. */
-export interface PoolConfig extends DropletSettingValues {
+/**
+ * One DigitalOcean pool, resolved from either way of defining pools. Its settings are declared in
+ * droplet-settings.ts (size, region, ...) and pool-settings.ts (api_endpoint, api_token, labels, ...).
+ */
+export interface PoolConfig extends DropletSettingValues, PoolSettingValues {
   name: string
   /** Key path of the pool's definition, e.g. `provisioners[0].digitalocean_auto.pool_details[1]`. */
   path: string
   position: SourcePosition | null
   description: string | null
-  extraTags: string[]
-  labels: Label[]
-  agentVersionOverride: string | null
-  apiToken: SecretSetting | null
-  apiEndpoint: string | null
-  tailscale: TailscaleSettings | null
-  /** velda.agent.AgentConfig as written in the file (snake_case keys), or null. */
-  agentConfig: Record<string, unknown> | null
-  /** The broker's raw agent.yaml escape hatch, used only when there is no agent_config. */
-  agentConfigContent: string | null
   /**
    * `default_broker_info.public_address`: the broker gives it to the agent with the address (`publicAddress`)
    * when the pool's agent_config has no `broker` of its own.

@@ -5,6 +5,3 @@ import type {DotsClient} from './dots.js'
 export * as abstractions from '@microsoft/kiota-abstractions'
 export * as http from '@microsoft/kiota-http-fetchlibrary'
 export function createDigitalOceanClient(adapter: RequestAdapter): DotsClient
-export const DropletsRequestBuilderUriTemplate: string
-export const DropletsRequestBuilderRequestsMetadata: {post?: {errorMappings?: Record<string, never>}}
-export const createDropletsPostResponseFromDiscriminatorValue: never

@@ -5,8 +5,3 @@
 export * as abstractions from '@microsoft/kiota-abstractions'
 export * as http from '@microsoft/kiota-http-fetchlibrary'
 export {createDigitalOceanClient} from '@digitalocean/dots/src/dots/digitalOceanClient.js'
-export {
-  DropletsRequestBuilderUriTemplate,
-  DropletsRequestBuilderRequestsMetadata,
-  createDropletsPostResponseFromDiscriminatorValue,
-} from '@digitalocean/dots/src/dots/v2/droplets/index.js'

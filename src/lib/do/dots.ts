@@ -1,3 +1,4 @@
+import type {ListAnswer, ListQuery} from './paginate.js'
 import type {FetchFunction} from './transport.js'
 
 /**
@@ -6,38 +7,8 @@ import type {FetchFunction} from './transport.js'
  * declarations, so its objects are described here by the narrow interfaces velda-do uses.
  */
 
-export interface DotsPage {
-  meta?: {total?: number | null} | null
-  links?: DotsPageLinks | null
-}
-
-/**
- * dots types `links.pages` as a union and parses it as its first member ({first, prev}): `next` and `last` end up
- * in `additionalData`. Both places are described, in case a release parses the union properly.
- */
-export interface DotsPageLinks {
-  pages?: {
-    first?: string | null
-    prev?: string | null
-    next?: unknown
-    last?: unknown
-    additionalData?: Record<string, unknown> | null
-  } | null
-}
-
-export interface DotsDroplet {
-  id?: number | null
-  name?: string | null
-  status?: string | null
-  createdAt?: Date | null
-  sizeSlug?: string | null
-  size?: {priceHourly?: number | null} | null
-  region?: {slug?: string | null} | null
-  image?: {slug?: string | null; id?: number | null} | null
-  networks?: {v4?: {ipAddress?: string | null; type?: string | null}[] | null; v6?: {ipAddress?: string | null; type?: string | null}[] | null} | null
-  tags?: string[] | null
-  gpuInfo?: {model?: string | null} | null
-}
+/** A list answer as dots parses it: the paging parts listAll reads. */
+export type DotsPage = ListAnswer
 
 export interface DotsSize {
   slug?: string | null
@@ -84,15 +55,12 @@ export interface DotsAccount {
   team?: {uuid?: string | null} | null
 }
 
-export interface ListQuery {
-  queryParameters: {page?: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
-}
-
 /** The part of the dots client velda-do calls. */
 export interface DotsClient {
   v2: {
     droplets: {
-      get(query: ListQuery): Promise<(DotsPage & {droplets?: DotsDroplet[] | null}) | undefined>
+      /** Only counted (per_page=1): listings and creates read the wire JSON (api-client.ts). */
+      get(query: ListQuery): Promise<(DotsPage & {droplets?: unknown[] | null}) | undefined>
       byDroplet_id(id: number): {delete(): Promise<void>}
     }
     sizes: {get(query: ListQuery): Promise<(DotsPage & {sizes?: DotsSize[] | null}) | undefined>}
@@ -106,14 +74,8 @@ export interface DotsClient {
   }
 }
 
-export interface DotsConnection {
-  client: DotsClient
-  /** Sends a droplet-create body that velda-do serialised (dots' serializer writes every key twice). */
-  createDroplets(body: Record<string, unknown>): Promise<{droplets?: DotsDroplet[] | null; droplet?: DotsDroplet | null} | undefined>
-}
-
-export async function connectDots(endpoint: string, transport: FetchFunction): Promise<DotsConnection> {
-  const {abstractions, http, ...dots} = await import('./do-client.js')
+export async function connectDots(endpoint: string, transport: FetchFunction): Promise<DotsClient> {
+  const {abstractions, http, createDigitalOceanClient} = await import('./do-client.js')
   // Our transport is the whole middleware chain: no Kiota retry (it retries POST), no redirect following, and
   // the token is added there, only for the endpoint's host (so the auth provider here is anonymous).
   const httpClient = new http.HttpClient(undefined, new http.CustomFetchHandler(transport as never))
@@ -124,18 +86,5 @@ export async function connectDots(endpoint: string, transport: FetchFunction): P
     httpClient,
   )
   adapter.baseUrl = endpoint.replace(/\/+$/, '')
-  const client = dots.createDigitalOceanClient(adapter)
-  return {
-    client,
-    async createDroplets(body) {
-      const request = new abstractions.RequestInformation(abstractions.HttpMethod.POST, dots.DropletsRequestBuilderUriTemplate)
-      request.headers.tryAdd('Accept', 'application/json')
-      request.setStreamContent(new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer, 'application/json')
-      return adapter.send(
-        request,
-        dots.createDropletsPostResponseFromDiscriminatorValue,
-        dots.DropletsRequestBuilderRequestsMetadata.post?.errorMappings,
-      ) as Promise<{droplets?: DotsDroplet[] | null; droplet?: DotsDroplet | null} | undefined>
-    },
-  }
+  return createDigitalOceanClient(adapter)
 }

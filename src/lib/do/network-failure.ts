@@ -1,6 +1,6 @@
 import {networkInterfaces} from 'node:os'
 
-import {isLoopbackHost} from '../config/endpoint.js'
+import {isLoopbackHost} from '../loopback.js'
 
 /**
  * What a failed fetch means, from undici's `TypeError('fetch failed')` and its `cause` chain (an AggregateError

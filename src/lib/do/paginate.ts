@@ -1,3 +1,4 @@
+import {requireList} from './answer-checks.js'
 import {type AnswerSource, MalformedAnswerError} from './errors.js'
 
 /** The API's largest page: the fewest requests for a full list. */
@@ -120,4 +121,59 @@ class UniqueItems<T extends object> {
       this.list.push(item)
     }
   }
+}
+
+/** A list answer's paging parts, as dots parses them or as wireListAnswer reads them from the JSON. */
+export interface ListAnswer {
+  meta?: {total?: unknown} | null
+  /**
+   * dots types `links.pages` as a union and parses it as its first member ({first, prev}): `next` and `last` end
+   * up in `additionalData`. Both places are read, in case a release parses the union properly.
+   */
+  links?: {pages?: {next?: unknown; last?: unknown; additionalData?: Record<string, unknown> | null} | null} | null
+}
+
+/** The query of a list request, in dots' names. */
+export interface ListQuery {
+  queryParameters: {page?: number; perPage: number; tagName?: string; type?: 'droplets' | 'gpus'}
+}
+
+/** One list endpoint, read through dots or as wire JSON. */
+export interface ListEndpoint<T> {
+  path: string
+  /** The list's name in the wire JSON, e.g. `ssh_keys`. */
+  key: string
+  extra?: Omit<ListQuery['queryParameters'], 'page' | 'perPage'>
+  /** `source` names the request, for the endpoint's own checks of its items (and is the wire JSON's path). */
+  fetch(query: ListQuery, source: AnswerSource): Promise<{answer: ListAnswer | undefined; items: T[] | null | undefined}>
+}
+
+/** Every item of a list endpoint, each page checked (see collectPages). */
+export function listAll<T extends object>(endpoint: ListEndpoint<T>): Promise<T[]> {
+  return collectPages(async (page) => {
+    const queryParameters = {page, perPage: PER_PAGE, ...endpoint.extra}
+    const source: AnswerSource = {method: 'GET', path: listPath(endpoint.path, queryParameters)}
+    const {answer, items} = await endpoint.fetch({queryParameters}, source)
+    const pages = answer?.links?.pages
+    return {source, items: requireList(items, endpoint.key, source), total: answer?.meta?.total, next: pages?.next ?? pages?.additionalData?.next, last: pages?.last ?? pages?.additionalData?.last}
+  })
+}
+
+/** The path and query dots sends, in its order: the wire JSON's request, and the name of either in an error. */
+export function listPath(path: string, query: ListQuery['queryParameters']): string {
+  const search = new URLSearchParams()
+  if (query.page !== undefined) search.set('page', String(query.page))
+  search.set('per_page', String(query.perPage))
+  if (query.tagName !== undefined) search.set('tag_name', query.tagName)
+  if (query.type !== undefined) search.set('type', query.type)
+  return `${path}?${search}`
+}
+
+/** A list answer as plain JSON, its paging parts where listAll reads them; `{}` for anything but an object. */
+export function wireListAnswer(json: unknown): ListAnswer & Record<string, unknown> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return {}
+  const page = json as Record<string, unknown>
+  const meta = page.meta as {total?: unknown} | null | undefined
+  const links = page.links as {pages?: {next?: unknown; last?: unknown} | null} | null | undefined
+  return {...page, meta: {total: meta?.total}, links: {pages: {next: links?.pages?.next, last: links?.pages?.last}}}
 }

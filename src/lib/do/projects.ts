@@ -1,4 +1,7 @@
+import {isId} from './answer-checks.js'
+import {absentAs, type DoClient} from './api-client.js'
 import {type AnswerSource, MalformedAnswerError} from './errors.js'
+import {listAll, wireListAnswer} from './paginate.js'
 import type {Project, ProjectAssignment} from './types.js'
 import {UUID_PATTERN} from '../wire-formats.js'
 
@@ -12,6 +15,49 @@ export const ASSIGN_BATCH_SIZE = 50
 /** Statuses that leave the droplet in the project. */
 const IN_PROJECT: ReadonlySet<string> = new Set(['assigned', 'already_assigned', 'ok'])
 
+/**
+ * Projects: listed, read, and droplets moved into one. Wire JSON: dots parses a project id into a Guid object and
+ * an assignment status it does not know into undefined, and velda-do wants both as DigitalOcean wrote them.
+ */
+export class ProjectService {
+  constructor(private readonly client: DoClient) {}
+
+  /** Every project of the account, each page checked. */
+  list(): Promise<Project[]> {
+    return listAll({
+      path: '/v2/projects',
+      key: 'projects',
+      fetch: async (_query, source) => {
+        const answer = wireListAnswer(await this.client.getJson(source))
+        return {answer, items: readProjects(answer.projects, source)}
+      },
+    })
+  }
+
+  /** A project by id, or the account's default for `default`; null when the API says 404. */
+  async get(idOrDefault: string): Promise<Project | null> {
+    const source: AnswerSource = {method: 'GET', path: `/v2/projects/${encodeURIComponent(idOrDefault)}`}
+    return absentAs(this.client.getJson(source).then((answer) => readProject(answer as {project?: unknown} | undefined, source)), null)
+  }
+
+  /**
+   * Moves droplets into a project (id or `default`), in batches; one entry per droplet, in the order given. A
+   * failed batch throws the transport's error; the batches before it stay assigned, and since assigning is
+   * idempotent the caller may simply ask again for all of them.
+   */
+  async assign(projectId: string, dropletIds: number[]): Promise<ProjectAssignment[]> {
+    const bad = dropletIds.find((id) => !isId(id))
+    if (bad !== undefined) throw new RangeError(`refusing to assign ${String(bad)} to a project: it is not a droplet id (a positive whole number)`)
+    const source: AnswerSource = {method: 'POST', path: `/v2/projects/${encodeURIComponent(projectId)}/resources`}
+    const results: ProjectAssignment[] = []
+    // One batch after another: a failure stops before more requests, and the rate limit is not spent in a burst.
+    for (const batch of assignmentBatches(dropletIds)) {
+      const answer = await this.client.postJson(source, {resources: batch.map((id) => `do:droplet:${id}`)})
+      results.push(...readAssignment(answer, batch, source))
+    }
+    return results
+  }
+}
 
 export function assignmentBatches(ids: readonly number[], size = ASSIGN_BATCH_SIZE): number[][] {
   const batches: number[][] = []

@@ -50,7 +50,7 @@ export type Outcome =
 export type Decision = {retry: false; why?: string} | {retry: true; delayMs: number; reason: string}
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so clients that failed together spread out. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
@@ -77,6 +77,34 @@ export function toldWaitMs(status: number, headers: Headers, now: number): numbe
   return retryAfterMs(headers, now) ?? (status === 429 ? rateLimitResetMs(headers, now) : null)
 }
 
+export interface RetryDelayOptions {
+  now: () => number
+  random: () => number
+  /** The backoff's first step and ceiling; DEFAULT_RETRY_POLICY's when not given. */
+  baseDelayMs?: number
+  maxDelayMs?: number
+}
+
+/**
+ * How long to wait before trying a failed request again: what DigitalOcean told (`retry-after`, or for a 429
+ * `ratelimit-reset`), else the backoff. The one rule, for the transport's retries and for callers that retry a
+ * request the transport does not (a create): anything with a `status` and its answer's `headers` (an ApiError,
+ * an answer's Outcome) can carry a told wait; any other failure gets the backoff. Whether to wait that long at
+ * all (maxServerWaitMs) is the caller's decision.
+ */
+export function delayBeforeRetry(error: unknown, attempt: number, options: RetryDelayOptions): number {
+  const told = toldWait(error, options.now())
+  if (told !== null) return told
+  const {baseDelayMs = DEFAULT_RETRY_POLICY.baseDelayMs, maxDelayMs = DEFAULT_RETRY_POLICY.maxDelayMs} = options
+  return backoffDelay(attempt, {baseDelayMs, maxDelayMs}, options.random)
+}
+
+function toldWait(error: unknown, now: number): number | null {
+  if (typeof error !== 'object' || error === null) return null
+  const {status, headers} = error as {status?: unknown; headers?: unknown}
+  return typeof status === 'number' && headers instanceof Headers ? toldWaitMs(status, headers, now) : null
+}
+
 export function decideRetry(
   outcome: Outcome,
   attempt: number,
@@ -91,18 +119,11 @@ export function decideRetry(
   if (outcome.kind === 'network' && outcome.retryable === false) return {retry: false, why: 'waiting would not help'}
   if (!isRetryableRequest(method, path)) return {retry: false, why: `${method} is not retried: it may have been performed`}
   if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${attempt} attempts`}
-  if (outcome.kind === 'network') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason}
-  if (outcome.kind === 'timeout') return {retry: true, delayMs: backoffDelay(attempt, policy, random), reason: outcome.reason ?? 'no answer in time'}
-  const told = toldWaitMs(outcome.status, outcome.headers, now)
-  if (told !== null) {
-    if (told > policy.maxServerWaitMs) {
-      return {retry: false, why: `DigitalOcean asks to wait ${Math.ceil(told / 1000)}s, longer than velda-do waits (${policy.maxServerWaitMs / 1000}s)`}
-    }
-    return {retry: true, delayMs: told, reason: outcome.status === 429 ? 'rate limited' : `answer ${outcome.status}`}
+  const told = toldWait(outcome, now)
+  if (told !== null && told > policy.maxServerWaitMs) {
+    return {retry: false, why: `DigitalOcean asks to wait ${Math.ceil(told / 1000)}s, longer than velda-do waits (${policy.maxServerWaitMs / 1000}s)`}
   }
-  return {
-    retry: true,
-    delayMs: backoffDelay(attempt, policy, random),
-    reason: outcome.status === 429 ? 'rate limited' : `answer ${outcome.status}`,
-  }
+  const delayMs = delayBeforeRetry(outcome, attempt, {now: () => now, random, baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs})
+  if (outcome.kind === 'status') return {retry: true, delayMs, reason: outcome.status === 429 ? 'rate limited' : `answer ${outcome.status}`}
+  return {retry: true, delayMs, reason: outcome.reason ?? 'no answer in time'}
 }

@@ -2,10 +2,11 @@ import type {Droplet, DropletStatus} from './types.js'
 import {utcSeconds} from '../wire-formats.js'
 
 /**
- * A droplet as the API's JSON spells it. Droplet listings are read straight from the wire rather than through
- * dots' models: Kiota rebuilds every enum table for every value it parses (three quarters of a second for 10,000
- * droplets) and keeps a backing store per object, while velda-do reads a dozen fields. Anything can arrive here,
- * so every field is checked for its type, never cast.
+ * A droplet as the API's JSON spells it, and the one mapper from it to velda-do's Droplet: listings and create
+ * answers alike read droplets straight from the wire rather than through dots' models, since Kiota rebuilds every
+ * enum table for every value it parses (three quarters of a second for 10,000 droplets) and keeps a backing store
+ * per object, while velda-do reads a dozen fields. Anything can arrive here, so every field is checked for its
+ * type, never cast.
  */
 export interface WireDroplet {
   id: number

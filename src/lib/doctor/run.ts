@@ -5,7 +5,7 @@ import {UnauthorizedError} from '../do/errors.js'
 import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError} from '../errors.js'
 import {groupByAccount} from '../pool/accounts.js'
-import {resolveEndpoint, resolveToken} from '../settings.js'
+import {resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
 import {
   accountStatusCheck,
   agentVersionCheck,

@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 
 import {showOptions, showSetting} from '../config/droplet-settings.js'
+import {showPoolSettings} from '../config/pool-settings.js'
 import {describeBrokerDuration, type PoolReport} from '../validation/pool-report.js'
 import {printableCell} from './printable.js'
 import {plural} from '../plural.js'
@@ -26,13 +27,7 @@ function formatPool(pool: PoolReport): string {
     ['options', showOptions(pool)],
     ['tags', pool.tags.join(', ')],
     ['limits', `min ${pool.min_agents}, max ${pool.max_agents ?? 'unlimited'}`],
-    ['endpoint', `${pool.api_endpoint.value} (${pool.api_endpoint.source})`],
-    ['token', pool.api_token ? `${pool.api_token.value} from ${pool.api_token.source}${pool.api_token.set ? '' : ' (not set)'}` : 'none'],
-    ['broker', pool.broker ? `${pool.broker.value} (${pool.broker.source})` : 'none'],
-    ['agent', pool.agent_version ? `${pool.agent_version.value} (${pool.agent_version.source})` : 'none'],
-    ['tailscale', pool.tailscale
-      ? `${pool.tailscale.server ?? 'Tailscale\'s own server'}, key ${pool.tailscale.pre_auth_key}${pool.tailscale.set ? '' : ' (not set)'}`
-      : 'off'],
+    ...showPoolSettings(pool),
     ...parityRows(pool),
     ...autoscalerRows(pool),
   ]

@@ -1,6 +1,6 @@
 import type {Environment} from '../config/interpolate.js'
 import type {PoolConfig} from '../config/types.js'
-import {resolveEndpoint, resolveToken} from '../settings.js'
+import {resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
 
 /**
  * Pools of one config may live on different accounts (an AMD pool on api-amd, a CPU pool on the standard

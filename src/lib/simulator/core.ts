@@ -1,5 +1,5 @@
 import {type Catalog, defaultCatalog} from './seed-catalog.js'
-import {createProblem, type SimDroplet, dropletStatus, dropletToApi, findImage, isGpuDroplet, newAddresses} from './droplet-store.js'
+import {type CreateRequest, DropletStore, dropletToApi, findImage, type SeedDroplets, type SimDroplet} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
 import {presentsBearer} from './gate.js'
 import {liveErrorFor} from './live-errors.js'
@@ -53,22 +53,6 @@ export interface RequestLogEntry {
   abandonedAt?: number
 }
 
-export interface SeedDroplets {
-  count: number
-  size?: string
-  region?: string
-  image?: string | number
-  /** Names are `<namePrefix>-<n>`, or `<namePrefix><n>` when it ends in a dash. */
-  namePrefix?: string
-  tags?: string[]
-  /** `off`: active, then powered off. */
-  status?: 'new' | 'active' | 'off'
-  /** Made this long ago (created_at in the past), or at `createdAt` (RFC 3339). */
-  ageSeconds?: number
-  createdAt?: string
-  /** With a public IPv6 address, as a droplet created with `ipv6: true`. */
-  ipv6?: boolean
-}
 
 const NOT_FOUND = {id: 'not_found', message: 'The resource you were accessing could not be found.'}
 
@@ -80,7 +64,7 @@ export class SimulatorCore {
   readonly catalog: Catalog
   readonly faults = new FaultBook()
   readonly log: RequestLogEntry[] = []
-  private readonly droplets = new Map<number, SimDroplet>()
+  private readonly droplets: DropletStore
   /** Literal paths first: `/v2/projects/default` is its own operation, not a project whose id is "default". */
   private readonly validators: OperationValidator[] = [...loadSpecValidators()].sort((a, b) => Number(a.template.includes('{')) - Number(b.template.includes('{')))
   private projects: SimProject[]
@@ -91,10 +75,7 @@ export class SimulatorCore {
   readonly now: () => number
   /** What reset() restores after POST /__sim/account changed it. */
   private readonly initialAccount: Record<string, unknown>
-  private random: () => number
   private requestIds: () => number
-  private nextId: number
-  private created = 0
   /** The droplets the last create made (a `stuck` fault holds them in `new`). */
   private createdByLastRequest: SimDroplet[] = []
   private seq = 0
@@ -107,9 +88,16 @@ export class SimulatorCore {
     this.limiter = new RateLimiter(options.rateLimits ?? REAL_RATE_LIMITS)
     this.now = options.now ?? Date.now
     const seed = options.seed ?? 1
-    this.random = seededRandom(seed)
+    const random = seededRandom(seed)
     this.requestIds = seededRandom(seed ^ 0x5eed)
-    this.nextId = 400_000_000 + Math.floor(this.random() * 1_000_000)
+    this.droplets = new DropletStore({
+      catalog: this.catalog,
+      now: this.now,
+      random,
+      activeAfterMs: options.activeAfterMs,
+      addresses: options.addresses,
+      defaultProjectId: () => this.defaultProject().id,
+    })
     // A generator of their own: adding projects must not shift the droplet ids and addresses a seed gives.
     this.projectRandom = seededRandom(seed ^ 0x9a0e)
     this.projects = seedProjects(this.projectRandom, {uuid: String(this.catalog.account.uuid ?? ''), id: 7_530_192})
@@ -164,7 +152,7 @@ export class SimulatorCore {
       return fault.then === 'drop' ? {kind: 'drop'} : error(fault.status ?? 500, 'server_error', 'Server Error', limit.headers)
     }
     if (fault?.type === 'patch-json' && answer.kind === 'answer') return {...answer, body: patchJson(answer.body, fault)}
-    if (fault?.type === 'stuck') for (const droplet of this.createdByLastRequest) droplet.activeAt = null
+    if (fault?.type === 'stuck') this.droplets.holdNew(this.createdByLastRequest)
     return answer
   }
 
@@ -243,16 +231,13 @@ export class SimulatorCore {
         if (query.tag_name !== undefined && (query.type !== undefined || query.name !== undefined)) {
           return fail(422, 'unprocessable_entity', 'tag_name cannot be combined with name or type.')
         }
-        const gpus = query.type === 'gpus'
-        const list = [...this.droplets.values()].filter(
-          (d) => isGpuDroplet(d) === gpus && (query.tag_name === undefined || d.tags.includes(query.tag_name)) && (query.name === undefined || d.name === query.name),
-        )
+        const list = this.droplets.list({gpus: query.type === 'gpus', tag: query.tag_name, name: query.name})
         return ok(200, this.paginate('droplets', list.map((d) => dropletToApi(d, now)), url, page, perPage))
       }
       case 'POST /v2/droplets':
         return this.create(body as Record<string, unknown>, ok, fail)
       case 'DELETE /v2/droplets': {
-        for (const droplet of [...this.droplets.values()]) if (droplet.tags.includes(query.tag_name ?? '')) this.droplets.delete(droplet.id)
+        this.droplets.deleteTagged(query.tag_name ?? '')
         return {kind: 'answer', status: 204, headers: {...limitHeaders, 'content-type': 'application/json'}, body: null}
       }
       case 'GET /v2/droplets/{droplet_id}': {
@@ -301,32 +286,22 @@ export class SimulatorCore {
   ): SimAnswer {
     const names = Array.isArray(body.names) ? (body.names as string[]) : [body.name as string]
     const size = String(body.size)
-    const region = typeof body.region === 'string' ? body.region : (this.catalog.sizes.find((s) => s.slug === size)?.regions[0] ?? '')
-    const request = {
-      size,
-      region,
-      image: body.image as string | number,
-      sshKeys: (body.ssh_keys as (string | number)[] | undefined) ?? [],
+    const request: CreateRequest = {
       names,
+      size,
+      region: typeof body.region === 'string' ? body.region : (this.catalog.sizes.find((s) => s.slug === size)?.regions[0] ?? ''),
+      image: body.image as string | number,
+      tags: (body.tags as string[] | null | undefined) ?? [],
+      sshKeys: (body.ssh_keys as (string | number)[] | undefined) ?? [],
       userData: typeof body.user_data === 'string' ? body.user_data : null,
+      ipv6: body.ipv6 === true,
+      backups: body.backups === true,
+      monitoring: body.monitoring === true,
+      vpcUuid: typeof body.vpc_uuid === 'string' ? body.vpc_uuid : undefined,
     }
-    const problem = createProblem(this.catalog, request, this.droplets.size)
-    if (problem) return fail(422, 'unprocessable_entity', problem)
-    const created = names.map((name) =>
-      this.addDroplet({
-        name,
-        size,
-        region,
-        image: request.image,
-        tags: (body.tags as string[] | null | undefined) ?? [],
-        ipv6: body.ipv6 === true,
-        backups: body.backups === true,
-        monitoring: body.monitoring === true,
-        vpcUuid: typeof body.vpc_uuid === 'string' ? body.vpc_uuid : undefined,
-        userData: request.userData,
-        sshKeys: request.sshKeys,
-      }),
-    )
+    const made = this.droplets.create(request)
+    if ('problem' in made) return fail(422, 'unprocessable_entity', made.problem)
+    const created = made.droplets
     this.createdByLastRequest = created
     const now = this.now()
     const actions = created.map((d) => ({id: d.id + 7_000_000_000, rel: 'create', href: `${this.origin}/v2/actions/${d.id + 7_000_000_000}`}))
@@ -334,55 +309,6 @@ export class SimulatorCore {
       ? {droplets: created.map((d) => dropletToApi(d, now)), links: {actions}}
       : {droplet: dropletToApi(created[0] as SimDroplet, now), links: {actions}}
     return ok(202, answer)
-  }
-
-  private addDroplet(spec: {
-    name: string
-    size: string
-    region: string
-    image: string | number
-    tags: string[]
-    ipv6?: boolean
-    backups?: boolean
-    monitoring?: boolean
-    vpcUuid?: string
-    userData?: string | null
-    sshKeys?: (string | number)[]
-    status?: 'new' | 'active' | 'off'
-    createdAt?: number
-  }): SimDroplet {
-    const size = this.catalog.sizes.find((s) => s.slug === spec.size)
-    const region = this.catalog.regions.find((r) => r.slug === spec.region)
-    const image = findImage(this.catalog, spec.image)
-    if (!size || !region || !image) throw new Error(`unknown size, region or image: ${spec.size} ${spec.region} ${spec.image}`)
-    const now = this.now()
-    const delay = this.options.activeAfterMs
-    const after = typeof delay === 'function' ? delay(this.created) : delay === undefined ? 3_000 : delay
-    this.created++
-    const droplet: SimDroplet = {
-      id: this.nextId++,
-      name: spec.name,
-      size,
-      region,
-      image,
-      tags: [...new Set(spec.tags)],
-      vpcUuid: spec.vpcUuid ?? `${randomHex(this.random, 8)}-${randomHex(this.random, 4)}-4${randomHex(this.random, 3)}-a${randomHex(this.random, 3)}-${randomHex(this.random, 12)}`,
-      ipv6: spec.ipv6 ?? false,
-      backups: spec.backups ?? false,
-      monitoring: spec.monitoring ?? false,
-      userData: spec.userData ?? null,
-      sshKeys: spec.sshKeys ?? [],
-      createdAt: spec.createdAt ?? now,
-      // Seeded `new` stays new until activated (a create that never came up); a created one turns active after the delay.
-      activeAt: spec.status === 'active' || spec.status === 'off' ? (spec.createdAt ?? now) : spec.status === 'new' || after === null ? null : now + after,
-      poweredOff: spec.status === 'off',
-      projectId: this.defaultProject().id,
-      projectAssignedAt: spec.createdAt ?? now,
-      ...newAddresses(this.random),
-      ...this.options.addresses?.(this.created),
-    }
-    this.droplets.set(droplet.id, droplet)
-    return droplet
   }
 
   private defaultProject(): SimProject {
@@ -401,18 +327,9 @@ export class SimulatorCore {
    * the request itself succeeds, as the documented per-resource status implies.
    */
   private assign(project: SimProject, urns: string[]): {urn: string; assigned_at: string; links: {self: string}; status: AssignmentStatus}[] {
-    const now = this.now()
     return urns.map((urn) => {
-      const id = dropletIdOfUrn(urn)
-      const droplet = id === null ? undefined : this.droplets.get(id)
-      let status: AssignmentStatus = 'not_found'
-      if (droplet && droplet.projectId === project.id) status = 'already_assigned'
-      else if (droplet) {
-        droplet.projectId = project.id
-        droplet.projectAssignedAt = now
-        status = 'assigned'
-      }
-      return {urn, assigned_at: utcSeconds(droplet?.projectAssignedAt ?? now), links: {self: urnSelfLink(this.origin, urn)}, status}
+      const {status, assignedAt} = this.droplets.moveToProject(dropletIdOfUrn(urn), project.id)
+      return {urn, assigned_at: utcSeconds(assignedAt), links: {self: urnSelfLink(this.origin, urn)}, status}
     })
   }
 
@@ -451,30 +368,11 @@ export class SimulatorCore {
 
   /** Every droplet as the simulator keeps it (the simulated hosts follow them). */
   allDroplets(): SimDroplet[] {
-    return [...this.droplets.values()]
+    return this.droplets.all()
   }
 
   seedDroplets(seed: SeedDroplets): SimDroplet[] {
-    checkSeed(seed)
-    const size = seed.size ?? 's-1vcpu-1gb'
-    const sizeInfo = this.catalog.sizes.find((s) => s.slug === size)
-    const region = seed.region ?? sizeInfo?.regions[0] ?? 'nyc3'
-    // GPU droplets get their vendor's image, as operators create them.
-    const gpuModel = sizeInfo?.gpu_info?.model ?? ''
-    const image = seed.image ?? (gpuModel.startsWith('amd') ? 'amd-rocm71software' : gpuModel.startsWith('nvidia') ? 'gpu-h100x1-base' : 'ubuntu-24-04-x64')
-    const prefix = seed.namePrefix ?? 'seeded'
-    return Array.from({length: seed.count}, (_v, i) =>
-      this.addDroplet({
-        name: prefix.endsWith('-') ? `${prefix}${i + 1}` : `${prefix}-${i + 1}`,
-        size,
-        region,
-        image: image as string,
-        tags: seed.tags ?? [],
-        status: seed.status ?? 'active',
-        ipv6: seed.ipv6,
-        createdAt: seed.createdAt !== undefined ? Date.parse(seed.createdAt) : seed.ageSeconds !== undefined ? this.now() - seed.ageSeconds * 1000 : undefined,
-      }),
-    )
+    return this.droplets.seed(seed)
   }
 
   /**
@@ -496,37 +394,21 @@ export class SimulatorCore {
 
   /** Powers droplets off (or on): they stay, are billed, and show `off`. Answers how many changed. */
   power(ids: number[], on: boolean): number {
-    let count = 0
-    for (const id of ids) {
-      const droplet = this.droplets.get(id)
-      if (!droplet || droplet.poweredOff === !on) continue
-      droplet.poweredOff = !on
-      count++
-    }
-    return count
+    return this.droplets.power(ids, on)
   }
 
   /** Turns droplets active now (all `new` ones when no ids are given). */
   activate(ids?: number[]): number {
-    let count = 0
-    for (const droplet of this.droplets.values()) {
-      if (ids && !ids.includes(droplet.id)) continue
-      if (dropletStatus(droplet, this.now()) === 'new') {
-        droplet.activeAt = this.now()
-        count++
-      }
-    }
-    return count
+    return this.droplets.activate(ids)
   }
 
   dropletList(): Record<string, unknown>[] {
-    const now = this.now()
-    return [...this.droplets.values()].map((d) => ({...dropletToApi(d, now), user_data: d.userData, ssh_keys: d.sshKeys, project_id: d.projectId}))
+    return this.droplets.adminList()
   }
 
   /** The projects, each with the ids of its droplets. */
   projectList(): (SimProject & {droplet_ids: number[]})[] {
-    const members = (project: SimProject) => [...this.droplets.values()].filter((d) => d.projectId === project.id).map((d) => d.id)
+    const members = (project: SimProject) => this.droplets.all().filter((d) => d.projectId === project.id).map((d) => d.id)
     return this.projects.map((p) => ({...p, droplet_ids: members(p)}))
   }
 
@@ -646,21 +528,3 @@ export const ADMIN_ENDPOINTS = [
   'POST /__sim/account',
   'POST /__sim/projects',
 ]
-
-/**
- * A seed the admin API was given: refused whole when a field could not make a droplet the API could show (a
- * created_at that is not a time would break every later listing).
- */
-function checkSeed(seed: SeedDroplets): void {
-  if (!Number.isSafeInteger(seed.count) || seed.count < 0) throw new Error('"count" is a whole number, 0 or more')
-  if (seed.status !== undefined && !['new', 'active', 'off'].includes(seed.status)) throw new Error('"status" is one of new, active, off')
-  if (seed.ageSeconds !== undefined && !(typeof seed.ageSeconds === 'number' && Number.isFinite(seed.ageSeconds) && seed.ageSeconds >= 0)) {
-    throw new Error('"ageSeconds" is a number of seconds, 0 or more')
-  }
-  if (seed.createdAt !== undefined && (typeof seed.createdAt !== 'string' || Number.isNaN(Date.parse(seed.createdAt)))) {
-    throw new Error('"createdAt" is a time, e.g. 2026-11-27T10:00:00Z')
-  }
-  if (seed.createdAt !== undefined && seed.ageSeconds !== undefined) throw new Error('give "createdAt" or "ageSeconds", not both')
-  if (seed.tags !== undefined && !(Array.isArray(seed.tags) && seed.tags.every((tag) => typeof tag === 'string'))) throw new Error('"tags" is a list of tag names')
-}
-

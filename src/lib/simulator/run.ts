@@ -1,4 +1,4 @@
-import {exitCodeFor, STOP_SIGNALS, type StopSignal} from '../cli/stop-signals.js'
+import {exitCodeFor, type SignalSource, STOP_SIGNALS, type StopSignal} from '../cli/stop-signals.js'
 import {parseFaultRule} from './faults.js'
 import type {RequestLogEntry} from './core.js'
 import {redactText} from './redact.js'
@@ -8,6 +8,8 @@ export interface RunHooks {
   started(sim: Simulator): void
   /** One line per answered API request. */
   request?: (line: string) => void
+  /** Where the stop signals come from: the process, unless a test fires them. */
+  signals?: SignalSource
 }
 
 /** How long a crashed simulator gives its hosts to stop before it exits anyway. */
@@ -25,7 +27,7 @@ export async function runSimulatorUntilStopped(
   hooks: RunHooks,
 ): Promise<{url: string; token: string; requests: number; signal: StopSignal; exitCode: number}> {
   const faults = options.faults.map((rule) => parseFaultRule(rule))
-  const stop = catchStopSignals()
+  const stop = catchStopSignals(hooks.signals ?? process)
   try {
     let token = ''
     const sim = await startSimulator({...options, faults, onRequest: hooks.request ? (entry) => hooks.request?.(describe(entry, token)) : undefined})
@@ -43,15 +45,15 @@ export async function runSimulatorUntilStopped(
 }
 
 /** The first of SIGINT, SIGTERM and SIGHUP; every one is caught (none ends the process) until dispose(). */
-function catchStopSignals(): {received: Promise<StopSignal>; dispose(): void} {
+function catchStopSignals(target: SignalSource): {received: Promise<StopSignal>; dispose(): void} {
   let resolve: (signal: StopSignal) => void = () => {}
   const received = new Promise<StopSignal>((r) => (resolve = r))
   const handlers = STOP_SIGNALS.map((signal) => [signal, () => resolve(signal)] as const)
-  for (const [signal, handler] of handlers) process.on(signal, handler)
+  for (const [signal, handler] of handlers) target.on(signal, handler)
   return {
     received,
     dispose: () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler)
+      for (const [signal, handler] of handlers) target.off(signal, handler)
     },
   }
 }

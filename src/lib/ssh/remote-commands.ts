@@ -1,3 +1,5 @@
+import {shellQuote} from '../userdata/shell.js'
+
 /** The boot log, as `pool logs` reads it: the last `lines`, and with `follow` what comes after. */
 export function bootLogCommand(lines: number, follow: boolean): string {
   return `tail -n ${lines}${follow ? ' -F' : ''} /var/log/velda-bootstrap.log`
@@ -40,9 +42,4 @@ export function watchedCommand(command: string): string {
     'kill "$velda_do_watchdog" 2>/dev/null',
     'exit "$velda_do_status"',
   ].join('\n')
-}
-
-/** One word for a POSIX shell, whatever it holds. */
-export function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`
 }

@@ -1,6 +1,6 @@
 import {findPool} from '../config/load.js'
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
-import {type Resolved, resolveAgentVersion, resolveBroker} from '../settings.js'
+import {type Resolved, resolveAgentVersion, resolveBroker} from '../config/resolve-settings.js'
 import {assertUserDataSize, renderUserData, userDataBytes, type UserDataInputs} from './render.js'
 
 export interface UserDataRequest {

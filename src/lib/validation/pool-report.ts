@@ -1,10 +1,12 @@
 import {dropletSettingSummary, type DropletSettingSummary} from '../config/droplet-settings.js'
+import {inReportOrder, type PoolSettingReport} from '../config/pool-settings.js'
 import type {Environment} from '../config/interpolate.js'
 import {describeDuration, parseProtoDuration} from '../config/protojson.js'
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import {VELDA_TAG, poolPrefix} from '../naming.js'
 import {REDACTED} from '../secret.js'
-import {type Resolved, resolveAgentVersion, resolveBroker, resolveEndpoint, resolveToken} from '../settings.js'
+import {type Resolved, resolveAgentVersion, resolveBroker, resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
+import {DEFAULT_BROKER} from '../config/top-level-settings.js'
 import {VeldaError} from '../errors.js'
 import {agentConfigDocument, brokerAgentConfig} from '../userdata/agent-config.js'
 
@@ -29,9 +31,10 @@ export interface BrokerAutoscalerSummary {
 
 /**
  * What `config validate` shows of a pool: its resolved settings, secrets redacted. snake_case for JSON. The
- * droplet settings (size, region, ...) are listed by their config key, between prefix and tags.
+ * droplet settings (size, region, ...) are listed by their config key, between prefix and tags; the pool's
+ * resolved settings (api_endpoint, api_token, broker, ...) by the report key pool-settings.ts gives them.
  */
-export interface PoolReport extends DropletSettingSummary {
+export interface PoolReport extends DropletSettingSummary, PoolSettingReport {
   name: string
   defined_at: string
   description: string | null
@@ -39,11 +42,6 @@ export interface PoolReport extends DropletSettingSummary {
   tags: string[]
   min_agents: number
   max_agents: number | null
-  api_endpoint: {value: string; source: string}
-  api_token: {source: string; set: boolean; value: string} | null
-  broker: {value: string; source: string} | null
-  agent_version: {value: string; source: string} | null
-  tailscale: {server: string | null; pre_auth_key: string; set: boolean} | null
   broker_parity: BrokerParity
   broker_autoscaler: BrokerAutoscalerSummary
   /** Settings that are missing now and will stop commands that need them, and what the broker reads differently. */
@@ -73,7 +71,16 @@ function countPool(pool: PoolConfig, config: VeldaConfig, env: Environment): Poo
       + 'and its droplets would pass those characters to tailscale up as the key')
   }
   const broker = settingOrNote(() => resolveBroker(undefined, pool, config), notes)
-  if (broker && broker.source === 'default_broker_info' && config.defaultBroker) broker.source = config.defaultBroker.source
+  if (broker && broker.source === DEFAULT_BROKER.key && config.defaultBroker) broker.source = config.defaultBroker.source
+  const resolved: PoolSettingReport = {
+    api_endpoint: resolveEndpoint(undefined, env, pool),
+    api_token: token ? {source: token.source, set: token.secret !== null, value: REDACTED} : null,
+    broker,
+    agent_version: settingOrNote(() => resolveAgentVersion(undefined, pool, config.file), notes),
+    tailscale: pool.tailscale
+      ? {server: pool.tailscale.server, pre_auth_key: REDACTED, set: pool.tailscale.preAuthKey.secret !== null}
+      : null,
+  }
   return {
     name: pool.name,
     defined_at: pool.position ? `${pool.position.file}:${pool.position.line}:${pool.position.col}` : pool.path,
@@ -83,13 +90,7 @@ function countPool(pool: PoolConfig, config: VeldaConfig, env: Environment): Poo
     tags: pool.tags,
     min_agents: pool.minAgents,
     max_agents: pool.maxAgents,
-    api_endpoint: resolveEndpoint(undefined, env, pool),
-    api_token: token ? {source: token.source, set: token.secret !== null, value: REDACTED} : null,
-    broker,
-    agent_version: settingOrNote(() => resolveAgentVersion(undefined, pool, config.file), notes),
-    tailscale: pool.tailscale
-      ? {server: pool.tailscale.server, pre_auth_key: REDACTED, set: pool.tailscale.preAuthKey.secret !== null}
-      : null,
+    ...inReportOrder(resolved),
     broker_parity: brokerParity(pool, config, broker),
     broker_autoscaler: {
       source: pool.brokerAutoscaler.source,

@@ -1,3 +1,6 @@
+import {readFileSync} from 'node:fs'
+
+import {assetPath} from '../../assets.js'
 import type {BootStatus, BootStep, GpuCheck} from '../../boot/status.js'
 import {utcSeconds} from '../../wire-formats.js'
 
@@ -28,22 +31,33 @@ export interface BootInput {
   now: number
   /** From active to agent running; the steps share it evenly. */
   bootMs: number
+  /**
+   * The boot script it runs (its user data): a failure names the line of it where the failing command is, as
+   * bash's ERR trap does. Absent, or a script that is not velda-do's: the line in assets/bootstrap.sh.
+   */
+  script?: string | null
 }
 
 const STEPS: readonly BootStep[] = ['packages', 'agent-config', 'gpu', 'agent', 'service']
 /** cloud-init's own start, before it runs the user data: the first tenth of the boot. */
 const CLOUD_INIT_SHARE = 0.1
 
-const FAILURE: Partial<Record<BootProfile, {step: BootStep; code: number; lines: string[]}>> = {
+/**
+ * How each failing profile fails: in which step, with which exit code and output, and the command of that step that
+ * fails (found by what it does, not by its line number, so that edits to the boot script move the line along).
+ */
+const FAILURE: Partial<Record<BootProfile, {step: BootStep; command: RegExp; code: number; lines: string[]}>> = {
   'apt-fails': {
     step: 'packages',
+    // The call of apt_install, not its definition (`apt_install() {`).
+    command: /^\s*apt_install\s/,
     code: 1,
     lines: [
       'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1187 (unattended-upgr)',
       'velda-bootstrap: could not install curl nfs-common',
     ],
   },
-  'agent-404': {step: 'agent', code: 22, lines: ['curl: (22) The requested URL returned error: 404']},
+  'agent-404': {step: 'agent', command: /\bcurl\b.*"\$VELDA_AGENT_URL"/, code: 22, lines: ['curl: (22) The requested URL returned error: 404']},
 }
 
 
@@ -63,7 +77,8 @@ export function simulateBoot(input: BootInput): SimulatedMachine {
     if (i === failedAt && failure) {
       const end = at + stepMs / 2
       if (input.now < end) break
-      log.push(...failure.lines, `${utcSeconds(end)} velda-bootstrap: FAILED in step ${failure.step} at line 180 (exit code ${failure.code})`)
+      const line = failingLine(input.script ?? '', failure.step, failure.command) ?? stockFailingLine(failure.step, failure.command)
+      log.push(...failure.lines, `${utcSeconds(end)} velda-bootstrap: FAILED in step ${failure.step} at line ${line} (exit code ${failure.code})`)
       const status = document(input, {phase: 'failed', step: failure.step, startedAt: started, updatedAt: end, finishedAt: end, exitCode: failure.code, gpuCheck, logTail: log.slice(-20)})
       return {statusFile: status, log, agent: 'inactive', cloudInit: 'error'}
     }
@@ -76,6 +91,25 @@ export function simulateBoot(input: BootInput): SimulatedMachine {
   log.push(`${utcSeconds(end)} velda-bootstrap: done: the Velda agent is starting`)
   const agent = input.profile === 'agent-crash-loop' ? 'activating' : 'active'
   return {statusFile: document(input, {phase: 'done', step: 'done', startedAt: started, updatedAt: end, finishedAt: end, exitCode: null, gpuCheck, logTail: []}), log, agent, cloudInit: 'done'}
+}
+
+/** The line (from 1) of the first command matching `command` after the script's `step <step>`; null when there is none. */
+export function failingLine(script: string, step: BootStep, command: RegExp): number | null {
+  const lines = script.split('\n')
+  const stepAt = lines.findIndex((line) => line.trim() === `step ${step}`)
+  if (stepAt < 0) return null
+  const after = lines.slice(stepAt + 1).findIndex((line) => command.test(line))
+  return after < 0 ? null : stepAt + 2 + after
+}
+
+let stockScript: string | undefined
+
+/** The line in assets/bootstrap.sh itself: a droplet whose user data is not velda-do's boot script (seeded, say). */
+function stockFailingLine(step: BootStep, command: RegExp): number {
+  stockScript ??= readFileSync(assetPath('bootstrap.sh'), 'utf8')
+  const line = failingLine(stockScript, step, command)
+  if (line === null) throw new Error(`assets/bootstrap.sh has no step ${step} with a command matching ${command}: the simulated boot cannot say where it fails`)
+  return line
 }
 
 function document(

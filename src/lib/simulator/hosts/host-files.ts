@@ -1,13 +1,15 @@
 import {spawnSync} from 'node:child_process'
-import {appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {assetPath} from '../../assets.js'
+import {shellQuote} from '../../userdata/shell.js'
 import type {SimulatedMachine} from './boot-timeline.js'
 import type {SshHostSpec} from './host-spec.js'
 
 /**
  * A simulated host's directory: what its host command (assets/sim-host-command.sh) reads to know where it is
- * (host.env), the droplet's commands (root/bin), and the droplet's files as its boot stands (root/var-lib-velda,
+ * (host.env), the droplet's commands (root/bin: systemctl, cloud-init and journalctl, from assets/sim-shims), and the droplet's files as its boot stands (root/var-lib-velda,
  * root/var-log, root/machine), which the sandbox shows at the droplet's own paths.
  */
 export function prepareHostFiles(spec: SshHostSpec): void {
@@ -16,8 +18,10 @@ export function prepareHostFiles(spec: SshHostSpec): void {
   // It holds the host's secret: this user's alone (the directory is too).
   writeFileSync(join(spec.dir, 'host.env'), hostEnv(spec), {mode: 0o600})
   for (const path of ['sessions', 'root/var-lib-velda', 'root/var-log', 'root/machine', 'root/bin']) mkdirSync(join(spec.dir, path), {recursive: true})
-  for (const [name, body] of Object.entries(SHIMS)) {
-    writeFileSync(join(spec.dir, 'root/bin', name), `#!/bin/sh\n${body}\n`)
+  const shims = assetPath('sim-shims')
+  for (const name of readdirSync(shims)) {
+    copyFileSync(join(shims, name), join(spec.dir, 'root/bin', name))
+    // Executable whatever mode the package was installed with.
     chmodSync(join(spec.dir, 'root/bin', name), 0o755)
   }
 }
@@ -37,22 +41,6 @@ export function layOutMachine(dir: string, machine: SimulatedMachine): void {
   replaceFile(join(root, 'machine', 'cloud-init'), `${machine.cloudInit}\n`)
   const journal = machine.agent === 'active' ? 'velda-agent[812]: connected to the broker' : 'velda-agent[812]: not started'
   replaceFile(join(root, 'machine', 'journal'), `${journal}\n`)
-}
-
-/** The droplet's commands, answering from the files layOutMachine() writes (seen at /var/lib/velda-sim in the sandbox). */
-const SHIMS: Record<string, string> = {
-  systemctl: [
-    'if [ "$1" = is-active ]; then',
-    '  state=$(cat /var/lib/velda-sim/agent)',
-    '  echo "$state"',
-    '  [ "$state" = active ] && exit 0',
-    '  exit 3',
-    'fi',
-    'echo "systemctl: $1: not simulated" >&2',
-    'exit 1',
-  ].join('\n'),
-  'cloud-init': 'if [ "$1" = status ]; then echo "status: $(cat /var/lib/velda-sim/cloud-init)"; exit 0; fi\nexit 1',
-  journalctl: 'cat /var/lib/velda-sim/journal',
 }
 
 function replaceFile(path: string, text: string): void {
@@ -75,8 +63,6 @@ function growFile(path: string, text: string): void {
   }
 }
 
-export const shellQuote = (text: string | number) => `'${String(text).replaceAll("'", "'\\''")}'`
-
 /** What the host command needs to know, as shell variables: where the simulator is, which droplet it is. */
 function hostEnv(spec: SshHostSpec): string {
   const simulator = new URL(spec.simulator)
@@ -87,9 +73,9 @@ function hostEnv(spec: SshHostSpec): string {
     `SIM_ADDRESS=${shellQuote(dialable)}`,
     `SIM_PORT=${shellQuote(simulator.port || '80')}`,
     `SIM_HOST_SECRET=${shellQuote(spec.secret)}`,
-    `DROPLET_ID=${shellQuote(spec.dropletId)}`,
+    `DROPLET_ID=${shellQuote(String(spec.dropletId))}`,
     `HOST_NAME=${shellQuote(spec.name)}`,
-    `LATENCY_SECONDS=${shellQuote(spec.latencyMs / 1000)}`,
+    `LATENCY_SECONDS=${shellQuote(String(spec.latencyMs / 1000))}`,
     `PID_NAMESPACE=${bwrapCanUnsharePid() ? 'yes' : 'no'}`,
     '',
   ].join('\n')

@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {SimDroplet} from '../droplet-store.js'
+import {agentVersionOf, gpuVendorOf, type SimDroplet} from '../droplet-store.js'
 import {type BootProfile, type SimulatedMachine, simulateBoot} from './boot-timeline.js'
 import {type Chatter, writeChatter} from './chatter.js'
 import {SshHost} from './ssh-host.js'
@@ -116,11 +116,11 @@ export class SimulatedHosts {
   }
 
   machine(droplet: SimDroplet, now: number): SimulatedMachine {
-    const gpu = droplet.size.gpu_info?.model ?? ''
     return simulateBoot({
       profile: this.profiles.get(droplet.id) ?? this.defaultProfile,
-      gpuVendor: gpu.startsWith('amd') ? 'amd' : gpu.startsWith('nvidia') ? 'nvidia' : 'none',
-      agentVersion: /^\s*VELDA_VERSION='([^']*)'/m.exec(droplet.userData ?? '')?.[1] ?? 'unknown',
+      gpuVendor: gpuVendorOf(droplet.size),
+      agentVersion: agentVersionOf(droplet),
+      script: droplet.userData,
       activeAt: droplet.activeAt ?? Number.POSITIVE_INFINITY,
       now,
       bootMs: this.options.bootMs,

@@ -3,7 +3,7 @@ import {existsSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {assetPath} from '../../assets.js'
-import {shellQuote} from './host-files.js'
+import {shellQuote} from '../../userdata/shell.js'
 import type {SshHostSpec} from './host-spec.js'
 
 /**

@@ -1,10 +1,20 @@
-import type {SecretSetting} from './config/decode.js'
-import {endpointProblem} from './config/endpoint.js'
-import type {Environment} from './config/interpolate.js'
-import {VERSION_PATTERN} from './config/schema.js'
-import type {PoolConfig, VeldaConfig} from './config/types.js'
-import {SettingsError, UsageError} from './errors.js'
-import {Secret} from './secret.js'
+import type {SecretSetting} from './decode.js'
+import {endpointProblem} from './endpoint.js'
+import type {Environment} from './interpolate.js'
+import {poolSetting, type Sources} from './pool-settings.js'
+import {VERSION_PATTERN} from './schema.js'
+import {DEFAULT_BROKER} from './top-level-settings.js'
+import type {PoolConfig, VeldaConfig} from './types.js'
+import {SettingsError, UsageError} from '../errors.js'
+import {Secret} from '../secret.js'
+
+/**
+ * Where each setting comes from (docs/cli.md, "Where settings come from"): a flag, then environment variables,
+ * then the config file, then a default, as each setting's declaration in pool-settings.ts (and, for the broker
+ * address, top-level-settings.ts) lists them. Every command resolves its pool's settings here. The two rows of
+ * that table that are not settings of a pool live where they are used: which config file is read in load.ts
+ * (locateConfig), the request timeout and deadline in connection.ts.
+ */
 
 /** A setting and where it came from, so `config validate` and errors can say why a value was chosen. */
 export interface Resolved<T> {
@@ -12,11 +22,23 @@ export interface Resolved<T> {
   source: string
 }
 
-/** The Velda broker's default: one config behaves the same in velda-do and in the broker. */
-export const DEFAULT_API_ENDPOINT = 'https://api-amd.digitalocean.com'
-export const ENDPOINT_ENV_VAR = 'DIGITALOCEAN_API_ENDPOINT'
-/** In precedence order; DIGITALOCEAN_ACCESS_TOKEN is doctl's name. */
-export const TOKEN_ENV_VARS = ['DIGITALOCEAN_API_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'DIGITALOCEAN_TOKEN'] as const
+const ENDPOINT = poolSetting('api_endpoint')
+const TOKEN = poolSetting('api_token')
+const BROKER = poolSetting('agent_config')
+const AGENT_VERSION = poolSetting('agent_version_override')
+
+/** In precedence order. */
+export const TOKEN_ENV_VARS = TOKEN.from.env
+
+/** The flag, then the environment variables, of a setting's sources: what overrides the file. */
+function overridden(sources: Sources, flag: string | undefined, env: Environment): Resolved<string> | undefined {
+  if (flag && sources.flag) return {value: flag, source: sources.flag}
+  for (const name of sources.env ?? []) {
+    const value = env[name]
+    if (value) return {value, source: `$${name}`}
+  }
+  return undefined
+}
 
 const BROKER_ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/
 
@@ -35,21 +57,23 @@ export function checkAgentVersion(version: string, where: string): string {
 
 /** docs/cli.md, "Where settings come from": `--broker`, then the pool's agent_config.broker.address, then default_broker_info.address. */
 export function resolveBroker(flag: string | undefined, pool: PoolConfig, config: VeldaConfig): Resolved<string> {
-  if (flag) return {value: checkBrokerAddress(flag, '--broker'), source: '--broker'}
+  const given = overridden(BROKER.from, flag, {})
+  if (given) return {value: checkBrokerAddress(given.value, given.source), source: given.source}
   const fromAgentConfig = (pool.agentConfig?.broker as {address?: unknown} | undefined)?.address
-  if (typeof fromAgentConfig === 'string' && fromAgentConfig !== '') return {value: fromAgentConfig, source: 'agent_config.broker.address'}
-  if (config.defaultBrokerAddress) return {value: config.defaultBrokerAddress, source: 'default_broker_info'}
+  if (typeof fromAgentConfig === 'string' && fromAgentConfig !== '') return {value: fromAgentConfig, source: `${BROKER.key}.broker.address`}
+  if (config.defaultBrokerAddress) return {value: config.defaultBrokerAddress, source: DEFAULT_BROKER.key}
   throw new SettingsError(`no broker address for pool ${pool.name}: the agent would not know where to connect`, {
-    suggestions: ['pass --broker broker.example.com:50051', `or set default_broker_info.address in ${config.file}`],
+    suggestions: [`pass ${BROKER.from.flag} broker.example.com:50051`, `or set ${DEFAULT_BROKER.key}.address in ${config.file}`],
   })
 }
 
 /** docs/cli.md, "Where settings come from": `--agent-version`, then the pool's agent_version_override. */
 export function resolveAgentVersion(flag: string | undefined, pool: PoolConfig, file: string): Resolved<string> {
-  if (flag) return {value: checkAgentVersion(flag, '--agent-version'), source: '--agent-version'}
-  if (pool.agentVersionOverride) return {value: pool.agentVersionOverride, source: 'agent_version_override'}
+  const given = overridden(AGENT_VERSION.from, flag, {})
+  if (given) return {value: checkAgentVersion(given.value, given.source), source: given.source}
+  if (pool.agentVersionOverride) return {value: pool.agentVersionOverride, source: AGENT_VERSION.key}
   throw new SettingsError(`no agent version for pool ${pool.name}: velda-do would not know which Velda release to install`, {
-    suggestions: ['pass --agent-version 1.0.0', `or set agent_version_override in the pool's settings in ${file}`],
+    suggestions: [`pass ${AGENT_VERSION.from.flag} 1.0.0`, `or set ${AGENT_VERSION.key} in the pool's settings in ${file}`],
   })
 }
 
@@ -58,13 +82,8 @@ export function resolveAgentVersion(flag: string | undefined, pool: PoolConfig, 
  * Checked before anything is shown or sent: the endpoint receives the token.
  */
 export function resolveEndpoint(flag: string | undefined, env: Environment, pool: PoolConfig | null): Resolved<string> {
-  const chosen: Resolved<string> = flag
-    ? {value: flag, source: '--api-endpoint'}
-    : env[ENDPOINT_ENV_VAR]
-      ? {value: env[ENDPOINT_ENV_VAR], source: `$${ENDPOINT_ENV_VAR}`}
-      : pool?.apiEndpoint
-        ? {value: pool.apiEndpoint, source: 'api_endpoint'}
-        : {value: DEFAULT_API_ENDPOINT, source: 'default'}
+  const chosen: Resolved<string> = overridden(ENDPOINT.from, flag, env)
+    ?? (pool?.apiEndpoint ? {value: pool.apiEndpoint, source: ENDPOINT.key} : {value: ENDPOINT.from.default, source: 'default'})
   return {value: checkEndpoint(chosen.value, chosen.source).replace(/\/+$/, ''), source: chosen.source}
 }
 
@@ -84,12 +103,10 @@ export interface TokenSource {
 
 /** docs/cli.md, "Where settings come from": the three environment variables in order, then the pool's api_token. Null: no token anywhere. */
 export function resolveToken(env: Environment, pool: PoolConfig | null): TokenSource | null {
-  for (const name of TOKEN_ENV_VARS) {
-    const value = env[name]
-    if (value) return {secret: new Secret(value), source: `$${name}`, missing: []}
-  }
+  const given = overridden(TOKEN.from, undefined, env)
+  if (given) return {secret: new Secret(given.value), source: given.source, missing: []}
   const setting: SecretSetting | null = pool?.apiToken ?? null
   if (!setting) return null
   const via = setting.variables.length > 0 ? ` via $${setting.variables.join(', $')}` : ''
-  return {secret: setting.secret, source: `api_token${via}`, missing: setting.missing}
+  return {secret: setting.secret, source: `${TOKEN.key}${via}`, missing: setting.missing}
 }

@@ -1,0 +1,44 @@
+import {chalkStderr} from 'chalk'
+
+/** A stream a command writes to: the process's stdout or stderr, or a stand-in a test reads back. */
+export interface OutputStream extends NodeJS.WritableStream {
+  readonly isTTY?: boolean
+  /** The terminal's width; 0 or absent when unknown (a pipe, a bare pty). */
+  readonly columns?: number
+  readonly destroyed?: boolean
+}
+
+/** The stream a command reads answers from: the process's stdin, or a stand-in a test types into. */
+export interface InputStream extends NodeJS.ReadableStream {
+  readonly isTTY?: boolean
+  readonly isRaw?: boolean
+  setRawMode?(mode: boolean): unknown
+}
+
+/**
+ * Everything a command reads and writes, as gh's IOStreams: the real process in the binary, buffers in a test.
+ * No command touches process.stdout, process.stderr or process.stdin itself.
+ */
+export interface IO {
+  readonly out: OutputStream
+  readonly err: OutputStream
+  readonly in: InputStream
+  /** Whether stderr's messages are coloured (chalk's rule: a terminal, NO_COLOR, FORCE_COLOR). */
+  readonly colour: boolean
+}
+
+/** The process's own streams. */
+export function systemIO(): IO {
+  return {
+    out: process.stdout,
+    err: process.stderr,
+    in: process.stdin,
+    // chalk's own decision for stderr: NO_COLOR, FORCE_COLOR and whether stderr is a terminal.
+    colour: chalkStderr.level > 0,
+  }
+}
+
+/** A prompt and a spinner need a person at a terminal: stdin to answer from and stderr to ask on. */
+export function isInteractive(io: IO): boolean {
+  return Boolean(io.in.isTTY && io.err.isTTY)
+}

@@ -1,0 +1,48 @@
+import {describe, expect, it} from 'vitest'
+
+import PoolDown from '../../../src/commands/pool/down.js'
+import {runCommand} from '../../support/command.js'
+import {cpuPoolWith} from '../../support/pool-fixture.js'
+
+describe('pool down (the command, with a fake API)', () => {
+  it('--count 2 --yes deletes two members and lists them', async () => {
+    const {config, api} = await cpuPoolWith(3, 'down')
+    const run = await runCommand(PoolDown, ['cpu', '-n', '2', '--yes', '-c', config, '--json'], {api})
+    expect(run.status).toBe(0)
+    expect(JSON.parse(run.stdout).deleted).toHaveLength(2)
+    expect(api.callsOf('deleteDroplet')).toHaveLength(2)
+    expect(api.droplets).toHaveLength(1)
+  })
+
+  it('without --yes and without a terminal: exit 2 before any request', async () => {
+    const {config, api} = await cpuPoolWith(2, 'down-no')
+    const run = await runCommand(PoolDown, ['cpu', '--all', '-c', config], {api})
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('--yes')
+    expect(api.calls).toEqual([])
+  })
+
+  it('at a terminal it shows the droplets and asks; "n" deletes nothing (exit 130)', async () => {
+    const {config, api} = await cpuPoolWith(2, 'down-ask')
+    const run = await runCommand(PoolDown, ['cpu', '--all', '-c', config], {api, tty: true, stdin: 'n\n'})
+    expect(run.stderr).toContain('Delete these 2 droplets of pool cpu? [y/N]')
+    for (const droplet of api.droplets) expect(run.stderr).toContain(droplet.name)
+    expect(run.status).toBe(130)
+    expect(api.callsOf('deleteDroplet')).toEqual([])
+  })
+
+  it('at a terminal, "y" deletes them', async () => {
+    const {config, api} = await cpuPoolWith(2, 'down-yes')
+    const run = await runCommand(PoolDown, ['cpu', '--all', '-c', config], {api, tty: true, stdin: 'y\n'})
+    expect(run.status).toBe(0)
+    expect(api.droplets).toEqual([])
+  })
+
+  it('--dry-run names what would go and deletes nothing', async () => {
+    const {config, api} = await cpuPoolWith(2, 'down-dry')
+    const run = await runCommand(PoolDown, ['cpu', '--all', '--dry-run', '-c', config, '--json'], {api})
+    expect(run.status).toBe(0)
+    expect(JSON.parse(run.stdout).would_delete).toHaveLength(2)
+    expect(api.callsOf('deleteDroplet')).toEqual([])
+  })
+})

@@ -1,0 +1,32 @@
+import {describe, expect, it} from 'vitest'
+
+import Sizes from '../../src/commands/sizes.js'
+import {runCommand} from '../support/command.js'
+import {FakeApi} from '../support/fake-api.js'
+
+describe('sizes (the command, with a fake API)', () => {
+  it('--gpu --region atl1 prints only the GPU sizes offered there, with prices', async () => {
+    const run = await runCommand(Sizes, ['--gpu', '--region', 'atl1'], {api: new FakeApi()})
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/gpu-mi300x1-192gb-devcloud .*\$1\.99/)
+    expect(run.stdout).toContain('gpu-mi300x8-1536gb-devcloud')
+    expect(run.stdout).not.toContain('s-1vcpu-1gb')
+  })
+
+  it('--json is the sizes document, nothing on stderr', async () => {
+    const run = await runCommand(Sizes, ['--json', '--gpu'], {api: new FakeApi()})
+    expect(run.status).toBe(0)
+    expect(JSON.parse(run.stdout).sizes.map((s: {slug: string}) => s.slug)).toEqual(['gpu-mi300x1-192gb-devcloud', 'gpu-mi300x8-1536gb-devcloud'])
+    expect(run.stderr).toBe('')
+  })
+
+  it('--api-endpoint reaches the connection, and the token of the environment is never printed', async () => {
+    const token = 'dop_v1_' + 'f'.repeat(64)
+    const api = new FakeApi({fail: {listSizes: () => new Error(`the server echoed ${token}`)}})
+    const run = await runCommand(Sizes, ['--api-endpoint', 'https://api.example.test'], {api, env: {DIGITALOCEAN_API_TOKEN: token}})
+    expect(run.factory.connects[0]?.endpointFlag).toBe('https://api.example.test')
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('internal error')
+    expect(run.stderr).not.toContain(token)
+  })
+})
