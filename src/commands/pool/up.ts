@@ -13,8 +13,7 @@ import {plural} from '../../lib/plural.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpOutcome} from '../../lib/pool/pool-up.js'
 import {resolveEndpoint} from '../../lib/config/resolve-settings.js'
 import {waitSettings} from '../../lib/pool/wait.js'
-import {checkRunSize} from '../../lib/pool/run-size.js'
-import {MAX_COUNT} from '../../lib/pool/create-batches.js'
+import {checkRunSize, MAX_COUNT} from '../../lib/pool/run-size.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
 export type PoolUpOutput = PoolUpOutcome | {pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}

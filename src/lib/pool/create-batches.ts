@@ -8,12 +8,6 @@ import type {ScaleUpPlan} from './scale-up-plan.js'
 // Sends a scale-up's planned batches (scale-up-plan.ts), after its guards (scale-up-guards.ts) passed, and finds out
 // what an ambiguous create did before creating anything again.
 
-/**
- * The most droplets one `pool up` creates: 100 POSTs, far past DigitalOcean's default droplet limits, while a typo
- * (20000000) fails at once instead of planning millions of names.
- */
-export const MAX_COUNT = 1000
-
 export interface FailedName {
   name: string
   error: string

@@ -4,12 +4,12 @@ import type {Outcome} from '../errors.js'
 import type {CostEstimate} from './cost.js'
 import type {MemberStatus} from './pool-status.js'
 import type {ProjectOutcome} from './project.js'
-import {type FailedName, MAX_COUNT} from './create-batches.js'
+import type {FailedName} from './create-batches.js'
 import {selectForScaleDown} from './delete-selection.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {type PoolDownDeps, runPoolDown} from './pool-down.js'
 import {poolUp, type PoolUpDeps, type PoolUpOptions} from './pool-up.js'
-import {checkRunSize} from './run-size.js'
+import {checkRunSize, MAX_COUNT} from './run-size.js'
 
 /** The pool's own members by status, before a scale: `off` droplets count (and bill) like the others. */
 export interface MemberCounts {
