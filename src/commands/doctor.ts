@@ -1,12 +1,12 @@
 import {ApiCommand} from '../lib/cli/api-command.js'
-import type {FailureView} from '../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
 import {formatDoctor} from '../lib/doctor/format.js'
 import {type DoctorReport, runDoctor} from '../lib/doctor/run.js'
-import {ChecksFailedError, ChecksUnreachableError} from '../lib/errors.js'
+import {ChecksFailedError, ChecksUnreachableError, type Outcome} from '../lib/errors.js'
 import {plural} from '../lib/plural.js'
 
-export default class Doctor extends ApiCommand<DoctorReport> {
+export default class Doctor extends ApiCommand<Outcome<DoctorReport>> {
   static override summary = 'Check every pool before the first real run; creates nothing, says each fix.'
   static override description = `Checks, per pool: the token on the pool's endpoint, the account's status and droplet limit, the size in the region, the ssh keys, the image, the broker address, the agent version and the Tailscale key.
 
@@ -27,7 +27,7 @@ Prints a checklist per pool, with the fix under every miss. Exit 0 when every ch
     'api-endpoint': apiEndpointFlag,
   }
 
-  protected async execute(): Promise<DoctorReport> {
+  protected async execute(): Promise<Outcome<DoctorReport>> {
     const {flags} = await this.parse(Doctor)
     const config = this.readConfig(flags.config)
     const {report, apiMiss} = await runDoctor(config, {
@@ -38,21 +38,18 @@ Prints a checklist per pool, with the fix under every miss. Exit 0 when every ch
       connect: (pool) => this.connect({pool, endpointFlag: flags['api-endpoint']}),
     })
     if (report.ok) return report
-    this.failedReport = report
     const failed = report.pools.flatMap((p) => p.checks.filter((c) => !c.ok).map((c) => `${p.name}: ${c.id}`))
-    const options = {partialResult: {...report}, suggestions: ['apply the fix under each failed check, then run velda-do doctor again']}
+    const options = {suggestions: ['apply the fix under each failed check, then run velda-do doctor again']}
     const message = `${plural(failed.length, 'check')} failed: ${failed.join(', ')}`
-    throw apiMiss ? new ChecksUnreachableError(message, options) : new ChecksFailedError(message, options)
+    return {...report, error: apiMiss ? new ChecksUnreachableError(message, options) : new ChecksFailedError(message, options)}
   }
-
-  /** The report of a run whose checks failed: shown before the error, like a passing one. */
-  private failedReport: DoctorReport | null = null
 
   protected override render(report: DoctorReport): string {
     return formatDoctor(report)
   }
 
-  protected override renderFailure(): FailureView | null {
-    return this.failedReport ? {progress: 'checked', stdout: formatDoctor(this.failedReport), stderr: []} : null
+  /** The report of a run whose checks failed: shown before the error, like a passing one. */
+  protected override renderFailure(report: Failed<DoctorReport>): FailureView | null {
+    return {progress: 'checked', stdout: formatDoctor(report), stderr: []}
   }
 }

@@ -17,7 +17,10 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 export interface VeldaErrorOptions {
   suggestions?: string[]
   cause?: unknown
-  /** What the command did before failing (e.g. `created`, `failed`): printed beside the error with --json. */
+  /**
+   * Keys printed beside the error with --json: the whole document of a refusal or a cancel that did nothing
+   * (`deleted: []`), or what the error adds to an outcome's own keys (`members_after`).
+   */
   partialResult?: Record<string, unknown>
 }
 
@@ -117,23 +120,14 @@ export class ChecksUnreachableError extends VeldaError {
 }
 
 /**
- * The typed result of an operation that failed part-way, kept beside its error: a command reads back exactly what
- * the library attached (no casts from `partialResult`), and `partialResult` carries the same for --json.
+ * What an operation that acts did, as a value: its result, and `error` when it stopped or failed part-way (the
+ * result then lists what was done and what was not; an operation throws only when it sent nothing, or for a bug).
+ * The base command prints it: the result for a person or beside `error` in --json, and exits with the error's code.
  */
-export class PartialResults<T extends object> {
-  private readonly byError = new WeakMap<VeldaError, T>()
+export type Outcome<Result extends object> = Result & {error?: VeldaError}
 
-  /** The error, with `result` as what was done (also its `partialResult`, for --json). */
-  attach<E extends VeldaError>(error: E, result: T): E {
-    this.byError.set(error, result)
-    // The result's keys first, then any the error brought (e.g. members_after), as --json prints them.
-    const extra = {...error.partialResult}
-    for (const key of Object.keys(extra)) Reflect.deleteProperty(error.partialResult, key)
-    Object.assign(error.partialResult, result, extra)
-    return error
-  }
-
-  of(error: unknown): T | undefined {
-    return error instanceof VeldaError ? this.byError.get(error) : undefined
-  }
+/** The error an outcome ended with; null for a whole result, or a value that is not an outcome. */
+export function errorOf(value: unknown): VeldaError | null {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return null
+  return value.error instanceof VeldaError ? value.error : null
 }

@@ -6,7 +6,7 @@ import {reportPools} from '../../src/lib/validation/pool-report.js'
 import type {VeldaConfig} from '../../src/lib/config/types.js'
 import {createBody} from '../../src/lib/do/client.js'
 import {formatValidationReport} from '../../src/lib/output/validation-report.js'
-import {planScaleUp} from '../../src/lib/pool/create-batches.js'
+import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 
 /**
  * For every declared droplet setting: a value other than its default, as written in the file, and what it must

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {ApiError} from '../../src/lib/do/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
-import {planScaleUp, runScaleUp, type ScaleUpDeps} from '../../src/lib/pool/create-batches.js'
+import {runScaleUp, type ScaleUpDeps} from '../../src/lib/pool/create-batches.js'
+import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 import {poolFromYaml} from '../support/pools.js'
 
 const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')

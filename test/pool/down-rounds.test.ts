@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
-import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
-import {ALL_ROUNDS, planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../src/lib/pool/pool-down.js'
+import {ExitCode} from '../../src/lib/errors.js'
+import {ALL_ROUNDS, planPoolDown, runPoolDown} from '../../src/lib/pool/pool-down.js'
 import {parseFaultRule} from '../../src/lib/simulator/faults.js'
 import {Secret} from '../../src/lib/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
@@ -44,12 +44,10 @@ describe('pool down --all finishes the job', () => {
       if (deletes === 5) s.core.faults.add(parseFaultRule({method: 'GET', path: '/v2/droplets', count: 0, action: {type: 'status', status: 403}}))
     })
     seed(sim, 5)
-    let error: VeldaError | undefined
-    await down().catch((caught: VeldaError) => (error = caught))
-    expect(error?.exitCode).toBe(ExitCode.partial)
-    expect(error?.message).toMatch(/^deleted 5 droplets, then could not list the pool again to delete what appeared meanwhile: /)
-    expect(poolDownPartials.of(error)?.deleted).toHaveLength(5)
-    expect((error?.partialResult as {deleted: unknown[]}).deleted).toHaveLength(5)
+    const outcome = await down()
+    expect(outcome.error?.exitCode).toBe(ExitCode.partial)
+    expect(outcome.error?.message).toMatch(/^deleted 5 droplets, then could not list the pool again to delete what appeared meanwhile: /)
+    expect(outcome.deleted).toHaveLength(5)
     expect(sim.core.dropletList()).toEqual([])
   })
 
@@ -69,10 +67,8 @@ describe('pool down --all finishes the job', () => {
       seed(s, 1)
     })
     seed(sim, 3)
-    let error: VeldaError | undefined
-    await down().catch((caught: VeldaError) => (error = caught))
-    expect(error?.exitCode).toBe(ExitCode.partial)
-    const partial = error?.partialResult as unknown as PoolDownResult
+    const partial = await down()
+    expect(partial.error?.exitCode).toBe(ExitCode.partial)
     const existing = (sim.core.dropletList() as {id: number}[]).map((d) => d.id).sort()
     expect(partial.remaining?.map((d) => d.id).sort()).toEqual(existing)
     // Each round deletes the 3 it found, and 3 new ones appear meanwhile.

@@ -5,7 +5,8 @@ import type {Size} from '../../src/lib/do/types.js'
 import {GuardError, UsageError} from '../../src/lib/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
 import {selectForScaleDown} from '../../src/lib/pool/delete-selection.js'
-import {checkScaleUpGuards, planScaleUp} from '../../src/lib/pool/create-batches.js'
+import {checkScaleUpGuards} from '../../src/lib/pool/scale-up-guards.js'
+import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 import {poolFromYaml} from '../support/pools.js'
 
 const pool: PoolConfig = {

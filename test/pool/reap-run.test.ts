@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {DigitalOceanApi} from '../../src/lib/do/client.js'
 import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
-import {type AccountReap, poolReapPartials, runReap} from '../../src/lib/pool/pool-reap.js'
+import {type AccountReap, type PoolReapOutcome, runReap} from '../../src/lib/pool/pool-reap.js'
 import type {ReapPlan} from '../../src/lib/pool/reap-selection.js'
 
 const droplet = (id: number): PoolDroplet => ({
@@ -26,13 +26,11 @@ function account(plans: ReapPlan[], refused: number[] = []): AccountReap & {aske
 }
 const quiet = {isInterrupted: () => false, onProgress: () => {}}
 
-async function failure(run: Promise<unknown>): Promise<VeldaError> {
-  try {
-    await run
-  } catch (error) {
-    return error as VeldaError
-  }
-  throw new Error('runReap did not fail')
+/** The outcome of a reap that must have ended with an error (no throw): the error, and what it did. */
+async function ended(run: Promise<PoolReapOutcome>): Promise<{error: VeldaError; done: PoolReapOutcome}> {
+  const done = await run
+  if (!done.error) throw new Error('runReap did not fail')
+  return {error: done.error, done}
 }
 
 describe('pool reap across accounts', () => {
@@ -51,14 +49,14 @@ describe('pool reap across accounts', () => {
   it('a first account that refuses every delete does not stop the second; some reaped is exit 4, both listed', async () => {
     const a = account([plan('a', [1])], [1])
     const b = account([plan('b', [2])])
-    const error = await failure(runReap([a, b], quiet))
+    const {error, done} = await ended(runReap([a, b], quiet))
     expect(b.asked).toEqual([2])
     expect(error.exitCode).toBe(ExitCode.partial)
-    expect(poolReapPartials.of(error)).toMatchObject({reaped: [{id: 2, pool: 'b'}], failed: [{id: 1, pool: 'a', error: 'Droplet is locked.'}]})
+    expect(done).toMatchObject({reaped: [{id: 2, pool: 'b'}], failed: [{id: 1, pool: 'a', error: 'Droplet is locked.'}]})
   })
 
   it('nothing reaped anywhere is an API error (exit 3), not a partial one', async () => {
-    const error = await failure(runReap([account([plan('a', [1])], [1]), account([plan('b', [2])], [2])], quiet))
+    const {error} = await ended(runReap([account([plan('a', [1])], [1]), account([plan('b', [2])], [2])], quiet))
     expect(error.exitCode).toBe(ExitCode.api)
   })
 
@@ -70,10 +68,9 @@ describe('pool reap across accounts', () => {
       stopped = true
       return 'deleted'
     }
-    const error = await failure(runReap([a, b], {isInterrupted: () => stopped, onProgress: () => {}}))
+    const {error, done: partial} = await ended(runReap([a, b], {isInterrupted: () => stopped, onProgress: () => {}}))
     expect(error.exitCode).toBe(ExitCode.interrupted)
     expect(b.asked).toEqual([])
-    const partial = poolReapPartials.of(error)
-    expect([partial?.reaped.length, partial?.failed.map((f) => f.error)]).toEqual([1, ['not attempted: interrupted', 'not attempted: interrupted']])
+    expect([partial.reaped.length, partial.failed.map((f) => f.error)]).toEqual([1, ['not attempted: interrupted', 'not attempted: interrupted']])
   })
 })

@@ -4,11 +4,11 @@ import {parseConfig} from '../../src/lib/config/parse.js'
 import type {PoolConfig} from '../../src/lib/config/types.js'
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
 import type {DropletCreateRequest} from '../../src/lib/do/types.js'
-import {ExitCode} from '../../src/lib/errors.js'
+import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
 import {Secret} from '../../src/lib/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
-import {poolUp, type PoolUpOptions, poolUpPartials, type PoolUpResult} from '../../src/lib/pool/pool-up.js'
+import {poolUp, type PoolUpOptions, type PoolUpOutcome, type PoolUpResult} from '../../src/lib/pool/pool-up.js'
 import {poolFromYaml} from '../support/pools.js'
 import {CPU_DROPLET, veldaYaml} from '../support/configs.js'
 import {failure} from '../support/failure.js'
@@ -37,6 +37,13 @@ async function setup(options: {faults?: FaultRule[]; activeAfterMs?: (index: num
       sleep, now: clock, random: () => 0.5, isInterrupted: () => false, onProgress: (text) => progress.push(text),
     })
   return {sim, up, progress, clock}
+}
+
+/** The outcome of an operation that must have ended with an error (no throw): the error, and what it did. */
+async function ended(outcome: Promise<PoolUpOutcome>): Promise<{error: VeldaError; done: PoolUpOutcome}> {
+  const done = await outcome
+  if (!done.error) throw new Error('expected the outcome to carry an error, but it has none')
+  return {error: done.error, done}
 }
 
 function expectExactly(sim: Simulator, result: Pick<PoolUpResult, 'created'>, count: number) {
@@ -86,9 +93,8 @@ describe('pool up against the simulator', () => {
 
   it('stops at a 422 in the middle batch: the first batch reported as created, exit 4, nothing retried', async () => {
     const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}]})
-    const error = await failure(up())
+    const {error, done: partial} = await ended(up())
     expect(error.exitCode).toBe(ExitCode.partial)
-    const partial = error.partialResult as unknown as PoolUpResult
     expect(partial.created).toHaveLength(10)
     expect(partial.failed).toHaveLength(15)
     expect(partial.failed[0]?.error).toMatch(/exceed your droplet limit/)
@@ -99,9 +105,9 @@ describe('pool up against the simulator', () => {
 
   it('when nothing could be created: exit 3', async () => {
     const {up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'status', status: 422}}]})
-    const error = await failure(up({count: 3}))
+    const {error, done} = await ended(up({count: 3}))
     expect(error.exitCode).toBe(ExitCode.api)
-    expect((error.partialResult as unknown as PoolUpResult).failed).toHaveLength(3)
+    expect(done.failed).toHaveLength(3)
   })
 
   it('checks which droplets exist when a create answers 2xx without listing them', async () => {
@@ -113,19 +119,19 @@ describe('pool up against the simulator', () => {
 
   it('gives up, without creating more, when DigitalOcean asks to wait longer than velda-do waits', async () => {
     const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'rate-limit', retryAfterSeconds: 3600}}]})
-    const error = await failure(up({count: 2}))
+    const {error, done} = await ended(up({count: 2}))
     expect(error.exitCode).toBe(ExitCode.api)
-    expect((error.partialResult as unknown as PoolUpResult).failed[0]?.error).toMatch(/asks to wait 3600s/)
+    expect(done.failed[0]?.error).toMatch(/asks to wait 3600s/)
     expect(sim.counts()['POST /v2/droplets']).toBe(1)
   })
 
   it('reports what exists with exit 5 when the droplets cannot be watched while waiting', async () => {
     // Before creating: the pool's listing and the account's two droplet counts; the 4th GET is the first poll.
     const {up} = await setup({faults: [{method: 'GET', path: '/v2/droplets', nth: 4, count: 0, action: {type: 'status', status: 403}}]})
-    const error = await failure(up({count: 2, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}}))
+    const {error, done} = await ended(up({count: 2, wait: {timeoutMs: 60_000, pollIntervalMs: 5_000}}))
     expect(error.exitCode).toBe(ExitCode.waitTimeout)
     expect(error.message).toMatch(/created 2 droplets, but could not check that they turned active/)
-    expect((error.partialResult as unknown as PoolUpResult).created).toHaveLength(2)
+    expect(done.created).toHaveLength(2)
   })
 
   it('waits with one list request per poll until every droplet is active', async () => {
@@ -143,10 +149,10 @@ describe('pool up against the simulator', () => {
 
   it('times out waiting with exit 5, listing what exists', async () => {
     const {up} = await setup({activeAfterMs: (index) => (index === 0 ? 1_000 : null)})
-    const error = await failure(up({count: 2, wait: {timeoutMs: 30_000, pollIntervalMs: 10_000}}))
+    const {error, done} = await ended(up({count: 2, wait: {timeoutMs: 30_000, pollIntervalMs: 10_000}}))
     expect(error.exitCode).toBe(ExitCode.waitTimeout)
     expect(error.message).toBe('timed out waiting: 1 of 2 droplets are active; they all exist')
-    expect((error.partialResult as unknown as PoolUpResult).created.map((d) => d.status)).toEqual(['active', 'new'])
+    expect(done.created.map((d) => d.status)).toEqual(['active', 'new'])
   })
 
   it('stops waiting for a droplet someone else deleted: reported as gone, exit 4, the rest waited for', async () => {
@@ -159,10 +165,9 @@ describe('pool up against the simulator', () => {
         await fetch(`${sim.url}/v2/droplets/${victim?.id}`, {method: 'DELETE', headers: {authorization: `Bearer ${sim.token}`}})
       },
     })
-    const error = await failure(up({count: 3, wait: {timeoutMs: 600_000, pollIntervalMs: 5_000}}))
+    const {error, done: partial} = await ended(up({count: 3, wait: {timeoutMs: 600_000, pollIntervalMs: 5_000}}))
     expect(error.exitCode).toBe(ExitCode.partial)
     expect(error.message).toMatch(new RegExp(`2 of 3 created droplets are active; 1 was deleted while waiting .*${victim?.name}`))
-    const partial = error.partialResult as unknown as PoolUpResult
     expect(partial.gone).toEqual([{id: victim?.id, name: victim?.name}])
     expect(partial.created).toHaveLength(3)
     // Active after 15 s: polls at 0, 5, 10, 15 s; not one poll more for the deleted droplet.
@@ -204,13 +209,12 @@ describe('pool up against the account and other processes', () => {
 
   it('counts the pool again after creating: over max_agents because of another process is exit 4, all reported', async () => {
     const {sim, up} = await start({afterCreate: (s) => s.core.seedDroplets({count: 6, namePrefix: `${capped.prefix}-other`, tags: ['velda', 'velda-pool:capped']})})
-    const error = await failure(up(8))
+    const {error, done} = await ended(up(8))
     expect(error.exitCode).toBe(ExitCode.partial)
     expect(error.code).toBe('over_max_agents')
     expect(error.message).toMatch(/created 8 droplets, and pool capped now has 14, over its max_agents of 10/)
-    const partial = error.partialResult as unknown as PoolUpResult & {members_after: number}
-    expect(partial.created).toHaveLength(8)
-    expect(partial.members_after).toBe(14)
+    expect(done.created).toHaveLength(8)
+    expect(error.partialResult.members_after).toBe(14)
     expect(sim.core.dropletList()).toHaveLength(14)
   })
 })
@@ -224,7 +228,7 @@ describe('pool up --wait-for agent, when the probe itself fails', () => {
     }
     sim = await startSimulator({now: clock, activeAfterMs: () => 0})
     const api = await createDigitalOceanApi({endpoint: sim.url, token: new Secret(sim.token), now: clock, sleep, random: () => 0.5})
-    const error = await failure(
+    const {error, done} = await ended(
       poolUp(api, {pool: gpuPool, count: 3, force: false, userData: '#!/bin/bash\n', wait: {timeoutMs: 600_000, pollIntervalMs: 5_000}}, {
         sleep,
         now: clock,
@@ -236,8 +240,6 @@ describe('pool up --wait-for agent, when the probe itself fails', () => {
     )
     expect(error.exitCode).toBe(ExitCode.waitTimeout)
     expect(error.message).toBe('created 3 droplets, but could not check their agents: Invalid string length')
-    const partial = poolUpPartials.of(error)
-    expect(partial).toBeDefined()
-    expectExactly(sim, partial as PoolUpResult, 3)
+    expectExactly(sim, done, 3)
   })
 })

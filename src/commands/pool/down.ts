@@ -2,14 +2,14 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import type {FailureView} from '../../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, renamedForceFlag} from '../../lib/cli/flags.js'
 import {isInteractive} from '../../lib/cli/io.js'
 import {findPool} from '../../lib/config/load.js'
-import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
+import {GuardError, InterruptedError, UsageError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {printable} from '../../lib/text/printable.js'
-import {planPoolDown, poolDownPartials, type PoolDownResult, runPoolDown} from '../../lib/pool/pool-down.js'
+import {planPoolDown, type PoolDownOutcome, type PoolDownResult, runPoolDown} from '../../lib/pool/pool-down.js'
 import type {PoolDroplet} from '../../lib/pool/membership.js'
 import type {Selection} from '../../lib/pool/delete-selection.js'
 import {plural} from '../../lib/plural.js'
@@ -19,7 +19,7 @@ const REFUSAL = 'pool down deletes droplets: without a terminal to confirm on, p
 /** One way of choosing, never two: `--all --name X` must not mean "all". */
 const SELECTORS = ['count', 'all', 'name', 'id']
 
-export type PoolDownOutput = PoolDownResult | {pool: string; dry_run: true; would_delete: PoolDroplet[]}
+export type PoolDownOutput = PoolDownOutcome | {pool: string; dry_run: true; would_delete: PoolDroplet[]}
 
 export default class PoolDown extends ApiCommand<PoolDownOutput> {
   static override summary = 'Delete droplets of a pool, and never a droplet outside it.'
@@ -105,12 +105,11 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
   }
 
   /** Stopped or partly failed: what is gone and what is not is on the screen too, not only in --json. */
-  protected override renderFailure(error: VeldaError): FailureView | null {
-    const partial = poolDownPartials.of(error)
-    if (!partial) return null
+  protected override renderFailure(partial: Failed<PoolDownOutput>): FailureView | null {
+    if ('dry_run' in partial) return null
     const attempted = plural(partial.deleted.length + partial.failed.length + (partial.remaining?.length ?? 0), 'droplet')
     return {
-      progress: error instanceof InterruptedError ? `stopped: ${partial.deleted.length} of ${attempted} deleted, listed below` : `deleted ${partial.deleted.length} of ${attempted}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.deleted.length} of ${attempted} deleted, listed below` : `deleted ${partial.deleted.length} of ${attempted}`,
       stdout: deletedLines(partial),
       stderr: [
         ...partial.failed.map((d) => `not deleted: ${d.name} (${d.id}): ${d.error}`),

@@ -2,22 +2,22 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import type {FailureView} from '../../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag} from '../../lib/cli/flags.js'
 import {isInteractive} from '../../lib/cli/io.js'
 import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/duration.js'
-import {GuardError, InterruptedError, UsageError, type VeldaError} from '../../lib/errors.js'
+import {GuardError, InterruptedError, UsageError} from '../../lib/errors.js'
 import {formatReapPlan, formatReaped, formatReapTable} from '../../lib/output/reap-report.js'
 import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/plural.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
-import {type AccountReap, keptOf, planReap, poolReapPartials, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
+import {type AccountReap, keptOf, planReap, type PoolReapOutcome, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
 import type {ReapPlan} from '../../lib/pool/reap-selection.js'
 
 const REFUSAL = 'pool reap deletes droplets: without a terminal to confirm on, pass --yes'
 
-export type PoolReapOutput = PoolReapResult | {dry_run: true; would_reap: ReturnType<typeof wouldReap>; kept: PoolReapResult['kept']}
+export type PoolReapOutput = PoolReapOutcome | {dry_run: true; would_reap: ReturnType<typeof wouldReap>; kept: PoolReapResult['kept']}
 
 export default class PoolReap extends ApiCommand<PoolReapOutput> {
   static override summary = 'Delete members whose lease passed, stuck in new, or (--off) powered off.'
@@ -93,12 +93,11 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     return 'dry_run' in result ? 'dry run' : `reaped ${plural(result.reaped.length, 'droplet')}`
   }
 
-  protected override renderFailure(error: VeldaError): FailureView | null {
-    const partial = poolReapPartials.of(error)
-    if (!partial) return null
+  protected override renderFailure(partial: Failed<PoolReapOutput>): FailureView | null {
+    if ('dry_run' in partial) return null
     const attempted = plural(partial.reaped.length + partial.failed.length, 'droplet')
     return {
-      progress: error instanceof InterruptedError ? `stopped: ${partial.reaped.length} of ${attempted} reaped, listed below` : `reaped ${partial.reaped.length} of ${attempted}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.reaped.length} of ${attempted} reaped, listed below` : `reaped ${partial.reaped.length} of ${attempted}`,
       stdout: formatReaped({...partial, failed: []}),
       stderr: partial.failed.map((d) => `not deleted: ${d.name} (${d.id}): ${d.error}`),
     }

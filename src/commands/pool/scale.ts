@@ -2,20 +2,20 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import type {FailureView} from '../../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
-import {InterruptedError, type VeldaError} from '../../lib/errors.js'
+import {InterruptedError} from '../../lib/errors.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
 import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import type {PoolDroplet} from '../../lib/pool/membership.js'
-import {type MemberCounts, planPoolScale, poolScalePartials, type PoolScaleResult, runPoolScale} from '../../lib/pool/pool-scale.js'
+import {type MemberCounts, planPoolScale, type PoolScaleOutcome, runPoolScale} from '../../lib/pool/pool-scale.js'
 import {waitSettings} from '../../lib/pool/wait.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
-export type PoolScaleOutput = PoolScaleResult | {pool: string; before: MemberCounts; target: number; dry_run: true; would_create: number; would_delete: PoolDroplet[]}
+export type PoolScaleOutput = PoolScaleOutcome | {pool: string; before: MemberCounts; target: number; dry_run: true; would_create: number; would_delete: PoolDroplet[]}
 
 export default class PoolScale extends ApiCommand<PoolScaleOutput> {
   static override summary = 'Make a pool exactly N droplets: create the missing ones or delete the surplus.'
@@ -108,12 +108,11 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     return `already at ${result.target}: nothing to do`
   }
 
-  protected override renderFailure(error: VeldaError): FailureView | null {
-    const partial = poolScalePartials.of(error)
-    if (!partial || partial.created.length + partial.deleted.length === 0) return null
+  protected override renderFailure(partial: Failed<PoolScaleOutput>): FailureView | null {
+    if ('dry_run' in partial || partial.created.length + partial.deleted.length === 0) return null
     const done = partial.created.length > 0 ? `created ${partial.created.length}` : `deleted ${partial.deleted.length}`
     return {
-      progress: error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
       stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
       stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
     }

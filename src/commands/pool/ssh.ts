@@ -2,10 +2,10 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import type {FailureView} from '../../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {InterruptedError, PartialError, PartialResults, UsageError, type VeldaError} from '../../lib/errors.js'
+import {InterruptedError, type Outcome, PartialError, UsageError} from '../../lib/errors.js'
 import {type MemberOutput, memberOutputChunks} from '../../lib/output/member-output.js'
 import {plural} from '../../lib/plural.js'
 import {findMember} from '../../lib/pool/member-ref.js'
@@ -29,9 +29,10 @@ export interface PoolSshResult {
   results: MemberRun[]
 }
 
-const allPartials = new PartialResults<PoolSshResult>()
+/** What `--all` did on each member; with `error` when it was stopped or failed on some. */
+export type PoolSshOutcome = Outcome<PoolSshResult>
 
-export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
+export default class PoolSsh extends ApiCommand<PoolSshOutcome | null> {
   static override summary = 'Open ssh to a member, or run a command on one or --all members.'
   static override description = [
     'The system ssh, so your keys, agent and ~/.ssh/config apply; velda-do adds its own known_hosts (host keys by droplet id, a changed one refused), --ssh-user (root), -i, --ssh-port and --private. MEMBER is a name, a droplet id, or a number in pool list\'s order; it may be left out when the pool has one member.',
@@ -61,7 +62,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
   // 128 MiB of output at most, but escaped in JSON (a control byte is 6 characters) more than one string holds.
   protected override readonly largeJsonArray = 'results'
 
-  protected async execute(): Promise<PoolSshResult | null> {
+  protected async execute(): Promise<PoolSshOutcome | null> {
     const split = this.argv.indexOf('--')
     const remote = split < 0 ? [] : this.argv.slice(split + 1)
     const {args, flags} = await this.parse(PoolSsh, split < 0 ? this.argv : this.argv.slice(0, split))
@@ -102,11 +103,11 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     const result = {pool: pool.name, command, results}
     if (stop.isStopped()) {
       const stopped = results.filter((r) => r.state === 'stopped').length
-      throw allPartials.attach(new InterruptedError(`stopped: the command was stopped on ${stopped} of ${plural(results.length, 'member')} (all listed)`), result)
+      return {...result, error: new InterruptedError(`stopped: the command was stopped on ${stopped} of ${plural(results.length, 'member')} (all listed)`)}
     }
     const failed = results.filter((r) => r.exit_code !== 0)
     if (failed.length > 0) {
-      throw allPartials.attach(new PartialError(`the command failed on ${failed.length} of ${plural(results.length, 'member')}: ${failed.map((r) => `${r.name} (${r.exit_code ?? 'not run'})`).join(', ')}`), result)
+      return {...result, error: new PartialError(`the command failed on ${failed.length} of ${plural(results.length, 'member')}: ${failed.map((r) => `${r.name} (${r.exit_code ?? 'not run'})`).join(', ')}`)}
     }
     return result
   }
@@ -119,8 +120,7 @@ export default class PoolSsh extends ApiCommand<PoolSshResult | null> {
     return result ? `ran on ${plural(result.results.length, 'member')}` : 'done'
   }
 
-  protected override renderFailure(error: VeldaError): FailureView | null {
-    const partial = allPartials.of(error)
+  protected override renderFailure(partial: Failed<PoolSshOutcome | null>): FailureView | null {
     if (!partial) return null
     return {progress: `ran on ${plural(partial.results.length, 'member')}`, stdout: memberOutputChunks(partial.results, commandOutputLimit(partial.results.length).bytes), stderr: []}
   }

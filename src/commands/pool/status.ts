@@ -2,19 +2,20 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import type {FailureView} from '../../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/duration.js'
-import {InterruptedError, PartialError, PartialResults, type VeldaError} from '../../lib/errors.js'
+import {InterruptedError, type Outcome, PartialError} from '../../lib/errors.js'
 import {formatPoolStatus} from '../../lib/output/member-table.js'
 import {plural} from '../../lib/plural.js'
 import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
-const statusPartials = new PartialResults<PoolStatusResult>()
+/** Each member's state; with `error` when some are not healthy or the probes were stopped. */
+type PoolStatusOutcome = Outcome<PoolStatusResult>
 
-export default class PoolStatus extends ApiCommand<PoolStatusResult> {
+export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
   static override summary = 'Did it boot? Probe each member over SSH: boot step, agent, GPU.'
   static override description = [
     'One SSH round trip a member (the system ssh: your keys, agent and ~/.ssh/config apply), --parallel at a time, running a fixed read-only probe: the boot status file, cloud-init, systemctl is-active velda-agent, the boot log\'s last lines.',
@@ -40,7 +41,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     'api-endpoint': apiEndpointFlag,
   }
 
-  protected async execute(): Promise<PoolStatusResult> {
+  protected async execute(): Promise<PoolStatusOutcome> {
     const {args, flags} = await this.parse(PoolStatus)
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
@@ -55,12 +56,12 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
       runSsh: (sshArgs, options) => this.factory.ssh.run(sshArgs, {...options, signal: stop.aborted}),
       isInterrupted: stop.isStopped,
     })
-    if (stop.isStopped()) throw statusPartials.attach(new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`), result)
+    if (stop.isStopped()) return {...result, error: new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}
     const unhealthy = result.members.length - result.healthy
     if (unhealthy > 0) {
-      throw statusPartials.attach(new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${unhealthy === 1 ? 'is' : 'are'} not healthy`, {
+      return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${unhealthy === 1 ? 'is' : 'are'} not healthy`, {
         suggestions: [`velda-do pool logs ${pool.name} MEMBER shows a member's boot log`, `velda-do pool ssh ${pool.name} MEMBER to look around`],
-      }), result)
+      })}
     }
     return result
   }
@@ -73,9 +74,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusResult> {
     return `${result.healthy} of ${plural(result.members.length, 'member')} healthy`
   }
 
-  protected override renderFailure(error: VeldaError): FailureView | null {
-    const partial = statusPartials.of(error)
-    if (!partial) return null
+  protected override renderFailure(partial: Failed<PoolStatusOutcome>): FailureView | null {
     return {progress: `${partial.healthy} of ${plural(partial.members.length, 'member')} healthy`, stdout: formatPoolStatus(partial), stderr: []}
   }
 }

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
-import type {FailureView} from '../../lib/cli/base-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, VeldaError} from '../../lib/errors.js'
@@ -10,14 +10,13 @@ import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from
 import {createdAndAgents} from '../../lib/output/member-table.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/plural.js'
-import {dryRunRequests, type DryRunRequest, poolUp, poolUpPartials, type PoolUpResult} from '../../lib/pool/pool-up.js'
+import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpOutcome} from '../../lib/pool/pool-up.js'
 import {resolveEndpoint} from '../../lib/config/resolve-settings.js'
 import {waitSettings} from '../../lib/pool/wait.js'
-import {MAX_COUNT} from '../../lib/pool/create-batches.js'
-import {checkRunSize} from '../../lib/pool/run-size.js'
+import {checkRunSize, MAX_COUNT} from '../../lib/pool/run-size.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
-export type PoolUpOutput = PoolUpResult | {pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}
+export type PoolUpOutput = PoolUpOutcome | {pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}
 
 export default class PoolUp extends ApiCommand<PoolUpOutput> {
   static override summary = 'Create droplets for a pool: batched, never duplicated, every one reported.'
@@ -119,12 +118,11 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   }
 
   /** The droplets that exist are shown whatever went wrong: nothing created is ever lost track of. */
-  protected override renderFailure(error: VeldaError): FailureView | null {
-    const partial = poolUpPartials.of(error)
-    if (!partial || partial.created.length === 0) return null
+  protected override renderFailure(partial: Failed<PoolUpOutput>): FailureView | null {
+    if ('dry_run' in partial || partial.created.length === 0) return null
     const asked = plural(partial.requested, 'droplet')
     return {
-      progress: error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
       stdout: createdAndAgents(partial, this.now()),
       stderr: [
         ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),

@@ -1,10 +1,10 @@
-import {type Interfaces, ux} from '@oclif/core'
+import {Errors, type Interfaces, ux} from '@oclif/core'
 import {Command} from '@oclif/core/command'
 
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {CancelledError, InterruptedError, UsageError, VeldaError} from '../errors.js'
+import {CancelledError, errorOf, InterruptedError, UsageError, type VeldaError} from '../errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {printable} from '../text/printable.js'
 import {flushed, writeChunks} from '../output/stream-writer.js'
@@ -23,6 +23,9 @@ import {type Paint, paintFor} from './style.js'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ParsedOutput = {[name: string]: any}
 
+/** An outcome that ended with an error: what the command did, and why it stopped (see Outcome in errors.ts). */
+export type Failed<Result> = Result & {error: VeldaError}
+
 /** What a failure that did part of the work leaves on screen: the last progress line, and what was done. */
 export interface FailureView {
   /** The line that ends the spinner: ⚠ when the user stopped the command, ✖ when it failed. */
@@ -37,8 +40,9 @@ export interface FailureView {
  * Every command's base, like gh's Factory and doctl's displayers: a command's execute() parses, calls the library
  * and returns typed data; run() prints it, once, for every command: `--json` prints the data, otherwise render()
  * gives the text. The base owns the streams, settings lookup, the one filter every byte of output passes through
- * (secrets cut), stop signals, progress, and one catch() that turns any failure into the exit code of docs/cli.md
- * with its "Try this:" suggestions, after renderFailure() showed what a failed run did.
+ * (secrets cut), stop signals, progress, and one failure path (fail()) that turns any failure into the exit code of
+ * docs/cli.md with its "Try this:" suggestions: the error of an outcome execute() returned (an operation that did
+ * part of the work, shown first by renderFailure()), or one thrown (a refusal before anything was sent, or a bug).
  */
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
@@ -69,13 +73,16 @@ export abstract class BaseCommand<Result> extends Command {
     return 'done'
   }
 
-  /** What a failure that did part of the work shows, from its partial result; null for a plain error. */
-  protected renderFailure(_error: VeldaError): FailureView | null {
+  /** What an outcome that ended with an error shows of what was done; null to show the error alone. */
+  protected renderFailure(_outcome: Failed<Result>): FailureView | null {
     return null
   }
 
   override async run(): Promise<Result> {
     const result = await this.execute()
+    // An outcome with an error is printed as a failure: what was done, then the error, and its exit code.
+    const error = errorOf(result)
+    if (error) return this.fail(error, result as Failed<Result>)
     if (this.jsonEnabled()) {
       // oclif prints the document after run() (when there is a result), with no wait for a slow pipe: it is
       // printed here, and oclif's print is skipped (logJson).
@@ -258,7 +265,17 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
-    if (!this.jsonEnabled()) await this.showFailure(error)
+    // The exit that fail() ends with, for an outcome's error: already printed.
+    if (error instanceof Errors.ExitError) throw error
+    return this.fail(error, null)
+  }
+
+  /**
+   * Prints a failure and exits with its code (docs/cli.md, "Exit codes"): a thrown error, or the error an outcome
+   * ended with. An outcome's own keys come first in --json, then any the error adds (members_after), then `error`.
+   */
+  private async fail(error: Error, outcome: Failed<Result> | null): Promise<never> {
+    if (!this.jsonEnabled() && outcome) await this.showFailure(outcome)
     this.progress?.dispose()
     const failure = toFailure(error)
     const signal = this.stopWatch?.signal
@@ -268,6 +285,7 @@ export abstract class BaseCommand<Result> extends Command {
     }
     if (this.jsonEnabled()) {
       await this.writeJson({
+        ...(outcome ? withoutError(outcome) : {}),
         ...failure.partial,
         error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
       })
@@ -290,13 +308,19 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   /** What a failed run did, before its error: printed here, for every command, so none can forget it. */
-  private async showFailure(error: Error): Promise<void> {
-    const view = error instanceof VeldaError ? this.renderFailure(error) : null
+  private async showFailure(outcome: Failed<Result>): Promise<void> {
+    const view = this.renderFailure(outcome)
     if (!view) return
     // A stop the user asked for is not a failed create or delete: ⚠, not ✖.
-    if (error instanceof InterruptedError) this.progress?.warn(view.progress)
+    if (outcome.error instanceof InterruptedError) this.progress?.warn(view.progress)
     else this.progress?.fail(view.progress)
     await this.write(view.stdout)
     for (const line of view.stderr) this.say(printable(line))
   }
+}
+
+/** An outcome's own keys, in their order, for --json: its error is printed apart, as `error`. */
+function withoutError(outcome: object): Record<string, unknown> {
+  const {error: _error, ...result} = outcome as Record<string, unknown>
+  return result
 }

@@ -1,7 +1,7 @@
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError, VeldaError} from '../errors.js'
-import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} from '../pool/create-batches.js'
+import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} from '../pool/scale-up-guards.js'
 import {resolveAgentVersion, resolveBroker} from '../config/resolve-settings.js'
 
 /** One line of the checklist: `--json` prints exactly these keys. */

@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, PartialError, PartialResults, VeldaError} from '../errors.js'
+import {InterruptedError, NothingChangedError, type Outcome, PartialError, VeldaError} from '../errors.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './delete-selection.js'
 import {plural} from '../plural.js'
@@ -23,8 +23,8 @@ export interface PoolDownResult extends DeleteOutcome {
   remaining?: {id: number; name: string}[]
 }
 
-/** What a pool down that failed part-way had done: read back by the command to show it. */
-export const poolDownPartials = new PartialResults<PoolDownResult>()
+/** What a pool down did; with `error` when it stopped or failed part-way (every droplet deleted is still listed). */
+export type PoolDownOutcome = Outcome<PoolDownResult>
 
 export interface PoolDownPlan {
   chosen: PoolDroplet[]
@@ -48,13 +48,14 @@ export interface PoolDownDeps {
   onProgress(text: string): void
 }
 
+/** Deletes the chosen droplets (and with `all`, what appears meanwhile): what was deleted and what not is the outcome. */
 export async function runPoolDown(
   api: DigitalOceanApi,
   pool: PoolConfig,
   chosen: readonly PoolDroplet[],
   options: {all: boolean; configured?: readonly PoolConfig[]},
   deps: PoolDownDeps,
-): Promise<PoolDownResult> {
+): Promise<PoolDownOutcome> {
   const result: PoolDownResult = {pool: pool.name, deleted: [], failed: []}
   let round = chosen
   let interrupted = false
@@ -69,7 +70,10 @@ export async function runPoolDown(
     interrupted = outcome.interrupted
     if (!options.all || interrupted || outcome.failed.length > 0) break
     const handled = new Set([...result.deleted, ...result.failed].map((d) => d.id))
-    const left = (await relist(api, pool, options.configured, result)).chosen.filter((d) => !handled.has(d.id))
+    const listed = await relist(api, pool, options.configured)
+    // What was deleted already is reported with the failure to list again.
+    if (listed instanceof VeldaError) return {...result, error: relistFailure(result, pool, listed)}
+    const left = listed.filter((d) => !handled.has(d.id))
     if (left.length === 0) break
     if (n >= ALL_ROUNDS) {
       result.remaining = left.map(({id, name}) => ({id, name}))
@@ -78,37 +82,42 @@ export async function runPoolDown(
     deps.onProgress(`${plural(left.length, 'more droplet')} of the pool appeared; deleting them too`)
     round = left
   }
-  return finish(result, pool, interrupted)
+  const error = downFailure(result, pool, interrupted)
+  return error ? {...result, error} : result
 }
 
-/** The listing of a further --all round; if it fails, what was deleted already is reported with the failure. */
-async function relist(api: DigitalOceanApi, pool: PoolConfig, configured: readonly PoolConfig[] | undefined, result: PoolDownResult) {
+/** The pool as a further --all round finds it, or why it could not be listed. */
+async function relist(api: DigitalOceanApi, pool: PoolConfig, configured: readonly PoolConfig[] | undefined): Promise<PoolDroplet[] | VeldaError> {
   try {
-    return await planPoolDown(api, pool, {all: true}, true, configured)
+    return (await planPoolDown(api, pool, {all: true}, true, configured)).chosen
   } catch (error) {
     if (!(error instanceof VeldaError)) throw error
-    const partial = new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, then could not list the pool again to delete what appeared meanwhile: ${error.message}`, {
-      suggestions: [`velda-do pool list ${pool.name} shows what is left; run the same pool down --all again`],
-      cause: error,
-    })
-    throw poolDownPartials.attach(partial, {...result})
+    return error
   }
 }
 
-function finish(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): PoolDownResult {
+function relistFailure(result: PoolDownResult, pool: PoolConfig, error: VeldaError): PartialError {
+  return new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, then could not list the pool again to delete what appeared meanwhile: ${error.message}`, {
+    suggestions: [`velda-do pool list ${pool.name} shows what is left; run the same pool down --all again`],
+    cause: error,
+  })
+}
+
+/** What went wrong, if anything: a stop, deletes that failed, or droplets that kept appearing. */
+function downFailure(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): VeldaError | null {
   const attempted = result.deleted.length + result.failed.length
-  if (interrupted) throw poolDownPartials.attach(new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`), {...result})
+  if (interrupted) return new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`)
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
-    if (result.deleted.length === 0) throw poolDownPartials.attach(new NothingChangedError(`no droplet was deleted: ${first}`), {...result})
-    throw poolDownPartials.attach(new PartialError(`${result.deleted.length} of ${attempted} droplets were deleted; ${result.failed.length} were not: ${first}`, {
+    if (result.deleted.length === 0) return new NothingChangedError(`no droplet was deleted: ${first}`)
+    return new PartialError(`${result.deleted.length} of ${attempted} droplets were deleted; ${result.failed.length} were not: ${first}`, {
       suggestions: [`run the same pool down again to retry the rest: velda-do pool down ${pool.name} --id ${result.failed.map((f) => f.id).join(' --id ')}`],
-    }), {...result})
+    })
   }
   if (result.remaining) {
-    throw poolDownPartials.attach(new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, but after ${ALL_ROUNDS} rounds ${result.remaining.length} more of pool ${pool.name} exist (is something creating them?)`, {
+    return new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, but after ${ALL_ROUNDS} rounds ${result.remaining.length} more of pool ${pool.name} exist (is something creating them?)`, {
       suggestions: ['stop whatever scales the pool up (the Velda broker?), then run the same pool down --all again'],
-    }), {...result})
+    })
   }
-  return result
+  return null
 }

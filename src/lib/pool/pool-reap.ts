@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, PartialError, PartialResults} from '../errors.js'
+import {InterruptedError, NothingChangedError, type Outcome, PartialError, type VeldaError} from '../errors.js'
 import {plural} from '../plural.js'
 import {deleteDroplets} from './delete-selection.js'
 import {listPools} from './membership.js'
@@ -22,8 +22,8 @@ export interface PoolReapResult {
   kept: (ReapedDroplet & {why: string})[]
 }
 
-/** What a reap that failed part-way had done: read back by the command to show it. */
-export const poolReapPartials = new PartialResults<PoolReapResult>()
+/** What a reap did; with `error` when it stopped or some deletes failed (every droplet reaped is still listed). */
+export type PoolReapOutcome = Outcome<PoolReapResult>
 
 /** One listing of the account for all the pools (a tag listing for CPU pools, one GPU listing), then a plan each. */
 export async function planReap(api: DigitalOceanApi, pools: readonly PoolConfig[], configured: readonly PoolConfig[], options: ReapOptions): Promise<ReapPlan[]> {
@@ -47,7 +47,7 @@ export interface AccountReap {
  * droplet ends up reaped or failed. The outcome is judged once, over all accounts: exit 4 if anything at all was
  * reaped.
  */
-export async function runReap(accounts: readonly AccountReap[], deps: {isInterrupted(): boolean; onProgress(text: string): void}): Promise<PoolReapResult> {
+export async function runReap(accounts: readonly AccountReap[], deps: {isInterrupted(): boolean; onProgress(text: string): void}): Promise<PoolReapOutcome> {
   const result: PoolReapResult = {reaped: [], failed: [], kept: accounts.flatMap((a) => keptOf(a.plans))}
   const total = accounts.reduce((sum, a) => sum + a.plans.reduce((n, plan) => n + plan.reap.length, 0), 0)
   let interrupted = false
@@ -68,18 +68,17 @@ export async function runReap(accounts: readonly AccountReap[], deps: {isInterru
     result.failed.push(...outcome.failed.map(withReason))
     interrupted ||= outcome.interrupted
   }
-  return judgeReap(result, interrupted)
+  const error = reapFailure(result, interrupted)
+  return error ? {...result, error} : result
 }
 
-/** Throws, with the result attached, unless every chosen droplet was reaped. */
-export function judgeReap(result: PoolReapResult, interrupted: boolean): PoolReapResult {
+/** What went wrong over all the accounts, if anything: a stop, or deletes that failed. */
+function reapFailure(result: PoolReapResult, interrupted: boolean): VeldaError | null {
   const attempted = result.reaped.length + result.failed.length
-  if (interrupted) throw poolReapPartials.attach(new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was sent`), result)
-  if (result.failed.length === 0) return result
+  if (interrupted) return new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was sent`)
+  if (result.failed.length === 0) return null
   const first = result.failed[0]?.error ?? 'unknown error'
-  const error =
-    result.reaped.length === 0
-      ? new NothingChangedError(`no droplet was reaped: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
-      : new PartialError(`${result.reaped.length} of ${attempted} droplets were reaped; ${result.failed.length} were not: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
-  throw poolReapPartials.attach(error, result)
+  return result.reaped.length === 0
+    ? new NothingChangedError(`no droplet was reaped: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
+    : new PartialError(`${result.reaped.length} of ${attempted} droplets were reaped; ${result.failed.length} were not: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
 }

@@ -1,15 +1,15 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {PartialResults, VeldaError} from '../errors.js'
+import type {Outcome} from '../errors.js'
 import type {CostEstimate} from './cost.js'
 import type {MemberStatus} from './pool-status.js'
 import type {ProjectOutcome} from './project.js'
-import {type FailedName, MAX_COUNT} from './create-batches.js'
+import type {FailedName} from './create-batches.js'
 import {selectForScaleDown} from './delete-selection.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
-import {type PoolDownDeps, poolDownPartials, runPoolDown} from './pool-down.js'
-import {poolUp, type PoolUpDeps, type PoolUpOptions, poolUpPartials} from './pool-up.js'
-import {checkRunSize} from './run-size.js'
+import {type PoolDownDeps, runPoolDown} from './pool-down.js'
+import {poolUp, type PoolUpDeps, type PoolUpOptions} from './pool-up.js'
+import {checkRunSize, MAX_COUNT} from './run-size.js'
 
 /** The pool's own members by status, before a scale: `off` droplets count (and bill) like the others. */
 export interface MemberCounts {
@@ -35,8 +35,11 @@ export interface PoolScaleResult {
   project?: ProjectOutcome
 }
 
-/** What a scale that failed part-way had done: read back by the command to show it. */
-export const poolScalePartials = new PartialResults<PoolScaleResult>()
+/**
+ * What a scale did; with `error` when it stopped or failed part-way. A failed create also carries pool up's own
+ * keys that a scale has not (`requested`, `gone`), after the scale's: --json has always printed them there.
+ */
+export type PoolScaleOutcome = Outcome<PoolScaleResult & {requested?: number; gone?: {id: number; name: string}[]}>
 
 /** What a scale would do, decided from one listing of the pool; nothing is created or deleted yet. */
 export type ScalePlan =
@@ -75,29 +78,17 @@ export async function runPoolScale(
   plan: ScalePlan,
   options: ScaleUpOptions & {target: number; configured: readonly PoolConfig[]},
   deps: PoolUpDeps & PoolDownDeps,
-): Promise<PoolScaleResult> {
+): Promise<PoolScaleOutcome> {
   const {pool, target} = options
   const base: PoolScaleResult = {pool: pool.name, before: plan.before, target, created: [], deleted: [], failed: []}
   if (plan.action === 'none') return base
   if (plan.action === 'create') {
-    try {
-      const up = await poolUp(api, {...options, count: plan.count, members: plan.members}, deps)
-      return {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {})}
-    } catch (error) {
-      const partial = poolUpPartials.of(error)
-      if (partial && error instanceof VeldaError) {
-        const extra = {...(partial.project ? {project: partial.project} : {}), ...(partial.agents ? {agents: partial.agents} : {})}
-        throw poolScalePartials.attach(error, {...base, created: partial.created, failed: partial.failed, cost: partial.cost, ...extra})
-      }
-      throw error
-    }
+    const up = await poolUp(api, {...options, count: plan.count, members: plan.members}, deps)
+    const scaled = {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {})}
+    if (!up.error) return scaled
+    return {...scaled, requested: up.requested, ...(up.gone ? {gone: up.gone} : {}), error: up.error}
   }
-  try {
-    const down = await runPoolDown(api, pool, plan.chosen, {all: false, configured: options.configured}, deps)
-    return {...base, deleted: down.deleted, failed: down.failed}
-  } catch (error) {
-    const partial = poolDownPartials.of(error)
-    if (partial && error instanceof VeldaError) throw poolScalePartials.attach(error, {...base, deleted: partial.deleted, failed: partial.failed})
-    throw error
-  }
+  const down = await runPoolDown(api, pool, plan.chosen, {all: false, configured: options.configured}, deps)
+  const scaled = {...base, deleted: down.deleted, failed: down.failed}
+  return down.error ? {...scaled, error: down.error} : scaled
 }

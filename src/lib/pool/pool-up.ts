@@ -1,17 +1,19 @@
 import type {PoolConfig} from '../config/types.js'
 import {formatDuration} from '../duration.js'
 import {createBody, type DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, OverMaxAgentsError, PartialError, PartialResults, WaitFailedError, WaitTimeoutError} from '../errors.js'
+import {InterruptedError, NothingChangedError, type Outcome, OverMaxAgentsError, PartialError, type VeldaError, WaitFailedError, WaitTimeoutError} from '../errors.js'
 import type {RandomInt} from '../naming.js'
 import {plural} from '../plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
-import {checkScaleUpGuards, type FailedName, planScaleUp, runScaleUp} from './create-batches.js'
+import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
+import {checkScaleUpGuards} from './scale-up-guards.js'
+import {planScaleUp} from './scale-up-plan.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
 import type {MemberStatus, PoolStatusResult} from './pool-status.js'
 import {checkMaxHourlyCost, type CostEstimate, estimateGrowth} from './cost.js'
 import {leaseTag} from './lease.js'
-import {assignToProject, findProject, type ProjectOutcome, type ProjectRef} from './project.js'
+import {assignToProject, findProject, type ProjectOutcome} from './project.js'
 
 export interface PoolUpResult {
   pool: string
@@ -28,8 +30,8 @@ export interface PoolUpResult {
   gone?: {id: number; name: string}[]
 }
 
-/** What a pool up that failed part-way had done: read back by the command to show it. */
-export const poolUpPartials = new PartialResults<PoolUpResult>()
+/** What a pool up did; with `error` when it stopped or failed part-way (every droplet created is still listed). */
+export type PoolUpOutcome = Outcome<PoolUpResult>
 
 export interface PoolUpOptions {
   pool: PoolConfig
@@ -68,8 +70,11 @@ export interface PoolUpDeps {
   agents?: AgentProbe
 }
 
-/** `pool up`: guards, batches with reconciliation, and optionally the wait for active. Throws with partial results. */
-export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps: PoolUpDeps): Promise<PoolUpResult> {
+/**
+ * `pool up`: guards, batches with reconciliation, and optionally the wait for active. A guard throws (nothing was
+ * sent); once creates were sent, what happened is the outcome, its error saying what went wrong.
+ */
+export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps: PoolUpDeps): Promise<PoolUpOutcome> {
   const {pool} = options
   const listPool = async () => (await listPools(api, [pool], [pool])).members
   // At most one ssh-key listing per command: DigitalOcean allows 10 a minute.
@@ -93,7 +98,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     extraTags: leaseTags(options.lease),
   })
   deps.onProgress(`creating ${plural(options.count, 'droplet')} in pool ${pool.name} (${plural(plan.batches.length, 'request')})`)
-  const outcome = await runScaleUp(plan, {
+  const run = await runScaleUp(plan, {
     createDroplets: async (request) => (await api.createDroplets(request)).map((d) => toPoolDroplet(d, pool.name)),
     listPool,
     sleep: deps.sleep,
@@ -102,99 +107,116 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     isInterrupted: deps.isInterrupted,
     onProgress: deps.onProgress,
   })
-  const result: PoolUpResult = {pool: pool.name, requested: options.count, created: outcome.created, failed: outcome.failed, cost}
-  const partial = {...result}
-  if (outcome.interrupted) {
-    throw poolUpPartials.attach(new InterruptedError(`stopped: ${result.created.length} of ${plural(options.count, 'droplet')} had been created (all listed); nothing more was sent`), partial)
+  const result: PoolUpResult = {pool: pool.name, requested: options.count, created: run.created, failed: run.failed, cost}
+  const createError = createFailure(result, run)
+  if (createError) return {...result, error: createError}
+  if (project && result.created.length > 0) {
+    result.project = await assignToProject(api, project, result.created)
+    const projectError = projectFailure(result, result.project)
+    if (projectError) return {...result, error: projectError}
   }
-  if (result.failed.length > 0) {
-    const first = result.failed[0]?.error ?? 'unknown error'
-    if (result.created.length === 0 && !outcome.uncertain) throw poolUpPartials.attach(new NothingChangedError(`no droplet was created: ${first}`), partial)
-    throw poolUpPartials.attach(new PartialError(`${result.created.length} of ${options.count} droplets were created; ${result.failed.length} were not: ${first}`, {
-      suggestions: [`velda-do pool list ${pool.name} shows what exists`],
-    }), partial)
-  }
-  if (project && result.created.length > 0) await assignCreated(api, project, result)
-  await checkStillWithinMax(options, result, listPool)
+  const overMax = await overMaxAgents(options, result, listPool)
+  if (overMax) return {...result, error: overMax}
   deps.afterCreate?.()
   if (!options.wait) return result
+  return waitActive(result, options.wait, listPool, deps)
+}
+
+/** What went wrong in the creates themselves, if anything: a stop, a refusal, creates that kept failing. */
+function createFailure(result: PoolUpResult, run: ScaleUpRun): VeldaError | null {
+  if (run.interrupted) return new InterruptedError(`stopped: ${result.created.length} of ${plural(result.requested, 'droplet')} had been created (all listed); nothing more was sent`)
+  if (result.failed.length === 0) return null
+  const first = result.failed[0]?.error ?? 'unknown error'
+  if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}`)
+  return new PartialError(`${result.created.length} of ${result.requested} droplets were created; ${result.failed.length} were not: ${first}`, {
+    suggestions: [`velda-do pool list ${result.pool} shows what exists`],
+  })
+}
+
+/** Right after the creates the droplets go to the project: any that did not is a partial failure (exit 4). */
+function projectFailure(result: PoolUpResult, project: ProjectOutcome): PartialError | null {
+  const {failed} = project
+  if (failed.length === 0) return null
+  return new PartialError(`created ${plural(result.created.length, 'droplet')}, but ${failed.length} could not be assigned to project ${project.project.name}: ${failed[0]?.error}`, {
+    suggestions: ['they exist, in the default project: move them in the control panel (Projects, Move resources), or with doctl projects resources assign'],
+  })
+}
+
+/** `--wait`: until every created droplet is active (or gone), the time is up, or the user stops it. */
+async function waitActive(result: PoolUpResult, wait: {timeoutMs: number; pollIntervalMs: number}, listPool: () => Promise<PoolDroplet[]>, deps: PoolUpDeps): Promise<PoolUpOutcome> {
   const ids = result.created.map((d) => d.id)
-  const waited = await waitForActive(ids, options.wait, {
-    listPool,
-    now: deps.now,
-    sleep: deps.sleep,
-    isInterrupted: deps.isInterrupted,
-    onProgress: (active, total, elapsedMs) => deps.onProgress(waitProgress(active, total, elapsedMs, options.wait!.timeoutMs), `${active}/${total}`),
-  }).catch((error: unknown) => {
+  let waited: Awaited<ReturnType<typeof waitForActive>>
+  try {
+    waited = await waitForActive(ids, wait, {
+      listPool,
+      now: deps.now,
+      sleep: deps.sleep,
+      isInterrupted: deps.isInterrupted,
+      onProgress: (active, total, elapsedMs) => deps.onProgress(waitProgress(active, total, elapsedMs, wait.timeoutMs), `${active}/${total}`),
+    })
+  } catch (error) {
     // The droplets exist whatever went wrong while watching them: report them with the failure.
     const reason = error instanceof Error ? error.message : String(error)
-    throw poolUpPartials.attach(new WaitFailedError(`created ${plural(ids.length, 'droplet')}, but could not check that they turned active: ${reason}`, {
-      suggestions: [`velda-do pool list ${pool.name} shows them`],
+    return {...result, error: new WaitFailedError(`created ${plural(ids.length, 'droplet')}, but could not check that they turned active: ${reason}`, {
+      suggestions: [`velda-do pool list ${result.pool} shows them`],
       cause: error,
-    }), {...result})
-  })
+    })}
+  }
   const latest = result.created.map((d) => waited.droplets.find((w) => w.id === d.id) ?? d)
   const gone = result.created.filter((d) => waited.gone.includes(d.id)).map(({id, name}) => ({id, name}))
   const final: PoolUpResult = {...result, created: latest, ...(gone.length > 0 ? {gone} : {})}
   const active = final.created.filter((d) => d.status === 'active' && !waited.gone.includes(d.id)).length
-  if (waited.interrupted) throw poolUpPartials.attach(new InterruptedError(`stopped while waiting: ${active} of ${plural(ids.length, 'created droplet')} active (all listed)`), final)
+  if (waited.interrupted) return {...final, error: new InterruptedError(`stopped while waiting: ${active} of ${plural(ids.length, 'created droplet')} active (all listed)`)}
   if (!waited.done) {
     const existence = gone.length > 0 ? `${gone.length} of the ${ids.length} were deleted meanwhile` : 'they all exist'
-    throw poolUpPartials.attach(new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
-      suggestions: [`velda-do pool list ${pool.name} to watch them`, 'or wait longer with --wait-timeout'],
-    }), final)
+    return {...final, error: new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
+      suggestions: [`velda-do pool list ${result.pool} to watch them`, 'or wait longer with --wait-timeout'],
+    })}
   }
-  if (gone.length === 0 && deps.agents) return waitAgents(final, options.wait, deps, deps.agents)
+  if (gone.length === 0 && deps.agents) return waitAgents(final, wait, deps, deps.agents)
   if (gone.length > 0) {
-    throw poolUpPartials.attach(new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
-      suggestions: [`velda-do pool list ${pool.name} shows what exists`, `velda-do pool up ${pool.name} -n ${gone.length} makes up for them`],
-    }), final)
+    return {...final, error: new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
+      suggestions: [`velda-do pool list ${result.pool} shows what exists`, `velda-do pool up ${result.pool} -n ${gone.length} makes up for them`],
+    })}
   }
   return final
 }
 
-/** Right after the creates: the droplets go to the project, and any that did not is a partial failure (exit 4). */
-async function assignCreated(api: DigitalOceanApi, project: ProjectRef, result: PoolUpResult): Promise<void> {
-  result.project = await assignToProject(api, project, result.created)
-  const failed = result.project.failed
-  if (failed.length === 0) return
-  throw poolUpPartials.attach(new PartialError(`created ${plural(result.created.length, 'droplet')}, but ${failed.length} could not be assigned to project ${project.name}: ${failed[0]?.error}`, {
-    suggestions: ['they exist, in the default project: move them in the control panel (Projects, Move resources), or with doctl projects resources assign'],
-  }), {...result})
-}
-
 /** After active: until every created member's agent runs, its boot failed, or the time is up (the same --wait-timeout). */
-async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIntervalMs: number}, deps: PoolUpDeps, agents: AgentProbe): Promise<PoolUpResult> {
+async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIntervalMs: number}, deps: PoolUpDeps, agents: AgentProbe): Promise<PoolUpOutcome> {
   const startedAt = deps.now()
   const total = result.created.length
-  const waited = await waitForAgents(result.created, {...wait, startedAt}, {
-    probe: (members) => agents.probe(members),
-    now: deps.now,
-    sleep: deps.sleep,
-    isInterrupted: deps.isInterrupted,
-    onProgress: (healthy, total, elapsedMs) => deps.onProgress(`${healthy}/${total} agents running, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(wait.timeoutMs)}`, `${healthy}/${total}`),
-  }).catch((error: unknown) => {
+  let waited: Awaited<ReturnType<typeof waitForAgents>>
+  try {
+    waited = await waitForAgents(result.created, {...wait, startedAt}, {
+      probe: (members) => agents.probe(members),
+      now: deps.now,
+      sleep: deps.sleep,
+      isInterrupted: deps.isInterrupted,
+      onProgress: (healthy, total, elapsedMs) => deps.onProgress(`${healthy}/${total} agents running, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(wait.timeoutMs)}`, `${healthy}/${total}`),
+    })
+  } catch (error) {
     // The droplets exist and are paid for whatever a member answered: report them with the failure.
     const reason = error instanceof Error ? error.message : String(error)
-    throw poolUpPartials.attach(new WaitFailedError(`created ${plural(total, 'droplet')}, but could not check their agents: ${reason}`, {
+    return {...result, error: new WaitFailedError(`created ${plural(total, 'droplet')}, but could not check their agents: ${reason}`, {
       suggestions: [`velda-do pool status ${result.pool} shows each member`],
       cause: error,
-    }), {...result})
-  })
+    })}
+  }
   const final: PoolUpResult = {...result, agents: waited.members}
   const healthy = waited.members.filter((m) => m.state === 'healthy').length
-  if (waited.interrupted) throw poolUpPartials.attach(new InterruptedError(`stopped while waiting for the agents: ${healthy} of ${total} running (all listed)`), final)
+  if (waited.interrupted) return {...final, error: new InterruptedError(`stopped while waiting for the agents: ${healthy} of ${total} running (all listed)`)}
   const failed = waited.members.filter((m) => m.state !== 'healthy' && (waited.done || m.state === 'boot-failed'))
   if (!waited.done && failed.length === 0) {
-    throw poolUpPartials.attach(new WaitTimeoutError(`timed out waiting for the agents: ${healthy} of ${total} running; the others are still booting`, {
+    return {...final, error: new WaitTimeoutError(`timed out waiting for the agents: ${healthy} of ${total} running; the others are still booting`, {
       suggestions: [`velda-do pool status ${result.pool} shows where each stands`, 'or wait longer with --wait-timeout'],
-    }), final)
+    })}
   }
   if (failed.length > 0) {
     const first = failed[0] as MemberStatus
-    throw poolUpPartials.attach(new PartialError(`${failed.length} of ${plural(total, 'created droplet')} did not start the agent: ${first.name}: ${first.detail}`, {
+    return {...final, error: new PartialError(`${failed.length} of ${plural(total, 'created droplet')} did not start the agent: ${first.name}: ${first.detail}`, {
       suggestions: [`velda-do pool status ${result.pool} shows each member`, `velda-do pool logs ${result.pool} ${first.name} shows its boot log`],
-    }), final)
+    })}
   }
   return final
 }
@@ -214,19 +236,18 @@ async function accountUsage(api: DigitalOceanApi): Promise<{dropletLimit: number
  * The guard counted the pool before creating; another velda-do on another machine, or the broker, may have
  * created droplets meanwhile. Counting again tells the operator at once that the pool went past max_agents.
  */
-async function checkStillWithinMax(options: PoolUpOptions, result: PoolUpResult, listPool: () => Promise<PoolDroplet[]>): Promise<void> {
+async function overMaxAgents(options: PoolUpOptions, result: PoolUpResult, listPool: () => Promise<PoolDroplet[]>): Promise<OverMaxAgentsError | null> {
   const {pool} = options
-  if (pool.maxAgents === null || options.force) return
+  if (pool.maxAgents === null || options.force) return null
   const members = (await listPool()).length
-  if (members <= pool.maxAgents) return
-  const error = new OverMaxAgentsError(
+  if (members <= pool.maxAgents) return null
+  return new OverMaxAgentsError(
     `created ${plural(result.created.length, 'droplet')}, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,
     {
       partialResult: {members_after: members, max_agents: pool.maxAgents},
       suggestions: [`velda-do pool list ${pool.name} shows them`, `velda-do pool down ${pool.name} --count ${members - pool.maxAgents} brings it back to ${pool.maxAgents}`],
     },
   )
-  throw poolUpPartials.attach(error, result)
 }
 
 export interface DryRunRequest {

@@ -1,5 +1,10 @@
 import {UsageError} from '../errors.js'
-import {MAX_COUNT} from './create-batches.js'
+
+/**
+ * The most droplets one run creates or deletes: 100 POSTs, far past DigitalOcean's default droplet limits, while a
+ * typo (20000000) fails at once instead of planning millions of names.
+ */
+export const MAX_COUNT = 1000
 
 /**
  * The most droplets one run creates or deletes (MAX_COUNT), for pool up's --count and for what pool scale's --to
