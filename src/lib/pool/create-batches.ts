@@ -1,5 +1,5 @@
 import {ApiError, RedirectError} from '../do/errors.js'
-import {backoffDelay, DEFAULT_RETRY_POLICY, toldWaitMs} from '../do/retry-policy.js'
+import {DEFAULT_RETRY_POLICY, delayBeforeRetry} from '../do/retry-policy.js'
 import type {DropletCreateRequest} from '../do/types.js'
 import type {VeldaError} from '../errors.js'
 import type {PoolDroplet} from './membership.js'
@@ -103,7 +103,8 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
         stop(pending, `${ambiguity} (after ${attempt} attempts)`, 'not attempted: creates keep failing')
         break
       }
-      const delay = delayBeforeCreatingAgain(lastError, attempt, deps)
+      // The transport's own rule for a failed request (a told wait, else backoff), with a create's longer steps.
+      const delay = delayBeforeRetry(lastError, attempt, {now: deps.now, random: deps.random, baseDelayMs: 2_000, maxDelayMs: 30_000})
       if (delay > DEFAULT_RETRY_POLICY.maxServerWaitMs) {
         stop(pending, `DigitalOcean asks to wait ${Math.ceil(delay / 1000)}s before creating more`, 'not attempted: rate limited for too long')
         break
@@ -136,11 +137,6 @@ async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<P
  * How long to wait before creating a batch's missing names again: what a 429 told, else a backoff of 2 s doubling up
  * to 30 s (slower than a plain request's: a create is heavy). The one place this run decides its delay.
  */
-function delayBeforeCreatingAgain(error: unknown, attempt: number, deps: ScaleUpDeps): number {
-  const told = error instanceof ApiError && error.status === 429 && error.headers ? toldWaitMs(error.status, error.headers, deps.now()) : null
-  return told ?? backoffDelay(attempt, {...DEFAULT_RETRY_POLICY, baseDelayMs: 2_000, maxDelayMs: 30_000}, deps.random)
-}
-
 function errorText(error: unknown): string {
   return error instanceof Error ? (error as VeldaError).message : String(error)
 }
