@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    // The API layer may use the client; it gets plain values (src/lib/connection.ts resolves them), never config.
+    // The API layer may use the client; it gets plain values (src/lib/cli/connection.ts resolves them), never config.
     files: ['src/lib/do/**'],
     rules: {'no-restricted-imports': ['error', {patterns: [{group: ['**/config/*'], message: 'src/lib/do/ knows no config: take plain values.'}]}]},
   },

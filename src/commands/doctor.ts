@@ -3,8 +3,8 @@ import type {Failed, FailureView} from '../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
 import {formatDoctor} from '../lib/doctor/format.js'
 import {type DoctorReport, runDoctor} from '../lib/doctor/run.js'
-import {ChecksFailedError, ChecksUnreachableError, type Outcome} from '../lib/errors.js'
-import {plural} from '../lib/plural.js'
+import {ChecksFailedError, ChecksUnreachableError, type Outcome} from '../lib/base/errors.js'
+import {plural} from '../lib/text/plural.js'
 
 export default class Doctor extends ApiCommand<Outcome<DoctorReport>> {
   static override summary = 'Check every pool before the first real run; creates nothing, says each fix.'

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {parseDuration} from '../lib/duration.js'
-import {UsageError} from '../lib/errors.js'
+import {parseDuration} from '../lib/text/duration.js'
+import {UsageError} from '../lib/base/errors.js'
 import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'

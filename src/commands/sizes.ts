@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {filterSizes} from '../lib/catalog-filters.js'
+import {filterSizes} from '../lib/catalog/filters.js'
 import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, tableFlags} from '../lib/cli/flags.js'
 import type {Size} from '../lib/do/types.js'

@@ -1,4 +1,4 @@
-import {type MissingKey, missingSshKeysByPool} from '../lib/catalog-filters.js'
+import {type MissingKey, missingSshKeysByPool} from '../lib/catalog/filters.js'
 import {ApiCommand} from '../lib/cli/api-command.js'
 import {apiEndpointFlag, configFlag, tableFlags} from '../lib/cli/flags.js'
 import type {SshKey} from '../lib/do/types.js'

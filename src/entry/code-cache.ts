@@ -12,7 +12,7 @@ import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {Script} from 'node:vm'
 
-import {preparePrivateDirectory} from '../lib/private-dir.js'
+import {preparePrivateDirectory} from '../lib/system/private-dir.js'
 
 /** The names the bundle's wrapper function declares, and their values (require, exports and module come on top). */
 export type BundleScope = {require: NodeJS.Require} & Record<string, unknown>

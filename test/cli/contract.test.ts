@@ -10,7 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
 import {createDigitalOceanApi} from '../../src/lib/do/client.js'
-import {Secret} from '../../src/lib/secret.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import {PROJECT_ROOT} from '../support/cli.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {type AdminSimulator, startAdminSimulator} from '../support/in-process-simulator.js'

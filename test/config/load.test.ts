@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {MAX_CONFIG_BYTES, readConfigText} from '../../src/lib/config/load.js'
-import {SettingsError} from '../../src/lib/errors.js'
+import {SettingsError} from '../../src/lib/base/errors.js'
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'velda-load-'))

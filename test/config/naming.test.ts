@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {belongsToPool, dropletName, poolPrefix, poolsClaiming, poolTags} from '../../src/lib/naming.js'
+import {belongsToPool, dropletName, poolPrefix, poolsClaiming, poolTags} from '../../src/lib/config/naming.js'
 
 describe('pool prefix, byte for byte the Velda broker\'s', () => {
   it.each([

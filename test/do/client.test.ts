@@ -5,7 +5,7 @@ import {ApiError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} 
 import {DEFAULT_RETRY_POLICY} from '../../src/lib/do/retry-policy.js'
 import type {TransportOptions} from '../../src/lib/do/transport.js'
 import type {DropletCreateRequest} from '../../src/lib/do/types.js'
-import {Secret} from '../../src/lib/secret.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {type Simulator, type SimulatorOptions, startSimulator} from '../../src/lib/simulator/server.js'
 import {duplicateJsonKeys} from '../support/duplicate-keys.js'

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi} from '../../src/lib/do/client.js'
-import {Secret} from '../../src/lib/secret.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 
 const NOW = Date.UTC(2026, 10, 27, 10, 0, 0)

@@ -2,8 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {DeadlineError, NetworkError, TimeoutError} from '../../src/lib/do/errors.js'
 import {createTransport, type FetchFunction, type TransportOptions} from '../../src/lib/do/transport.js'
-import {ExitCode} from '../../src/lib/errors.js'
-import {Secret} from '../../src/lib/secret.js'
+import {ExitCode} from '../../src/lib/base/errors.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import {failure} from '../support/failure.js'
 
 const ENDPOINT = 'https://api-amd.digitalocean.com'

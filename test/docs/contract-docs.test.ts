@@ -2,7 +2,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
-import {ExitCode} from '../../src/lib/errors.js'
+import {ExitCode} from '../../src/lib/base/errors.js'
 
 /**
  * docs/cli.md is the contract scripts are written against: a command or flag that the built CLI has and the page

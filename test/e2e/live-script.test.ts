@@ -5,7 +5,7 @@ import {createInterface} from 'node:readline'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {poolPrefix} from '../../src/lib/naming.js'
+import {poolPrefix} from '../../src/lib/config/naming.js'
 import {cleanEnv, PROJECT_ROOT} from '../support/cli.js'
 import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator-process.js'
 

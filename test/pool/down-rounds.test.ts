@@ -1,10 +1,10 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
-import {ExitCode} from '../../src/lib/errors.js'
+import {ExitCode} from '../../src/lib/base/errors.js'
 import {ALL_ROUNDS, planPoolDown, runPoolDown} from '../../src/lib/pool/pool-down.js'
 import {parseFaultRule} from '../../src/lib/simulator/faults.js'
-import {Secret} from '../../src/lib/secret.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolFromYaml} from '../support/pools.js'
 

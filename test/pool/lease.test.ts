@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {leaseExpiresAt, leaseExpiry, leaseTag} from '../../src/lib/pool/lease.js'
 import {formatLease} from '../../src/lib/output/droplet-table.js'
-import {formatSpan} from '../../src/lib/duration.js'
+import {formatSpan} from '../../src/lib/text/duration.js'
 
 describe('leases as tags', () => {
   it.each([

@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {ExitCode} from '../../src/lib/errors.js'
+import {ExitCode} from '../../src/lib/base/errors.js'
 import {defaultLockDir, type LockDeps, lockPool} from '../../src/lib/pool/lock.js'
 import {failure} from '../support/failure.js'
 import {otherLocalUser} from '../support/other-user.js'

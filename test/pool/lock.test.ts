@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {ExitCode} from '../../src/lib/errors.js'
+import {ExitCode} from '../../src/lib/base/errors.js'
 import {isHolderAlive, LOCK_WAIT_MS, type LockDeps, lockPool, processIdentity} from '../../src/lib/pool/lock.js'
 import {failure} from '../support/failure.js'
 import {precondition} from '../support/preconditions.js'

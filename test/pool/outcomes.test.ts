@@ -1,9 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi} from '../../src/lib/do/client.js'
-import {errorOf, ExitCode, PartialError} from '../../src/lib/errors.js'
+import {errorOf, ExitCode, PartialError} from '../../src/lib/base/errors.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
-import {Secret} from '../../src/lib/secret.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolUp} from '../../src/lib/pool/pool-up.js'
 import {planPoolScale, runPoolScale} from '../../src/lib/pool/pool-scale.js'

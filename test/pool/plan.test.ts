@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {PoolConfig} from '../../src/lib/config/types.js'
 import type {Size} from '../../src/lib/do/types.js'
-import {GuardError, UsageError} from '../../src/lib/errors.js'
+import {GuardError, UsageError} from '../../src/lib/base/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
 import {selectForScaleDown} from '../../src/lib/pool/delete-selection.js'
 import {checkScaleUpGuards} from '../../src/lib/pool/scale-up-guards.js'

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {DigitalOceanApi} from '../../src/lib/do/client.js'
-import {ExitCode, type VeldaError} from '../../src/lib/errors.js'
+import {ExitCode, type VeldaError} from '../../src/lib/base/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
 import {type AccountReap, type PoolReapOutcome, runReap} from '../../src/lib/pool/pool-reap.js'
 import type {ReapPlan} from '../../src/lib/pool/reap-selection.js'

@@ -7,7 +7,7 @@ import {listPools, type PoolDroplet} from '../../src/lib/pool/membership.js'
 import {selectForScaleDown, type Selection} from '../../src/lib/pool/delete-selection.js'
 import {countPool, countsJson} from '../../src/lib/pool/counts.js'
 import {formatCountsLine} from '../../src/lib/output/pool-counts.js'
-import {Secret} from '../../src/lib/secret.js'
+import {Secret} from '../../src/lib/base/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {poolFromYaml} from '../support/pools.js'
 

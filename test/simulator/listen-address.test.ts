@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {FETCH_BAD_PORTS} from '../../src/lib/bad-ports.js'
+import {FETCH_BAD_PORTS} from '../../src/lib/net/bad-ports.js'
 import {badPortProblem, exposureWarning, isLoopbackListenAddress} from '../../src/lib/simulator/listen-address.js'
 import {runCli} from '../support/cli.js'
 

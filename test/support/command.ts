@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {Config} from '@oclif/core'
 import type {Command} from '@oclif/core/command'
 
-import type {ConnectOptions} from '../../src/lib/connection.js'
+import type {ConnectOptions} from '../../src/lib/cli/connection.js'
 import type {DigitalOceanApi} from '../../src/lib/do/client.js'
 import {type Factory, type FactoryCommand, runWithFactory, type SshRunners} from '../../src/lib/cli/factory.js'
 import type {SshRun} from '../../src/lib/ssh/run.js'

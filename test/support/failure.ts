@@ -1,4 +1,4 @@
-import type {VeldaError} from '../../src/lib/errors.js'
+import type {VeldaError} from '../../src/lib/base/errors.js'
 
 /** What `promise` was rejected with; the test fails if it was fulfilled. */
 export async function failure(promise: Promise<unknown>): Promise<VeldaError> {

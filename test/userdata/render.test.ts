@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
 import {agentConfigDocument, renderAgentConfig} from '../../src/lib/userdata/agent-config.js'
-import {gpuVendor} from '../../src/lib/gpu.js'
+import {gpuVendor} from '../../src/lib/catalog/gpu.js'
 import {assertUserDataSize, renderUserData, USER_DATA_LIMIT_BYTES} from '../../src/lib/userdata/render.js'
 import {heredocDelimiter, shellQuote} from '../../src/lib/text/shell.js'
 import {prologueOf} from '../support/boot-script.js'

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {STARTER_DEFAULT_PATH, writeStarterConfig} from '../../lib/config/starter.js'
-import {UsageError} from '../../lib/errors.js'
+import {UsageError} from '../../lib/base/errors.js'
 
 export interface ConfigInitResult {
   path: string

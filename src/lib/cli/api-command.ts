@@ -1,5 +1,5 @@
 import type {PoolConfig} from '../config/types.js'
-import {CancelledError, GuardError, InterruptedError} from '../errors.js'
+import {CancelledError, GuardError, InterruptedError} from '../base/errors.js'
 import {formatDroplets} from '../output/droplet-table.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import type {DigitalOceanApi} from '../do/client.js'

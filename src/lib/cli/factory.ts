@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import type {Config} from '@oclif/core'
 import type {Command} from '@oclif/core/command'
 
-import type {ConnectOptions} from '../connection.js'
+import type {ConnectOptions} from './connection.js'
 import type {Environment} from '../config/interpolate.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {followSsh} from '../ssh/follow.js'
@@ -52,7 +52,7 @@ export function systemFactory(): Factory {
     sleep: sleepUnlessAborted,
     signals: process,
     // The API layer (the DigitalOcean client: megabytes) and the ssh runners load only for the commands that use them.
-    connectApi: async (options) => (await import('../connection.js')).connectApi(options),
+    connectApi: async (options) => (await import('./connection.js')).connectApi(options),
     ssh: {
       run: async (...args) => (await import('../ssh/run.js')).runSsh(...args),
       interactive: async (...args) => (await import('../ssh/interactive.js')).runSshInteractive(...args),

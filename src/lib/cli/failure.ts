@@ -1,4 +1,4 @@
-import {ExitCode, VeldaError} from '../errors.js'
+import {ExitCode, VeldaError} from '../base/errors.js'
 
 export const ISSUES_URL = 'https://github.com/velda-io/velda-do/issues'
 

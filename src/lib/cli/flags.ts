@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
-import {parseDuration} from '../duration.js'
-import {UsageError} from '../errors.js'
+import {parseDuration} from '../text/duration.js'
+import {UsageError} from '../base/errors.js'
 
 /** Flags shared by several commands, defined once so their help text and parsing never drift apart. */
 export const configFlag = Flags.string({

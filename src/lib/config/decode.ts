@@ -1,6 +1,6 @@
 import {type Alias, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar} from 'yaml'
 
-import {Secret} from '../secret.js'
+import {Secret} from '../base/secret.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
 import {goYamlDisagreement} from './goyaml.js'
 import {type Environment, findMalformedReference, interpolate, isBareVariableName} from './interpolate.js'

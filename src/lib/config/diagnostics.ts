@@ -1,5 +1,5 @@
-import {ExitCode, VeldaError} from '../errors.js'
-import {plural} from '../plural.js'
+import {ExitCode, VeldaError} from '../base/errors.js'
+import {plural} from '../text/plural.js'
 
 export interface SourcePosition {
   file: string

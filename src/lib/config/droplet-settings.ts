@@ -1,5 +1,5 @@
 import type {Spec, StringCheck, StringSpec} from './spec.js'
-import {UUID_PATTERN} from '../wire-formats.js'
+import {UUID_PATTERN} from '../text/wire-formats.js'
 
 /**
  * The settings of the droplets themselves, each declared once: the broker's config key, the PoolConfig field, the

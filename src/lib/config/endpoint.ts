@@ -1,5 +1,5 @@
-import {FETCH_BAD_PORTS_REFERENCE, isFetchBadPort} from '../bad-ports.js'
-import {isLoopbackHost} from '../loopback.js'
+import {FETCH_BAD_PORTS_REFERENCE, isFetchBadPort} from '../net/bad-ports.js'
+import {isLoopbackHost} from '../net/loopback.js'
 import type {Problem} from './spec.js'
 
 /**

@@ -1,7 +1,7 @@
 import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs'
 
-import {SettingsError} from '../errors.js'
-import {fileKind} from '../file-kind.js'
+import {SettingsError} from '../base/errors.js'
+import {fileKind} from '../system/file-kind.js'
 import {ConfigError} from './diagnostics.js'
 import type {Environment} from './interpolate.js'
 import {suggestKey} from './keys.js'

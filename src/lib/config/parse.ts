@@ -1,6 +1,6 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 
-import {poolPrefix, poolTag, poolTags} from '../naming.js'
+import {poolPrefix, poolTag, poolTags} from './naming.js'
 import {type DecodedObject, Decoder, type StringMapEntry} from './decode.js'
 import {type Diagnostic, errorsOf} from './diagnostics.js'
 import {provisionedSettings, readDropletSettings} from './droplet-settings.js'

@@ -5,8 +5,8 @@ import {poolSetting, type Resolved, type Sources} from './pool-settings.js'
 import {VERSION_PATTERN} from './schema.js'
 import {DEFAULT_BROKER} from './top-level-settings.js'
 import type {PoolConfig, VeldaConfig} from './types.js'
-import {SettingsError, UsageError} from '../errors.js'
-import {Secret} from '../secret.js'
+import {SettingsError, UsageError} from '../base/errors.js'
+import {Secret} from '../base/secret.js'
 
 /**
  * Where each setting comes from (docs/cli.md, "Where settings come from"): a flag, then environment variables,

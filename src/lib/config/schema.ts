@@ -1,4 +1,4 @@
-import {POOL_TAG_PREFIX} from '../naming.js'
+import {POOL_TAG_PREFIX} from './naming.js'
 import {hasControlCharacter, httpUrlProblem} from './endpoint.js'
 import {INT64_MAX, INT64_MIN} from './protojson.js'
 import type {DurationSpec, Int64Spec, IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'

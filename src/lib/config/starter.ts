@@ -1,6 +1,6 @@
 import {closeSync, openSync, writeSync} from 'node:fs'
 
-import {SettingsError} from '../errors.js'
+import {SettingsError} from '../base/errors.js'
 
 /** Where `config init` writes when given no path: the last file velda-do looks for, and the broker's usual name. */
 export const STARTER_DEFAULT_PATH = 'velda.yaml'

@@ -1,5 +1,5 @@
-import {formatDuration} from '../duration.js'
-import {ExitCode, SettingsError, VeldaError, type VeldaErrorOptions} from '../errors.js'
+import {formatDuration} from '../text/duration.js'
+import {ExitCode, SettingsError, VeldaError, type VeldaErrorOptions} from '../base/errors.js'
 
 /** Where a failed request went: enough to find it in DigitalOcean's logs, never the token. */
 export interface RequestInfo {

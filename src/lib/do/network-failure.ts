@@ -1,6 +1,6 @@
 import {networkInterfaces} from 'node:os'
 
-import {isLoopbackHost} from '../loopback.js'
+import {isLoopbackHost} from '../net/loopback.js'
 
 /**
  * What a failed fetch means, from undici's `TypeError('fetch failed')` and its `cause` chain (an AggregateError

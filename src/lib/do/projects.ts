@@ -3,7 +3,7 @@ import {absentAs, type DoClient} from './api-client.js'
 import {type AnswerSource, MalformedAnswerError} from './errors.js'
 import {listAll, wireListAnswer} from './paginate.js'
 import type {Project, ProjectAssignment} from './types.js'
-import {UUID_PATTERN} from '../wire-formats.js'
+import {UUID_PATTERN} from '../text/wire-formats.js'
 
 /**
  * DigitalOcean documents no limit on the URNs of one assignment request. 50 keeps each request small and quick

@@ -1,5 +1,5 @@
 import type {Droplet, DropletStatus} from './types.js'
-import {utcSeconds} from '../wire-formats.js'
+import {utcSeconds} from '../text/wire-formats.js'
 
 /**
  * A droplet as the API's JSON spells it, and the one mapper from it to velda-do's Droplet: listings and create

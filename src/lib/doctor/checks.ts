@@ -1,6 +1,6 @@
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
-import {SettingsError, VeldaError} from '../errors.js'
+import {SettingsError, VeldaError} from '../base/errors.js'
 import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} from '../pool/scale-up-guards.js'
 import {resolveAgentVersion, resolveBroker} from '../config/resolve-settings.js'
 

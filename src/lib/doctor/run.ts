@@ -3,7 +3,7 @@ import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {UnauthorizedError} from '../do/errors.js'
 import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
-import {SettingsError} from '../errors.js'
+import {SettingsError} from '../base/errors.js'
 import {groupByAccount} from '../pool/accounts.js'
 import {resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
 import {

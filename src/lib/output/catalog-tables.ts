@@ -1,4 +1,4 @@
-import type {MissingKey} from '../catalog-filters.js'
+import type {MissingKey} from '../catalog/filters.js'
 import type {Region, Size, SshKey} from '../do/types.js'
 import {printableCell} from '../text/printable.js'
 import {type Column, renderTable, type TableView} from './table.js'

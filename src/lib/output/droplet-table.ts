@@ -1,5 +1,5 @@
-import {formatSpan} from '../duration.js'
-import {formatDollars} from '../money.js'
+import {formatSpan} from '../text/duration.js'
+import {formatDollars} from '../text/money.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import {printableCell} from '../text/printable.js'
 import {type Column, renderTable} from './table.js'

@@ -1,6 +1,6 @@
 import {writeFileSync} from 'node:fs'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 import {writePrivateFile} from './private-file.js'
 
 /**

@@ -1,7 +1,7 @@
 import type {PoolDroplet} from '../pool/membership.js'
 import type {MemberStatus, PoolStatusResult} from '../pool/pool-status.js'
 import {formatDroplets} from './droplet-table.js'
-import {plural} from '../plural.js'
+import {plural} from '../text/plural.js'
 import {printableCell} from '../text/printable.js'
 import {type Column, renderTable} from './table.js'
 

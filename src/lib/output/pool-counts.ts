@@ -1,5 +1,5 @@
-import {formatHourly} from '../money.js'
-import {plural} from '../plural.js'
+import {formatHourly} from '../text/money.js'
+import {plural} from '../text/plural.js'
 import type {PoolCounts} from '../pool/counts.js'
 import {printableCell} from '../text/printable.js'
 

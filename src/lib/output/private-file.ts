@@ -2,9 +2,9 @@ import {randomBytes} from 'node:crypto'
 import {closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
-import {UsageError} from '../errors.js'
-import {fileKind} from '../file-kind.js'
-import {lstatOrNull} from '../private-dir.js'
+import {UsageError} from '../base/errors.js'
+import {fileKind} from '../system/file-kind.js'
+import {lstatOrNull} from '../system/private-dir.js'
 
 const PRIVATE_MODE = 0o600
 

@@ -1,7 +1,7 @@
 import type {PoolDroplet} from '../pool/membership.js'
 import type {PoolReapResult} from '../pool/pool-reap.js'
 import type {ReapReason} from '../pool/reap-selection.js'
-import {plural} from '../plural.js'
+import {plural} from '../text/plural.js'
 import {dropletColumns} from './droplet-table.js'
 import {printableCell} from '../text/printable.js'
 import {type Column, renderTable} from './table.js'

@@ -1,5 +1,5 @@
 import type {DryRunRequest} from '../pool/pool-up.js'
-import {plural} from '../plural.js'
+import {plural} from '../text/plural.js'
 import {jsonText} from './json-text.js'
 import {printableCell} from '../text/printable.js'
 

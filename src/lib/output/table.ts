@@ -1,6 +1,6 @@
 import chalk from 'chalk'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
 
 /** One column of a table command: its header, and the cell of a row. */

@@ -4,7 +4,7 @@ import {showOptions, showSetting} from '../config/droplet-settings.js'
 import {showPoolSettings} from '../config/pool-settings.js'
 import {describeBrokerDuration, type PoolReport} from '../validation/pool-report.js'
 import {printableCell} from '../text/printable.js'
-import {plural} from '../plural.js'
+import {plural} from '../text/plural.js'
 
 /**
  * The human form of `config validate`: one block per pool, settings with where they came from. Values are the

@@ -1,6 +1,6 @@
-import {GuardError, UsageError} from '../errors.js'
-import {formatDollars, formatHourly, sumHourly} from '../money.js'
-import {plural} from '../plural.js'
+import {GuardError, UsageError} from '../base/errors.js'
+import {formatDollars, formatHourly, sumHourly} from '../text/money.js'
+import {plural} from '../text/plural.js'
 
 /**
  * What a pool costs by the hour before and after adding droplets (`pool up`, `pool scale`), from `/v2/sizes`'

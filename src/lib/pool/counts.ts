@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {PoolDroplet} from './membership.js'
-import {sumHourly} from '../money.js'
+import {sumHourly} from '../text/money.js'
 
 export interface PoolCounts {
   name: string

@@ -1,7 +1,7 @@
 import {ApiError, RedirectError} from '../do/errors.js'
 import {DEFAULT_RETRY_POLICY, delayBeforeRetry} from '../do/retry-policy.js'
 import type {DropletCreateRequest} from '../do/types.js'
-import type {VeldaError} from '../errors.js'
+import type {VeldaError} from '../base/errors.js'
 import type {PoolDroplet} from './membership.js'
 import type {ScaleUpPlan} from './scale-up-plan.js'
 

@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import {ApiError} from '../do/errors.js'
-import {GuardError, UsageError} from '../errors.js'
-import {plural} from '../plural.js'
+import {GuardError, UsageError} from '../base/errors.js'
+import {plural} from '../text/plural.js'
 import {isShared, type PoolDroplet} from './membership.js'
 
 export type Selection = {count: number} | {all: true} | {names: string[]} | {ids: number[]}

@@ -4,7 +4,7 @@
  * DigitalOcean accepts it (letters, digits, `:`, `-`, `_`); the broker ignores tags it does not know.
  */
 
-import {utcSeconds} from '../wire-formats.js'
+import {utcSeconds} from '../text/wire-formats.js'
 
 export const LEASE_TAG_PREFIX = 'velda-expires:'
 

@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 
-import {GuardError} from '../errors.js'
+import {GuardError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
-import {type ParentProblem, parentProblem, preparePrivateDirectory, type PrivateDirectoryProblem} from '../private-dir.js'
+import {type ParentProblem, parentProblem, preparePrivateDirectory, type PrivateDirectoryProblem} from '../system/private-dir.js'
 
 /**
  * The lock folder is where two runs learn of each other. In the temp folder anyone may create `velda-do-<uid>`

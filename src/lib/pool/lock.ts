@@ -3,9 +3,9 @@ import {type BigIntStats, closeSync, constants, fstatSync, linkSync, lstatSync, 
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {GuardError, InterruptedError} from '../errors.js'
+import {GuardError, InterruptedError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
-import {isPrivateDirectory} from '../private-dir.js'
+import {isPrivateDirectory} from '../system/private-dir.js'
 import {checkLockDirectory} from './lock-directory.js'
 
 /**

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
 import type {PoolDroplet} from './membership.js'
 

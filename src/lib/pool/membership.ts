@@ -1,8 +1,8 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {Droplet} from '../do/types.js'
-import {belongsToPool, poolsClaiming, VELDA_TAG} from '../naming.js'
-import {gpuVendor} from '../gpu.js'
+import {belongsToPool, poolsClaiming, VELDA_TAG} from '../config/naming.js'
+import {gpuVendor} from '../catalog/gpu.js'
 import {leaseExpiresAt} from './lease.js'
 
 /**

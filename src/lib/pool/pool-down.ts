@@ -1,9 +1,9 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {InterruptedError, NothingChangedError, type Outcome, PartialError, VeldaError} from '../errors.js'
+import {InterruptedError, NothingChangedError, type Outcome, PartialError, VeldaError} from '../base/errors.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './delete-selection.js'
-import {plural} from '../plural.js'
+import {plural} from '../text/plural.js'
 
 /**
  * Deletes in flight at once: 100 deletes take five round trips. Bursts stay within DigitalOcean's 250 requests a

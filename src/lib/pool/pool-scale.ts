@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import type {Outcome} from '../errors.js'
+import type {Outcome} from '../base/errors.js'
 import type {CostEstimate} from './cost.js'
 import type {MemberStatus} from './pool-status.js'
 import type {ProjectOutcome} from './project.js'

@@ -1,6 +1,6 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
-import {UUID_PATTERN} from '../wire-formats.js'
+import {UUID_PATTERN} from '../text/wire-formats.js'
 
 /** A DigitalOcean project as `--project` resolves it. */
 export interface ProjectRef {

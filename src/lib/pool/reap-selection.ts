@@ -1,5 +1,5 @@
 import type {PoolConfig} from '../config/types.js'
-import {formatSpan} from '../duration.js'
+import {formatSpan} from '../text/duration.js'
 import {isShared, type PoolDroplet} from './membership.js'
 
 /**

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 
 /**
  * The most droplets one run creates or deletes: 100 POSTs, far past DigitalOcean's default droplet limits, while a

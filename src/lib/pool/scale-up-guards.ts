@@ -1,6 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
 import type {Size, SshKey} from '../do/types.js'
-import {GuardError} from '../errors.js'
+import {GuardError} from '../base/errors.js'
 
 export interface GuardInput {
   pool: PoolConfig

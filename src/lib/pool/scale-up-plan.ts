@@ -1,7 +1,7 @@
 import {dropletSettingBody, type DropletSettingBody} from '../config/droplet-settings.js'
 import type {PoolConfig} from '../config/types.js'
 import type {DropletCreateRequest} from '../do/types.js'
-import {dropletName, type RandomInt} from '../naming.js'
+import {dropletName, type RandomInt} from '../config/naming.js'
 
 /** The API's multi-create takes at most 10 names. */
 export const MAX_BATCH = 10

@@ -1,5 +1,5 @@
-import {parseDuration} from '../duration.js'
-import {UsageError} from '../errors.js'
+import {parseDuration} from '../text/duration.js'
+import {UsageError} from '../base/errors.js'
 import type {PoolDroplet} from './membership.js'
 
 export interface WaitDeps {

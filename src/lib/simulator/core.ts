@@ -8,7 +8,7 @@ import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
 import {redactBody, redactText} from './redact.js'
 import {loadSpecValidators, type OperationValidator} from './spec.js'
-import {utcSeconds} from '../wire-formats.js'
+import {utcSeconds} from '../text/wire-formats.js'
 
 export interface CoreOptions {
   token: string

@@ -1,7 +1,7 @@
 import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './seed-catalog.js'
 import type {AssignmentStatus} from './projects.js'
 import {randomHex} from './random.js'
-import {utcSeconds} from '../wire-formats.js'
+import {utcSeconds} from '../text/wire-formats.js'
 
 /**
  * The simulator's droplets, in one place: what a droplet is, how it is created (by the API or seeded), how it lives

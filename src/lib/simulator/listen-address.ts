@@ -1,6 +1,6 @@
 import {BlockList, isIPv4, isIPv6} from 'node:net'
 
-import {FETCH_BAD_PORTS, FETCH_BAD_PORTS_REFERENCE, isFetchBadPort} from '../bad-ports.js'
+import {FETCH_BAD_PORTS, FETCH_BAD_PORTS_REFERENCE, isFetchBadPort} from '../net/bad-ports.js'
 
 /**
  * Where `velda-do simulator` may listen, decided before it does. Pure: nothing is bound or resolved, so tests can

@@ -1,6 +1,6 @@
 import {isDeepStrictEqual} from 'node:util'
 
-import {REDACTED, redactSecrets} from '../secret.js'
+import {REDACTED, redactSecrets} from '../base/secret.js'
 
 /**
  * What the simulator shows of what clients sent (GET /__sim/requests, GET /__sim/state, the lines it prints) with

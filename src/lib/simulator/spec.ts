@@ -4,7 +4,7 @@ import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
 import formatsPlugin from 'ajv-formats'
 import {parse as parseYaml} from 'yaml'
 
-import {assetPath} from '../assets.js'
+import {assetPath} from '../system/assets.js'
 
 /**
  * Request validation against DigitalOcean's own OpenAPI description (the strict copy shipped in assets/), so the

@@ -1,6 +1,6 @@
 import {isIP} from 'node:net'
 
-import {ExitCode, VeldaError} from '../errors.js'
+import {ExitCode, VeldaError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
 import type {AddressKind} from './settings.js'
 

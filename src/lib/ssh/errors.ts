@@ -1,4 +1,4 @@
-import {ExitCode, VeldaError} from '../errors.js'
+import {ExitCode, VeldaError} from '../base/errors.js'
 import {shellQuote} from '../text/shell.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from './failure.js'
 import type {SshRun} from './run.js'

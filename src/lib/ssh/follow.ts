@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 
-import {sharedCloseWatch} from '../close-watch.js'
+import {sharedCloseWatch} from '../system/close-watch.js'
 import {LineSplitter, type SplitLine} from './line-splitter.js'
 import {printable} from '../text/printable.js'
 import {sshSpawnArgs} from './ssh-program.js'

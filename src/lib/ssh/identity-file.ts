@@ -2,8 +2,8 @@ import {statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import {UsageError} from '../errors.js'
-import {fileKind} from '../file-kind.js'
+import {UsageError} from '../base/errors.js'
+import {fileKind} from '../system/file-kind.js'
 
 /**
  * `-i PATH` is refused unless it is a regular file (as config files are): ssh opens the key, and its `.pub` and

@@ -2,8 +2,8 @@ import {mkdirSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
-import {isLoopbackHost} from '../loopback.js'
-import {UsageError} from '../errors.js'
+import {isLoopbackHost} from '../net/loopback.js'
+import {UsageError} from '../base/errors.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 import {addressRefusal, BadAddressError} from './address-check.js'
 import {type SshTarget} from './command.js'
 import {hostKeyAlias} from './known-hosts.js'

@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 
-import {sharedCloseWatch} from '../close-watch.js'
+import {sharedCloseWatch} from '../system/close-watch.js'
 import {BoundedOutput, type OutputLimit, PROBE_OUTPUT_LIMIT} from './bounded-output.js'
 import {sshSpawnArgs} from './ssh-program.js'
 

@@ -1,7 +1,7 @@
 import {accessSync, constants, statSync} from 'node:fs'
 import {delimiter, isAbsolute, join, resolve} from 'node:path'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../base/errors.js'
 
 /** What velda-do says when there is no ssh to run: the commands that reach members need the system's client. */
 export const SSH_NOT_FOUND = 'ssh (the OpenSSH client) was not found on PATH: install openssh-client'

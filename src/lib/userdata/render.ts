@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs'
 
-import {assetPath} from '../assets.js'
-import {SettingsError, UsageError} from '../errors.js'
+import {assetPath} from '../system/assets.js'
+import {SettingsError, UsageError} from '../base/errors.js'
 import type {PoolConfig} from '../config/types.js'
-import {REDACTED} from '../secret.js'
+import {REDACTED} from '../base/secret.js'
 import {renderAgentConfig} from './agent-config.js'
-import {gpuVendor} from '../gpu.js'
+import {gpuVendor} from '../catalog/gpu.js'
 import {heredocDelimiter, shellQuote} from '../text/shell.js'
 import {AGENT_SERVICE_URL, agentBinaryUrl, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from './urls.js'
 

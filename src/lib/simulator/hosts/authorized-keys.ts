@@ -2,7 +2,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import {UsageError} from '../../errors.js'
+import {UsageError} from '../../base/errors.js'
 
 /** The keys the simulated hosts let in: the file given, else the user's own public keys (~/.ssh/id_*.pub). */
 export function readAuthorizedKeys(path: string | undefined, env: Readonly<Record<string, string | undefined>>): string {

@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs'
 
-import {assetPath} from '../../assets.js'
+import {assetPath} from '../../system/assets.js'
 import type {BootStatus, BootStep, GpuCheck} from '../../boot/status.js'
-import {utcSeconds} from '../../wire-formats.js'
+import {utcSeconds} from '../../text/wire-formats.js'
 
 /**
  * The boot of a simulated droplet, as its status file, log and agent would show it at a moment: the same steps

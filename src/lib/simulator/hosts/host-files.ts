@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process'
 import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {assetPath} from '../../assets.js'
+import {assetPath} from '../../system/assets.js'
 import {shellQuote} from '../../text/shell.js'
 import type {SimulatedMachine} from './boot-timeline.js'
 import type {SshHostSpec} from './host-spec.js'

@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {assetPath} from '../../assets.js'
+import {assetPath} from '../../system/assets.js'
 import {shellQuote} from '../../text/shell.js'
 import type {SshHostSpec} from './host-spec.js'
 

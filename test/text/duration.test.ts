@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {formatDuration, MAX_DURATION_MS, parseDuration} from '../../src/lib/duration.js'
-import {UsageError} from '../../src/lib/errors.js'
+import {formatDuration, MAX_DURATION_MS, parseDuration} from '../../src/lib/text/duration.js'
+import {UsageError} from '../../src/lib/base/errors.js'
 
 function refusal(run: () => unknown): UsageError {
   try {

@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {endpointProblem, redactCredentials} from '../../src/lib/config/endpoint.js'
-import {isLoopbackHost} from '../../src/lib/loopback.js'
-import {UsageError} from '../../src/lib/errors.js'
+import {isLoopbackHost} from '../../src/lib/net/loopback.js'
+import {UsageError} from '../../src/lib/base/errors.js'
 import {resolveEndpoint} from '../../src/lib/config/resolve-settings.js'
 
 describe('endpointProblem', () => {

@@ -1,4 +1,4 @@
-import type {Region, Size, SshKey} from './do/types.js'
+import type {Region, Size, SshKey} from '../do/types.js'
 
 /** Filters of `velda-do sizes`. Pure: the command fetches, this decides what to show. */
 export interface SizeFilter {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {formatDollars, formatHourly, sumHourly} from '../../src/lib/money.js'
+import {formatDollars, formatHourly, sumHourly} from '../../src/lib/text/money.js'
 
 describe('dollars in cost lines', () => {
   it.each([

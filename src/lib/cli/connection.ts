@@ -1,11 +1,11 @@
-import type {Environment} from './config/interpolate.js'
-import {parseDuration} from './duration.js'
-import type {PoolConfig} from './config/types.js'
-import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from './config/resolve-settings.js'
-import {createDigitalOceanApi, type DigitalOceanApi} from './do/client.js'
-import {DEADLINE_ENV_VAR, DEADLINE_LIMITS} from './do/deadline.js'
-import {MissingTokenError} from './do/errors.js'
-import type {TransportOptions} from './do/transport.js'
+import type {Environment} from '../config/interpolate.js'
+import {parseDuration} from '../text/duration.js'
+import type {PoolConfig} from '../config/types.js'
+import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../config/resolve-settings.js'
+import {createDigitalOceanApi, type DigitalOceanApi} from '../do/client.js'
+import {DEADLINE_ENV_VAR, DEADLINE_LIMITS} from '../do/deadline.js'
+import {MissingTokenError} from '../do/errors.js'
+import type {TransportOptions} from '../do/transport.js'
 
 export interface ConnectOptions {
   /** `--api-endpoint`. */

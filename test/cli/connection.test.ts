@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {connectApi} from '../../src/lib/connection.js'
-import {UsageError} from '../../src/lib/errors.js'
+import {connectApi} from '../../src/lib/cli/connection.js'
+import {UsageError} from '../../src/lib/base/errors.js'
 
 const TOKEN = 'dop_v1_FAKE_token_for_connect_tests'
 
