@@ -7,7 +7,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {accountLockKey} from '../../src/lib/do/client.js'
+import {accountLockKey} from '../../src/lib/do/account.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
 import {type CliChild, startCli} from '../support/cli.js'
 import {sshWorkspace} from '../support/hosts.js'

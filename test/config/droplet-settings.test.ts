@@ -4,7 +4,7 @@ import {DROPLET_SETTINGS} from '../../src/lib/config/droplet-settings.js'
 import {parseConfig} from '../../src/lib/config/parse.js'
 import {reportPools} from '../../src/lib/validation/pool-report.js'
 import type {VeldaConfig} from '../../src/lib/config/types.js'
-import {createBody} from '../../src/lib/do/client.js'
+import {createBody} from '../../src/lib/do/droplets.js'
 import {formatValidationReport} from '../../src/lib/output/validation-report.js'
 import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {accountLockKey, createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
+import {accountLockKey} from '../../src/lib/do/account.js'
+import {createDigitalOceanApi, type DigitalOceanApi} from '../../src/lib/do/client.js'
 import {ApiError, NetworkError, RedirectError, TimeoutError, UnauthorizedError} from '../../src/lib/do/errors.js'
 import {DEFAULT_RETRY_POLICY} from '../../src/lib/do/retry-policy.js'
 import type {TransportOptions} from '../../src/lib/do/transport.js'

@@ -7,8 +7,6 @@ import {ProjectService} from './projects.js'
 import type {TransportOptions} from './transport.js'
 import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, Image, Project, ProjectAssignment, Region, Size, SshKey} from './types.js'
 
-export {accountLockKey} from './account.js'
-export {createBody} from './droplets.js'
 
 /**
  * velda-do's door to DigitalOcean: one object for the commands, each call served by the service of its resource

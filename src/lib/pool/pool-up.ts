@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import {formatDuration} from '../text/duration.js'
-import {createBody, type DigitalOceanApi} from '../do/client.js'
+import type {DigitalOceanApi} from '../do/client.js'
+import {createBody} from '../do/droplets.js'
 import {InterruptedError, NothingChangedError, type Outcome, OverMaxAgentsError, PartialError, type VeldaError, WaitFailedError, WaitTimeoutError} from '../base/errors.js'
 import type {RandomInt} from '../config/naming.js'
 import {plural} from '../text/plural.js'
