@@ -6,8 +6,8 @@ import {expect, it} from 'vitest'
 import {PROJECT_ROOT} from '../support/cli.js'
 
 // A dozen CLI processes one after another: 12 s alone, three times that on two cores shared with the rest of the
-// suite. Its own limit is the test's.
-const DEMO_LIMIT_MS = 120_000
+// suite, and minutes on a machine that other work keeps busy. Its own limit is the test's.
+const DEMO_LIMIT_MS = 300_000
 
 it('the README walk-through (npm run demo) runs start to end', {timeout: DEMO_LIMIT_MS}, () => {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo.mjs')], {cwd: PROJECT_ROOT, encoding: 'utf8', timeout: DEMO_LIMIT_MS})

@@ -102,7 +102,7 @@ beforeEach(async () => {
   }
 })
 
-describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
+describe('npm run test:live against the simulator', () => {
   it('creates the cheapest droplet in a unique pool, waits, lists and deletes it, and leaves nothing', async () => {
     const run = await runLiveScript(fast)
 
