@@ -17,10 +17,17 @@ export default defineConfig({
     // worker, not once a file (a third of the suite's CPU). Test files keep no state in shared modules (the fault
     // matrix's report belongs to its file) and restore what they change of the process (env, cwd, streams).
     isolate: false,
-    testTimeout: 30_000,
+    // Limits that hold on a busy machine, not only on an idle one: two cores that other work (other test runs, a
+    // build) keeps busy give a test a tenth of a core, and a test that starts a dozen node processes one after
+    // another then needs minutes, not seconds. A limit is not what a test checks (those that check a duration say so
+    // in their own assertions); a test that hangs still fails, only later.
+    testTimeout: 120_000,
+    // Tests marked concurrent (test/e2e/faults.test.ts) run this many at a time; vitest starts a test's timer only
+    // when it starts the test, so one waiting its turn does not use up its limit.
+    maxConcurrency: 4,
     // The build's bundles (test/support/in-process-cli.ts runs them) are loaded by node as they are, not
     // transformed again by vitest: they are the very files the binary runs, and some are megabytes.
     server: {deps: {external: [/\/dist\//]}},
-    hookTimeout: 60_000,
+    hookTimeout: 240_000,
   },
 })

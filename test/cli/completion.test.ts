@@ -170,9 +170,27 @@ function runShell(program: string, args: string[], options: {env?: Record<string
   return {status: result.status, lines: result.stdout.split('\n').filter(Boolean), stderr: result.stderr}
 }
 
-/** Loads the script as a user's .bashrc would, then does what bash does on TAB: sets COMP_* and calls the function. */
+/**
+ * The script each shell loads: \`velda-do completion SHELL\`, run once per shell and kept in a file. Every TAB below
+ * still runs the real \`velda-do __complete\`; printing the script again for each one would only add a node start
+ * (the most expensive thing these tests do). The line a user puts in .bashrc, \`source <(velda-do completion bash)\`,
+ * has a test of its own.
+ */
+const scripts = new Map<string, string>()
+function completionScript(shell: 'bash' | 'zsh' | 'fish'): string {
+  let path = scripts.get(shell)
+  if (path === undefined) {
+    path = join(tempDir(), `velda-do.${shell}`)
+    const printed = runShell('sh', ['-c', 'velda-do completion "$1" > "$2"', 'sh', shell, path])
+    expect(printed, `velda-do completion ${shell}`).toEqual({status: 0, lines: [], stderr: ''})
+    scripts.set(shell, path)
+  }
+  return path
+}
+
+/** Loads the script (its path is $SCRIPT), then does what bash does on TAB: sets COMP_* and calls the function. */
 const BASH_TAB = `
-source <(velda-do completion bash) || exit 1
+source "$SCRIPT" || exit 1
 spec=$(complete -p velda-do) || exit 1
 fn=\${spec#*-F }; fn=\${fn%% *}
 COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}
@@ -182,7 +200,13 @@ printf '%s\\n' "\${COMPREPLY[@]}"
 
 describe('in bash', () => {
   const tab = (words: string[], options: {env?: Record<string, string>; cwd?: string} = {}) =>
-    runShell('bash', ['--norc', '--noprofile', '-c', BASH_TAB, 'bash', 'velda-do', ...words], options)
+    runShell('bash', ['--norc', '--noprofile', '-c', BASH_TAB, 'bash', 'velda-do', ...words], {...options, env: {...options.env, SCRIPT: completionScript('bash')}})
+
+  it('the line for .bashrc, source <(velda-do completion bash), installs the completion', () => {
+    const installed = runShell('bash', ['--norc', '--noprofile', '-c', 'source <(velda-do completion bash) && complete -p velda-do'])
+    expect(installed.status, installed.stderr).toBe(0)
+    expect(installed.lines).toEqual([expect.stringMatching(/^complete -F \S+ .*velda-do$/)])
+  })
 
   it('TAB after "pool up" offers the pool names of the config', () => {
     const withFlag = tab(['pool', 'up', '-c', EXAMPLE_CONFIG, ''])
@@ -224,13 +248,13 @@ const ZSH_TAB = `
 compdef() { registered=$1; }
 _describe() { local name=\${@[-1]}; print -rl -- "\${(@P)name}"; }
 _files() { print -r -- FILES; }
-source <(velda-do completion zsh) || exit 1
+source "$SCRIPT" || exit 1
 words=("$@"); CURRENT=$#
 $registered
 `
 
 describe.runIf(haveTool('zsh', 'zsh', 'completion in zsh'))('in zsh', () => {
-  const tab = (words: string[]) => runShell('zsh', ['-f', '-c', ZSH_TAB, 'zsh', 'velda-do', ...words])
+  const tab = (words: string[]) => runShell('zsh', ['-f', '-c', ZSH_TAB, 'zsh', 'velda-do', ...words], {env: {SCRIPT: completionScript('zsh')}})
 
   it('TAB after "pool up" offers the pool names; commands come with their description', () => {
     expect(tab(['pool', 'up', '-c', EXAMPLE_CONFIG, ''])).toEqual({status: 0, lines: EXAMPLE_POOLS, stderr: ''})
@@ -242,7 +266,7 @@ describe.runIf(haveTool('zsh', 'zsh', 'completion in zsh'))('in zsh', () => {
 })
 
 describe.runIf(haveTool('fish', 'fish', 'completion in fish'))('in fish', () => {
-  const tab = (line: string) => runShell('fish', ['--no-config', '-c', 'velda-do completion fish | source; complete -C "$LINE"'], {env: {LINE: line}})
+  const tab = (line: string) => runShell('fish', ['--no-config', '-c', 'source $SCRIPT; complete -C "$LINE"'], {env: {LINE: line, SCRIPT: completionScript('fish')}})
 
   it('TAB after "pool up" offers the pool names; flags come with their description', () => {
     // fish sorts what it offers.

@@ -18,7 +18,9 @@ const report = new MatrixReport()
 
 /**
  * Cells run side by side, each with a simulator of its own (faults and the request log are per simulator): they
- * spend their time waiting on the CLI and on the waits they check, not on a CPU.
+ * spend their time waiting on the CLI and on the waits they check, not on a CPU. As many as vitest runs concurrent
+ * tests at once (maxConcurrency in vitest.config.ts): a cell then never waits for a simulator, which it would do on
+ * its own test's time (on a busy machine, more than the limit).
  */
 const SIDE_BY_SIDE = 4
 const idle: SimulatorProcess[] = []

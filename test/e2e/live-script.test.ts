@@ -83,28 +83,29 @@ function configPath(run: LiveRun): string {
   return path!
 }
 
-let fast: SimulatorProcess
-let slow: SimulatorProcess
+/**
+ * One simulator (a process costs 2 s of CPU to start) whose droplets stay `new`, so a run is still waiting when a
+ * test acts; the run that passes makes its droplet active once it is created (POST /__sim/activate), and the next
+ * poll of the wait finds it so.
+ */
+let sim: SimulatorProcess
 
 beforeAll(async () => {
-  // fast: droplets turn active within a poll; slow: they stay `new`, so a run is still waiting when a test acts.
-  ;[fast, slow] = await Promise.all([startSimulatorProcess(['--active-after', '1s']), startSimulatorProcess(['--active-after', '10m'])])
+  sim = await startSimulatorProcess(['--active-after', '10m'])
 })
 
 afterAll(async () => {
-  await Promise.all([fast?.stop(), slow?.stop()])
+  await sim?.stop()
 })
 
 beforeEach(async () => {
-  for (const sim of [fast, slow]) {
-    await sim.admin('POST', 'reset')
-    await sim.admin('DELETE', 'requests')
-  }
+  await sim.admin('POST', 'reset')
+  await sim.admin('DELETE', 'requests')
 })
 
-describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
+describe('npm run test:live against the simulator', () => {
   it('creates the cheapest droplet in a unique pool, waits, lists and deletes it, and leaves nothing', async () => {
-    const run = await runLiveScript(fast)
+    const run = await runLiveScript(sim, {triggers: [{match: /created 1 of 1/, act: () => void sim.admin('POST', 'activate')}]})
 
     expect(run.status, run.stdout + run.stderr).toBe(0)
     // The simulator's cheapest size, in the first open region that sells it.
@@ -113,7 +114,7 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
     expect(run.stdout).toMatch(/listed velda-\S+: active/)
     expect(run.stdout).toMatch(/the pool is empty/)
     expect(run.stdout).toMatch(/live test passed/)
-    const creates = await requests(fast, 'POST', /^\/v2\/droplets$/)
+    const creates = await requests(sim, 'POST', /^\/v2\/droplets$/)
     expect(creates).toHaveLength(1)
     const create = JSON.parse(creates[0]!.body) as {name: string; size: string; region: string; tags: string[]}
     expect(create).toMatchObject({size: 's-1vcpu-1gb', region: 'ams3', tags: ['velda', `velda-pool:live-${runId(run)}`]})
@@ -121,10 +122,10 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
     // droplet, shares it, so pool down --all cannot reach beyond this run's droplet.
     const prefix = poolPrefix({size: 's-1vcpu-1gb', region: 'ams3', image: 'ubuntu-24-04-x64', sshKeyIds: [], agentVersionOverride: `0.0.0-live-${runId(run)}`})
     expect(create.name.startsWith(`${prefix}-`)).toBe(true)
-    expect(await requests(fast, 'DELETE', /^\/v2\/droplets\/\d+$/)).toHaveLength(1)
-    expect(await dropletsLeft(fast)).toEqual([])
+    expect(await requests(sim, 'DELETE', /^\/v2\/droplets\/\d+$/)).toHaveLength(1)
+    expect(await dropletsLeft(sim)).toEqual([])
     expect(existsSync(configPath(run))).toBe(false)
-    expectTokenHidden(run, fast)
+    expectTokenHidden(run, sim)
   })
 
   it.each([
@@ -132,39 +133,39 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
     {name: 'with the opt-in set to something else', env: {VELDA_DO_LIVE_TEST: 'yes'}, reason: 'VELDA_DO_LIVE_TEST=1 is not set'},
     {name: 'without a token', env: {DIGITALOCEAN_API_TOKEN: undefined}, reason: 'DIGITALOCEAN_API_TOKEN is not set'},
   ])('is skipped $name: exit 0 with the reason, no request sent', async ({env, reason}) => {
-    const run = await runLiveScript(fast, {env})
+    const run = await runLiveScript(sim, {env})
 
     expect(run.status).toBe(0)
     expect(run.stdout).toContain(`live test skipped: ${reason}`)
-    expect((await fast.admin('GET', 'requests')).requests).toEqual([])
+    expect((await sim.admin('GET', 'requests')).requests).toEqual([])
   })
 
   it('fails before creating anything when no size fits VELDA_DO_LIVE_SIZE / VELDA_DO_LIVE_REGION', async () => {
-    const run = await runLiveScript(fast, {env: {VELDA_DO_LIVE_SIZE: 'gpu-h100x1-80gb', VELDA_DO_LIVE_REGION: 'ams3'}})
+    const run = await runLiveScript(sim, {env: {VELDA_DO_LIVE_SIZE: 'gpu-h100x1-80gb', VELDA_DO_LIVE_REGION: 'ams3'}})
 
     expect(run.status).toBe(1)
     expect(run.stdout).toContain('no available size matches size gpu-h100x1-80gb in region ams3')
     expect(run.stdout).toContain('no droplet was created')
-    expect(await requests(fast, 'POST', /^\/v2\/droplets$/)).toEqual([])
+    expect(await requests(sim, 'POST', /^\/v2\/droplets$/)).toEqual([])
   })
 
   it('exits non-zero and still deletes the droplet when the wait fails', async () => {
     // Once the droplet exists, the API refuses the next listing: pool up fails (exit 3 when that is its recount
     // after creating, 5 when it is a poll of the wait: which one comes first is up to timing), the cleanup works.
-    const run = await runLiveScript(slow, {
+    const run = await runLiveScript(sim, {
       triggers: [{
         match: /created 1 of 1/,
-        act: () => void slow.admin('POST', 'faults', {method: 'GET', path: '/v2/droplets', count: 1, action: {type: 'status', status: 401}}),
+        act: () => void sim.admin('POST', 'faults', {method: 'GET', path: '/v2/droplets', count: 1, action: {type: 'status', status: 401}}),
       }],
     })
 
     expect(run.status, run.stdout + run.stderr).toBe(1)
     expect(run.stdout).toMatch(/live test FAILED: 2\/5 create one droplet and wait until it is active failed \(exit [35]\)/)
     expect(run.stdout).toMatch(/cleanup deleted velda-[0-9a-f]{8}-[a-z0-9]{5} \(id \d+\)/)
-    expect(await requests(slow, 'POST', /^\/v2\/droplets$/)).toHaveLength(1)
-    expect(await dropletsLeft(slow)).toEqual([])
+    expect(await requests(sim, 'POST', /^\/v2\/droplets$/)).toHaveLength(1)
+    expect(await dropletsLeft(sim)).toEqual([])
     expect(existsSync(configPath(run))).toBe(false)
-    expectTokenHidden(run, slow)
+    expectTokenHidden(run, sim)
   })
 
   it.each([
@@ -172,21 +173,21 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
     {signal: 'SIGTERM' as const, exit: 143},
     {signal: 'SIGHUP' as const, exit: 129},
   ])('killed with $signal while waiting, it deletes the droplet and exits $exit', async ({signal, exit}) => {
-    const run = await runLiveScript(slow, {triggers: [{match: /created 1 of 1/, act: (kill) => kill(signal)}]})
+    const run = await runLiveScript(sim, {triggers: [{match: /created 1 of 1/, act: (kill) => kill(signal)}]})
 
     expect(run.status, run.stdout + run.stderr).toBe(exit)
     expect(run.stdout).toContain(`${signal} received; stopping the current step`)
     expect(run.stdout).toMatch(/cleanup deleted velda-[0-9a-f]{8}-[a-z0-9]{5} \(id \d+\)/)
-    expect(await requests(slow, 'POST', /^\/v2\/droplets$/)).toHaveLength(1)
-    expect(await dropletsLeft(slow)).toEqual([])
+    expect(await requests(sim, 'POST', /^\/v2\/droplets$/)).toHaveLength(1)
+    expect(await dropletsLeft(sim)).toEqual([])
     expect(existsSync(configPath(run))).toBe(false)
-    expectTokenHidden(run, slow)
+    expectTokenHidden(run, sim)
   })
 
   it('a second Ctrl-C during the cleanup is acknowledged, not obeyed: the droplet is still deleted', async () => {
     // The delete is held back long enough for the second signal to arrive while the cleanup runs.
-    await slow.admin('POST', 'faults', {method: 'DELETE', path: '/v2/droplets/*', count: 0, action: {type: 'delay', ms: 1_500}})
-    const run = await runLiveScript(slow, {
+    await sim.admin('POST', 'faults', {method: 'DELETE', path: '/v2/droplets/*', count: 0, action: {type: 'delay', ms: 1_500}})
+    const run = await runLiveScript(sim, {
       triggers: [
         {match: /created 1 of 1/, act: (kill) => kill('SIGINT')},
         {match: /^==> cleanup/, act: (kill) => kill('SIGINT')},
@@ -196,6 +197,6 @@ describe('npm run test:live against the simulator', {timeout: 60_000}, () => {
     expect(run.status, run.stdout + run.stderr).toBe(130)
     expect(run.stdout).toContain('SIGINT received again; still cleaning up')
     expect(run.stdout).toMatch(/cleanup deleted velda-[0-9a-f]{8}-[a-z0-9]{5} \(id \d+\)/)
-    expect(await dropletsLeft(slow)).toEqual([])
+    expect(await dropletsLeft(sim)).toEqual([])
   })
 })

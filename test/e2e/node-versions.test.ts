@@ -43,8 +43,8 @@ for (const version of NODES) {
       await sim?.stop()
     })
 
-    // Whole commands one after another, on an old Node without a code cache yet: more than 30 s on a busy machine.
-    it('says which Node runs it; help, config validate and render-userdata as on this machine\'s Node, silently', {timeout: 90_000}, () => {
+    // Whole commands one after another, on an old Node without a code cache yet: minutes on a busy machine.
+    it('says which Node runs it; help, config validate and render-userdata as on this machine\'s Node, silently', {timeout: 240_000}, () => {
       expect(velda(['--version']).stdout).toContain(`node-v${version}`)
       for (const args of [['--help'], ['config', 'validate', '-c', example()]]) {
         const result = velda(args)
@@ -55,7 +55,7 @@ for (const version of NODES) {
       expect(script.stdout).toBe(reference)
     })
 
-    it('runs the simulator, and a pool\'s day against it: up --wait, list, down', {timeout: 90_000}, () => {
+    it('runs the simulator, and a pool\'s day against it: up --wait, list, down', {timeout: 240_000}, () => {
       const env = {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token}
       const up = velda(['pool', 'up', 'cpu-small', '-n', '2', '--wait', '--json', '-c', example()], env)
       expect(up.status, up.stderr).toBe(0)

@@ -72,8 +72,24 @@ const noCrash = (result: CliResult) => {
   return 'no crash'
 }
 /** Until the hosts have begun `n` more commands (each lays its droplet's files out first): the run is on a member. */
-async function commandsBegun(sim: Simulator, before: number, n = 1): Promise<void> {
-  while ((sim.hosts?.commandsStarted ?? 0) < before + n) await new Promise((resolve) => setImmediate(resolve))
+function commandsBegun(sim: Simulator, before: number, n = 1): Promise<void> {
+  const hosts = sim.hosts
+  if (!hosts) throw new Error('the simulator runs no SSH hosts')
+  // Told by the hosts as each command begins, rather than asked in a loop: a loop of setImmediate keeps a core busy
+  // for as long as the command takes to start and connect, taking it from that very command on a busy machine.
+  return new Promise((resolve) => {
+    const begin = hosts.beginCommand
+    const reached = () => hosts.commandsStarted >= before + n
+    if (reached()) return resolve()
+    hosts.beginCommand = (...args) => {
+      const begun = begin.apply(hosts, args)
+      if (reached()) {
+        delete (hosts as Partial<typeof hosts>).beginCommand
+        resolve()
+      }
+      return begun
+    }
+  })
 }
 /**
  * `args` run until its ssh is on the member (a command begun there), then SIGTERM: exit 143, within 10 s (what is in

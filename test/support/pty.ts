@@ -65,7 +65,9 @@ export function runProgramOnPty(argv: string[], env: Record<string, string | und
   return {
     type: (bytes) => child.stdin.write(bytes),
     screen: () => screen,
-    waitFor: (pattern, timeoutMs = 20_000) =>
+    // Under the test's own limit (vitest.config.ts), so that a screen that never shows the pattern is what a failure
+    // reports; minutes, since a busy machine can take that long to start the command and draw its first lines.
+    waitFor: (pattern, timeoutMs = 100_000) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
           if (!pattern.test(screen)) return

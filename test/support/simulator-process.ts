@@ -23,6 +23,8 @@ export async function startSimulatorProcess(args: string[] = [], bin = BIN, node
     const lines = createInterface({input: child.stdout!})
     lines.once('line', resolve)
     child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it started: ${stderr}`)))
+    // A node that cannot be started (ENOENT) never exits: without this the test would wait out its hook's limit.
+    child.once('error', (error) => reject(new Error(`the simulator could not be started with ${node}: ${error.message}`)))
   })
   const {url, token} = JSON.parse(firstLine) as {url: string; token: string}
   return {
