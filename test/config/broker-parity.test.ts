@@ -453,7 +453,7 @@ describe('velda-do accepts a file only if the broker would', () => {
 
   it('finds the configs of the other tests: the contract check\'s and the fault matrix\'s among them', () => {
     const names = inlineConfigs.map(([name]) => name).join('\n')
-    expect(names).toMatch(/cli\/contract\.test\.ts/)
+    expect(names).toMatch(/e2e\/contract\.test\.ts/)
     expect(names).toMatch(/support\/fault-matrix\.ts/)
   })
 

@@ -21,7 +21,7 @@ function readFailure(path: string): SettingsError {
   throw new Error(`${path} was read`)
 }
 
-/** FIFOs and /dev/zero are tested through the CLI (test/cli/config-validate.test.ts): reading them could hang. */
+/** FIFOs and /dev/zero are tested through the CLI (test/e2e/config-validate.test.ts): reading them could hang. */
 describe('reading the config file', () => {
   it('reads a regular file, also through a symlink', () => {
     const dir = tempDir()

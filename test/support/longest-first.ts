@@ -6,7 +6,13 @@ import {BaseSequencer, type TestSpecification} from 'vitest/node'
  * patterns, slowest first, say which files those are (processes, shells and the waits of the fault matrix), and
  * vitest's own order holds within each.
  */
-const LONGEST = [/\/test\/e2e\//, /\/test\/faults\//, /\/test\/cli\/(completion|demo)\.test\.ts$/, /\/test\/(config\/yaml-limits|userdata\/shellcheck)\.test\.ts$/]
+const LONGEST = [
+  // The installed package, other Node builds, signals, the boot script's sandbox.
+  /\/test\/e2e\/(faults|signals|package|node-versions|live-script|network-failures)\.test\.ts$/,
+  /\/test\/faults\//,
+  /\/test\/e2e\/(completion|demo|pool-down-many|pool-ssh|pool-status)\.test\.ts$/,
+  /\/test\/(userdata\/sandbox|config\/yaml-limits|userdata\/shellcheck)\.test\.ts$/,
+]
 
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -11,7 +11,7 @@ import {type SimulatorProcess, startSimulatorProcess} from '../support/simulator
 
 /**
  * Scripts depend on every flag and JSON key (docs/cli.md): both are snapshotted, so changing the contract is a
- * deliberate diff of test/cli/__snapshots__/ (update with `npx vitest run -u` after an intended change).
+ * deliberate diff of test/e2e/__snapshots__/ (update with `npx vitest run -u` after an intended change).
  */
 
 /**
