@@ -97,8 +97,11 @@ describe.runIf(canHost)('the simulator\'s hosts: a real sshd per droplet on loop
       [],
     )
     const terminal = runProgramOnPty(['ssh', '-tt', '-o', 'LogLevel=ERROR', ...args], {}, {stdout: 'terminal'})
-    // Computed output ($((6*7)) prints 42), so that the terminal's echo of what is typed never matches.
-    terminal.type('echo $((6*7))ready; sleep 600; echo $((7*7))late\r')
+    // Computed output ($((6*7)) prints 42), so that the terminal's echo of what is typed never matches. The marker
+    // is printed by the job that then becomes the sleep (exec): once it shows, Ctrl-C reaches the foreground job. A
+    // marker printed by the shell before it starts the job would let a Ctrl-C typed at once land on the shell while
+    // it starts the job (on a busy machine), and the sleep would never hear of it.
+    terminal.type("sh -c 'echo $((6*7))ready; exec sleep 600'; echo $((7*7))late\r")
     await terminal.waitFor(/42ready/)
     terminal.type(CTRL_C)
     terminal.type('echo $((5*5))back\r')
