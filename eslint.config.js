@@ -8,6 +8,33 @@ const DIGITALOCEAN_CLIENT = {
   message: 'Only src/lib/do/ talks to DigitalOcean.',
 }
 
+// The layers of src/lib, lowest first: a folder imports only from the folders of the floors below it (and its own).
+// commands/ is the top; the simulator, a product of its own, sits on the ground floors only.
+const FLOORS = [
+  ['base', 'system', 'net', 'boot'],
+  ['text'],
+  ['config', 'do', 'ssh', 'simulator'],
+  ['catalog', 'completion'],
+  ['pool', 'userdata'],
+  ['doctor', 'validation'],
+  ['output'],
+  ['cli'],
+]
+
+/** One eslint block a folder: what it may not import (every folder of its floor's height and above, but itself). */
+function layerRules() {
+  return FLOORS.flatMap((floor, height) =>
+    floor.map((folder) => {
+      const above = FLOORS.slice(height).flat().filter((other) => other !== folder)
+      const patterns = [
+        ...(folder === 'do' ? [{group: ['**/config/*'], message: 'src/lib/do/ knows no config: take plain values.'}] : [DIGITALOCEAN_CLIENT]),
+        {group: [...above.map((other) => `**/${other}/*`), '**/commands/*'], message: `src/lib/${folder}/ is below these: it may import only from the floors beneath it (eslint.config.js, FLOORS).`},
+      ]
+      return {files: [`src/lib/${folder}/**`], rules: {'no-restricted-imports': ['error', {patterns}]}}
+    }),
+  )
+}
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'coverage/', 'oclif.manifest.json', 'bench/.out/']},
   js.configs.recommended,
@@ -30,11 +57,8 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // The API layer may use the client; it gets plain values (src/lib/cli/connection.ts resolves them), never config.
-    files: ['src/lib/do/**'],
-    rules: {'no-restricted-imports': ['error', {patterns: [{group: ['**/config/*'], message: 'src/lib/do/ knows no config: take plain values.'}]}]},
-  },
+  // The API layer may use the client; it gets plain values (src/lib/cli/connection.ts resolves them), never config.
+  ...layerRules(),
   {
     files: ['src/commands/**/*.ts'],
     rules: {
