@@ -94,17 +94,15 @@ interface OclifExit {
   oclif?: {exit?: number}
 }
 
-let config: Promise<Config> | undefined
-
 /** Runs `CommandClass` with `argv` and a fake factory (fakeFactory's options, or one made by the test). */
 export async function runCommand(CommandClass: new (argv: string[], config: Config) => Command & FactoryCommand, argv: string[], options: FakeFactoryOptions | FakeFactory = {}): Promise<CommandRun> {
   const factory = 'connects' in options ? options : fakeFactory(options)
-  // One oclif config (package.json, the manifest) for every run: a command reads its version, bin and theme there.
-  config ??= Config.load({root: PROJECT_ROOT})
+  // A fresh oclif config (package.json, the manifest: a few ms) for each run, as each process has: oclif's help
+  // renames the commands of the config it shows (pool:up becomes "pool up"), so a second run would not find them.
   let status = 0
   let result: unknown
   try {
-    result = await runWithFactory(CommandClass, argv, await config, factory)
+    result = await runWithFactory(CommandClass, argv, await Config.load({root: PROJECT_ROOT}), factory)
     status = factory.exitCode ?? 0
   } catch (error) {
     const exit = (error as OclifExit).oclif?.exit

@@ -142,13 +142,10 @@ function sourceCommand(args: string[]): {file: string; argv: string[]} | null {
   return null
 }
 
-let sourceConfig: Promise<Config> | undefined
-
 async function runSource(source: {file: string; argv: string[]}, options: InProcessOptions): Promise<CliResult> {
   const savedEnv = {...process.env}
   const savedCwd = process.cwd()
   try {
-    sourceConfig ??= Config.load({root: PROJECT_ROOT})
     const {default: CommandClass} = (await import(source.file)) as {default: new (argv: string[], config: Config) => Command & FactoryCommand}
     for (const key of Object.keys(process.env)) if (LEAKY_ENV.test(key)) delete process.env[key]
     for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
@@ -159,7 +156,8 @@ async function runSource(source: {file: string; argv: string[]}, options: InProc
     const factory = {...systemFactory(), io, env: {...process.env}, signals: new EventEmitter(), setExitCode: (code: number) => (exitCode = code)}
     let status: number
     try {
-      await runWithFactory(CommandClass, source.argv, await sourceConfig, factory)
+      // A fresh config each run, as each process has (oclif's help renames the commands of the config it shows).
+      await runWithFactory(CommandClass, source.argv, await Config.load({root: PROJECT_ROOT}), factory)
       status = exitCode
     } catch (error) {
       status = (error as OclifExitError).oclif?.exit ?? 1

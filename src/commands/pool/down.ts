@@ -23,6 +23,8 @@ export type PoolDownOutput = PoolDownOutcome | {pool: string; dry_run: true; wou
 
 export default class PoolDown extends ApiCommand<PoolDownOutput> {
   static override summary = 'Delete droplets of a pool, and never a droplet outside it.'
+  // The names doctl and gh users type.
+  static override hiddenAliases = ['pool:rm', 'pool:delete']
   static override description = [
     '--count picks droplets that are not active yet first, then the newest. A --name or --id that is not in the pool stops everything (exit 2, nothing deleted). Going below min_agents needs --ignore-limits.',
     'On a terminal it lists the droplets and asks; answering no (or Ctrl-C) deletes nothing and exits 130. Without a terminal it needs --yes. Deletes run 20 at a time; a droplet already gone counts as deleted.',

@@ -18,6 +18,8 @@ export interface PoolListResult {
 
 export default class PoolList extends ApiCommand<PoolListResult> {
   static override summary = 'List the droplets of a pool, or of every configured pool.'
+  // The names doctl and gh users type.
+  static override hiddenAliases = ['pool:ls']
   static override description = [
     'GPU droplets included. --all adds droplets tagged velda that belong to no configured pool (pool "?" in the table, null in JSON).',
     'A droplet the Velda broker made with a prefix that several pools share is listed once, as "a|b?" in the table (pool null and candidate_pools ["a", "b"] in JSON): pool down --count/--all leaves it, --name or --id deletes it.',

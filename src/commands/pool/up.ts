@@ -20,6 +20,8 @@ export type PoolUpOutput = PoolUpOutcome | {pool: string; requested: number; dry
 
 export default class PoolUp extends ApiCommand<PoolUpOutput> {
   static override summary = 'Create droplets for a pool: batched, never duplicated, every one reported.'
+  // The name doctl and gh users type.
+  static override hiddenAliases = ['pool:create']
   static override description = [
     "Checks first: max_agents (unless --ignore-limits), the account's droplet limit, that the size is offered in the region, that the ssh keys exist.",
     'Sends one POST per 10 droplets. A create that fails ambiguously (lost answer, 5xx, 429) is never repeated blindly: velda-do lists the pool and creates only the names that do not exist.',

@@ -1,0 +1,52 @@
+import * as Args from '@oclif/core/args'
+import {Help as OclifHelp} from '@oclif/core'
+
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {UsageError} from '../lib/base/errors.js'
+
+export interface HelpResult {
+  /** The words asked about (`pool up`), empty for the whole CLI. */
+  subject: string[]
+  help: string
+}
+
+/** oclif's help, kept as text: the command prints it through its own IO, like any other result. */
+class CapturedHelp extends OclifHelp {
+  readonly lines: string[] = []
+
+  protected override log(...args: string[]): void {
+    this.lines.push(args.join(' '))
+  }
+}
+
+export default class Help extends BaseCommand<HelpResult> {
+  static override summary = 'Show help for velda-do, a topic or a command (as --help and -h do).'
+  static override description = 'The same text as `velda-do COMMAND --help`: its usage, flags, examples and aliases. With --json, the text is the help key of the document. An unknown command or topic is exit 2.'
+  static override examples = [
+    {description: 'Every command', command: '<%= config.bin %> <%= command.id %>'},
+    {description: "pool up's flags and examples", command: '<%= config.bin %> <%= command.id %> pool up'},
+  ]
+
+  // Any words: a topic (pool) or a command (pool up).
+  static override strict = false
+  static override args = {
+    command: Args.string({description: 'the topic or command, e.g. pool up'}),
+  }
+
+  protected async execute(): Promise<HelpResult> {
+    const {argv} = await this.parse(Help)
+    const subject = argv.map(String)
+    const help = new CapturedHelp(this.config, this.config.pjson.oclif.helpOptions)
+    try {
+      await help.showHelp(subject)
+    } catch (error) {
+      // oclif's own "Command x not found.": a usage error of ours, with where to look.
+      throw new UsageError(`no command or topic "${subject.join(' ')}"`, {cause: error, suggestions: [`${this.config.bin} help lists every command`]})
+    }
+    return {subject, help: `${help.lines.join('\n')}\n`}
+  }
+
+  protected override render(result: HelpResult): string {
+    return result.help
+  }
+}
