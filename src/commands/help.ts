@@ -21,7 +21,7 @@ class CapturedHelp extends OclifHelp {
 
 export default class Help extends BaseCommand<HelpResult> {
   static override summary = 'Show help for velda-do, a topic or a command (as --help and -h do).'
-  static override description = 'The same text as `velda-do COMMAND --help`: its usage, flags, examples and aliases. With --json, the text is the help key of the document. An unknown command or topic is exit 2.'
+  static override description = 'The same text as `velda-do COMMAND --help`: its usage, flags and examples. With --json, the text is the help key of the document. An unknown command or topic is exit 2.'
   static override examples = [
     {description: 'Every command', command: '<%= config.bin %> <%= command.id %>'},
     {description: "pool up's flags and examples", command: '<%= config.bin %> <%= command.id %> pool up'},
