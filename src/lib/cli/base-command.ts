@@ -97,10 +97,13 @@ export abstract class BaseCommand<Result> extends Command {
   /** The clock every command reads (ages in tables, waits). */
   protected readonly now = (): number => this.factory.now()
 
-  /** Colours for stderr, as the IO takes them. */
+  /** Colours for stderr, as the IO takes them; made once the factory is set (a test sets it after construction). */
   protected get paint(): Paint {
-    return paintFor(this.factory.io.colour)
+    this.paintOfIO ??= paintFor(this.factory.io.colour)
+    return this.paintOfIO
   }
+
+  private paintOfIO: Paint | null = null
 
   /**
    * Data for the user: stdout, through the secrets filter (each chunk on its own: chunks end at a line's end). A

@@ -8,9 +8,12 @@ export interface Paint {
   bold(text: string): string
 }
 
+/** What writes no colour at all, whatever the terminal. */
+const plain = new Chalk({level: 0})
+
 /** The colours of a command's IO: none when its stderr takes none (a pipe, NO_COLOR, a test's buffer). */
 export function paintFor(colour: boolean): Paint {
-  const chalk = colour ? chalkStderr : new Chalk({level: 0})
+  const chalk = colour ? chalkStderr : plain
   return {
     error: (text) => chalk.red.bold(text),
     warning: (text) => chalk.yellow(text),
