@@ -105,9 +105,10 @@ export async function runCommand(CommandClass: new (argv: string[], config: Conf
     result = await runWithFactory(CommandClass, argv, await Config.load({root: PROJECT_ROOT}), factory)
     status = factory.exitCode ?? 0
   } catch (error) {
+    // As a process ends: oclif's exit with its code; anything else, a crash: exit 1 with the stack on stderr.
     const exit = (error as OclifExit).oclif?.exit
-    if (exit === undefined) throw error
-    status = exit
+    status = exit ?? 1
+    if (exit === undefined) factory.io.err.write(`${String((error as Error).stack ?? error)}\n`)
   }
   return {status, stdout: factory.io.stdout(), stderr: factory.io.stderr(), result, factory}
 }

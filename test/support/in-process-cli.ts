@@ -1,15 +1,14 @@
-import {EventEmitter} from 'node:events'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {format} from 'node:util'
 
-import {Config} from '@oclif/core'
+import type {Config} from '@oclif/core'
 import type {Command} from '@oclif/core/command'
 
-import {type FactoryCommand, runWithFactory, systemFactory} from '../../src/lib/cli/factory.js'
+import {type FactoryCommand, systemFactory} from '../../src/lib/cli/factory.js'
 import type {CliResult} from './cli.js'
 import {LEAKY_ENV, PROJECT_ROOT} from './cli.js'
-import {fakeIO} from './fake-io.js'
+import {fakeFactory, runCommand} from './command.js'
 
 /**
  * Runs a command inside the test's own process, from its TypeScript source (src/commands), with a Factory whose IO
@@ -80,8 +79,7 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
   const out: string[] = []
   const err: string[] = []
   const writes = {stdout: process.stdout.write, stderr: process.stderr.write, log: console.log, error: console.error}
-  const savedEnv = {...process.env}
-  const savedCwd = process.cwd()
+  const giveBack = takeOver(options)
   let status = 0
   // Everything the run takes over is given back in finally, whatever happens: a later test file in this worker
   // must find the process as it was.
@@ -90,15 +88,12 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
     // A fresh config for each run (2 ms), as each process has: oclif's help renames the commands it shows in the
     // config's own table (config:validate becomes "config validate"), so a second run would not find them.
     const config = await core.Config.load({root: PROJECT_ROOT})
-    for (const key of Object.keys(process.env)) if (LEAKY_ENV.test(key)) delete process.env[key]
-    for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
     process.env.NO_COLOR = '1'
     process.stdout.write = capture(out)
     process.stderr.write = capture(err)
     // oclif prints its messages (errors, logToStderr) with console.log and console.error, which vitest takes over.
     console.log = (...parts: unknown[]) => process.stdout.write(`${format(...parts)}\n`)
     console.error = (...parts: unknown[]) => process.stderr.write(`${format(...parts)}\n`)
-    if (options.cwd) process.chdir(options.cwd)
     try {
       await core.run(args, config as Parameters<Oclif['run']>[1])
       status = Number(process.exitCode ?? 0)
@@ -111,13 +106,28 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
     process.stderr.write = writes.stderr
     console.log = writes.log
     console.error = writes.error
+    giveBack()
+    running = false
+  }
+  return {status, stdout: out.join(''), stderr: err.join('')}
+}
+
+/**
+ * Makes the process the run's: its environment (the developer's DigitalOcean and velda-do settings out, the
+ * run's in) and working directory. Returns what gives them back as they were.
+ */
+function takeOver(options: InProcessOptions): () => void {
+  const savedEnv = {...process.env}
+  const savedCwd = process.cwd()
+  for (const key of Object.keys(process.env)) if (LEAKY_ENV.test(key)) delete process.env[key]
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
+  if (options.cwd) process.chdir(options.cwd)
+  return () => {
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
     Object.assign(process.env, savedEnv)
     process.exitCode = undefined
     process.chdir(savedCwd)
-    running = false
   }
-  return {status, stdout: out.join(''), stderr: err.join('')}
 }
 
 function capture(into: string[]): NodeJS.WriteStream['write'] {
@@ -143,30 +153,16 @@ function sourceCommand(args: string[]): {file: string; argv: string[]} | null {
 }
 
 async function runSource(source: {file: string; argv: string[]}, options: InProcessOptions): Promise<CliResult> {
-  const savedEnv = {...process.env}
-  const savedCwd = process.cwd()
+  const {default: CommandClass} = (await import(source.file)) as {default: new (argv: string[], config: Config) => Command & FactoryCommand}
+  const giveBack = takeOver(options)
   try {
-    const {default: CommandClass} = (await import(source.file)) as {default: new (argv: string[], config: Config) => Command & FactoryCommand}
-    for (const key of Object.keys(process.env)) if (LEAKY_ENV.test(key)) delete process.env[key]
-    for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) process.env[key] = value
-    if (options.cwd) process.chdir(options.cwd)
-    const io = fakeIO()
-    let exitCode = 0
-    // The real world but for the streams, and the signals: the test process's own must not stop the command.
-    const factory = {...systemFactory(), io, env: {...process.env}, signals: new EventEmitter(), setExitCode: (code: number) => (exitCode = code)}
-    let status: number
-    try {
-      // A fresh config each run, as each process has (oclif's help renames the commands of the config it shows).
-      await runWithFactory(CommandClass, source.argv, await Config.load({root: PROJECT_ROOT}), factory)
-      status = exitCode
-    } catch (error) {
-      status = (error as OclifExitError).oclif?.exit ?? 1
-      if (status === 1 && !(error as OclifExitError).oclif) io.err.write(`${String((error as Error).stack ?? error)}\n`)
-    }
-    return {status, stdout: io.stdout(), stderr: io.stderr()}
+    // The real world (API, ssh, clock, files) but for the streams and the signals: captured output, and the test
+    // process's own signals never stop the command.
+    const real = systemFactory()
+    const factory = Object.assign(fakeFactory(), {env: {...process.env}, now: real.now, sleep: real.sleep, connectApi: real.connectApi, ssh: real.ssh, fileExists: real.fileExists})
+    const {status, stdout, stderr} = await runCommand(CommandClass, source.argv, factory)
+    return {status, stdout, stderr}
   } finally {
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
-    Object.assign(process.env, savedEnv)
-    process.chdir(savedCwd)
+    giveBack()
   }
 }

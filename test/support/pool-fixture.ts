@@ -1,4 +1,6 @@
+import PoolUp from '../../src/commands/pool/up.js'
 import type {Droplet} from '../../src/lib/do/types.js'
+import {runCommand} from './command.js'
 import {FakeApi} from './fake-api.js'
 import {writeCpuPoolConfig} from './pools.js'
 
@@ -10,8 +12,6 @@ import {writeCpuPoolConfig} from './pools.js'
 export async function cpuPoolWith(members: number, purpose: string): Promise<{config: string; api: FakeApi}> {
   const config = writeCpuPoolConfig(purpose)
   const api = new FakeApi()
-  const {runCommand} = await import('./command.js')
-  const {default: PoolUp} = await import('../../src/commands/pool/up.js')
   if (members > 0) {
     const up = await runCommand(PoolUp, ['cpu', '-n', String(members), '-c', config, '--json'], {api})
     if (up.status !== 0) throw new Error(`the pool's members could not be made: ${up.stderr}`)

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import PoolStatus from '../../../src/commands/pool/status.js'
 import type {SshRunOptions} from '../../../src/lib/ssh/run.js'
-import {runCommand, sshAnswer} from '../../support/command.js'
+import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
 import {probeAnswer} from '../../support/member-answers.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
 
@@ -43,7 +43,6 @@ describe('pool status (the command, with a fake API and fake ssh)', () => {
 
   it('SIGTERM while the probes run ends them at once (their signal aborts) and exits 143, every member listed', async () => {
     const {config, api} = await cpuPoolWith(2, 'status-stopped')
-    const {fakeFactory} = await import('../../support/command.js')
     const factory = fakeFactory({api})
     factory.ssh.run = (_args: readonly string[], options: SshRunOptions) =>
       new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import PoolUp from '../../../src/commands/pool/up.js'
-import {runCommand} from '../../support/command.js'
+import {fakeFactory, runCommand} from '../../support/command.js'
 import {FakeApi, unprocessable} from '../../support/fake-api.js'
 import {writeCpuPoolConfig} from '../../support/pools.js'
 
@@ -33,7 +33,6 @@ describe('pool up (the command, with a fake API)', () => {
   it('SIGTERM between two requests: exit 143, the first ten listed, the rest not sent', async () => {
     const api = new FakeApi()
     const config = writeCpuPoolConfig('up-stopped')
-    const {fakeFactory} = await import('../../support/command.js')
     const factory = fakeFactory({api})
     // The signal arrives while the first POST is in flight: it finishes, and nothing more is sent.
     const created = api.createDroplets.bind(api)
@@ -51,7 +50,6 @@ describe('pool up (the command, with a fake API)', () => {
 
   it('Ctrl-C typed at the terminal while the spinner runs: exit 130, what was created listed, the terminal given back', async () => {
     const api = new FakeApi()
-    const {fakeFactory} = await import('../../support/command.js')
     const factory = fakeFactory({api, tty: true})
     const created = api.createDroplets.bind(api)
     api.createDroplets = async (request) => {
