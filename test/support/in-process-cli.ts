@@ -5,6 +5,7 @@ import {format} from 'node:util'
 import type {Config} from '@oclif/core'
 import type {Command} from '@oclif/core/command'
 
+import {API_WORLD} from '../../src/lib/cli/api-world.js'
 import {type FactoryCommand, systemFactory} from '../../src/lib/cli/factory.js'
 import type {CliResult} from './cli.js'
 import {LEAKY_ENV, PROJECT_ROOT} from './cli.js'
@@ -158,7 +159,7 @@ async function runSource(source: {file: string; argv: string[]}, options: InProc
   try {
     // The real world (API, ssh, clock, files) but for the streams and the signals: captured output, and the test
     // process's own signals never stop the command.
-    const real = systemFactory()
+    const real = systemFactory(API_WORLD)
     const factory = Object.assign(fakeFactory(), {env: {...process.env}, now: real.now, sleep: real.sleep, connectApi: real.connectApi, ssh: real.ssh, fileExists: real.fileExists})
     const {status, stdout, stderr} = await runCommand(CommandClass, source.argv, factory)
     return {status, stdout, stderr}

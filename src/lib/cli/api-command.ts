@@ -8,12 +8,17 @@ import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity}
 import {probeMembers} from '../pool/pool-status.js'
 import type {AgentProbe} from '../pool/pool-up.js'
 import {probeSettings, type SshFlagValues} from '../ssh/settings.js'
+import {API_WORLD} from './api-world.js'
 import {BaseCommand} from './base-command.js'
+import {type Factory, systemFactory} from './factory.js'
 import {confirm} from './confirm.js'
 import {isInteractive} from './io.js'
 
 /** The base of commands that call DigitalOcean; the others do not carry (or load) the API layer at all. */
 export abstract class ApiCommand<Result> extends BaseCommand<Result> {
+  /** The real world with the API client and ssh (a test gives another, as to any command). */
+  override factory: Factory = systemFactory(API_WORLD)
+
   /** Opens the API; the DigitalOcean client itself loads only now. Retries and waits are told on stderr. */
   protected async connect(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<DigitalOceanApi> {
     const stop = this.activeStopWatch()

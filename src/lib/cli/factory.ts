@@ -43,21 +43,31 @@ export interface Factory {
   fileExists(path: string): boolean
 }
 
-/** The real world: the process's streams, environment, signals and clock; the real API client and ssh. */
-export function systemFactory(): Factory {
+/** What a command that calls DigitalOcean and reaches members adds to the world (api-world.ts is the real one). */
+export type ApiWorld = Pick<Factory, 'connectApi' | 'ssh'>
+
+/**
+ * A world without the API and ssh, for the commands that use neither: their bundles then hold none of the API layer
+ * (each command is one bundle, parsed at every start). Reaching for them is a bug in velda-do.
+ */
+const NO_API_WORLD: ApiWorld = {
+  connectApi: () => Promise.reject(new Error('this command does not call the DigitalOcean API (it is not an ApiCommand)')),
+  ssh: {
+    run: () => Promise.reject(new Error('this command runs no ssh (it is not an ApiCommand)')),
+    interactive: () => Promise.reject(new Error('this command runs no ssh (it is not an ApiCommand)')),
+    follow: () => Promise.reject(new Error('this command runs no ssh (it is not an ApiCommand)')),
+  },
+}
+
+/** The real world: the process's streams, environment, signals and clock; with `api`, the API client and ssh. */
+export function systemFactory(api: ApiWorld = NO_API_WORLD): Factory {
   return {
     io: systemIO(),
     env: process.env,
     now: Date.now,
     sleep: sleepUnlessAborted,
     signals: process,
-    // The API layer (the DigitalOcean client: megabytes) and the ssh runners load only for the commands that use them.
-    connectApi: async (options) => (await import('./connection.js')).connectApi(options),
-    ssh: {
-      run: async (...args) => (await import('../ssh/run.js')).runSsh(...args),
-      interactive: async (...args) => (await import('../ssh/interactive.js')).runSshInteractive(...args),
-      follow: async (...args) => (await import('../ssh/follow.js')).followSsh(...args),
-    },
+    ...api,
     setExitCode: (code) => {
       process.exitCode = code
     },
