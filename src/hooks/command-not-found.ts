@@ -4,7 +4,7 @@ import {redactSecrets} from '../lib/base/secret.js'
 import {TOKEN_ENV_VARS} from '../lib/config/resolve-settings.js'
 import {systemFactory} from '../lib/cli/factory.js'
 import {paintFor} from '../lib/cli/style.js'
-import {unknownCommandError} from '../lib/cli/unknown-command.js'
+import {unknownCommandError, visibleCommands} from '../lib/cli/unknown-command.js'
 import {jsonText} from '../lib/output/json-text.js'
 import {flushed} from '../lib/output/stream-writer.js'
 import {printable} from '../lib/text/printable.js'
@@ -19,8 +19,7 @@ const commandNotFound: Hook<'command_not_found'> = async function ({argv = [], c
     bin: config.bin,
     words: id.split(':'),
     rest: argv,
-    commands: config.commands.filter((c) => !c.hidden).map((c) => ({id: c.id, aliases: [...c.aliases, ...(c.hiddenAliases ?? [])]})),
-    topics: config.topics.filter((t) => !t.hidden).map((t) => t.name),
+    ...visibleCommands(config),
   })
   const {io, env} = systemFactory()
   // The line typed comes back in the suggestion: a token pasted into it by mistake is cut, as from any output.

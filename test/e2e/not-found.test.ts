@@ -54,6 +54,13 @@ describe('an unknown command', () => {
     expect(terminal.screen()).not.toMatch(/\(y\/n\)|\?\s*$/i)
   })
 
+  it.each([['--help'], ['-h']])('with %s, is the same error, the help flag kept in the line to paste', (flag) => {
+    const result = runCli(['pool', 'craete', flag])
+    expect(result.status).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(`Error: unknown command "pool craete": did you mean "pool create"?\nTry this:\n  velda-do pool create ${flag}\n`)
+  })
+
   it('a topic alone is not one: `velda-do pool` lists its commands (exit 0)', () => {
     const result = runCli(['pool'])
     expect(result.status).toBe(0)

@@ -65,9 +65,9 @@ function npmLs(cwd: string, extra: string[] = []): {status: number | null; probl
 
 describe('the package', () => {
   it('holds only what users need: the bundles (no source maps), bin, the manifest, assets, the example config, README and LICENSE', () => {
-    const outside = installed.files.filter((f) => !/^(dist\/commands\/.+\.js|dist\/do-client\.js|dist\/command-bodies\/.+\.cjs|dist\/oclif-core\.c?js|dist\/oclif-lazy\/[a-z-]+\.cjs|dist\/ora\.js|dist\/hooks\/[a-z-]+\.js|bin\/run\.js|assets\/.+|examples\/velda\.yaml|oclif\.manifest\.json|README\.md|LICENSE|package\.json)$/.test(f))
+    const outside = installed.files.filter((f) => !/^(dist\/commands\/.+\.js|dist\/do-client\.js|dist\/command-bodies\/.+\.cjs|dist\/oclif-core\.c?js|dist\/oclif-lazy\/[a-z-]+\.cjs|dist\/ora\.js|dist\/hooks\/[a-z-]+\.js|dist\/help\/velda-help\.js|bin\/run\.js|assets\/.+|examples\/velda\.yaml|oclif\.manifest\.json|README\.md|LICENSE|package\.json)$/.test(f))
     expect(outside).toEqual([])
-    expect(installed.files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/do-client.js', 'dist/oclif-core.js', 'dist/oclif-core.cjs', 'dist/command-bodies/render-userdata.cjs', 'dist/ora.js', 'dist/hooks/command-not-found.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'assets/do-openapi-subset.strict.yaml', 'examples/velda.yaml']))
+    expect(installed.files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/do-client.js', 'dist/oclif-core.js', 'dist/oclif-core.cjs', 'dist/command-bodies/render-userdata.cjs', 'dist/ora.js', 'dist/hooks/command-not-found.js', 'dist/help/velda-help.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'assets/do-openapi-subset.strict.yaml', 'examples/velda.yaml']))
   })
 
   it('installs into a tree npm calls valid, velda-do alone: @oclif/core and the DigitalOcean client are bundled', () => {

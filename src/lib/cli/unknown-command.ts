@@ -73,6 +73,28 @@ function wordDistance(typed: string, word: string): number | null {
   return null
 }
 
+/**
+ * closestCommand, and a topic too when one word was typed: a topic alone lists its commands (`velda-do pool`), so
+ * `pol` is a typo of it. Followed by more words, the guess is one of its commands or nothing.
+ */
+export function closestCommandOrTopic(words: readonly string[], {commands, topics}: Pick<UnknownCommand, 'commands' | 'topics'>): CommandGuess | null {
+  return closestCommand(words, words.length === 1 ? [...commands, ...topics.map((topic) => ({id: topic, aliases: []}))] : commands)
+}
+
+/** What oclif's Config lists (its `commands` and `topics`), as far as finding the closest command needs. */
+export interface CommandCatalog {
+  commands: readonly {id: string; aliases: readonly string[]; hiddenAliases?: readonly string[]; hidden?: boolean}[]
+  topics: readonly {name: string; hidden?: boolean}[]
+}
+
+/** The commands a user may be pointed to, each with every name it answers to, and the topics: none hidden. */
+export function visibleCommands(catalog: CommandCatalog): Pick<UnknownCommand, 'commands' | 'topics'> {
+  return {
+    commands: catalog.commands.filter((c) => !c.hidden).map((c) => ({id: c.id, aliases: [...c.aliases, ...(c.hiddenAliases ?? [])]})),
+    topics: catalog.topics.filter((t) => !t.hidden).map((t) => t.name),
+  }
+}
+
 export interface UnknownCommand {
   /** The binary's name (`velda-do`). */
   bin: string
@@ -96,9 +118,7 @@ export function unknownCommandError({bin, words, rest, commands, topics}: Unknow
   if (first.startsWith('-')) {
     return new UsageError(`${first} is not a command: the command comes first, then its flags`, {suggestions: [everyCommand]})
   }
-  // A topic typed alone lists its commands (`velda-do pool`): `pol` is a typo of it. Followed by more words, the
-  // guess is one of its commands or nothing.
-  const guess = closestCommand(words, words.length === 1 ? [...commands, ...topics.map((topic) => ({id: topic, aliases: []}))] : commands)
+  const guess = closestCommandOrTopic(words, {commands, topics})
   if (guess) {
     const mistaken = words.slice(0, guess.replaces).join(' ')
     const meant = guess.command.join(' ')
