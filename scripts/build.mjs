@@ -144,6 +144,10 @@ await Promise.all([
     plugins: [oclifCorePatches, asciiRegexes, builtinsAsRequire],
   }),
   build({...common, entryPoints: ['src/entry/oclif-core.ts'], outfile: 'dist/oclif-core.js'}),
+  // oclif's hooks (package.json oclif.hooks), each loaded only when its event comes: a command not found.
+  build({...common, entryPoints: readdirSync('src/hooks').map((name) => join('src/hooks', name)), outdir: 'dist/hooks', plugins: [oclifCoreShared, builtinsAsRequire]}),
+  // The help class (package.json oclif.helpClass): oclif's own, from the one copy of @oclif/core.
+  build({...common, banner: undefined, entryPoints: ['src/help/velda-help.ts'], outfile: 'dist/help/velda-help.js', plugins: [oclifCoreShared]}),
   build({...common, entryPoints: ['src/lib/do/do-client.js'], outfile: 'dist/do-client.js', plugins: [builtinsAsRequire]}),
   build({...common, stdin: {contents: "export {default} from 'ora'", resolveDir: '.', sourcefile: 'ora.js'}, outfile: 'dist/ora.js', plugins: [builtinsAsRequire]}),
   // CommonJS, so that oclif's bundle can require() them on first use (see scripts/build/oclif-core-patches.mjs).

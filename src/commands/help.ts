@@ -3,6 +3,7 @@ import {Help as OclifHelp} from '@oclif/core'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {UsageError} from '../lib/base/errors.js'
+import {closestCommandOrTopic, visibleCommands} from '../lib/cli/unknown-command.js'
 
 export interface HelpResult {
   /** The words asked about (`pool up`), empty for the whole CLI. */
@@ -40,8 +41,11 @@ export default class Help extends BaseCommand<HelpResult> {
     try {
       await help.showHelp(subject)
     } catch (error) {
-      // oclif's own "Command x not found.": a usage error of ours, with where to look.
-      throw new UsageError(`no command or topic "${subject.join(' ')}"`, {cause: error, suggestions: [`${this.config.bin} help lists every command`]})
+      // oclif's own "Command x not found.": a usage error of ours, with the closest command's help and where to look.
+      const guess = closestCommandOrTopic(subject, visibleCommands(this.config))
+      const meant = guess ? `: did you mean "${guess.command.join(' ')}"?` : ''
+      const suggestions = [...(guess ? [`${this.config.bin} help ${guess.command.join(' ')}`] : []), `${this.config.bin} help lists every command`]
+      throw new UsageError(`no command or topic "${subject.join(' ')}"${meant}`, {cause: error, suggestions})
     }
     return {subject, help: `${help.lines.join('\n')}\n`}
   }

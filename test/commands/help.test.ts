@@ -24,4 +24,13 @@ describe('help (the command, with a fake IO)', () => {
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('no command or topic "pool explode"')
   })
+
+  it.each([
+    [['pool', 'craete'], 'pool create'],
+    [['pol'], 'pool'],
+  ])('help %j is exit 2, with the help of the closest command or topic to ask for', async (subject, meant) => {
+    const run = await runCommand(Help, subject)
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(`Error: no command or topic "${subject.join(' ')}": did you mean "${meant}"?\nTry this:\n  velda-do help ${meant}\n  velda-do help lists every command\n`)
+  })
 })

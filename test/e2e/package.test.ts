@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -7,6 +7,7 @@ import semver from 'semver'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {PROJECT_ROOT} from '../support/cli.js'
+import {npmRelease} from '../support/npm-release.js'
 import {type InstalledCli, installedCli, runInstalled} from './installed-cli.js'
 
 /**
@@ -64,9 +65,9 @@ function npmLs(cwd: string, extra: string[] = []): {status: number | null; probl
 
 describe('the package', () => {
   it('holds only what users need: the bundles (no source maps), bin, the manifest, assets, the example config, README and LICENSE', () => {
-    const outside = installed.files.filter((f) => !/^(dist\/commands\/.+\.js|dist\/do-client\.js|dist\/command-bodies\/.+\.cjs|dist\/oclif-core\.c?js|dist\/oclif-lazy\/[a-z-]+\.cjs|dist\/ora\.js|bin\/run\.js|assets\/.+|examples\/velda\.yaml|oclif\.manifest\.json|README\.md|LICENSE|package\.json)$/.test(f))
+    const outside = installed.files.filter((f) => !/^(dist\/commands\/.+\.js|dist\/do-client\.js|dist\/command-bodies\/.+\.cjs|dist\/oclif-core\.c?js|dist\/oclif-lazy\/[a-z-]+\.cjs|dist\/ora\.js|dist\/hooks\/[a-z-]+\.js|dist\/help\/velda-help\.js|bin\/run\.js|assets\/.+|examples\/velda\.yaml|oclif\.manifest\.json|README\.md|LICENSE|package\.json)$/.test(f))
     expect(outside).toEqual([])
-    expect(installed.files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/do-client.js', 'dist/oclif-core.js', 'dist/oclif-core.cjs', 'dist/command-bodies/render-userdata.cjs', 'dist/ora.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'assets/do-openapi-subset.strict.yaml', 'examples/velda.yaml']))
+    expect(installed.files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/do-client.js', 'dist/oclif-core.js', 'dist/oclif-core.cjs', 'dist/command-bodies/render-userdata.cjs', 'dist/ora.js', 'dist/hooks/command-not-found.js', 'dist/help/velda-help.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'assets/do-openapi-subset.strict.yaml', 'examples/velda.yaml']))
   })
 
   it('installs into a tree npm calls valid, velda-do alone: @oclif/core and the DigitalOcean client are bundled', () => {
@@ -106,7 +107,43 @@ describe('the package', () => {
   })
 })
 
+/** What a dependency's install runs (npm-scripts): the installed package needs none, and npm 11 warns of each. */
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare']
+
+describe('installing the package, as the README says (npm install -g of the tarball)', () => {
+  it('declares no script that runs at install: the tarball holds the build', () => {
+    const scripts = (JSON.parse(readFileSync(join(installed.root, 'package.json'), 'utf8')) as {scripts?: Record<string, string>}).scripts ?? {}
+    expect(INSTALL_SCRIPTS.filter((name) => name in scripts)).toEqual([])
+  })
+
+  // npm 11 (from 11.16) warns of every install script allowScripts does not cover: a `prepare` in the package was
+  // one. Node 20 comes with npm 10; whichever is not on PATH is fetched from the registry once, and kept.
+  it.for([
+    ['10.x', '10.8.2'],
+    ['>=11.16.0 <12', '11.19.1'],
+  ])('npm %s: not one `npm warn` line, and the installed velda-do runs', ([range, release], ctx) => {
+    const npm = npmRelease(range ?? '', release ?? '')
+    if (!npm) ctx.skip()
+    const [command = 'npm', ...args] = npm ?? []
+    const prefix = join(mkdtempSync(join(tmpdir(), 'velda-npm-')), 'prefix')
+    mkdirSync(prefix)
+    const install = spawnSync(command, [...args, 'install', '-g', '--prefix', prefix, installed.tarball], {encoding: 'utf8', timeout: 120_000})
+    expect(install.status, install.stderr).toBe(0)
+    expect(`${install.stdout}${install.stderr}`.split('\n').filter((line) => /^npm warn/i.test(line))).toEqual([])
+    const version = spawnSync(join(prefix, 'bin', 'velda-do'), ['--version'], {encoding: 'utf8'})
+    expect(version.stdout).toMatch(/^velda-do\/\d+\.\d+\.\d+ /)
+  })
+})
+
 describe("a clone's dependency tree (npm ci)", () => {
+  it("names every dependency with an install script in package.json allowScripts: npm 11's npm ci warns of the others", () => {
+    const lock = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as {packages: Record<string, {hasInstallScript?: boolean}>}
+    const allowed = Object.keys((JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {allowScripts?: Record<string, boolean>}).allowScripts ?? {})
+    const withScripts = Object.entries(lock.packages).filter(([, entry]) => entry.hasInstallScript).map(([path]) => path.replace(/.*node_modules\//, ''))
+    expect(withScripts.filter((name) => !allowed.some((key) => key === name || key.startsWith(`${name}@`)))).toEqual([])
+    expect(withScripts.length).toBeGreaterThan(0)
+  })
+
   it('npm calls it valid, and every package runs on the Node versions developers use (20.19+, 22.13+, 24)', () => {
     expect(npmLs(PROJECT_ROOT).problems).toEqual([])
     expect(engineMismatches(join(PROJECT_ROOT, 'node_modules'), DEVELOPER_NODES)).toEqual([])

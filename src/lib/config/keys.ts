@@ -1,3 +1,5 @@
+import {editDistance} from '../text/edit-distance.js'
+
 /** Both spellings the broker accepts (protobuf JSON rules): `ssh_key_ids` and `sshKeyIds`. */
 export function toSnakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`)
@@ -13,19 +15,6 @@ export function isProtoSpelling(written: string, field: string): boolean {
 
 export function toLowerCamelCase(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_match, next: string) => next.toUpperCase())
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_v, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution)
-    }
-    previous = current
-  }
-  return previous[b.length] ?? 0
 }
 
 /** The closest known key, if it is close enough to be a plausible typo. */
