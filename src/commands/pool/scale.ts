@@ -10,6 +10,7 @@ import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {askTarget} from '../../lib/pool/scale-up-guards.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
+import {afterCreateProgress, type LeftRunning, leftRunning} from '../../lib/output/create-report.js'
 import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/text/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -72,6 +73,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const lock = await this.lockPool(api, pool.name)
     const plan = await planPoolScale(api, pool, flags.to, flags['ignore-limits'], config.pools)
+    this.before = {own: plan.before.total, minAgents: pool.minAgents}
     if (plan.action === 'delete') {
       const to = `from ${plan.before.total} to ${flags.to}`
       await this.confirmDeletion(plan.chosen, `Delete these ${plural(plan.chosen.length, 'droplet')} of pool ${pool.name}?`, {
@@ -136,13 +138,23 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     return `already at ${plan.target}: ${at}\n`
   }
 
+  /** The pool as the scale found it: whether the new droplets are all of it, and its min_agents. */
+  private before: {own: number; minAgents: number} | null = null
+
+  /** Droplets created before a stop or a failure bill until deleted: how many, what an hour, and the command. */
+  protected override leftRunning(partial: Failed<PoolScaleOutput>): LeftRunning | null {
+    if ('dry_run' in partial) return null
+    return leftRunning(partial, this.before, partial.cost?.price_hourly ?? null)
+  }
+
   protected override renderFailure(partial: Failed<PoolScaleOutput>): FailureView | null {
     // A dry run the guards refused: its plan, then the refusal the run would give.
     if ('dry_run' in partial) return {progress: '', stdout: this.formatPlan(partial), stderr: []}
     if (partial.created.length + partial.deleted.length === 0) return null
     const done = partial.created.length > 0 ? `created ${partial.created.length}` : `deleted ${partial.deleted.length}`
+    const afterCreate = partial.created.length > 0 ? afterCreateProgress(partial, partial.target - partial.before.total) : null
     return {
-      progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : (afterCreate ?? `${done} on the way to ${partial.target}`),
       stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
       stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
     }

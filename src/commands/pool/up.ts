@@ -9,6 +9,8 @@ import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
 import {type CostEstimate, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
+import {afterCreateProgress, type LeftRunning, leftRunning} from '../../lib/output/create-report.js'
+import {isShared} from '../../lib/pool/membership.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/text/plural.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpOutcome} from '../../lib/pool/pool-up.js'
@@ -105,7 +107,10 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       isInterrupted: stop.isStopped,
       onProgress: (text, state) => progress.update(text, state),
       afterCreate: () => lock.release(),
-      onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
+      onEstimate: (estimate, members) => {
+        this.before = {own: members.filter((m) => !isShared(m)).length, minAgents: pool.minAgents}
+        this.info(formatEstimate(pool.name, estimate))
+      },
       agents: flags['wait-for'] === 'agent' ? this.agentProbe(pool.name, flags) : undefined,
     })
   }
@@ -136,13 +141,22 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   }
 
   /** The droplets that exist are shown whatever went wrong: nothing created is ever lost track of. */
+  /** The pool before the creates (the guards' listing): whether the new ones are all of it, and its min_agents. */
+  private before: {own: number; minAgents: number} | null = null
+
+  /** Droplets created before a stop or a failure bill until deleted: how many, what an hour, and the command. */
+  protected override leftRunning(partial: Failed<PoolUpOutput>): LeftRunning | null {
+    if ('dry_run' in partial) return null
+    return leftRunning(partial, this.before, partial.cost.price_hourly)
+  }
+
   protected override renderFailure(partial: Failed<PoolUpOutput>): FailureView | null {
     // A dry run the guards refused: its plan, then the refusal the run would give.
     if ('dry_run' in partial) return {progress: '', stdout: formatPlan(partial), stderr: []}
     if (partial.created.length === 0) return null
     const asked = plural(partial.requested, 'droplet')
     return {
-      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : (afterCreateProgress(partial, partial.requested) ?? `created ${partial.created.length} of ${asked}`),
       stdout: createdAndAgents(partial, this.now()),
       stderr: [
         ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),

@@ -68,8 +68,8 @@ export interface PoolUpDeps {
   onProgress(text: string, state?: string): void
   /** Called once the creates are done and counted: the pool's lock is not needed to wait for them. */
   afterCreate?(): void
-  /** What the creates will cost, told once the guards passed and before anything is created. */
-  onEstimate?(estimate: CostEstimate): void
+  /** What the creates will cost, and the pool they join (its members now), told once the guards passed and before anything is created. */
+  onEstimate?(estimate: CostEstimate, members: readonly PoolDroplet[]): void
   /** With it, --wait goes on past active until the agents run (see waitForAgents). */
   agents?: AgentProbe
 }
@@ -84,7 +84,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   const reads = await readForScaleUp(api, pool, options)
   const {members, project} = reads
   const cost = guardScaleUp(reads, options)
-  deps.onEstimate?.(cost)
+  deps.onEstimate?.(cost, members)
   const plan = planScaleUp({
     pool,
     count: options.count,

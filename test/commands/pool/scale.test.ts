@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 import PoolScale from '../../../src/commands/pool/scale.js'
 import PoolUp from '../../../src/commands/pool/up.js'
 import {connectApi} from '../../../src/lib/cli/connection.js'
-import {runCommand} from '../../support/command.js'
+import {fakeFactory, runCommand} from '../../support/command.js'
 import {CPU_DROPLET, type DropletPool, veldaYaml} from '../../support/configs.js'
 import {FakeApi, type FakeApiOptions} from '../../support/fake-api.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
@@ -22,6 +22,12 @@ async function cpuPool(purpose: string, members: number, scaler: DropletPool['sc
   }
   api.calls.length = 0
   return {config, api}
+}
+
+/** The last line a person reads on stderr, colours left out. */
+function lastLine(stderr: string): string {
+  // eslint-disable-next-line no-control-regex -- chalk's escapes
+  return stderr.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/[\r\n]/).filter((l) => l.trim() !== '').at(-1) ?? ''
 }
 
 describe('pool scale (the command, with a fake API)', () => {
@@ -117,5 +123,22 @@ describe('pool scale: its guards say --to, and its dry run runs them', () => {
     const within = await runCommand(PoolScale, ['cpu', '--to', '8', '--dry-run', '-c', config, '--json'], {connectApi})
     expect(within.status).toBe(2)
     expect(JSON.parse(within.stdout).error.code).toBe('missing_token')
+  })
+})
+
+describe('pool scale: after a stop, what keeps billing', () => {
+  it('SIGINT while creating, in a pool that had 2: --id for each new droplet, and what they cost', async () => {
+    const {config, api} = await cpuPool('scale-stop', 2)
+    const factory = fakeFactory({api})
+    const created = api.createDroplets.bind(api)
+    api.createDroplets = async (request) => {
+      factory.signals.emit('SIGINT')
+      return created(request)
+    }
+    const run = await runCommand(PoolScale, ['cpu', '--to', '14', '-c', config], factory)
+    expect(run.status).toBe(130)
+    const ids = api.droplets.slice(2).map((d) => d.id)
+    expect(ids).toHaveLength(10)
+    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')}`)
   })
 })

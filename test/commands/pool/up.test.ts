@@ -6,9 +6,12 @@ import {describe, expect, it} from 'vitest'
 
 import PoolUp from '../../../src/commands/pool/up.js'
 import {connectApi} from '../../../src/lib/cli/connection.js'
-import {fakeFactory, runCommand} from '../../support/command.js'
+import type {Droplet} from '../../../src/lib/do/types.js'
+import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
 import {CPU_DROPLET, type DropletPool, veldaYaml} from '../../support/configs.js'
 import {FakeApi, type FakeApiOptions, unprocessable} from '../../support/fake-api.js'
+import {probeAnswer} from '../../support/member-answers.js'
+import {cpuPoolWith} from '../../support/pool-fixture.js'
 import {writeCpuPoolConfig} from '../../support/pools.js'
 
 /** A config of one pool `cpu` (the fake's s-1vcpu-1gb, $0.00893/h) with these auto_scaler and droplet settings. */
@@ -16,6 +19,12 @@ function cpuConfig(purpose: string, scaler: DropletPool['scaler'] = {}, droplet:
   const file = join(mkdtempSync(join(tmpdir(), `velda-${purpose}-`)), 'velda.yaml')
   writeFileSync(file, veldaYaml([{name: 'cpu', droplet: {...CPU_DROPLET, ...droplet}, scaler}]))
   return file
+}
+
+/** The last line a person reads on stderr, colours and the spinner's redraws left out. */
+function lastLine(stderr: string): string {
+  // eslint-disable-next-line no-control-regex -- ora's and chalk's escapes
+  return stderr.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/[\r\n]/).filter((l) => l.trim() !== '').at(-1) ?? ''
 }
 
 describe('pool up (the command, with a fake API)', () => {
@@ -156,3 +165,67 @@ describe('pool up --dry-run runs the guards the run runs', () => {
     })
   })
 })
+
+describe('pool up: after a stop or a failure, what keeps billing', () => {
+  it('SIGTERM after the first ten of an empty pool: the last line is what bills, with pool down --all', async () => {
+    const api = new FakeApi()
+    const factory = fakeFactory({api})
+    const created = api.createDroplets.bind(api)
+    api.createDroplets = async (request) => {
+      factory.signals.emit('SIGTERM')
+      return created(request)
+    }
+    const run = await runCommand(PoolUp, ['cpu', '-n', '12', '-c', writeCpuPoolConfig('up-bills')], factory)
+    expect(run.status).toBe(143)
+    expect(lastLine(run.stderr)).toBe('10 droplets are running ($0.0893/h): velda-do pool down cpu --all')
+  })
+
+  it('a partial create in a pool that had droplets: --id for each new one, and what they cost', async () => {
+    const {config, api} = await cpuPoolWith(2, 'up-bills-partial')
+    const run = await runCommand(PoolUp, ['cpu', '-n', '11', '-c', config], {api: failingSecondCreate(api)})
+    expect(run.status).toBe(4)
+    const ids = api.droplets.slice(2).map((d) => d.id)
+    expect(ids).toHaveLength(10)
+    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')}`)
+    // The same line under --json, on stderr, for whoever reads the CI log; stdout stays one document.
+    const json = await runCommand(PoolUp, ['cpu', '-n', '11', '-c', config, '--json'], {api: failingSecondCreate(new FakeApi())})
+    expect(json.status).toBe(4)
+    expect(JSON.parse(json.stdout).created).toHaveLength(10)
+    expect(lastLine(json.stderr)).toMatch(/^10 droplets are running \(\$0\.0893\/h\): velda-do pool down cpu --all$/)
+  })
+
+  it('agents that fail to boot: the spinner ends saying so, and the last line is the one droplet that bills', async () => {
+    const api = new FakeApi()
+    activeOnCreate(api)
+    const config = cpuConfig('up-agents', {min_agents: 1}, {ssh_key_ids: '[52896465]'})
+    const factory = fakeFactory({api, tty: true, ssh: {run: async () => sshAnswer({stdout: probeAnswer({phase: 'failed', step: 'agent'})})}})
+    const run = await runCommand(PoolUp, ['cpu', '-n', '1', '--wait-for', 'agent', '-c', config], factory)
+    expect(run.status, run.stderr).toBe(4)
+    // eslint-disable-next-line no-control-regex -- the mark is coloured on a terminal
+    expect(run.stderr).toMatch(/✖(\x1b\[\d+m)? created 1 droplet; 1 of 1 agent did not start\n/)
+    expect(run.stderr).not.toContain('created 1 of 1 droplet')
+    // The pool had none: --all; it would go below its min_agents of 1, so pool down needs --ignore-limits.
+    expect(lastLine(run.stderr)).toBe('1 droplet is running ($0.0089/h): velda-do pool down cpu --all --ignore-limits')
+  })
+})
+
+/** The fake's droplets are `new` forever; these come up active with an address, as a member --wait-for agent probes. */
+function activeOnCreate(api: FakeApi): void {
+  const created = api.createDroplets.bind(api)
+  api.createDroplets = async (request) => {
+    const droplets = await created(request)
+    api.droplets = api.droplets.map((d, i): Droplet => ({...d, status: 'active', public_ipv4: `203.0.113.${i + 10}`}))
+    return droplets.map((d) => api.droplets.find((a) => a.id === d.id) ?? d)
+  }
+}
+
+/** Creates answer until the second, which DigitalOcean refuses (a 422): the run stops part-way. */
+function failingSecondCreate(api: FakeApi): FakeApi {
+  let calls = 0
+  const created = api.createDroplets.bind(api)
+  api.createDroplets = async (request) => {
+    if (++calls === 2) throw unprocessable('You have reached your droplet limit')
+    return created(request)
+  }
+  return api
+}
