@@ -140,7 +140,6 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     return 'dry_run' in result ? 'dry run' : `created ${plural(result.created.length, 'droplet')} in pool ${result.pool}`
   }
 
-  /** The droplets that exist are shown whatever went wrong: nothing created is ever lost track of. */
   /** The pool before the creates (the guards' listing): whether the new ones are all of it, and its min_agents. */
   private before: {own: number; minAgents: number} | null = null
 
@@ -150,6 +149,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     return leftRunning(partial, this.before, partial.cost.price_hourly)
   }
 
+  /** The droplets that exist are shown whatever went wrong: nothing created is ever lost track of. */
   protected override renderFailure(partial: Failed<PoolUpOutput>): FailureView | null {
     // A dry run the guards refused: its plan, then the refusal the run would give.
     if ('dry_run' in partial) return {progress: '', stdout: formatPlan(partial), stderr: []}

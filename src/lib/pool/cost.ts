@@ -31,17 +31,13 @@ export function estimateGrowth(input: {size: string; sizePrice: number | null; c
   return {size: input.size, price_hourly: input.sizePrice, count: input.count, adding_hourly: adding, pool_hourly_before: before.hourly, pool_hourly_after: after, unpriced: before.unpriced}
 }
 
-/**
- * `≈ $15.92/h for 8 droplets (gpu-mi300x1-192gb-devcloud at $1.99/h); pool amd: $3.98/h now, $19.90/h after`;
- * without the pool's part for a dry run, which does not list the pool.
- */
-export function formatEstimate(pool: string, estimate: CostEstimate, options: {poolTotals?: boolean} = {}): string {
+/** `≈ $15.92/h for 8 droplets (gpu-mi300x1-192gb-devcloud at $1.99/h); pool amd: $3.98/h now, $19.90/h after`. */
+export function formatEstimate(pool: string, estimate: CostEstimate): string {
   const what = plural(estimate.count, 'droplet')
   if (estimate.price_hourly === null || estimate.adding_hourly === null) {
     return `cost unknown: DigitalOcean gives no price for ${estimate.size} (${what} to create)`
   }
   const adding = `≈ ${formatHourly(estimate.adding_hourly)} for ${what} (${estimate.size} at ${formatHourly(estimate.price_hourly)})`
-  if (options.poolTotals === false) return adding
   const unknown = estimate.unpriced > 0 ? ` + ${plural(estimate.unpriced, 'droplet')} of unknown price` : ''
   const after = estimate.pool_hourly_after === null ? '' : `, ${formatHourly(estimate.pool_hourly_after)} after`
   return `${adding}; pool ${pool}: ${formatHourly(estimate.pool_hourly_before)}${unknown} now${after}`

@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {Size, SshKey} from '../do/types.js'
-import {GuardError, VeldaError} from '../base/errors.js'
+import {ExitCode, VeldaError} from '../base/errors.js'
 import {listPools, type PoolDroplet} from './membership.js'
 import {type Ask, askCount, checkScaleUpGuards} from './scale-up-guards.js'
 import {checkMaxHourlyCost, type CostEstimate, estimateGrowth} from './cost.js'
@@ -44,7 +44,7 @@ export async function readForScaleUp(api: DigitalOceanApi, pool: PoolConfig, opt
 }
 
 /** What the creates will cost, from the sizes' price and the members' (see cost.ts). Pure. */
-export function estimateScaleUp(reads: ScaleUpReads, asked: ScaleUpAsk): CostEstimate {
+function estimateScaleUp(reads: ScaleUpReads, asked: ScaleUpAsk): CostEstimate {
   const {pool} = asked
   return estimateGrowth({size: pool.size, sizePrice: reads.sizes.find((s) => s.slug === pool.size)?.price_hourly ?? null, count: asked.count, memberPrices: reads.members.map((m) => m.price_hourly)})
 }
@@ -60,10 +60,8 @@ export function guardScaleUp(reads: ScaleUpReads, asked: ScaleUpAsk): CostEstima
 
 /** What a dry run found: the cost when it could read it, and the refusal the run would give. */
 export interface ScaleUpVerdict {
-  /** null without a token: the prices were not read. */
+  /** null without a token, or when the reads were refused (an unknown project): no price was read. */
   cost: CostEstimate | null
-  /** `all` with a token; `config` without one: only what the config alone decides was checked. */
-  checked: 'all' | 'config'
   /** The refusal, exactly as the real run would throw it (exit 2); absent when the create would go ahead. */
   refusal?: VeldaError
 }
@@ -74,16 +72,16 @@ export interface ScaleUpVerdict {
  * thrown, so the plan can be shown beside it; an API failure is thrown, as the run would fail on it.
  */
 export async function judgeScaleUp(api: DigitalOceanApi | null, asked: ScaleUpAsk & {members?: PoolDroplet[]; project?: string | null}): Promise<ScaleUpVerdict> {
-  if (api === null) return {cost: null, checked: 'config', ...refusalOf(() => checkScaleUpGuards({...asked, facts: null}))}
+  if (api === null) return {cost: null, ...refusalOf(() => checkScaleUpGuards({...asked, facts: null}))}
   const reads = await refusalOr(() => readForScaleUp(api, asked.pool, asked))
-  if ('refusal' in reads) return {cost: null, checked: 'all', refusal: reads.refusal}
+  if ('refusal' in reads) return {cost: null, refusal: reads.refusal}
   // The price is told even when the ceiling refuses: how far over is part of the answer.
-  return {cost: estimateScaleUp(reads.value, asked), checked: 'all', ...refusalOf(() => guardScaleUp(reads.value, asked))}
+  return {cost: estimateScaleUp(reads.value, asked), ...refusalOf(() => guardScaleUp(reads.value, asked))}
 }
 
 /** A refusal before anything is sent (a guard, an unknown project: exit 2) is the verdict; anything else is thrown. */
 function isRefusal(error: unknown): error is VeldaError {
-  return error instanceof GuardError || (error instanceof VeldaError && error.exitCode === 2)
+  return error instanceof VeldaError && error.exitCode === ExitCode.usage
 }
 
 function refusalOf(check: () => unknown): {refusal?: VeldaError} {

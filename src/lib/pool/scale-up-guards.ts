@@ -82,7 +82,7 @@ export function checkScaleUpGuards(input: GuardInput): void {
  * The pool's droplets plus the new ones within max_agents, unless --ignore-limits. Without a count of the pool
  * (`current` null) the config still decides one case: more than max_agents is too many whatever the pool holds.
  */
-export function maxAgentsProblem(pool: PoolConfig, count: number, current: number | null, force: boolean, ask: Ask = askCount(count)): GuardProblem | null {
+function maxAgentsProblem(pool: PoolConfig, count: number, current: number | null, force: boolean, ask: Ask = askCount(count)): GuardProblem | null {
   if (pool.maxAgents === null || force || (current ?? 0) + count <= pool.maxAgents) return null
   const past = 'or pass --ignore-limits to go past max_agents'
   if (current === null) {
