@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import PoolUp from '../../../src/commands/pool/up.js'
 import {connectApi} from '../../../src/lib/cli/connection.js'
+import {ApiError} from '../../../src/lib/do/errors.js'
 import type {Droplet} from '../../../src/lib/do/types.js'
 import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
 import {CPU_DROPLET, type DropletPool, veldaYaml} from '../../support/configs.js'
@@ -144,6 +145,14 @@ describe('pool up --dry-run runs the guards the run runs', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toContain('# would create 10 droplets in 1 request (nothing sent)')
     expect(api.callsOf('createDroplets')).toEqual([])
+  })
+
+  it('an API that fails while the guards read is exit 3, as the run would fail: no plan passes for checked', async () => {
+    const api = new FakeApi({fail: {listSizes: () => new ApiError(503, 'service_unavailable', 'down for maintenance', null, {method: 'GET', path: '/v2/sizes', attempts: 5})}})
+    const run = await runCommand(PoolUp, ['cpu', '-n', '3', '--dry-run', '-c', cpuConfig('dry-api-down')], {api})
+    expect(run.status).toBe(3)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('down for maintenance')
   })
 
   describe('without a token: what the config alone decides, and what was not checked', () => {
