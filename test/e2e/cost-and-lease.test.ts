@@ -84,10 +84,18 @@ describe('what a pool costs', () => {
     expect(creates()).toHaveLength(1)
   })
 
-  it('--dry-run prices the plan with one GET of the sizes when a token is at hand, and says unknown without one', async () => {
+  it('--dry-run with a token reads what the guards read and prices the plan against the pool; without one it says unknown', async () => {
+    await velda(['pool', 'up', 'gpu', '-n', '2'])
+    const seen = sim.requests().length
     const priced = await velda(['pool', 'up', 'gpu', '-n', '12', '--dry-run'])
-    expect(priced.stdout).toMatch(/^# would create 12 droplets in 2 requests \(nothing sent\)\n# ≈ \$23\.88\/h for 12 droplets \(gpu-mi300x1-192gb-devcloud at \$1\.99\/h\)\n/)
-    expect(sim.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v2/sizes'])
+    expect(priced.status, priced.stderr).toBe(0)
+    expect(priced.stdout).toMatch(/^# would create 12 droplets in 2 requests \(nothing sent\)\n# ≈ \$23\.88\/h for 12 droplets \(gpu-mi300x1-192gb-devcloud at \$1\.99\/h\); pool gpu: \$3\.98\/h now, \$27\.86\/h after\n/)
+    // The real run's reads (the pool, sizes, account and its counts), none of its writes.
+    expect(new Set(sim.requests().slice(seen).map((r) => `${r.method} ${r.path}`))).toEqual(new Set(['GET /v2/droplets', 'GET /v2/sizes', 'GET /v2/account']))
+    const over = await velda(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '--max-hourly-cost', '20'])
+    expect(over.status).toBe(2)
+    expect(over.stderr).toContain('Error: 12 more droplets would take pool gpu to $27.86/h, over --max-hourly-cost $20.00/h (now $3.98/h); nothing was created\n')
+    expect(creates()).toHaveLength(1)
     const offline = await runInProcess(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '--json', '-c', configFile])
     expect(offline.status).toBe(0)
     expect(JSON.parse(offline.stdout).cost).toBeNull()

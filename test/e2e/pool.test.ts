@@ -166,9 +166,11 @@ describe('velda-do pool up, through the binary', () => {
     expect(result.stderr).toMatch(/2\/2 active/)
   })
 
-  it('--dry-run prints the exact requests, secrets redacted, without a token or a request', async () => {
+  it('--dry-run prints the exact requests, secrets redacted, without a token or a request; past max_agents it refuses as the run would', async () => {
     const result = await runInProcess(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
-    expect(result.status).toBe(0)
+    // digitalocean_auto's pools have a max_agents of 10: the config alone refuses 12, and the plan is still shown.
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain("Error: 12 more would exceed pool gpu's max_agents of 10 even if it had no droplet\n")
     expect(result.stdout.match(/^POST https:\/\/api-amd\.digitalocean\.com\/v2\/droplets$/gm)).toHaveLength(2)
     expect(result.stdout).toContain("VELDA_TAILSCALE_AUTHKEY='<redacted>'")
     expectNoSecrets(result.stdout + result.stderr)
@@ -305,9 +307,9 @@ describe('velda-do processes working on one pool', () => {
 
 describe('velda-do pool commands, as doctl and gh users expect them', () => {
   it('pool up --dry-run says first what it would do and that nothing was sent', async () => {
-    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '12', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
+    const result = await runInProcess(['pool', 'up', 'gpu', '-n', '10', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
     expect(result.status).toBe(0)
-    expect(result.stdout.split('\n')[0]).toBe('# would create 12 droplets in 2 requests (nothing sent)')
+    expect(result.stdout.split('\n')[0]).toBe('# would create 10 droplets in 1 request (nothing sent)')
     const one = await runInProcess(['pool', 'up', 'gpu', '--dry-run', '-c', configFile], {env: {TS_KEY: FAKE_TAILSCALE_KEY}})
     expect(one.stdout.split('\n')[0]).toBe('# would create 1 droplet in 1 request (nothing sent)')
   })

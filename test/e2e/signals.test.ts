@@ -230,6 +230,12 @@ async function runTyped(phase: Phase): Promise<Outcome> {
   return {status, printed: stdout + screen, done, notDone, checks}
 }
 
+/** Text as read on the screen: colours and cursor moves left out. */
+function withoutEscapes(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n')
+}
+
 /** The NAME column of the droplet table on stdout. */
 function tableNames(stdout: string): string[] {
   // eslint-disable-next-line no-control-regex
@@ -266,6 +272,12 @@ describe('the signal matrix, through the installed package', () => {
         expect(after.map((d) => d.name).sort(), outcome.printed).toEqual(created)
         step = 'created + failed = requested'
         expect(created.length + outcome.notDone.length, outcome.printed).toBe(phase.requested)
+        // The last word of a stop that leaves droplets: what they bill, and the pool down that deletes them (the
+        // pool was empty before: --all), on the terminal and beside --json alike.
+        step = 'what bills, said last'
+        const running = created.length === 1 ? '1 droplet is running' : `${created.length} droplets are running`
+        expect(withoutEscapes(outcome.printed)).toMatch(new RegExp(`^${running} \\(\\$[0-9.]+/h\\): velda-do pool down cpu --all$`, 'm'))
+        checks.push('what bills')
         if (phase.cutShort) {
           step = 'fewer than all created, the rest not attempted'
           expect(created.length).toBeLessThan(phase.requested)

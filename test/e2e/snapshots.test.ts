@@ -171,7 +171,8 @@ describe('the --json shape of every command', () => {
     const upGpu = await json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--ttl', '4h', '-c', config])
     await refuse('POST', '/v2/droplets', 2)
     shapes['pool up'] = merge(upGpu, (await json(['pool', 'up', 'cpu', '-n', '12', '--ttl', '30m', '-c', config], 4)))
-    shapes['pool up --dry-run'] = (await json(['pool', 'up', 'cpu', '-n', '12', '--dry-run', '-c', config]))
+    // A plan the guards pass, and one they refuse as the run would (cpu has 10 of its max_agents of 20): error beside it.
+    shapes['pool up --dry-run'] = merge(await json(['pool', 'up', 'cpu', '-n', '5', '--dry-run', '-c', config]), await json(['pool', 'up', 'cpu', '-n', '12', '--dry-run', '-c', config], 2))
     // A velda droplet of no configured pool: `pool: null` in --all.
     await sim.admin('POST', 'droplets', {count: 1, namePrefix: 'velda-0badc0de', tags: ['velda']})
     shapes['pool list'] = (await json(['pool', 'list', '--all', '-c', config]))

@@ -1,11 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import type {PoolConfig} from '../../src/lib/config/types.js'
-import type {Size} from '../../src/lib/do/types.js'
 import {GuardError, UsageError} from '../../src/lib/base/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
 import {selectForScaleDown} from '../../src/lib/pool/delete-selection.js'
-import {checkScaleUpGuards} from '../../src/lib/pool/scale-up-guards.js'
 import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 import {poolFromYaml} from '../support/pools.js'
 
@@ -13,11 +11,6 @@ const pool: PoolConfig = {
   ...poolFromYaml('size: gpu-mi300x1-192gb-devcloud\nregion: atl1\nimage: amd-rocm71software\nssh_key_ids: [52896465]\nvpc_uuid: 5a4981aa-9653-4bd1-bef5-d6bff52042e4', {}, 'gpu'),
   maxAgents: 10,
   minAgents: 2,
-}
-
-const mi300x: Size = {
-  slug: 'gpu-mi300x1-192gb-devcloud', description: '', vcpus: 20, memory_mb: 0, disk_gb: 0, price_hourly: 1.99, price_monthly: 0,
-  available: true, regions: ['atl1'], gpu: {count: 1, model: 'amd_mi300x', vram_gb: 192},
 }
 
 describe('planning a scale-up', () => {
@@ -41,35 +34,6 @@ describe('planning a scale-up', () => {
     const names = plan.batches.flatMap((b) => b.names)
     expect(names).not.toContain(`${pool.prefix}-aaaaa`)
     expect(new Set(names).size).toBe(2)
-  })
-})
-
-describe('scale-up guards', () => {
-  const base = {pool, count: 2, current: 3, force: false, sizes: [mi300x], sshKeys: [{id: 52896465, name: 'k', fingerprint: 'f'}], account: {dropletLimit: 25, droplets: 3}}
-  it.each([
-    ['past max_agents', {current: 9}, /has 9 droplets; 2 more would exceed its max_agents of 10/, /ask for at most 1/],
-    ['an unknown size', {sizes: []}, /size gpu-mi300x1-192gb-devcloud of pool gpu does not exist/, /velda-do sizes/],
-    ['a size not offered in the region', {sizes: [{...mi300x, regions: ['nyc2', 'tor1']}]}, /not available in atl1; it is offered in: nyc2, tor1/, /region to one of: nyc2, tor1/],
-    ['a size offered nowhere', {sizes: [{...mi300x, regions: []}]}, /not offered anywhere now/, /sizes --available/],
-    ['a missing ssh key', {sshKeys: [{id: 1, name: 'other', fingerprint: 'f'}]}, /ssh key 52896465 of pool gpu is not on the account/, /ssh-keys/],
-    ['past the account\'s droplet limit', {account: {dropletLimit: 25, droplets: 24}}, /droplet limit is 25; 24 droplets exist and 2 more were asked for/, /at most 1: --count 1.*raise the limit/],
-    ['past the droplet limit, even with --ignore-limits', {force: true, account: {dropletLimit: 10, droplets: 12}}, /droplet limit is 10; 12 droplets exist/, /delete droplets/],
-  ])('refuse %s (exit 2)', (_name, change, message, fix) => {
-    let error: unknown
-    try {
-      checkScaleUpGuards({...base, ...change})
-    } catch (caught) {
-      error = caught
-    }
-    expect(error).toBeInstanceOf(GuardError)
-    expect((error as GuardError).exitCode).toBe(2)
-    expect((error as GuardError).message).toMatch(message)
-    expect((error as GuardError).suggestions.join(' ')).toMatch(fix)
-  })
-
-  it('let --ignore-limits go past max_agents, and pass a pool within its limits', () => {
-    expect(() => checkScaleUpGuards({...base, current: 9, force: true})).not.toThrow()
-    expect(() => checkScaleUpGuards(base)).not.toThrow()
   })
 })
 

@@ -4,9 +4,13 @@ import * as Flags from '@oclif/core/flags'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
-import {InterruptedError} from '../../lib/base/errors.js'
+import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
+import type {PoolConfig} from '../../lib/config/types.js'
+import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
+import {askTarget} from '../../lib/pool/scale-up-guards.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
+import {afterCreateProgress, type LeftRunning, leftRunning} from '../../lib/output/create-report.js'
 import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/text/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -15,7 +19,10 @@ import {type MemberCounts, planPoolScale, type PoolScaleOutcome, runPoolScale} f
 import {waitSettings} from '../../lib/pool/wait.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
-export type PoolScaleOutput = PoolScaleOutcome | {pool: string; before: MemberCounts; target: number; dry_run: true; would_create: number; would_delete: PoolDroplet[]}
+/** `--dry-run`: what it would create or delete, and (as an outcome's error) the refusal the run would give. */
+export type PoolScaleDryRun = Outcome<{pool: string; before: MemberCounts; target: number; dry_run: true; would_create: number; would_delete: PoolDroplet[]}>
+
+export type PoolScaleOutput = PoolScaleOutcome | PoolScaleDryRun
 
 export default class PoolScale extends ApiCommand<PoolScaleOutput> {
   static override summary = 'Make a pool exactly N droplets: create the missing ones or delete the surplus.'
@@ -40,7 +47,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     ...waitFlags,
     'wait-for': waitForFlag,
     ...sshFlags,
-    'dry-run': Flags.boolean({description: 'say what it would create or delete, and exit'}),
+    'dry-run': Flags.boolean({description: 'say what it would create or delete, run the guards the run would (exit 2 if one refuses), and exit'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents, or below its min_agents"}),
     ttl: ttlFlag,
     'max-hourly-cost': maxHourlyCostFlag,
@@ -62,13 +69,11 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     const stop = this.stopSignals()
+    if (dryRun) return this.dryRun(pool, {target: flags.to, force: flags['ignore-limits'], maxHourlyCost, project, endpointFlag: flags['api-endpoint'], configured: config.pools})
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
-    const lock = dryRun ? null : await this.lockPool(api, pool.name)
+    const lock = await this.lockPool(api, pool.name)
     const plan = await planPoolScale(api, pool, flags.to, flags['ignore-limits'], config.pools)
-    if (dryRun) {
-      const wouldDelete = plan.action === 'delete' ? plan.chosen : []
-      return {pool: pool.name, before: plan.before, target: flags.to, dry_run: true, would_create: plan.action === 'create' ? plan.count : 0, would_delete: wouldDelete}
-    }
+    this.before = {own: plan.before.total, minAgents: pool.minAgents}
     if (plan.action === 'delete') {
       const to = `from ${plan.before.total} to ${flags.to}`
       await this.confirmDeletion(plan.chosen, `Delete these ${plural(plan.chosen.length, 'droplet')} of pool ${pool.name}?`, {
@@ -84,19 +89,36 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       random: Math.random,
       isInterrupted: stop.isStopped,
       onProgress: (text: string, state?: string) => progress.update(text, state),
-      afterCreate: () => lock?.release(),
+      afterCreate: () => lock.release(),
       onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
       agents: flags['wait-for'] === 'agent' ? this.agentProbe(pool.name, flags) : undefined,
     })
   }
 
-  protected override render(result: PoolScaleOutput): string {
-    if ('dry_run' in result) {
-      const at = `pool ${printable(result.pool)} has ${result.before.total}`
-      if (result.would_create > 0) return `would create ${plural(result.would_create, 'droplet')}: ${at}, target ${result.target} (nothing sent)\n`
-      if (result.would_delete.length > 0) return `would delete ${plural(result.would_delete.length, 'droplet')}: ${at}, target ${result.target} (nothing deleted):\n${formatDroplets(result.would_delete, this.now())}`
-      return `already at ${result.target}: ${at}\n`
+  /**
+   * What the scale would do, judged by the guards the run would apply: the listing, min_agents and the run's size
+   * (planPoolScale), then for a create pool up's own (judgeScaleUp). A refusal is the outcome's error, exit 2, the
+   * plan printed above it. Without a token nothing can be planned: only what the config alone decides is refused
+   * (a --to past max_agents), else the missing token is.
+   */
+  private async dryRun(pool: PoolConfig, options: {target: number; force: boolean; maxHourlyCost: number | null; project: string | null; endpointFlag: string | undefined; configured: readonly PoolConfig[]}): Promise<PoolScaleOutput> {
+    const {target, force} = options
+    const connected = await this.connectForDryRun({pool, endpointFlag: options.endpointFlag})
+    if (connected.api === null) {
+      // Not counted: the whole target is what the config judges (own 0: only the uncounted fix, --to max_agents, is said).
+      const verdict = await judgeScaleUp(null, {pool, count: target, force, ask: askTarget(target, 0)})
+      throw verdict.refusal ?? connected.noToken
     }
+    const plan = await planPoolScale(connected.api, pool, target, force, options.configured)
+    const result = {pool: pool.name, before: plan.before, target, dry_run: true as const, would_create: plan.action === 'create' ? plan.count : 0, would_delete: plan.action === 'delete' ? plan.chosen : []}
+    if (plan.action !== 'create') return result
+    const verdict = await judgeScaleUp(connected.api, {pool, count: plan.count, force, maxHourlyCost: options.maxHourlyCost, project: options.project, members: plan.members, ask: askTarget(target, plan.before.total)})
+    if (verdict.cost) this.info(formatEstimate(pool.name, verdict.cost))
+    return verdict.refusal ? {...result, error: verdict.refusal} : result
+  }
+
+  protected override render(result: PoolScaleOutput): string {
+    if ('dry_run' in result) return this.formatPlan(result)
     if (result.created.length > 0) return createdAndAgents(result, this.now())
     return result.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join('')
   }
@@ -108,11 +130,31 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     return `already at ${result.target}: nothing to do`
   }
 
+  /** `would create 3 droplets: pool gpu has 5, target 8 (nothing sent)`, what would be deleted, or `already at`. */
+  private formatPlan(plan: PoolScaleDryRun): string {
+    const at = `pool ${printable(plan.pool)} has ${plan.before.total}`
+    if (plan.would_create > 0) return `would create ${plural(plan.would_create, 'droplet')}: ${at}, target ${plan.target} (nothing sent)\n`
+    if (plan.would_delete.length > 0) return `would delete ${plural(plan.would_delete.length, 'droplet')}: ${at}, target ${plan.target} (nothing deleted):\n${formatDroplets(plan.would_delete, this.now())}`
+    return `already at ${plan.target}: ${at}\n`
+  }
+
+  /** The pool as the scale found it: whether the new droplets are all of it, and its min_agents. */
+  private before: {own: number; minAgents: number} | null = null
+
+  /** Droplets created before a stop or a failure bill until deleted: how many, what an hour, and the command. */
+  protected override leftRunning(partial: Failed<PoolScaleOutput>): LeftRunning | null {
+    if ('dry_run' in partial) return null
+    return leftRunning(partial, this.before, partial.cost?.price_hourly ?? null)
+  }
+
   protected override renderFailure(partial: Failed<PoolScaleOutput>): FailureView | null {
-    if ('dry_run' in partial || partial.created.length + partial.deleted.length === 0) return null
+    // A dry run the guards refused: its plan, then the refusal the run would give.
+    if ('dry_run' in partial) return {progress: '', stdout: this.formatPlan(partial), stderr: []}
+    if (partial.created.length + partial.deleted.length === 0) return null
     const done = partial.created.length > 0 ? `created ${partial.created.length}` : `deleted ${partial.deleted.length}`
+    const afterCreate = partial.created.length > 0 ? afterCreateProgress(partial, partial.target - partial.before.total) : null
     return {
-      progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : (afterCreate ?? `${done} on the way to ${partial.target}`),
       stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
       stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
     }

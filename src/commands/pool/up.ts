@@ -5,9 +5,12 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
-import {InterruptedError, VeldaError} from '../../lib/base/errors.js'
-import {type CostEstimate, estimateGrowth, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
+import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
+import {type CostEstimate, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
+import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
+import {afterCreateProgress, type LeftRunning, leftRunning} from '../../lib/output/create-report.js'
+import {isShared} from '../../lib/pool/membership.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/text/plural.js'
 import {dryRunRequests, type DryRunRequest, poolUp, type PoolUpOutcome} from '../../lib/pool/pool-up.js'
@@ -16,7 +19,28 @@ import {waitSettings} from '../../lib/pool/wait.js'
 import {checkRunSize, MAX_COUNT} from '../../lib/pool/run-size.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
 
-export type PoolUpOutput = PoolUpOutcome | {pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}
+/** `--dry-run`: the requests, the cost when it could be read, and (as an outcome's error) the refusal the run would give. */
+export type PoolUpDryRun = Outcome<{pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}>
+
+export type PoolUpOutput = PoolUpOutcome | PoolUpDryRun
+
+/** What a dry run without a token cannot see, so it does not pass for checked. */
+function uncheckedWithoutToken(options: {maxHourlyCost: number | null; project: string | null}): string[] {
+  return [
+    "the pool's droplets (max_agents was checked as if it had none)",
+    "the account's droplet limit",
+    'the size in the region',
+    'the ssh keys',
+    ...(options.maxHourlyCost === null ? [] : ['--max-hourly-cost']),
+    ...(options.project ? ['--project'] : []),
+  ]
+}
+
+/** The header, the cost as a comment (with the pool's totals: the guards listed it), then each request. */
+function formatPlan(plan: PoolUpDryRun): string {
+  const cost = plan.cost ? `# ${formatEstimate(plan.pool, plan.cost)}\n` : ''
+  return `${dryRunHeader(plan.requested, plan.requests.length)}\n${cost}${formatDryRun(plan.requests)}`
+}
 
 export default class PoolUp extends ApiCommand<PoolUpOutput> {
   static override summary = 'Create droplets for a pool: batched, never duplicated, every one reported.'
@@ -30,7 +54,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
 
   static override examples = [
     {description: 'Two MI300X droplets, waiting until they are active', command: '<%= config.bin %> <%= command.id %> amd-mi300x --count 2 --wait'},
-    {description: 'See the exact requests, user_data included (secrets redacted), without sending them', command: '<%= config.bin %> <%= command.id %> amd-mi300x -n 12 --dry-run'},
+    {description: 'See the exact requests, user_data included (secrets redacted), without sending them', command: '<%= config.bin %> <%= command.id %> amd-mi300x -n 8 --dry-run'},
     {description: 'In CI: the names of what was created', command: "<%= config.bin %> <%= command.id %> cpu-small -n 3 --json | jq -r '.created[].name'"},
   ]
 
@@ -43,7 +67,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     ...waitFlags,
     'wait-for': waitForFlag,
     ...sshFlags,
-    'dry-run': Flags.boolean({description: 'print the requests it would send and exit; needs no token (with one, it reads the price of the size)'}),
+    'dry-run': Flags.boolean({description: 'print the requests it would send, run the guards the run would (exit 2 if one refuses), and exit; without a token, only those the config alone decides'}),
     'ignore-limits': Flags.boolean({description: "go past the pool's max_agents"}),
     ttl: ttlFlag,
     'max-hourly-cost': maxHourlyCostFlag,
@@ -71,10 +95,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const lease = leaseFrom(flags.ttl, this.now())
     const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
-    if (dryRun) {
-      const requests = dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})
-      return {pool: pool.name, requested: flags.count, dry_run: true, cost: await this.priceOf(pool, flags.count, flags['api-endpoint']), requests}
-    }
+    if (dryRun) return this.dryRun(pool, {count: flags.count, force: flags['ignore-limits'], maxHourlyCost, project, endpointFlag: flags['api-endpoint'], requests: dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})})
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     const lock = await this.lockPool(api, pool.name)
@@ -86,32 +107,32 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       isInterrupted: stop.isStopped,
       onProgress: (text, state) => progress.update(text, state),
       afterCreate: () => lock.release(),
-      onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
+      onEstimate: (estimate, members) => {
+        this.before = {own: members.filter((m) => !isShared(m)).length, minAgents: pool.minAgents}
+        this.info(formatEstimate(pool.name, estimate))
+      },
       agents: flags['wait-for'] === 'agent' ? this.agentProbe(pool.name, flags) : undefined,
     })
   }
 
   /**
-   * The dry run's price: one GET of /v2/sizes when a token is at hand, since prices change and are per account.
-   * Without one, or if the lookup fails, the dry run still prints its requests and says the cost is unknown.
+   * The plan, judged by the guards the run would apply (judgeScaleUp: the same reads and the same pure guards). A
+   * refusal is the outcome's error, exit 2, the plan printed above it. Without a token only what the config alone
+   * decides is checked, and stderr says what was not.
    */
-  private async priceOf(pool: PoolConfig, count: number, endpointFlag: string | undefined): Promise<CostEstimate | null> {
-    try {
-      const api = await this.connect({pool, endpointFlag})
-      const price = (await api.listSizes()).find((s) => s.slug === pool.size)?.price_hourly ?? null
-      return estimateGrowth({size: pool.size, sizePrice: price, count, memberPrices: []})
-    } catch (error) {
-      if (!(error instanceof VeldaError)) throw error
-      this.info(`cost unknown: ${error.message}`)
-      return null
+  private async dryRun(pool: PoolConfig, options: {count: number; force: boolean; maxHourlyCost: number | null; project: string | null; endpointFlag: string | undefined; requests: DryRunRequest[]}): Promise<PoolUpOutput> {
+    const connected = await this.connectForDryRun({pool, endpointFlag: options.endpointFlag})
+    if (connected.api === null) {
+      this.info(`cost unknown: ${connected.noToken.message}`)
+      this.info(`not checked without a token: ${uncheckedWithoutToken(options).join(', ')}`)
     }
+    const verdict = await judgeScaleUp(connected.api, {pool, count: options.count, force: options.force, maxHourlyCost: options.maxHourlyCost, project: options.project})
+    const result = {pool: pool.name, requested: options.count, dry_run: true as const, cost: verdict.cost, requests: options.requests}
+    return verdict.refusal ? {...result, error: verdict.refusal} : result
   }
 
   protected override render(result: PoolUpOutput): string {
-    if ('dry_run' in result) {
-      const cost = result.cost ? `# ${formatEstimate(result.pool, result.cost, {poolTotals: false})}\n` : ''
-      return `${dryRunHeader(result.requested, result.requests.length)}\n${cost}${formatDryRun(result.requests)}`
-    }
+    if ('dry_run' in result) return formatPlan(result)
     return createdAndAgents(result, this.now())
   }
 
@@ -119,12 +140,23 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     return 'dry_run' in result ? 'dry run' : `created ${plural(result.created.length, 'droplet')} in pool ${result.pool}`
   }
 
+  /** The pool before the creates (the guards' listing): whether the new ones are all of it, and its min_agents. */
+  private before: {own: number; minAgents: number} | null = null
+
+  /** Droplets created before a stop or a failure bill until deleted: how many, what an hour, and the command. */
+  protected override leftRunning(partial: Failed<PoolUpOutput>): LeftRunning | null {
+    if ('dry_run' in partial) return null
+    return leftRunning(partial, this.before, partial.cost.price_hourly)
+  }
+
   /** The droplets that exist are shown whatever went wrong: nothing created is ever lost track of. */
   protected override renderFailure(partial: Failed<PoolUpOutput>): FailureView | null {
-    if ('dry_run' in partial || partial.created.length === 0) return null
+    // A dry run the guards refused: its plan, then the refusal the run would give.
+    if ('dry_run' in partial) return {progress: '', stdout: formatPlan(partial), stderr: []}
+    if (partial.created.length === 0) return null
     const asked = plural(partial.requested, 'droplet')
     return {
-      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
+      progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : (afterCreateProgress(partial, partial.requested) ?? `created ${partial.created.length} of ${asked}`),
       stdout: createdAndAgents(partial, this.now()),
       stderr: [
         ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),

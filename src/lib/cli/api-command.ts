@@ -3,6 +3,7 @@ import {CancelledError, GuardError, InterruptedError} from '../base/errors.js'
 import {formatDroplets} from '../output/droplet-table.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import type {DigitalOceanApi} from '../do/client.js'
+import {MissingTokenError} from '../do/errors.js'
 import {printable} from '../text/printable.js'
 import {defaultLockDir, isHolderAlive, lockPool, type PoolLock, processIdentity} from '../pool/lock.js'
 import {probeMembers} from '../pool/pool-status.js'
@@ -38,6 +39,19 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     })
     this.connectedEndpoint = api.endpoint
     return api
+  }
+
+  /**
+   * A dry run's API: opened when a token is at hand; without one, null and the reason (a dry run then judges by
+   * what the config alone decides, and says so). Any other failure to connect is thrown, as the run would.
+   */
+  protected async connectForDryRun(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<{api: DigitalOceanApi} | {api: null; noToken: MissingTokenError}> {
+    try {
+      return {api: await this.connect(options)}
+    } catch (error) {
+      if (error instanceof MissingTokenError) return {api: null, noToken: error}
+      throw error
+    }
   }
 
   /** The API connect() opened; the members it lists are that API's (a simulator's keep their host keys apart). */

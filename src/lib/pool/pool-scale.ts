@@ -10,6 +10,7 @@ import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {type PoolDownDeps, runPoolDown} from './pool-down.js'
 import {poolUp, type PoolUpDeps, type PoolUpOptions} from './pool-up.js'
 import {checkRunSize, MAX_COUNT} from './run-size.js'
+import {askTarget} from './scale-up-guards.js'
 
 /** The pool's own members by status, before a scale: `off` droplets count (and bill) like the others. */
 export interface MemberCounts {
@@ -70,7 +71,7 @@ export function countMembers(own: readonly PoolDroplet[]): MemberCounts {
   return {total: own.length, new: count('new'), active: count('active'), off: count('off')}
 }
 
-export type ScaleUpOptions = Omit<PoolUpOptions, 'count' | 'members'>
+export type ScaleUpOptions = Omit<PoolUpOptions, 'count' | 'members' | 'ask'>
 
 /** Carries out the plan with pool up's batched, reconciled create or pool down's bounded-parallel delete. */
 export async function runPoolScale(
@@ -83,7 +84,7 @@ export async function runPoolScale(
   const base: PoolScaleResult = {pool: pool.name, before: plan.before, target, created: [], deleted: [], failed: []}
   if (plan.action === 'none') return base
   if (plan.action === 'create') {
-    const up = await poolUp(api, {...options, count: plan.count, members: plan.members}, deps)
+    const up = await poolUp(api, {...options, count: plan.count, members: plan.members, ask: askTarget(target, plan.before.total)}, deps)
     const scaled = {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {})}
     if (!up.error) return scaled
     return {...scaled, requested: up.requested, ...(up.gone ? {gone: up.gone} : {}), error: up.error}

@@ -7,14 +7,15 @@ import type {RandomInt} from '../config/naming.js'
 import {plural} from '../text/plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
-import {checkScaleUpGuards} from './scale-up-guards.js'
+import type {Ask} from './scale-up-guards.js'
+import {guardScaleUp, readForScaleUp} from './scale-up-check.js'
 import {planScaleUp} from './scale-up-plan.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
 import type {MemberStatus, PoolStatusResult} from './pool-status.js'
-import {checkMaxHourlyCost, type CostEstimate, estimateGrowth} from './cost.js'
+import type {CostEstimate} from './cost.js'
 import {leaseTag} from './lease.js'
-import {assignToProject, findProject, type ProjectOutcome} from './project.js'
+import {assignToProject, type ProjectOutcome} from './project.js'
 
 export interface PoolUpResult {
   pool: string
@@ -48,6 +49,8 @@ export interface PoolUpOptions {
   members?: PoolDroplet[]
   /** `--project NAME|ID`: resolved before anything is created, assigned right after. */
   project?: string | null
+  /** How the droplets were asked for (pool up's --count unless given): a refusal names that flag. */
+  ask?: Ask
 }
 
 /** `--wait-for agent`: probes members over SSH (pool status's probe); the wait ends when every agent settled. */
@@ -65,8 +68,8 @@ export interface PoolUpDeps {
   onProgress(text: string, state?: string): void
   /** Called once the creates are done and counted: the pool's lock is not needed to wait for them. */
   afterCreate?(): void
-  /** What the creates will cost, told once the guards passed and before anything is created. */
-  onEstimate?(estimate: CostEstimate): void
+  /** What the creates will cost, and the pool they join (its members now), told once the guards passed and before anything is created. */
+  onEstimate?(estimate: CostEstimate, members: readonly PoolDroplet[]): void
   /** With it, --wait goes on past active until the agents run (see waitForAgents). */
   agents?: AgentProbe
 }
@@ -78,18 +81,10 @@ export interface PoolUpDeps {
 export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps: PoolUpDeps): Promise<PoolUpOutcome> {
   const {pool} = options
   const listPool = async () => (await listPools(api, [pool], [pool])).members
-  // At most one ssh-key listing per command: DigitalOcean allows 10 a minute.
-  const [members, sizes, sshKeys, account, project] = await Promise.all([
-    options.members ?? listPool(),
-    api.listSizes(),
-    pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
-    accountUsage(api),
-    options.project ? api.listProjects().then((projects) => findProject(projects, options.project ?? '')) : Promise.resolve(null),
-  ])
-  checkScaleUpGuards({pool, count: options.count, current: members.length, force: options.force, sizes, sshKeys, account})
-  const cost = estimateGrowth({size: pool.size, sizePrice: sizes.find((s) => s.slug === pool.size)?.price_hourly ?? null, count: options.count, memberPrices: members.map((m) => m.price_hourly)})
-  checkMaxHourlyCost(pool.name, cost, options.maxHourlyCost ?? null)
-  deps.onEstimate?.(cost)
+  const reads = await readForScaleUp(api, pool, options)
+  const {members, project} = reads
+  const cost = guardScaleUp(reads, options)
+  deps.onEstimate?.(cost, members)
   const plan = planScaleUp({
     pool,
     count: options.count,
@@ -225,12 +220,6 @@ async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIn
 /** `3/25 active, 1m12s of 10m`: how far, and how long of how long. */
 export function waitProgress(active: number, total: number, elapsedMs: number, timeoutMs: number): string {
   return `${active}/${total} active, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(timeoutMs)}`
-}
-
-/** The account's droplet limit and how many droplets it has: GPU droplets are counted apart (docs/do-api.md, "The requests"). */
-async function accountUsage(api: DigitalOceanApi): Promise<{dropletLimit: number; droplets: number}> {
-  const [account, plain, gpu] = await Promise.all([api.getAccount(), api.countDroplets(), api.countDroplets({gpus: true})])
-  return {dropletLimit: account.droplet_limit, droplets: plain + gpu}
 }
 
 /**

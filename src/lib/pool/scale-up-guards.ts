@@ -1,12 +1,40 @@
 import type {PoolConfig} from '../config/types.js'
 import type {Size, SshKey} from '../do/types.js'
 import {GuardError} from '../base/errors.js'
+import {plural} from '../text/plural.js'
 
-export interface GuardInput {
-  pool: PoolConfig
-  count: number
+// The guards of docs/cli.md ("velda-do pool up") before any create, as pure functions of what was read: the real
+// run and the dry run call the same ones on the same facts, so a dry run cannot pass what the run would refuse.
+
+/**
+ * How the user asked for droplets, so that a refusal names the flag to type instead: pool up asks for a number
+ * more (`--count`), pool scale for a total (`--to`); "ask for at most 1" is no fix for `--to 5`.
+ */
+export interface Ask {
+  /** What the refusal quotes: `12 more`, `--to 12`. */
+  readonly asked: string
+  /** The fix that creates only `room` more droplets: `ask for at most 7: --count 7`, `scale to at most 9: --to 9`. */
+  fix(room: number, note?: string): string
+  /** The fix when the pool was not counted (a dry run without a token): what max_agents allows at most. */
+  fixUncounted(maxAgents: number): string
+}
+
+/** pool up's `--count N`. */
+export function askCount(count: number): Ask {
+  const fix = (room: number, note?: string) => `ask for at most ${room}${note ? ` (${note})` : ''}: --count ${room}`
+  return {asked: `${count} more`, fix, fixUncounted: (maxAgents) => fix(maxAgents, 'fewer if the pool has droplets')}
+}
+
+/** pool scale's `--to N`, for a pool of `own` droplets now (a total: the fix is the total that fits). */
+export function askTarget(target: number, own: number): Ask {
+  const fix = (total: number, note?: string) => `scale to at most ${total}${note ? ` (${note})` : ''}: --to ${total}`
+  return {asked: `--to ${target}`, fix: (room, note) => fix(own + room, note), fixUncounted: (maxAgents) => fix(maxAgents)}
+}
+
+/** What DigitalOcean and the pool are now, as the guards need it: read with a token only. */
+export interface AccountFacts {
+  /** The pool's droplets now. */
   current: number
-  force: boolean
   sizes: readonly Size[]
   /** null when the pool has no ssh keys (then the account's keys are not fetched). */
   sshKeys: readonly SshKey[] | null
@@ -14,17 +42,15 @@ export interface GuardInput {
   account: {dropletLimit: number; droplets: number}
 }
 
-/** The guards of docs/cli.md ("velda-do pool up") before any create; each failure is exit 2 with the fix. */
-export function checkScaleUpGuards(input: GuardInput): void {
-  const {pool} = input
-  if (pool.maxAgents !== null && input.current + input.count > pool.maxAgents && !input.force) {
-    throw new GuardError(`pool ${pool.name} has ${input.current} droplets; ${input.count} more would exceed its max_agents of ${pool.maxAgents}`, {
-      suggestions: [`ask for at most ${Math.max(0, pool.maxAgents - input.current)}`, 'or pass --ignore-limits to go past max_agents'],
-    })
-  }
-  for (const problem of [accountLimitProblem(input.account, input.count), sizeProblem(pool, input.sizes), input.sshKeys ? sshKeysProblem(pool, input.sshKeys) : null]) {
-    if (problem) throw new GuardError(problem.message, {suggestions: problem.suggestions})
-  }
+export interface GuardInput {
+  pool: PoolConfig
+  /** Droplets to create. */
+  count: number
+  force: boolean
+  /** How they were asked for (askCount unless given). */
+  ask?: Ask
+  /** What was read of the account; null without a token: then only what the config alone decides is checked. */
+  facts: AccountFacts | null
 }
 
 /** What a guard found wrong and how to fix it; `velda-do doctor` reports it, `pool up` refuses with it. */
@@ -33,13 +59,49 @@ export interface GuardProblem {
   suggestions: string[]
 }
 
-export function accountLimitProblem(account: {dropletLimit: number; droplets: number}, count: number): GuardProblem | null {
+/** The first guard that refuses, or null: max_agents, the droplet limit, the size, the ssh keys, in that order. */
+export function scaleUpProblem(input: GuardInput): GuardProblem | null {
+  const {facts} = input
+  const ask = input.ask ?? askCount(input.count)
+  const problems = [
+    maxAgentsProblem(input.pool, input.count, facts?.current ?? null, input.force, ask),
+    facts ? accountLimitProblem(facts.account, input.count, ask) : null,
+    facts ? sizeProblem(input.pool, facts.sizes) : null,
+    facts?.sshKeys ? sshKeysProblem(input.pool, facts.sshKeys) : null,
+  ]
+  return problems.find((p) => p !== null) ?? null
+}
+
+/** scaleUpProblem as a refusal: exit 2 with the fix, nothing sent. */
+export function checkScaleUpGuards(input: GuardInput): void {
+  const problem = scaleUpProblem(input)
+  if (problem) throw new GuardError(problem.message, {suggestions: problem.suggestions})
+}
+
+/**
+ * The pool's droplets plus the new ones within max_agents, unless --ignore-limits. Without a count of the pool
+ * (`current` null) the config still decides one case: more than max_agents is too many whatever the pool holds.
+ */
+function maxAgentsProblem(pool: PoolConfig, count: number, current: number | null, force: boolean, ask: Ask = askCount(count)): GuardProblem | null {
+  if (pool.maxAgents === null || force || (current ?? 0) + count <= pool.maxAgents) return null
+  const past = 'or pass --ignore-limits to go past max_agents'
+  if (current === null) {
+    return {message: `${ask.asked} would exceed pool ${pool.name}'s max_agents of ${pool.maxAgents} even if it had no droplet`, suggestions: [ask.fixUncounted(pool.maxAgents), past]}
+  }
+  const room = pool.maxAgents - current
+  return {
+    message: `pool ${pool.name} has ${plural(current, 'droplet')}; ${ask.asked} would exceed its max_agents of ${pool.maxAgents}`,
+    suggestions: [room > 0 ? ask.fix(room) : `the pool is at its max_agents already: make room with velda-do pool down ${pool.name}, ${past}`, ...(room > 0 ? [past] : [])],
+  }
+}
+
+export function accountLimitProblem(account: {dropletLimit: number; droplets: number}, count: number, ask: Ask = askCount(count)): GuardProblem | null {
   const room = Math.max(0, account.dropletLimit - account.droplets)
   if (count <= room) return null
   return {
     message: `the account's droplet limit is ${account.dropletLimit}; ${account.droplets} droplets exist and ${count} more were asked for`,
     suggestions: [
-      room > 0 ? `ask for at most ${room}: --count ${room}` : 'delete droplets the account no longer needs',
+      room > 0 ? ask.fix(room) : 'delete droplets the account no longer needs',
       'or ask DigitalOcean to raise the limit (control panel: Settings, then Team; or a support ticket)',
     ],
   }

@@ -1,9 +1,32 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import PoolUp from '../../../src/commands/pool/up.js'
-import {fakeFactory, runCommand} from '../../support/command.js'
-import {FakeApi, unprocessable} from '../../support/fake-api.js'
+import {connectApi} from '../../../src/lib/cli/connection.js'
+import {ApiError} from '../../../src/lib/do/errors.js'
+import type {Droplet} from '../../../src/lib/do/types.js'
+import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
+import {CPU_DROPLET, type DropletPool, veldaYaml} from '../../support/configs.js'
+import {FakeApi, type FakeApiOptions, unprocessable} from '../../support/fake-api.js'
+import {probeAnswer} from '../../support/member-answers.js'
+import {cpuPoolWith} from '../../support/pool-fixture.js'
 import {writeCpuPoolConfig} from '../../support/pools.js'
+
+/** A config of one pool `cpu` (the fake's s-1vcpu-1gb, $0.00893/h) with these auto_scaler and droplet settings. */
+function cpuConfig(purpose: string, scaler: DropletPool['scaler'] = {}, droplet: DropletPool['droplet'] = {}): string {
+  const file = join(mkdtempSync(join(tmpdir(), `velda-${purpose}-`)), 'velda.yaml')
+  writeFileSync(file, veldaYaml([{name: 'cpu', droplet: {...CPU_DROPLET, ...droplet}, scaler}]))
+  return file
+}
+
+/** The last line a person reads on stderr, colours and the spinner's redraws left out. */
+function lastLine(stderr: string): string {
+  // eslint-disable-next-line no-control-regex -- ora's and chalk's escapes
+  return stderr.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/[\r\n]/).filter((l) => l.trim() !== '').at(-1) ?? ''
+}
 
 describe('pool up (the command, with a fake API)', () => {
   it('creates the droplets in one request per 10, tagged for the pool, and lists them', async () => {
@@ -83,3 +106,135 @@ describe('pool up (the command, with a fake API)', () => {
     expect(api.callsOf('createDroplets')).toEqual([])
   })
 })
+
+describe('pool up --dry-run runs the guards the run runs', () => {
+  // Each row: a config and an account the run refuses, and the flags. The dry run must refuse with the same words.
+  const REFUSED: [string, {scaler?: DropletPool['scaler']; droplet?: DropletPool['droplet']; api?: FakeApiOptions; flags: string[]}][] = [
+    ['past max_agents', {scaler: {max_agents: 10}, flags: ['-n', '12']}],
+    ['past --max-hourly-cost', {flags: ['-n', '12', '--max-hourly-cost', '0.05']}],
+    ["past the account's droplet limit", {api: {account: {droplet_limit: 5}}, flags: ['-n', '6']}],
+    ['a size the account does not have', {droplet: {size: 's-64vcpu-512gb'}, flags: ['-n', '1']}],
+    ['a size not offered in the region', {droplet: {size: 'gpu-mi300x1-192gb-devcloud'}, flags: ['-n', '1']}],
+    ['an ssh key not on the account', {droplet: {ssh_key_ids: '[1234]'}, flags: ['-n', '1']}],
+    ['an unknown --project', {flags: ['-n', '1', '--project', 'nope']}],
+  ]
+  it.each(REFUSED)('%s: the run and the dry run both exit 2 with the same refusal; the dry run prints its plan', async (_name, row) => {
+    const config = cpuConfig('dry-guard', row.scaler, row.droplet)
+    const real = await runCommand(PoolUp, ['cpu', ...row.flags, '-c', config, '--json'], {api: new FakeApi(row.api)})
+    const dryApi = new FakeApi(row.api)
+    const dry = await runCommand(PoolUp, ['cpu', ...row.flags, '-c', config, '--json', '--dry-run'], {api: dryApi})
+    expect([real.status, dry.status]).toEqual([2, 2])
+    const refusal = JSON.parse(real.stdout).error
+    const dryOutput = JSON.parse(dry.stdout)
+    expect(refusal.code === 'refused' || refusal.code === 'usage').toBe(true)
+    expect(dryOutput.error).toEqual(refusal)
+    expect(dryOutput).toMatchObject({pool: 'cpu', dry_run: true, requests: expect.arrayContaining([expect.objectContaining({method: 'POST'})])})
+    expect(dryApi.callsOf('createDroplets')).toEqual([])
+  })
+
+  it('refused on a terminal: the plan on stdout, then the refusal and its fix, once', async () => {
+    const run = await runCommand(PoolUp, ['cpu', '-n', '12', '--dry-run', '-c', cpuConfig('dry-human', {max_agents: 10})], {api: new FakeApi()})
+    expect(run.status).toBe(2)
+    expect(run.stdout).toMatch(/^# would create 12 droplets in 2 requests \(nothing sent\)\n# ≈ \$0\.107\/h for 12 droplets \(s-1vcpu-1gb at \$0\.00893\/h\); pool cpu: \$0\.00\/h now, \$0\.107\/h after\n/)
+    expect(run.stderr).toContain('Error: pool cpu has 0 droplets; 12 more would exceed its max_agents of 10\nTry this:\n  ask for at most 10: --count 10\n  or pass --ignore-limits to go past max_agents\n')
+  })
+
+  it('passes what the run passes: exit 0, the plan, nothing created', async () => {
+    const api = new FakeApi()
+    const run = await runCommand(PoolUp, ['cpu', '-n', '10', '--dry-run', '--max-hourly-cost', '1', '-c', cpuConfig('dry-pass', {max_agents: 10})], {api})
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toContain('# would create 10 droplets in 1 request (nothing sent)')
+    expect(api.callsOf('createDroplets')).toEqual([])
+  })
+
+  it('an API that fails while the guards read is exit 3, as the run would fail: no plan passes for checked', async () => {
+    const api = new FakeApi({fail: {listSizes: () => new ApiError(503, 'service_unavailable', 'down for maintenance', null, {method: 'GET', path: '/v2/sizes', attempts: 5})}})
+    const run = await runCommand(PoolUp, ['cpu', '-n', '3', '--dry-run', '-c', cpuConfig('dry-api-down')], {api})
+    expect(run.status).toBe(3)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('down for maintenance')
+  })
+
+  describe('without a token: what the config alone decides, and what was not checked', () => {
+    // The real connection: no DIGITALOCEAN_* variable, so no API at all.
+    const offline = {connectApi: connectApi}
+
+    it('a --count past max_agents is refused (exit 2) whatever the pool holds, with the fix', async () => {
+      const run = await runCommand(PoolUp, ['cpu', '-n', '12', '--dry-run', '-c', cpuConfig('dry-offline', {max_agents: 10})], offline)
+      expect(run.status).toBe(2)
+      expect(run.stdout).toContain('# would create 12 droplets in 2 requests (nothing sent)')
+      expect(run.stderr).toContain("Error: 12 more would exceed pool cpu's max_agents of 10 even if it had no droplet\nTry this:\n  ask for at most 10 (fewer if the pool has droplets): --count 10\n")
+    })
+
+    it('within max_agents it exits 0 and says what it could not check', async () => {
+      const run = await runCommand(PoolUp, ['cpu', '-n', '3', '--dry-run', '--max-hourly-cost', '5', '-c', cpuConfig('dry-offline-ok', {max_agents: 10})], offline)
+      expect(run.status, run.stderr).toBe(0)
+      expect(run.stderr).toMatch(/^cost unknown: no DigitalOcean API token/m)
+      expect(run.stderr).toContain("not checked without a token: the pool's droplets (max_agents was checked as if it had none), the account's droplet limit, the size in the region, the ssh keys, --max-hourly-cost\n")
+    })
+  })
+})
+
+describe('pool up: after a stop or a failure, what keeps billing', () => {
+  it('SIGTERM after the first ten of an empty pool: the last line is what bills, with pool down --all', async () => {
+    const api = new FakeApi()
+    const factory = fakeFactory({api})
+    const created = api.createDroplets.bind(api)
+    api.createDroplets = async (request) => {
+      factory.signals.emit('SIGTERM')
+      return created(request)
+    }
+    const run = await runCommand(PoolUp, ['cpu', '-n', '12', '-c', writeCpuPoolConfig('up-bills')], factory)
+    expect(run.status).toBe(143)
+    expect(lastLine(run.stderr)).toBe('10 droplets are running ($0.0893/h): velda-do pool down cpu --all')
+  })
+
+  it('a partial create in a pool that had droplets: --id for each new one, and what they cost', async () => {
+    const {config, api} = await cpuPoolWith(2, 'up-bills-partial')
+    const run = await runCommand(PoolUp, ['cpu', '-n', '11', '-c', config], {api: failingSecondCreate(api)})
+    expect(run.status).toBe(4)
+    const ids = api.droplets.slice(2).map((d) => d.id)
+    expect(ids).toHaveLength(10)
+    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')}`)
+    // The same line under --json, on stderr, for whoever reads the CI log; stdout stays one document.
+    const json = await runCommand(PoolUp, ['cpu', '-n', '11', '-c', config, '--json'], {api: failingSecondCreate(new FakeApi())})
+    expect(json.status).toBe(4)
+    expect(JSON.parse(json.stdout).created).toHaveLength(10)
+    expect(lastLine(json.stderr)).toMatch(/^10 droplets are running \(\$0\.0893\/h\): velda-do pool down cpu --all$/)
+  })
+
+  it('agents that fail to boot: the spinner ends saying so, and the last line is the one droplet that bills', async () => {
+    const api = new FakeApi()
+    activeOnCreate(api)
+    const config = cpuConfig('up-agents', {min_agents: 1}, {ssh_key_ids: '[52896465]'})
+    const factory = fakeFactory({api, tty: true, ssh: {run: async () => sshAnswer({stdout: probeAnswer({phase: 'failed', step: 'agent'})})}})
+    const run = await runCommand(PoolUp, ['cpu', '-n', '1', '--wait-for', 'agent', '-c', config], factory)
+    expect(run.status, run.stderr).toBe(4)
+    // eslint-disable-next-line no-control-regex -- the mark is coloured on a terminal
+    expect(run.stderr).toMatch(/✖(\x1b\[\d+m)? created 1 droplet; 1 of 1 agent did not start\n/)
+    expect(run.stderr).not.toContain('created 1 of 1 droplet')
+    // The pool had none: --all; it would go below its min_agents of 1, so pool down needs --ignore-limits.
+    expect(lastLine(run.stderr)).toBe('1 droplet is running ($0.0089/h): velda-do pool down cpu --all --ignore-limits')
+  })
+})
+
+/** The fake's droplets are `new` forever; these come up active with an address, as a member --wait-for agent probes. */
+function activeOnCreate(api: FakeApi): void {
+  const created = api.createDroplets.bind(api)
+  api.createDroplets = async (request) => {
+    const droplets = await created(request)
+    api.droplets = api.droplets.map((d, i): Droplet => ({...d, status: 'active', public_ipv4: `203.0.113.${i + 10}`}))
+    return droplets.map((d) => api.droplets.find((a) => a.id === d.id) ?? d)
+  }
+}
+
+/** Creates answer until the second, which DigitalOcean refuses (a 422): the run stops part-way. */
+function failingSecondCreate(api: FakeApi): FakeApi {
+  let calls = 0
+  const created = api.createDroplets.bind(api)
+  api.createDroplets = async (request) => {
+    if (++calls === 2) throw unprocessable('You have reached your droplet limit')
+    return created(request)
+  }
+  return api
+}

@@ -1,0 +1,77 @@
+import type {VeldaError} from '../base/errors.js'
+import type {PoolDroplet} from '../pool/membership.js'
+import type {MemberStatus} from '../pool/pool-status.js'
+import {formatHourly, sumHourly} from '../text/money.js'
+import {plural} from '../text/plural.js'
+import {shellWord} from '../text/shell.js'
+
+// What a create that failed or was stopped part-way tells the operator (pool up, pool scale): the spinner's last
+// line, and the droplets it leaves running, with what they bill and how to delete them.
+
+/** A create run that ended with an error: what it created (and, with --wait-for agent, how the agents stand). */
+export interface FailedCreate {
+  pool: string
+  created: readonly PoolDroplet[]
+  /** Created, then deleted by someone else while --wait watched them. */
+  gone?: readonly {id: number}[]
+  agents?: readonly MemberStatus[]
+  /** `--project`: the droplets that could not be assigned to it. */
+  project?: {project: {name: string}; failed: readonly unknown[]}
+  error: VeldaError
+}
+
+/**
+ * The spinner's last line once every droplet asked for was created and a later step failed: what failed, not
+ * `created 3 of 3 droplets` (which reads as success). Null when the creates themselves fell short: the caller's
+ * `created 2 of 3 droplets` says it.
+ */
+export function afterCreateProgress(run: FailedCreate, requested: number): string | null {
+  const made = run.created.length
+  if (made < requested) return null
+  const created = `created ${plural(made, 'droplet')}`
+  const {agents, error} = run
+  if (agents) {
+    const healthy = agents.filter((m) => m.state === 'healthy').length
+    if (error.code === 'wait_timeout') return `${created}; ${healthy} of ${plural(agents.length, 'agent')} running when the time ran out`
+    return `${created}; ${agents.length - healthy} of ${plural(agents.length, 'agent')} did not start`
+  }
+  if (error.code === 'wait_timeout') return `${created}; ${run.created.filter((d) => d.status === 'active').length} of ${made} active when the time ran out`
+  if (error.code === 'wait_failed') return `${created}; could not check them`
+  if (error.code === 'over_max_agents') return `${created}; the pool is over its max_agents`
+  if (run.gone && run.gone.length > 0) return `${created}; ${run.gone.length} deleted by someone else`
+  if (run.project && run.project.failed.length > 0) return `${created}; ${run.project.failed.length} not in project ${run.project.project.name}`
+  return `${created}, then failed`
+}
+
+/** Droplets a failed or stopped run leaves running: what they bill, and the command that deletes them. */
+export interface LeftRunning {
+  droplets: number
+  /** Dollars an hour from the size's price (the catalog's, as the cost guard reads it); null when none is given. */
+  hourly: number | null
+  /** Pasteable, plain: `velda-do pool down POOL --id 1 --id 2`, or `--all` when they are the whole pool. */
+  command: string
+}
+
+/**
+ * What a failed create leaves running. `before`: the pool's own droplets before the run and its min_agents (null:
+ * not counted). When it had none, the new ones are the whole pool (`--all`); left below min_agents, pool down needs
+ * `--ignore-limits` to delete them. Null when the run left nothing running.
+ */
+export function leftRunning(run: FailedCreate, before: {own: number; minAgents: number} | null, pricePerDroplet: number | null): LeftRunning | null {
+  const goneIds = new Set((run.gone ?? []).map((d) => d.id))
+  const running = run.created.filter((d) => !goneIds.has(d.id))
+  if (running.length === 0) return null
+  const which = before?.own === 0 ? ['--all'] : running.flatMap((d) => ['--id', String(d.id)])
+  const limits = before && before.own < before.minAgents ? ['--ignore-limits'] : []
+  return {
+    droplets: running.length,
+    hourly: pricePerDroplet === null ? null : sumHourly(running.map(() => pricePerDroplet)).hourly,
+    command: ['velda-do', 'pool', 'down', shellWord(run.pool), ...which, ...limits].join(' '),
+  }
+}
+
+/** `2 droplets are running ($0.0179/h): velda-do pool down cpu --id 1001 --id 1002` */
+export function leftRunningLine(running: LeftRunning): string {
+  const price = running.hourly === null ? 'price unknown' : formatHourly(running.hourly)
+  return `${plural(running.droplets, 'droplet')} ${running.droplets === 1 ? 'is' : 'are'} running (${price}): ${running.command}`
+}
