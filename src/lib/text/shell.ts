@@ -15,8 +15,3 @@ export function heredocDelimiter(content: string, base: string): string {
   for (let i = 1; lines.has(delimiter); i++) delimiter = `${base}_${i}`
   return delimiter
 }
-
-/** A word of a command line to paste into a shell: as it is when no shell would change it, else single-quoted. */
-export function shellWord(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : shellQuote(value)
-}
