@@ -11,7 +11,8 @@ import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../base/secret.js'
 import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
 import {toFailure} from './failure.js'
-import {quietFlag, RENAMED_FLAGS} from './flags.js'
+import {outputFlag, quietFlag, RENAMED_FLAGS} from './flags.js'
+import {type OutputFormat, outputFormat, outputInArgv} from './output-format.js'
 import {type Factory, systemFactory} from './factory.js'
 import {guardOutput, type OutputGuard} from './output-guard.js'
 import {createProgress, type Progress} from './progress.js'
@@ -46,7 +47,7 @@ export interface FailureView {
  */
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
-  static override baseFlags = {quiet: quietFlag}
+  static override baseFlags = {quiet: quietFlag, output: outputFlag}
 
   /** The outside world: the real one unless a test gave another (runWithFactory). */
   factory: Factory = systemFactory()
@@ -56,6 +57,8 @@ export abstract class BaseCommand<Result> extends Command {
   private progress: Progress | null = null
   private readonly cleanups: (() => void)[] = []
   private quiet = false
+  /** `-o`'s format once the command line is parsed; null before (see jsonEnabled). */
+  private outputFormat: OutputFormat | null = null
 
   /** Parses, calls the library, returns the data: no printing of results here (see render). */
   protected abstract execute(): Promise<Result>
@@ -92,6 +95,16 @@ export abstract class BaseCommand<Result> extends Command {
       await this.write(this.render(result))
     }
     return result
+  }
+
+  /**
+   * `--json`, or `-o json`: what the command line asked for once parsed. Before it is (a parse that failed), read
+   * from argv as oclif reads `--json`, so that the refusal is a JSON document too.
+   */
+  override jsonEnabled(): boolean {
+    if (super.jsonEnabled()) return true
+    if (!this.ctor.enableJsonFlag) return false
+    return (this.outputFormat ?? outputInArgv(this.argv)) === 'json'
   }
 
   /** The clock every command reads (ages in tables, waits). */
@@ -141,6 +154,13 @@ export abstract class BaseCommand<Result> extends Command {
     const parsed = await super.parse(options, argv)
     const flags = parsed.flags as Record<string, unknown>
     this.quiet = flags.quiet === true
+    const declared = (options?.flags ?? this.ctor.flags ?? {}) as Record<string, {exclusive?: string[]}>
+    this.outputFormat = outputFormat({
+      output: flags.output as string | undefined,
+      json: flags.json === true,
+      excludedByJson: Object.keys(declared).filter((name) => declared[name]?.exclusive?.includes('json') && flags[name] !== undefined && flags[name] !== false),
+      hasOutputFile: 'output-file' in declared,
+    })
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})

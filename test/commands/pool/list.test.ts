@@ -32,4 +32,23 @@ describe('pool list (the command, with a fake API)', () => {
     expect(run.stderr).toContain('cpu')
     expect(api.calls).toEqual([])
   })
+
+  it('-o json is --json: the same document', async () => {
+    const {config, api} = await cpuPoolWith(2, 'list-o-json')
+    const json = await runCommand(PoolList, ['cpu', '-c', config, '--json'], {api})
+    for (const spelling of [['-o', 'json'], ['-ojson'], ['--output=json']]) {
+      const run = await runCommand(PoolList, ['cpu', '-c', config, ...spelling], {api, tty: true})
+      expect(run.status).toBe(0)
+      expect(JSON.parse(run.stdout)).toEqual(JSON.parse(json.stdout))
+      expect(run.stderr).toBe('')
+    }
+  })
+
+  it('-o json with --format is refused as --json is: exit 2, the error as JSON, nothing sent', async () => {
+    const {config, api} = await cpuPoolWith(1, 'list-o-json-format')
+    const run = await runCommand(PoolList, ['cpu', '-c', config, '-o', 'json', '--format', 'name'], {api})
+    expect(run.status).toBe(2)
+    expect(JSON.parse(run.stdout).error).toMatchObject({code: 'usage', message: '--format cannot also be provided when using -o json (the same as --json)'})
+    expect(api.calls).toEqual([])
+  })
 })
