@@ -94,10 +94,10 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     if ('dry_run' in result) {
       const at = `pool ${printable(result.pool)} has ${result.before.total}`
       if (result.would_create > 0) return `would create ${plural(result.would_create, 'droplet')}: ${at}, target ${result.target} (nothing sent)\n`
-      if (result.would_delete.length > 0) return `would delete ${plural(result.would_delete.length, 'droplet')}: ${at}, target ${result.target} (nothing deleted):\n${formatDroplets(result.would_delete, this.now())}`
+      if (result.would_delete.length > 0) return `would delete ${plural(result.would_delete.length, 'droplet')}: ${at}, target ${result.target} (nothing deleted):\n${formatDroplets(result.would_delete, this.now(), this.stdoutFit)}`
       return `already at ${result.target}: ${at}\n`
     }
-    if (result.created.length > 0) return createdAndAgents(result, this.now())
+    if (result.created.length > 0) return createdAndAgents(result, this.now(), this.stdoutFit)
     return result.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join('')
   }
 
@@ -113,7 +113,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const done = partial.created.length > 0 ? `created ${partial.created.length}` : `deleted ${partial.deleted.length}`
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : `${done} on the way to ${partial.target}`,
-      stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
+      stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now(), this.stdoutFit) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
       stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
     }
   }

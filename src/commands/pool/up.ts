@@ -112,7 +112,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       const cost = result.cost ? `# ${formatEstimate(result.pool, result.cost, {poolTotals: false})}\n` : ''
       return `${dryRunHeader(result.requested, result.requests.length)}\n${cost}${formatDryRun(result.requests)}`
     }
-    return createdAndAgents(result, this.now())
+    return createdAndAgents(result, this.now(), this.stdoutFit)
   }
 
   protected override finished(result: PoolUpOutput): string {
@@ -125,7 +125,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const asked = plural(partial.requested, 'droplet')
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : `created ${partial.created.length} of ${asked}`,
-      stdout: createdAndAgents(partial, this.now()),
+      stdout: createdAndAgents(partial, this.now(), this.stdoutFit),
       stderr: [
         ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
         ...(partial.project?.failed ?? []).map((f) => `not in project ${partial.project?.project.name}: ${f.name} (${f.id}): ${f.error}`),

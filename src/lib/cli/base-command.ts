@@ -13,6 +13,8 @@ import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
 import {toFailure} from './failure.js'
 import {outputFlag, quietFlag, RENAMED_FLAGS} from './flags.js'
 import {type OutputFormat, outputFormat, outputInArgv} from './output-format.js'
+import {fitNote, type TableFit, tableFit} from '../output/table.js'
+import type {OutputStream} from './io.js'
 import {type Factory, systemFactory} from './factory.js'
 import {guardOutput, type OutputGuard} from './output-guard.js'
 import {createProgress, type Progress} from './progress.js'
@@ -93,6 +95,7 @@ export abstract class BaseCommand<Result> extends Command {
     } else {
       this.progress?.succeed(this.finished(result))
       await this.write(this.render(result))
+      this.noteFit(this.stdoutFit)
     }
     return result
   }
@@ -105,6 +108,32 @@ export abstract class BaseCommand<Result> extends Command {
     if (super.jsonEnabled()) return true
     if (!this.ctor.enableJsonFlag) return false
     return (this.outputFormat ?? outputInArgv(this.argv)) === 'json'
+  }
+
+  /**
+   * How wide the tables on stdout may be: the terminal's width (`-o wide`, a pipe or a file: the whole table).
+   * Each table of the output is given this one fit, and run() then says once what fitting them left out.
+   */
+  protected get stdoutFit(): TableFit {
+    this.stdoutFitOfRun ??= this.fitFor(this.factory.io.out)
+    return this.stdoutFitOfRun
+  }
+
+  private stdoutFitOfRun: TableFit | null = null
+
+  /** A fit for tables written to `stream` (stderr's, for the table a prompt shows): its width on a terminal. */
+  protected fitFor(stream: OutputStream): TableFit {
+    const whole = this.outputFormat === 'wide' || !stream.isTTY
+    return tableFit(whole ? 0 : (stream.columns ?? 0))
+  }
+
+  /** The note of what fitting the tables left out, on stderr, once: not data, and not progress (-q keeps it). */
+  protected noteFit(fit: TableFit): void {
+    const note = fitNote(fit)
+    if (note === null) return
+    this.say(this.paint.dim(note))
+    fit.leftOut.clear()
+    fit.cut.clear()
   }
 
   /** The clock every command reads (ages in tables, waits). */
@@ -338,6 +367,7 @@ export abstract class BaseCommand<Result> extends Command {
     if (outcome.error instanceof InterruptedError) this.progress?.warn(view.progress)
     else this.progress?.fail(view.progress)
     await this.write(view.stdout)
+    this.noteFit(this.stdoutFit)
     for (const line of view.stderr) this.say(printable(line))
   }
 }

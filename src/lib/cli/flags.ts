@@ -40,11 +40,11 @@ export const outputFlag = Flags.string({
 /** `--format` and `--no-header` of every table command (pool list, sizes, regions, ssh-keys), as doctl spells them. */
 export const tableFlags = {
   format: Flags.string({
-    description: 'columns to print, comma-separated, in this order (names as in the header, any case, spaces optional: Name,ID,PublicIPv4); rows only, no notes',
+    description: 'columns to print, comma-separated, in this order (names as in the header, any case, spaces optional: Name,ID,PublicIPv4); rows only, no notes, never fitted to the terminal',
     helpValue: 'COLUMNS',
     exclusive: ['json'],
   }),
-  'no-header': Flags.boolean({description: 'print the rows without the header line (for awk and cut); rows only, no notes', exclusive: ['json']}),
+  'no-header': Flags.boolean({description: 'print the rows without the header line (for awk and cut); rows only, no notes, never fitted to the terminal', exclusive: ['json']}),
 }
 
 /**
