@@ -1,7 +1,7 @@
 import {UsageError} from '../base/errors.js'
 
 /** What `-o, --output` takes (docs/cli.md, "Everywhere"): json is --json, text the default, wide the whole table. */
-export const OUTPUT_FORMATS = ['json', 'text', 'wide'] as const
+const OUTPUT_FORMATS = ['json', 'text', 'wide'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 /** What the command line says about the output, once parsed. */

@@ -18,7 +18,7 @@ function charWidth(char: string): number {
 }
 
 /** What ends a cell that was cut: one column wide on every terminal. */
-export const ELLIPSIS = '…'
+const ELLIPSIS = '…'
 
 /*
  * The pieces a cell is cut between. A printable cell shows each control character it held as an escape
