@@ -40,6 +40,6 @@ export default class Regions extends ApiCommand<RegionsResult> {
   }
 
   protected override render(result: RegionsResult): string {
-    return formatRegions(result.regions, this.table)
+    return formatRegions(result.regions, this.table, this.stdoutFit)
   }
 }

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {agentVersionFlag, brokerFlag, configFlag, renamedOutputFlag} from '../lib/cli/flags.js'
+import {agentVersionFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
 import {writeOutputFile} from '../lib/output/files.js'
 import {prepareUserData} from '../lib/userdata/prepare.js'
 
@@ -45,7 +45,6 @@ export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
       description: 'write the script to FILE instead of stdout; with --show-secrets, FILE is replaced by a new file of mode 0600 (a symlink is replaced, not followed; a directory, pipe or device is refused)',
       helpValue: 'FILE',
     }),
-    ...renamedOutputFlag,
     'show-secrets': Flags.boolean({description: 'print the Tailscale key instead of <redacted> (the file is then mode 0600)'}),
   }
 

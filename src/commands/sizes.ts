@@ -43,6 +43,6 @@ export default class Sizes extends ApiCommand<SizesResult> {
   }
 
   protected override render(result: SizesResult): string {
-    return formatSizes(result.sizes, this.table)
+    return formatSizes(result.sizes, this.table, this.stdoutFit)
   }
 }

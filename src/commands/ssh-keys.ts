@@ -44,6 +44,6 @@ export default class SshKeys extends ApiCommand<SshKeysResult> {
   }
 
   protected override render(result: SshKeysResult): string {
-    return formatSshKeys(result.ssh_keys, result.missing_configured_keys, this.table)
+    return formatSshKeys(result.ssh_keys, result.missing_configured_keys, this.table, this.stdoutFit)
   }
 }

@@ -21,4 +21,15 @@ describe('regions (the command, with a fake API)', () => {
     expect(failed.status).toBe(3)
     expect(JSON.parse(failed.stdout).error.message).toContain('Unable to authenticate you')
   })
+
+  it('-o json is --json; -o text is the table; -o yaml is exit 2 naming the formats, before any request', async () => {
+    const api = new FakeApi()
+    expect((await runCommand(Regions, ['-o', 'json'], {api})).stdout).toBe((await runCommand(Regions, ['--json'], {api})).stdout)
+    expect((await runCommand(Regions, ['-o', 'text'], {api})).stdout).toBe((await runCommand(Regions, [], {api})).stdout)
+    api.calls.length = 0
+    const yaml = await runCommand(Regions, ['--output', 'yaml'], {api})
+    expect(yaml.status).toBe(2)
+    expect(yaml.stderr).toMatch(/^Error: -o\/--output yaml: not an output format; -o takes json, text or wide\nTry this:\n {2}-o json for the JSON document, -o text \(the default\), -o wide for every column of a table\n$/)
+    expect(api.calls).toEqual([])
+  })
 })

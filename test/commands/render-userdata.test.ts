@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, statSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -32,5 +32,36 @@ describe('render-userdata (the command, with a fake IO)', () => {
     const run = await runCommand(RenderUserdata, ['nope', '-c', EXAMPLE_CONFIG])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('amd-mi300x')
+  })
+
+  it('-o json is --json: the document, the script in user_data', async () => {
+    const env = {TAILSCALE_AUTH_KEY: TS_KEY}
+    const json = await runCommand(RenderUserdata, ['amd-mi300x', '-c', EXAMPLE_CONFIG, '--json'], {env})
+    const run = await runCommand(RenderUserdata, ['amd-mi300x', '-c', EXAMPLE_CONFIG, '-o', 'json'], {env})
+    expect(run.status).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(json.stdout))
+    expect(JSON.parse(run.stdout).user_data).toMatch(/^#!\/bin\/bash/)
+  })
+
+  it('-o FILE (its old spelling of --output-file) is exit 2 naming the formats and --output-file, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velda-render-'))
+    const run = await runCommand(RenderUserdata, ['amd-mi300x', '-c', EXAMPLE_CONFIG, '-o', join(dir, 'boot.sh')], {env: {TAILSCALE_AUTH_KEY: TS_KEY}})
+    expect(run.status).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe([
+      `Error: -o/--output ${join(dir, 'boot.sh')}: not an output format; -o takes json, text or wide`,
+      'Try this:',
+      '  -o json for the JSON document, -o text (the default), -o wide for every column of a table',
+      `  --output-file ${join(dir, 'boot.sh')} writes to that file`,
+      '',
+    ].join('\n'))
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('-o wide prints no table here: it is the text, the script', async () => {
+    const text = await runCommand(RenderUserdata, ['amd-mi300x', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: TS_KEY}})
+    const wide = await runCommand(RenderUserdata, ['amd-mi300x', '-c', EXAMPLE_CONFIG, '-o', 'wide'], {env: {TAILSCALE_AUTH_KEY: TS_KEY}})
+    expect(wide.status).toBe(0)
+    expect(wide.stdout).toBe(text.stdout)
   })
 })

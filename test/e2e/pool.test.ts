@@ -329,7 +329,7 @@ describe('velda-do pool commands, as doctl and gh users expect them', () => {
   it.each([
     ['pool up --force', ['pool', 'up', 'gpu', '-n', '12', '--force'], /--force was renamed --ignore-limits: it goes past the pool's min_agents\/max_agents; in doctl --force skips the confirmation, which is -y\/--yes here/],
     ['pool down --force', ['pool', 'down', 'cpu-b', '--all', '--force', '--yes'], /--force was renamed --ignore-limits/],
-    ['render-userdata -o FILE', ['render-userdata', 'cpu-a', '-o', join(dir, 'boot.sh')], /--output was renamed --output-file: in doctl and kubectl -o\/--output picks an output format/],
+    ['render-userdata -o FILE', ['render-userdata', 'cpu-a', '-o', join(dir, 'boot.sh')], /-o\/--output \S+boot\.sh: not an output format; -o takes json, text or wide\nTry this:\n.*\n {2}--output-file \S+boot\.sh writes to that file/],
   ])('%s: the old spelling is exit 2 with the new name and why, and does nothing', async (_name, args, message) => {
     await sim.admin('POST', 'droplets', {count: 3, namePrefix: prefix['cpu-b'], tags: ['velda', 'velda-pool:cpu-b']})
     await sim.admin('DELETE', 'requests')

@@ -48,7 +48,7 @@ describe('velda-do render-userdata', () => {
     expect(result.stderr).toMatch(/Try this:\n {2}export TAILSCALE_AUTH_KEY=/)
   })
 
-  it('writes to a file with -o, private when it holds secrets', async () => {
+  it('writes to a file with --output-file, private when it holds secrets', async () => {
     const dir = tempDir()
     const file = join(dir, 'boot.sh')
     const result = await runInProcess(['render-userdata', 'amd-mi300x', '-c', EXAMPLE_CONFIG, '--show-secrets', '--output-file', file], {env: SECRETS})
@@ -106,11 +106,11 @@ describe('velda-do render-userdata', () => {
       const result = showSecrets(target())
       expect(result.status).toBe(2)
       expect(result.stderr).toMatch(message)
-      expect(result.stderr).toMatch(/Try this:\n {2}give -o the path of a regular file/)
+      expect(result.stderr).toMatch(/Try this:\n {2}give --output-file the path of a regular file/)
       expectNoSecrets(result.stdout + result.stderr)
     })
 
-    it('says so in the help of -o', async () => {
+    it('says so in the help of --output-file', async () => {
       const help = await runInProcess(['render-userdata', '--help'])
       expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/a symlink is replaced, not followed/)
     })

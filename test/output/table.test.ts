@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {type Column, displayName, displayWidth, renderTable, tableView} from '../../src/lib/output/table.js'
+import {type Column, displayName, displayWidth, fitNote, renderTable, tableFit, tableView} from '../../src/lib/output/table.js'
 
 interface Row {name: string; ip: string | null; price: number}
 const COLUMNS: readonly Column<Row>[] = [
@@ -54,5 +54,81 @@ describe('tables: --format and --no-header', () => {
     const lines = renderTable(tableView(COLUMNS, {}), many).split('\n')
     expect(lines).toHaveLength(10_002)
     expect(new Set(lines.slice(0, -1).map((line) => line.indexOf('$'))).size).toBe(1)
+  })
+})
+
+describe('tables that fit the terminal', () => {
+  interface Droplet {name: string; ip: string; region: string; note: string}
+  const FITTED: readonly Column<Droplet>[] = [
+    {header: 'NAME', cell: (d) => d.name},
+    {header: 'PUBLIC IPV4', cell: (d) => d.ip, priority: 1},
+    {header: 'REGION', cell: (d) => d.region, priority: 2},
+    {header: 'NOTE', cell: (d) => d.note, cut: true},
+  ]
+  const droplets: Droplet[] = [
+    {name: 'velda-930b7ad6-k3x9q', ip: '203.0.113.4', region: 'atl1', note: 'booted in 3m12s, agent active since then'},
+    {name: 'velda-930b7ad6-p2m7d', ip: '203.0.113.5', region: 'atl1', note: 'booting'},
+  ]
+  const view = tableView(FITTED, {})
+
+  it('a table that fits is the same as without a fit, and the fit stays empty', () => {
+    const fit = tableFit(200)
+    expect(renderTable(view, droplets, fit)).toBe(renderTable(view, droplets))
+    expect(fitNote(fit)).toBeNull()
+  })
+
+  it('leaves out the least essential columns and cuts the free text, every line within the width', () => {
+    const fit = tableFit(50)
+    const table = renderTable(view, droplets, fit)
+    expect(table).toBe([
+      'NAME                  PUBLIC IPV4  NOTE',
+      'velda-930b7ad6-k3x9q  203.0.113.4  booted in 3m12…',
+      'velda-930b7ad6-p2m7d  203.0.113.5  booting',
+      '',
+    ].join('\n'))
+    for (const line of table.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(50)
+    expect([...fit.leftOut]).toEqual(['REGION'])
+    expect([...fit.cut]).toEqual(['NOTE'])
+    expect(fitNote(fit)?.replaceAll('\n', ' ')).toBe('to fit 50 columns: left out REGION; cut NOTE with …. -o wide prints the whole table; --format picks columns')
+  })
+
+  it('cuts free text rather than leave a column out while the text keeps a dozen columns', () => {
+    const fit = tableFit(60)
+    expect(renderTable(view, droplets, fit).split('\n')[1]).toBe('velda-930b7ad6-k3x9q  203.0.113.4  atl1    booted in 3m12s,…')
+    expect(fitNote(fit)?.replaceAll('\n', ' ')).toBe('to fit 60 columns: cut NOTE with …. -o wide prints the whole table; --format picks columns')
+  })
+
+  it('collects what several tables of one output left out, each header once, in a note wrapped to the width', () => {
+    const fit = tableFit(40)
+    renderTable(view, droplets, fit)
+    renderTable(view, droplets, fit)
+    expect(fitNote(fit)).toBe([
+      'to fit 40 columns: left out PUBLIC IPV4,',
+      'REGION; cut NOTE with …. -o wide prints',
+      'the whole table; --format picks columns',
+    ].join('\n'))
+  })
+
+  it.each([
+    ['--format', {format: 'name,region,note'}],
+    ['--no-header', {'no-header': true}],
+  ])('never fits rows only (%s): they are for scripts', (_flag, flags) => {
+    const rowsOnly = tableView(FITTED, flags)
+    const fit = tableFit(30)
+    expect(renderTable(rowsOnly, droplets, fit)).toBe(renderTable(rowsOnly, droplets))
+    expect(fitNote(fit)).toBeNull()
+  })
+
+  it('a fit of width 0 (a pipe, a file, -o wide) is the whole table', () => {
+    const fit = tableFit(0)
+    expect(renderTable(view, droplets, fit)).toBe(renderTable(view, droplets))
+    expect(fitNote(fit)).toBeNull()
+  })
+
+  it('fits 10,000 rows: every line within the width', () => {
+    const many = Array.from({length: 10_000}, (_, i) => ({name: `velda-930b7ad6-${i}`, ip: `10.0.${i % 256}.${i % 200}`, region: 'atl1', note: 'x'.repeat(i % 90)}))
+    const lines = renderTable(view, many, tableFit(80)).split('\n')
+    expect(lines).toHaveLength(10_002)
+    expect(Math.max(...lines.map(displayWidth))).toBe(80)
   })
 })

@@ -72,6 +72,8 @@ export interface FakeIOOptions {
   stdin?: string
   /** stdin, stdout and stderr are terminals (a person at the keyboard). */
   tty?: boolean
+  /** The width of the terminal stdout and stderr are on (80 when absent); only with `tty`. */
+  columns?: number
   colour?: boolean
 }
 
@@ -83,7 +85,7 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
   if (tty) Object.assign(input, {setRawMode: (mode: boolean) => Object.assign(input, {isRaw: mode})})
   if (options.stdin !== undefined) input.end(options.stdin)
   else if (!tty) input.end()
-  const out = new CapturedStream(tty)
-  const err = new CapturedStream(tty)
+  const out = new CapturedStream(tty, tty ? options.columns : 0)
+  const err = new CapturedStream(tty, tty ? options.columns : 0)
   return {out, err, in: input, colour: options.colour ?? false, stdout: () => out.text(), stderr: () => err.text()}
 }

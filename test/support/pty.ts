@@ -28,6 +28,8 @@ export interface PtyOptions {
   unset?: string[]
   /** Where stdout goes: a file (the default; `exited` has it), or the terminal, as for a user watching a stream. */
   stdout?: 'file' | 'terminal'
+  /** The terminal's width: 120 when absent. */
+  columns?: number
 }
 
 /**
@@ -45,7 +47,7 @@ export function runProgramOnPty(argv: string[], env: Record<string, string | und
   const command = argv.map(shellWord).join(' ')
   // A fresh pty has no size; a real terminal has one, and the spinner needs it.
   const redirect = options.stdout === 'terminal' ? '' : ` > ${shellWord(stdoutFile)}`
-  const script = `stty cols 120 rows 40; exec ${command}${redirect}`
+  const script = `stty cols ${options.columns ?? 120} rows 40; exec ${command}${redirect}`
   const childEnv = cleanEnv({...env, TERM: 'xterm-256color'})
   for (const name of options.unset ?? []) Reflect.deleteProperty(childEnv, name)
   const child = spawn('script', ['--quiet', '--flush', '--return', '--command', script, '/dev/null'], {

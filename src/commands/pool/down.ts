@@ -97,7 +97,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
     if ('dry_run' in result) {
       const {would_delete: chosen, pool} = result
       if (chosen.length === 0) return `would delete nothing: pool ${printable(pool)} has no droplets to delete\n`
-      return `would delete ${plural(chosen.length, 'droplet')} of pool ${printable(pool)} (nothing deleted):\n${formatDroplets(chosen, this.now())}`
+      return `would delete ${plural(chosen.length, 'droplet')} of pool ${printable(pool)} (nothing deleted):\n${formatDroplets(chosen, this.now(), this.stdoutFit)}`
     }
     return deletedLines(result)
   }

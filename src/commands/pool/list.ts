@@ -71,8 +71,8 @@ export default class PoolList extends ApiCommand<PoolListResult> {
   }
 
   protected override render({droplets}: PoolListResult): string {
-    if (this.table.rowsOnly) return renderTable(this.table, droplets)
-    const table = droplets.length > 0 ? renderTable(this.table, droplets) : 'no droplets\n'
+    if (this.table.rowsOnly) return renderTable(this.table, droplets, this.stdoutFit)
+    const table = droplets.length > 0 ? renderTable(this.table, droplets, this.stdoutFit) : 'no droplets\n'
     const notes = formatSharedNotes(droplets)
     return `${table}\n${this.summaries.map(formatCountsLine).join('\n')}\n${notes ? `\n${notes}` : ''}`
   }

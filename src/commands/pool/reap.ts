@@ -72,7 +72,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     }
     const nothingDone = {reaped: [], failed: [], kept: keptOf(plans)}
     const question = chosen.length === 1 ? 'Delete this droplet?' : `Delete these ${chosen.length} droplets?`
-    await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone, table: formatReapTable(wouldReap(plans), this.now())})
+    await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone, table: (fit) => formatReapTable(wouldReap(plans), this.now(), fit)})
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDone})
     const progress = await this.startProgress()
     return runReap(accounts, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})
@@ -85,7 +85,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
   }
 
   protected override render(result: PoolReapOutput): string {
-    if ('dry_run' in result) return formatReapPlan(result.would_reap, result.kept, this.now())
+    if ('dry_run' in result) return formatReapPlan(result.would_reap, result.kept, this.now(), this.stdoutFit)
     return formatReaped(result)
   }
 

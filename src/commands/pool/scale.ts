@@ -119,7 +119,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
 
   protected override render(result: PoolScaleOutput): string {
     if ('dry_run' in result) return this.formatPlan(result)
-    if (result.created.length > 0) return createdAndAgents(result, this.now())
+    if (result.created.length > 0) return createdAndAgents(result, this.now(), this.stdoutFit)
     return result.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join('')
   }
 
@@ -134,7 +134,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
   private formatPlan(plan: PoolScaleDryRun): string {
     const at = `pool ${printable(plan.pool)} has ${plan.before.total}`
     if (plan.would_create > 0) return `would create ${plural(plan.would_create, 'droplet')}: ${at}, target ${plan.target} (nothing sent)\n`
-    if (plan.would_delete.length > 0) return `would delete ${plural(plan.would_delete.length, 'droplet')}: ${at}, target ${plan.target} (nothing deleted):\n${formatDroplets(plan.would_delete, this.now())}`
+    if (plan.would_delete.length > 0) return `would delete ${plural(plan.would_delete.length, 'droplet')}: ${at}, target ${plan.target} (nothing deleted):\n${formatDroplets(plan.would_delete, this.now(), this.stdoutFit)}`
     return `already at ${plan.target}: ${at}\n`
   }
 
@@ -155,7 +155,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const afterCreate = partial.created.length > 0 ? afterCreateProgress(partial, partial.target - partial.before.total) : null
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : (afterCreate ?? `${done} on the way to ${partial.target}`),
-      stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now()) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
+      stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now(), this.stdoutFit) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
       stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
     }
   }

@@ -67,7 +67,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
   }
 
   protected override render(result: PoolStatusResult): string {
-    return formatPoolStatus(result)
+    return formatPoolStatus(result, this.stdoutFit)
   }
 
   protected override finished(result: PoolStatusResult): string {
@@ -75,6 +75,6 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
   }
 
   protected override renderFailure(partial: Failed<PoolStatusOutcome>): FailureView | null {
-    return {progress: `${partial.healthy} of ${plural(partial.members.length, 'member')} healthy`, stdout: formatPoolStatus(partial), stderr: []}
+    return {progress: `${partial.healthy} of ${plural(partial.members.length, 'member')} healthy`, stdout: formatPoolStatus(partial, this.stdoutFit), stderr: []}
   }
 }

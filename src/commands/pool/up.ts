@@ -133,7 +133,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
 
   protected override render(result: PoolUpOutput): string {
     if ('dry_run' in result) return formatPlan(result)
-    return createdAndAgents(result, this.now())
+    return createdAndAgents(result, this.now(), this.stdoutFit)
   }
 
   protected override finished(result: PoolUpOutput): string {
@@ -157,7 +157,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const asked = plural(partial.requested, 'droplet')
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : (afterCreateProgress(partial, partial.requested) ?? `created ${partial.created.length} of ${asked}`),
-      stdout: createdAndAgents(partial, this.now()),
+      stdout: createdAndAgents(partial, this.now(), this.stdoutFit),
       stderr: [
         ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
         ...(partial.project?.failed ?? []).map((f) => `not in project ${partial.project?.project.name}: ${f.name} (${f.id}): ${f.error}`),

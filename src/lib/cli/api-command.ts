@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import {CancelledError, GuardError, InterruptedError} from '../base/errors.js'
 import {formatDroplets} from '../output/droplet-table.js'
+import type {TableFit} from '../output/table.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {MissingTokenError} from '../do/errors.js'
@@ -87,12 +88,15 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
   /**
    * Nothing is deleted without a yes: with `--yes` it goes ahead; on a terminal it shows the droplets and asks;
    * without one it refuses (exit 2, `refusal` says why). A "no" or Ctrl-C at the prompt ends the command with
-   * `nothingDone` as its result: a cancel, exit 130. `table` replaces the plain droplet table (e.g. with reasons).
+   * `nothingDone` as its result: a cancel, exit 130. `table` replaces the plain droplet table (e.g. with reasons);
+   * either is fitted to the terminal the prompt is on.
    */
-  protected async confirmDeletion(droplets: readonly PoolDroplet[], question: string, options: {yes: boolean; refusal: string; nothingDone: Record<string, unknown>; table?: string}): Promise<void> {
+  protected async confirmDeletion(droplets: readonly PoolDroplet[], question: string, options: {yes: boolean; refusal: string; nothingDone: Record<string, unknown>; table?: (fit: TableFit) => string}): Promise<void> {
     if (options.yes) return
     if (!isInteractive(this.factory.io)) throw new GuardError(options.refusal, {suggestions: ['add --yes (or --dry-run to see what would go)']})
-    this.factory.io.err.write(options.table ?? formatDroplets(droplets, this.now()))
+    const fit = this.fitFor(this.factory.io.err)
+    this.factory.io.err.write(options.table?.(fit) ?? formatDroplets(droplets, this.now(), fit))
+    this.noteFit(fit)
     const answer = await confirm(question, this.stopSignals(), this.factory.io)
     if (answer === 'stopped') throw new InterruptedError('cancelled at the prompt: nothing was deleted', {partialResult: options.nothingDone})
     if (answer === 'no') throw new CancelledError('cancelled: nothing was deleted', {partialResult: options.nothingDone})

@@ -12,7 +12,10 @@ import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../base/secret.js'
 import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
 import {toFailure} from './failure.js'
-import {quietFlag, RENAMED_FLAGS} from './flags.js'
+import {outputFlag, quietFlag, RENAMED_FLAGS} from './flags.js'
+import {type OutputFormat, outputFormat, outputInArgv} from './output-format.js'
+import {fitNote, type TableFit, tableFit} from '../output/table.js'
+import type {OutputStream} from './io.js'
 import {type Factory, systemFactory} from './factory.js'
 import {guardOutput, type OutputGuard} from './output-guard.js'
 import {createProgress, type Progress} from './progress.js'
@@ -47,7 +50,7 @@ export interface FailureView {
  */
 export abstract class BaseCommand<Result> extends Command {
   static override enableJsonFlag = true
-  static override baseFlags = {quiet: quietFlag}
+  static override baseFlags = {quiet: quietFlag, output: outputFlag}
 
   /** The outside world: the real one unless a test gave another (runWithFactory). */
   factory: Factory = systemFactory()
@@ -57,6 +60,8 @@ export abstract class BaseCommand<Result> extends Command {
   private progress: Progress | null = null
   private readonly cleanups: (() => void)[] = []
   private quiet = false
+  /** `-o`'s format once the command line is parsed; null before (see jsonEnabled). */
+  private outputFormat: OutputFormat | null = null
 
   /** Parses, calls the library, returns the data: no printing of results here (see render). */
   protected abstract execute(): Promise<Result>
@@ -96,8 +101,45 @@ export abstract class BaseCommand<Result> extends Command {
     } else {
       this.progress?.succeed(this.finished(result))
       await this.write(this.render(result))
+      this.noteFit(this.stdoutFit)
     }
     return result
+  }
+
+  /**
+   * `--json`, or `-o json`: what the command line asked for once parsed. Before it is (a parse that failed), read
+   * from argv as oclif reads `--json`, so that the refusal is a JSON document too.
+   */
+  override jsonEnabled(): boolean {
+    if (super.jsonEnabled()) return true
+    if (!this.ctor.enableJsonFlag) return false
+    return (this.outputFormat ?? outputInArgv(this.argv)) === 'json'
+  }
+
+  /**
+   * How wide the tables on stdout may be: the terminal's width (`-o wide`, a pipe or a file: the whole table).
+   * Each table of the output is given this one fit, and run() then says once what fitting them left out.
+   */
+  protected get stdoutFit(): TableFit {
+    this.stdoutFitOfRun ??= this.fitFor(this.factory.io.out)
+    return this.stdoutFitOfRun
+  }
+
+  private stdoutFitOfRun: TableFit | null = null
+
+  /** A fit for tables written to `stream` (stderr's, for the table a prompt shows): its width on a terminal. */
+  protected fitFor(stream: OutputStream): TableFit {
+    const whole = this.outputFormat === 'wide' || !stream.isTTY
+    return tableFit(whole ? 0 : (stream.columns ?? 0))
+  }
+
+  /** The note of what fitting the tables left out, on stderr, once: not data, and not progress (-q keeps it). */
+  protected noteFit(fit: TableFit): void {
+    const note = fitNote(fit)
+    if (note === null) return
+    this.say(this.paint.dim(note))
+    fit.leftOut.clear()
+    fit.cut.clear()
   }
 
   /** The clock every command reads (ages in tables, waits). */
@@ -147,6 +189,13 @@ export abstract class BaseCommand<Result> extends Command {
     const parsed = await super.parse(options, argv)
     const flags = parsed.flags as Record<string, unknown>
     this.quiet = flags.quiet === true
+    const declared = (options?.flags ?? this.ctor.flags ?? {}) as Record<string, {exclusive?: string[]}>
+    this.outputFormat = outputFormat({
+      output: flags.output as string | undefined,
+      json: flags.json === true,
+      excludedByJson: Object.keys(declared).filter((name) => declared[name]?.exclusive?.includes('json') && flags[name] !== undefined && flags[name] !== false),
+      hasOutputFile: 'output-file' in declared,
+    })
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
@@ -327,6 +376,7 @@ export abstract class BaseCommand<Result> extends Command {
     if (outcome.error instanceof InterruptedError) this.progress?.warn(view.progress)
     else this.progress?.fail(view.progress)
     await this.write(view.stdout)
+    this.noteFit(this.stdoutFit)
     for (const line of view.stderr) this.say(printable(line))
   }
 }

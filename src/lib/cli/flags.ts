@@ -25,14 +25,26 @@ export const apiEndpointFlag = Flags.string({
   helpValue: 'URL',
 })
 
+/**
+ * `-o, --output json|text|wide` of every command, as doctl and kubectl spell it: json is --json, text the default,
+ * wide the whole table however narrow the terminal. Any other value is refused by the base command (a path,
+ * render-userdata's old spelling of --output-file, is told where to go): see output-format.ts.
+ */
+export const outputFlag = Flags.string({
+  char: 'o',
+  description: 'output format: json (the same as --json), text (the default), or wide (every column of a table, whatever the width of the terminal)',
+  helpValue: 'json|text|wide',
+  helpGroup: 'GLOBAL',
+})
+
 /** `--format` and `--no-header` of every table command (pool list, sizes, regions, ssh-keys), as doctl spells them. */
 export const tableFlags = {
   format: Flags.string({
-    description: 'columns to print, comma-separated, in this order (names as in the header, any case, spaces optional: Name,ID,PublicIPv4); rows only, no notes',
+    description: 'columns to print, comma-separated, in this order (names as in the header, any case, spaces optional: Name,ID,PublicIPv4); rows only, no notes, never fitted to the terminal',
     helpValue: 'COLUMNS',
     exclusive: ['json'],
   }),
-  'no-header': Flags.boolean({description: 'print the rows without the header line (for awk and cut); rows only, no notes', exclusive: ['json']}),
+  'no-header': Flags.boolean({description: 'print the rows without the header line (for awk and cut); rows only, no notes, never fitted to the terminal', exclusive: ['json']}),
 }
 
 /**
@@ -40,11 +52,9 @@ export const tableFlags = {
  * "Nonexistent flag", and never quietly means what a doctl user would not expect. The base command refuses them.
  */
 export const renamedForceFlag = {force: Flags.boolean({hidden: true})}
-export const renamedOutputFlag = {output: Flags.string({char: 'o', hidden: true})}
 
 export const RENAMED_FLAGS: Readonly<Record<string, {now: string; why: string}>> = {
   force: {now: '--ignore-limits', why: "it goes past the pool's min_agents/max_agents; in doctl --force skips the confirmation, which is -y/--yes here"},
-  output: {now: '--output-file', why: 'in doctl and kubectl -o/--output picks an output format'},
 }
 
 export const quietFlag = Flags.boolean({char: 'q', description: 'no progress on stderr (spinners, waits, retries); warnings and errors still print'})

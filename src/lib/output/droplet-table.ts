@@ -2,7 +2,7 @@ import {formatSpan} from '../text/duration.js'
 import {formatDollars} from '../text/money.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import {printableCell} from '../text/printable.js'
-import {type Column, renderTable} from './table.js'
+import {type Column, renderTable, type TableFit} from './table.js'
 
 export function formatAge(createdAt: string, now: number): string {
   const ms = now - Date.parse(createdAt)
@@ -25,27 +25,29 @@ export function formatLease(expiresAt: string | null, now: number): string {
 /**
  * POOL, NAME, ID, STATUS, REGION, SIZE, PUBLIC IPV4, PRIVATE IPV4, AGE, $/HOUR, EXPIRES (docs/cli.md, "velda-do pool
  * list"); `?` for a pool not configured, `a|b?` for a droplet that pool a or pool b may own (see formatSharedNotes).
- * AGE and EXPIRES are counted from `now`.
+ * AGE and EXPIRES are counted from `now`. On a narrow terminal (priority: the largest is left out first) POOL, NAME and
+ * STATUS always show, then the public address and the id (what ssh and pool down take), age, size, lease, price,
+ * region, and last the private address.
  */
 export function dropletColumns(now: () => number = Date.now): readonly Column<PoolDroplet>[] {
   return [
     {header: 'POOL', cell: poolCell},
     {header: 'NAME', cell: (d) => d.name},
-    {header: 'ID', cell: (d) => d.id},
+    {header: 'ID', cell: (d) => d.id, priority: 2},
     {header: 'STATUS', cell: (d) => d.status},
-    {header: 'REGION', cell: (d) => d.region},
-    {header: 'SIZE', cell: (d) => d.size},
-    {header: 'PUBLIC IPV4', cell: (d) => d.public_ipv4 ?? '-'},
-    {header: 'PRIVATE IPV4', cell: (d) => d.private_ipv4 ?? '-'},
-    {header: 'AGE', cell: (d) => formatAge(d.created_at, now()), aliases: ['created_at']},
-    {header: '$/HOUR', cell: (d) => (d.price_hourly === null ? 'unknown' : formatDollars(d.price_hourly)), aliases: ['price_hourly']},
-    {header: 'EXPIRES', cell: (d) => formatLease(d.expires_at, now()), aliases: ['expires_at']},
+    {header: 'REGION', cell: (d) => d.region, priority: 7},
+    {header: 'SIZE', cell: (d) => d.size, priority: 4},
+    {header: 'PUBLIC IPV4', cell: (d) => d.public_ipv4 ?? '-', priority: 1},
+    {header: 'PRIVATE IPV4', cell: (d) => d.private_ipv4 ?? '-', priority: 8},
+    {header: 'AGE', cell: (d) => formatAge(d.created_at, now()), aliases: ['created_at'], priority: 3},
+    {header: '$/HOUR', cell: (d) => (d.price_hourly === null ? 'unknown' : formatDollars(d.price_hourly)), aliases: ['price_hourly'], priority: 6},
+    {header: 'EXPIRES', cell: (d) => formatLease(d.expires_at, now()), aliases: ['expires_at'], priority: 5},
   ]
 }
 
-/** The droplets as the default table (every column, with its header). */
-export function formatDroplets(droplets: readonly PoolDroplet[], now: number): string {
-  return renderTable({columns: dropletColumns(() => now), header: true, rowsOnly: false}, droplets)
+/** The droplets as the default table (every column, with its header; fitted to `fit`'s width when given). */
+export function formatDroplets(droplets: readonly PoolDroplet[], now: number, fit?: TableFit): string {
+  return renderTable({columns: dropletColumns(() => now), header: true, rowsOnly: false}, droplets, fit)
 }
 
 function poolCell(droplet: PoolDroplet): string {

@@ -30,7 +30,7 @@ function refuseSpecialTarget(path: string): void {
   const stats = lstatOrNull(path)
   if (!stats || stats.isFile() || stats.isSymbolicLink()) return
   throw new UsageError(`${path} is ${fileKind(stats)}: a file holding secrets is only written as a regular file`, {
-    suggestions: ['give -o the path of a regular file (it is created, or replaced, with mode 0600)'],
+    suggestions: ['give --output-file the path of a regular file (it is created, or replaced, with mode 0600)'],
   })
 }
 

@@ -4,21 +4,21 @@ import type {ReapReason} from '../pool/reap-selection.js'
 import {plural} from '../text/plural.js'
 import {dropletColumns} from './droplet-table.js'
 import {printableCell} from '../text/printable.js'
-import {type Column, renderTable} from './table.js'
+import {type Column, renderTable, type TableFit} from './table.js'
 
 type Planned = PoolDroplet & {reason: ReapReason; detail: string}
 
 /** `--dry-run`: the droplet table with a REASON column, then what min_agents keeps. */
-export function formatReapPlan(wouldReap: readonly Planned[], kept: PoolReapResult['kept'], now: number): string {
+export function formatReapPlan(wouldReap: readonly Planned[], kept: PoolReapResult['kept'], now: number, fit?: TableFit): string {
   const keptLines = formatKept(kept)
   if (wouldReap.length === 0) return `would reap nothing (nothing sent)\n${keptLines}`
-  return `would reap ${plural(wouldReap.length, 'droplet')} (nothing deleted):\n${formatReapTable(wouldReap, now)}${keptLines}`
+  return `would reap ${plural(wouldReap.length, 'droplet')} (nothing deleted):\n${formatReapTable(wouldReap, now, fit)}${keptLines}`
 }
 
-/** The droplets to reap with a REASON column: the dry run's table, and what the prompt shows before asking. */
-export function formatReapTable(planned: readonly Planned[], now: number): string {
-  const columns: Column<Planned>[] = [...dropletColumns(() => now).filter((c) => ['POOL', 'NAME', 'ID', 'STATUS', 'AGE', 'EXPIRES'].includes(c.header)), {header: 'REASON', cell: (d) => `${d.reason}: ${d.detail}`}]
-  return renderTable({columns, header: true, rowsOnly: false}, planned)
+/** The droplets to reap with a REASON column (always shown, cut on a narrow terminal): the dry run's table, and what the prompt shows before asking. */
+export function formatReapTable(planned: readonly Planned[], now: number, fit?: TableFit): string {
+  const columns: Column<Planned>[] = [...dropletColumns(() => now).filter((c) => ['POOL', 'NAME', 'ID', 'STATUS', 'AGE', 'EXPIRES'].includes(c.header)), {header: 'REASON', cell: (d) => `${d.reason}: ${d.detail}`, cut: true}]
+  return renderTable({columns, header: true, rowsOnly: false}, planned, fit)
 }
 
 export function formatReaped(result: PoolReapResult): string {

@@ -2,6 +2,10 @@ import chalk from 'chalk'
 
 import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
+import {cutToWidth, displayWidth} from './cell-width.js'
+import {COLUMN_GAP, type ColumnFit, fitColumns} from './fit-columns.js'
+
+export {displayWidth} from './cell-width.js'
 
 /** One column of a table command: its header, and the cell of a row. */
 export interface Column<Row> {
@@ -9,6 +13,13 @@ export interface Column<Row> {
   readonly cell: (row: Row) => string | number
   /** Other names --format accepts: the JSON key where it differs from the header (`price_hourly` for `$/HOUR`). */
   readonly aliases?: readonly string[]
+  /**
+   * On a terminal narrower than the table: absent or 0, the column always shows; above 0, it may be left out, the
+   * largest first (what an operator needs least). Declared once, where the table's columns are.
+   */
+  readonly priority?: number
+  /** Free text (a description, a list, a detail) that may be cut with … to fit; names, ids and addresses never are. */
+  readonly cut?: boolean
 }
 
 /** What `--format` and `--no-header` chose: the columns in the user's order, and whether the header line shows. */
@@ -66,39 +77,96 @@ function columnKey(name: string): string {
 }
 
 /**
+ * How wide the tables of one command's output may be, and what fitting them left out or cut: the one note about
+ * it names them (fitNote). One per output (stdout, or the prompt's stderr), shared by its tables.
+ */
+export interface TableFit {
+  /** The terminal's columns; 0 for the whole table (a pipe, a file, `-o wide`). */
+  readonly width: number
+  /** Headers of the columns left out, in the order met. */
+  readonly leftOut: Set<string>
+  /** Headers of the columns whose cells were cut with …. */
+  readonly cut: Set<string>
+}
+
+/** A fit for output `width` columns wide (0: no limit). */
+export function tableFit(width: number): TableFit {
+  return {width, leftOut: new Set(), cut: new Set()}
+}
+
+/**
+ * The note that says what fitting the tables did, and how to see it all, wrapped to the fit's width (it is read
+ * on that terminal); null when every table was whole. Not data: it goes to stderr.
+ */
+export function fitNote(fit: TableFit): string | null {
+  const done = [
+    ...(fit.leftOut.size > 0 ? [`left out ${[...fit.leftOut].join(', ')}`] : []),
+    ...(fit.cut.size > 0 ? [`cut ${[...fit.cut].join(', ')} with …`] : []),
+  ]
+  if (done.length === 0) return null
+  return wrapWords(`to fit ${fit.width} columns: ${done.join('; ')}. -o wide prints the whole table; --format picks columns`, fit.width)
+}
+
+/** Lines of at most `width` columns, broken between words (a longer word has a line of its own). */
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && displayWidth(line) + 1 + displayWidth(word) > width) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+  return [...lines, line].join('\n')
+}
+
+/**
  * A borderless, column-aligned table like kubectl's and doctl's: easy to read, easy to cut with awk. The header
  * is bold only on a TTY (chalk decides). Cells hold text from the API: each is made printable here, so no
  * table can carry an escape sequence, or a newline or tab that fakes a row or a column. Linear in the number of
  * cells: a listing of 10,000 droplets prints in a few tens of milliseconds.
+ *
+ * Given a `fit` with a width (a terminal's), a wider table leaves out its least essential columns and cuts its
+ * free text (fitColumns), and says so in `fit`. Rows only (`--format`, `--no-header`) are for scripts: never fitted.
  */
-export function renderTable<Row>(view: TableView<Row>, rows: readonly Row[]): string {
+export function renderTable<Row>(view: TableView<Row>, rows: readonly Row[], fit?: TableFit): string {
   const lines: string[][] = rows.map((row) => view.columns.map((column) => printableCell(String(column.cell(row)))))
   const headers = view.columns.map((column) => column.header)
   if (view.header) lines.unshift(headers)
   const widths = headers.map(() => 0)
   for (const line of lines) line.forEach((cell, index) => (widths[index] = Math.max(widths[index]!, displayWidth(cell))))
-  const last = headers.length - 1
+  const layout = fit && !view.rowsOnly ? fitted(view.columns, widths, fit) : widths.map((width): ColumnFit => ({shown: true, width}))
+  const shown = layout.flatMap((column, index) => (column.shown ? [{index, width: column.width, cut: column.width < widths[index]!}] : []))
+  const last = shown.length - 1
   const out = lines.map((line, lineIndex) => {
-    const text = line.map((cell, index) => (index === last ? cell : cell + ' '.repeat(widths[index]! - displayWidth(cell) + 2))).join('').trimEnd()
+    const text = shown
+      .map(({index, width, cut}, position) => {
+        const cell = cut ? cutToWidth(line[index]!, width) : line[index]!
+        return position === last ? cell : cell + ' '.repeat(width - displayWidth(cell) + COLUMN_GAP)
+      })
+      .join('')
+      .trimEnd()
     return view.header && lineIndex === 0 ? boldHeader(text) : text
   })
   return out.length > 0 ? `${out.join('\n')}\n` : ''
 }
 
-function boldHeader(line: string): string {
-  return chalk.level > 0 ? chalk.bold(line) : line
+/** The columns laid out in the fit's width, and what was left out or cut added to it. */
+function fitted<Row>(columns: readonly Column<Row>[], widths: readonly number[], fit: TableFit): ColumnFit[] {
+  const layout = fitColumns(
+    columns.map((column, index) => ({width: widths[index]!, headerWidth: displayWidth(column.header), priority: column.priority ?? 0, cut: column.cut ?? false})),
+    fit.width,
+  )
+  layout.forEach((column, index) => {
+    const header = columns[index]!.header
+    if (!column.shown) fit.leftOut.add(header)
+    else if (column.width < widths[index]!) fit.cut.add(header)
+  })
+  return layout
 }
 
-// Characters a terminal draws two columns wide: CJK, Hangul, fullwidth forms and emoji.
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u
-// Characters drawn on top of the one before: combining marks, variation selectors, zero-width joiners.
-const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|[\u200b-\u200f]|[\ufe00-\ufe0f])$/u
-
-/** Columns the text takes on a terminal; plain ASCII (nearly every cell) is its length. */
-export function displayWidth(text: string): number {
-  // The fast path: printable ASCII only.
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length
-  let width = 0
-  for (const char of text) width += ZERO_WIDTH.test(char) ? 0 : WIDE.test(char) ? 2 : 1
-  return width
+function boldHeader(line: string): string {
+  return chalk.level > 0 ? chalk.bold(line) : line
 }

@@ -31,6 +31,19 @@ describe('pool down (the command, with a fake API)', () => {
     expect(api.callsOf('deleteDroplet')).toEqual([])
   })
 
+  it('the table the prompt shows fits the terminal it asks on, and says what it left out; -o wide shows it whole', async () => {
+    const {config, api} = await cpuPoolWith(2, 'down-ask-narrow')
+    const run = await runCommand(PoolDown, ['cpu', '--all', '-c', config], {api, tty: true, columns: 60, stdin: 'n\n'})
+    const table = run.stderr.split('\n').slice(0, 3)
+    expect(table[0]).toMatch(/^POOL +NAME +.*STATUS/)
+    expect(table[0]).not.toContain('PRIVATE IPV4')
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(60)
+    expect(run.stderr.replaceAll('\n', ' ')).toMatch(/to fit 60 columns: left out [^.]*PRIVATE IPV4[^.]*\. -o wide prints the whole table; --format picks columns .*Delete these 2 droplets/)
+    const wide = await runCommand(PoolDown, ['cpu', '--all', '-c', config, '-o', 'wide'], {api, tty: true, columns: 60, stdin: 'n\n'})
+    expect(wide.stderr.split('\n')[0]).toMatch(/^POOL +NAME +ID +STATUS +REGION +SIZE +PUBLIC IPV4 +PRIVATE IPV4 +AGE +\$\/HOUR +EXPIRES$/)
+    expect(wide.stderr).not.toContain('to fit')
+  })
+
   it('at a terminal, "y" deletes them', async () => {
     const {config, api} = await cpuPoolWith(2, 'down-yes')
     const run = await runCommand(PoolDown, ['cpu', '--all', '-c', config], {api, tty: true, stdin: 'y\n'})

@@ -52,4 +52,12 @@ describe('pool logs (the command, with a fake API and fake ssh)', () => {
     expect(run.status).toBe(129)
     expect(run.stdout).toBe('first line\n')
   })
+
+  it('-o json with --follow is refused as --json with --follow is: exit 2, the error as JSON, nothing run', async () => {
+    const {config, api} = await cpuPoolWith(1, 'logs-o-json-follow')
+    const run = await runCommand(PoolLogs, ['cpu', '-c', config, '-f', '-o', 'json'], {api})
+    expect(run.status).toBe(2)
+    expect(JSON.parse(run.stdout).error).toMatchObject({code: 'usage', message: '--follow cannot also be provided when using -o json (the same as --json)'})
+    expect(api.calls).toEqual([])
+  })
 })

@@ -55,4 +55,27 @@ describe('pool status (the command, with a fake API and fake ssh)', () => {
     expect(output.members.map((m: {state: string}) => m.state)).toEqual(['not-probed', 'not-probed'])
     expect(output.error.signal).toBe('SIGTERM')
   })
+
+  it('on a terminal of 60 columns the table fits: the detail cut, the least needed columns left out, said once on stderr (a failed run too)', async () => {
+    const {config, api} = await cpuPoolWith(2, 'status-narrow')
+    const answers = new Map([
+      ['203.0.113.10', probeAnswer()],
+      ['203.0.113.11', probeAnswer({phase: 'failed', step: 'agent', log: ['curl: (22) The requested URL returned error: 404']})],
+    ])
+    const run = await runCommand(PoolStatus, ['cpu', '-c', config, '-q'], {
+      api,
+      tty: true,
+      columns: 60,
+      ssh: {run: async (args) => sshAnswer({stdout: answers.get(args.find((arg) => answers.has(arg)) ?? '') ?? ''})},
+    })
+    expect(run.status).toBe(4)
+    const table = run.stdout.split('\n\n')[0]!.split('\n')
+    expect(table[0]).toMatch(/^NAME +.*STATE +.*DETAIL$/)
+    expect(table).toHaveLength(3)
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(60)
+    const stderr = run.stderr.replaceAll('\n', ' ')
+    expect(stderr.split('to fit 60 columns: left out ')).toHaveLength(2)
+    expect(stderr).toMatch(/to fit 60 columns: left out [^;]+; cut DETAIL with …\. -o wide prints the whole table; --format picks columns /)
+    expect(run.stdout).toContain('\n1 of 2 members healthy (agent active)\n')
+  })
 })

@@ -105,6 +105,17 @@ describe('pool up (the command, with a fake API)', () => {
     expect(run.factory.connects).toEqual([])
     expect(api.callsOf('createDroplets')).toEqual([])
   })
+
+  it('on a terminal of 60 columns the droplets created are a table that fits, and a note says what it left out', async () => {
+    const api = new FakeApi()
+    const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-q', '-c', writeCpuPoolConfig('up-narrow')], {api, tty: true, columns: 60})
+    expect(run.status).toBe(0)
+    const lines = run.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^POOL +NAME +.*STATUS/)
+    expect(lines).toHaveLength(3)
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(60)
+    expect(run.stderr.replaceAll('\n', ' ')).toMatch(/^to fit 60 columns: left out [^.]*PRIVATE IPV4[^.]*\. -o wide prints the whole table; --format picks columns $/)
+  })
 })
 
 describe('pool up --dry-run runs the guards the run runs', () => {
