@@ -22,6 +22,7 @@ import {createProgress, type Progress} from './progress.js'
 import {exitCodeFor} from '../base/stop-signals.js'
 import {type StopWatch, watchStopSignals} from './stop-signals.js'
 import {type Paint, paintFor} from './style.js'
+import {type CommandShape, pasteable, type PasteContext, typedContextFlags} from './pasteable.js'
 
 // oclif's own constraint on parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -196,11 +197,36 @@ export abstract class BaseCommand<Result> extends Command {
       excludedByJson: Object.keys(declared).filter((name) => declared[name]?.exclusive?.includes('json') && flags[name] !== undefined && flags[name] !== false),
       hasOutputFile: 'output-file' in declared,
     })
+    const definitions = {...(options ?? this.ctor).baseFlags, ...(options ?? this.ctor).flags} as Record<string, {type: string}>
+    for (const value of Object.values(parsed.args as Record<string, unknown>)) if (typeof value === 'string') this.argumentValues.add(value)
+    this.pasteContext = {typed: typedContextFlags(parsed.raw, definitions), argumentValues: this.argumentValues, commandShape: (id) => this.commandShape(id)}
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
     }
     return parsed
+  }
+
+  /** Known once the command line is parsed: until then a line is printed as it is. */
+  private pasteContext: PasteContext | null = null
+  /** The arguments typed and the pools of the config read: what follows a suggested command as its arguments. */
+  private readonly argumentValues = new Set<string>()
+
+  /**
+   * A line as the user can paste it: each `velda-do <command> …` in it gets the context flags typed on this command
+   * line that it accepts (pasteable.ts). Every line on stderr passes here, so a suggestion made anywhere (Try this,
+   * a warning, what a failure left) carries them.
+   */
+  protected pasteable(line: string): string {
+    return this.pasteContext ? pasteable(line, this.pasteContext) : line
+  }
+
+  /** The flags and argument count of the command of `id` (`pool:status`), as this CLI's oclif config has it. */
+  private commandShape(id: string): CommandShape | undefined {
+    const command = this.config.findCommand(id)
+    if (!command) return undefined
+    const flags = Object.fromEntries(Object.entries(command.flags).map(([name, flag]) => [name, {char: flag.char, takesValue: flag.type === 'option'}]))
+    return {flags, args: Object.keys(command.args ?? {}).length}
   }
 
   /**
@@ -246,7 +272,7 @@ export abstract class BaseCommand<Result> extends Command {
    * promises a clean stdout (oclif's logToStderr is silent under --json).
    */
   protected say(message: string): void {
-    this.factory.io.err.write(`${message}\n`)
+    this.factory.io.err.write(`${this.pasteable(message)}\n`)
   }
 
   /**
@@ -306,6 +332,7 @@ export abstract class BaseCommand<Result> extends Command {
   protected readConfig(flagPath: string | undefined): VeldaConfig {
     const location: ConfigLocation = locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path))
     const config = loadConfig(location, this.env)
+    for (const pool of config.pools) this.argumentValues.add(pool.name)
     this.printWarnings(config.warnings, config.file)
     return config
   }
@@ -336,6 +363,8 @@ export abstract class BaseCommand<Result> extends Command {
     if (!this.jsonEnabled() && outcome) await this.showFailure(outcome)
     this.progress?.dispose()
     const failure = toFailure(error)
+    // --json's suggestions are the lines the text shows.
+    failure.suggestions = failure.suggestions.map((line) => this.pasteable(line))
     const signal = this.stopWatch?.signal
     if (error instanceof InterruptedError && signal) {
       failure.exitCode = exitCodeFor(signal)

@@ -22,16 +22,29 @@ export class SshFailedError extends VeldaError {
 }
 
 function suggestionsFor(state: SshFailure, hostKey: {hostKeyAlias: string; knownHosts: string}): string[] {
+  if (state === 'host-key-changed') {
+    return [`the member's host key changed since velda-do first saw it: if you trust the change (the droplet was rebuilt), forget the old one: ssh-keygen -R ${hostKey.hostKeyAlias} -f ${shellQuote(hostKey.knownHosts)}`]
+  }
+  return sshFailureFixes(state) ?? ['velda-do pool status POOL shows every member']
+}
+
+/**
+ * What to change when ssh could not log in to a member, or reach it: the same for pool status, pool logs, pool ssh
+ * and --wait-for agent, which all log in the same way (`pool`: its name, when known). Null for the states these do not cover.
+ */
+export function sshFailureFixes(state: SshFailure, pool = 'POOL'): string[] | null {
   switch (state) {
-    case 'host-key-changed':
-      return [`the member's host key changed since velda-do first saw it: if you trust the change (the droplet was rebuilt), forget the old one: ssh-keygen -R ${hostKey.hostKeyAlias} -f ${shellQuote(hostKey.knownHosts)}`]
     case 'auth-failed':
-      return ['check --ssh-user (root on DigitalOcean images) and the key: -i PATH, or your ssh agent']
+      // Not pool logs or pool ssh: they log in the same way and fail the same.
+      return [
+        'log in as the right user with the right key: --ssh-user USER (root on DigitalOcean images) and -i PATH (the private key of one of the ssh_key_ids), or your ssh agent',
+        'or once for the shell: export VELDA_DO_SSH_USER=USER VELDA_DO_IDENTITY_FILE=PATH',
+      ]
     case 'refused':
     case 'timeout':
     case 'unreachable':
-      return ['is the droplet up and is sshd running? velda-do pool status shows every member', 'over a VPC, try --private']
+      return [`is the droplet up and is sshd listening? velda-do pool list ${pool} shows its status`, 'sshd on another port: --ssh-port PORT (or VELDA_DO_SSH_PORT); over a VPC: --private']
     default:
-      return ['velda-do pool status shows every member']
+      return null
   }
 }
