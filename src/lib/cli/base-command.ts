@@ -4,7 +4,7 @@ import {Command} from '@oclif/core/command'
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {CancelledError, errorOf, InterruptedError, UsageError, type VeldaError} from '../base/errors.js'
+import {CancelledError, errorOf, InterruptedError, UsageError, VeldaError} from '../base/errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {type LeftRunning, leftRunningLine} from '../output/create-report.js'
 import {printable} from '../text/printable.js'
@@ -187,7 +187,13 @@ export abstract class BaseCommand<Result> extends Command {
     options?: Interfaces.Input<F, B, A>,
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
-    const parsed = await super.parse(options, argv)
+    const definitions = {...(options ?? this.ctor).baseFlags, ...(options ?? this.ctor).flags} as Record<string, {type: string}>
+    let parsed: Interfaces.ParserOutput<F, B, A>
+    try {
+      parsed = await super.parse(options, argv)
+    } catch (error) {
+      throw this.parseFailure(error, definitions)
+    }
     const flags = parsed.flags as Record<string, unknown>
     this.quiet = flags.quiet === true
     const declared = (options?.flags ?? this.ctor.flags ?? {}) as Record<string, {exclusive?: string[]}>
@@ -197,14 +203,49 @@ export abstract class BaseCommand<Result> extends Command {
       excludedByJson: Object.keys(declared).filter((name) => declared[name]?.exclusive?.includes('json') && flags[name] !== undefined && flags[name] !== false),
       hasOutputFile: 'output-file' in declared,
     })
-    const definitions = {...(options ?? this.ctor).baseFlags, ...(options ?? this.ctor).flags} as Record<string, {type: string}>
-    for (const value of Object.values(parsed.args as Record<string, unknown>)) if (typeof value === 'string') this.argumentValues.add(value)
-    this.pasteContext = {typed: typedContextFlags(parsed.raw, definitions), argumentValues: this.argumentValues, commandShape: (id) => this.commandShape(id)}
+    this.setPasteContext(parsed, definitions)
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
     }
     return parsed
+  }
+
+  private setPasteContext(parsed: {args: Record<string, unknown>; raw: RawToken[]}, definitions: Record<string, {type: string}>): void {
+    for (const value of Object.values(parsed.args)) if (typeof value === 'string') this.argumentValues.add(value)
+    this.pasteContext = {typed: typedContextFlags(parsed.raw, definitions), argumentValues: this.argumentValues, commandShape: (id) => this.commandShape(id)}
+  }
+
+  /** What a failed parse is told as: our own refusal from a flag's parse as it was written, a missing POOL with the pools. */
+  private parseFailure(error: unknown, definitions: Record<string, {type: string}>): unknown {
+    // oclif wraps what a flag's parse throws ("Parsing --ssh-port \n\t...\nSee more help with --help"): ours says it all.
+    if (error instanceof VeldaError) {
+      error.message = error.message.replace(/^Parsing --[\w-]+ \n\t([\s\S]*)\nSee more help with --help$/, '$1')
+      return error
+    }
+    const missing = error as MissingArgsError
+    if (missing?.message?.startsWith('Missing ') && Array.isArray(missing.args) && missing.args.some((arg) => arg?.name === 'pool') && missing.parse?.output) {
+      const partial = missing.parse.output as {args: Record<string, unknown>; flags: Record<string, unknown>; raw: RawToken[]}
+      // Its suggestions are pasteable too: the flags typed were parsed.
+      this.setPasteContext(partial, definitions)
+      return this.missingPool(typeof partial.flags.config === 'string' ? partial.flags.config : undefined)
+    }
+    return error
+  }
+
+  /** No POOL given: the pools of the config, as a misspelt one gets them (findPool); what keeps the config from being read, if anything. */
+  private missingPool(flagPath: string | undefined): UsageError {
+    let config: VeldaConfig
+    try {
+      config = loadConfig(locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path)), this.env)
+    } catch (error) {
+      if (!(error instanceof VeldaError)) throw error
+      return new UsageError(`missing POOL, the name of a pool in the config; and the config cannot be read: ${error.message}`, {suggestions: error.suggestions})
+    }
+    const names = config.pools.map((pool) => pool.name)
+    return new UsageError(`missing POOL, the name of a DigitalOcean pool in ${config.file}`, {
+      suggestions: names.length > 0 ? [`the pools are: ${names.join(', ')}`] : [`${config.file} has no DigitalOcean pool: add one (velda-do config init writes a starter)`],
+    })
   }
 
   /** Known once the command line is parsed: until then a line is printed as it is. */
@@ -213,7 +254,7 @@ export abstract class BaseCommand<Result> extends Command {
   private readonly argumentValues = new Set<string>()
 
   /**
-   * A line as the user can paste it: each `velda-do <command> …` in it gets the context flags typed on this command
+   * A line as the user can paste it: each `velda-do <command> ...` in it gets the context flags typed on this command
    * line that it accepts (pasteable.ts). Every line on stderr passes here, so a suggestion made anywhere (Try this,
    * a warning, what a failure left) carries them.
    */
@@ -408,6 +449,16 @@ export abstract class BaseCommand<Result> extends Command {
     this.noteFit(this.stdoutFit)
     for (const line of view.stderr) this.say(printable(line))
   }
+}
+
+/** A token of oclif's parse: a flag (its name and what was typed) or an argument. */
+type RawToken = {type: string; flag?: string; input: string}
+
+/** oclif's RequiredArgsError, by its shape: one class of a bundle is not another's (instanceof). */
+interface MissingArgsError {
+  message?: string
+  args?: {name?: string}[]
+  parse?: {output?: unknown}
 }
 
 /** An outcome's own keys, in their order, for --json: its error is printed apart, as `error`. */

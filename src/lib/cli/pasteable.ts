@@ -71,7 +71,7 @@ interface Token {
 }
 
 /**
- * The line with the context flags typed added to each `velda-do <command> …` in it that accepts them and does
+ * The line with the context flags typed added to each `velda-do <command> ...` in it that accepts them and does
  * not give them already: after the command's arguments and flags, before `--` or the prose that follows. Which
  * words are arguments is known, not guessed: a PLACEHOLDER, a number, a member's name, or a word of `argumentValues`; at the first
  * other word the flags go in. A line without such a command, or a run with no context flag typed, is unchanged.
