@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import RenderUserdata from '../../src/commands/render-userdata.js'
 import PoolDown from '../../src/commands/pool/down.js'
 import PoolLogs from '../../src/commands/pool/logs.js'
+import PoolReap from '../../src/commands/pool/reap.js'
 import PoolScale from '../../src/commands/pool/scale.js'
 import PoolSsh from '../../src/commands/pool/ssh.js'
 import PoolStatus from '../../src/commands/pool/status.js'
@@ -43,5 +44,13 @@ describe('a missing POOL argument lists the configured pools, as a misspelt one 
     expect(run.status).toBe(2)
     expect(run.stderr).toMatch(/^Error: missing POOL, the name of a pool in the config; and the config cannot be read: /)
     expect(run.stderr).toContain('velda-do config init')
+  })
+})
+
+describe('pool reap, whose POOL may be --all instead', () => {
+  it('neither POOL nor --all: exit 2, the pools of the config, and --all', async () => {
+    const run = await runCommand(PoolReap, ['-c', EXAMPLE_CONFIG])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain(`Error: say which pools: a POOL, or --all\nTry this:\n  the pools are: cpu-small, amd-mi300x, amd-mi300x-8\n  velda-do pool reap --all -c ${EXAMPLE_CONFIG}\n`)
   })
 })

@@ -248,6 +248,16 @@ export abstract class BaseCommand<Result> extends Command {
     })
   }
 
+  /** The names of the config's pools, to offer where a POOL is missing; none when the config cannot be read. */
+  protected configuredPools(flagPath: string | undefined): string[] {
+    try {
+      return loadConfig(locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path)), this.env).pools.map((pool) => pool.name)
+    } catch (error) {
+      if (error instanceof VeldaError) return []
+      throw error
+    }
+  }
+
   /** Known once the command line is parsed: until then a line is printed as it is. */
   private pasteContext: PasteContext | null = null
   /** The arguments typed and the pools of the config read: what follows a suggested command as its arguments. */
