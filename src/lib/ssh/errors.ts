@@ -9,10 +9,10 @@ export class SshFailedError extends VeldaError {
   readonly code = 'ssh_failed'
   readonly state: SshFailure
 
-  /** `hostKey`: the member's host key, by name and file, for the command that forgets a changed one. */
-  constructor(member: string, run: SshRun, hostKey: {hostKeyAlias: string; knownHosts: string}) {
+  /** `hostKey`: the member's host key, by name and file, for the command that forgets a changed one; `pool`: its pool. */
+  constructor(member: string, run: SshRun, hostKey: {hostKeyAlias: string; knownHosts: string}, pool: string) {
     const state = run.timedOut ? 'timeout' : classifySshFailure(run.stderr)
-    super(`ssh to ${member} failed (${state}): ${run.timedOut ? 'no answer in time' : sshFailureLine(run.stderr)}`, {suggestions: suggestionsFor(state, hostKey)})
+    super(`ssh to ${member} failed (${state}): ${run.timedOut ? 'no answer in time' : sshFailureLine(run.stderr)}`, {suggestions: suggestionsFor(state, hostKey, pool)})
     this.state = state
   }
 
@@ -21,11 +21,11 @@ export class SshFailedError extends VeldaError {
   }
 }
 
-function suggestionsFor(state: SshFailure, hostKey: {hostKeyAlias: string; knownHosts: string}): string[] {
+function suggestionsFor(state: SshFailure, hostKey: {hostKeyAlias: string; knownHosts: string}, pool: string): string[] {
   if (state === 'host-key-changed') {
     return [`the member's host key changed since velda-do first saw it: if you trust the change (the droplet was rebuilt), forget the old one: ssh-keygen -R ${hostKey.hostKeyAlias} -f ${shellQuote(hostKey.knownHosts)}`]
   }
-  return sshFailureFixes(state) ?? ['velda-do pool status POOL shows every member']
+  return sshFailureFixes(state, pool) ?? [`velda-do pool status ${pool} shows every member`]
 }
 
 /**
