@@ -91,6 +91,11 @@ describe('typedContextFlags: what was typed, not what a variable or a default ga
     ])
   })
 
+  it('an endpoint with a user or password in it is never copied (it is refused anyway: the failure must not echo it)', () => {
+    const raw = [{type: 'flag', flag: 'api-endpoint', input: 'https://me:s3cret@api.example.com'}, {type: 'flag', flag: 'config', input: 'v.yaml'}]
+    expect(typedContextFlags(raw, {...defs, 'api-endpoint': {type: 'option'}})).toEqual([{name: 'config', value: 'v.yaml'}])
+  })
+
   it('a flag absent from the tokens (its value came from $VELDA_DO_SSH_USER or the default) is not copied', () => {
     expect(typedContextFlags([{type: 'arg', input: 'gpu'}], defs)).toEqual([])
   })

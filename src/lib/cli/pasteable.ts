@@ -11,6 +11,9 @@ export const CONTEXT_FLAGS: readonly string[] = ['config', 'api-endpoint', 'ssh-
 /** A flag name that may hold a secret is never copied, whatever the list above says: no secret is echoed. */
 const SECRET_NAME = /token|secret|password|passphrase|auth|credential/i
 
+/** A URL with a user or password in it (`https://user:pass@host`): refused as an endpoint, and never echoed. */
+const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i
+
 /** What the rewriter needs of a command it finds in a line: its flags, and how many arguments it takes. */
 export interface CommandShape {
   flags: Readonly<Record<string, {char?: string; takesValue: boolean}>>
@@ -37,7 +40,7 @@ export function typedContextFlags(raw: readonly {type: string; flag?: string; in
   const typed: TypedFlag[] = []
   for (const name of CONTEXT_FLAGS) {
     const token = [...raw].reverse().find((t) => t.type === 'flag' && t.flag === name)
-    if (!token || SECRET_NAME.test(name)) continue
+    if (!token || SECRET_NAME.test(name) || URL_WITH_CREDENTIALS.test(token.input)) continue
     if (flags[name]?.type === 'boolean') {
       if (!token.input.startsWith('--no-')) typed.push({name, value: null})
     } else typed.push({name, value: token.input})
