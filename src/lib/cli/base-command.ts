@@ -23,6 +23,7 @@ import {exitCodeFor} from '../base/stop-signals.js'
 import {type StopWatch, watchStopSignals} from './stop-signals.js'
 import {type Paint, paintFor} from './style.js'
 import {type CommandShape, pasteable, type PasteContext, typedContextFlags} from './pasteable.js'
+import {missingPoolError, missingPoolParse, type RawToken} from './missing-pool.js'
 
 // oclif's own constraint on parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -223,35 +224,23 @@ export abstract class BaseCommand<Result> extends Command {
       error.message = error.message.replace(/^Parsing --[\w-]+ \n\t([\s\S]*)\nSee more help with --help$/, '$1')
       return error
     }
-    const missing = error as MissingArgsError
-    if (missing?.message?.startsWith('Missing ') && Array.isArray(missing.args) && missing.args.some((arg) => arg?.name === 'pool') && missing.parse?.output) {
-      const partial = missing.parse.output as {args: Record<string, unknown>; flags: Record<string, unknown>; raw: RawToken[]}
-      // Its suggestions are pasteable too: the flags typed were parsed.
-      this.setPasteContext(partial, definitions)
-      return this.missingPool(typeof partial.flags.config === 'string' ? partial.flags.config : undefined)
-    }
-    return error
+    const partial = missingPoolParse(error)
+    if (!partial) return error
+    // Its suggestions are pasteable too: the flags typed were parsed.
+    this.setPasteContext(partial, definitions)
+    const flagPath = typeof partial.flags.config === 'string' ? partial.flags.config : undefined
+    return missingPoolError(() => this.loadConfigQuietly(flagPath))
   }
 
-  /** No POOL given: the pools of the config, as a misspelt one gets them (findPool); what keeps the config from being read, if anything. */
-  private missingPool(flagPath: string | undefined): UsageError {
-    let config: VeldaConfig
-    try {
-      config = loadConfig(locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path)), this.env)
-    } catch (error) {
-      if (!(error instanceof VeldaError)) throw error
-      return new UsageError(`missing POOL, the name of a pool in the config; and the config cannot be read: ${error.message}`, {suggestions: error.suggestions})
-    }
-    const names = config.pools.map((pool) => pool.name)
-    return new UsageError(`missing POOL, the name of a DigitalOcean pool in ${config.file}`, {
-      suggestions: names.length > 0 ? [`the pools are: ${names.join(', ')}`] : [`${config.file} has no DigitalOcean pool: add one (velda-do config init writes a starter)`],
-    })
+  /** The config as readConfig finds and loads it, its warnings unsaid (it is read only to name its pools). */
+  private loadConfigQuietly(flagPath: string | undefined): VeldaConfig {
+    return loadConfig(locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path)), this.env)
   }
 
   /** The names of the config's pools, to offer where a POOL is missing; none when the config cannot be read. */
   protected configuredPools(flagPath: string | undefined): string[] {
     try {
-      return loadConfig(locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path)), this.env).pools.map((pool) => pool.name)
+      return this.loadConfigQuietly(flagPath).pools.map((pool) => pool.name)
     } catch (error) {
       if (error instanceof VeldaError) return []
       throw error
@@ -459,16 +448,6 @@ export abstract class BaseCommand<Result> extends Command {
     this.noteFit(this.stdoutFit)
     for (const line of view.stderr) this.say(printable(line))
   }
-}
-
-/** A token of oclif's parse: a flag (its name and what was typed) or an argument. */
-type RawToken = {type: string; flag?: string; input: string}
-
-/** oclif's RequiredArgsError, by its shape: one class of a bundle is not another's (instanceof). */
-interface MissingArgsError {
-  message?: string
-  args?: {name?: string}[]
-  parse?: {output?: unknown}
 }
 
 /** An outcome's own keys, in their order, for --json: its error is printed apart, as `error`. */
