@@ -92,8 +92,8 @@ export const waitFlags = {
   'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
 }
 
-export const SSH_PORT_ENV_VAR = 'VELDA_DO_SSH_PORT'
-export const IDENTITY_FILE_ENV_VAR = 'VELDA_DO_IDENTITY_FILE'
+const SSH_PORT_ENV_VAR = 'VELDA_DO_SSH_PORT'
+const IDENTITY_FILE_ENV_VAR = 'VELDA_DO_IDENTITY_FILE'
 
 /**
  * `--ssh-port`, or `$VELDA_DO_SSH_PORT`: a refusal names the one it came from, with its fix. oclif calls a flag's

@@ -5,7 +5,7 @@ import type {VeldaConfig} from '../config/types.js'
 export type RawToken = {type: string; flag?: string; input: string}
 
 /** What oclif had parsed when it found POOL missing: the flags typed (`-c` among them) and the raw tokens. */
-export interface PartialParse {
+interface PartialParse {
   args: Record<string, unknown>
   flags: Record<string, unknown>
   raw: RawToken[]

@@ -6,7 +6,7 @@ import {shellWord} from '../text/shell.js'
  * velda-do suggests (`velda-do pool status gpu`) needs the same ones the user typed, or it reads another config,
  * calls another API, or dials port 22 where the members answer on another (docs/cli.md, "Try this").
  */
-export const CONTEXT_FLAGS: readonly string[] = ['config', 'api-endpoint', 'ssh-user', 'ssh-port', 'identity-file', 'private', 'tailnet']
+const CONTEXT_FLAGS: readonly string[] = ['config', 'api-endpoint', 'ssh-user', 'ssh-port', 'identity-file', 'private', 'tailnet']
 
 /** A flag name that may hold a secret is never copied, whatever the list above says: no secret is echoed. */
 const SECRET_NAME = /token|secret|password|passphrase|auth|credential/i
@@ -21,7 +21,7 @@ export interface CommandShape {
 }
 
 /** A context flag the user typed: its value, or null for a boolean (`--private`). */
-export interface TypedFlag {
+interface TypedFlag {
   name: string
   value: string | null
 }
