@@ -5,6 +5,7 @@ import {parseDuration} from '../lib/text/duration.js'
 import {UsageError} from '../lib/base/errors.js'
 import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
+import {hostsExports} from '../lib/simulator/hosts/ssh-exports.js'
 import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
 
@@ -92,7 +93,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
               `DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`,
               `export DIGITALOCEAN_API_ENDPOINT=${sim.url}`,
               `export DIGITALOCEAN_API_TOKEN=${sim.token}`,
-              ...(sshPort === null ? [] : [`# droplets answer ssh on port ${sshPort} of their 127.1.x.y address: velda-do pool status POOL --ssh-port ${sshPort} --ssh-user $USER`]),
+              ...(sshPort === null ? [] : hostsExports(sshPort, flags['authorized-keys'])),
             ]
             this.factory.io.out.write(lines.map((line) => `${line}\n`).join(''))
           }
@@ -106,3 +107,4 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     return this.jsonEnabled() ? null : {url: stopped.url, token: stopped.token, requests: stopped.requests}
   }
 }
+

@@ -273,10 +273,11 @@ describe('the signal matrix, through the installed package', () => {
         step = 'created + failed = requested'
         expect(created.length + outcome.notDone.length, outcome.printed).toBe(phase.requested)
         // The last word of a stop that leaves droplets: what they bill, and the pool down that deletes them (the
-        // pool was empty before: --all), on the terminal and beside --json alike.
+        // pool was empty before: --all; with the -c typed, to paste as it is), on the terminal and beside --json alike.
         step = 'what bills, said last'
         const running = created.length === 1 ? '1 droplet is running' : `${created.length} droplets are running`
-        expect(withoutEscapes(outcome.printed)).toMatch(new RegExp(`^${running} \\(\\$[0-9.]+/h\\): velda-do pool down cpu --all$`, 'm'))
+        const config = configFile.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        expect(withoutEscapes(outcome.printed)).toMatch(new RegExp(`^${running} \\(\\$[0-9.]+/h\\): velda-do pool down cpu --all -c ${config}$`, 'm'))
         checks.push('what bills')
         if (phase.cutShort) {
           step = 'fewer than all created, the rest not attempted'

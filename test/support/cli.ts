@@ -65,6 +65,8 @@ export interface CliChild {
   stderrShows(pattern: RegExp): Promise<void>
   /** Resolves once the run's stdout has shown `pattern` (lines a follow prints as they come). */
   stdoutShows(pattern: RegExp): Promise<void>
+  /** What it printed on stdout so far (the export lines a simulator prints as it starts). */
+  stdoutSoFar(): string
   /** Sends it a signal, as a user's kill or a CI runner's stop does. */
   kill(signal: NodeJS.Signals): void
   exited: Promise<CliResult>
@@ -94,6 +96,7 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return {
     stderrShows: (pattern) => shows('stderr', pattern),
     stdoutShows: (pattern) => shows('stdout', pattern),
+    stdoutSoFar: () => seen.stdout,
     kill: (signal) => child.kill(signal),
     exited: new Promise((resolve) => child.once('close', (status) => resolve({status, stdout: seen.stdout, stderr: seen.stderr}))),
   }

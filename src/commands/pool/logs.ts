@@ -67,7 +67,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     // Followed until stopped: under the watchdog, so that tail -F ends on the member too (watchedCommand).
     if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !this.factory.io.in.isTTY}, [watchedCommand(command)]))
     const run = await this.factory.ssh.run(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
-    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
+    if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts}, pool.name)
     // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.
     if (run.cutBytes.stdout > 0) this.say(`(the first ${run.cutBytes.stdout} bytes of the log were cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
     return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout), cut_bytes: run.cutBytes.stdout}

@@ -49,7 +49,11 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
 
   protected async execute(): Promise<PoolReapOutput> {
     const {args, flags} = await this.parse(PoolReap)
-    if (Boolean(args.pool) === Boolean(flags.all)) throw new UsageError('say which pools: a POOL, or --all', {suggestions: ['velda-do pool reap amd-mi300x', 'velda-do pool reap --all']})
+    if (Boolean(args.pool) === Boolean(flags.all)) {
+      // Neither: the pools there are to name, as for a missing POOL anywhere.
+      const names = args.pool ? [] : this.configuredPools(flags.config)
+      throw new UsageError('say which pools: a POOL, or --all', {suggestions: [names.length > 0 ? `the pools are: ${names.join(', ')}` : 'velda-do pool reap POOL', 'velda-do pool reap --all']})
+    }
     const stuckAfterMs = parseDuration(flags['stuck-after'], '--stuck-after', {minMs: 60_000, maxMs: 30 * 86_400_000})
     const config = this.readConfig(flags.config)
     const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]

@@ -11,6 +11,7 @@ import {formatPoolStatus} from '../../lib/output/member-table.js'
 import {plural} from '../../lib/text/plural.js'
 import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
+import {unhealthyFixes} from '../../lib/pool/unhealthy-fixes.js'
 
 /** Each member's state; with `error` when some are not healthy or the probes were stopped. */
 type PoolStatusOutcome = Outcome<PoolStatusResult>
@@ -60,7 +61,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
     const unhealthy = result.members.length - result.healthy
     if (unhealthy > 0) {
       return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${unhealthy === 1 ? 'is' : 'are'} not healthy`, {
-        suggestions: [`velda-do pool logs ${pool.name} MEMBER shows a member's boot log`, `velda-do pool ssh ${pool.name} MEMBER to look around`],
+        suggestions: unhealthyFixes(pool.name, result.members),
       })}
     }
     return result

@@ -4,7 +4,7 @@ import {Command} from '@oclif/core/command'
 import {CONFIG_ENV_VAR, type ConfigLocation, DEFAULT_CONFIG_FILES, loadConfig, locateConfig} from '../config/load.js'
 import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
-import {CancelledError, errorOf, InterruptedError, UsageError, type VeldaError} from '../base/errors.js'
+import {CancelledError, errorOf, InterruptedError, UsageError, VeldaError} from '../base/errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
 import {type LeftRunning, leftRunningLine} from '../output/create-report.js'
 import {printable} from '../text/printable.js'
@@ -22,6 +22,8 @@ import {createProgress, type Progress} from './progress.js'
 import {exitCodeFor} from '../base/stop-signals.js'
 import {type StopWatch, watchStopSignals} from './stop-signals.js'
 import {type Paint, paintFor} from './style.js'
+import {type CommandShape, pasteable, type PasteContext, typedContextFlags} from './pasteable.js'
+import {missingPoolError, missingPoolParse, type RawToken} from './missing-pool.js'
 
 // oclif's own constraint on parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -186,7 +188,13 @@ export abstract class BaseCommand<Result> extends Command {
     options?: Interfaces.Input<F, B, A>,
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
-    const parsed = await super.parse(options, argv)
+    const definitions = {...(options ?? this.ctor).baseFlags, ...(options ?? this.ctor).flags} as Record<string, {type: string}>
+    let parsed: Interfaces.ParserOutput<F, B, A>
+    try {
+      parsed = await super.parse(options, argv)
+    } catch (error) {
+      throw this.parseFailure(error, definitions)
+    }
     const flags = parsed.flags as Record<string, unknown>
     this.quiet = flags.quiet === true
     const declared = (options?.flags ?? this.ctor.flags ?? {}) as Record<string, {exclusive?: string[]}>
@@ -196,11 +204,69 @@ export abstract class BaseCommand<Result> extends Command {
       excludedByJson: Object.keys(declared).filter((name) => declared[name]?.exclusive?.includes('json') && flags[name] !== undefined && flags[name] !== false),
       hasOutputFile: 'output-file' in declared,
     })
+    this.setPasteContext(parsed, definitions)
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
     }
     return parsed
+  }
+
+  private setPasteContext(parsed: {args: Record<string, unknown>; raw: RawToken[]}, definitions: Record<string, {type: string}>): void {
+    for (const value of Object.values(parsed.args)) if (typeof value === 'string') this.argumentValues.add(value)
+    this.pasteContext = {typed: typedContextFlags(parsed.raw, definitions), argumentValues: this.argumentValues, commandShape: (id) => this.commandShape(id)}
+  }
+
+  /** What a failed parse is told as: our own refusal from a flag's parse as it was written, a missing POOL with the pools. */
+  private parseFailure(error: unknown, definitions: Record<string, {type: string}>): unknown {
+    // oclif wraps what a flag's parse throws ("Parsing --ssh-port \n\t...\nSee more help with --help"): ours says it all.
+    if (error instanceof VeldaError) {
+      error.message = error.message.replace(/^Parsing --[\w-]+ \n\t([\s\S]*)\nSee more help with --help$/, '$1')
+      return error
+    }
+    const partial = missingPoolParse(error)
+    if (!partial) return error
+    // Its suggestions are pasteable too: the flags typed were parsed.
+    this.setPasteContext(partial, definitions)
+    const flagPath = typeof partial.flags.config === 'string' ? partial.flags.config : undefined
+    return missingPoolError(() => this.loadConfigQuietly(flagPath))
+  }
+
+  /** The config as readConfig finds and loads it, its warnings unsaid (it is read only to name its pools). */
+  private loadConfigQuietly(flagPath: string | undefined): VeldaConfig {
+    return loadConfig(locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path)), this.env)
+  }
+
+  /** The names of the config's pools, to offer where a POOL is missing; none when the config cannot be read. */
+  protected configuredPools(flagPath: string | undefined): string[] {
+    try {
+      return this.loadConfigQuietly(flagPath).pools.map((pool) => pool.name)
+    } catch (error) {
+      if (error instanceof VeldaError) return []
+      throw error
+    }
+  }
+
+  /** Known once the command line is parsed: until then a line is printed as it is. */
+  private pasteContext: PasteContext | null = null
+  /** The arguments typed and the pools of the config read: what follows a suggested command as its arguments. */
+  private readonly argumentValues = new Set<string>()
+
+  /**
+   * A line as the user can paste it: each `velda-do <command> ...` in it gets the context flags typed on this command
+   * line that it accepts (pasteable.ts). Every line on stderr passes here, so a suggestion made anywhere (Try this,
+   * a warning, what a failure left) carries them.
+   */
+  protected pasteable(line: string): string {
+    return this.pasteContext ? pasteable(line, this.pasteContext) : line
+  }
+
+  /** The flags and argument count of the command of `id` (`pool:status`), as this CLI's oclif config has it. */
+  private commandShape(id: string): CommandShape | undefined {
+    const command = this.config.findCommand(id)
+    if (!command) return undefined
+    const flags = Object.fromEntries(Object.entries(command.flags).map(([name, flag]) => [name, {char: flag.char, takesValue: flag.type === 'option'}]))
+    return {flags, args: Object.keys(command.args ?? {}).length}
   }
 
   /**
@@ -246,7 +312,7 @@ export abstract class BaseCommand<Result> extends Command {
    * promises a clean stdout (oclif's logToStderr is silent under --json).
    */
   protected say(message: string): void {
-    this.factory.io.err.write(`${message}\n`)
+    this.factory.io.err.write(`${this.pasteable(message)}\n`)
   }
 
   /**
@@ -306,6 +372,7 @@ export abstract class BaseCommand<Result> extends Command {
   protected readConfig(flagPath: string | undefined): VeldaConfig {
     const location: ConfigLocation = locateConfig(flagPath, this.env, (path) => this.factory.fileExists(path))
     const config = loadConfig(location, this.env)
+    for (const pool of config.pools) this.argumentValues.add(pool.name)
     this.printWarnings(config.warnings, config.file)
     return config
   }
@@ -336,6 +403,8 @@ export abstract class BaseCommand<Result> extends Command {
     if (!this.jsonEnabled() && outcome) await this.showFailure(outcome)
     this.progress?.dispose()
     const failure = toFailure(error)
+    // --json's suggestions are the lines the text shows.
+    failure.suggestions = failure.suggestions.map((line) => this.pasteable(line))
     const signal = this.stopWatch?.signal
     if (error instanceof InterruptedError && signal) {
       failure.exitCode = exitCodeFor(signal)

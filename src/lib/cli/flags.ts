@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {parseDuration} from '../text/duration.js'
 import {UsageError} from '../base/errors.js'
+import {checkIdentityFile} from '../ssh/identity-file.js'
 
 /** Flags shared by several commands, defined once so their help text and parsing never drift apart. */
 export const configFlag = Flags.string({
@@ -91,11 +92,36 @@ export const waitFlags = {
   'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
 }
 
+const SSH_PORT_ENV_VAR = 'VELDA_DO_SSH_PORT'
+const IDENTITY_FILE_ENV_VAR = 'VELDA_DO_IDENTITY_FILE'
+
+/**
+ * `--ssh-port`, or `$VELDA_DO_SSH_PORT`: a refusal names the one it came from, with its fix. oclif calls a flag's
+ * parse with no token for a value it read from the variable.
+ */
+async function parseSshPort(input: string, context: {token?: unknown}): Promise<number> {
+  if (/^\d+$/.test(input.trim()) && Number(input) >= 1 && Number(input) <= 65_535) return Number(input)
+  const what = 'not a port (a whole number from 1 to 65535)'
+  if (context.token === undefined) {
+    throw new UsageError(`$${SSH_PORT_ENV_VAR} is ${JSON.stringify(input)}: ${what}`, {suggestions: [`export ${SSH_PORT_ENV_VAR}=PORT (the port the members' sshd listens on), or unset ${SSH_PORT_ENV_VAR} for 22`]})
+  }
+  throw new UsageError(`--ssh-port ${input}: ${what}`, {suggestions: ["give the port the members' sshd listens on: --ssh-port 2222"]})
+}
+
+/**
+ * `-i` as typed is checked when a member is dialled (ssh/settings.ts); `$VELDA_DO_IDENTITY_FILE` as it is read, so
+ * that a refusal names the variable, not a flag the user never typed.
+ */
+async function parseIdentityFile(input: string, context: {token?: unknown}): Promise<string> {
+  if (context.token === undefined) checkIdentityFile(input, {}, `$${IDENTITY_FILE_ENV_VAR} is ${JSON.stringify(input)}`)
+  return input
+}
+
 /** How to reach pool members over SSH (pool status, --wait-for agent): the system ssh, with these on top. */
 export const sshFlags = {
   'ssh-user': Flags.string({description: 'user to log in as', default: 'root', env: 'VELDA_DO_SSH_USER', helpValue: 'USER'}),
-  'identity-file': Flags.string({char: 'i', description: 'private key for ssh -i [default: what ssh picks: your agent, ~/.ssh/config]', helpValue: 'PATH'}),
-  'ssh-port': Flags.integer({description: 'port of sshd on the members [default: 22, or ~/.ssh/config]', min: 1, max: 65_535}),
+  'identity-file': Flags.string({char: 'i', description: 'private key for ssh -i [default: what ssh picks: your agent, ~/.ssh/config]', env: IDENTITY_FILE_ENV_VAR, helpValue: 'PATH', parse: parseIdentityFile}),
+  'ssh-port': Flags.custom<number>({description: 'port of sshd on the members [default: 22, or ~/.ssh/config]', env: SSH_PORT_ENV_VAR, helpValue: 'N', parse: parseSshPort})(),
   private: Flags.boolean({description: 'connect to the private (VPC) address instead of the public one', exclusive: ['tailnet']}),
   tailnet: Flags.boolean({description: "connect by the member's name on your tailnet (pools with tailscale_config; MagicDNS resolves it)"}),
 }

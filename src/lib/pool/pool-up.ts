@@ -16,6 +16,7 @@ import type {MemberStatus, PoolStatusResult} from './pool-status.js'
 import type {CostEstimate} from './cost.js'
 import {leaseTag} from './lease.js'
 import {assignToProject, type ProjectOutcome} from './project.js'
+import {unhealthyFixes} from './unhealthy-fixes.js'
 
 export interface PoolUpResult {
   pool: string
@@ -211,7 +212,7 @@ async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIn
   if (failed.length > 0) {
     const first = failed[0] as MemberStatus
     return {...final, error: new PartialError(`${failed.length} of ${plural(total, 'created droplet')} did not start the agent: ${first.name}: ${first.detail}`, {
-      suggestions: [`velda-do pool status ${result.pool} shows each member`, `velda-do pool logs ${result.pool} ${first.name} shows its boot log`],
+      suggestions: [`velda-do pool status ${result.pool} shows each member`, ...unhealthyFixes(result.pool, failed)],
     })}
   }
   return final

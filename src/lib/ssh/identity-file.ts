@@ -13,12 +13,12 @@ import {fileKind} from '../system/file-kind.js'
  *
  * ssh expands more in an IdentityFile than `~/`: `~user/`, `%` tokens (`%d`, `%u`, `%h`, `%%`, ...) and `${VAR}`.
  * Those name a file velda-do cannot check without redoing ssh's expansion (a FIFO named that way would get
- * through), so they are refused: the path is to be given as it is.
+ * through), so they are refused: the path is to be given as it is. `given` names where the path came from.
  */
-export function checkIdentityFile(path: string, env: Readonly<Record<string, string | undefined>>): void {
+export function checkIdentityFile(path: string, env: Readonly<Record<string, string | undefined>>, given = `-i/--identity-file ${path}`): void {
   const expanded = sshExpansion(path)
   if (expanded !== null) {
-    throw new UsageError(`-i/--identity-file ${path}: ssh would expand ${expanded} in it, which velda-do does not check`, {
+    throw new UsageError(`${given}: ssh would expand ${expanded} in it, which velda-do does not check`, {
       suggestions: ['give the path of the key file as it is, without ~user/, % tokens or ${VAR} (ssh -i ~/.ssh/id_ed25519, or the full path)'],
     })
   }
@@ -31,7 +31,7 @@ export function checkIdentityFile(path: string, env: Readonly<Record<string, str
       continue
     }
     if (stats.isFile()) continue
-    throw new UsageError(`-i/--identity-file ${path}: ${candidate} is ${fileKind(stats)}, not a regular file (ssh would wait on it, or fail)`, {
+    throw new UsageError(`${given}: ${candidate} is ${fileKind(stats)}, not a regular file (ssh would wait on it, or fail)`, {
       suggestions: ['give the path of the private key file itself (ssh -i takes a file; an ssh agent needs no -i)'],
     })
   }

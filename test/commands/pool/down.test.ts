@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import PoolDown from '../../../src/commands/pool/down.js'
 import {runCommand} from '../../support/command.js'
+import {FakeApi, unprocessable} from '../../support/fake-api.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
 
 describe('pool down (the command, with a fake API)', () => {
@@ -57,5 +58,14 @@ describe('pool down (the command, with a fake API)', () => {
     expect(run.status).toBe(0)
     expect(JSON.parse(run.stdout).would_delete).toHaveLength(2)
     expect(api.callsOf('deleteDroplet')).toEqual([])
+  })
+
+  it('deletes that fail: the retry it suggests carries the -c and --api-endpoint typed, after its --id flags', async () => {
+    const {config, api} = await cpuPoolWith(2, 'down-retry')
+    const failing = api.droplets[1]
+    const failingApi = new FakeApi({droplets: api.droplets, fail: {deleteDroplet: (id) => (id === failing?.id ? unprocessable('droplet is locked') : null)}})
+    const run = await runCommand(PoolDown, ['cpu', '--all', '--yes', '-c', config, '--api-endpoint', 'http://127.0.0.1:4010'], {api: failingApi})
+    expect(run.status).toBe(4)
+    expect(run.stderr).toContain(`velda-do pool down cpu --id ${failing?.id} -c ${config} --api-endpoint http://127.0.0.1:4010\n`)
   })
 })

@@ -39,6 +39,22 @@ describe('pool logs (the command, with a fake API and fake ssh)', () => {
     expect(run.stderr).toContain('Connection refused')
   })
 
+  it('a login ssh refused is exit 3 with the fix of the login (user, key), with the -c and --ssh-port typed; not pool logs again', async () => {
+    const {config, api} = await cpuPoolWith(1, 'logs-auth')
+    const run = await runCommand(PoolLogs, ['cpu', '-c', config, '--ssh-port', '2222'], {api, ssh: {run: async () => sshAnswer({status: 255, stderr: 'root@203.0.113.10: Permission denied (publickey).\n'})}})
+    expect(run.status).toBe(3)
+    const tryThis = run.stderr.split('Try this:\n')[1] ?? ''
+    expect(tryThis).toContain('--ssh-user USER (root on DigitalOcean images) and -i PATH')
+    expect(tryThis).toContain('export VELDA_DO_SSH_USER=USER VELDA_DO_IDENTITY_FILE=PATH')
+    expect(tryThis).not.toContain('pool logs')
+  })
+
+  it('a member ssh cannot reach: is the droplet up (its pool named, the flags typed), another port, the VPC', async () => {
+    const {config, api} = await cpuPoolWith(1, 'logs-unreachable')
+    const run = await runCommand(PoolLogs, ['cpu', '-c', config, '--ssh-port', '2222'], {api, ssh: {run: async () => sshAnswer({status: 255, stderr: 'ssh: connect to host 203.0.113.10 port 2222: Connection timed out\n'})}})
+    expect(run.stderr.split('Try this:\n')[1]).toBe(`  is the droplet up and is sshd listening? velda-do pool list cpu -c ${config} shows its status\n  sshd on another port: --ssh-port PORT (or VELDA_DO_SSH_PORT); over a VPC: --private\n`)
+  })
+
   it('--follow ends on SIGHUP with exit 129, the lines so far printed', async () => {
     const {config, api} = await cpuPoolWith(1, 'logs-follow')
     const factory = fakeFactory({api})

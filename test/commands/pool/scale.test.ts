@@ -139,6 +139,6 @@ describe('pool scale: after a stop, what keeps billing', () => {
     expect(run.status).toBe(130)
     const ids = api.droplets.slice(2).map((d) => d.id)
     expect(ids).toHaveLength(10)
-    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')}`)
+    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')} -c ${config}`)
   })
 })

@@ -78,4 +78,54 @@ describe('pool status (the command, with a fake API and fake ssh)', () => {
     expect(stderr).toMatch(/to fit 60 columns: left out [^;]+; cut DETAIL with …\. -o wide prints the whole table; --format picks columns /)
     expect(run.stdout).toContain('\n1 of 2 members healthy (agent active)\n')
   })
+
+  describe('what to try next, from the members\' states, as the user can paste it', () => {
+    /** The text after "Try this:", one suggestion a line. */
+    const tryThis = (stderr: string) => stderr.split('Try this:\n')[1]?.split('\n').filter(Boolean).map((line) => line.trim()) ?? []
+
+    it('ssh refused the login: the fix is the user and the key, not pool logs (which logs in the same way)', async () => {
+      const {config, api} = await cpuPoolWith(1, 'status-auth')
+      const run = await runCommand(PoolStatus, ['cpu', '-c', config], {
+        api,
+        ssh: {run: async () => sshAnswer({status: 255, stderr: 'root@203.0.113.10: Permission denied (publickey).\n'})},
+      })
+      expect(run.status).toBe(4)
+      const lines = tryThis(run.stderr)
+      expect(lines.join('\n')).toContain('--ssh-user USER')
+      expect(lines.join('\n')).toContain('-i PATH')
+      expect(lines.join('\n')).toContain('export VELDA_DO_SSH_USER=USER VELDA_DO_IDENTITY_FILE=PATH')
+      expect(lines.join('\n')).not.toContain('pool logs')
+      expect(lines.join('\n')).not.toContain('pool ssh')
+    })
+
+    it('a member that answered but did not boot: its boot log and a shell, named, with the -c, --ssh-port and -i typed', async () => {
+      const {config, api} = await cpuPoolWith(1, 'status-paste')
+      const name = api.droplets[0]?.name ?? ''
+      const typed = ['-c', config, '--ssh-port', '2222', '-i', '/nonexistent/velda key']
+      const flags = `-c ${config} --ssh-port 2222 -i '/nonexistent/velda key'`
+      const answer = {ssh: {run: async () => sshAnswer({stdout: probeAnswer({phase: 'failed', step: 'agent'})})}}
+      const run = await runCommand(PoolStatus, ['cpu', ...typed], {api, ...answer})
+      expect(run.status).toBe(4)
+      expect(tryThis(run.stderr)).toEqual([`velda-do pool logs cpu ${name} ${flags} shows its boot log`, `velda-do pool ssh cpu ${name} ${flags} to look around`])
+      // --json's suggestions are the same lines.
+      const json = await runCommand(PoolStatus, ['cpu', ...typed, '--json'], {api, ...answer})
+      expect(JSON.parse(json.stdout).error.suggestions).toEqual(tryThis(run.stderr))
+    })
+
+    it('a flag that came from a variable is not copied: the pasted command runs in the same shell', async () => {
+      const {config, api} = await cpuPoolWith(1, 'status-env')
+      const run = await runCommand(PoolStatus, ['cpu', '-c', config], {
+        api,
+        env: {VELDA_DO_CONFIG: config},
+        ssh: {run: async () => sshAnswer({status: 255, stderr: 'ssh: connect to host 203.0.113.10 port 22: Connection refused\n'})},
+      })
+      expect(tryThis(run.stderr)[0]).toBe(`is the droplet up and is sshd listening? velda-do pool list cpu -c ${config} shows its status`)
+      const untyped = await runCommand(PoolStatus, ['cpu'], {
+        api,
+        env: {VELDA_DO_CONFIG: config},
+        ssh: {run: async () => sshAnswer({status: 255, stderr: 'ssh: connect to host 203.0.113.10 port 22: Connection refused\n'})},
+      })
+      expect(tryThis(untyped.stderr)[0]).toBe('is the droplet up and is sshd listening? velda-do pool list cpu shows its status')
+    })
+  })
 })

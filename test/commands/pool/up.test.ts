@@ -195,9 +195,11 @@ describe('pool up: after a stop or a failure, what keeps billing', () => {
       factory.signals.emit('SIGTERM')
       return created(request)
     }
-    const run = await runCommand(PoolUp, ['cpu', '-n', '12', '-c', writeCpuPoolConfig('up-bills')], factory)
+    const config = writeCpuPoolConfig('up-bills')
+    const run = await runCommand(PoolUp, ['cpu', '-n', '12', '-c', config], factory)
     expect(run.status).toBe(143)
-    expect(lastLine(run.stderr)).toBe('10 droplets are running ($0.0893/h): velda-do pool down cpu --all')
+    // With the -c typed: the line is pasted as it is (cli/pasteable.ts).
+    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu --all -c ${config}`)
   })
 
   it('a partial create in a pool that had droplets: --id for each new one, and what they cost', async () => {
@@ -206,12 +208,12 @@ describe('pool up: after a stop or a failure, what keeps billing', () => {
     expect(run.status).toBe(4)
     const ids = api.droplets.slice(2).map((d) => d.id)
     expect(ids).toHaveLength(10)
-    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')}`)
+    expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')} -c ${config}`)
     // The same line under --json, on stderr, for whoever reads the CI log; stdout stays one document.
     const json = await runCommand(PoolUp, ['cpu', '-n', '11', '-c', config, '--json'], {api: failingSecondCreate(new FakeApi())})
     expect(json.status).toBe(4)
     expect(JSON.parse(json.stdout).created).toHaveLength(10)
-    expect(lastLine(json.stderr)).toMatch(/^10 droplets are running \(\$0\.0893\/h\): velda-do pool down cpu --all$/)
+    expect(lastLine(json.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu --all -c ${config}`)
   })
 
   it('agents that fail to boot: the spinner ends saying so, and the last line is the one droplet that bills', async () => {
@@ -225,7 +227,7 @@ describe('pool up: after a stop or a failure, what keeps billing', () => {
     expect(run.stderr).toMatch(/✖(\x1b\[\d+m)? created 1 droplet; 1 of 1 agent did not start\n/)
     expect(run.stderr).not.toContain('created 1 of 1 droplet')
     // The pool had none: --all; it would go below its min_agents of 1, so pool down needs --ignore-limits.
-    expect(lastLine(run.stderr)).toBe('1 droplet is running ($0.0089/h): velda-do pool down cpu --all --ignore-limits')
+    expect(lastLine(run.stderr)).toBe(`1 droplet is running ($0.0089/h): velda-do pool down cpu --all --ignore-limits -c ${config}`)
   })
 })
 
