@@ -12,6 +12,7 @@ import {type PoolSettingValues, provisionedPoolSettings, readPoolSettings} from 
 import {OTHER_PROVISIONERS, PROVISIONER_DEFAULT_LIMITS, reservedTagProblem, tagProblem} from './schema.js'
 import {examineStructure} from './structure.js'
 import {yamlDiagnostics} from './yaml-errors.js'
+import {findChangeMarks} from './change-marks.js'
 import {AGENT_POOLS, checkedSection, DEFAULT_BROKER, PROVISIONERS, TOP_LEVEL_KEYS} from './top-level-settings.js'
 import type {Label} from './pool-settings.js'
 import type {BrokerAutoscaler, DefaultBroker, PoolConfig, VeldaConfig} from './types.js'
@@ -71,6 +72,7 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
       pools: digitalOceanPools(declared),
       unchecked: decoder.unchecked,
       warnings: diagnostics,
+      changeMarks: findChangeMarks(doc, (offset) => ({file: options.file, ...lineCounter.linePos(offset)})),
     },
     diagnostics,
   }

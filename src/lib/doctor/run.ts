@@ -17,6 +17,7 @@ import {
   imageCheck,
   imageLookupFailed,
   notChecked,
+  placeholdersCheck,
   sizeCheck,
   sshKeysCheck,
   tailscaleCheck,
@@ -70,6 +71,7 @@ export async function runDoctor(config: VeldaConfig, options: DoctorOptions): Pr
       brokerCheck(pool, config, options.broker),
       agentVersionCheck(pool, config, options.agentVersion),
       tailscaleCheck(pool),
+      placeholdersCheck(pool, config),
     ]
     all.push(...results)
     return {name: pool.name, endpoint: resolveEndpoint(options.endpointFlag, options.env, pool).value, checks: results.map((r) => r.check)}
