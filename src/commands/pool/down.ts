@@ -41,10 +41,10 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
   }
 
   static override flags = {
-    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: SELECTORS}),
+    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: SELECTORS, helpValue: 'N'}),
     all: Flags.boolean({description: 'delete every droplet of the pool', exactlyOne: SELECTORS}),
-    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true, exactlyOne: SELECTORS}),
-    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true, exactlyOne: SELECTORS}),
+    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true, exactlyOne: SELECTORS, helpValue: 'NAME'}),
+    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true, exactlyOne: SELECTORS, helpValue: 'ID'}),
     yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
     'ignore-limits': Flags.boolean({description: "go below the pool's min_agents"}),
     ...renamedForceFlag,

@@ -46,7 +46,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
 
   static override flags = {
     agent: Flags.boolean({description: "the Velda agent's journal (journalctl -u velda-agent) instead of the boot log"}),
-    lines: Flags.integer({char: 'n', description: 'how many of the last lines', default: 100, min: 1, max: 100_000}),
+    lines: Flags.integer({char: 'n', description: 'how many of the last lines', default: 100, min: 1, max: 100_000, helpValue: 'N'}),
     follow: Flags.boolean({char: 'f', description: 'keep printing new lines until Ctrl-C', exclusive: ['json']}),
     ...sshFlags,
     config: configFlag,

@@ -35,7 +35,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
 
   static override flags = {
     ...sshFlags,
-    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256}),
+    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256, helpValue: 'N'}),
     timeout: Flags.string({description: 'how long one member may take to answer', default: '30s', helpValue: 'DURATION'}),
     config: configFlag,
     'api-endpoint': apiEndpointFlag,

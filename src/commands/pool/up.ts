@@ -63,7 +63,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   }
 
   static override flags = {
-    count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1}),
+    count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1, helpValue: 'N'}),
     ...waitFlags,
     'wait-for': waitForFlag,
     ...sshFlags,
