@@ -40,7 +40,7 @@ export default class ConfigInit extends BaseCommand<ConfigInitResult> {
   protected override render({path}: ConfigInitResult): string {
     return [
       `wrote ${path}: one AMD MI300X pool (amd-mi300x) on https://api-amd.digitalocean.com`,
-      `next: set default_broker_info.address and agent_version_override (marked CHANGE: delete each mark once set), then velda-do config validate -c ${path}; velda-do doctor -c ${path} checks the account too`,
+      `next: set default_broker_info.address and agent_version_override (marked CHANGE: delete each mark once set), then velda-do config validate -c ${path}, and velda-do doctor -c ${path} to check the account too`,
       '',
     ].join('\n')
   }

@@ -17,6 +17,7 @@ import {memberTarget} from '../../lib/ssh/member-target.js'
 import {agentJournalCommand, bootLogCommand, watchedCommand} from '../../lib/ssh/remote-commands.js'
 import {outputLines} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 
 export interface PoolLogsResult {
   pool: string
@@ -69,7 +70,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const run = await this.factory.ssh.run(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
     if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts})
     // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.
-    if (run.cutBytes.stdout > 0) this.say(`(the first ${run.cutBytes.stdout} bytes of the log were cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
+    if (run.cutBytes.stdout > 0) this.say(`(the first ${plural(run.cutBytes.stdout, 'byte')} of the log ${inflect(run.cutBytes.stdout, 'was', 'were')} cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
     return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout), cut_bytes: run.cutBytes.stdout}
   }
 

@@ -10,7 +10,7 @@ import {parseDuration} from '../../lib/text/duration.js'
 import {GuardError, InterruptedError, UsageError} from '../../lib/base/errors.js'
 import {formatReapPlan, formatReaped, formatReapTable} from '../../lib/output/reap-report.js'
 import {printable} from '../../lib/text/printable.js'
-import {plural} from '../../lib/text/plural.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {type AccountReap, keptOf, planReap, type PoolReapOutcome, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
 import type {ReapPlan} from '../../lib/pool/reap-selection.js'
@@ -75,7 +75,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     }
     const nothingDone = {reaped: [], failed: [], kept: keptOf(plans)}
     if (!canDelete) throw new GuardError(`${REFUSAL} (it would delete ${plural(chosen.length, 'droplet')}; nothing was deleted)`, {suggestions: ['add --yes (or --dry-run to see what would go)']})
-    const question = chosen.length === 1 ? 'Delete this droplet?' : `Delete these ${chosen.length} droplets?`
+    const question = `Delete ${inflect(chosen.length, 'this droplet', `these ${plural(chosen.length, 'droplet')}`)}?`
     await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone, table: (fit) => formatReapTable(wouldReap(plans), this.now(), fit)})
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDone})
     const progress = await this.startProgress()

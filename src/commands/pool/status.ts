@@ -8,7 +8,7 @@ import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/text/duration.js'
 import {InterruptedError, type Outcome, PartialError} from '../../lib/base/errors.js'
 import {formatPoolStatus} from '../../lib/output/member-table.js'
-import {plural} from '../../lib/text/plural.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 
@@ -59,7 +59,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
     if (stop.isStopped()) return {...result, error: new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}
     const unhealthy = result.members.length - result.healthy
     if (unhealthy > 0) {
-      return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${unhealthy === 1 ? 'is' : 'are'} not healthy`, {
+      return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${inflect(unhealthy, 'is', 'are')} not healthy`, {
         suggestions: [`velda-do pool logs ${pool.name} MEMBER shows a member's boot log`, `velda-do pool ssh ${pool.name} MEMBER to look around`],
       })}
     }

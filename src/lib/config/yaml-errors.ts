@@ -1,6 +1,7 @@
 import type {Document, LineCounter, YAMLError, YAMLWarning} from 'yaml'
 
 import type {Diagnostic} from './diagnostics.js'
+import {inflect} from '../text/plural.js'
 
 /**
  * The YAML parser's own errors and warnings, each at its file:line:col. A tab in an indent is one error that says
@@ -29,7 +30,7 @@ function tabIndent(first: YAMLError, tabbed: readonly YAMLError[], lines: readon
   // The column of the tab itself, which the parser may put at the start of the line.
   const col = leadingSpace(lines[at.line - 1] ?? '').indexOf('\t') + 1 || at.col
   const others = [...new Set(tabbed.map((problem) => lineCounter.linePos(problem.pos[0]).line))].filter((line) => line !== at.line)
-  const more = others.length === 0 ? '' : ` (so ${others.length === 1 ? 'is line' : 'are lines'} ${others.join(', ')})`
+  const more = others.length === 0 ? '' : ` (so ${inflect(others.length, 'is line', 'are lines')} ${others.join(', ')})`
   return {
     severity: 'error',
     path: '',

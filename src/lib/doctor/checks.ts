@@ -5,7 +5,7 @@ import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} fro
 import {resolveAgentVersion, resolveBroker} from '../config/resolve-settings.js'
 import {marksOfPool} from '../config/change-marks.js'
 import {formatPosition} from '../config/diagnostics.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 
 /** One line of the checklist: `--json` prints exactly these keys. */
 export interface Check {
@@ -118,7 +118,7 @@ export function sshKeysCheck(pool: PoolConfig, keys: readonly SshKey[] | null): 
       `add ssh_key_ids: [ID] to pool ${pool.name} (velda-do ssh-keys lists the ids of the account's keys; doctl compute ssh-key import adds one)`)
   }
   const problem = sshKeysProblem(pool, keys)
-  if (!problem) return pass('ssh_keys', `${pool.sshKeyIds.length === 1 ? 'ssh key' : 'ssh keys'} ${pool.sshKeyIds.join(', ')} on the account`)
+  if (!problem) return pass('ssh_keys', `${inflect(pool.sshKeyIds.length, 'ssh key', 'ssh keys')} ${pool.sshKeyIds.join(', ')} on the account`)
   return miss('ssh_keys', problem.message, 'add it to the account (doctl compute ssh-key import, or the control panel) or remove it from ssh_key_ids; velda-do ssh-keys lists the keys there are')
 }
 
@@ -200,7 +200,7 @@ export function placeholdersCheck(pool: PoolConfig, config: VeldaConfig): CheckR
   if (marks.length === 0) return pass('placeholders', 'no value marked CHANGE')
   const listed = marks.map((mark) => `${mark.path} ${JSON.stringify(mark.value)} (${formatPosition(mark.position, config.file)})`).join(', ')
   return miss('placeholders', `${plural(marks.length, 'value')} still marked CHANGE: ${listed}`,
-    `set ${marks.length === 1 ? 'it' : 'each'} to your own value, then delete the "# CHANGE" comment on ${marks.length === 1 ? 'its line' : 'their lines'} in ${config.file}`)
+    `set ${inflect(marks.length, 'it', 'each')} to your own value, then delete the "# CHANGE" comment on ${inflect(marks.length, 'its line', 'their lines')} in ${config.file}`)
 }
 
 /** The key's value is never revealed here: only whether its variables are set. */
