@@ -33,7 +33,7 @@ const HAND_MADE_CHOICE = /[=!]== 1 \? *['"`]/g
 /** An upper-case constant (`${MAX_TAG_LENGTH} characters`, `${LOCK_WAIT_MS / 60_000} minutes`) is never 1. */
 const isConstant = (expression: string) => !/[a-z]/.test(expression.replaceAll(".toLocaleString('en-US')", ''))
 
-export function handMadeCounts(text: string): string[] {
+function handMadeCounts(text: string): string[] {
   const found: string[] = []
   for (const match of text.matchAll(COUNT_THEN_WORD)) if (!isConstant(match[1] ?? '')) found.push(match[0])
   for (const match of text.matchAll(HAND_MADE_CHOICE)) found.push(match[0])

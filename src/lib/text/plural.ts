@@ -1,4 +1,4 @@
-export interface PluralOptions {
+interface PluralOptions {
   /** The plural when it is not the singular plus "s" ("these droplets" for "this droplet"). */
   plural?: string
   /** How the count is written, when not as plain digits (`4,194,305`). */
