@@ -43,6 +43,17 @@ describe('doctor (the command, with a fake API)', () => {
     expect(run.stdout).not.toMatch(/✓ broker|✓ no ssh_key_ids/)
   })
 
+  it('without a token the starter still gets its config misses, the missing ssh_key_ids included: nothing sent', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-starter-')), 'velda.yaml')
+    writeFileSync(file, STARTER_CONFIG)
+    const api = new FakeApi()
+    const run = await runCommand(Doctor, ['-c', file, '--json'], {api, env: {}})
+    expect(run.status).toBe(2)
+    const [pool] = JSON.parse(run.stdout).pools as {checks: {id: string; ok: boolean}[]}[]
+    expect(pool?.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(['token', 'ssh_keys', 'broker', 'placeholders'])
+    expect(api.calls).toEqual([])
+  })
+
   it('the starter filled in, its marks deleted and a key added: every check passes (exit 0)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-filled-')), 'velda.yaml')
     writeFileSync(file, STARTER_CONFIG
