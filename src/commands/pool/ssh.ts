@@ -49,7 +49,7 @@ export default class PoolSsh extends ApiCommand<PoolSshOutcome | null> {
   // every argument variadic (`POOL... [MEMBER...]`), as it does for a command that is not.
   // The usage is written out, since oclif's cannot show the command after `--`; test/e2e/help.test.ts checks
   // that it names every flag there is.
-  static override usage = '<%= command.id %> POOL [MEMBER] [--json] [-q] [--all] [--parallel N] [--ssh-user USER] [-i PATH] [--ssh-port N] [--private | --tailnet] [-c PATH] [--api-endpoint URL] [-- CMD...]'
+  static override usage = '<%= command.id %> POOL [MEMBER] [--json] [-q] [-o json|text|wide] [--all] [--parallel N] [--ssh-user USER] [-i PATH] [--ssh-port N] [--private | --tailnet] [-c PATH] [--api-endpoint URL] [-- CMD...]'
   static override args = {
     pool: Args.string({description: 'name of the pool in the config file', required: true}),
     member: Args.string({description: "name, droplet id, or number in pool list's order"}),
