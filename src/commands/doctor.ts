@@ -8,11 +8,13 @@ import {plural} from '../lib/text/plural.js'
 
 export default class Doctor extends ApiCommand<Outcome<DoctorReport>> {
   static override summary = 'Check every pool before the first real run; creates nothing, says each fix.'
-  static override description = `Checks, per pool: the token on the pool's endpoint, the account's status and droplet limit, the size in the region, the ssh keys, the image, the broker address, the agent version and the Tailscale key.
+  static override description = `Checks, per pool: the token on the pool's endpoint, the account's status and droplet limit, the size in the region, the ssh keys, the image, the broker address, the agent version, the Tailscale key and the placeholders.
 
 Creates nothing and changes nothing: it reads the config and asks DigitalOcean (one account call, two droplet counts (plain and GPU), one size list, one ssh-key list and one lookup per image for each endpoint and token, however many pools share them).
 
-Prints a checklist per pool, with the fix under every miss. Exit 0 when every check passes, 2 when a miss is to be fixed in the config, the environment or the account (size not offered, ssh key missing, image unknown, account locked, no room under the droplet limit, no broker address, Tailscale key variable unset), 3 when DigitalOcean refused the token or could not be reached.`
+The starter's placeholders are misses too: a broker on a name reserved for examples (example.com, example.org, ...), a value still marked CHANGE (until its comment is deleted), a pool without ssh_key_ids (pool ssh, status and logs could not reach its droplets).
+
+Prints a checklist per pool, with the fix under every miss. Exit 0 when every check passes, 2 when a miss is to be fixed in the config, the environment or the account (size not offered, ssh key missing, image unknown, account locked, no room under the droplet limit, no broker address, a placeholder left, Tailscale key variable unset), 3 when DigitalOcean refused the token or could not be reached.`
 
   static override examples = [
     {description: 'Check every pool of ./velda.yaml', command: '<%= config.bin %> <%= command.id %>'},

@@ -5,6 +5,7 @@ import {BaseCommand} from '../lib/cli/base-command.js'
 import {agentVersionFlag, brokerFlag, configFlag} from '../lib/cli/flags.js'
 import {writeOutputFile} from '../lib/output/files.js'
 import {prepareUserData} from '../lib/userdata/prepare.js'
+import {plural} from '../lib/text/plural.js'
 
 export interface RenderUserdataResult {
   pool: string
@@ -62,7 +63,7 @@ export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
     const outputFile = flags['output-file']
     if (outputFile) {
       writeOutputFile(outputFile, prepared.script, {private: showSecrets})
-      this.info(`wrote the boot script of pool ${prepared.pool.name} (${prepared.bytes} bytes) to ${outputFile}`)
+      this.info(`wrote the boot script of pool ${prepared.pool.name} (${plural(prepared.bytes, 'byte')}) to ${outputFile}`)
     }
     return {
       pool: prepared.pool.name,

@@ -30,6 +30,7 @@ describe('connectApi', () => {
     ['11m', /is longer than 10m/],
     ['0', /^\$VELDA_DO_REQUEST_TIMEOUT=0 is shorter than 1s/],
     ['500ms', /is shorter than 1s/],
+    ['30', /^\$VELDA_DO_REQUEST_TIMEOUT=30: a duration needs a unit: 30s or 30m\?$/],
   ])('refuses $VELDA_DO_REQUEST_TIMEOUT=%s before any request', async (timeout, message) => {
     const {api, requests} = await connect({VELDA_DO_REQUEST_TIMEOUT: timeout}, 'http://127.0.0.1:8')
     await expect(api).rejects.toThrow(UsageError)
@@ -41,6 +42,7 @@ describe('connectApi', () => {
     ['0', /^\$VELDA_DO_DEADLINE=0 is shorter than 1s, the shortest velda-do accepts$/],
     ['2h', /^\$VELDA_DO_DEADLINE=2h is longer than 1h, the longest velda-do waits$/],
     ['soon', /^\$VELDA_DO_DEADLINE: "soon" is not a duration$/],
+    ['90', /^\$VELDA_DO_DEADLINE=90: a duration needs a unit: 90s or 90m\?$/],
   ])('refuses $VELDA_DO_DEADLINE=%s before any request, naming the variable', async (deadline, message) => {
     const {api, requests} = await connect({VELDA_DO_DEADLINE: deadline}, 'http://127.0.0.1:8')
     await expect(api).rejects.toThrow(UsageError)

@@ -9,7 +9,9 @@ import {
   describeEndpoint,
   dropletLimitCheck,
   imageCheck,
+  isPlaceholderHost,
   maskEmail,
+  placeholdersCheck,
   sizeCheck,
   sshKeysCheck,
   tailscaleCheck,
@@ -87,13 +89,19 @@ describe('doctor checks (pure)', () => {
     expect(sizeCheck(pool, []).check.message).toMatch(/does not exist on this account/)
   })
 
-  it('ssh keys: names the missing ones; a pool without keys passes', () => {
+  it('ssh keys: names the missing ones; a pool without keys is a miss (pool ssh, status and logs could not reach it)', () => {
     expect(sshKeysCheck(pool, [{id: 111, name: 'a', fingerprint: ''}, {id: 222, name: 'b', fingerprint: ''}]).check.ok).toBe(true)
     const missing = sshKeysCheck(pool, [{id: 111, name: 'a', fingerprint: ''}]).check
     expect(missing).toMatchObject({ok: false, message: 'ssh key 222 of pool amd is not on the account'})
     expect(missing.fix).toMatch(/doctl compute ssh-key import.*remove it from ssh_key_ids/)
     const noKeys = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')
-    expect(sshKeysCheck(noKeys, null).check).toMatchObject({ok: true, message: 'no ssh_key_ids: droplets get no ssh key'})
+    expect(sshKeysCheck(noKeys, null).check).toEqual({
+      id: 'ssh_keys',
+      ok: false,
+      message: 'no ssh_key_ids: droplets get no ssh key, so pool ssh, pool status and pool logs cannot reach them',
+      fix: "add ssh_key_ids: [ID] to pool cpu (velda-do ssh-keys lists the ids of the account's keys; doctl compute ssh-key import adds one)",
+    })
+    expect(sshKeysCheck(noKeys, []).check.ok).toBe(false)
   })
 
   it('image: missing or not available fails; found passes, whatever regions dots reports', () => {
@@ -110,11 +118,60 @@ describe('doctor checks (pure)', () => {
     const cpu = bareConfig.pools[0]!
     expect(brokerCheck(cpu, bareConfig, undefined).check).toMatchObject({ok: false, message: 'no broker address for pool cpu: the agent would not know where to connect'})
     expect(brokerCheck(cpu, bareConfig, undefined).check.fix).toMatch(/--broker .*default_broker_info\.address/)
-    expect(brokerCheck(cpu, bareConfig, 'b.example.com:50051').check).toMatchObject({ok: true, message: 'broker address b.example.com:50051 (from --broker)'})
+    expect(brokerCheck(cpu, bareConfig, '10.0.0.5:50051').check).toMatchObject({ok: true, message: 'broker address 10.0.0.5:50051 (from --broker)'})
     expect(agentVersionCheck(cpu, bareConfig, undefined).check).toMatchObject({ok: false, fix: expect.stringMatching(/agent_version_override/)})
-    const full = config(veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}], {broker: 'broker.example.com:50051'}))
-    expect(brokerCheck(full.pools[0]!, full, undefined).check).toMatchObject({ok: true, message: 'broker address broker.example.com:50051 (from default_broker_info)'})
+    const full = config(veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}], {broker: 'velda-broker.internal:50051'}))
+    expect(brokerCheck(full.pools[0]!, full, undefined).check).toMatchObject({ok: true, message: 'broker address velda-broker.internal:50051 (from default_broker_info)'})
     expect(agentVersionCheck(full.pools[0]!, full, undefined).check).toMatchObject({ok: true, message: 'agent version 1.0.0 (from agent_version_override)'})
+  })
+
+  it('broker: a name reserved for examples (the starter\'s broker.example.com) is a placeholder, a miss with the fix', () => {
+    const starter = config(veldaYaml([{name: 'cpu', droplet: CPU_DROPLET}], {broker: 'broker.example.com:50051'}))
+    expect(brokerCheck(starter.pools[0]!, starter, undefined).check).toEqual({
+      id: 'broker',
+      ok: false,
+      message: 'broker address broker.example.com:50051 (from default_broker_info) is a placeholder: broker.example.com is a name reserved for examples, no broker answers there, so agents would never connect',
+      fix: 'set default_broker_info.address in velda.yaml to the address agents reach your Velda broker at (host:port), or pass --broker HOST:PORT',
+    })
+    expect(brokerCheck(starter.pools[0]!, starter, 'example.org:443').check).toMatchObject({ok: false, fix: 'pass --broker with the address agents reach your Velda broker at (host:port)'})
+    expect(brokerCheck(starter.pools[0]!, starter, 'broker.corp.internal:50051').check.ok).toBe(true)
+  })
+
+  it.each([
+    ['example.com', true], ['broker.example.org', true], ['EXAMPLE.NET', true], ['broker.example', true], ['x.invalid', true], ['example.com.', true],
+    ['myexample.com', false], ['example.company.io', false], ['broker.internal', false], ['10.0.0.5', false], ['::1', false],
+  ])('isPlaceholderHost(%s) is %s', (host, placeholder) => {
+    expect(isPlaceholderHost(host)).toBe(placeholder)
+  })
+
+  it('placeholders: every value still marked CHANGE that the pool reads, with file:line:col and the fix; none, a pass', () => {
+    const marked = config(`default_broker_info:
+  address: "b.internal:50051"   # CHANGE: your broker
+provisioners:
+  - digitalocean_auto:
+      region: atl1
+      agentVersionOverride: "1.0.0"   # CHANGE: the release
+      pool_details:
+        - {pool_name: one, size: s-1vcpu-1gb, image: ubuntu-24-04-x64}
+        - pool_name: two
+          size: s-1vcpu-1gb   # CHANGE to a GPU size
+          image: ubuntu-24-04-x64
+agent_pools:
+  - name: three
+    auto_scaler:
+      backend:
+        digitalocean_droplet: {size: s-1vcpu-1gb, region: nyc3, image: ubuntu-24-04-x64, agent_version_override: "2.0.0"}
+`)
+    const [three, one, two] = marked.pools
+    expect(placeholdersCheck(one!, marked).check).toEqual({
+      id: 'placeholders',
+      ok: false,
+      message: '2 values still marked CHANGE: default_broker_info.address "b.internal:50051" (velda.yaml:2:12), provisioners[0].digitalocean_auto.agent_version_override "1.0.0" (velda.yaml:6:29)',
+      fix: 'set each to your own value, then delete the "# CHANGE" comment on their lines in velda.yaml',
+    })
+    expect(placeholdersCheck(two!, marked).check.message).toMatch(/^3 values still marked CHANGE: .*pool_details\[1\]\.size "s-1vcpu-1gb" \(velda\.yaml:10:17\)$/)
+    expect(placeholdersCheck(three!, marked).check).toMatchObject({ok: false, message: '1 value still marked CHANGE: default_broker_info.address "b.internal:50051" (velda.yaml:2:12)', fix: 'set it to your own value, then delete the "# CHANGE" comment on its line in velda.yaml'})
+    expect(placeholdersCheck(three!, config(bare())).check).toEqual({id: 'placeholders', ok: true, message: 'no value marked CHANGE', fix: null})
   })
 
   it('Tailscale key: optional, but when configured its variable must be set; the key never appears', () => {

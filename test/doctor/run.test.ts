@@ -12,7 +12,7 @@ const pool = (name: string, token: string, image = 'ubuntu-24-04-x64') => `  - n
         digitalocean_droplet:
           {size: s-1vcpu-1gb, region: nyc3, image: ${image}, ssh_key_ids: [1], agent_version_override: "1.0.0", api_token: "\${${token}}"}
 `
-const text = `default_broker_info: {address: "broker.example.com:50051"}
+const text = `default_broker_info: {address: "velda-broker.internal:50051"}
 agent_pools:
 ${pool('a1', 'TOKEN_A')}${pool('a2', 'TOKEN_A', 'ubuntu-22-04-x64')}${pool('b', 'TOKEN_B')}`
 const env = {TOKEN_A: 'dop_v1_FAKE_a', TOKEN_B: 'dop_v1_FAKE_b', DIGITALOCEAN_API_ENDPOINT: 'https://api.digitalocean.com'}

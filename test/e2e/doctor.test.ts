@@ -29,7 +29,7 @@ interface DoctorJson {
 const env = (extra: Record<string, string> = {}) => ({DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, ...extra})
 
 /** Two pools sharing one endpoint and token; `cpu` gets the overrides, written as droplet settings. */
-function writeConfig(cpu: Record<string, string> = {}, broker: string | null = 'broker.example.com:50051'): string {
+function writeConfig(cpu: Record<string, string> = {}, broker: string | null = 'velda-broker.internal:50051'): string {
   const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-')), 'velda.yaml')
   writeFileSync(file, veldaYaml([
     {name: 'cpu', droplet: {size: 's-2vcpu-4gb', region: 'nyc3', image: 'ubuntu-24-04-x64', ssh_key_ids: '[52896465]', ...cpu}},
@@ -57,7 +57,7 @@ describe('velda-do doctor against the simulator', () => {
     expect(status).toBe(0)
     expect(report?.ok).toBe(true)
     expect(report?.pools.map((p) => [p.name, p.endpoint])).toEqual([['cpu', sim.url], ['amd-mi300x', sim.url]])
-    expect(report?.pools[0]?.checks.map((c) => c.id)).toEqual(['token', 'account_status', 'droplet_limit', 'size', 'ssh_keys', 'image', 'broker', 'agent_version', 'tailscale_key'])
+    expect(report?.pools[0]?.checks.map((c) => c.id)).toEqual(['token', 'account_status', 'droplet_limit', 'size', 'ssh_keys', 'image', 'broker', 'agent_version', 'tailscale_key', 'placeholders'])
     expect(Object.keys(report?.pools[0]?.checks[0] ?? {})).toEqual(['id', 'ok', 'message', 'fix'])
     expect(check(report, 'cpu', 'droplet_limit')?.message).toBe('droplet limit: 0 of 25 used, room for 25')
     const {counts} = (await sim.admin('GET', 'requests')) as {counts: Record<string, number>}
@@ -152,7 +152,7 @@ describe('velda-do doctor against the simulator', () => {
     expect(status).toBe(2)
     expect(misses(report)).toEqual(['cpu/broker', 'amd-mi300x/broker'])
     expect(check(report, 'cpu', 'broker')?.fix).toMatch(/default_broker_info\.address/)
-    expect((await runInProcess(['doctor', '-c', file, '--broker', 'b.example.com:50051'], {env: env()})).status).toBe(0)
+    expect((await runInProcess(['doctor', '-c', file, '--broker', '10.0.0.5:50051'], {env: env()})).status).toBe(0)
   })
 
   it('no agent version: exit 2', async () => {

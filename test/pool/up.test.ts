@@ -151,7 +151,7 @@ describe('pool up against the simulator', () => {
     const {up} = await setup({activeAfterMs: (index) => (index === 0 ? 1_000 : null)})
     const {error, done} = await ended(up({count: 2, wait: {timeoutMs: 30_000, pollIntervalMs: 10_000}}))
     expect(error.exitCode).toBe(ExitCode.waitTimeout)
-    expect(error.message).toBe('timed out waiting: 1 of 2 droplets are active; they all exist')
+    expect(error.message).toBe('timed out waiting: 1 of 2 droplets is active; they all exist')
     expect(done.created.map((d) => d.status)).toEqual(['active', 'new'])
   })
 

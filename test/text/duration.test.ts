@@ -19,7 +19,8 @@ describe('parseDuration', () => {
     ['5s', 5_000],
     ['10m', 600_000],
     ['1h30m', 5_400_000],
-    ['1.5', 1_500],
+    ['1.5s', 1_500],
+    ['0', 0],
     ['24h', MAX_DURATION_MS],
   ])('reads %s as %i ms', (text, ms) => {
     expect(parseDuration(text, '--poll-interval')).toBe(ms)
@@ -47,6 +48,17 @@ describe('parseDuration', () => {
 
   it('still accepts 0 when no minimum is given (the 2-argument form)', () => {
     expect(parseDuration('0s', '--active-after')).toBe(0)
+  })
+
+  it('refuses a number without a unit, offering seconds and minutes, as Go and kubectl refuse it', () => {
+    const flag = refusal(() => parseDuration('120', '--ttl', {minMs: 60_000}))
+    expect(flag.message).toBe('--ttl 120: a duration needs a unit: 120s or 120m?')
+    expect(flag.suggestions).toEqual(['--ttl 120s (seconds) or --ttl 120m (minutes); the units are ms, s, m, h and d'])
+    expect(flag.exitCode).toBe(2)
+    const env = refusal(() => parseDuration(' 1.5 ', '$VELDA_DO_REQUEST_TIMEOUT'))
+    expect(env.message).toBe('$VELDA_DO_REQUEST_TIMEOUT=1.5: a duration needs a unit: 1.5s or 1.5m?')
+    expect(env.suggestions).toEqual(['export VELDA_DO_REQUEST_TIMEOUT=1.5s (seconds) or export VELDA_DO_REQUEST_TIMEOUT=1.5m (minutes); the units are ms, s, m, h and d'])
+    expect(refusal(() => parseDuration('1h30', '--wait-timeout')).message).toBe('--wait-timeout: "1h30" is not a duration')
   })
 
   it('still refuses what is not a duration', () => {

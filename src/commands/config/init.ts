@@ -11,7 +11,7 @@ export interface ConfigInitResult {
 
 export default class ConfigInit extends BaseCommand<ConfigInitResult> {
   static override summary = 'Write a commented starter config: one AMD MI300X pool on the AMD endpoint.'
-  static override description = `The file is valid as written, for velda-do and for the Velda broker: edit the broker address and the agent version (marked CHANGE), then check it with config validate. It never overwrites anything: an existing file, directory or symlink at the path is an error (exit 2). Secrets stay out of the file: the API token and the Tailscale key come from environment variables.`
+  static override description = `The file is valid as written, for velda-do and for the Velda broker: edit the broker address and the agent version (marked CHANGE) and delete the marks, then check it with config validate (the file) and doctor (the file and the account: it reports any CHANGE mark left). It never overwrites anything: an existing file, directory or symlink at the path is an error (exit 2). Secrets stay out of the file: the API token and the Tailscale key come from environment variables.`
 
   static override examples = [
     {description: 'Start a config in the current directory (./velda.yaml), then check it', command: '<%= config.bin %> <%= command.id %> && <%= config.bin %> config validate'},
@@ -40,7 +40,7 @@ export default class ConfigInit extends BaseCommand<ConfigInitResult> {
   protected override render({path}: ConfigInitResult): string {
     return [
       `wrote ${path}: one AMD MI300X pool (amd-mi300x) on https://api-amd.digitalocean.com`,
-      `next: set default_broker_info.address and agent_version_override (marked CHANGE), then velda-do config validate -c ${path}`,
+      `next: set default_broker_info.address and agent_version_override (marked CHANGE: delete each mark once set), then velda-do config validate -c ${path}, and velda-do doctor -c ${path} to check the account too`,
       '',
     ].join('\n')
   }

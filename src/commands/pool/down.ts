@@ -12,7 +12,7 @@ import {printable} from '../../lib/text/printable.js'
 import {planPoolDown, type PoolDownOutcome, type PoolDownResult, runPoolDown} from '../../lib/pool/pool-down.js'
 import type {PoolDroplet} from '../../lib/pool/membership.js'
 import type {Selection} from '../../lib/pool/delete-selection.js'
-import {plural} from '../../lib/text/plural.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 
 const REFUSAL = 'pool down deletes droplets: without a terminal to confirm on, pass --yes'
 
@@ -41,10 +41,10 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
   }
 
   static override flags = {
-    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: SELECTORS}),
+    count: Flags.integer({char: 'n', description: 'how many droplets to delete', min: 1, exactlyOne: SELECTORS, helpValue: 'N'}),
     all: Flags.boolean({description: 'delete every droplet of the pool', exactlyOne: SELECTORS}),
-    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true, exactlyOne: SELECTORS}),
-    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true, exactlyOne: SELECTORS}),
+    name: Flags.string({description: 'a droplet to delete, by name (repeatable)', multiple: true, exactlyOne: SELECTORS, helpValue: 'NAME'}),
+    id: Flags.integer({description: 'a droplet to delete, by id (repeatable)', multiple: true, exactlyOne: SELECTORS, helpValue: 'ID'}),
     yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
     'ignore-limits': Flags.boolean({description: "go below the pool's min_agents"}),
     ...renamedForceFlag,
@@ -87,7 +87,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
       this.info(`pool ${pool.name} has no droplets to delete`)
       return nothingDeleted
     }
-    const question = chosen.length === 1 ? `Delete this droplet of pool ${pool.name}?` : `Delete these ${chosen.length} droplets of pool ${pool.name}?`
+    const question = `Delete ${inflect(chosen.length, 'this droplet', `these ${plural(chosen.length, 'droplet')}`)} of pool ${pool.name}?`
     await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone: nothingDeleted})
     const progress = await this.startProgress()
     return runPoolDown(api, pool, chosen, {all: 'all' in selection, configured: config.pools}, {isInterrupted: stop.isStopped, onProgress: (text) => progress.update(text)})

@@ -17,6 +17,7 @@ import {memberTarget} from '../../lib/ssh/member-target.js'
 import {agentJournalCommand, bootLogCommand, watchedCommand} from '../../lib/ssh/remote-commands.js'
 import {outputLines} from '../../lib/ssh/run.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 
 export interface PoolLogsResult {
   pool: string
@@ -46,7 +47,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
 
   static override flags = {
     agent: Flags.boolean({description: "the Velda agent's journal (journalctl -u velda-agent) instead of the boot log"}),
-    lines: Flags.integer({char: 'n', description: 'how many of the last lines', default: 100, min: 1, max: 100_000}),
+    lines: Flags.integer({char: 'n', description: 'how many of the last lines', default: 100, min: 1, max: 100_000, helpValue: 'N'}),
     follow: Flags.boolean({char: 'f', description: 'keep printing new lines until Ctrl-C', exclusive: ['json']}),
     ...sshFlags,
     config: configFlag,
@@ -69,7 +70,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const run = await this.factory.ssh.run(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
     if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts}, pool.name)
     // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.
-    if (run.cutBytes.stdout > 0) this.say(`(the first ${run.cutBytes.stdout} bytes of the log were cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
+    if (run.cutBytes.stdout > 0) this.say(`(the first ${plural(run.cutBytes.stdout, 'byte')} of the log ${inflect(run.cutBytes.stdout, 'was', 'were')} cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
     return {pool: pool.name, member: {id: member.id, name: member.name}, source: flags.agent ? 'agent' : 'boot', lines: outputLines(run.stdout), cut_bytes: run.cutBytes.stdout}
   }
 

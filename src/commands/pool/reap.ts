@@ -10,7 +10,7 @@ import {parseDuration} from '../../lib/text/duration.js'
 import {GuardError, InterruptedError, UsageError} from '../../lib/base/errors.js'
 import {formatReapPlan, formatReaped, formatReapTable} from '../../lib/output/reap-report.js'
 import {printable} from '../../lib/text/printable.js'
-import {plural} from '../../lib/text/plural.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 import {groupByAccount} from '../../lib/pool/accounts.js'
 import {type AccountReap, keptOf, planReap, type PoolReapOutcome, type PoolReapResult, runReap} from '../../lib/pool/pool-reap.js'
 import type {ReapPlan} from '../../lib/pool/reap-selection.js'
@@ -23,7 +23,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
   static override summary = 'Delete members whose lease passed, stuck in new, or (--off) powered off.'
   static override description = [
     'Expired: a lease (pool up --ttl) that has passed, deleted even below min_agents. Stuck: still new after --stuck-after (default 30m). Off, with --off: powered off (DigitalOcean bills those too). Stuck and off members go only as far as the pool stays at min_agents (unless --ignore-limits).',
-    'Made for cron and scheduled CI: only members of the configured pools by the membership rule (never a droplet of another pool or of none), --dry-run, --yes required without a terminal, exit 0 when there is nothing to do. Deletes run 20 at a time.',
+    'Made for cron and scheduled CI: only members of the configured pools by the membership rule (never a droplet of another pool or of none), --dry-run, --yes required without a terminal when there is something to delete, exit 0 when there is nothing to do (no --yes needed). Deletes run 20 at a time.',
   ].join('\n\n')
 
   static override examples = [
@@ -57,12 +57,15 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     const stuckAfterMs = parseDuration(flags['stuck-after'], '--stuck-after', {minMs: 60_000, maxMs: 30 * 86_400_000})
     const config = this.readConfig(flags.config)
     const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]
-    if (!flags['dry-run'] && !flags.yes && !isInteractive(this.factory.io)) throw new GuardError(REFUSAL, {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    // Without --yes and a terminal nothing can be deleted, but a run with nothing to reap needs no --yes (cron
+    // runs it every 15 minutes, mostly with nothing to do): look as a dry run does, without locks, then refuse
+    // only when there is something to delete.
+    const canDelete = !flags['dry-run'] && (flags.yes || isInteractive(this.factory.io))
     const stop = this.stopSignals()
     const accounts: AccountReap[] = []
     for (const group of groupByAccount(pools, flags['api-endpoint'], this.env)) {
       const api = await this.connect({pool: group[0] ?? null, endpointFlag: flags['api-endpoint']})
-      if (!flags['dry-run']) for (const pool of group) await this.lockPool(api, pool.name)
+      if (canDelete) for (const pool of group) await this.lockPool(api, pool.name)
       const plans = await planReap(api, group, config.pools, {now: this.now(), stuckAfterMs, off: flags.off, force: flags['ignore-limits']})
       accounts.push({api, plans})
     }
@@ -75,7 +78,8 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
       return {reaped: [], failed: [], kept: keptOf(plans)}
     }
     const nothingDone = {reaped: [], failed: [], kept: keptOf(plans)}
-    const question = chosen.length === 1 ? 'Delete this droplet?' : `Delete these ${chosen.length} droplets?`
+    if (!canDelete) throw new GuardError(`${REFUSAL} (it would delete ${plural(chosen.length, 'droplet')}; nothing was deleted)`, {suggestions: ['add --yes (or --dry-run to see what would go)']})
+    const question = `Delete ${inflect(chosen.length, 'this droplet', `these ${plural(chosen.length, 'droplet')}`)}?`
     await this.confirmDeletion(chosen, question, {yes: flags.yes, refusal: REFUSAL, nothingDone, table: (fit) => formatReapTable(wouldReap(plans), this.now(), fit)})
     if (stop.isStopped()) throw new InterruptedError('stopped before deleting: nothing was deleted', {partialResult: nothingDone})
     const progress = await this.startProgress()

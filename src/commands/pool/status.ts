@@ -8,7 +8,7 @@ import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/text/duration.js'
 import {InterruptedError, type Outcome, PartialError} from '../../lib/base/errors.js'
 import {formatPoolStatus} from '../../lib/output/member-table.js'
-import {plural} from '../../lib/text/plural.js'
+import {inflect, plural} from '../../lib/text/plural.js'
 import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 import {unhealthyFixes} from '../../lib/pool/unhealthy-fixes.js'
@@ -36,7 +36,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
 
   static override flags = {
     ...sshFlags,
-    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256}),
+    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256, helpValue: 'N'}),
     timeout: Flags.string({description: 'how long one member may take to answer', default: '30s', helpValue: 'DURATION'}),
     config: configFlag,
     'api-endpoint': apiEndpointFlag,
@@ -60,7 +60,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
     if (stop.isStopped()) return {...result, error: new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}
     const unhealthy = result.members.length - result.healthy
     if (unhealthy > 0) {
-      return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${unhealthy === 1 ? 'is' : 'are'} not healthy`, {
+      return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${inflect(unhealthy, 'is', 'are')} not healthy`, {
         suggestions: unhealthyFixes(pool.name, result.members),
       })}
     }

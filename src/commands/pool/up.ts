@@ -63,7 +63,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   }
 
   static override flags = {
-    count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1}),
+    count: Flags.integer({char: 'n', description: `how many droplets to create (at most ${MAX_COUNT} in one run)`, default: 1, min: 1, helpValue: 'N'}),
     ...waitFlags,
     'wait-for': waitForFlag,
     ...sshFlags,
@@ -92,6 +92,8 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       secrets: dryRun ? 'redact' : 'reveal',
     })
     const {pool} = userData
+    // `pool up POOL` alone creates one droplet: said, since a GPU droplet bills by the hour and -n is easy to forget.
+    if (!raw.some((token) => token.type === 'flag' && token.flag === 'count')) this.info(`no -n/--count given: ${dryRun ? 'a plan for' : 'creating'} 1 droplet (the default; -n N for more)`)
     const lease = leaseFrom(flags.ttl, this.now())
     const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')

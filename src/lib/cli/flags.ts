@@ -41,11 +41,14 @@ export const outputFlag = Flags.string({
 /** `--format` and `--no-header` of every table command (pool list, sizes, regions, ssh-keys), as doctl spells them. */
 export const tableFlags = {
   format: Flags.string({
-    description: 'columns to print, comma-separated, in this order (names as in the header, any case, spaces optional: Name,ID,PublicIPv4); rows only, no notes, never fitted to the terminal',
+    // No example here: every table command shares this text, and each names its own columns in its description.
+    description: 'columns to print, comma-separated, in this order (a header in any case, spaces optional, or a --json key; the description lists the columns); rows only, no notes, never fitted to the terminal',
     helpValue: 'COLUMNS',
     exclusive: ['json'],
   }),
-  'no-header': Flags.boolean({description: 'print the rows without the header line (for awk and cut); rows only, no notes, never fitted to the terminal', exclusive: ['json']}),
+  // Refused with --json as --format is, but as a relationship: oclif's usage line groups `exclusive` flags, and a
+  // second group around --json printed `[--no-header | ]`.
+  'no-header': Flags.boolean({description: 'print the rows without the header line (for awk and cut); rows only, no notes, never fitted to the terminal', relationships: [{type: 'none', flags: ['json']}]}),
 }
 
 /**

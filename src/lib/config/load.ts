@@ -7,6 +7,7 @@ import type {Environment} from './interpolate.js'
 import {suggestKey} from './keys.js'
 import {parseConfig, type ParseResult} from './parse.js'
 import type {PoolConfig, VeldaConfig} from './types.js'
+import {plural} from '../text/plural.js'
 
 export const CONFIG_ENV_VAR = 'VELDA_DO_CONFIG'
 export const DEFAULT_CONFIG_FILES = ['velda-do.yaml', 'velda.yaml'] as const
@@ -43,10 +44,10 @@ export function readConfigText(location: ConfigLocation): string {
   try {
     const stats = fstatSync(fd)
     if (!stats.isFile()) throw notAFile(location, stats)
-    if (stats.size > MAX_CONFIG_BYTES) throw tooBig(location, stats.size.toLocaleString('en-US'))
+    if (stats.size > MAX_CONFIG_BYTES) throw tooBig(location, plural(stats.size, 'byte', {shown: stats.size.toLocaleString('en-US')}))
     // The size fstat gives may be out of date (or 0 for a generated file): never read past the limit anyway.
     const content = readAtMost(fd, MAX_CONFIG_BYTES + 1)
-    if (content.length > MAX_CONFIG_BYTES) throw tooBig(location, `more than ${MAX_CONFIG_BYTES.toLocaleString('en-US')}`)
+    if (content.length > MAX_CONFIG_BYTES) throw tooBig(location, `more than ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes`)
     return content.toString('utf8')
   } finally {
     closeSync(fd)
@@ -82,9 +83,10 @@ function notAFile(location: ConfigLocation, stats: Stats): SettingsError {
   })
 }
 
-function tooBig(location: ConfigLocation, bytes: string): SettingsError {
+/** `size` as said: `4,194,305 bytes`. */
+function tooBig(location: ConfigLocation, size: string): SettingsError {
   const limit = `${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes)`
-  return new SettingsError(`the config file ${location.path} (from ${location.source}) is ${bytes} bytes, over the limit of ${limit}`, {
+  return new SettingsError(`the config file ${location.path} (from ${location.source}) is ${size}, over the limit of ${limit}`, {
     suggestions: ['check that -c/--config names the Velda config; a Velda config is a few kilobytes'],
   })
 }

@@ -11,6 +11,8 @@ import {AGENT_POOL, DIGITALOCEAN_AUTO} from './pool-schema.js'
 import {type PoolSettingValues, provisionedPoolSettings, readPoolSettings} from './pool-settings.js'
 import {OTHER_PROVISIONERS, PROVISIONER_DEFAULT_LIMITS, reservedTagProblem, tagProblem} from './schema.js'
 import {examineStructure} from './structure.js'
+import {yamlDiagnostics} from './yaml-errors.js'
+import {findChangeMarks} from './change-marks.js'
 import {AGENT_POOLS, checkedSection, DEFAULT_BROKER, PROVISIONERS, TOP_LEVEL_KEYS} from './top-level-settings.js'
 import type {Label} from './pool-settings.js'
 import type {BrokerAutoscaler, DefaultBroker, PoolConfig, VeldaConfig} from './types.js'
@@ -41,15 +43,7 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
   const lineCounter = new LineCounter()
   // uniqueKeys: yaml's check is quadratic (a 100,000-key section took minutes); examineStructure does it.
   const doc = parseDocument(text, {lineCounter, merge: true, uniqueKeys: false, prettyErrors: false})
-  for (const problem of [...doc.errors, ...doc.warnings]) {
-    const at = lineCounter.linePos(problem.pos[0])
-    diagnostics.push({
-      severity: doc.errors.includes(problem as never) ? 'error' : 'warning',
-      path: '',
-      message: `YAML: ${problem.message.split('\n')[0]}`,
-      position: {file: options.file, line: at.line, col: at.col},
-    })
-  }
+  diagnostics.push(...yamlDiagnostics(doc, text, lineCounter, options.file))
   if (errorsOf(diagnostics).length > 0) return {config: null, diagnostics}
   const structure = examineStructure(doc, (offset) => ({file: options.file, ...lineCounter.linePos(offset)}))
   for (const problem of structure.diagnostics) diagnostics.push(problem)
@@ -78,6 +72,7 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
       pools: digitalOceanPools(declared),
       unchecked: decoder.unchecked,
       warnings: diagnostics,
+      changeMarks: findChangeMarks(doc, (offset) => ({file: options.file, ...lineCounter.linePos(offset)})),
     },
     diagnostics,
   }

@@ -2,6 +2,7 @@ import {POOL_TAG_PREFIX} from './naming.js'
 import {hasControlCharacter, httpUrlProblem} from './endpoint.js'
 import {INT64_MAX, INT64_MIN} from './protojson.js'
 import type {DurationSpec, Int64Spec, IntSpec, ObjectSpec, Problem, Spec, StringSpec} from './spec.js'
+import {plural} from '../text/plural.js'
 
 /**
  * The messages of the Velda broker's config schema (velda.config / velda.agent protobuf messages) that velda-do
@@ -18,7 +19,7 @@ export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._+-]*$/
 export const MAX_TAG_LENGTH = 255
 
 export function tagProblem(tag: string): Problem | undefined {
-  if (tag.length > MAX_TAG_LENGTH) return {message: `tag "${tag.slice(0, 40)}..." is ${tag.length} characters long`, fix: `keep tags to ${MAX_TAG_LENGTH} characters`}
+  if (tag.length > MAX_TAG_LENGTH) return {message: `tag "${tag.slice(0, 40)}..." is ${plural(tag.length, 'character')} long`, fix: `keep tags to ${MAX_TAG_LENGTH} characters`}
   if (!TAG_PATTERN.test(tag)) {
     const bad = [...new Set(tag.replace(/[a-zA-Z0-9_:-]/g, ''))].map((c) => JSON.stringify(c)).join(' ')
     return {message: `tag "${tag}" has characters DigitalOcean does not allow in tags: ${bad}`, fix: 'use only letters, digits, _, : and - (e.g. replace / and . with -)'}

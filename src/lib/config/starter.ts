@@ -7,13 +7,14 @@ export const STARTER_DEFAULT_PATH = 'velda.yaml'
 
 /**
  * The starter config: one MI300X pool on DigitalOcean's AMD endpoint, valid as written (for velda-do and for the
- * broker), with every value a user must change marked "CHANGE". Optional settings are commented out, so
- * uncommenting one is all it takes.
+ * broker), with every value a user must change marked "CHANGE" (doctor reports the marks left: change-marks.ts).
+ * Optional settings are commented out, so uncommenting one is all it takes.
  */
 export const STARTER_CONFIG = `# A Velda config with one pool of AMD MI300X GPU droplets, read by velda-do and by the Velda broker alike.
 # Written by \`velda-do config init\`. Check it with: velda-do config validate -c <this file>
 # Nothing secret belongs here: the API token comes from $DIGITALOCEAN_API_TOKEN, the Tailscale key from its own
-# variable.
+# variable. A value marked CHANGE is a placeholder: set it, then delete its CHANGE comment (velda-do doctor reports
+# every mark left, and a pool without ssh_key_ids).
 
 default_broker_info:
   address: "broker.example.com:50051"     # CHANGE: where agents reach your Velda broker (host:port)

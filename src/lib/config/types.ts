@@ -1,3 +1,4 @@
+import type {ChangeMark} from './change-marks.js'
 import type {Diagnostic, SourcePosition} from './diagnostics.js'
 import type {DropletSettingValues} from './droplet-settings.js'
 import type {PoolSettingValues} from './pool-settings.js'
@@ -68,4 +69,6 @@ export interface VeldaConfig {
   unchecked: string[]
   /** Warnings only: a config with errors is never returned. */
   warnings: Diagnostic[]
+  /** Values still marked `# CHANGE` (the starter's placeholders), in file order. */
+  changeMarks: ChangeMark[]
 }

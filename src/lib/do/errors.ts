@@ -1,5 +1,6 @@
 import {formatDuration} from '../text/duration.js'
 import {ExitCode, SettingsError, VeldaError, type VeldaErrorOptions} from '../base/errors.js'
+import {plural} from '../text/plural.js'
 
 /** Where a failed request went: enough to find it in DigitalOcean's logs, never the token. */
 export interface RequestInfo {
@@ -20,7 +21,7 @@ function requestDetails(request: RequestInfo): Record<string, unknown> {
 }
 
 function attemptsText(attempts: number): string {
-  return attempts === 1 ? '1 attempt' : `${attempts} attempts`
+  return plural(attempts, 'attempt')
 }
 
 /** DigitalOcean answered with an error status. Exit 3: nothing was changed by this request. */

@@ -1,5 +1,6 @@
 import {requireList} from './answer-checks.js'
 import {type AnswerSource, MalformedAnswerError} from './errors.js'
+import {plural} from '../text/plural.js'
 
 /** The API's largest page: the fewest requests for a full list. */
 export const PER_PAGE = 200
@@ -43,7 +44,7 @@ export async function collectPages<T extends object>(fetchPage: (page: number) =
   }
   // Ending before the announced total: a list that shrank while it was read shifts items onto pages already read.
   if (read < total) {
-    throw new MalformedAnswerError(answer.source, `the list ended after ${read} items on page ${page}, but meta.total said ${total}; it may have changed while it was read`)
+    throw new MalformedAnswerError(answer.source, `the list ended after ${plural(read, 'item')} on page ${page}, but meta.total said ${total}; it may have changed while it was read`)
   }
   return items.list
 }
@@ -97,7 +98,7 @@ function nextPresent(answer: Page<unknown>): boolean {
 
 function checkPage(answer: Page<unknown>, page: number, hasNext: boolean, lastPage: number): void {
   const count = answer.items.length
-  if (count > PER_PAGE) throw new MalformedAnswerError(answer.source, `page ${page} has ${count} items, more than the ${PER_PAGE} asked for`)
+  if (count > PER_PAGE) throw new MalformedAnswerError(answer.source, `page ${page} has ${plural(count, 'item')}, more than the ${PER_PAGE} asked for`)
   if (!hasNext) return
   // Only the last page may be short: a short page that says more follow is a list with a hole in it.
   if (count < PER_PAGE) throw new MalformedAnswerError(answer.source, `page ${page} has ${count} of ${PER_PAGE} items but links.pages.next says more follow`)

@@ -3,6 +3,8 @@
  * tested without a network or a clock. The request engine (transport.ts) only carries the decisions out.
  */
 
+import {plural} from '../text/plural.js'
+
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   maxAttempts: number
@@ -118,7 +120,7 @@ export function decideRetry(
   if (outcome.kind === 'status' && !RETRYABLE_STATUSES.has(outcome.status)) return {retry: false}
   if (outcome.kind === 'network' && outcome.retryable === false) return {retry: false, why: 'waiting would not help'}
   if (!isRetryableRequest(method, path)) return {retry: false, why: `${method} is not retried: it may have been performed`}
-  if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${attempt} attempts`}
+  if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${plural(attempt, 'attempt')}`}
   const told = toldWait(outcome, now)
   if (told !== null && told > policy.maxServerWaitMs) {
     return {retry: false, why: `DigitalOcean asks to wait ${Math.ceil(told / 1000)}s, longer than velda-do waits (${policy.maxServerWaitMs / 1000}s)`}

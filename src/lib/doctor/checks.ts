@@ -3,6 +3,9 @@ import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError, VeldaError} from '../base/errors.js'
 import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} from '../pool/scale-up-guards.js'
 import {resolveAgentVersion, resolveBroker} from '../config/resolve-settings.js'
+import {marksOfPool} from '../config/change-marks.js'
+import {formatPosition} from '../config/diagnostics.js'
+import {inflect, plural} from '../text/plural.js'
 
 /** One line of the checklist: `--json` prints exactly these keys. */
 export interface Check {
@@ -13,7 +16,7 @@ export interface Check {
   fix: string | null
 }
 
-export type CheckId = 'token' | 'account_status' | 'droplet_limit' | 'size' | 'ssh_keys' | 'image' | 'broker' | 'agent_version' | 'tailscale_key'
+export type CheckId = 'token' | 'account_status' | 'droplet_limit' | 'size' | 'ssh_keys' | 'image' | 'broker' | 'agent_version' | 'tailscale_key' | 'placeholders'
 
 /**
  * A miss the user fixes in the config or the account (exit 2), or one where DigitalOcean could not be asked or
@@ -109,9 +112,13 @@ export function sizeCheck(pool: PoolConfig, sizes: readonly Size[]): CheckResult
 }
 
 export function sshKeysCheck(pool: PoolConfig, keys: readonly SshKey[] | null): CheckResult {
-  if (pool.sshKeyIds.length === 0 || keys === null) return pass('ssh_keys', 'no ssh_key_ids: droplets get no ssh key')
+  // Without a key no one logs in to a real droplet: pool ssh, status and logs all go over ssh.
+  if (pool.sshKeyIds.length === 0 || keys === null) {
+    return miss('ssh_keys', 'no ssh_key_ids: droplets get no ssh key, so pool ssh, pool status and pool logs cannot reach them',
+      `add ssh_key_ids: [ID] to pool ${pool.name} (velda-do ssh-keys lists the ids of the account's keys; doctl compute ssh-key import adds one)`)
+  }
   const problem = sshKeysProblem(pool, keys)
-  if (!problem) return pass('ssh_keys', `ssh key${pool.sshKeyIds.length === 1 ? '' : 's'} ${pool.sshKeyIds.join(', ')} on the account`)
+  if (!problem) return pass('ssh_keys', `${inflect(pool.sshKeyIds.length, 'ssh key', 'ssh keys')} ${pool.sshKeyIds.join(', ')} on the account`)
   return miss('ssh_keys', problem.message, 'add it to the account (doctl compute ssh-key import, or the control panel) or remove it from ssh_key_ids; velda-do ssh-keys lists the keys there are')
 }
 
@@ -152,6 +159,13 @@ const UNUSABLE_IMAGE_STATUSES: ReadonlySet<string> = new Set(['NEW', 'pending', 
 export function brokerCheck(pool: PoolConfig, config: VeldaConfig, flag: string | undefined): CheckResult {
   try {
     const broker = resolveBroker(flag, pool, config)
+    const host = broker.value.slice(0, broker.value.lastIndexOf(':')).replace(/^\[|\]$/g, '')
+    if (isPlaceholderHost(host)) {
+      const fix = broker.source.startsWith('--')
+        ? `pass ${broker.source} with the address agents reach your Velda broker at (host:port)`
+        : `set ${broker.source === 'default_broker_info' ? 'default_broker_info.address' : `${broker.source} of pool ${pool.name}`} in ${config.file} to the address agents reach your Velda broker at (host:port), or pass --broker HOST:PORT`
+      return miss('broker', `broker address ${broker.value} (from ${broker.source}) is a placeholder: ${host} is a name reserved for examples, no broker answers there, so agents would never connect`, fix)
+    }
     return pass('broker', `broker address ${broker.value} (from ${broker.source})`)
   } catch (error) {
     if (error instanceof SettingsError) return miss('broker', error.message, error.suggestions.join('; '))
@@ -167,6 +181,26 @@ export function agentVersionCheck(pool: PoolConfig, config: VeldaConfig, flag: s
     if (error instanceof SettingsError) return miss('agent_version', error.message, error.suggestions.join('; '))
     throw error
   }
+}
+
+/**
+ * Names reserved for documentation (RFC 2606, RFC 6761): example.com/.net/.org, any name under them or under the
+ * .example and .invalid top-level domains. The starter's broker is broker.example.com.
+ */
+export function isPlaceholderHost(host: string): boolean {
+  return /(^|\.)(example\.(com|net|org)|example|invalid)\.?$/i.test(host)
+}
+
+/**
+ * Values the config still marks `# CHANGE` (config init's placeholders). The mark is the user's word that the
+ * value is not theirs yet, so it counts until the comment is deleted, whatever the value now is.
+ */
+export function placeholdersCheck(pool: PoolConfig, config: VeldaConfig): CheckResult {
+  const marks = marksOfPool(config.changeMarks, pool)
+  if (marks.length === 0) return pass('placeholders', 'no value marked CHANGE')
+  const listed = marks.map((mark) => `${mark.path} ${JSON.stringify(mark.value)} (${formatPosition(mark.position, config.file)})`).join(', ')
+  return miss('placeholders', `${plural(marks.length, 'value')} still marked CHANGE: ${listed}`,
+    `set ${inflect(marks.length, 'it', 'each')} to your own value, then delete the "# CHANGE" comment on ${inflect(marks.length, 'its line', 'their lines')} in ${config.file}`)
 }
 
 /** The key's value is never revealed here: only whether its variables are set. */

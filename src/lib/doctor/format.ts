@@ -3,6 +3,7 @@ import chalk from 'chalk'
 import {printable} from '../text/printable.js'
 import {describeEndpoint} from './checks.js'
 import type {DoctorReport} from './run.js'
+import {plural} from '../text/plural.js'
 
 /**
  * The checklist for people: one block per pool, a mark per check and the fix under each miss. Messages may quote
@@ -20,6 +21,6 @@ export function formatDoctor(report: DoctorReport): string {
     lines.push('')
   }
   const misses = report.pools.reduce((n, p) => n + p.checks.filter((c) => !c.ok).length, 0)
-  lines.push(misses === 0 ? 'all checks passed' : `${misses} check${misses === 1 ? '' : 's'} failed`)
+  lines.push(misses === 0 ? 'all checks passed' : `${plural(misses, 'check')} failed`)
   return `${lines.join('\n')}\n`
 }

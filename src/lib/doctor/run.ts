@@ -17,6 +17,7 @@ import {
   imageCheck,
   imageLookupFailed,
   notChecked,
+  placeholdersCheck,
   sizeCheck,
   sshKeysCheck,
   tailscaleCheck,
@@ -70,6 +71,7 @@ export async function runDoctor(config: VeldaConfig, options: DoctorOptions): Pr
       brokerCheck(pool, config, options.broker),
       agentVersionCheck(pool, config, options.agentVersion),
       tailscaleCheck(pool),
+      placeholdersCheck(pool, config),
     ]
     all.push(...results)
     return {name: pool.name, endpoint: resolveEndpoint(options.endpointFlag, options.env, pool).value, checks: results.map((r) => r.check)}
@@ -90,7 +92,7 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
   const token = resolveToken(options.env, first)
   if (!token?.secret) {
     const result = tokenMissing(token?.source ?? null, token?.missing ?? [])
-    return () => [result]
+    return (pool) => [result, ...keylessWithoutApi(pool)]
   }
   let api: DigitalOceanApi
   let account: AccountDetails
@@ -101,7 +103,7 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
     const result = error instanceof UnauthorizedError
       ? tokenRefused(endpoint, token.source)
       : error instanceof SettingsError ? tokenUnusable(error) : endpointFailed(endpoint, error)
-    return () => [result]
+    return (pool) => [result, ...keylessWithoutApi(pool)]
   }
   const wantsKeys = pools.some((p) => p.sshKeyIds.length > 0)
   const imageIds = [...new Set(pools.map((p) => p.image))]
@@ -126,4 +128,9 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
       image.ok ? imageCheck(pool, image.value) : imageLookupFailed(pool, image.error),
     ]
   }
+}
+
+/** A pool without ssh_key_ids is a miss the config alone decides: reported even when the account cannot be asked. */
+function keylessWithoutApi(pool: PoolConfig): CheckResult[] {
+  return pool.sshKeyIds.length === 0 ? [sshKeysCheck(pool, null)] : []
 }

@@ -2,6 +2,7 @@ import type {MissingKey} from '../catalog/filters.js'
 import type {Region, Size, SshKey} from '../do/types.js'
 import {printableCell} from '../text/printable.js'
 import {type Column, renderTable, type TableFit, type TableView} from './table.js'
+import {inflect} from '../text/plural.js'
 
 export function formatMemory(mb: number): string {
   return mb >= 1024 ? `${Number((mb / 1024).toFixed(1))} GiB` : `${mb} MiB`
@@ -56,6 +57,6 @@ export function formatRegions(regions: readonly Region[], view: TableView<Region
 export function formatSshKeys(keys: readonly SshKey[], missing: readonly MissingKey[], view: TableView<SshKey> = {columns: SSH_KEY_COLUMNS, ...DEFAULT}, fit?: TableFit): string {
   const table = renderTable(view, keys, fit)
   if (missing.length === 0 || view.rowsOnly) return table
-  const lines = missing.map((key) => `  ${key.id}, used by ${key.pools.length === 1 ? 'pool' : 'pools'} ${key.pools.map(printableCell).join(', ')}`)
+  const lines = missing.map((key) => `  ${key.id}, used by ${inflect(key.pools.length, 'pool', 'pools')} ${key.pools.map(printableCell).join(', ')}`)
   return `${table}\nconfigured in ssh_key_ids but not on the account:\n${lines.join('\n')}\n`
 }

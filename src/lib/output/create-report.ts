@@ -2,7 +2,7 @@ import type {VeldaError} from '../base/errors.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import type {MemberStatus} from '../pool/pool-status.js'
 import {formatHourly, sumHourly} from '../text/money.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 import {shellWord} from '../text/shell.js'
 
 // What a create that failed or was stopped part-way tells the operator (pool up, pool scale): the spinner's last
@@ -73,5 +73,5 @@ export function leftRunning(run: FailedCreate, before: {own: number; minAgents: 
 /** `2 droplets are running ($0.0179/h): velda-do pool down cpu --id 1001 --id 1002` */
 export function leftRunningLine(running: LeftRunning): string {
   const price = running.hourly === null ? 'price unknown' : formatHourly(running.hourly)
-  return `${plural(running.droplets, 'droplet')} ${running.droplets === 1 ? 'is' : 'are'} running (${price}): ${running.command}`
+  return `${plural(running.droplets, 'droplet')} ${inflect(running.droplets, 'is', 'are')} running (${price}): ${running.command}`
 }

@@ -1,4 +1,5 @@
 import {printable, printableCell} from '../text/printable.js'
+import {inflect, plural} from '../text/plural.js'
 
 /** What `pool ssh --all` shows of one member (MemberRun's fields that are shown). */
 export interface MemberOutput {
@@ -66,5 +67,5 @@ function* lines(text: string): Generator<string> {
 
 /** What a member printed past the limit is not kept: said where its output begins. */
 function cutNote(name: string, stream: 'stdout' | 'stderr', cutBytes: number, keptBytes: number): string {
-  return `${name}: [${stream}: the first ${cutBytes} bytes were cut; the last ${keptBytes / 1024} KiB follow]`
+  return `${name}: [${stream}: the first ${plural(cutBytes, 'byte')} ${inflect(cutBytes, 'was', 'were')} cut; the last ${keptBytes / 1024} KiB follow]`
 }

@@ -4,6 +4,7 @@ import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
 import {cutToWidth, displayWidth} from './cell-width.js'
 import {COLUMN_GAP, type ColumnFit, fitColumns} from './fit-columns.js'
+import {plural} from '../text/plural.js'
 
 export {displayWidth} from './cell-width.js'
 
@@ -104,7 +105,7 @@ export function fitNote(fit: TableFit): string | null {
     ...(fit.cut.size > 0 ? [`cut ${[...fit.cut].join(', ')} with …`] : []),
   ]
   if (done.length === 0) return null
-  return wrapWords(`to fit ${fit.width} columns: ${done.join('; ')}. -o wide prints the whole table; --format picks columns`, fit.width)
+  return wrapWords(`to fit ${plural(fit.width, 'column')}: ${done.join('; ')}. -o wide prints the whole table; --format picks columns`, fit.width)
 }
 
 /** Lines of at most `width` columns, broken between words (a longer word has a line of its own). */

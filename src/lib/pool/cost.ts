@@ -1,6 +1,6 @@
 import {GuardError, UsageError} from '../base/errors.js'
 import {formatDollars, formatHourly, sumHourly} from '../text/money.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 import {type Ask, askCount, type GuardProblem} from './scale-up-guards.js'
 
 /**
@@ -51,7 +51,7 @@ export function formatEstimate(pool: string, estimate: CostEstimate): string {
 export function maxHourlyCostProblem(pool: string, estimate: CostEstimate, max: number | null, ask: Ask = askCount(estimate.count)): GuardProblem | null {
   if (max === null || estimate.count === 0) return null
   if (estimate.pool_hourly_after === null) {
-    const why = estimate.adding_hourly === null ? `DigitalOcean gives no price for ${estimate.size}` : `${plural(estimate.unpriced, 'droplet')} of pool ${pool} ${estimate.unpriced === 1 ? 'has' : 'have'} no known price`
+    const why = estimate.adding_hourly === null ? `DigitalOcean gives no price for ${estimate.size}` : `${plural(estimate.unpriced, 'droplet')} of pool ${pool} ${inflect(estimate.unpriced, 'has', 'have')} no known price`
     return {
       message: `--max-hourly-cost ${formatDollars(max)} cannot be checked: ${why}; nothing was created`,
       suggestions: ['leave out --max-hourly-cost to create anyway', 'velda-do sizes shows the prices DigitalOcean gives'],

@@ -4,6 +4,7 @@ import type {DropletCreateRequest} from '../do/types.js'
 import type {VeldaError} from '../base/errors.js'
 import type {PoolDroplet} from './membership.js'
 import type {ScaleUpPlan} from './scale-up-plan.js'
+import {plural} from '../text/plural.js'
 
 // Sends a scale-up's planned batches (scale-up-plan.ts), after its guards (scale-up-guards.ts) passed, and finds out
 // what an ambiguous create did before creating anything again.
@@ -100,7 +101,7 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
       pending = pending.filter((name) => !found.some((d) => d.name === name))
       if (pending.length === 0) break
       if (attempt >= maxAttempts) {
-        stop(pending, `${ambiguity} (after ${attempt} attempts)`, 'not attempted: creates keep failing')
+        stop(pending, `${ambiguity} (after ${plural(attempt, 'attempt')})`, 'not attempted: creates keep failing')
         break
       }
       // The transport's own rule for a failed request (a told wait, else backoff), with a create's longer steps.

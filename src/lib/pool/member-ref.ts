@@ -1,6 +1,7 @@
 import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
 import type {PoolDroplet} from './membership.js'
+import {plural} from '../text/plural.js'
 
 /**
  * A member named on the command line: its name, its droplet id, or its number in `pool list`'s order (1 is the
@@ -10,7 +11,7 @@ export function findMember(pool: string, members: readonly PoolDroplet[], ref: s
   if (members.length === 0) throw new UsageError(`pool ${printableCell(pool)} has no droplets`, {suggestions: [`velda-do pool up ${pool} creates some`]})
   if (ref === undefined) {
     if (members.length === 1 && members[0]) return members[0]
-    throw new UsageError(`pool ${printableCell(pool)} has ${members.length} droplets: say which`, {suggestions: [memberList(members)]})
+    throw new UsageError(`pool ${printableCell(pool)} has ${plural(members.length, 'droplet')}: say which`, {suggestions: [memberList(members)]})
   }
   const byName = members.find((m) => m.name === ref)
   if (byName) return byName

@@ -3,7 +3,7 @@ import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, type Outcome, PartialError, VeldaError} from '../base/errors.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './delete-selection.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 
 /**
  * Deletes in flight at once: 100 deletes take five round trips. Bursts stay within DigitalOcean's 250 requests a
@@ -110,12 +110,12 @@ function downFailure(result: PoolDownResult, pool: PoolConfig, interrupted: bool
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
     if (result.deleted.length === 0) return new NothingChangedError(`no droplet was deleted: ${first}`)
-    return new PartialError(`${result.deleted.length} of ${attempted} droplets were deleted; ${result.failed.length} were not: ${first}`, {
+    return new PartialError(`${result.deleted.length} of ${plural(attempted, 'droplet')} ${inflect(result.deleted.length, 'was', 'were')} deleted; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}`, {
       suggestions: [`run the same pool down again to retry the rest: velda-do pool down ${pool.name} --id ${result.failed.map((f) => f.id).join(' --id ')}`],
     })
   }
   if (result.remaining) {
-    return new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, but after ${ALL_ROUNDS} rounds ${result.remaining.length} more of pool ${pool.name} exist (is something creating them?)`, {
+    return new PartialError(`deleted ${plural(result.deleted.length, 'droplet')}, but after ${ALL_ROUNDS} rounds pool ${pool.name} still has ${plural(result.remaining.length, 'droplet')} (is something creating them?)`, {
       suggestions: ['stop whatever scales the pool up (the Velda broker?), then run the same pool down --all again'],
     })
   }

@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, type Outcome, PartialError, type VeldaError} from '../base/errors.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 import {deleteDroplets} from './delete-selection.js'
 import {listPools} from './membership.js'
 import {DELETE_CONCURRENCY} from './pool-down.js'
@@ -80,5 +80,5 @@ function reapFailure(result: PoolReapResult, interrupted: boolean): VeldaError |
   const first = result.failed[0]?.error ?? 'unknown error'
   return result.reaped.length === 0
     ? new NothingChangedError(`no droplet was reaped: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
-    : new PartialError(`${result.reaped.length} of ${attempted} droplets were reaped; ${result.failed.length} were not: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
+    : new PartialError(`${result.reaped.length} of ${plural(attempted, 'droplet')} ${inflect(result.reaped.length, 'was', 'were')} reaped; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}`, {suggestions: ['run the same pool reap again: it picks up what is left']})
 }

@@ -11,6 +11,7 @@ import {type PoolDownDeps, runPoolDown} from './pool-down.js'
 import {poolUp, type PoolUpDeps, type PoolUpOptions} from './pool-up.js'
 import {checkRunSize, MAX_COUNT} from './run-size.js'
 import {askTarget} from './scale-up-guards.js'
+import {plural} from '../text/plural.js'
 
 /** The pool's own members by status, before a scale: `off` droplets count (and bill) like the others. */
 export interface MemberCounts {
@@ -59,8 +60,8 @@ export async function planPoolScale(api: DigitalOceanApi, pool: PoolConfig, targ
   const before = countMembers(own)
   // pool up's cap, on what this run would do: --to 1500 from 0 creates 1500 in one run, which pool up refuses.
   const step = (toward: number) => [`scale in steps: --to ${toward} first, then --to ${target}`]
-  if (target > own.length) checkRunSize(target - own.length, 'create', `--to ${target} creates ${target - own.length} droplets: that`, step(own.length + MAX_COUNT))
-  if (target < own.length) checkRunSize(own.length - target, 'delete', `--to ${target} deletes ${own.length - target} droplets: that`, step(own.length - MAX_COUNT))
+  if (target > own.length) checkRunSize(target - own.length, 'create', `--to ${target} creates ${plural(target - own.length, 'droplet')}: that`, step(own.length + MAX_COUNT))
+  if (target < own.length) checkRunSize(own.length - target, 'delete', `--to ${target} deletes ${plural(own.length - target, 'droplet')}: that`, step(own.length - MAX_COUNT))
   if (target > own.length) return {action: 'create', count: target - own.length, before, members}
   if (target < own.length) return {action: 'delete', chosen: selectForScaleDown(pool, members, {count: own.length - target}, force), before, members}
   return {action: 'none', before, members}

@@ -4,7 +4,7 @@ import type {DigitalOceanApi} from '../do/client.js'
 import {createBody} from '../do/droplets.js'
 import {InterruptedError, NothingChangedError, type Outcome, OverMaxAgentsError, PartialError, type VeldaError, WaitFailedError, WaitTimeoutError} from '../base/errors.js'
 import type {RandomInt} from '../config/naming.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
 import type {Ask} from './scale-up-guards.js'
@@ -125,7 +125,7 @@ function createFailure(result: PoolUpResult, run: ScaleUpRun): VeldaError | null
   if (result.failed.length === 0) return null
   const first = result.failed[0]?.error ?? 'unknown error'
   if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}`)
-  return new PartialError(`${result.created.length} of ${result.requested} droplets were created; ${result.failed.length} were not: ${first}`, {
+  return new PartialError(`${result.created.length} of ${plural(result.requested, 'droplet')} ${inflect(result.created.length, 'was', 'were')} created; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}`, {
     suggestions: [`velda-do pool list ${result.pool} shows what exists`],
   })
 }
@@ -165,14 +165,14 @@ async function waitActive(result: PoolUpResult, wait: {timeoutMs: number; pollIn
   const active = final.created.filter((d) => d.status === 'active' && !waited.gone.includes(d.id)).length
   if (waited.interrupted) return {...final, error: new InterruptedError(`stopped while waiting: ${active} of ${plural(ids.length, 'created droplet')} active (all listed)`)}
   if (!waited.done) {
-    const existence = gone.length > 0 ? `${gone.length} of the ${ids.length} were deleted meanwhile` : 'they all exist'
-    return {...final, error: new WaitTimeoutError(`timed out waiting: ${active} of ${ids.length - gone.length} droplets are active; ${existence}`, {
+    const existence = gone.length > 0 ? `${gone.length} of the ${ids.length} ${inflect(gone.length, 'was', 'were')} deleted meanwhile` : 'they all exist'
+    return {...final, error: new WaitTimeoutError(`timed out waiting: ${active} of ${plural(ids.length - gone.length, 'droplet')} ${inflect(active, 'is', 'are')} active; ${existence}`, {
       suggestions: [`velda-do pool list ${result.pool} to watch them`, 'or wait longer with --wait-timeout'],
     })}
   }
   if (gone.length === 0 && deps.agents) return waitAgents(final, wait, deps, deps.agents)
   if (gone.length > 0) {
-    return {...final, error: new PartialError(`${active} of ${ids.length} created droplets are active; ${gone.length === 1 ? '1 was' : `${gone.length} were`} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
+    return {...final, error: new PartialError(`${active} of ${plural(ids.length, 'created droplet')} ${inflect(active, 'is', 'are')} active; ${gone.length} ${inflect(gone.length, 'was', 'were')} deleted while waiting (by another process?): ${gone.map((d) => d.name).join(', ')}`, {
       suggestions: [`velda-do pool list ${result.pool} shows what exists`, `velda-do pool up ${result.pool} -n ${gone.length} makes up for them`],
     })}
   }
@@ -190,7 +190,7 @@ async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIn
       now: deps.now,
       sleep: deps.sleep,
       isInterrupted: deps.isInterrupted,
-      onProgress: (healthy, total, elapsedMs) => deps.onProgress(`${healthy}/${total} agents running, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(wait.timeoutMs)}`, `${healthy}/${total}`),
+      onProgress: (healthy, total, elapsedMs) => deps.onProgress(`${healthy}/${plural(total, 'agent')} running, ${formatDuration(Math.floor(elapsedMs / 1000) * 1000)} of ${formatDuration(wait.timeoutMs)}`, `${healthy}/${total}`),
     })
   } catch (error) {
     // The droplets exist and are paid for whatever a member answered: report them with the failure.

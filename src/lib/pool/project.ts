@@ -1,6 +1,7 @@
 import {UsageError} from '../base/errors.js'
 import {printableCell} from '../text/printable.js'
 import {UUID_PATTERN} from '../text/wire-formats.js'
+import {inflect, plural} from '../text/plural.js'
 
 /** A DigitalOcean project as `--project` resolves it. */
 export interface ProjectRef {
@@ -32,7 +33,7 @@ export function findProject(projects: readonly {id: string; name: string; is_def
   const named = exact.length > 0 ? exact : projects.filter((p) => p.name.toLowerCase() === wanted.toLowerCase())
   if (named.length === 1 && named[0]) return {id: named[0].id, name: named[0].name}
   if (named.length > 1) {
-    throw new UsageError(`--project ${printableCell(wanted)}: ${named.length} projects have that name; nothing was created`, {
+    throw new UsageError(`--project ${printableCell(wanted)}: ${plural(named.length, 'project')} ${inflect(named.length, 'has', 'have')} that name; nothing was created`, {
       suggestions: [`give the id instead: ${named.map((p) => p.id).join(' or ')}`],
     })
   }

@@ -1,7 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {Size, SshKey} from '../do/types.js'
 import {GuardError} from '../base/errors.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 
 // The guards of docs/cli.md ("velda-do pool up") before any create, as pure functions of what was read: the real
 // run and the dry run call the same ones on the same facts, so a dry run cannot pass what the run would refuse.
@@ -99,7 +99,7 @@ export function accountLimitProblem(account: {dropletLimit: number; droplets: nu
   const room = Math.max(0, account.dropletLimit - account.droplets)
   if (count <= room) return null
   return {
-    message: `the account's droplet limit is ${account.dropletLimit}; ${account.droplets} droplets exist and ${count} more were asked for`,
+    message: `the account's droplet limit is ${account.dropletLimit}; ${plural(account.droplets, 'droplet')} ${inflect(account.droplets, 'exists', 'exist')} and ${count} more ${inflect(count, 'was', 'were')} asked for`,
     suggestions: [
       room > 0 ? ask.fix(room) : 'delete droplets the account no longer needs',
       'or ask DigitalOcean to raise the limit (control panel: Settings, then Team; or a support ticket)',
@@ -130,7 +130,7 @@ export function sshKeysProblem(pool: PoolConfig, sshKeys: readonly SshKey[]): Gu
   const missing = pool.sshKeyIds.filter((id) => !present.has(id))
   if (missing.length === 0) return null
   return {
-    message: `ssh key${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of pool ${pool.name} ${missing.length === 1 ? 'is' : 'are'} not on the account`,
+    message: `${inflect(missing.length, 'ssh key', 'ssh keys')} ${missing.join(', ')} of pool ${pool.name} ${inflect(missing.length, 'is', 'are')} not on the account`,
     suggestions: ['velda-do ssh-keys lists the keys there are', 'fix ssh_key_ids in the config'],
   }
 }

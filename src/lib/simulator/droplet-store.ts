@@ -2,6 +2,7 @@ import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './seed-cat
 import type {AssignmentStatus} from './projects.js'
 import {randomHex} from './random.js'
 import {utcSeconds} from '../text/wire-formats.js'
+import {plural} from '../text/plural.js'
 
 /**
  * The simulator's droplets, in one place: what a droplet is, how it is created (by the API or seeded), how it lives
@@ -336,7 +337,7 @@ function createProblem(catalog: Catalog, request: CreateRequest, existing: numbe
   if (request.userData !== null && Buffer.byteLength(request.userData, 'utf8') > 65_536) return 'user_data is limited to 64 KiB.'
   const limit = Number(catalog.account.droplet_limit)
   if (existing + request.names.length > limit) {
-    return `creating ${request.names.length} Droplet${request.names.length === 1 ? '' : 's'} will exceed your droplet limit of ${limit}.`
+    return `creating ${plural(request.names.length, 'Droplet')} will exceed your droplet limit of ${limit}.`
   }
   return null
 }

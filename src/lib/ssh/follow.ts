@@ -4,6 +4,7 @@ import {sharedCloseWatch} from '../system/close-watch.js'
 import {LineSplitter, type SplitLine} from './line-splitter.js'
 import {printable} from '../text/printable.js'
 import {sshSpawnArgs} from './ssh-program.js'
+import {plural} from '../text/plural.js'
 
 /** A log line longer than this is no log line: it is dropped and said so (see LineSplitter). */
 export const MAX_FOLLOWED_LINE_BYTES = 64 * 1024
@@ -73,5 +74,5 @@ export function followSsh(
 }
 
 function shown(line: SplitLine): string {
-  return 'text' in line ? `${printable(line.text)}\n` : `[a line of ${line.droppedBytes} bytes, longer than ${MAX_FOLLOWED_LINE_BYTES / 1024} KiB: not shown]\n`
+  return 'text' in line ? `${printable(line.text)}\n` : `[a line of ${plural(line.droppedBytes, 'byte')}, longer than ${MAX_FOLLOWED_LINE_BYTES / 1024} KiB: not shown]\n`
 }

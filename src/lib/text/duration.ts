@@ -15,11 +15,14 @@ export interface DurationLimits {
   maxMs?: number
 }
 
-/** `500ms`, `5s`, `10m`, `1h30m`, `2d` → milliseconds; a bare number is seconds. Refuses values outside `limits`. */
+/**
+ * `500ms`, `5s`, `10m`, `1h30m`, `2d` → milliseconds. Refuses values outside `limits`. Every duration carries its
+ * unit, as Go's and kubectl's do (`0` alone excepted, as in Go): `--ttl 120` read as seconds was a two-minute
+ * lease where the user likely meant two hours or minutes, so a bare number is refused with both readings offered.
+ */
 export function parseDuration(text: string, flag: string, limits: DurationLimits = {}): number {
-  const ms = toMilliseconds(text, flag)
-  // `--poll-interval 5s`, but `$VELDA_DO_REQUEST_TIMEOUT=5s`: quote the setting as the user wrote it.
-  const given = flag.startsWith('$') ? `${flag}=${text.trim()}` : `${flag} ${text.trim()}`
+  const given = written(flag, text.trim())
+  const ms = toMilliseconds(text, flag, given)
   const maxMs = limits.maxMs ?? MAX_DURATION_MS
   if (ms > maxMs) {
     throw new UsageError(`${given} is longer than ${formatDuration(maxMs)}, the longest velda-do waits`, {
@@ -36,9 +39,20 @@ export function parseDuration(text: string, flag: string, limits: DurationLimits
   return ms
 }
 
-function toMilliseconds(text: string, flag: string): number {
+/** `--poll-interval 5s`, but `$VELDA_DO_REQUEST_TIMEOUT=5s`: the setting quoted as the user wrote it. */
+function written(flag: string, value: string): string {
+  return flag.startsWith('$') ? `${flag}=${value}` : `${flag} ${value}`
+}
+
+function toMilliseconds(text: string, flag: string, given: string): number {
   const trimmed = text.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
+  if (/^0+(\.0+)?$/.test(trimmed)) return 0
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const as = (unit: string) => (flag.startsWith('$') ? `export ${flag.slice(1)}=${trimmed}${unit}` : `${flag} ${trimmed}${unit}`)
+    throw new UsageError(`${given}: a duration needs a unit: ${trimmed}s or ${trimmed}m?`, {
+      suggestions: [`${as('s')} (seconds) or ${as('m')} (minutes); the units are ms, s, m, h and d`],
+    })
+  }
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)]
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
     throw new UsageError(`${flag}: "${text}" is not a duration`, {suggestions: [`write it like ${flag} 30s, ${flag} 10m or ${flag} 1h30m`]})

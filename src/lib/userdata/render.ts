@@ -8,6 +8,7 @@ import {renderAgentConfig} from './agent-config.js'
 import {gpuVendor} from '../catalog/gpu.js'
 import {heredocDelimiter, shellQuote} from '../text/shell.js'
 import {AGENT_SERVICE_URL, agentBinaryUrl, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from './urls.js'
+import {plural} from '../text/plural.js'
 
 /** DigitalOcean's limit on `user_data`: 64 KiB of UTF-8. */
 export const USER_DATA_LIMIT_BYTES = 65_536
@@ -86,7 +87,7 @@ export function assertUserDataSize(script: string, poolName: string): void {
   const bytes = userDataBytes(script)
   if (bytes <= USER_DATA_LIMIT_BYTES) return
   throw new UsageError(
-    `the boot script of pool ${poolName} is ${bytes.toLocaleString('en-US')} bytes, over DigitalOcean's limit of ${USER_DATA_LIMIT_BYTES.toLocaleString('en-US')} bytes`,
+    `the boot script of pool ${poolName} is ${plural(bytes, 'byte', {shown: bytes.toLocaleString('en-US')})}, over DigitalOcean's limit of ${USER_DATA_LIMIT_BYTES.toLocaleString('en-US')} bytes`,
     {suggestions: ['shrink agent_config (or agent_config_content) of the pool']},
   )
 }

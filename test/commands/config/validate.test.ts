@@ -25,6 +25,14 @@ describe('config validate (the command, with a fake IO)', () => {
     expect(run.stderr).toContain('unknown')
   })
 
+  it('a tab in an indent is one error at file:line:col saying to indent with spaces (exit 2)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'velda-validate-')), 'velda.yaml')
+    writeFileSync(file, 'default_broker_info:\n  address: "b.internal:50051"\nprovisioners:\n  - digitalocean_auto:\n\t\tregion: atl1\n      pool_details: []\n')
+    const run = await runCommand(ConfigValidate, ['-c', file])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain(`${file} is invalid (1 problem):\n  ${file}:5:1: error: YAML: this line is indented with a tab: indent with spaces, not tabs\n`)
+  })
+
   it('finds velda.yaml in the working directory when no -c is given, and says so when there is none', async () => {
     const missing = await runCommand(ConfigValidate, [], {files: []})
     expect(missing.status).toBe(2)

@@ -29,10 +29,26 @@ describe('pool reap (the command, with a fake API and clock)', () => {
     expect(api.callsOf('deleteDroplet')).toEqual([])
   })
 
-  it('without --yes and without a terminal: exit 2 before any request', async () => {
-    const {config, api} = await cpuPoolWith(1, 'reap-refused')
-    const run = await runCommand(PoolReap, ['cpu', '-c', config], {api})
+  it('without --yes and without a terminal: exit 2 when there is something to delete, after looking; nothing deleted', async () => {
+    const {config, api} = await cpuPoolWith(2, 'reap-refused')
+    const [stuck] = api.droplets
+    if (!stuck) throw new Error('the fixture made no member')
+    Object.assign(stuck, {status: 'new', public_ipv4: null, created_at: new Date(NOW - 60 * 60_000).toISOString()})
+    const run = await runCommand(PoolReap, ['cpu', '-c', config], {api, now: () => NOW})
     expect(run.status).toBe(2)
-    expect(api.calls).toEqual([])
+    expect(run.stderr).toContain('Error: pool reap deletes droplets: without a terminal to confirm on, pass --yes (it would delete 1 droplet; nothing was deleted)')
+    expect(api.callsOf('deleteDroplet')).toEqual([])
+    expect(api.droplets).toHaveLength(2)
+  })
+
+  it('nothing to reap needs no --yes, even without a terminal: exit 0, `nothing to reap`', async () => {
+    const {config, api} = await cpuPoolWith(2, 'reap-nothing')
+    const run = await runCommand(PoolReap, ['cpu', '-c', config], {api, now: () => NOW})
+    expect(run.status).toBe(0)
+    expect(run.stderr).toContain('nothing to reap')
+    expect(run.stderr).not.toContain('--yes')
+    expect(api.callsOf('deleteDroplet')).toEqual([])
+    const json = await runCommand(PoolReap, ['--all', '-c', config, '--json'], {api, now: () => NOW})
+    expect([json.status, JSON.parse(json.stdout)]).toEqual([0, {reaped: [], failed: [], kept: []}])
   })
 })

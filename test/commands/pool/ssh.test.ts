@@ -22,6 +22,14 @@ describe('pool ssh (the command, with a fake API and fake ssh)', () => {
     expect(runs[0]).not.toContain('-t')
   })
 
+  it('a command without -- before it is exit 2 naming the stray word, nothing run', async () => {
+    const {config, api} = await cpuPoolWith(1, 'ssh-no-dashes')
+    const run = await runCommand(PoolSsh, ['cpu', '1', 'uptime', '-c', config], {api})
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('Unexpected argument: uptime')
+    expect(api.calls).toEqual([])
+  })
+
   it('--all -- CMD runs on every member, each line prefixed with the member\'s name; one failure is exit 4', async () => {
     const {config, api} = await cpuPoolWith(3, 'ssh-all')
     const run = await runCommand(PoolSsh, ['cpu', '--all', '-c', config, '--', 'hostname'], {
