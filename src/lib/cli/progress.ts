@@ -43,7 +43,9 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
 async function createDisplay(options: ProgressOptions): Promise<Progress> {
   if (options.spinner) {
     const {default: ora} = await import('ora')
-    const spinner = ora({stream: options.io.err as NodeJS.WriteStream, discardStdin: false}).start()
+    // Whether to spin is decided above, from the command's IO. ora would decide again, from process.env.CI among
+    // others, and a spinner it disabled is never "spinning": its last line (✔, ✖, ⚠) would be lost.
+    const spinner = ora({stream: options.io.err as NodeJS.WriteStream, discardStdin: false, isEnabled: true}).start()
     const releaseKeys = captureCtrlC(options.onCtrlC, options.io.in)
     const end = (finish: () => void) => {
       if (spinner.isSpinning) finish()
