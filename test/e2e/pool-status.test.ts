@@ -103,8 +103,11 @@ describe.runIf(canHost)('velda-do pool status stopped by a signal', () => {
       sim.seedDroplets({count: 3, namePrefix: 'velda-b2f06752-', tags: ['velda', 'velda-pool:gpu'], size: 'gpu-mi300x1-192gb-devcloud'})
       await sim.hostsReady()
       const child = startCli(['pool', 'status', 'gpu', '--json', '-c', configFile, ...hostSshFlags(sim, key)], {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: state})
-      // The probes are in flight once every host has begun to answer (each has its droplet's files laid out first).
-      while ((sim.hosts?.commandsStarted ?? 0) < 3) await new Promise((resolve) => setImmediate(resolve))
+      // The probes are in flight once every host has begun to answer (each has its droplet's files laid out first);
+      // a CLI that died before it probed fails the test at once instead of leaving it waiting.
+      let gone = false
+      void child.exited.then(() => (gone = true))
+      while ((sim.hosts?.commandsStarted ?? 0) < 3 && !gone) await new Promise((resolve) => setImmediate(resolve))
       const started = Date.now()
       child.kill(signal)
       const {status, stdout} = await child.exited
