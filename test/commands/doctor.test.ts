@@ -39,7 +39,7 @@ describe('doctor (the command, with a fake API)', () => {
     expect(run.stderr).toContain('Error: 3 checks failed: amd-mi300x: ssh_keys, amd-mi300x: broker, amd-mi300x: placeholders')
     expect(run.stdout).toContain('✗ no ssh_key_ids: droplets get no ssh key, so pool ssh, pool status and pool logs cannot reach them\n      fix: add ssh_key_ids: [ID] to pool amd-mi300x')
     expect(run.stdout).toContain('✗ broker address broker.example.com:50051 (from default_broker_info) is a placeholder')
-    expect(run.stdout).toContain(`✗ 2 values still marked CHANGE: default_broker_info.address "broker.example.com:50051" (${file}:8:12), provisioners[0].digitalocean_auto.agent_version_override "1.0.0" (${file}:14:31)\n      fix: set each to your own value, then delete the "# CHANGE" comment on their lines in ${file}`)
+    expect(run.stdout).toContain(`✗ 2 values still marked CHANGE: default_broker_info.address "broker.example.com:50051" (${file}:9:12), provisioners[0].digitalocean_auto.agent_version_override "1.0.0" (${file}:17:31)\n      fix: set each to your own value, then delete the "# CHANGE" comment on their lines in ${file}`)
     expect(run.stdout).not.toMatch(/✓ broker|✓ no ssh_key_ids/)
   })
 
