@@ -14,8 +14,8 @@ export interface ConfigInitResult {
 }
 
 export default class ConfigInit extends BaseCommand<ConfigInitResult> {
-  static override summary = 'Write a commented starter config: one AMD MI300X pool, on the AMD Developer Cloud or DigitalOcean.'
-  static override description = `The file is valid as written, for velda-do and for the Velda broker: edit the broker address and the agent version (marked CHANGE) and delete the marks, then check it with config validate (the file) and doctor (the file and the account: it reports any CHANGE mark left). It names the cloud's endpoint, an MI300X size and an AMD ROCm image, each with a comment saying where the name was seen; doctor checks them against your account. Without --cloud it asks on a terminal, and writes amd-devcloud's otherwise. It never overwrites anything: an existing file, directory or symlink at the path is an error (exit 2). Secrets stay out of the file: the API token and the Tailscale key come from environment variables.`
+  static override summary = 'Write a commented starter config: one AMD MI300X pool on the cloud you pick.'
+  static override description = `The file is valid as written, for velda-do and for the Velda broker: edit the broker address and the agent version (marked CHANGE) and delete the marks, then check it with config validate (the file) and doctor (the file and the account: it reports any CHANGE mark left). It names the cloud's endpoint, an MI300X size and an AMD ROCm image, each with a comment saying where the name was seen; doctor checks them against your account. --cloud amd-devcloud is the AMD Developer Cloud (https://api.devcloud.amd.com, an AMD Developer Cloud token), --cloud digitalocean DigitalOcean's own MI300X droplets (https://api.digitalocean.com, a DigitalOcean token). Without --cloud it asks on a terminal, and writes amd-devcloud's otherwise. It never overwrites anything: an existing file, directory or symlink at the path is an error (exit 2). Secrets stay out of the file: the API token and the Tailscale key come from environment variables.`
 
   static override examples = [
     {description: 'Start a config in the current directory (./velda.yaml), then check it', command: '<%= config.bin %> <%= command.id %> && <%= config.bin %> config validate'},
@@ -30,7 +30,7 @@ export default class ConfigInit extends BaseCommand<ConfigInitResult> {
   static override flags = {
     config: Flags.string({char: 'c', description: 'file to write (the same as PATH)', helpValue: 'PATH'}),
     cloud: Flags.string({
-      description: `where the pool's droplets run: amd-devcloud (${CLOUDS['amd-devcloud'].endpoint}) or digitalocean (${CLOUDS.digitalocean.endpoint}) [default: asked on a terminal, else ${DEFAULT_CLOUD}]`,
+      description: `the pool's cloud [default: asked on a terminal, else ${DEFAULT_CLOUD}]`,
       options: CLOUD_IDS,
       helpValue: CLOUD_IDS.join('|'),
     }),
