@@ -10,7 +10,8 @@ import Doctor from '../../src/commands/doctor.js'
 import {runCommand} from '../support/command.js'
 import {FakeApi} from '../support/fake-api.js'
 import {EXAMPLE_CONFIG} from '../support/cli.js'
-import {STARTER_CONFIG} from '../../src/lib/config/starter.js'
+import {STARTER_CONFIG, starterConfig} from '../../src/lib/config/starter.js'
+import {CLOUD_IDS, CLOUDS} from '../../src/lib/config/clouds.js'
 import {connectApi} from '../../src/lib/cli/connection.js'
 import {UnauthorizedError} from '../../src/lib/do/errors.js'
 import type {Size} from '../../src/lib/do/types.js'
@@ -68,6 +69,25 @@ describe('doctor (the command, with a fake API)', () => {
       .replace('# ssh_key_ids: [52896465]', 'ssh_key_ids: [52896465]'))
     const run = await runCommand(Doctor, ['-c', file], {api: new FakeApi(), env: ENV})
     expect(run.stdout).toContain('✓ no value marked CHANGE')
+    expect(run.stdout).toContain('all checks passed')
+    expect(run.status).toBe(0)
+  })
+})
+
+describe.each(CLOUD_IDS)("config init --cloud %s's starter, filled in, against an account of that cloud", (cloud) => {
+  it('every check passes: its size and image are what that catalog has; the account line names the cloud', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-cloud-')), 'velda.yaml')
+    writeFileSync(file, starterConfig(cloud)
+      .replace(/"broker\.example\.com:50051" +# CHANGE.*/, '"velda-broker.internal:50051"')
+      .replace(/"1\.0\.0" +# CHANGE.*/, '"1.2.0"')
+      .replace('# ssh_key_ids: [52896465]', 'ssh_key_ids: [52896465]'))
+    const api = new FakeApi()
+    // The catalog of that cloud: its MI300X size, as the starter names it, in atl1.
+    api.listSizes = async () => [{slug: CLOUDS[cloud].size, description: 'AMD MI300X', vcpus: 20, memory_mb: 245_760, disk_gb: 720, price_hourly: 1.99, price_monthly: null, available: true, regions: ['atl1'], gpu: {count: 1, model: 'amd_mi300x', vram_gb: 192}}]
+    const run = await runCommand(Doctor, ['-c', file], {api, env: ENV})
+    expect(run.stdout).toContain(`account on ${CLOUDS[cloud].endpoint} (the ${cloud === 'digitalocean' ? 'standard endpoint' : 'AMD Developer Cloud'}), token from $DIGITALOCEAN_API_TOKEN, for amd-mi300x\n  GET /v2/account: 200: `)
+    expect(run.stdout).toContain(`✓ size ${CLOUDS[cloud].size} is offered in atl1`)
+    expect(api.callsOf('getImage')).toEqual([[CLOUDS[cloud].image]])
     expect(run.stdout).toContain('all checks passed')
     expect(run.status).toBe(0)
   })
