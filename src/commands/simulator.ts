@@ -27,6 +27,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override examples = [
     {description: 'Start it, then point velda-do at it from another shell', command: '<%= config.bin %> <%= command.id %> --port 8080'},
     {description: 'Make the network slow and every create answer 500 after doing the work', command: `<%= config.bin %> <%= command.id %> --latency 100ms --fault '{"method":"POST","path":"/v2/droplets","count":0,"action":{"type":"ambiguous","then":"status"}}'`},
+    {description: "Rehearse the AMD Developer Cloud's catalog behind the broker's moved default host (every API request answers 301 there)", command: '<%= config.bin %> <%= command.id %> --cloud amd-devcloud --moved-to https://api.devcloud.amd.com'},
     {description: 'In a script: read the endpoint and token as JSON', command: '<%= config.bin %> <%= command.id %> --json | head -1 | jq -r .url'},
   ]
 
