@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {connectApi} from '../../src/lib/cli/connection.js'
+import {UnauthorizedError} from '../../src/lib/do/errors.js'
 import {knownEndpoint, redirectTargetAdvice, tokenShapeWarning} from '../../src/lib/net/known-endpoints.js'
 
 const DO_TOKEN = `dop_v1_${'a'.repeat(64)}`
@@ -50,5 +51,21 @@ describe('what a redirect target takes', () => {
   it('knows the moved host and where it went', () => {
     expect(knownEndpoint('https://api-amd.digitalocean.com')?.movedTo).toBe('https://api.devcloud.amd.com')
     expect(knownEndpoint('https://api.devcloud.amd.com')?.movedTo).toBeNull()
+  })
+})
+
+describe('what a 401 says, per endpoint', () => {
+  const request = {method: 'GET', path: '/v2/account', attempts: 1}
+  it.each([
+    ['https://api.devcloud.amd.com', 'https://api.devcloud.amd.com takes an AMD Developer Cloud token; '],
+    ['https://api.digitalocean.com', 'https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); '],
+    ['https://api-amd.digitalocean.com', 'https://api-amd.digitalocean.com takes an AMD Developer Cloud token; '],
+    ['http://127.0.0.1:8080', 'the token must be one http://127.0.0.1:8080 takes; '],
+  ])('%s: names the endpoint, then what each known endpoint takes', (endpoint, first) => {
+    const error = new UnauthorizedError(endpoint, 'unauthorized', 'Unable to authenticate you', 'req-1', request)
+    expect(error.message).toBe(`the endpoint ${endpoint} refused the token: 401 unauthorized to GET /v2/account: Unable to authenticate you (after 1 attempt, request id req-1)`)
+    expect(error.suggestions[1]).toBe(`${first}each API takes its own cloud's tokens: https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); `
+      + 'https://api.devcloud.amd.com takes an AMD Developer Cloud token; https://api-amd.digitalocean.com is reported to redirect to https://api.devcloud.amd.com '
+      + '(set api_endpoint or DIGITALOCEAN_API_ENDPOINT to the one the token was made for)')
   })
 })
