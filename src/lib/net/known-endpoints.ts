@@ -7,14 +7,14 @@
 export const STANDARD_API = 'https://api.digitalocean.com'
 export const DEVCLOUD_API = 'https://api.devcloud.amd.com'
 /** The Velda broker's default endpoint (and so velda-do's): the AMD Developer Cloud's API before it moved. */
-export const MOVED_AMD_API = 'https://api-amd.digitalocean.com'
+const MOVED_AMD_API = 'https://api-amd.digitalocean.com'
 
 /** What a DigitalOcean token looks like: a personal access token (dop_v1_) or an OAuth token (doo_v1_). */
 const DIGITALOCEAN_TOKEN_SHAPE = /^do[op]_v1_/
 const DIGITALOCEAN_TOKEN = 'a DigitalOcean token (dop_v1_...)'
 const DEVCLOUD_TOKEN = 'an AMD Developer Cloud token'
 
-export interface KnownEndpoint {
+interface KnownEndpoint {
   origin: string
   /** For people: `the standard DigitalOcean API`. */
   name: string
@@ -31,7 +31,7 @@ export interface KnownEndpoint {
   alternative: string | null
 }
 
-export const KNOWN_ENDPOINTS: readonly KnownEndpoint[] = [
+const KNOWN_ENDPOINTS: readonly KnownEndpoint[] = [
   {
     origin: STANDARD_API, name: 'the standard DigitalOcean API', token: DIGITALOCEAN_TOKEN, tokenShape: DIGITALOCEAN_TOKEN_SHAPE,
     movedTo: null, alternative: null,
