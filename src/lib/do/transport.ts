@@ -224,12 +224,7 @@ function apiError(response: Response, body: string, request: RequestInfo, endpoi
   const parsed = parseErrorBody(body)
   const requestId = parsed.requestId ?? response.headers.get('x-request-id')
   if (response.status === 401) {
-    return new UnauthorizedError(401, parsed.id, parsed.message, requestId, request, {
-      suggestions: [
-        'check the token in DIGITALOCEAN_API_TOKEN (or the pool\'s api_token): it may be wrong, expired or revoked',
-        `the token must belong to the account behind ${endpoint}: AMD GPU droplets use https://api-amd.digitalocean.com, others https://api.digitalocean.com (set api_endpoint or DIGITALOCEAN_API_ENDPOINT)`,
-      ],
-    })
+    return new UnauthorizedError(endpoint, parsed.id, parsed.message, requestId, request)
   }
   const suggestions = response.status === 429 || response.status >= 500 ? ['try again in a minute; DigitalOcean may be busy or rate limiting this token'] : []
   const error = new ApiError(response.status, parsed.id, parsed.message, requestId, request, {suggestions})
