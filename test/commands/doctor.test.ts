@@ -115,13 +115,13 @@ describe('doctor per account: the endpoint, what GET /v2/account answered, the n
   })
 
   it('a token the endpoint refuses: 401 in the account entry, the token check says which token each endpoint takes (exit 3)', async () => {
-    const refused = new UnauthorizedError(401, 'unauthorized', 'Unable to authenticate you', null, {method: 'GET', path: '/v2/account', attempts: 1})
+    const refused = new UnauthorizedError('https://api.digitalocean.com', 'unauthorized', 'Unable to authenticate you', null, {method: 'GET', path: '/v2/account', attempts: 1})
     const api = new FakeApi({fail: {describeAccount: () => refused}})
     const run = await runCommand(Doctor, ['-c', writeGpuConfig({api_endpoint: 'https://api.digitalocean.com'}), '--json'], {api, env: ENV})
     expect(run.status).toBe(3)
     const report = JSON.parse(run.stdout) as ReportJson
     expect(report.accounts[0]).toMatchObject({endpoint: 'https://api.digitalocean.com', answer: 'unauthorized', status: 401, message: '401: Unable to authenticate you'})
-    expect(checkOf(report, 'gpu', 'token')?.fix).toMatch(/https:\/\/api\.devcloud\.amd\.com takes an AMD Developer Cloud token, https:\/\/api\.digitalocean\.com takes a DigitalOcean token/)
+    expect(checkOf(report, 'gpu', 'token')?.fix).toMatch(/https:\/\/api\.digitalocean\.com takes a DigitalOcean token \(dop_v1_\.\.\.\); https:\/\/api\.devcloud\.amd\.com takes an AMD Developer Cloud token/)
     expect(api.calls.map((c) => c.method)).toEqual(['describeAccount'])
   })
 

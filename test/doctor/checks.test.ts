@@ -64,10 +64,10 @@ describe('doctor checks (pure)', () => {
     expect(amd.kind).toBe('api')
     expect(amd.check.ok).toBe(false)
     expect(amd.check.message).toMatch(/^the AMD Developer Cloud \(api\.devcloud\.amd\.com\) refused the token from \$DIGITALOCEAN_API_TOKEN \(401\).*or it was made for api\.digitalocean\.com;/)
-    expect(amd.check.fix).toBe('each endpoint takes its own tokens (https://api.devcloud.amd.com takes an AMD Developer Cloud token, https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); https://api-amd.digitalocean.com moved to https://api.devcloud.amd.com): create a token for api.devcloud.amd.com in its control panel, or point the pool\'s api_endpoint at the endpoint the token was made for')
+    expect(amd.check.fix).toBe('each endpoint takes its own tokens (https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); https://api.devcloud.amd.com takes an AMD Developer Cloud token; https://api-amd.digitalocean.com is reported to redirect to https://api.devcloud.amd.com): create a token for api.devcloud.amd.com in its control panel, or point the pool\'s api_endpoint at the endpoint the token was made for')
     expect(tokenRefused('https://api.digitalocean.com', 'api_token via $DO').check.message).toMatch(/or it was made for api\.devcloud\.amd\.com;/)
-    expect(tokenRefused('https://api-amd.digitalocean.com', '$T').check.message).toMatch(/^the old AMD endpoint .*or it was made for api\.devcloud\.amd\.com or api\.digitalocean\.com;/)
-    expect(tokenRefused('http://127.0.0.1:4000', '$T').check.message).toMatch(/or it was made for api\.devcloud\.amd\.com or api\.digitalocean\.com;/)
+    expect(tokenRefused('https://api-amd.digitalocean.com', '$T').check.message).toMatch(/^the old AMD endpoint .*or it was made for api\.digitalocean\.com or api\.devcloud\.amd\.com;/)
+    expect(tokenRefused('http://127.0.0.1:4000', '$T').check.message).toMatch(/or it was made for api\.digitalocean\.com or api\.devcloud\.amd\.com;/)
   })
 
   it('a redirect of GET /v2/account names where to, says it was not followed, and is an API miss with the transport\'s fix', () => {

@@ -88,7 +88,7 @@ describe('velda-do doctor against the simulator', () => {
     expect(misses(report)).toEqual(['cpu/token', 'amd-mi300x/token'])
     const token = check(report, 'cpu', 'token')
     expect(token?.message).toMatch(new RegExp(`^${sim.url} refused the token from \\$DIGITALOCEAN_API_TOKEN \\(401\\)`))
-    expect(token?.fix).toMatch(/each endpoint takes its own tokens \(https:\/\/api\.devcloud\.amd\.com takes an AMD Developer Cloud token, https:\/\/api\.digitalocean\.com takes a DigitalOcean token/)
+    expect(token?.fix).toMatch(/each endpoint takes its own tokens \(https:\/\/api\.digitalocean\.com takes a DigitalOcean token \(dop_v1_\.\.\.\); https:\/\/api\.devcloud\.amd\.com takes an AMD Developer Cloud token/)
     expect(report?.accounts).toEqual([{endpoint: sim.url, pools: ['cpu', 'amd-mi300x'], token: '$DIGITALOCEAN_API_TOKEN', answer: 'unauthorized', status: 401, location: null, message: expect.stringMatching(/^401: /)}])
     expect(((await sim.admin('GET', 'requests')).counts as Record<string, number>)).toEqual({'GET /v2/account': 1})
   })

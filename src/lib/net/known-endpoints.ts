@@ -16,7 +16,7 @@ const DEVCLOUD_TOKEN = 'an AMD Developer Cloud token'
 
 interface KnownEndpoint {
   origin: string
-  /** For people: `the standard DigitalOcean API`. */
+  /** For people: `the standard endpoint`. */
   name: string
   /** The kind of token it takes, for messages: `a DigitalOcean token (dop_v1_...)`. */
   token: string
@@ -33,19 +33,25 @@ interface KnownEndpoint {
 
 const KNOWN_ENDPOINTS: readonly KnownEndpoint[] = [
   {
-    origin: STANDARD_API, name: 'the standard DigitalOcean API', token: DIGITALOCEAN_TOKEN, tokenShape: DIGITALOCEAN_TOKEN_SHAPE,
+    origin: STANDARD_API, name: 'the standard endpoint', token: DIGITALOCEAN_TOKEN, tokenShape: DIGITALOCEAN_TOKEN_SHAPE,
     movedTo: null, alternative: null,
   },
   {
-    origin: DEVCLOUD_API, name: "the AMD Developer Cloud's API", token: DEVCLOUD_TOKEN, tokenShape: null,
+    origin: DEVCLOUD_API, name: 'the AMD Developer Cloud', token: DEVCLOUD_TOKEN, tokenShape: null,
     movedTo: null, alternative: `${STANDARD_API} with ${DIGITALOCEAN_TOKEN}, whose catalog lists AMD Instinct sizes for DigitalOcean accounts`,
   },
   {
     // Its tokens were reported as dop_v1_ while the Developer Cloud lived here; it now answers only redirects.
-    origin: MOVED_AMD_API, name: "the AMD Developer Cloud's former API (the Velda broker's default)", token: DEVCLOUD_TOKEN, tokenShape: null,
+    origin: MOVED_AMD_API, name: 'the old AMD endpoint', token: DEVCLOUD_TOKEN, tokenShape: null,
     movedTo: DEVCLOUD_API, alternative: null,
   },
 ]
+
+/** The known endpoints that serve (not moved), other than the one at `origin`: where else a token may have been made. */
+export function otherServingEndpoints(origin: string): readonly KnownEndpoint[] {
+  const normalized = URL.canParse(origin) ? new URL(origin).origin : origin
+  return KNOWN_ENDPOINTS.filter((endpoint) => endpoint.movedTo === null && endpoint.origin !== normalized)
+}
 
 /** The known endpoint at this origin (scheme, host and port, as `URL.origin` writes it), if any. */
 export function knownEndpoint(origin: string): KnownEndpoint | undefined {
