@@ -21,12 +21,12 @@ export const STDERR_BODY_LIMIT = 64 * 1024
 export const FILE_BODY_LIMIT = 1024 * 1024
 
 /** The answer's headers the file keeps: those that say what came and how to go on, none that identify the user. */
-export const KEPT_HEADERS = ['content-type', 'content-length', 'x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'location', 'link'] as const
+const KEPT_HEADERS = ['content-type', 'content-length', 'x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'location', 'link'] as const
 
 const TRACE_PREFIX = 'trace:'
 
 /** The request id: DigitalOcean's header, else the `request_id` of an error body. */
-export function requestIdOf(exchange: HttpExchange): string | null {
+function requestIdOf(exchange: HttpExchange): string | null {
   const header = exchange.responseHeaders?.get('x-request-id')
   if (header) return header
   const body = exchange.responseBody
@@ -39,14 +39,14 @@ export function requestIdOf(exchange: HttpExchange): string | null {
   }
 }
 
-export interface RateLimit {
+interface RateLimit {
   limit: string | null
   remaining: string | null
   reset: string | null
 }
 
 /** The `ratelimit-*` headers as they came; null when none did. */
-export function rateLimitOf(headers: Headers | null): RateLimit | null {
+function rateLimitOf(headers: Headers | null): RateLimit | null {
   if (!headers) return null
   const limit = {limit: headers.get('ratelimit-limit'), remaining: headers.get('ratelimit-remaining'), reset: headers.get('ratelimit-reset')}
   return limit.limit === null && limit.remaining === null && limit.reset === null ? null : limit
@@ -58,7 +58,7 @@ function bounded(text: string, limit: number): string {
 }
 
 /** The body for the file: redacted, then its JSON value when it is whole JSON, else its text (cut when too long). */
-export function bodyValue(text: string | null, redact: Redact, limit = FILE_BODY_LIMIT): unknown {
+function bodyValue(text: string | null, redact: Redact, limit = FILE_BODY_LIMIT): unknown {
   if (text === null || text === '') return null
   const clean = redact(text)
   if (clean.length > limit) return bounded(clean, limit)
