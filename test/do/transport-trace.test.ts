@@ -10,7 +10,7 @@ const TOKEN = 'dop_v1_transport_trace_token_0123456789'
 type Answer = Response | Error
 
 /** A transport over `answers`, one per attempt, each exchange told to the returned list. */
-function traced(answers: Answer[]) {
+function traced(answers: Answer[], deadlineMs?: number) {
   const exchanges: HttpExchange[] = []
   let clock = Date.UTC(2026, 11, 4, 12, 0, 0)
   const fetch: FetchFunction = async () => {
@@ -20,7 +20,7 @@ function traced(answers: Answer[]) {
     if (next instanceof Error) throw next
     return next
   }
-  const transport = createTransport({endpoint: ENDPOINT, token: new Secret(TOKEN), fetch, now: () => clock, sleep: async () => {}, random: () => 0.5, hasNetwork: () => true, trace: (exchange) => exchanges.push(exchange)})
+  const transport = createTransport({endpoint: ENDPOINT, token: new Secret(TOKEN), fetch, now: () => clock, sleep: async () => {}, random: () => 0.5, hasNetwork: () => true, ...(deadlineMs ? {deadlineMs} : {}), trace: (exchange) => exchanges.push(exchange)})
   return {transport, exchanges}
 }
 
@@ -56,6 +56,12 @@ describe('what the transport tells the trace', () => {
     await expect(transport(`${ENDPOINT}/v2/droplets`, {method, body: method === 'POST' ? '{"name":"a"}' : undefined})).rejects.toThrow()
     expect(summary(exchanges)).toEqual(expected)
     if (method === 'POST') expect(exchanges[0]?.requestBody).toBe('{"name":"a"}')
+  })
+
+  it('the deadline: the retry not worth starting is told as given up, with the deadline', async () => {
+    const {transport, exchanges} = traced([json(503, {id: 'x', message: 'busy'})], 1_000)
+    await expect(transport(`${ENDPOINT}/v2/sizes`)).rejects.toThrow(/deadline/)
+    expect(summary(exchanges)).toEqual([[1, 503, 'gave up: no time for another attempt within the 1s deadline']])
   })
 
   it('an attempt with no answer: no status, the network error, then the retry', async () => {
