@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import formatsPlugin from 'ajv-formats'
-import {OpenAPIBackend} from 'openapi-backend'
+import {type Document, OpenAPIBackend} from 'openapi-backend'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
@@ -47,6 +47,9 @@ interface Seen {
   method: string
   url: string
   errors: string[]
+  /** The simulator's answer against the operation's response schema for its status: what is wrong with it. */
+  answerErrors: string[]
+  status: number
 }
 
 let sim: AdminSimulator
@@ -56,8 +59,13 @@ const seen: Seen[] = []
 
 beforeAll(async () => {
   const backend = async (file: string) => {
+    const definition = parseYaml(readFileSync(file, 'utf8')) as {components: {schemas: {region_slug: {enum: string[]}}}}
+    // The one place the live API is known to outgrow the description's answers: its region enum lacks atl1, where
+    // the AMD GPU droplets are (blacksky-algorithms/rsdo, patches/README.md, 005-image-regions-string.patch: "new
+    // regions like atl1 not yet in the enum"). An image's regions list it; the answers are checked with it added.
+    definition.components.schemas.region_slug.enum.push('atl1')
     const api = new OpenAPIBackend({
-      definition: parseYaml(readFileSync(file, 'utf8')),
+      definition: definition as unknown as Document,
       strict: false,
       validate: true,
       // Each operation's validator is compiled when a request first needs it: the same checks, without compiling
@@ -87,7 +95,7 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       handle(Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        seen.push({operation: '(proxy failure)', method: req.method ?? '', url: req.url ?? '', errors: [String(error)]})
+        seen.push({operation: '(proxy failure)', method: req.method ?? '', url: req.url ?? '', errors: [String(error)], answerErrors: [], status: 502})
         res.writeHead(502)
         res.end()
       })
@@ -103,20 +111,46 @@ beforeAll(async () => {
       const request = {method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers as Record<string, string>, body}
       const {api, operation} = validatorFor(request)
       const validation = operation ? api.validateRequest(request, operation) : {valid: false, errors: [{message: 'no such operation in the spec'}]}
-      seen.push({
+      const entry: Seen = {
         operation: operation?.operationId ?? '(none)',
         method: request.method,
         url: req.url ?? '',
-        errors: (validation.errors ?? []).map((e: {instancePath?: string; message?: string}) => `${e.instancePath ?? ''} ${e.message ?? ''}`.trim()),
-      })
+        errors: describeErrors(validation.errors),
+        answerErrors: [],
+        status: 0,
+      }
+      seen.push(entry)
       const upstream = await fetch(`${sim.url}${req.url}`, {method: req.method, headers: {authorization: req.headers.authorization ?? '', 'content-type': 'application/json'}, body: raw === '' ? undefined : raw, redirect: 'manual'})
+      const answer = Buffer.from(await upstream.arrayBuffer())
+      entry.status = upstream.status
+      entry.answerErrors = operation ? checkAnswer(api, operation, upstream.status, answer.toString('utf8')) : []
       res.writeHead(upstream.status, Object.fromEntries(upstream.headers))
-      res.end(Buffer.from(await upstream.arrayBuffer()))
+      res.end(answer)
     }
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
 }, 60_000)
+
+function describeErrors(errors: {instancePath?: string; message?: string}[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => `${e.instancePath ?? ''} ${e.message ?? ''}`.trim())
+}
+
+/**
+ * The simulator's answer checked against the response DigitalOcean's description gives for its status (or its
+ * `default`): the answers velda-do's readers are tested on must be answers DigitalOcean could give. An empty
+ * answer (a 204) has no schema to meet.
+ */
+function checkAnswer(api: OpenAPIBackend, operation: NonNullable<ReturnType<OpenAPIBackend['matchOperation']>>, status: number, body: string): string[] {
+  if (body === '') return []
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return [`the answer (${status}) is not JSON`]
+  }
+  return describeErrors(api.validateResponse(json, operation, status).errors)
+}
 
 afterAll(async () => {
   proxy?.closeAllConnections()
@@ -169,6 +203,9 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     await run(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-fleet', '--json', '-c', configFile])
     const violations = seen.filter((s) => s.errors.length > 0)
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([])
+    // And every answer the simulator gave them meets DigitalOcean's response schema for its status.
+    const badAnswers = seen.filter((s) => s.answerErrors.length > 0)
+    expect(badAnswers, JSON.stringify(badAnswers, null, 2)).toEqual([])
     expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy', 'account_get', 'projects_list', 'projects_assign_resources']))
     console.log(`\nContract check: ${seen.length} requests, ${new Set(seen.map((s) => s.operation)).size} operations, 0 violations (${SPEC === SHARED_SPEC ? 'the shared design' : 'its copy in test/fixtures'}'s spec)\n`)
   })
@@ -184,7 +221,7 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     const results = await api.assignToProject(gpu?.id ?? '', droplets.map((d) => d.id))
     expect(results.map((r) => r.status)).toEqual(['assigned', 'assigned', 'assigned'])
     const mine = seen.slice(before)
-    expect(mine.filter((s) => s.errors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
+    expect(mine.filter((s) => s.errors.length > 0 || s.answerErrors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
     expect(mine.map((s) => s.operation)).toEqual(['projects_list', 'projects_get_default', 'projects_get', 'projects_assign_resources'])
   })
 
@@ -194,6 +231,17 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     await fetch(`${proxyUrl}/v2/droplets`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({names: Array(11).fill('a'), size: 's-1vcpu-1gb', image: 'x'})})
     await fetch(`${proxyUrl}/v2/projects/default/resources`, {method: 'POST', headers: {authorization: `Bearer ${sim.token}`}, body: JSON.stringify({resources: ['droplet:1']})})
     expect(seen.slice(before).map((s) => s.errors.length > 0)).toEqual([true, true, true])
+    // The simulator's refusals of them are DigitalOcean's error shape, as its description gives it.
+    expect(seen.slice(before).map((s) => [s.status, s.answerErrors])).toEqual([[422, []], [422, []], [400, []]])
+  })
+
+  it('the answer check is live: it flags an answer that breaks DigitalOcean\'s response schema', async () => {
+    const before = seen.length
+    await sim.admin('POST', 'faults', {method: 'GET', path: '/v2/account', action: {type: 'patch-json', set: {'account.droplet_limit': 'many'}}})
+    await fetch(`${proxyUrl}/v2/account`, {headers: {authorization: `Bearer ${sim.token}`}})
+    const [answer] = seen.slice(before)
+    expect(answer?.status).toBe(200)
+    expect(answer?.answerErrors.join('; ')).toMatch(/droplet_limit must be integer/)
   })
 
   it('the simulator validates against the very same description DigitalOcean publishes', () => {
