@@ -56,9 +56,10 @@ export function explainRefusal(pool: PoolConfig, count: number, tags: readonly s
 }
 
 /**
- * The facts read again after a refusal: the account's limit and droplets (GPU ones counted apart) and the sizes,
- * which may have changed since the guards read them (another run's creates, a size sold out). null when they
- * cannot be read: the refusal is then shown as DigitalOcean gave it, never explained by a guess.
+ * The facts read again after a refusal: the account's droplets (GPU ones counted apart) and the sizes, which may
+ * have changed since the guards read them (another run's creates, a size sold out); the limit is the one GET
+ * /v2/account gave this run (asked once, it does not change while a command runs). null when they cannot be read:
+ * the refusal is then shown as DigitalOcean gave it, never explained by a guess.
  */
 export async function readRefusalFacts(api: DigitalOceanApi, sshKeys: readonly SshKey[] | null): Promise<RefusalFacts | null> {
   try {
