@@ -100,7 +100,7 @@ describe('the package', () => {
     const dir = mkdtempSync(join(tmpdir(), 'velda-user-'))
     const init = runInstalled(installed.bin, ['config', 'init', '--json'], {}, dir)
     expect(init.status).toBe(0)
-    expect(JSON.parse(init.stdout)).toEqual({path: 'velda.yaml'})
+    expect(JSON.parse(init.stdout)).toEqual({path: 'velda.yaml', cloud: 'amd-devcloud'})
     const validate = runInstalled(installed.bin, ['config', 'validate', '--json'], {}, dir)
     expect(validate.status).toBe(0)
     expect(JSON.parse(validate.stdout).pools.map((p: {name: string}) => p.name)).toEqual(['amd-mi300x'])

@@ -1,5 +1,6 @@
 import type {HttpExchange} from '../do/trace.js'
 import type {SshExchange} from '../ssh/trace.js'
+import {plural} from '../text/plural.js'
 import {printableCell} from '../text/printable.js'
 import {shellWord} from '../text/shell.js'
 
@@ -54,7 +55,7 @@ function rateLimitOf(headers: Headers | null): RateLimit | null {
 
 /** A body cut to `limit` characters, with a marker saying how much went. */
 function bounded(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}… [${text.length - limit} more characters cut by velda-do's trace]`
+  return text.length <= limit ? text : `${text.slice(0, limit)}… [${plural(text.length - limit, 'more character')} cut by velda-do's trace]`
 }
 
 /** The body for the file: redacted, then its JSON value when it is whole JSON, else its text (cut when too long). */
@@ -107,7 +108,7 @@ export function httpTraceText(exchange: HttpExchange, mode: TraceMode, redact: R
 
 /** `trace: ssh gpu-ab12-3 (127.1.0.2) -> exit 0 in 40ms, stdout 123 bytes, stderr 0 bytes: ssh -o ... -- 127.1.0.2 CMD`. */
 export function sshTraceText(exchange: SshExchange, redact: Redact): string {
-  const bytes = (count: number | null) => (count === null ? 'on the terminal' : `${count} bytes`)
+  const bytes = (count: number | null) => (count === null ? 'on the terminal' : plural(count, 'byte'))
   const ended = exchange.exitCode === null ? 'ended by a signal' : `exit ${exchange.exitCode}`
   const line = `${TRACE_PREFIX} ssh ${exchange.member ?? '-'} (${exchange.address ?? '-'}) -> ${ended} in ${exchange.durationMs}ms, stdout ${bytes(exchange.stdoutBytes)}, stderr ${bytes(exchange.stderrBytes)}: ${exchange.argv.map(shellWord).join(' ')}`
   return `${printableCell(redact(line))}\n`
