@@ -7,7 +7,10 @@ import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {hostsExports} from '../lib/simulator/hosts/ssh-exports.js'
 import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'
+import {Replay} from '../lib/simulator/replay.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
+import {readTraceFile, TraceError} from '../lib/simulator/trace-file.js'
+import {openTraceRecorder, traceLine, type TraceRecorder} from '../lib/simulator/trace-record.js'
 
 export interface SimulatorResult {
   url: string
@@ -43,6 +46,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'authorized-keys': Flags.string({description: 'public keys let in on the hosts [default: ~/.ssh/id_*.pub]', helpValue: 'PATH'}),
     'boot-time': Flags.string({description: 'how long a simulated droplet takes from active to its agent running', default: '20s', helpValue: 'DURATION'}),
     'ssh-latency': Flags.string({description: 'added to every command a host answers (a round trip far away)', default: '0ms', helpValue: 'DURATION'}),
+    replay: Flags.string({description: 'answer the API from this trace (JSON lines, as VELDA_DO_TRACE or --record writes them), in its order, instead of simulating it; the API token is not checked', helpValue: 'FILE', exclusive: ['fault', 'ssh-hosts', 'record']}),
+    record: Flags.string({description: 'write every API exchange to FILE as a trace (JSON lines, mode 0600, secrets cut) that --replay answers', helpValue: 'FILE'}),
   }
 
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
@@ -68,6 +73,11 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         throw new UsageError(`--fault: ${(error as Error).message}`, {suggestions: [example]})
       }
     })
+    const replay = flags.replay === undefined ? undefined : this.readReplay(flags.replay)
+    const recorder = flags.record === undefined ? null : openRecorder(flags.record)
+    let origin = ''
+    let token = ''
+    // Closed however the simulator stops: the trace's lines are all written by then.
     const stopped = await runSimulatorUntilStopped(
       {
         host: flags.host,
@@ -79,12 +89,16 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
+        replay,
+        ...(recorder ? {record: (exchange) => recorder.write(traceLine(exchange, origin, token))} : {}),
         // Said even with --quiet: a request the simulator failed to answer (it answered 500 and serves on).
         onError: (line) => this.say(line),
         ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time'), latencyMs: parseDuration(flags['ssh-latency'], '--ssh-latency')}} : {}),
       },
       {
         started: (sim) => {
+          origin = sim.url
+          token = sim.token
           // One line, so a script can read it with head -1 while the simulator keeps running.
           const sshPort = sim.hosts?.port ?? null
           if (this.jsonEnabled()) this.factory.io.out.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort})}\n`)
@@ -101,10 +115,30 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         request: flags.quiet ? undefined : (line) => this.say(line),
         signals: this.factory.signals,
       },
-    )
+    ).finally(() => recorder?.close())
     // Stopped by a signal, as every command is: 128 + its number (130, 143, 129), once the hosts are gone.
     this.factory.setExitCode(stopped.exitCode)
     return this.jsonEnabled() ? null : {url: stopped.url, token: stopped.token, requests: stopped.requests}
+  }
+
+  private readReplay(file: string): Replay {
+    try {
+      const trace = readTraceFile(file)
+      this.say(`replaying ${file}: ${trace.exchanges.length} HTTP requests in order (${trace.sshLines} ssh lines ignored); the API token is not checked`)
+      return new Replay(trace, this.now)
+    } catch (error) {
+      if (!(error instanceof TraceError)) throw error
+      throw new UsageError(`--replay: ${error.message}`, {suggestions: ['a trace is what VELDA_DO_TRACE=FILE or simulator --record FILE wrote: one JSON object a line (docs/simulator.md, "Replaying a trace")']})
+    }
+  }
+}
+
+function openRecorder(file: string): TraceRecorder {
+  try {
+    return openTraceRecorder(file)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'is a symbolic link (a trace is never written through one)' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)
+    throw new UsageError(`--record: cannot write the trace to ${file}: ${reason}`, {suggestions: ['--record a new file in a directory of yours']})
   }
 }
 

@@ -1,0 +1,268 @@
+import {redactText} from './redact.js'
+import type {Trace, TraceExchange} from './trace-file.js'
+
+/**
+ * `simulator --replay`: answers the requests of a trace (trace-file.ts) in its order, each with what was recorded.
+ * Pure: the server (replay-server.ts) carries the answers out. The rules, and why (docs/simulator.md, "Replaying a
+ * trace"):
+ * - A request must have the method, path and query of the next recorded one (the host is not compared, and the
+ *   query's parameters in any order). Requests that were in flight together when the trace was made (pool down's
+ *   parallel deletes: one "segment", see segmentsOf) may come in any order among themselves.
+ * - The first request that does not match is answered 501 with a one-line diff, and the trace does not move on:
+ *   what follows a divergence is not what the trace recorded.
+ * - Request bodies are not compared (droplet names are random at every run), but the names a create sent are
+ *   learned: the recorded names are replaced by the ones this run sent, in every later answer and expected query,
+ *   so that a pool up finds its own droplets in the answers. Keys of a JSON body that differ are noted.
+ * - `ratelimit-reset` (an epoch time) is moved by as much as the replay is later than the recording, so the
+ *   client waits as long as it did; everything else is answered as recorded.
+ */
+
+export interface ReplayRequest {
+  method: string
+  /** Path and query, as received. */
+  url: string
+  /** The raw request body. */
+  body: string
+}
+
+export type ReplayAnswer =
+  | {kind: 'answer'; line: number; status: number; headers: Record<string, string>; body: string | null}
+  /** Recorded without an answer: a connection dropped (or refused) is dropped. */
+  | {kind: 'drop'; line: number}
+  /** Recorded without an answer because the client gave up waiting: held until this client gives up too. */
+  | {kind: 'hold'; line: number}
+  /** Not what the trace holds next, or past its end: 501 and the one-line diff in `message`. */
+  | {kind: 'refuse'; line: number | null; status: 501; headers: Record<string, string>; body: string; message: string}
+
+export interface ReplayMismatch {
+  /** The line of the trace that was expected; null past the end. */
+  line: number | null
+  request: string
+  message: string
+  at: string
+}
+
+export interface ReplayReport {
+  file: string
+  exchanges: number
+  answered: number
+  /** The line of the next request expected, and the request; null once every one was answered. */
+  next: {line: number; request: string} | null
+  ended: boolean
+  mismatch_count: number
+  /** The first MAX_KEPT, in order. */
+  mismatches: ReplayMismatch[]
+  notes: string[]
+  ssh_lines_ignored: number
+}
+
+const MAX_KEPT = 100
+/** A request is quoted in messages at most this long: it comes from a client, and the message is one line. */
+const MAX_QUOTED = 300
+/** A recorded error that says the client stopped waiting, rather than that the connection failed. */
+const TIMEOUT_WORDS = /time[ds]?[\s-]?out|no answer in time|hung up/i
+const NO_BODY_STATUSES = new Set([204, 304])
+
+export class Replay {
+  private readonly answered: boolean[]
+  private readonly segment: number[]
+  private readonly names = new Map<string, string>()
+  private readonly mismatches: ReplayMismatch[] = []
+  private mismatchCount = 0
+  private readonly notes: string[] = []
+
+  constructor(
+    private readonly trace: Trace,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.answered = trace.exchanges.map(() => false)
+    this.segment = segmentsOf(trace.exchanges)
+  }
+
+  /** Starts the trace over (POST /__sim/reset): a test replays it again. */
+  rewind(): void {
+    this.answered.fill(false)
+    this.names.clear()
+    this.mismatches.length = 0
+    this.mismatchCount = 0
+    this.notes.length = 0
+  }
+
+  answer(request: ReplayRequest): ReplayAnswer {
+    const target = new URL(request.url, 'http://replay.invalid')
+    const method = request.method.toUpperCase()
+    const got = quote(`${method} ${target.pathname}${target.search}`)
+    const first = this.answered.indexOf(false)
+    if (first === -1) {
+      const total = this.trace.exchanges.length
+      return this.refuse(null, got, `trace ended: all ${total} requests of ${this.trace.file} were answered; ${got} is past its end`)
+    }
+    const index = this.findMatch(first, method, target)
+    if (index === -1) {
+      const expected = this.trace.exchanges[first] as TraceExchange
+      const want = `${expected.method} ${expected.path}${this.expectedQuery(expected)}`
+      const differences = describeDifferences(expected.method, expected.path, this.expectedQuery(expected), method, target)
+      return this.refuse(expected.line, got, `replay mismatch at ${this.trace.file}:${expected.line}: expected ${quote(want)}, got ${got} (${differences})`)
+    }
+    this.answered[index] = true
+    const exchange = this.trace.exchanges[index] as TraceExchange
+    this.learnNames(exchange, request.body)
+    if (exchange.status === null) return {kind: TIMEOUT_WORDS.test(exchange.error ?? '') ? 'hold' : 'drop', line: exchange.line}
+    const body = NO_BODY_STATUSES.has(exchange.status) || exchange.responseBody === null ? null : this.bodyOf(exchange.responseBody)
+    return {kind: 'answer', line: exchange.line, status: exchange.status, headers: this.headersOf(exchange), body}
+  }
+
+  report(): ReplayReport {
+    const first = this.answered.indexOf(false)
+    const next = first === -1 ? null : (this.trace.exchanges[first] as TraceExchange)
+    return {
+      file: this.trace.file,
+      exchanges: this.trace.exchanges.length,
+      answered: this.answered.filter(Boolean).length,
+      next: next ? {line: next.line, request: `${next.method} ${next.path}${this.expectedQuery(next)}`} : null,
+      ended: first === -1,
+      mismatch_count: this.mismatchCount,
+      mismatches: [...this.mismatches],
+      notes: [...this.notes],
+      ssh_lines_ignored: this.trace.sshLines,
+    }
+  }
+
+  /** The first unanswered exchange of the first one's segment that this request is. */
+  private findMatch(first: number, method: string, target: URL): number {
+    const segment = this.segment[first]
+    for (let index = first; index < this.trace.exchanges.length && this.segment[index] === segment; index++) {
+      const exchange = this.trace.exchanges[index] as TraceExchange
+      if (this.answered[index] || exchange.method !== method || exchange.path !== target.pathname) continue
+      if (sameQuery(this.expectedQuery(exchange), target.search)) return index
+    }
+    return -1
+  }
+
+  private refuse(line: number | null, request: string, message: string): ReplayAnswer {
+    this.mismatchCount++
+    if (this.mismatches.length < MAX_KEPT) this.mismatches.push({line, request, message, at: new Date(this.now()).toISOString()})
+    // DigitalOcean's error shape, so that the client prints the message as it prints any refusal.
+    const body = JSON.stringify({id: line === null ? 'replay_ended' : 'replay_mismatch', message})
+    return {kind: 'refuse', line, status: 501, headers: {'content-type': 'application/json; charset=utf-8'}, body, message}
+  }
+
+  /** The recorded query with the names of this run in place of the recorded ones. */
+  private expectedQuery(exchange: TraceExchange): string {
+    if (this.names.size === 0 || exchange.query === '') return exchange.query
+    const params = new URLSearchParams(exchange.query)
+    const renamed = new URLSearchParams()
+    for (const [key, value] of params) renamed.append(key, this.names.get(value) ?? value)
+    return `?${renamed.toString()}`
+  }
+
+  private bodyOf(recorded: unknown): string {
+    if (typeof recorded === 'string') return recorded
+    return JSON.stringify(this.names.size === 0 ? recorded : renameStrings(recorded, this.names))
+  }
+
+  private headersOf(exchange: TraceExchange): Record<string, string> {
+    const headers = {...exchange.responseHeaders}
+    const reset = headers['ratelimit-reset']
+    if (reset !== undefined && /^\d{1,12}$/.test(reset) && exchange.at !== null) {
+      // As far in the future (or past) of this answer as it was of the recorded one.
+      headers['ratelimit-reset'] = String(Math.ceil((Number(reset) * 1000 - exchange.at + this.now()) / 1000))
+    }
+    return headers
+  }
+
+  /** The names a create sent (`name`, `names`) against the recorded ones, position by position; differing keys noted. */
+  private learnNames(exchange: TraceExchange, body: string): void {
+    const recorded = exchange.requestBody
+    const sent = parseObject(body)
+    if (!isObject(recorded) || sent === null) return
+    const pairs: [unknown, unknown][] = [[recorded.name, sent.name]]
+    if (Array.isArray(recorded.names) && Array.isArray(sent.names)) recorded.names.forEach((name, i) => pairs.push([name, (sent.names as unknown[])[i]]))
+    for (const [before, after] of pairs) {
+      if (typeof before === 'string' && typeof after === 'string' && before !== after && !this.names.has(before)) this.names.set(before, after)
+    }
+    const recordedKeys = new Set(Object.keys(recorded))
+    const sentKeys = new Set(Object.keys(sent))
+    const missing = [...recordedKeys].filter((key) => !sentKeys.has(key))
+    const added = [...sentKeys].filter((key) => !recordedKeys.has(key))
+    if ((missing.length > 0 || added.length > 0) && this.notes.length < MAX_KEPT) {
+      const parts = [...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []), ...(added.length > 0 ? [`added ${added.join(', ')}`] : [])]
+      this.notes.push(quote(`${this.trace.file}:${exchange.line} (${exchange.method} ${exchange.path}): the request body's keys differ from the trace's: ${parts.join('; ')}`))
+    }
+  }
+}
+
+/**
+ * The segment of each exchange: a new one starts with a request made after every earlier one was answered. Within
+ * a segment the requests overlapped in time (sent in parallel), so their order was the network's, not the
+ * client's. Without times, each exchange is a segment of its own (strict order).
+ */
+export function segmentsOf(exchanges: readonly TraceExchange[]): number[] {
+  const segments: number[] = []
+  let current = -1
+  let busyUntil = -Infinity
+  for (const exchange of exchanges) {
+    const end = exchange.at !== null && exchange.durationMs !== null ? exchange.at + exchange.durationMs : null
+    if (end === null || (exchange.at as number) >= busyUntil) {
+      current++
+      busyUntil = -Infinity
+    }
+    segments.push(current)
+    // An exchange without times is a segment of its own: the next one starts another.
+    busyUntil = end === null ? -Infinity : Math.max(busyUntil, end)
+  }
+  return segments
+}
+
+/** The same parameters with the same values, in any order. */
+function sameQuery(expected: string, got: string): boolean {
+  const sorted = (query: string) => [...new URLSearchParams(query)].map(([k, v]) => `${k}=${v}`).sort()
+  const a = sorted(expected)
+  const b = sorted(got)
+  return a.length === b.length && a.every((pair, i) => pair === b[i])
+}
+
+/** What differs, part by part: `path: expected /v2/sizes, got /v2/regions; query per_page: expected 200, got 100`. */
+export function describeDifferences(method: string, path: string, query: string, gotMethod: string, got: URL): string {
+  const parts: string[] = []
+  if (method !== gotMethod) parts.push(`method: expected ${method}, got ${quote(gotMethod)}`)
+  if (path !== got.pathname) parts.push(`path: expected ${quote(path)}, got ${quote(got.pathname)}`)
+  const want = new URLSearchParams(query)
+  const have = got.searchParams
+  const keys = [...new Set([...want.keys(), ...have.keys()])].sort()
+  for (const key of keys) {
+    const a = want.getAll(key).join(',')
+    const b = have.getAll(key).join(',')
+    if (a !== b) parts.push(`query ${quote(key)}: expected ${want.has(key) ? quote(a) : '(absent)'}, got ${have.has(key) ? quote(b) : '(absent)'}`)
+  }
+  // Only the order of repeated parameters differs (sameQuery sorts them; joined values compare in order).
+  return parts.length > 0 ? parts.join('; ') : 'the same parameters, a repeated one in another order'
+}
+
+/** One line, printable, no secret-shaped text, bounded. */
+function quote(text: string): string {
+  // eslint-disable-next-line no-control-regex -- a request's text is shown on one line with its controls made visible
+  const visible = redactText(text, '').replaceAll(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return visible.length > MAX_QUOTED ? `${visible.slice(0, MAX_QUOTED - 3)}...` : visible
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value = JSON.parse(text) as unknown
+    return isObject(value) ? value : null
+  } catch {
+    return null
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+/** Every string value equal to a recorded name becomes this run's name (keys are left alone). */
+function renameStrings(value: unknown, names: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return names.get(value) ?? value
+  if (Array.isArray(value)) return value.map((item) => renameStrings(item, names))
+  if (!isObject(value)) return value
+  const result: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(result, key, {value: renameStrings(item, names), enumerable: true, writable: true, configurable: true})
+  return result
+}
