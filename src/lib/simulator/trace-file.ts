@@ -116,8 +116,7 @@ function parseEvent(text: string, at: string): Omit<TraceExchange, 'line'> | 'ss
     throw new TraceError(`${at}: not JSON (${(error as Error).message}): each line of a trace is one JSON object`)
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TraceError(`${at}: a ${describeType(json)}, not a JSON object: each line of a trace is one object`)
-  const depth = nestingDepth(json)
-  if (depth > TRACE_LIMITS.depth) throw new TraceError(`${at}: JSON nested ${depth} deep, deeper than a trace line may be (${TRACE_LIMITS.depth})`)
+  if (nestedDeeperThan(json, TRACE_LIMITS.depth)) throw new TraceError(`${at}: JSON nested deeper than a trace line may be (${TRACE_LIMITS.depth} levels)`)
   const event = json as Record<string, unknown>
   const field = fieldReader(event, at)
   if (event.v !== 1) throw new TraceError(`${at}: "v" is ${JSON.stringify(event.v) ?? 'missing'}: this velda-do reads traces of version 1`)
@@ -190,16 +189,14 @@ function shortJson(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-/** Without recursion: the value came from outside, and JSON.parse accepts any depth. */
-function nestingDepth(root: unknown): number {
-  let deepest = 0
+/** Without recursion: the value came from outside, and JSON.parse accepts any depth. Stops at the first too deep. */
+function nestedDeeperThan(root: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[root, 1]]
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number]
     if (value === null || typeof value !== 'object') continue
-    deepest = Math.max(deepest, depth)
-    if (deepest > TRACE_LIMITS.depth) return deepest
+    if (depth > limit) return true
     for (const child of Object.values(value)) stack.push([child, depth + 1])
   }
-  return deepest
+  return false
 }
