@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {Replay, segmentsOf} from '../../src/lib/simulator/replay.js'
+import {groupsOf, Replay} from '../../src/lib/simulator/replay.js'
 import {parseTrace, readTraceFile, type Trace, TRACE_LIMITS, TraceError} from '../../src/lib/simulator/trace-file.js'
 import {openTraceRecorder, traceLine} from '../../src/lib/simulator/trace-record.js'
 
@@ -151,24 +151,38 @@ describe('replaying: method, path and query in order', () => {
     expect(Number(answer.headers['ratelimit-reset'])).toBe((recordedAt + 86_400_000) / 1000 + 2)
   })
 
-  it('takes requests that were in flight together (parallel deletes) in any order, and no others', () => {
-    const del = (id: number, at: string, ms: number) => http({method: 'DELETE', url: `https://x/v2/droplets/${id}`, at, duration_ms: ms, status: 204, response_body: null})
+  it('takes requests sent together (their times overlap) in any order, and waits for them before the next', () => {
     const t = trace(
-      http({at: '2026-12-04T10:00:00.000Z', duration_ms: 10}),
-      del(1, '2026-12-04T10:00:00.020Z', 30), del(2, '2026-12-04T10:00:00.021Z', 5), del(3, '2026-12-04T10:00:00.027Z', 30),
-      http({url: 'https://x/v2/droplets?tag_name=velda', at: '2026-12-04T10:00:00.100Z', duration_ms: 10}),
+      http({at: '2026-12-04T10:00:00.000Z', duration_ms: 100}),
+      http({url: 'https://x/v2/account/keys', at: '2026-12-04T10:00:00.002Z', duration_ms: 100}),
+      http({url: 'https://x/v2/regions', at: '2026-12-04T10:00:00.102Z', duration_ms: 100}),
+      http({url: 'https://x/v2/account', at: '2026-12-04T10:00:00.202Z', duration_ms: 100}),
     )
-    expect(segmentsOf(t.exchanges)).toEqual([0, 1, 1, 1, 2])
+    expect(groupsOf(t.exchanges)).toEqual([0, 0, 1, 2])
     const {ask} = replayer(t)
-    expect(ask('GET', '/v2/droplets?tag_name=velda').kind).toBe('refuse')
+    expect(ask('GET', '/v2/regions')).toMatchObject({kind: 'refuse', message: expect.stringContaining('expected GET /v2/sizes?page=1&per_page=200, got GET /v2/regions')})
+    expect(ask('GET', '/v2/account/keys')).toMatchObject({kind: 'answer', line: 2})
+    expect(ask('GET', '/v2/account')).toMatchObject({kind: 'refuse', message: expect.stringContaining('expected GET /v2/sizes')})
+    expect(ask('GET', '/v2/sizes?page=1&per_page=200')).toMatchObject({kind: 'answer', line: 1})
+    expect(ask('GET', '/v2/account').kind).toBe('refuse')
+    expect(ask('GET', '/v2/regions')).toMatchObject({kind: 'answer', line: 3})
+    expect(ask('GET', '/v2/account')).toMatchObject({kind: 'answer', line: 4})
+  })
+
+  it('takes a run of the same request to different ids (parallel deletes) in any order, times or not, and no others', () => {
+    const del = (id: number) => http({method: 'DELETE', url: `https://x/v2/droplets/${id}`, at: null, status: 204, response_body: null})
+    const t = trace(http({at: null}), del(1), del(2), del(3), http({at: null, url: 'https://x/v2/droplets?tag_name=velda'}), del(4))
+    expect(groupsOf(t.exchanges)).toEqual([0, 1, 1, 1, 2, 3])
+    const {ask} = replayer(t)
+    expect(ask('DELETE', '/v2/droplets/1').kind).toBe('refuse')
     expect(ask('GET', '/v2/sizes?page=1&per_page=200').kind).toBe('answer')
     expect(ask('GET', '/v2/droplets?tag_name=velda')).toMatchObject({kind: 'refuse', message: expect.stringContaining('expected DELETE /v2/droplets/1, got GET /v2/droplets?tag_name=velda')})
     expect(ask('DELETE', '/v2/droplets/3')).toMatchObject({kind: 'answer', line: 4})
     expect(ask('DELETE', '/v2/droplets/1')).toMatchObject({kind: 'answer', line: 2})
+    expect(ask('DELETE', '/v2/droplets/4').kind).toBe('refuse')
     expect(ask('DELETE', '/v2/droplets/2')).toMatchObject({kind: 'answer', line: 3})
     expect(ask('GET', '/v2/droplets?tag_name=velda')).toMatchObject({kind: 'answer', line: 5})
-    // Without times, the order is strict.
-    expect(segmentsOf(trace(http({at: null}), http({at: null})).exchanges)).toEqual([0, 1])
+    expect(ask('DELETE', '/v2/droplets/4')).toMatchObject({kind: 'answer', line: 6})
   })
 
   it("puts this run's droplet names in place of the recorded ones (bodies are not compared), and notes keys that differ", () => {

@@ -6,8 +6,8 @@ import type {Trace, TraceExchange} from './trace-file.js'
  * Pure: the server (replay-server.ts) carries the answers out. The rules, and why (docs/simulator.md, "Replaying a
  * trace"):
  * - A request must have the method, path and query of the next recorded one (the host is not compared, and the
- *   query's parameters in any order). Requests that were in flight together when the trace was made (pool down's
- *   parallel deletes: one "segment", see segmentsOf) may come in any order among themselves.
+ *   query's parameters in any order). Requests whose order was the network's (sent together, or pool down's
+ *   parallel deletes: one group, see groupsOf) may come in any order among themselves.
  * - The first request that does not match is answered 501 with a one-line diff, and the trace does not move on:
  *   what follows a divergence is not what the trace recorded.
  * - Request bodies are not compared (droplet names are random at every run), but the names a create sent are
@@ -65,7 +65,7 @@ const NO_BODY_STATUSES = new Set([204, 304])
 
 export class Replay {
   private readonly answered: boolean[]
-  private readonly segment: number[]
+  private readonly group: number[]
   private readonly names = new Map<string, string>()
   private readonly mismatches: ReplayMismatch[] = []
   private mismatchCount = 0
@@ -76,7 +76,7 @@ export class Replay {
     private readonly now: () => number = Date.now,
   ) {
     this.answered = trace.exchanges.map(() => false)
-    this.segment = segmentsOf(trace.exchanges)
+    this.group = groupsOf(trace.exchanges)
   }
 
   /** Starts the trace over (POST /__sim/reset): a test replays it again. */
@@ -128,10 +128,10 @@ export class Replay {
     }
   }
 
-  /** The first unanswered exchange of the first one's segment that this request is. */
+  /** The first unanswered exchange of the first one's group (groupsOf) that this request is. */
   private findMatch(first: number, method: string, target: URL): number {
-    const segment = this.segment[first]
-    for (let index = first; index < this.trace.exchanges.length && this.segment[index] === segment; index++) {
+    const group = this.group[first]
+    for (let index = first; index < this.trace.exchanges.length && this.group[index] === group; index++) {
       const exchange = this.trace.exchanges[index] as TraceExchange
       if (this.answered[index] || exchange.method !== method || exchange.path !== target.pathname) continue
       if (sameQuery(this.expectedQuery(exchange), target.search)) return index
@@ -193,25 +193,30 @@ export class Replay {
 }
 
 /**
- * The segment of each exchange: a new one starts with a request made after every earlier one was answered. Within
- * a segment the requests overlapped in time (sent in parallel), so their order was the network's, not the
- * client's. Without times, each exchange is a segment of its own (strict order).
+ * The group of each exchange: requests whose order was the network's rather than the client's, which the replay
+ * takes in any order among themselves. A request joins the group of the one before it when it started before the
+ * group's last answer (the trace's times overlap: sent together), or when it is the same method to the same kind of
+ * path (`DELETE /v2/droplets/{id}` after `DELETE /v2/droplets/{id}`: a pool of parallel workers, whose next request
+ * follows whichever answer came first, at recording and at replay alike). Otherwise it waits for every one before it.
  */
-export function segmentsOf(exchanges: readonly TraceExchange[]): number[] {
-  const segments: number[] = []
+export function groupsOf(exchanges: readonly TraceExchange[]): number[] {
+  const groups: number[] = []
   let current = -1
   let busyUntil = -Infinity
+  let previousShape = ''
   for (const exchange of exchanges) {
     const end = exchange.at !== null && exchange.durationMs !== null ? exchange.at + exchange.durationMs : null
-    if (end === null || (exchange.at as number) >= busyUntil) {
+    const shape = `${exchange.method} ${exchange.path.replaceAll(/\/\d+(?=\/|$)/g, '/{id}')}`
+    const overlaps = end !== null && (exchange.at as number) < busyUntil
+    if (!overlaps && shape !== previousShape) {
       current++
       busyUntil = -Infinity
     }
-    segments.push(current)
-    // An exchange without times is a segment of its own: the next one starts another.
-    busyUntil = end === null ? -Infinity : Math.max(busyUntil, end)
+    groups.push(current)
+    busyUntil = end === null ? busyUntil : Math.max(busyUntil, end)
+    previousShape = shape
   }
-  return segments
+  return groups
 }
 
 /** The same parameters with the same values, in any order. */
