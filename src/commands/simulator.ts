@@ -46,7 +46,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'authorized-keys': Flags.string({description: 'public keys let in on the hosts [default: ~/.ssh/id_*.pub]', helpValue: 'PATH'}),
     'boot-time': Flags.string({description: 'how long a simulated droplet takes from active to its agent running', default: '20s', helpValue: 'DURATION'}),
     'ssh-latency': Flags.string({description: 'added to every command a host answers (a round trip far away)', default: '0ms', helpValue: 'DURATION'}),
-    replay: Flags.string({description: 'answer the API from this trace (JSON lines, as VELDA_DO_TRACE or --record writes them), in its order, instead of simulating it; the API token is not checked', helpValue: 'FILE', exclusive: ['fault', 'ssh-hosts', 'record']}),
+    replay: Flags.string({description: 'answer the API from this trace (JSON lines, as VELDA_DO_TRACE or --record writes them), in its order, instead of simulating it; the API token is not checked', helpValue: 'FILE'}),
     record: Flags.string({description: 'write every API exchange to FILE as a trace (JSON lines, mode 0600, secrets cut) that --replay answers', helpValue: 'FILE'}),
   }
 
@@ -58,6 +58,10 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     if (exposed) this.say(this.paint.warning(exposed))
     const badPort = badPortProblem(flags.port)
     if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
+    // Checked here rather than by oclif's `exclusive`, whose usage line would read as if --fault and --ssh-hosts
+    // excluded each other too.
+    const besideReplay = flags.replay === undefined ? [] : (['fault', 'ssh-hosts', 'record'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
+    if (besideReplay.length > 0) throw new UsageError(`--replay answers every request from the trace: ${besideReplay.map((name) => `--${name}`).join(', ')} cannot go with it`, {suggestions: ['leave out ' + besideReplay.map((name) => `--${name}`).join(' and ')]})
     const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
     const faults = (flags.fault ?? []).map((text) => {
       let rule: unknown
