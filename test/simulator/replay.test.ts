@@ -138,7 +138,7 @@ describe('replaying: method, path and query in order', () => {
   it('answers a request recorded without an answer by dropping it, or holding it when the client had timed out', () => {
     const {ask} = replayer(trace(
       http({status: null, error: 'connection dropped (ECONNRESET)', response_body: null}),
-      http({status: null, error: 'timeout: no answer in 30s', response_body: null}),
+      http({status: null, error: 'no answer from api.digitalocean.com within 30s', response_body: null}),
     ))
     expect(ask('GET', '/v2/sizes?page=1&per_page=200')).toEqual({kind: 'drop', line: 1})
     expect(ask('GET', '/v2/sizes?page=1&per_page=200')).toEqual({kind: 'hold', line: 2})

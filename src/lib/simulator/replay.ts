@@ -59,8 +59,11 @@ export interface ReplayReport {
 const MAX_KEPT = 100
 /** A request is quoted in messages at most this long: it comes from a client, and the message is one line. */
 const MAX_QUOTED = 300
-/** A recorded error that says the client stopped waiting, rather than that the connection failed. */
-const TIMEOUT_WORDS = /time[ds]?[\s-]?out|no answer in time|hung up/i
+/**
+ * A recorded error that says the client stopped waiting, rather than that the connection failed: velda-do's
+ * transport says `no answer from HOST within 30s`, --record `timeout: the client hung up ...`.
+ */
+const TIMEOUT_WORDS = /time[ds]?[\s-]?out|no answer|hung up/i
 const NO_BODY_STATUSES = new Set([204, 304])
 
 export class Replay {
