@@ -6,7 +6,7 @@ import type {Replay} from './replay.js'
 /** How long a request recorded as timed out is held when its client never hangs up: then it is dropped. */
 const LONGEST_HOLD_MS = 10 * 60_000
 
-export interface ReplayServing {
+interface ReplayServing {
   replay: Replay
   /** A mismatch, or a request past the trace's end, in one line: said even with --quiet. */
   onMismatch(line: string): void

@@ -17,7 +17,7 @@ import type {Trace, TraceExchange} from './trace-file.js'
  *   client waits as long as it did; everything else is answered as recorded.
  */
 
-export interface ReplayRequest {
+interface ReplayRequest {
   method: string
   /** Path and query, as received. */
   url: string
@@ -25,7 +25,7 @@ export interface ReplayRequest {
   body: string
 }
 
-export type ReplayAnswer =
+type ReplayAnswer =
   | {kind: 'answer'; line: number; status: number; headers: Record<string, string>; body: string | null}
   /** Recorded without an answer: a connection dropped (or refused) is dropped. */
   | {kind: 'drop'; line: number}
@@ -34,7 +34,7 @@ export type ReplayAnswer =
   /** Not what the trace holds next, or past its end: 501 and the one-line diff in `message`. */
   | {kind: 'refuse'; line: number | null; status: 501; headers: Record<string, string>; body: string; message: string}
 
-export interface ReplayMismatch {
+interface ReplayMismatch {
   /** The line of the trace that was expected; null past the end. */
   line: number | null
   request: string
@@ -42,7 +42,7 @@ export interface ReplayMismatch {
   at: string
 }
 
-export interface ReplayReport {
+interface ReplayReport {
   file: string
   exchanges: number
   answered: number
@@ -231,7 +231,7 @@ function sameQuery(expected: string, got: string): boolean {
 }
 
 /** What differs, part by part: `path: expected /v2/sizes, got /v2/regions; query per_page: expected 200, got 100`. */
-export function describeDifferences(method: string, path: string, query: string, gotMethod: string, got: URL): string {
+function describeDifferences(method: string, path: string, query: string, gotMethod: string, got: URL): string {
   const parts: string[] = []
   if (method !== gotMethod) parts.push(`method: expected ${method}, got ${quote(gotMethod)}`)
   if (path !== got.pathname) parts.push(`path: expected ${quote(path)}, got ${quote(got.pathname)}`)
