@@ -29,6 +29,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     {description: 'Start it, then point velda-do at it from another shell', command: '<%= config.bin %> <%= command.id %> --port 8080'},
     {description: 'Make the network slow and every create answer 500 after doing the work', command: `<%= config.bin %> <%= command.id %> --latency 100ms --fault '{"method":"POST","path":"/v2/droplets","count":0,"action":{"type":"ambiguous","then":"status"}}'`},
     {description: 'In a script: read the endpoint and token as JSON', command: '<%= config.bin %> <%= command.id %> --json | head -1 | jq -r .url'},
+    {description: 'Answer the requests of a trace from a bug report (VELDA_DO_TRACE=FILE), in its order', command: '<%= config.bin %> <%= command.id %> --replay bug-trace.jsonl'},
   ]
 
   static override flags = {
