@@ -70,6 +70,12 @@ describe('the committed traces, replayed', () => {
   })
 })
 
+describe('the committed traces themselves', () => {
+  it.each(['pool-up-ambiguous', 'pool-down-all', 'sizes-429-storm'])('%s: holds no secret (a re-recording must not add one)', (name) => {
+    for (const file of [`${name}.jsonl`, `${name}.run.json`]) expect(readFileSync(join(TRACES, file), 'utf8')).not.toMatch(/dop_v1_[0-9a-f]{64}|tskey-|authorization/i)
+  })
+})
+
 describe('a trace edited by hand', () => {
   it('fails: `velda-do simulator --replay` answers 501 with a one-line diff, which the client prints, the simulator says and GET /__sim/replay reports', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'velda-replay-'))
