@@ -131,7 +131,8 @@ function parseEvent(text: string, at: string): Omit<TraceExchange, 'line'> | 'ss
   const durationMs = optional(event, 'duration_ms', (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a number of milliseconds', at) as number | null
   const error = optional(event, 'error', (v) => typeof v === 'string', 'a string', at) as string | null
   const requestId = optional(event, 'request_id', (v) => typeof v === 'string', 'a string', at) as string | null
-  const ratelimit = optional(event, 'ratelimit', (v) => isRecord(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number'), 'an object of strings ({"limit", "remaining", "reset"})', at) as Record<string, string | number> | null
+  // VELDA_DO_TRACE writes a header that did not come as null ({"limit": "5000", "remaining": null, ...}).
+  const ratelimit = optional(event, 'ratelimit', (v) => isRecord(v) && Object.values(v).every((x) => x === null || typeof x === 'string' || typeof x === 'number'), 'an object of strings or nulls ({"limit", "remaining", "reset"})', at) as Record<string, string | number | null> | null
   const recorded = optional(event, 'response_headers', (v) => isRecord(v) && Object.values(v).every((x) => typeof x === 'string'), 'an object of strings', at) as Record<string, string> | null
 
   const headers: Record<string, string> = {}
@@ -143,7 +144,7 @@ function parseEvent(text: string, at: string): Omit<TraceExchange, 'line'> | 'ss
   for (const [name, value] of Object.entries(recorded ?? {})) add(name, value)
   for (const key of ['limit', 'remaining', 'reset']) {
     const value = ratelimit?.[key]
-    if (value !== undefined && headers[`ratelimit-${key}`] === undefined) add(`ratelimit-${key}`, String(value))
+    if (value !== undefined && value !== null && headers[`ratelimit-${key}`] === undefined) add(`ratelimit-${key}`, String(value))
   }
   if (requestId !== null && headers['x-request-id'] === undefined) add('x-request-id', requestId)
   return {
