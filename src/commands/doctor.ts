@@ -8,7 +8,9 @@ import {plural} from '../lib/text/plural.js'
 
 export default class Doctor extends ApiCommand<Outcome<DoctorReport>> {
   static override summary = 'Check every pool before the first real run; creates nothing, says each fix.'
-  static override description = `Checks, per pool: the token on the pool's endpoint, the account's status and droplet limit, the size in the region, the ssh keys, the image, the broker address, the agent version, the Tailscale key and the placeholders.
+  static override description = `Reports, per account (endpoint and token): the endpoint, and what GET /v2/account answered (200, 401, or a redirect and where to: never followed, the token goes only to the endpoint named).
+
+Checks, per pool: the token on the pool's endpoint, the account's status and droplet limit, the size in the region (a size the catalog lacks is listed with the nearest it offers: the same size with or without -devcloud, the same GPU with another count), the ssh keys, the image, the broker address, the agent version, the Tailscale key and the placeholders.
 
 Creates nothing and changes nothing: it reads the config and asks DigitalOcean (one account call, two droplet counts (plain and GPU), one size list, one ssh-key list and one lookup per image for each endpoint and token, however many pools share them).
 

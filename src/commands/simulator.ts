@@ -3,6 +3,8 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/text/duration.js'
 import {UsageError} from '../lib/base/errors.js'
+import {endpointProblem} from '../lib/config/endpoint.js'
+import {CLOUD_DESCRIPTIONS, DEFAULT_SIMULATED_CLOUD, SIMULATED_CLOUDS, type SimulatedCloud} from '../lib/simulator/cloud-profile.js'
 import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {hostsExports} from '../lib/simulator/hosts/ssh-exports.js'
@@ -28,6 +30,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   static override examples = [
     {description: 'Start it, then point velda-do at it from another shell', command: '<%= config.bin %> <%= command.id %> --port 8080'},
     {description: 'Make the network slow and every create answer 500 after doing the work', command: `<%= config.bin %> <%= command.id %> --latency 100ms --fault '{"method":"POST","path":"/v2/droplets","count":0,"action":{"type":"ambiguous","then":"status"}}'`},
+    {description: "Rehearse the AMD Developer Cloud's catalog behind the broker's moved default host (every API request answers 301 there)", command: '<%= config.bin %> <%= command.id %> --cloud amd-devcloud --moved-to https://api.devcloud.amd.com'},
     {description: 'In a script: read the endpoint and token as JSON', command: '<%= config.bin %> <%= command.id %> --json | head -1 | jq -r .url'},
     {description: 'Answer the requests of a trace from a bug report (VELDA_DO_TRACE=FILE), in its order', command: '<%= config.bin %> <%= command.id %> --replay bug-trace.jsonl'},
   ]
@@ -47,6 +50,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'authorized-keys': Flags.string({description: 'public keys let in on the hosts [default: ~/.ssh/id_*.pub]', helpValue: 'PATH'}),
     'boot-time': Flags.string({description: 'how long a simulated droplet takes from active to its agent running', default: '20s', helpValue: 'DURATION'}),
     'ssh-latency': Flags.string({description: 'added to every command a host answers (a round trip far away)', default: '0ms', helpValue: 'DURATION'}),
+    cloud: Flags.string({description: "the cloud whose catalog it serves: amd-devcloud (MI300X sizes ending in -devcloud), digitalocean (the standard API's, without -devcloud), or mixed (both in one catalog)", options: [...SIMULATED_CLOUDS], default: DEFAULT_SIMULATED_CLOUD, helpValue: 'CLOUD'}),
+    'moved-to': Flags.string({description: 'play a host that moved: every API request answers 301 with its path on this origin (the admin API stays)', helpValue: 'URL'}),
     replay: Flags.string({description: 'answer the API from this trace (JSON lines, as VELDA_DO_TRACE or --record writes them), in its order, instead of simulating it; the API token is not checked', helpValue: 'FILE'}),
     record: Flags.string({description: 'write every API exchange to FILE as a trace (JSON lines, mode 0600, secrets cut) that --replay answers', helpValue: 'FILE'}),
   }
@@ -61,8 +66,10 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
     // Checked here rather than by oclif's `exclusive`, whose usage line would read as if --fault and --ssh-hosts
     // excluded each other too.
-    const besideReplay = flags.replay === undefined ? [] : (['fault', 'ssh-hosts', 'record'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
+    const besideReplay = flags.replay === undefined ? [] : (['fault', 'ssh-hosts', 'record', 'moved-to'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
     if (besideReplay.length > 0) throw new UsageError(`--replay answers every request from the trace: ${besideReplay.map((name) => `--${name}`).join(', ')} cannot go with it`, {suggestions: ['leave out ' + besideReplay.map((name) => `--${name}`).join(' and ')]})
+    const movedTo = flags['moved-to'] === undefined ? undefined : checkMovedTo(flags['moved-to'])
+    const cloud = flags.cloud as SimulatedCloud
     const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
     const faults = (flags.fault ?? []).map((text) => {
       let rule: unknown
@@ -94,6 +101,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
+        cloud,
+        ...(movedTo ? {movedTo} : {}),
         replay,
         ...(recorder ? {record: (exchange) => recorder.write(traceLine(exchange, origin, token))} : {}),
         // Said even with --quiet: a request the simulator failed to answer (it answered 500 and serves on).
@@ -106,10 +115,10 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
           token = sim.token
           // One line, so a script can read it with head -1 while the simulator keeps running.
           const sshPort = sim.hosts?.port ?? null
-          if (this.jsonEnabled()) this.factory.io.out.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort})}\n`)
+          if (this.jsonEnabled()) this.factory.io.out.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort, cloud, moved_to: movedTo ?? null})}\n`)
           else {
             const lines = [
-              `DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)`,
+              `DigitalOcean API simulator listening on ${sim.url} (admin API: ${sim.url}/__sim/state)${playing(cloud, movedTo)}`,
               `export DIGITALOCEAN_API_ENDPOINT=${sim.url}`,
               `export DIGITALOCEAN_API_TOKEN=${sim.token}`,
               ...(sshPort === null ? [] : hostsExports(sshPort, flags['authorized-keys'])),
@@ -147,3 +156,18 @@ function openRecorder(file: string): TraceRecorder {
   }
 }
 
+/** The origin --moved-to names: an endpoint's rules (scheme and host only; plain http only to this machine). Exit 2 otherwise. */
+function checkMovedTo(value: string): string {
+  const problem = endpointProblem(value)
+  if (problem) throw new UsageError(`--moved-to: ${problem.message}`, {suggestions: [problem.fix ?? 'e.g. --moved-to https://api.devcloud.amd.com']})
+  return new URL(value).origin
+}
+
+/** `; playing amd-devcloud: ...; every API request answers 301 to https://...`, after the first line; nothing for the default. */
+function playing(cloud: SimulatedCloud, movedTo: string | undefined): string {
+  const parts = [
+    ...(cloud === DEFAULT_SIMULATED_CLOUD ? [] : [`playing ${cloud}: ${CLOUD_DESCRIPTIONS[cloud]}`]),
+    ...(movedTo ? [`every API request answers 301 to ${movedTo}`] : []),
+  ]
+  return parts.map((part) => `; ${part}`).join('')
+}

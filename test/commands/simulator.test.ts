@@ -23,4 +23,36 @@ describe('simulator (the command, with a fake IO and signals)', () => {
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('--fault: not JSON')
   })
+
+  it('--cloud and --moved-to: the first line and the --json line say what it plays', async () => {
+    for (const json of [false, true]) {
+      const factory = fakeFactory()
+      const started = factory.io.out.until(/\n/).then(() => factory.signals.emit('SIGINT'))
+      const run = await runCommand(Simulator, ['--quiet', '--cloud', 'amd-devcloud', '--moved-to', 'https://api.devcloud.amd.com/', ...(json ? ['--json'] : [])], factory)
+      await started
+      expect(run.status).toBe(130)
+      const first = run.stdout.split('\n')[0] ?? ''
+      if (json) expect(JSON.parse(first)).toMatchObject({cloud: 'amd-devcloud', moved_to: 'https://api.devcloud.amd.com'})
+      else expect(first).toMatch(/^DigitalOcean API simulator listening on http:\/\/127\.0\.0\.1:\d+ \(admin API: \S+\); playing amd-devcloud: the AMD Developer Cloud's catalog \(MI300X sizes ending in -devcloud, AMD images\); every API request answers 301 to https:\/\/api\.devcloud\.amd\.com$/)
+    }
+  })
+
+  it('says nothing of a cloud by default, and the --json line says mixed', async () => {
+    const factory = fakeFactory()
+    const started = factory.io.out.until(/\n/).then(() => factory.signals.emit('SIGINT'))
+    const run = await runCommand(Simulator, ['--quiet', '--json'], factory)
+    await started
+    expect(JSON.parse(run.stdout.split('\n')[0] ?? '')).toMatchObject({cloud: 'mixed', moved_to: null})
+  })
+
+  it.each([
+    [['--moved-to', 'api.devcloud.amd.com'], /^Error: --moved-to: "api\.devcloud\.amd\.com" is not an absolute URL/],
+    [['--moved-to', 'https://api.devcloud.amd.com/v2'], /^Error: --moved-to: "https:\/\/api\.devcloud\.amd\.com\/v2" has a path/],
+    [['--cloud', 'aws'], /Expected --cloud=aws to be one of: mixed, amd-devcloud, digitalocean/],
+  ])('%j is exit 2 before anything listens', async (args, message) => {
+    const run = await runCommand(Simulator, args)
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(message)
+    expect(run.stdout).toBe('')
+  })
 })

@@ -133,7 +133,16 @@ describe('the transport', () => {
     const error = await failure(get('/v2/sizes'))
     expect(error).toBeInstanceOf(RedirectError)
     expect(error.message).toMatch(/redirects GET \/v2\/sizes to https:\/\/api\.devcloud\.amd\.com\/v2\/sizes/)
-    expect((error as RedirectError).suggestions[0]).toMatch(/set api_endpoint .* to https:\/\/api\.devcloud\.amd\.com/)
+    expect((error as RedirectError).suggestions).toEqual([
+      'set api_endpoint (or DIGITALOCEAN_API_ENDPOINT) to https://api.devcloud.amd.com, if you trust that host with your token: '
+      + 'an AMD Developer Cloud token there, or https://api.digitalocean.com with a DigitalOcean token (dop_v1_...), whose catalog lists AMD Instinct sizes for DigitalOcean accounts',
+    ])
+  })
+
+  it('names an unknown redirect target without saying which token it takes', async () => {
+    const {get} = await setup([{path: '/v2/sizes', action: {type: 'redirect', location: 'https://api.example.com/v2/sizes'}}])
+    const error = await failure(get('/v2/sizes'))
+    expect((error as RedirectError).suggestions).toEqual(['set api_endpoint (or DIGITALOCEAN_API_ENDPOINT) to https://api.example.com, if you trust that host with your token'])
   })
 
   it('reports a rejected token as 401 with a hint about the endpoint, never the token', async () => {
@@ -142,7 +151,11 @@ describe('the transport', () => {
     const error = await failure(transport(`${sim.url}/v2/account`))
     expect(error).toBeInstanceOf(UnauthorizedError)
     expect(error.exitCode).toBe(ExitCode.api)
-    expect((error as UnauthorizedError).suggestions.join(' ')).toMatch(/api-amd\.digitalocean\.com/)
+    expect(error.message).toMatch(new RegExp(`^the endpoint ${sim.url} refused the token: 401 unauthorized to GET /v2/account: Unable to authenticate you \\(after 1 attempt, request id [0-9a-f-]+\\)$`))
+    expect((error as UnauthorizedError).details()).toMatchObject({status: 401, endpoint: sim.url})
+    expect((error as UnauthorizedError).suggestions[1]).toBe(`the token must be one ${sim.url} takes; each API takes its own cloud's tokens: `
+      + 'https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); https://api.devcloud.amd.com takes an AMD Developer Cloud token; '
+      + 'https://api-amd.digitalocean.com is reported to redirect to https://api.devcloud.amd.com (set api_endpoint or DIGITALOCEAN_API_ENDPOINT to the one the token was made for)')
     expect(JSON.stringify({message: error.message, details: (error as UnauthorizedError).details()})).not.toContain('dop_v1_wrong_token_value')
   })
 

@@ -6,8 +6,8 @@ import {
   accountStatusCheck,
   agentVersionCheck,
   brokerCheck,
-  describeEndpoint,
   dropletLimitCheck,
+  endpointRedirects,
   imageCheck,
   isPlaceholderHost,
   maskEmail,
@@ -18,6 +18,8 @@ import {
   tokenAccepted,
   tokenRefused,
 } from '../../src/lib/doctor/checks.js'
+import {describeEndpoint} from '../../src/lib/doctor/endpoints.js'
+import {RedirectError} from '../../src/lib/do/errors.js'
 import type {Image, Size} from '../../src/lib/do/types.js'
 import {CPU_DROPLET, veldaYaml, type YamlSettings} from '../support/configs.js'
 import {poolFromYaml} from '../support/pools.js'
@@ -41,9 +43,10 @@ function config(text: string, env: Record<string, string> = {}): VeldaConfig {
 const bare = (extra: YamlSettings = {}) => veldaYaml([{name: 'cpu', droplet: {...CPU_DROPLET, ...extra}}], {broker: null, pinVersion: false})
 
 describe('doctor checks (pure)', () => {
-  it('names the endpoint a token belongs to: AMD, standard, or the URL itself', () => {
-    expect(describeEndpoint('https://api-amd.digitalocean.com')).toBe('the AMD endpoint (api-amd.digitalocean.com)')
+  it('names the endpoint a token belongs to: the AMD Developer Cloud, standard, the old AMD one, or the URL itself', () => {
+    expect(describeEndpoint('https://api.devcloud.amd.com')).toBe('the AMD Developer Cloud (api.devcloud.amd.com)')
     expect(describeEndpoint('https://api.digitalocean.com')).toBe('the standard endpoint (api.digitalocean.com)')
+    expect(describeEndpoint('https://api-amd.digitalocean.com')).toBe('the old AMD endpoint (api-amd.digitalocean.com)')
     expect(describeEndpoint('http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000')
   })
 
@@ -52,17 +55,32 @@ describe('doctor checks (pure)', () => {
     expect(maskEmail('a@example.com')).toBe('a…@example.com')
     expect(tokenAccepted('https://api-amd.digitalocean.com', '$DIGITALOCEAN_API_TOKEN', account).check).toEqual({
       id: 'token', ok: true, fix: null,
-      message: 'token from $DIGITALOCEAN_API_TOKEN accepted by the AMD endpoint (api-amd.digitalocean.com) (account op…@example.com, status active)',
+      message: 'token from $DIGITALOCEAN_API_TOKEN accepted by the old AMD endpoint (api-amd.digitalocean.com) (account op…@example.com, status active)',
     })
   })
 
-  it('a refused token names the endpoint that refused it, the other endpoint, and is an API miss (exit 3)', () => {
-    const amd = tokenRefused('https://api-amd.digitalocean.com', '$DIGITALOCEAN_API_TOKEN')
+  it('a refused token names the endpoint that refused it, the others it may have been made for, which token each takes, and is an API miss (exit 3)', () => {
+    const amd = tokenRefused('https://api.devcloud.amd.com', '$DIGITALOCEAN_API_TOKEN')
     expect(amd.kind).toBe('api')
     expect(amd.check.ok).toBe(false)
-    expect(amd.check.message).toMatch(/^the AMD endpoint \(api-amd\.digitalocean\.com\) refused the token from \$DIGITALOCEAN_API_TOKEN \(401\).*belongs to api\.digitalocean\.com/)
-    expect(amd.check.fix).toMatch(/AMD endpoint \(api-amd\.digitalocean\.com\) and of the standard one \(api\.digitalocean\.com\) are different/)
-    expect(tokenRefused('https://api.digitalocean.com', 'api_token via $DO').check.message).toMatch(/belongs to api-amd\.digitalocean\.com/)
+    expect(amd.check.message).toMatch(/^the AMD Developer Cloud \(api\.devcloud\.amd\.com\) refused the token from \$DIGITALOCEAN_API_TOKEN \(401\).*or it was made for api\.digitalocean\.com;/)
+    expect(amd.check.fix).toBe('each endpoint takes its own tokens (https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); https://api.devcloud.amd.com takes an AMD Developer Cloud token; https://api-amd.digitalocean.com is reported to redirect to https://api.devcloud.amd.com): create a token for api.devcloud.amd.com in its control panel, or point the pool\'s api_endpoint at the endpoint the token was made for')
+    expect(tokenRefused('https://api.digitalocean.com', 'api_token via $DO').check.message).toMatch(/or it was made for api\.devcloud\.amd\.com;/)
+    expect(tokenRefused('https://api-amd.digitalocean.com', '$T').check.message).toMatch(/^the old AMD endpoint .*or it was made for api\.digitalocean\.com or api\.devcloud\.amd\.com;/)
+    expect(tokenRefused('http://127.0.0.1:4000', '$T').check.message).toMatch(/or it was made for api\.digitalocean\.com or api\.devcloud\.amd\.com;/)
+  })
+
+  it('a redirect of GET /v2/account names where to, says it was not followed, and is an API miss with the transport\'s fix', () => {
+    const redirect = new RedirectError({method: 'GET', path: '/v2/account', attempts: 1}, 'https://api-amd.digitalocean.com', 'https://api.devcloud.amd.com/v2/account')
+    const result = endpointRedirects('https://api-amd.digitalocean.com', '$DIGITALOCEAN_API_TOKEN', redirect)
+    expect(result.kind).toBe('api')
+    expect(result.check).toEqual({
+      id: 'token',
+      ok: false,
+      message: 'the old AMD endpoint (api-amd.digitalocean.com) answered GET /v2/account with a redirect to https://api.devcloud.amd.com/v2/account, not followed: the token from $DIGITALOCEAN_API_TOKEN was sent to api-amd.digitalocean.com only; the account, size, ssh keys and image were not checked',
+      fix: redirect.suggestions.join('; '),
+    })
+    expect(result.check.fix).toContain('https://api.devcloud.amd.com')
   })
 
   it('account status: active passes; warning and locked fail with DigitalOcean\'s reason', () => {
@@ -82,11 +100,22 @@ describe('doctor checks (pure)', () => {
   })
 
   it('size: offered in the region passes; elsewhere or unknown fails, with the regions that offer it', () => {
-    expect(sizeCheck(pool, [size({})]).check.ok).toBe(true)
-    const elsewhere = sizeCheck(pool, [size({regions: ['nyc2', 'tor1']})]).check
+    expect(sizeCheck(pool, [size({})], 'https://api.devcloud.amd.com').check.ok).toBe(true)
+    const elsewhere = sizeCheck(pool, [size({regions: ['nyc2', 'tor1']})], 'https://api.devcloud.amd.com').check
     expect(elsewhere).toMatchObject({ok: false, message: 'the size gpu-mi300x1-192gb-devcloud is not available in atl1; it is offered in: nyc2, tor1'})
     expect(elsewhere.fix).toBe("set the pool's region to one of: nyc2, tor1")
-    expect(sizeCheck(pool, []).check.message).toMatch(/does not exist on this account/)
+  })
+
+  it('size missing from the catalog: the nearest names it offers, the first as the fix; none near: where sizes of each cloud live', () => {
+    const onDigitalOcean = sizeCheck(pool, [size({slug: 'gpu-mi300x1-192gb'}), size({slug: 'gpu-mi300x8-1536gb'})], 'https://api.digitalocean.com').check
+    expect(onDigitalOcean).toMatchObject({
+      ok: false,
+      message: 'the size gpu-mi300x1-192gb-devcloud of pool amd is not in the catalog of the standard endpoint (api.digitalocean.com); nearest it offers: gpu-mi300x1-192gb (the same size without -devcloud), gpu-mi300x8-1536gb (8 of the same GPU)',
+    })
+    expect(onDigitalOcean.fix).toMatch(/^set size: gpu-mi300x1-192gb in pool amd \(velda-do sizes --gpu lists the catalog\), or a size ending in -devcloud is the AMD Developer Cloud's \(https:\/\/api\.devcloud\.amd\.com\)/)
+    const none = sizeCheck(pool, [size({slug: 's-1vcpu-1gb'})], 'http://127.0.0.1:4000').check
+    expect(none.message).toBe('the size gpu-mi300x1-192gb-devcloud of pool amd is not in the catalog of http://127.0.0.1:4000, nor any size near it')
+    expect(none.fix).toMatch(/^pick one it has: velda-do sizes --gpu lists them; .*check the pool's api_endpoint too$/)
   })
 
   it('ssh keys: names the missing ones; a pool without keys is a miss (pool ssh, status and logs could not reach it)', () => {

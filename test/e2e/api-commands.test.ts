@@ -145,8 +145,8 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     const token = 'dop_v1_FAKE_rejected_token_for_tests'
     const result = await runInProcess(['regions'], {env: {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: token}})
     expect(result.status).toBe(3)
-    expect(result.stderr).toMatch(/DigitalOcean answered 401 unauthorized to GET \/v2\/regions/)
-    expect(result.stderr).toMatch(/Try this:\n.*\n.*api-amd\.digitalocean\.com/)
+    expect(result.stderr).toContain(`the endpoint ${sim.url} refused the token: 401 unauthorized to GET /v2/regions`)
+    expect(result.stderr).toMatch(/Try this:\n.*\n.*https:\/\/api\.digitalocean\.com takes a DigitalOcean token .*https:\/\/api\.devcloud\.amd\.com takes an AMD Developer Cloud token/)
     expect(result.stdout + result.stderr).not.toContain(token)
   })
 

@@ -21,6 +21,7 @@ beforeEach(async () => {
 })
 
 interface DoctorJson {
+  accounts: {endpoint: string; pools: string[]; token: string | null; answer: string; status: number | null; location: string | null; message: string}[]
   pools: {name: string; endpoint: string; checks: {id: string; ok: boolean; message: string; fix: string | null}[]}[]
   ok: boolean
   error?: {code: string; message: string}
@@ -80,14 +81,15 @@ describe('velda-do doctor against the simulator', () => {
     expect(result.stderr).toMatch(/Error: 1 check failed: cpu: ssh_keys/)
   })
 
-  it('a token the endpoint refuses (401): exit 3, says which endpoint and that AMD and standard tokens differ; only that endpoint asked', async () => {
+  it('a token the endpoint refuses (401): exit 3, says which endpoint and which token each known endpoint takes; only that endpoint asked', async () => {
     const {status, report} = await doctor(writeConfig(), {DIGITALOCEAN_API_TOKEN: 'dop_v1_FAKE_refused_token_for_doctor'})
     expect(status).toBe(3)
     expect(report?.error?.code).toBe('checks_api_failed')
     expect(misses(report)).toEqual(['cpu/token', 'amd-mi300x/token'])
     const token = check(report, 'cpu', 'token')
     expect(token?.message).toMatch(new RegExp(`^${sim.url} refused the token from \\$DIGITALOCEAN_API_TOKEN \\(401\\)`))
-    expect(token?.fix).toMatch(/AMD endpoint \(api-amd\.digitalocean\.com\) and of the standard one \(api\.digitalocean\.com\) are different/)
+    expect(token?.fix).toMatch(/each endpoint takes its own tokens \(https:\/\/api\.digitalocean\.com takes a DigitalOcean token \(dop_v1_\.\.\.\); https:\/\/api\.devcloud\.amd\.com takes an AMD Developer Cloud token/)
+    expect(report?.accounts).toEqual([{endpoint: sim.url, pools: ['cpu', 'amd-mi300x'], token: '$DIGITALOCEAN_API_TOKEN', answer: 'unauthorized', status: 401, location: null, message: expect.stringMatching(/^401: /)}])
     expect(((await sim.admin('GET', 'requests')).counts as Record<string, number>)).toEqual({'GET /v2/account': 1})
   })
 

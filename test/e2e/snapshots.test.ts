@@ -166,7 +166,10 @@ describe('the --json shape of every command', () => {
     shapes.sizes = (await json(['sizes']))
     shapes.regions = (await json(['regions']))
     shapes['ssh-keys'] = (await json(['ssh-keys', '-c', config]))
-    shapes.doctor = (await json(['doctor', '-c', config], 2))
+    // A run with misses, and one whose GET /v2/account redirects (never followed): accounts[].location has an example.
+    const doctorMisses = await json(['doctor', '-c', config], 2)
+    await sim.admin('POST', 'faults', {method: 'GET', path: '/v2/account', count: 1, action: {type: 'redirect', location: 'http://127.0.0.1:9/v2/account'}})
+    shapes.doctor = merge(doctorMisses, await json(['doctor', '-c', config], 3))
     // A success, and a run whose second batch of creates is refused: created, failed and error all have examples.
     const upGpu = await json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--ttl', '4h', '-c', config])
     await refuse('POST', '/v2/droplets', 2)

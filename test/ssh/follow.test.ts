@@ -28,14 +28,15 @@ describe('pool logs --follow: ssh', () => {
     await out.shows(/still-following\n|caught-sigint\n/)
     stop.abort()
     // Ended here: no exit status of ssh's to mistake for a failure of the member (exit 2, "ssh failed").
-    expect(await ended).toEqual({status: null, signal: null})
+    expect(await ended).toMatchObject({status: null, signal: null})
     expect(out.text()).toBe('ready\nstill-following\n')
   })
 
   it('shows what the member prints through the output filter, line by line', async () => {
     const out = sink()
     const ended = await followSsh(['-c', 'printf "\\033]0;title\\007 one\\ntwo"'], {signal: new AbortController().signal, stdout: out.stream, stderr: new PassThrough(), ssh: 'sh'})
-    expect(ended).toEqual({status: 0, signal: null})
+    // The bytes as the member printed them (for --trace), not as shown.
+    expect(ended).toEqual({status: 0, signal: null, bytes: {stdout: 18, stderr: 0}})
     expect(out.text()).toBe('\\x1b]0;title\\x07 one\ntwo\n')
   })
 
@@ -54,7 +55,7 @@ describe('pool logs --follow: ssh', () => {
     // 200 lines in one write: one chunk, split into lines after the pause.
     const script = 'printf "line %s\\n" $(seq 200)'
     const ended = await followSsh(['-c', script], {signal: new AbortController().signal, stdout: out as unknown as NodeJS.WritableStream, stderr: new PassThrough(), ssh: 'sh'})
-    expect(ended).toEqual({status: 0, signal: null})
+    expect(ended).toEqual({status: 0, signal: null, bytes: {stdout: 1692, stderr: 0}})
     expect(out.lines).toBe(200)
     expect(out.listenerCount('drain')).toBeLessThanOrEqual(1)
     // Checked as each line was written: never more than the one wait.

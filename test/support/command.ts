@@ -40,12 +40,15 @@ export interface FakeFactory extends Factory {
   readonly connects: ConnectOptions[]
   /** Every wait the command asked for, in ms. */
   readonly sleeps: number[]
+  /** The lines each `$VELDA_DO_TRACE` file was given, by path: in memory, no file is written. */
+  readonly traceFiles: Map<string, string[]>
   exitCode: number | null
 }
 
 export function fakeFactory(options: FakeFactoryOptions = {}): FakeFactory {
   const connects: ConnectOptions[] = []
   const sleeps: number[] = []
+  const traceFiles = new Map<string, string[]>()
   const unexpectedSsh = (what: string) => () => Promise.reject(new Error(`the test gave no ssh.${what}, and the command ran one`))
   const factory: FakeFactory = {
     io: fakeIO(options),
@@ -70,6 +73,12 @@ export function fakeFactory(options: FakeFactoryOptions = {}): FakeFactory {
       interactive: unexpectedSsh('interactive') as unknown as SshRunners['interactive'],
       follow: unexpectedSsh('follow') as unknown as SshRunners['follow'],
       ...options.ssh,
+    },
+    traceFiles,
+    openTraceFile: (path) => {
+      const lines = traceFiles.get(path) ?? []
+      traceFiles.set(path, lines)
+      return {append: (line) => lines.push(line), close: () => {}}
     },
     exitCode: null,
     setExitCode: (code) => {

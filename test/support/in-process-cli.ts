@@ -160,7 +160,7 @@ async function runSource(source: {file: string; argv: string[]}, options: InProc
     // The real world (API, ssh, clock, files) but for the streams and the signals: captured output, and the test
     // process's own signals never stop the command.
     const real = systemFactory(API_WORLD)
-    const factory = Object.assign(fakeFactory(), {env: {...process.env}, now: real.now, sleep: real.sleep, connectApi: real.connectApi, ssh: real.ssh, fileExists: real.fileExists})
+    const factory = Object.assign(fakeFactory(), {env: {...process.env}, now: real.now, sleep: real.sleep, connectApi: real.connectApi, ssh: real.ssh, openTraceFile: real.openTraceFile, fileExists: real.fileExists})
     const {status, stdout, stderr} = await runCommand(CommandClass, source.argv, factory)
     return {status, stdout, stderr}
   } finally {

@@ -67,7 +67,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
     const target = memberTarget(member, settings)
     // Followed until stopped: under the watchdog, so that tail -F ends on the member too (watchedCommand).
     if (flags.follow) return this.follow(member.name, sshArgs(target, {...settings.ssh, batch: !this.factory.io.in.isTTY}, [watchedCommand(command)]))
-    const run = await this.factory.ssh.run(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT})
+    const run = await this.ssh.run(['-o', 'LogLevel=ERROR', ...sshArgs(target, settings.ssh, [command])], {timeoutMs: settings.timeoutMs, limit: LOG_OUTPUT_LIMIT, member: member.name})
     if (run.status === 255 || run.status === null || run.timedOut) throw new SshFailedError(member.name, run, {hostKeyAlias: target.hostKeyAlias, knownHosts: settings.ssh.knownHosts}, pool.name)
     // Only the last 4 MiB are kept: said on stderr, so that stdout stays the log's own lines.
     if (run.cutBytes.stdout > 0) this.say(`(the first ${plural(run.cutBytes.stdout, 'byte')} of the log ${inflect(run.cutBytes.stdout, 'was', 'were')} cut: the last ${LOG_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB follow)`)
@@ -81,7 +81,7 @@ export default class PoolLogs extends ApiCommand<PoolLogsResult | null> {
   private async follow(member: string, argv: string[]): Promise<null> {
     const stop = watchStopSignals(() => {}, this.factory.signals, this.factory.sleep)
     this.onCleanup(() => stop.dispose())
-    const ended = await this.factory.ssh.follow(['-o', 'LogLevel=ERROR', ...argv], {signal: stop.aborted, stdout: this.factory.io.out, stderr: this.factory.io.err})
+    const ended = await this.ssh.follow(['-o', 'LogLevel=ERROR', ...argv], {signal: stop.aborted, stdout: this.factory.io.out, stderr: this.factory.io.err, member})
     // Ctrl-C on a terminal reaches ssh too (one process group), and ssh may end before this process has seen it.
     const signal = stop.signal ?? STOP_SIGNALS.find((s) => s === ended.signal)
     if (signal) {

@@ -49,7 +49,7 @@ export default class PoolSsh extends ApiCommand<PoolSshOutcome | null> {
   // every argument variadic (`POOL... [MEMBER...]`), as it does for a command that is not.
   // The usage is written out, since oclif's cannot show the command after `--`; test/e2e/help.test.ts checks
   // that it names every flag there is.
-  static override usage = '<%= command.id %> POOL [MEMBER] [--json] [-q] [-o json|text|wide] [--all] [--parallel N] [--ssh-user USER] [-i PATH] [--ssh-port N] [--private | --tailnet] [-c PATH] [--api-endpoint URL] [-- CMD...]'
+  static override usage = '<%= command.id %> POOL [MEMBER] [--json] [-q] [-o json|text|wide] [--all] [--parallel N] [--ssh-user USER] [-i PATH] [--ssh-port N] [--private | --tailnet] [-c PATH] [--api-endpoint URL] [--trace [headers|body]] [-- CMD...]'
   static override args = {
     pool: Args.string({description: 'name of the pool in the config file', required: true}),
     member: Args.string({description: "name, droplet id, or number in pool list's order"}),
@@ -86,7 +86,7 @@ export default class PoolSsh extends ApiCommand<PoolSshOutcome | null> {
       const member = findMember(pool.name, members, args.member)
       const interactive = remote.length === 0 && Boolean(this.factory.io.in.isTTY)
       const argv = sshArgs(memberTarget(member, settings), {...settings.ssh, batch: !this.factory.io.in.isTTY}, remote.length > 0 ? [command] : [])
-      this.factory.setExitCode(await this.factory.ssh.interactive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv]))
+      this.factory.setExitCode(await this.ssh.interactive(['-o', 'LogLevel=ERROR', ...(interactive ? ['-t'] : []), ...argv], {member: member.name}))
       return null
     }
     const limit = commandOutputLimit(members.length)
@@ -98,7 +98,7 @@ export default class PoolSsh extends ApiCommand<PoolSshOutcome | null> {
       if (stop.isStopped()) return {...row, exit_code: null, state: 'stopped', stdout: '', stderr: 'not run: stopped before it began'}
       // The command ends on the member when ssh does (a stop here, velda-do killed): watchedCommand.
       const argv = ['-o', 'LogLevel=ERROR', ...sshArgs(memberTarget(member, settings), settings.ssh, [watchedCommand(command)])]
-      const run = await this.factory.ssh.run(argv, {timeoutMs: settings.timeoutMs, signal: stop.aborted, limit, stdin: 'hold'})
+      const run = await this.ssh.run(argv, {timeoutMs: settings.timeoutMs, signal: stop.aborted, limit, stdin: 'hold', member: member.name})
       const cut = {stdout_cut_bytes: run.cutBytes.stdout, stderr_cut_bytes: run.cutBytes.stderr}
       // Stopped only when the stop ended that ssh: one that had finished as the stop came is reported as it ran.
       if (run.aborted) return {...row, ...cut, exit_code: null, state: 'stopped', stdout: run.stdout, stderr: `${run.stderr}stopped while it ran\n`}

@@ -54,7 +54,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
     const progress = await this.startProgress()
     progress.update(`probing the members of pool ${pool.name}`)
     const result = await poolStatus(api, pool, config.pools, settings, {
-      runSsh: (sshArgs, options) => this.factory.ssh.run(sshArgs, {...options, signal: stop.aborted}),
+      runSsh: (sshArgs, options) => this.ssh.run(sshArgs, {...options, signal: stop.aborted}),
       isInterrupted: stop.isStopped,
     })
     if (stop.isStopped()) return {...result, error: new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}

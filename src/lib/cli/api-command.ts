@@ -1,4 +1,10 @@
+import type {Interfaces} from '@oclif/core'
+
 import type {PoolConfig} from '../config/types.js'
+import {redactSecrets} from '../base/secret.js'
+import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
+import {TRACE_ENV_VAR} from '../output/trace-file.js'
+import type {TraceMode} from '../output/trace-format.js'
 import {CancelledError, GuardError, InterruptedError} from '../base/errors.js'
 import {formatDroplets} from '../output/droplet-table.js'
 import type {TableFit} from '../output/table.js'
@@ -12,14 +18,60 @@ import type {AgentProbe} from '../pool/pool-up.js'
 import {probeSettings, type SshFlagValues} from '../ssh/settings.js'
 import {API_WORLD} from './api-world.js'
 import {BaseCommand} from './base-command.js'
-import {type Factory, systemFactory} from './factory.js'
+import {type Factory, type SshRunners, systemFactory} from './factory.js'
+import {createTracer, tracedSsh, type Tracer, traceFlag, withTraceValue} from './trace.js'
 import {confirm} from './confirm.js'
 import {isInteractive} from './io.js'
 
 /** The base of commands that call DigitalOcean; the others do not carry (or load) the API layer at all. */
+// oclif's own constraint on parsed flags and args (not exported by @oclif/core).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ParsedOutput = {[name: string]: any}
+
 export abstract class ApiCommand<Result> extends BaseCommand<Result> {
+  static override baseFlags = {...BaseCommand.baseFlags, trace: traceFlag}
+
   /** The real world with the API client and ssh (a test gives another, as to any command). */
   override factory: Factory = systemFactory(API_WORLD)
+
+  /** `--trace` and `$VELDA_DO_TRACE`'s sinks, once the command line is parsed; null when neither was asked for. */
+  private tracer: Tracer | null = null
+  private traceOnStderr = false
+
+  /**
+   * Parses with a bare `--trace` read as `--trace=headers` (trace.ts), then opens the trace: a trace file that
+   * cannot be written safely is refused here, before anything is sent.
+   */
+  protected override async parse<F extends ParsedOutput, B extends ParsedOutput, A extends ParsedOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, withTraceValue(argv ?? this.argv))
+    this.openTrace((parsed.flags as {trace?: TraceMode}).trace ?? null)
+    return parsed
+  }
+
+  private openTrace(mode: TraceMode | null): void {
+    this.tracer?.close()
+    const env = this.env
+    const tokens = TOKEN_ENV_VARS.map((name) => env[name]).filter((value): value is string => Boolean(value))
+    const path = env[TRACE_ENV_VAR]
+    const file = path ? this.factory.openTraceFile(path, (message) => this.say(this.paint.warning(`Warning: ${message}`))) : null
+    // The same filter as all output (base-command.ts): every secret used so far, and the token variables.
+    this.tracer = createTracer({mode, file, writeLine: (text) => this.factory.io.err.write(text), redact: (text) => redactSecrets(text, tokens)})
+    this.traceOnStderr = mode !== null
+    const tracer = this.tracer
+    if (tracer) this.onCleanup(() => tracer.close())
+  }
+
+  protected override linesOnStderr(): boolean {
+    return this.traceOnStderr
+  }
+
+  /** The ssh runners, each run traced under `--trace` or `$VELDA_DO_TRACE`. */
+  protected get ssh(): SshRunners {
+    return this.tracer ? tracedSsh(this.factory.ssh, this.tracer, this.now) : this.factory.ssh
+  }
 
   /** Opens the API; the DigitalOcean client itself loads only now. Retries and waits are told on stderr. */
   protected async connect(options: {pool: PoolConfig | null; endpointFlag: string | undefined}): Promise<DigitalOceanApi> {
@@ -30,7 +82,7 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     const api = await this.factory.connectApi({
       ...options,
       // A command that stops on signals must not sit out a minute-long retry wait after one.
-      transport: {signal: closed.signal, ...(stop ? {sleep: stop.sleep, isStopped: stop.isStopped} : {})},
+      transport: {signal: closed.signal, ...(stop ? {sleep: stop.sleep, isStopped: stop.isStopped} : {}), ...(this.tracer ? {trace: this.tracer.http} : {})},
       env: this.env,
       userAgent: `velda-do/${this.config.version}`,
       // Progress, silent under --quiet; a warning always shows.
@@ -108,6 +160,6 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
     const stop = this.stopSignals()
     // A stop ends the probes in flight (a member that trickles its answer would hold the report of what was
     // created for 30 s): as pool status does.
-    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => this.factory.ssh.run(args, {...options, signal: stop.aborted}), isInterrupted: stop.isStopped})}
+    return {probe: (members) => probeMembers(pool, members, settings, {runSsh: (args, options) => this.ssh.run(args, {...options, signal: stop.aborted}), isInterrupted: stop.isStopped})}
   }
 }

@@ -1,6 +1,7 @@
 import {followSsh} from '../ssh/follow.js'
 import {runSshInteractive} from '../ssh/interactive.js'
 import {runSsh} from '../ssh/run.js'
+import {openTraceFile} from '../output/trace-file.js'
 import {connectApi} from './connection.js'
 import type {ApiWorld} from './factory.js'
 
@@ -11,4 +12,5 @@ import type {ApiWorld} from './factory.js'
 export const API_WORLD: ApiWorld = {
   connectApi,
   ssh: {run: runSsh, interactive: runSshInteractive, follow: followSsh},
+  openTraceFile,
 }

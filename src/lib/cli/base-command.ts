@@ -353,13 +353,18 @@ export abstract class BaseCommand<Result> extends Command {
     this.progress?.dispose()
     this.progress = await createProgress({
       // A terminal that reports no width (a bare pty) would make the spinner redraw without end.
-      spinner: !this.quiet && Boolean(io.err.isTTY) && (io.err.columns ?? 0) > 0 && !this.jsonEnabled(),
+      spinner: !this.quiet && Boolean(io.err.isTTY) && (io.err.columns ?? 0) > 0 && !this.jsonEnabled() && !this.linesOnStderr(),
       io,
       paint: this.paint,
       write: (line) => this.info(line),
       onCtrlC: () => stop.trigger('SIGINT'),
     })
     return this.progress
+  }
+
+  /** Whether the command prints lines of its own on stderr as it goes (`--trace`): a spinner would tear them. */
+  protected linesOnStderr(): boolean {
+    return false
   }
 
   /** Shown in the spinner while there is one, so the line does not tear it. */

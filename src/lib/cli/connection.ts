@@ -5,6 +5,7 @@ import {resolveEndpoint, resolveToken, TOKEN_ENV_VARS} from '../config/resolve-s
 import {createDigitalOceanApi, type DigitalOceanApi} from '../do/client.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS} from '../do/deadline.js'
 import {MissingTokenError} from '../do/errors.js'
+import {tokenShapeWarning} from '../net/known-endpoints.js'
 import type {TransportOptions} from '../do/transport.js'
 
 export interface ConnectOptions {
@@ -55,9 +56,9 @@ export async function connectApi(options: ConnectOptions): Promise<DigitalOceanA
       suggestions: ['copy the token again from the DigitalOcean control panel, without quotes or line breaks'],
     })
   }
-  if (!/^do[op]_v1_/.test(token.secret.reveal())) {
-    options.onWarning(`the token from ${token.source} does not look like a DigitalOcean token (dop_v1_...); using it anyway`)
-  }
+  // Only where the shape is known: the AMD Developer Cloud does not publish what its tokens look like.
+  const shapeWarning = tokenShapeWarning(endpoint.value, token.secret.reveal())
+  if (shapeWarning) options.onWarning(`the token from ${token.source} ${shapeWarning} (the endpoint is ${endpoint.value}); using it anyway`)
   const timeout = options.env[TIMEOUT_ENV_VAR]
   const deadline = options.env[DEADLINE_ENV_VAR]
   return createDigitalOceanApi({

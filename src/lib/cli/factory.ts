@@ -9,6 +9,7 @@ import type {DigitalOceanApi} from '../do/client.js'
 import type {followSsh} from '../ssh/follow.js'
 import type {runSshInteractive} from '../ssh/interactive.js'
 import type {runSsh} from '../ssh/run.js'
+import type {openTraceFile} from '../output/trace-file.js'
 import {type IO, systemIO} from './io.js'
 import type {SignalSource} from '../base/stop-signals.js'
 import {type Sleep, sleepUnlessAborted} from './stop-signals.js'
@@ -37,6 +38,8 @@ export interface Factory {
   /** Opens the API (connection.ts): the DigitalOcean client loads only when this is called. */
   connectApi(options: ConnectOptions): Promise<DigitalOceanApi>
   readonly ssh: SshRunners
+  /** Opens `$VELDA_DO_TRACE`'s file (output/trace-file.ts); a test keeps the lines in memory instead. */
+  openTraceFile: typeof openTraceFile
   /** The exit code of a command that ends without an error but not with 0 (pool ssh passes on the remote's). */
   setExitCode(code: number): void
   /** Whether a file exists (a config file in the working directory). */
@@ -44,7 +47,7 @@ export interface Factory {
 }
 
 /** What a command that calls DigitalOcean and reaches members adds to the world (api-world.ts is the real one). */
-export type ApiWorld = Pick<Factory, 'connectApi' | 'ssh'>
+export type ApiWorld = Pick<Factory, 'connectApi' | 'ssh' | 'openTraceFile'>
 
 /**
  * A world without the API and ssh, for the commands that use neither: their bundles then hold none of the API layer
@@ -56,6 +59,9 @@ const NO_API_WORLD: ApiWorld = {
     run: () => Promise.reject(new Error('this command runs no ssh (it is not an ApiCommand)')),
     interactive: () => Promise.reject(new Error('this command runs no ssh (it is not an ApiCommand)')),
     follow: () => Promise.reject(new Error('this command runs no ssh (it is not an ApiCommand)')),
+  },
+  openTraceFile: () => {
+    throw new Error('this command writes no trace (it is not an ApiCommand)')
   },
 }
 

@@ -1,27 +1,34 @@
 import {closeSync, openSync, writeSync} from 'node:fs'
 
 import {SettingsError} from '../base/errors.js'
+import {CLOUDS, type CloudId, DEFAULT_CLOUD} from './clouds.js'
 
 /** Where `config init` writes when given no path: the last file velda-do looks for, and the broker's usual name. */
 export const STARTER_DEFAULT_PATH = 'velda.yaml'
 
 /**
- * The starter config: one MI300X pool on DigitalOcean's AMD endpoint, valid as written (for velda-do and for the
- * broker), with every value a user must change marked "CHANGE" (doctor reports the marks left: change-marks.ts).
- * Optional settings are commented out, so uncommenting one is all it takes.
+ * The starter config for `cloud`: one MI300X pool, valid as written (for velda-do and for the broker), with every
+ * value a user must change marked "CHANGE" (doctor reports the marks left: change-marks.ts). The endpoint, size and
+ * image are named explicitly, each with where the name was seen: the broker's own default endpoint
+ * (api-amd.digitalocean.com) has moved. Optional settings are commented out, so uncommenting one is all it takes.
  */
-export const STARTER_CONFIG = `# A Velda config with one pool of AMD MI300X GPU droplets, read by velda-do and by the Velda broker alike.
-# Written by \`velda-do config init\`. Check it with: velda-do config validate -c <this file>
+export function starterConfig(cloudId: CloudId): string {
+  const cloud = CLOUDS[cloudId]
+  return `# A Velda config with one pool of AMD MI300X GPU droplets on ${cloud.name}, read by velda-do and by the Velda broker alike.
+# Written by \`velda-do config init --cloud ${cloud.id}\`. Check it with: velda-do config validate -c <this file>
 # Nothing secret belongs here: the API token comes from $DIGITALOCEAN_API_TOKEN, the Tailscale key from its own
-# variable. A value marked CHANGE is a placeholder: set it, then delete its CHANGE comment (velda-do doctor reports
-# every mark left, and a pool without ssh_key_ids).
+# variable. The token here is ${cloud.token}.
+# A value marked CHANGE is a placeholder: set it, then delete its CHANGE comment (velda-do doctor reports every mark
+# left, and a pool without ssh_key_ids).
 
 default_broker_info:
   address: "broker.example.com:50051"     # CHANGE: where agents reach your Velda broker (host:port)
 
 provisioners:
   - digitalocean_auto:
-      api_endpoint: https://api-amd.digitalocean.com   # the AMD GPU cloud; https://api.digitalocean.com for the rest
+      # Seen in ${cloud.endpointSeen}.
+      # velda-do doctor checks that your token works there.
+      api_endpoint: ${cloud.endpoint}
       region: atl1                                      # \`velda-do regions --available\` lists the others
       agent_version_override: "1.0.0"                   # CHANGE: the Velda release the droplets install (quoted)
       # ssh_key_ids: [52896465]                         # keys let you log in; \`velda-do ssh-keys\` lists yours
@@ -36,16 +43,24 @@ provisioners:
         idle_decay: "300s"                              # ...once idle this long (seconds, with an s)
       pool_details:
         - pool_name: amd-mi300x                         # velda-do pool up amd-mi300x -n 1
-          size: gpu-mi300x1-192gb-devcloud              # \`velda-do sizes --gpu\` lists the sizes and prices
-          image: amd-rocm71software                     # ROCm 7.1 on Ubuntu
-          description: AMD MI300X, ROCm 7.1
+          # One MI300X, seen in ${cloud.sizeSeen}.
+          # velda-do sizes --gpu lists your account's sizes; velda-do doctor checks that this one is there.
+          size: ${cloud.size}
+          # Seen in ${cloud.imageSeen}.
+          # velda-do doctor checks that your account has it.
+          image: ${cloud.image}
+          description: ${cloud.description}
 `
+}
+
+/** The starter written when no cloud is named and nobody is asked. */
+export const STARTER_CONFIG = starterConfig(DEFAULT_CLOUD)
 
 /**
  * Writes the starter config to `path`, never over anything: O_EXCL fails on an existing file, directory or
  * symlink (even a dangling one), so an existing config is never lost and no link is followed.
  */
-export function writeStarterConfig(path: string): void {
+export function writeStarterConfig(path: string, cloud: CloudId = DEFAULT_CLOUD): void {
   let fd: number
   try {
     fd = openSync(path, 'wx', 0o644)
@@ -53,7 +68,7 @@ export function writeStarterConfig(path: string): void {
     throw cannotCreate(path, error as NodeJS.ErrnoException)
   }
   try {
-    writeSync(fd, STARTER_CONFIG)
+    writeSync(fd, starterConfig(cloud))
   } finally {
     closeSync(fd)
   }

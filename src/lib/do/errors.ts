@@ -1,6 +1,7 @@
 import {formatDuration} from '../text/duration.js'
 import {ExitCode, SettingsError, VeldaError, type VeldaErrorOptions} from '../base/errors.js'
 import {plural} from '../text/plural.js'
+import {knownEndpoint, redirectTargetAdvice, tokensByEndpoint} from '../net/known-endpoints.js'
 
 /** Where a failed request went: enough to find it in DigitalOcean's logs, never the token. */
 export interface RequestInfo {
@@ -40,11 +41,13 @@ export class ApiError extends VeldaError {
     readonly requestId: string | null,
     readonly request: RequestInfo,
     options: VeldaErrorOptions = {},
+    /** Who answered, before the status: a 401 names the endpoint that refused the token. */
+    answered = 'DigitalOcean answered',
   ) {
     const id = errorId ? ` ${errorId}` : ''
     const requestId_ = requestId ? `, request id ${requestId}` : ''
     super(
-      `DigitalOcean answered ${status}${id} to ${request.method} ${request.path}: ${apiMessage} (after ${attemptsText(request.attempts)}${requestId_})`,
+      `${answered} ${status}${id} to ${request.method} ${request.path}: ${apiMessage} (after ${attemptsText(request.attempts)}${requestId_})`,
       options,
     )
   }
@@ -59,9 +62,38 @@ export class ApiError extends VeldaError {
   }
 }
 
-/** 401: the token is missing, wrong, revoked, or meant for another endpoint. */
+/**
+ * 401: the token is missing, wrong, revoked, or meant for another endpoint. The message names the endpoint that
+ * refused it, and the advice which kind of token each known endpoint takes: a token of one cloud is refused by the
+ * other's API, and which host the token went to is the first thing to check.
+ */
 export class UnauthorizedError extends ApiError {
   override readonly code = 'unauthorized'
+
+  constructor(
+    /** The origin that refused the token, e.g. `https://api-amd.digitalocean.com`. */
+    readonly endpoint: string,
+    errorId: string | null,
+    apiMessage: string,
+    requestId: string | null,
+    request: RequestInfo,
+  ) {
+    super(401, errorId, apiMessage, requestId, request, {suggestions: unauthorizedSuggestions(endpoint)}, `the endpoint ${endpoint} refused the token:`)
+  }
+
+  override details(): Record<string, unknown> {
+    return {...super.details(), endpoint: this.endpoint}
+  }
+}
+
+function unauthorizedSuggestions(endpoint: string): string[] {
+  const known = knownEndpoint(endpoint)
+  return [
+    'check the token in DIGITALOCEAN_API_TOKEN (or the pool\'s api_token): it may be wrong, expired or revoked',
+    known
+      ? `${endpoint} takes ${known.token}; each API takes its own cloud's tokens: ${tokensByEndpoint()} (set api_endpoint or DIGITALOCEAN_API_ENDPOINT to the one the token was made for)`
+      : `the token must be one ${endpoint} takes; each API takes its own cloud's tokens: ${tokensByEndpoint()} (set api_endpoint or DIGITALOCEAN_API_ENDPOINT to the one the token was made for)`,
+  ]
 }
 
 /** `150ms`, `1.5s`, `29.6s`, `30s`: an attempt's timeout, cut short by the deadline, read at a glance. */
@@ -192,13 +224,20 @@ export class RedirectError extends VeldaError {
     readonly location: string,
   ) {
     super(`the endpoint ${endpoint} redirects ${request.method} ${request.path} to ${location}; velda-do does not follow redirects`, {
-      suggestions: [`set api_endpoint (or DIGITALOCEAN_API_ENDPOINT) to ${new URL(location, endpoint).origin}, if you trust that host with your token`],
+      suggestions: [redirectSuggestion(endpoint, location)],
     })
   }
 
   override details(): Record<string, unknown> {
     return {method: this.request.method, path: this.request.path, location: this.location}
   }
+}
+
+/** Where to point api_endpoint instead; for a known host, which token it takes (the user's may be for the other cloud). */
+function redirectSuggestion(endpoint: string, location: string): string {
+  const target = URL.canParse(location, endpoint) ? new URL(location, endpoint).origin : location
+  const advice = redirectTargetAdvice(target)
+  return `set api_endpoint (or DIGITALOCEAN_API_ENDPOINT) to ${target}, if you trust that host with your token${advice ? `: ${advice}` : ''}`
 }
 
 /** A command that calls the API found no token anywhere. Exit 2: nothing was sent. */

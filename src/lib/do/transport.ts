@@ -5,6 +5,7 @@ import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} f
 import {ApiError, ClientClosedError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
 import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableRequest, type Outcome, type RetryPolicy} from './retry-policy.js'
+import type {TraceHttp} from './trace.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -42,6 +43,8 @@ export interface TransportOptions {
    * running behind it.
    */
   signal?: AbortSignal
+  /** Told every attempt, its answer and what was decided next (`--trace`, `$VELDA_DO_TRACE`). */
+  trace?: TraceHttp
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -101,13 +104,21 @@ export function createTransport(options: TransportOptions): FetchFunction {
       if (!decision.retry || !options.isStopped?.()) return decision
       return attemptedAfterStop ? {retry: false, why: 'stopping'} : {...decision, delayMs: 0}
     }
-    /** The retry after `decision`, or the reason to stop: the deadline comes before any attempts left. */
-    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error, advice: string[] = []): number => {
+    /**
+     * The retry after `decision`, or the reason to stop: the deadline comes before any attempts left. `report`
+     * tells the trace what was decided, before a failure is thrown.
+     */
+    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error, report: (retry: string) => void, advice: string[] = []): number => {
       const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random, url.pathname))
-      if (!decision.retry) throw fail()
+      if (!decision.retry) {
+        report(decision.why ? `gave up: ${decision.why}` : 'none')
+        throw fail()
+      }
       if (!failures.allowsRetry(decision.delayMs, Math.min(timeoutMs, MIN_ATTEMPT_MS))) {
+        report(`gave up: no time for another attempt within the ${formatDuration(failures.deadlineMs)} deadline`)
         throw new DeadlineError(request, failures.deadlineMs, decision.reason, {suggestions: deadlineSuggestions(failures.deadlineMs, advice)})
       }
+      report(`waiting ${(decision.delayMs / 1000).toFixed(1)}s before attempt ${attempt + 1} of ${policy.maxAttempts}`)
       if (decision.delayMs > 0) options.onWait?.(waitMessage(request, decision.reason, decision.delayMs, policy))
       return decision.delayMs
     }
@@ -121,33 +132,53 @@ export function createTransport(options: TransportOptions): FetchFunction {
       // a create is never cut short: it is sent once, and an answer cut off would leave its outcome unknown.
       const attemptTimeoutMs = isRetryableRequest(method, url.pathname) ? Math.min(timeoutMs, Math.max(failures.left(), MIN_ATTEMPT_MS)) : timeoutMs
       const result = await attemptOnce(attemptOptions, url, request, {...init, method, headers, redirect: 'manual'}, attemptTimeoutMs)
+      const durationMs = now() - startedAt
+      /** Tells the trace of this attempt, once what comes next is decided. */
+      const report = (retry: string, error: string | null = null): void => {
+        if (!options.trace) return
+        const answer = result.kind === 'answer' ? result : null
+        options.trace({
+          startedAt, method, url: url.href, attempt, durationMs, retry, requestBody: bodyText(init.body),
+          status: answer?.response.status ?? null,
+          responseHeaders: answer?.response.headers ?? null,
+          responseBody: answer?.body ?? null,
+          error: error ?? attemptError(result, url, attemptTimeoutMs),
+        })
+      }
       if (result.kind === 'answer') {
         const {response, body} = result
         if (response.status >= 300 && response.status < 400) {
+          report('none')
           throw new RedirectError(request, endpoint.origin, response.headers.get('location') ?? '(no location)')
         }
         const unreadable = response.ok ? unreadableAnswer(response, body) : null
         // A 5xx or a garbled body is no sign of a working endpoint; anything else (a 4xx, a 429) is.
         if (unreadable || response.status >= 500) failures.failed(startedAt)
         else failures.answered()
-        if (response.ok && !unreadable) return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
+        if (response.ok && !unreadable) {
+          report('none')
+          return new Response(body === '' ? null : body, {status: response.status, headers: response.headers})
+        }
         // A garbled success is a glitch on the way (a proxy's page, a cut body): worth another GET, never another POST.
         const outcome: Outcome = unreadable ? {kind: 'network', reason: unreadable} : {kind: 'status', status: response.status, headers: response.headers}
-        const delayMs = next(outcome, attempt, request, () => (unreadable ? new MalformedAnswerError(request, unreadable) : apiError(response, body, request, endpoint.origin)))
+        const delayMs = next(outcome, attempt, request, () => (unreadable ? new MalformedAnswerError(request, unreadable) : apiError(response, body, request, endpoint.origin)), (retry) => report(retry, unreadable))
         await pause(delayMs)
         continue
       }
-      if (result.kind === 'closed') throw new ClientClosedError(request)
+      if (result.kind === 'closed') {
+        report('none')
+        throw new ClientClosedError(request)
+      }
       failures.failed(startedAt)
       if (result.kind === 'timeout') {
         const reason = `no answer from ${url.host} within ${shortDuration(attemptTimeoutMs)}`
-        const delayMs = next({kind: 'timeout', reason}, attempt, request, () => new TimeoutError(request, attemptTimeoutMs, {suggestions: retrySuggestion(method)}))
+        const delayMs = next({kind: 'timeout', reason}, attempt, request, () => new TimeoutError(request, attemptTimeoutMs, {suggestions: retrySuggestion(method)}), report)
         await pause(delayMs)
         continue
       }
       const {failure} = result
       const outcome: Outcome = {kind: 'network', reason: failure.reason, retryable: failure.retryable}
-      const delayMs = next(outcome, attempt, request, () => networkError(request, failure), failure.suggestions)
+      const delayMs = next(outcome, attempt, request, () => networkError(request, failure), report, failure.suggestions)
       await pause(delayMs)
     }
   }
@@ -187,6 +218,22 @@ async function attemptOnce(options: AttemptOptions, url: URL, request: Unanswere
   }
 }
 
+/** Why an attempt got no answer, for the trace; null when it got one. */
+function attemptError(result: AttemptResult, url: URL, timeoutMs: number): string | null {
+  if (result.kind === 'timeout') return `no answer from ${url.host} within ${shortDuration(timeoutMs)}`
+  if (result.kind === 'closed') return 'the client was closed (the command ended)'
+  if (result.kind === 'network') return result.failure.reason
+  return null
+}
+
+/** The body sent, as text for the trace: velda-do's own JSON is a string; dots sends bytes. */
+function bodyText(body: RequestInit['body']): string | null {
+  if (body === undefined || body === null) return null
+  if (typeof body === 'string') return body
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return Buffer.from(body instanceof ArrayBuffer ? body : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)).toString('utf8')
+  return `(a ${body.constructor.name} body, not shown)`
+}
+
 function networkError(request: UnansweredRequest, failure: NetworkFailure): NetworkError {
   // A POST that failed on the way may have been performed: "try again" is the caller's decision, not ours.
   const suggestions = request.method === 'POST' && failure.retryable ? [] : failure.suggestions
@@ -224,12 +271,7 @@ function apiError(response: Response, body: string, request: RequestInfo, endpoi
   const parsed = parseErrorBody(body)
   const requestId = parsed.requestId ?? response.headers.get('x-request-id')
   if (response.status === 401) {
-    return new UnauthorizedError(401, parsed.id, parsed.message, requestId, request, {
-      suggestions: [
-        'check the token in DIGITALOCEAN_API_TOKEN (or the pool\'s api_token): it may be wrong, expired or revoked',
-        `the token must belong to the account behind ${endpoint}: AMD GPU droplets use https://api-amd.digitalocean.com, others https://api.digitalocean.com (set api_endpoint or DIGITALOCEAN_API_ENDPOINT)`,
-      ],
-    })
+    return new UnauthorizedError(endpoint, parsed.id, parsed.message, requestId, request)
   }
   const suggestions = response.status === 429 || response.status >= 500 ? ['try again in a minute; DigitalOcean may be busy or rate limiting this token'] : []
   const error = new ApiError(response.status, parsed.id, parsed.message, requestId, request, {suggestions})

@@ -5,6 +5,10 @@ import {accountLimitProblem, type GuardProblem, sizeProblem, sshKeysProblem} fro
 import {resolveAgentVersion, resolveBroker} from '../config/resolve-settings.js'
 import {marksOfPool} from '../config/change-marks.js'
 import {formatPosition} from '../config/diagnostics.js'
+import {CLOUDS} from '../config/clouds.js'
+import type {RedirectError} from '../do/errors.js'
+import {describeEndpoint, otherTokenHosts, tokensOfEndpoints} from './endpoints.js'
+import {DEVCLOUD_SUFFIX, nearestSizes} from './nearest-sizes.js'
 import {inflect, plural} from '../text/plural.js'
 
 /** One line of the checklist: `--json` prints exactly these keys. */
@@ -33,17 +37,6 @@ const pass = (id: CheckId, message: string): CheckResult => ({check: {id, ok: tr
 const miss = (id: CheckId, message: string, fix: string, kind: MissKind = 'config'): CheckResult => ({check: {id, ok: false, message, fix}, kind})
 const fromProblem = (id: CheckId, problem: GuardProblem): CheckResult => miss(id, problem.message, problem.suggestions.join('; '))
 
-export const AMD_API_HOST = 'api-amd.digitalocean.com'
-export const STANDARD_API_HOST = 'api.digitalocean.com'
-
-/** AMD GPU droplets live behind their own endpoint, whose tokens are not the standard endpoint's (and back). */
-export function describeEndpoint(endpoint: string): string {
-  const host = new URL(endpoint).hostname
-  if (host === AMD_API_HOST) return `the AMD endpoint (${AMD_API_HOST})`
-  if (host === STANDARD_API_HOST) return `the standard endpoint (${STANDARD_API_HOST})`
-  return endpoint
-}
-
 /** `op…@example.com`: enough to recognise the account in a CI log, not to harvest the address. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')
@@ -69,15 +62,28 @@ export function tokenUnusable(error: SettingsError): CheckResult {
   return miss('token', `${error.message}; the account, size, ssh keys and image were not checked`, error.suggestions.join('; '))
 }
 
-/** A 401 on the pool's endpoint. The most common cause is a token made for the other endpoint. */
+/** A 401 on the pool's endpoint. The most common cause is a token made for another endpoint. */
 export function tokenRefused(endpoint: string, source: string): CheckResult {
   const host = new URL(endpoint).hostname
-  const other = host === AMD_API_HOST ? STANDARD_API_HOST : host === STANDARD_API_HOST ? AMD_API_HOST : null
-  const hint = other ? `, or it belongs to ${other}` : ''
+  const others = otherTokenHosts(endpoint)
+  const hint = others.length > 0 ? `, or it was made for ${others.join(' or ')}` : ''
   return miss(
     'token',
     `${describeEndpoint(endpoint)} refused the token from ${source} (401): it is revoked or mistyped${hint}; the account, size, ssh keys and image were not checked`,
-    `tokens of the AMD endpoint (${AMD_API_HOST}) and of the standard one (${STANDARD_API_HOST}) are different: create a token for ${host} in its control panel, or point the pool's api_endpoint at the endpoint the token was made for`,
+    `each endpoint takes its own tokens (${tokensOfEndpoints()}): create a token for ${host} in its control panel, or point the pool's api_endpoint at the endpoint the token was made for`,
+    'api',
+  )
+}
+
+/**
+ * The endpoint answered GET /v2/account with a redirect. It was not followed: the token goes only to the endpoint
+ * the config or the flags named. The fix (the transport's) names the target and when to trust it.
+ */
+export function endpointRedirects(endpoint: string, source: string, error: RedirectError): CheckResult {
+  return miss(
+    'token',
+    `${describeEndpoint(endpoint)} answered GET /v2/account with a redirect to ${error.location}, not followed: the token from ${source} was sent to ${new URL(endpoint).host} only; the account, size, ssh keys and image were not checked`,
+    fixOf(error, `set the pool's api_endpoint to the endpoint your token was made for`),
     'api',
   )
 }
@@ -106,9 +112,21 @@ export function dropletLimitCheck(usage: {dropletLimit: number; droplets: number
   return pass('droplet_limit', `droplet limit: ${usage.droplets} of ${usage.dropletLimit} used, room for ${usage.dropletLimit - usage.droplets}`)
 }
 
-export function sizeCheck(pool: PoolConfig, sizes: readonly Size[]): CheckResult {
-  const problem = sizeProblem(pool, sizes)
-  return problem ? fromProblem('size', problem) : pass('size', `size ${pool.size} is offered in ${pool.region}`)
+/**
+ * The size must be in the endpoint's catalog and offered in the pool's region. A size the catalog lacks gets the
+ * nearest it has (nearest-sizes.ts): most often a config written for the other cloud (`-devcloud` or not).
+ */
+export function sizeCheck(pool: PoolConfig, sizes: readonly Size[], endpoint: string): CheckResult {
+  if (sizes.some((size) => size.slug === pool.size)) {
+    const problem = sizeProblem(pool, sizes)
+    return problem ? fromProblem('size', problem) : pass('size', `size ${pool.size} is offered in ${pool.region}`)
+  }
+  const near = nearestSizes(pool.size, sizes)
+  const missing = `the size ${pool.size} of pool ${pool.name} is not in the catalog of ${describeEndpoint(endpoint)}`
+  const clouds = `a size ending in ${DEVCLOUD_SUFFIX} is the AMD Developer Cloud's (${CLOUDS['amd-devcloud'].endpoint}), one without it DigitalOcean's (${CLOUDS.digitalocean.endpoint}): check the pool's api_endpoint too`
+  if (near.length === 0) return miss('size', `${missing}, nor any size near it`, `pick one it has: velda-do sizes${pool.size.startsWith('gpu-') ? ' --gpu' : ''} lists them; ${clouds}`)
+  const listed = near.map((n) => `${n.slug} (${n.why})`).join(', ')
+  return miss('size', `${missing}; nearest it offers: ${listed}`, `set size: ${near[0]?.slug} in pool ${pool.name} (velda-do sizes --gpu lists the catalog), or ${clouds}`)
 }
 
 export function sshKeysCheck(pool: PoolConfig, keys: readonly SshKey[] | null): CheckResult {
@@ -129,7 +147,7 @@ export function sshKeysCheck(pool: PoolConfig, keys: readonly SshKey[] | null): 
  */
 export function imageCheck(pool: PoolConfig, image: Image | null): CheckResult {
   if (!image) {
-    return miss('image', `image ${pool.image} does not exist on this account (a private image is found by its numeric id only)`, 'use a public slug (e.g. ubuntu-24-04-x64, or amd-rocm71software for MI300X) or the id of one of your images: doctl compute image list')
+    return miss('image', `image ${pool.image} does not exist on this account (a private image is found by its numeric id only)`, `use a public slug (e.g. ubuntu-24-04-x64; for MI300X, ${CLOUDS['amd-devcloud'].image} on the AMD Developer Cloud or ${CLOUDS.digitalocean.image} on DigitalOcean) or the id of one of your images: doctl compute image list`)
   }
   const name = image.slug ?? image.name
   if (UNUSABLE_IMAGE_STATUSES.has(image.status)) return miss('image', `image ${pool.image} (${name}) is ${image.status}, not available`, 'pick an available image: doctl compute image list')
@@ -144,6 +162,7 @@ export const KNOWN_IMAGE_SLUGS: ReadonlySet<string> = new Set([
   'ubuntu-24-04-x64',
   'ubuntu-22-04-x64',
   'amd-rocm71software',
+  'gpu-amd-base',
   'gpu-h100x1-base',
   'gpu-h100x8-base',
 ])

@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import {printable} from '../text/printable.js'
-import {describeEndpoint} from './checks.js'
+import {describeEndpoint} from './endpoints.js'
 import type {DoctorReport} from './run.js'
 import {plural} from '../text/plural.js'
 
@@ -11,6 +11,12 @@ import {plural} from '../text/plural.js'
  */
 export function formatDoctor(report: DoctorReport): string {
   const lines: string[] = []
+  for (const account of report.accounts) {
+    const where = describeEndpoint(account.endpoint)
+    const token = account.token ? `, token from ${account.token}` : ', no token'
+    lines.push(chalk.bold(printable(`account on ${where === account.endpoint ? where : `${account.endpoint} (${where.replace(/ \(.*\)$/, '')})`}${token}, for ${account.pools.join(', ')}`)))
+    lines.push(`  GET /v2/account: ${printable(account.message)}`, '')
+  }
   for (const pool of report.pools) {
     const where = describeEndpoint(pool.endpoint)
     lines.push(chalk.bold(printable(`${pool.name} (${where === pool.endpoint ? where : `${pool.endpoint}, ${where.replace(/ \(.*\)$/, '')}`})`)))

@@ -1,7 +1,7 @@
 import type {Environment} from '../config/interpolate.js'
 import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
-import {UnauthorizedError} from '../do/errors.js'
+import {ApiError, RedirectError, UnauthorizedError} from '../do/errors.js'
 import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError} from '../base/errors.js'
 import {groupByAccount} from '../pool/accounts.js'
@@ -14,6 +14,8 @@ import {
   type CheckResult,
   dropletLimitCheck,
   endpointFailed,
+  endpointRedirects,
+  maskEmail,
   imageCheck,
   imageLookupFailed,
   notChecked,
@@ -33,7 +35,25 @@ export interface DoctorPool {
   checks: Check[]
 }
 
+/**
+ * What one account (an endpoint and a token, shared by `pools`) answered to GET /v2/account: `ok` (200),
+ * `unauthorized` (401), `redirect` (never followed: `location` says where to), `failed` (another status, or no
+ * answer), `not_sent` (no token, or one that cannot be sent).
+ */
+export interface DoctorAccount {
+  endpoint: string
+  pools: string[]
+  /** Where the token came from (`$DIGITALOCEAN_API_TOKEN`, a pool's api_token); null when there is none. */
+  token: string | null
+  answer: 'ok' | 'unauthorized' | 'redirect' | 'failed' | 'not_sent'
+  /** The HTTP status, when there was one and velda-do knows it (a redirect's is not kept). */
+  status: number | null
+  location: string | null
+  message: string
+}
+
 export interface DoctorReport {
+  accounts: DoctorAccount[]
   pools: DoctorPool[]
   ok: boolean
 }
@@ -60,9 +80,10 @@ export interface DoctorOptions {
  */
 export async function runDoctor(config: VeldaConfig, options: DoctorOptions): Promise<DoctorOutcome> {
   const apiChecks = new Map<string, CheckResult[]>()
-  await Promise.all(groupByAccount(config.pools, options.endpointFlag, options.env).map(async (pools) => {
-    const results = await checkAccount(pools, options)
+  const accounts = await Promise.all(groupByAccount(config.pools, options.endpointFlag, options.env).map(async (pools) => {
+    const {account, results} = await checkAccount(pools, options)
     for (const pool of pools) apiChecks.set(pool.name, results(pool))
+    return account
   }))
   const all: CheckResult[] = []
   const pools = config.pools.map((pool): DoctorPool => {
@@ -77,7 +98,7 @@ export async function runDoctor(config: VeldaConfig, options: DoctorOptions): Pr
     return {name: pool.name, endpoint: resolveEndpoint(options.endpointFlag, options.env, pool).value, checks: results.map((r) => r.check)}
   })
   const misses = all.filter((r) => !r.check.ok)
-  return {report: {pools, ok: misses.length === 0}, apiMiss: misses.some((r) => r.kind === 'api')}
+  return {report: {accounts, pools, ok: misses.length === 0}, apiMiss: misses.some((r) => r.kind === 'api')}
 }
 
 type Settled<T> = {ok: true; value: T} | {ok: false; error: unknown}
@@ -85,14 +106,22 @@ type Settled<T> = {ok: true; value: T} | {ok: false; error: unknown}
 const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
   promise.then((value) => ({ok: true as const, value}), (error: unknown) => ({ok: false as const, error}))
 
-/** The API checks of the pools of one account, as a function of the pool. */
-async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promise<(pool: PoolConfig) => CheckResult[]> {
+interface AccountChecks {
+  account: DoctorAccount
+  /** The API checks, as a function of the pool. */
+  results: (pool: PoolConfig) => CheckResult[]
+}
+
+/** What the account answered, and the API checks of its pools. */
+async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promise<AccountChecks> {
   const first = pools[0] as PoolConfig
   const endpoint = resolveEndpoint(options.endpointFlag, options.env, first).value
   const token = resolveToken(options.env, first)
+  const entry = (answer: Omit<DoctorAccount, 'endpoint' | 'pools' | 'token'>): DoctorAccount => ({endpoint, pools: pools.map((p) => p.name), token: token?.source ?? null, ...answer})
   if (!token?.secret) {
     const result = tokenMissing(token?.source ?? null, token?.missing ?? [])
-    return (pool) => [result, ...keylessWithoutApi(pool)]
+    const why = token ? `${token.missing.join(', ')} is not set` : 'no token'
+    return {account: entry({answer: 'not_sent', status: null, location: null, message: `not sent: ${why}`}), results: (pool) => [result, ...keylessWithoutApi(pool)]}
   }
   let api: DigitalOceanApi
   let account: AccountDetails
@@ -100,11 +129,11 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
     api = await options.connect(first)
     account = await api.describeAccount()
   } catch (error) {
-    const result = error instanceof UnauthorizedError
-      ? tokenRefused(endpoint, token.source)
-      : error instanceof SettingsError ? tokenUnusable(error) : endpointFailed(endpoint, error)
-    return (pool) => [result, ...keylessWithoutApi(pool)]
+    const {result, answer} = accountRefused(endpoint, token.source, error)
+    return {account: entry(answer), results: (pool) => [result, ...keylessWithoutApi(pool)]}
   }
+  const email = account.email ? `account ${maskEmail(account.email)}, ` : ''
+  const answered = entry({answer: 'ok', status: 200, location: null, message: `200: ${email}status ${account.status}`})
   const wantsKeys = pools.some((p) => p.sshKeyIds.length > 0)
   const imageIds = [...new Set(pools.map((p) => p.image))]
   const [plain, gpu, sizes, keys, ...images] = await Promise.all([
@@ -119,15 +148,37 @@ async function checkAccount(pools: PoolConfig[], options: DoctorOptions): Promis
     ? dropletLimitCheck({dropletLimit: account.droplet_limit, droplets: plain.value + gpu.value})
     : notChecked('droplet_limit', 'the droplet limit', plain.ok ? (gpu as {error: unknown}).error : plain.error)
   const common = [tokenAccepted(endpoint, token.source, account), accountStatusCheck(account), limit]
-  return (pool) => {
-    const image = imageOf.get(pool.image) as Settled<Image | null>
-    return [
-      ...common,
-      sizes.ok ? sizeCheck(pool, sizes.value as Size[]) : notChecked('size', `the size ${pool.size}`, sizes.error),
-      keys.ok ? sshKeysCheck(pool, keys.value as SshKey[] | null) : notChecked('ssh_keys', 'the ssh keys', keys.error),
-      image.ok ? imageCheck(pool, image.value) : imageLookupFailed(pool, image.error),
-    ]
+  return {
+    account: answered,
+    results: (pool) => {
+      const image = imageOf.get(pool.image) as Settled<Image | null>
+      return [
+        ...common,
+        sizes.ok ? sizeCheck(pool, sizes.value as Size[], endpoint) : notChecked('size', `the size ${pool.size}`, sizes.error),
+        keys.ok ? sshKeysCheck(pool, keys.value as SshKey[] | null) : notChecked('ssh_keys', 'the ssh keys', keys.error),
+        image.ok ? imageCheck(pool, image.value) : imageLookupFailed(pool, image.error),
+      ]
+    },
   }
+}
+
+type Answer = Omit<DoctorAccount, 'endpoint' | 'pools' | 'token'>
+
+/** GET /v2/account did not answer 200 (or was never sent): the token check, and what the account entry says. */
+function accountRefused(endpoint: string, source: string, error: unknown): {result: CheckResult; answer: Answer} {
+  if (error instanceof UnauthorizedError) {
+    return {result: tokenRefused(endpoint, source), answer: {answer: 'unauthorized', status: 401, location: null, message: `401: ${error.apiMessage}`}}
+  }
+  if (error instanceof RedirectError) {
+    return {
+      result: endpointRedirects(endpoint, source, error),
+      answer: {answer: 'redirect', status: null, location: error.location, message: `a redirect to ${error.location}, not followed: the token was sent to ${new URL(endpoint).host} only`},
+    }
+  }
+  if (error instanceof SettingsError) return {result: tokenUnusable(error), answer: {answer: 'not_sent', status: null, location: null, message: `not sent: ${error.message}`}}
+  const status = error instanceof ApiError ? error.status : null
+  const message = error instanceof ApiError ? `${error.status}: ${error.apiMessage}` : `no answer: ${error instanceof Error ? error.message : String(error)}`
+  return {result: endpointFailed(endpoint, error), answer: {answer: 'failed', status, location: null, message}}
 }
 
 /** A pool without ssh_key_ids is a miss the config alone decides: reported even when the account cannot be asked. */

@@ -38,7 +38,8 @@ export interface PoolStatusResult {
 }
 
 export interface PoolStatusDeps {
-  runSsh(args: readonly string[], options: {timeoutMs: number; limit: OutputLimit}): Promise<SshRun>
+  /** `member` names the droplet in the trace (`--trace`). */
+  runSsh(args: readonly string[], options: {timeoutMs: number; limit: OutputLimit; member: string}): Promise<SshRun>
   isInterrupted(): boolean
 }
 
@@ -62,7 +63,7 @@ async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: P
   if (refusal !== null) return {...row, state: 'bad-address', detail: refusal}
   if (deps.isInterrupted()) return {...row, state: 'not-probed', detail: 'stopped before probing it'}
   const args = sshArgs({hostKeyAlias: hostKeyAlias(member, settings.simulator), host: address, user: settings.user, port: settings.port, identityFile: settings.identityFile}, settings.ssh, [PROBE_SCRIPT])
-  const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs, limit: PROBE_OUTPUT_LIMIT})
+  const run = await deps.runSsh(['-o', 'LogLevel=ERROR', ...args], {timeoutMs: settings.timeoutMs, limit: PROBE_OUTPUT_LIMIT, member: member.name})
   if (run.tooLarge) return {...row, state: 'output-too-large', detail: `answered the probe with more than ${PROBE_OUTPUT_LIMIT.bytes / 1024 / 1024} MiB (a real answer is a few KB): ended, not read`}
   // A stop ends the probes in flight: those members were not probed, not broken (one that had answered as the
   // stop came is shown as it answered).

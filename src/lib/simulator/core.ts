@@ -1,4 +1,6 @@
-import {type Catalog, defaultCatalog} from './seed-catalog.js'
+import type {Catalog} from './seed-catalog.js'
+import {cloudCatalog, DEFAULT_SIMULATED_CLOUD, type SimulatedCloud} from './cloud-profile.js'
+import {movedAnswer} from './moved-host.js'
 import {type CreateRequest, DropletStore, dropletToApi, findImage, type SeedDroplets, type SimDroplet} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
 import {presentsBearer} from './gate.js'
@@ -21,6 +23,10 @@ export interface CoreOptions {
   rateLimits?: RateLimits
   faults?: FaultRule[]
   catalog?: Catalog
+  /** The cloud whose catalog it serves when no catalog is given (cloud-profile.ts). */
+  cloud?: SimulatedCloud
+  /** An origin every API request is redirected to (301), as a host that moved answers (moved-host.ts). */
+  movedTo?: string
   /** The addresses of the n-th droplet (from 1); documentation ranges unless told (hosts use loopback ones). */
   addresses?: (n: number) => {publicIpv4: string; privateIpv4: string}
 }
@@ -82,7 +88,7 @@ export class SimulatorCore {
   origin = 'http://127.0.0.1'
 
   constructor(private readonly options: CoreOptions) {
-    this.catalog = options.catalog ?? defaultCatalog()
+    this.catalog = options.catalog ?? cloudCatalog(options.cloud ?? DEFAULT_SIMULATED_CLOUD)
     if (options.dropletLimit !== undefined) this.catalog.account.droplet_limit = options.dropletLimit
     this.initialAccount = structuredClone(this.catalog.account)
     this.limiter = new RateLimiter(options.rateLimits ?? REAL_RATE_LIMITS)
@@ -136,6 +142,8 @@ export class SimulatorCore {
     const error = (status: number, id: string, message: string, headers: Record<string, string> = {}) =>
       json(status, {id, message, request_id: requestId}, headers)
 
+    // A moved host redirects before it looks at the token, as a front door that no longer serves the API would.
+    if (this.options.movedTo) return {kind: 'answer', ...movedAnswer(this.options.movedTo, `${url.pathname}${url.search}`)}
     if (!presentsBearer(request.authorization, this.options.token)) return error(401, 'unauthorized', 'Unable to authenticate you')
 
     const fault = this.faults.take(request.method, url.pathname)
@@ -476,7 +484,7 @@ export class SimulatorCore {
     try {
       switch (`${request.method} ${url.pathname}`) {
         case 'GET /__sim/state':
-          return reply(200, {droplets: this.shownDroplets(url), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList()})
+          return reply(200, {cloud: this.options.cloud ?? DEFAULT_SIMULATED_CLOUD, moved_to: this.options.movedTo ?? null, droplets: this.shownDroplets(url), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList()})
         case 'GET /__sim/requests':
           return reply(200, {requests: this.shownLog(url), counts: this.counts()})
         case 'DELETE /__sim/requests':

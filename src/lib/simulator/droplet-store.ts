@@ -1,4 +1,5 @@
 import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './seed-catalog.js'
+import {amdImageOf} from './cloud-profile.js'
 import type {AssignmentStatus} from './projects.js'
 import {randomHex} from './random.js'
 import {utcSeconds} from '../text/wire-formats.js'
@@ -135,7 +136,7 @@ export class DropletStore {
     const region = seed.region ?? sizeInfo?.regions[0] ?? 'nyc3'
     // GPU droplets get their vendor's image, as operators create them.
     const vendor = sizeInfo ? gpuVendorOf(sizeInfo) : 'none'
-    const image = seed.image ?? {amd: 'amd-rocm71software', nvidia: 'gpu-h100x1-base', none: 'ubuntu-24-04-x64'}[vendor]
+    const image = seed.image ?? {amd: amdImageOf(this.options.catalog), nvidia: 'gpu-h100x1-base', none: 'ubuntu-24-04-x64'}[vendor]
     const prefix = seed.namePrefix ?? 'seeded'
     const now = this.options.now()
     return Array.from({length: seed.count}, (_v, i) =>

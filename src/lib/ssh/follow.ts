@@ -18,8 +18,8 @@ export const MAX_FOLLOWED_LINE_BYTES = 64 * 1024
  */
 export function followSsh(
   args: readonly string[],
-  options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string},
-): Promise<{status: number | null; signal: NodeJS.Signals | null}> {
+  options: {signal: AbortSignal; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; ssh?: string; member?: string},
+): Promise<FollowedSsh> {
   return new Promise((resolve) => {
     // stdin a pipe held open and never written (nothing typed goes to the member; a passphrase prompt still reads
     // /dev/tty itself): the member sees EOF when ssh or this process is gone, and its watchdog ends tail -F there
@@ -33,7 +33,8 @@ export function followSsh(
       [child.stdout, options.stdout],
       [child.stderr, options.stderr],
     ] as const
-    const splitters = pipes.map(([from, to]) => {
+    const bytes = {stdout: 0, stderr: 0}
+    const splitters = pipes.map(([from, to], index) => {
       // One wait for 'drain' at a time: the lines of a chunk already read still come after the pause, and each
       // of them finds the output full too.
       let waiting = false
@@ -48,7 +49,10 @@ export function followSsh(
           })
         }
       })
-      from.on('data', (chunk: Buffer) => splitter.push(chunk))
+      from.on('data', (chunk: Buffer) => {
+        bytes[index === 0 ? 'stdout' : 'stderr'] += chunk.length
+        splitter.push(chunk)
+      })
       return splitter
     })
     let endedHere = false
@@ -68,9 +72,16 @@ export function followSsh(
       for (const splitter of splitters) splitter.end()
       // How ssh ended is told only when it ended by itself or by a signal from elsewhere (Ctrl-C on the terminal
       // reaches ssh too); ended here, it says nothing of the member (ssh exits 255 on our SIGTERM).
-      resolve(endedHere ? {status: null, signal: null} : {status, signal})
+      resolve(endedHere ? {status: null, signal: null, bytes} : {status, signal, bytes})
     })
   })
+}
+
+export interface FollowedSsh {
+  status: number | null
+  signal: NodeJS.Signals | null
+  /** Bytes read from ssh's stdout and stderr, for the trace: lines too long to show included. */
+  bytes?: {stdout: number; stderr: number}
 }
 
 function shown(line: SplitLine): string {

@@ -30,6 +30,8 @@ export interface SshRunOptions {
    * ssh (or this process) is gone: what a remote watchdog (remote-commands.ts, watchedCommand) waits for.
    */
   stdin?: 'hold'
+  /** The droplet this ssh reaches, named in the trace (`--trace`); not used to run it. */
+  member?: string
 }
 
 /**

@@ -10,6 +10,7 @@ import {resolveAgentVersion, resolveBroker, resolveEndpoint, resolveToken} from 
 import {DEFAULT_BROKER} from '../config/top-level-settings.js'
 import {VeldaError} from '../base/errors.js'
 import {agentConfigDocument, brokerAgentConfig} from '../userdata/agent-config.js'
+import {defaultEndpointNote} from './endpoint-note.js'
 
 /** Whether a broker running this pool from the same file would see what velda-do sees. */
 export interface BrokerParity {
@@ -71,6 +72,8 @@ function countPool(pool: PoolConfig, config: VeldaConfig, env: Environment): Poo
     notes.push(`pre_auth_key reads $${tailscaleVariables.join(', $')} in velda-do; the broker reads pre_auth_key literally (no \${...}) `
       + 'and its droplets would pass those characters to tailscale up as the key')
   }
+  const endpointNote = defaultEndpointNote(pool, env)
+  if (endpointNote) notes.push(endpointNote)
   const broker = settingOrNote(() => resolveBroker(undefined, pool, config), notes)
   if (broker && broker.source === DEFAULT_BROKER.key && config.defaultBroker) broker.source = config.defaultBroker.source
   const resolved: PoolSettingReport = {

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import ConfigValidate from '../../../src/commands/config/validate.js'
 import {runCommand} from '../../support/command.js'
 import {EXAMPLE_CONFIG} from '../../support/cli.js'
+import {CPU_DROPLET, MI300X_DROPLET, veldaYaml} from '../../support/configs.js'
 
 describe('config validate (the command, with a fake IO)', () => {
   it('reports each pool of a valid file with where its settings come from', async () => {
@@ -41,5 +42,33 @@ describe('config validate (the command, with a fake IO)', () => {
     const found = await runCommand(ConfigValidate, ['--json'], {env: {VELDA_DO_CONFIG: EXAMPLE_CONFIG}})
     expect(found.status).toBe(0)
     expect(JSON.parse(found.stdout).file).toBe(EXAMPLE_CONFIG)
+  })
+
+  describe('a pool on the broker\'s default endpoint, the moved host', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'velda-validate-')), 'velda.yaml')
+    writeFileSync(file, veldaYaml([
+      {name: 'on-default', droplet: MI300X_DROPLET},
+      {name: 'named', droplet: {...CPU_DROPLET, api_endpoint: 'https://api.digitalocean.com'}},
+    ]))
+    const NOTE = 'no api_endpoint: this pool relies on the broker\'s default, https://api-amd.digitalocean.com'
+    const notesOf = (stdout: string) => Object.fromEntries((JSON.parse(stdout) as {pools: {name: string; notes: string[]}[]}).pools.map((p) => [p.name, p.notes.filter((n) => n.startsWith('no api_endpoint'))]))
+
+    it('is noted (exit 0: a note, not an error), with the moved-to host and the safer explicit endpoints; a pool that names its endpoint is not', async () => {
+      const run = await runCommand(ConfigValidate, ['-c', file, '--json'], {env: {DIGITALOCEAN_API_TOKEN: 'dop_v1_FAKE_validate'}})
+      expect(run.status).toBe(0)
+      expect(notesOf(run.stdout)).toEqual({
+        'on-default': [`${NOTE}, the AMD Developer Cloud's former host, reported to redirect every request to https://api.devcloud.amd.com `
+          + '(velda-do refuses redirects; the broker\'s Go client would follow it without the token). An explicit api_endpoint is safer: '
+          + 'https://api.devcloud.amd.com with an AMD Developer Cloud token, or https://api.digitalocean.com with a DigitalOcean token (dop_v1_...)'],
+        'named': [],
+      })
+    })
+
+    it('says that velda-do uses $DIGITALOCEAN_API_ENDPOINT now while the broker does not, and shows as a note in the text', async () => {
+      const run = await runCommand(ConfigValidate, ['-c', file], {env: {DIGITALOCEAN_API_TOKEN: 'dop_v1_FAKE_validate', DIGITALOCEAN_API_ENDPOINT: 'http://127.0.0.1:8080'}})
+      expect(run.status).toBe(0)
+      expect(run.stdout).toMatch(new RegExp(`note +${NOTE} \\(velda-do uses \\$DIGITALOCEAN_API_ENDPOINT now; the broker reads no such variable\\), the AMD Developer Cloud's former host`))
+      expect(run.stdout.match(/no api_endpoint:/g)).toHaveLength(1)
+    })
   })
 })
