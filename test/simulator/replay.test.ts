@@ -171,6 +171,22 @@ describe('replaying: method, path and query in order', () => {
     expect(ask('GET', '/v2/account')).toMatchObject({kind: 'answer', line: 4})
   })
 
+  it('expects requests in the order they started, not the order their lines were written (when each ended)', () => {
+    // A listing that took 100 ms, and two short requests one after the other while it ran: written as they ended.
+    const t = trace(
+      http({url: 'https://x/v2/account', at: '2026-12-04T10:00:00.010Z', duration_ms: 10}),
+      http({url: 'https://x/v2/regions', at: '2026-12-04T10:00:00.030Z', duration_ms: 10}),
+      http({url: 'https://x/v2/droplets', at: '2026-12-04T10:00:00.000Z', duration_ms: 100}),
+      http({url: 'https://x/v2/sizes', at: '2026-12-04T10:00:00.200Z', duration_ms: 10}),
+    )
+    const {ask} = replayer(t)
+    expect(ask('GET', '/v2/sizes')).toMatchObject({kind: 'refuse', message: expect.stringContaining('replay mismatch at bug.jsonl:3: expected GET /v2/droplets, got GET /v2/sizes')})
+    expect(ask('GET', '/v2/droplets')).toMatchObject({kind: 'answer', line: 3})
+    expect(ask('GET', '/v2/regions')).toMatchObject({kind: 'answer', line: 2})
+    expect(ask('GET', '/v2/account')).toMatchObject({kind: 'answer', line: 1})
+    expect(ask('GET', '/v2/sizes')).toMatchObject({kind: 'answer', line: 4})
+  })
+
   it('takes a run of the same request to different ids (parallel deletes) in any order, times or not, and no others', () => {
     const del = (id: number) => http({method: 'DELETE', url: `https://x/v2/droplets/${id}`, at: null, status: 204, response_body: null})
     const t = trace(http({at: null}), del(1), del(2), del(3), http({at: null, url: 'https://x/v2/droplets?tag_name=velda'}), del(4))

@@ -67,6 +67,8 @@ const TIMEOUT_WORDS = /time[ds]?[\s-]?out|no answer|hung up/i
 const NO_BODY_STATUSES = new Set([204, 304])
 
 export class Replay {
+  /** The trace's exchanges in the order the client started them (see inStartOrder). */
+  private readonly exchanges: readonly TraceExchange[]
   private readonly answered: boolean[]
   private readonly group: number[]
   private readonly names = new Map<string, string>()
@@ -78,8 +80,9 @@ export class Replay {
     private readonly trace: Trace,
     private readonly now: () => number = Date.now,
   ) {
-    this.answered = trace.exchanges.map(() => false)
-    this.group = groupsOf(trace.exchanges)
+    this.exchanges = inStartOrder(trace.exchanges)
+    this.answered = this.exchanges.map(() => false)
+    this.group = groupsOf(this.exchanges)
   }
 
   /** Starts the trace over (POST /__sim/reset): a test replays it again. */
@@ -97,18 +100,18 @@ export class Replay {
     const got = quote(`${method} ${target.pathname}${target.search}`)
     const first = this.answered.indexOf(false)
     if (first === -1) {
-      const total = this.trace.exchanges.length
+      const total = this.exchanges.length
       return this.refuse(null, got, `trace ended: all ${total} requests of ${this.trace.file} were answered; ${got} is past its end`)
     }
     const index = this.findMatch(first, method, target)
     if (index === -1) {
-      const expected = this.trace.exchanges[first] as TraceExchange
+      const expected = this.exchanges[first] as TraceExchange
       const want = `${expected.method} ${expected.path}${this.expectedQuery(expected)}`
       const differences = describeDifferences(expected.method, expected.path, this.expectedQuery(expected), method, target)
       return this.refuse(expected.line, got, `replay mismatch at ${this.trace.file}:${expected.line}: expected ${quote(want)}, got ${got} (${differences})`)
     }
     this.answered[index] = true
-    const exchange = this.trace.exchanges[index] as TraceExchange
+    const exchange = this.exchanges[index] as TraceExchange
     this.learnNames(exchange, request.body)
     if (exchange.status === null) return {kind: TIMEOUT_WORDS.test(exchange.error ?? '') ? 'hold' : 'drop', line: exchange.line}
     const body = NO_BODY_STATUSES.has(exchange.status) || exchange.responseBody === null ? null : this.bodyOf(exchange.responseBody)
@@ -117,10 +120,10 @@ export class Replay {
 
   report(): ReplayReport {
     const first = this.answered.indexOf(false)
-    const next = first === -1 ? null : (this.trace.exchanges[first] as TraceExchange)
+    const next = first === -1 ? null : (this.exchanges[first] as TraceExchange)
     return {
       file: this.trace.file,
-      exchanges: this.trace.exchanges.length,
+      exchanges: this.exchanges.length,
       answered: this.answered.filter(Boolean).length,
       next: next ? {line: next.line, request: `${next.method} ${next.path}${this.expectedQuery(next)}`} : null,
       ended: first === -1,
@@ -134,8 +137,8 @@ export class Replay {
   /** The first unanswered exchange of the first one's group (groupsOf) that this request is. */
   private findMatch(first: number, method: string, target: URL): number {
     const group = this.group[first]
-    for (let index = first; index < this.trace.exchanges.length && this.group[index] === group; index++) {
-      const exchange = this.trace.exchanges[index] as TraceExchange
+    for (let index = first; index < this.exchanges.length && this.group[index] === group; index++) {
+      const exchange = this.exchanges[index] as TraceExchange
       if (this.answered[index] || exchange.method !== method || exchange.path !== target.pathname) continue
       if (sameQuery(this.expectedQuery(exchange), target.search)) return index
     }
@@ -220,6 +223,18 @@ export function groupsOf(exchanges: readonly TraceExchange[]): number[] {
     previousShape = shape
   }
   return groups
+}
+
+/**
+ * The order requests reach the replay is the order the client started them; a trace's lines are in the order the
+ * exchanges ended (VELDA_DO_TRACE writes an attempt once it is over, --record once its answer went out). So with a
+ * start time on every line, the lines are taken by it (a long listing that began before two short requests, one
+ * after the other, is expected first); without, in the file's order. The sort is stable: lines that started in the
+ * same millisecond keep their order.
+ */
+function inStartOrder(exchanges: readonly TraceExchange[]): readonly TraceExchange[] {
+  if (exchanges.some((exchange) => exchange.at === null)) return exchanges
+  return [...exchanges].sort((a, b) => (a.at as number) - (b.at as number))
 }
 
 /** The same parameters with the same values, in any order. */
