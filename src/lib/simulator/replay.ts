@@ -70,6 +70,8 @@ export class Replay {
   /** The trace's exchanges in the order the client started them (see inStartOrder). */
   private readonly exchanges: readonly TraceExchange[]
   private readonly answered: boolean[]
+  /** The first exchange not answered yet (every one before it is): kept, not searched for at each request. */
+  private first = 0
   private readonly group: number[]
   private readonly names = new Map<string, string>()
   private readonly mismatches: ReplayMismatch[] = []
@@ -88,6 +90,7 @@ export class Replay {
   /** Starts the trace over (POST /__sim/reset): a test replays it again. */
   rewind(): void {
     this.answered.fill(false)
+    this.first = 0
     this.names.clear()
     this.mismatches.length = 0
     this.mismatchCount = 0
@@ -98,8 +101,8 @@ export class Replay {
     const target = new URL(request.url, 'http://replay.invalid')
     const method = request.method.toUpperCase()
     const got = quote(`${method} ${target.pathname}${target.search}`)
-    const first = this.answered.indexOf(false)
-    if (first === -1) {
+    const first = this.first
+    if (first === this.exchanges.length) {
       const total = this.exchanges.length
       return this.refuse(null, got, `trace ended: all ${total} requests of ${this.trace.file} were answered; ${got} is past its end`)
     }
@@ -111,6 +114,7 @@ export class Replay {
       return this.refuse(expected.line, got, `replay mismatch at ${this.trace.file}:${expected.line}: expected ${quote(want)}, got ${got} (${differences})`)
     }
     this.answered[index] = true
+    while (this.first < this.exchanges.length && this.answered[this.first]) this.first++
     const exchange = this.exchanges[index] as TraceExchange
     this.learnNames(exchange, request.body)
     if (exchange.status === null) return {kind: TIMEOUT_WORDS.test(exchange.error ?? '') ? 'hold' : 'drop', line: exchange.line}
@@ -119,14 +123,13 @@ export class Replay {
   }
 
   report(): ReplayReport {
-    const first = this.answered.indexOf(false)
-    const next = first === -1 ? null : (this.exchanges[first] as TraceExchange)
+    const next = this.exchanges[this.first] ?? null
     return {
       file: this.trace.file,
       exchanges: this.exchanges.length,
       answered: this.answered.filter(Boolean).length,
       next: next ? {line: next.line, request: `${next.method} ${next.path}${this.expectedQuery(next)}`} : null,
-      ended: first === -1,
+      ended: next === null,
       mismatch_count: this.mismatchCount,
       mismatches: [...this.mismatches],
       notes: [...this.notes],
