@@ -151,7 +151,7 @@ describe('the transport', () => {
     const error = await failure(transport(`${sim.url}/v2/account`))
     expect(error).toBeInstanceOf(UnauthorizedError)
     expect(error.exitCode).toBe(ExitCode.api)
-    expect(error.message).toMatch(new RegExp(`^the endpoint ${sim.url} refused the token: 401 unauthorized to GET /v2/account: Unable to authenticate you \\(after 1 attempt, request id [0-9a-f-]+\\)$`))
+    expect(error.message).toMatch(new RegExp(`^the endpoint ${sim.url} refused the token: 401 unauthorized to GET /v2/account: Unable to authenticate you\\. \\(after 1 attempt, request id [0-9a-f-]+\\)$`))
     expect((error as UnauthorizedError).details()).toMatchObject({status: 401, endpoint: sim.url})
     expect((error as UnauthorizedError).suggestions[1]).toBe(`the token must be one ${sim.url} takes; each API takes its own cloud's tokens: `
       + 'https://api.digitalocean.com takes a DigitalOcean token (dop_v1_...); https://api.devcloud.amd.com takes an AMD Developer Cloud token; '

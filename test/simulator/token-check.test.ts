@@ -37,7 +37,7 @@ describe('the check of a bearer token, one for the API and the admin API (consta
     for (const token of [LAST_CHAR_WRONG, 'dop_v1_short', TOKEN]) {
       const answer = await fetch(`${sim.url}/v2/sizes`, {headers: {authorization: `Bearer ${token}`}})
       statuses.push(answer.status)
-      if (answer.status === 401) expect(await answer.json()).toMatchObject({id: 'unauthorized', message: 'Unable to authenticate you'})
+      if (answer.status === 401) expect(await answer.json()).toMatchObject({id: 'unauthorized', message: 'Unable to authenticate you.'})
     }
     expect(statuses).toEqual([401, 401, 200])
   })

@@ -279,14 +279,18 @@ function apiError(response: Response, body: string, request: RequestInfo, endpoi
   return error
 }
 
-/** DigitalOcean's `{id, message, request_id}`, or a one-line summary of anything else (a proxy's HTML page). */
+/**
+ * DigitalOcean's `{id, message, request_id}`, or a one-line summary of anything else (a proxy's HTML page). Some
+ * of its services answer `{error, messages, root_causes}` instead (its tags_bad_request example): their `error`
+ * is the message then, so DigitalOcean's words are shown, not "no message".
+ */
 export function parseErrorBody(body: string): {id: string | null; message: string; requestId: string | null} {
   try {
-    const json = JSON.parse(body) as {id?: unknown; message?: unknown; request_id?: unknown}
+    const json = JSON.parse(body) as {id?: unknown; message?: unknown; error?: unknown; request_id?: unknown}
     if (json && typeof json === 'object') {
       return {
         id: typeof json.id === 'string' ? json.id : null,
-        message: typeof json.message === 'string' ? json.message : 'no message',
+        message: typeof json.message === 'string' ? json.message : typeof json.error === 'string' ? json.error : 'no message',
         requestId: typeof json.request_id === 'string' ? json.request_id : null,
       }
     }

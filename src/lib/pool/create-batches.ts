@@ -21,6 +21,8 @@ export interface ScaleUpRun {
   interrupted: boolean
   /** Some failed names could not be checked: they may exist. */
   uncertain: boolean
+  /** The error with which DigitalOcean refused a create and stopped the run (a definite refusal), if one did. */
+  refusal: unknown
 }
 
 export interface ScaleUpDeps {
@@ -57,6 +59,7 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
   let stopReason: string | null = null
   let interrupted = false
   let uncertain = false
+  let refusal: unknown = null
   const stop = (names: readonly string[], error: string, reason: string) => {
     failed.push(...names.map((name) => ({name, error})))
     stopReason = reason
@@ -84,6 +87,7 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
         ambiguity = `the answer did not list ${pending.length} of the droplets`
       } catch (error) {
         if (isDefiniteRefusal(error)) {
+          refusal = error
           stop(pending, errorText(error), 'not attempted: an earlier create was refused')
           break
         }
@@ -122,7 +126,7 @@ export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<
       }
     }
   }
-  return {created, failed, interrupted, uncertain}
+  return {created, failed, interrupted, uncertain, refusal}
 }
 
 async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<PoolDroplet[] | null> {

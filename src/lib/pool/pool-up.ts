@@ -8,7 +8,8 @@ import {inflect, plural} from '../text/plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
 import type {Ask} from './scale-up-guards.js'
-import {guardScaleUp, readForScaleUp} from './scale-up-check.js'
+import {guardScaleUp, readForScaleUp, type ScaleUpReads} from './scale-up-check.js'
+import {explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalExplanation} from './create-refusal.js'
 import {planScaleUp} from './scale-up-plan.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
@@ -105,7 +106,8 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     onProgress: deps.onProgress,
   })
   const result: PoolUpResult = {pool: pool.name, requested: options.count, created: run.created, failed: run.failed, cost}
-  const createError = createFailure(result, run)
+  const refusal = isCreateRefusal(run.refusal) ? await explainCreateRefusal(api, options, reads.sshKeys, result.failed.length, plan.batches[0]?.tags ?? []) : null
+  const createError = createFailure(result, run, refusal)
   if (createError) return {...result, error: createError}
   if (project && result.created.length > 0) {
     result.project = await assignToProject(api, project, result.created)
@@ -119,14 +121,27 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
   return waitActive(result, options.wait, listPool, deps)
 }
 
+/**
+ * A refused create, explained from the facts read again after it (create-refusal.ts): what the refusal means is
+ * decided from the status and those facts, never from DigitalOcean's words, which are shown as they came.
+ */
+async function explainCreateRefusal(api: DigitalOceanApi, options: PoolUpOptions, sshKeys: ScaleUpReads['sshKeys'], refused: number, tags: readonly string[]): Promise<RefusalExplanation | null> {
+  const facts = await readRefusalFacts(api, sshKeys)
+  return facts ? explainRefusal(options.pool, refused, tags, facts, options.ask) : null
+}
+
 /** What went wrong in the creates themselves, if anything: a stop, a refusal, creates that kept failing. */
-function createFailure(result: PoolUpResult, run: ScaleUpRun): VeldaError | null {
+function createFailure(result: PoolUpResult, run: ScaleUpRun, refusal: RefusalExplanation | null): VeldaError | null {
   if (run.interrupted) return new InterruptedError(`stopped: ${result.created.length} of ${plural(result.requested, 'droplet')} had been created (all listed); nothing more was sent`)
   if (result.failed.length === 0) return null
   const first = result.failed[0]?.error ?? 'unknown error'
-  if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}`)
-  return new PartialError(`${result.created.length} of ${plural(result.requested, 'droplet')} ${inflect(result.created.length, 'was', 'were')} created; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}`, {
-    suggestions: [`velda-do pool list ${result.pool} shows what exists`],
+  // The refusal's meaning beside DigitalOcean's words, and its fix first; `refusal` in --json says which it was.
+  const finding = refusal?.finding ? `; ${refusal.finding}` : ''
+  const explained = refusal ? {suggestions: refusal.suggestions, partialResult: {refusal: refusal.meaning}} : {}
+  if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}${finding}`, explained)
+  return new PartialError(`${result.created.length} of ${plural(result.requested, 'droplet')} ${inflect(result.created.length, 'was', 'were')} created; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}${finding}`, {
+    ...explained,
+    suggestions: [...(refusal?.suggestions ?? []), `velda-do pool list ${result.pool} shows what exists`],
   })
 }
 

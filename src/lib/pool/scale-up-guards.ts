@@ -113,7 +113,7 @@ export function sizeProblem(pool: PoolConfig, sizes: readonly Size[]): GuardProb
   if (!size) {
     return {
       message: `the size ${pool.size} of pool ${pool.name} does not exist on this account`,
-      suggestions: ['velda-do sizes lists the sizes there are', 'GPU sizes of AMD droplets exist only on https://api-amd.digitalocean.com'],
+      suggestions: ['velda-do sizes lists the sizes there are', 'AMD MI300X sizes end in -devcloud on the AMD Developer Cloud (https://api.devcloud.amd.com) and not on https://api.digitalocean.com: velda-do doctor names the nearest sizes the account offers'],
     }
   }
   if (size.available && size.regions.includes(pool.region)) return null

@@ -1,7 +1,7 @@
 import type {Catalog} from './seed-catalog.js'
 import {cloudCatalog, DEFAULT_SIMULATED_CLOUD, type SimulatedCloud} from './cloud-profile.js'
 import {movedAnswer} from './moved-host.js'
-import {type CreateRequest, DropletStore, dropletToApi, findImage, type SeedDroplets, type SimDroplet} from './droplet-store.js'
+import {type CreateRequest, DropletStore, dropletToApi, findImage, imageToApi, type SeedDroplets, type SimDroplet} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
 import {presentsBearer} from './gate.js'
 import {liveErrorFor} from './live-errors.js'
@@ -144,7 +144,7 @@ export class SimulatorCore {
 
     // A moved host redirects before it looks at the token, as a front door that no longer serves the API would.
     if (this.options.movedTo) return {kind: 'answer', ...movedAnswer(this.options.movedTo, `${url.pathname}${url.search}`)}
-    if (!presentsBearer(request.authorization, this.options.token)) return error(401, 'unauthorized', 'Unable to authenticate you')
+    if (!presentsBearer(request.authorization, this.options.token)) return error(401, 'unauthorized', 'Unable to authenticate you.')
 
     const fault = this.faults.take(request.method, url.pathname)
     if (fault) entry.fault = fault.type
@@ -267,7 +267,7 @@ export class SimulatorCore {
       case 'GET /v2/images/{image_id}': {
         // Public images by id or slug; DigitalOcean finds a slug only when it is the image's own, exactly.
         const image = findImage(this.catalog, /^\d+$/.test(match.params.image_id ?? '') ? Number(match.params.image_id) : (match.params.image_id ?? ''))
-        return image ? ok(200, {image}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
+        return image ? ok(200, {image: imageToApi(image)}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
       }
       case 'GET /v2/projects':
         return ok(200, this.paginate('projects', this.projects, url, page, perPage))

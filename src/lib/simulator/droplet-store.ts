@@ -3,7 +3,6 @@ import {amdImageOf} from './cloud-profile.js'
 import type {AssignmentStatus} from './projects.js'
 import {randomHex} from './random.js'
 import {utcSeconds} from '../text/wire-formats.js'
-import {plural} from '../text/plural.js'
 
 /**
  * The simulator's droplets, in one place: what a droplet is, how it is created (by the API or seeded), how it lives
@@ -306,9 +305,10 @@ export function dropletToApi(droplet: SimDroplet, now: number): Record<string, u
     created_at: utcSeconds(droplet.createdAt),
     features,
     backup_ids: [],
-    next_backup_window: null,
+    // DigitalOcean's create examples give a new droplet with backups no window yet; its active ones have one.
+    next_backup_window: droplet.backups && active ? nextBackupWindow(droplet.createdAt) : null,
     snapshot_ids: [],
-    image: droplet.image,
+    image: imageToApi(droplet.image),
     volume_ids: [],
     size: droplet.size,
     size_slug: droplet.size.slug,
@@ -320,26 +320,56 @@ export function dropletToApi(droplet: SimDroplet, now: number): Record<string, u
   }
 }
 
-/** Live-API semantics the OpenAPI schema does not state; each returns DigitalOcean's 422 message. */
+/** DigitalOcean's 422 messages for a droplet create it refuses, word for word as reported (docs/do-api.md). */
+export const REFUSALS = {
+  dropletLimit: 'creating this/these droplet(s) will exceed your droplet limit',
+  sizeNotInRegion: 'Size is not available in this region.',
+  sizeUnavailable: 'size is unavailable',
+  regionUnavailable: 'Region is not available',
+  invalidRegion: 'You specified an invalid region for Droplet creation.',
+  invalidSize: 'You specified an invalid size for Droplet creation.',
+  invalidImage: 'You specified an invalid image for Droplet creation.',
+  hostname: 'Only valid hostname characters are allowed. (a-z, A-Z, 0-9, . and -)',
+} as const
+
+/** An image as DigitalOcean shows it: with `error_message`, empty unless the image failed (its examples always have it). */
+export function imageToApi(image: CatalogImage): Record<string, unknown> {
+  return {...image, error_message: typeof image.error_message === 'string' ? image.error_message : ''}
+}
+
+/** The day after the droplet was made, as DigitalOcean's examples show a backed-up droplet's next window: a whole UTC day. */
+function nextBackupWindow(createdAt: number): {start: string; end: string} {
+  const day = new Date(createdAt)
+  const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1)
+  return {start: utcSeconds(start), end: utcSeconds(start + 23 * 3_600_000)}
+}
+
+/**
+ * Live-API semantics the OpenAPI schema does not state; each returns DigitalOcean's 422 message, in the words seen
+ * in public (docs/do-api.md, "What DigitalOcean says when it refuses", names the source of each). Which condition
+ * gets "size is unavailable" rather than "Size is not available in this region." no report says: the simulator
+ * gives the first to a size sold nowhere now, the second to one sold elsewhere.
+ */
 function createProblem(catalog: Catalog, request: CreateRequest, existing: number): string | null {
   const size = catalog.sizes.find((s) => s.slug === request.size)
-  if (!size) return 'You specified an invalid size for Droplet creation.'
+  if (!size) return REFUSALS.invalidSize
   const region = catalog.regions.find((r) => r.slug === request.region)
-  if (!region || !region.available) return 'You specified an invalid region for Droplet creation.'
-  if (!size.available || !size.regions.includes(region.slug) || !region.sizes.includes(size.slug)) return 'Size is not available in this region.'
+  if (!region) return REFUSALS.invalidRegion
+  if (!region.available) return REFUSALS.regionUnavailable
+  if (!size.available || size.regions.length === 0) return REFUSALS.sizeUnavailable
+  if (!size.regions.includes(region.slug) || !region.sizes.includes(size.slug)) return REFUSALS.sizeNotInRegion
   const image = findImage(catalog, request.image)
-  if (!image) return 'You specified an invalid image for Droplet creation.'
+  if (!image) return REFUSALS.invalidImage
   for (const key of request.sshKeys) {
     const known = catalog.sshKeys.some((k) => k.id === key || k.fingerprint === key || String(k.id) === String(key))
     if (!known) return `The SSH key ${key} could not be found on this account.`
   }
   const hostname = /^[a-zA-Z0-9]?[a-z0-9A-Z.-]*[a-z0-9A-Z]$/
-  if (request.names.some((n) => !hostname.test(n) || n.length > 255)) return 'Only valid hostname characters are allowed. (a-z, A-Z, 0-9, . and -)'
+  if (request.names.some((n) => !hostname.test(n) || n.length > 255)) return REFUSALS.hostname
   if (request.userData !== null && Buffer.byteLength(request.userData, 'utf8') > 65_536) return 'user_data is limited to 64 KiB.'
   const limit = Number(catalog.account.droplet_limit)
-  if (existing + request.names.length > limit) {
-    return `creating ${plural(request.names.length, 'Droplet')} will exceed your droplet limit of ${limit}.`
-  }
+  // The same words for one droplet or ten, and no number in them: DigitalOcean's own.
+  if (existing + request.names.length > limit) return REFUSALS.dropletLimit
   return null
 }
 

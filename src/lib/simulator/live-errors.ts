@@ -22,16 +22,18 @@ export function liveErrorFor(operation: string, problem: RequestProblem, body: u
   if (operation === 'POST /v2/droplets' && /^tags\.\d+$/.test(problem.field)) {
     const tags = (body as {tags?: unknown[]} | null)?.tags ?? []
     const tag = tags[Number(problem.field.split('.')[1])]
-    return {status: 422, id: 'unprocessable_entity', message: tagMessage(typeof tag === 'string' ? tag : JSON.stringify(tag))}
+    return {status: 400, id: 'bad_request', message: tagMessage(typeof tag === 'string' ? tag : JSON.stringify(tag))}
   }
   return null
 }
 
 /**
- * DigitalOcean's own words for a tag it refuses (its tags_create example, InvalidCharacters); the length limit
- * has no published message, so that one is said the same way.
+ * DigitalOcean's own words for a tag a droplet create carries and it refuses: a 400, as reported
+ * (supergiant/control#883, `POST /v2/droplets: 400 ... Error validating resource tag: "tag-name \"\" contains
+ * invalid characters"`), the same words as its tags_create example (InvalidCharacters). The length limit has no
+ * published message, so that one is said the same way.
  */
-function tagMessage(tag: string): string {
-  if (!TAG_RULE.test(tag)) return `Error validating resource tag: tag-name "${tag}" contains invalid characters`
-  return `Error validating resource tag: tag-name "${tag.slice(0, 40)}..." is longer than 255 characters`
+export function tagMessage(tag: string): string {
+  if (!TAG_RULE.test(tag)) return `Error validating resource tag: "tag-name \\"${tag}\\" contains invalid characters"`
+  return `Error validating resource tag: "tag-name \\"${tag.slice(0, 40)}...\\" is longer than 255 characters"`
 }

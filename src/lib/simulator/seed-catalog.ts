@@ -263,7 +263,6 @@ const SSH_KEYS: CatalogSshKey[] = [
 const ACCOUNT: Record<string, unknown> = {
   droplet_limit: 1000,
   floating_ip_limit: 10,
-  reserved_ip_limit: 10,
   volume_limit: 100,
   email: 'operator@example.com',
   name: 'Velda Operator',

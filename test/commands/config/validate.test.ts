@@ -70,5 +70,21 @@ describe('config validate (the command, with a fake IO)', () => {
       expect(run.stdout).toMatch(new RegExp(`note +${NOTE} \\(velda-do uses \\$DIGITALOCEAN_API_ENDPOINT now; the broker reads no such variable\\), the AMD Developer Cloud's former host`))
       expect(run.stdout.match(/no api_endpoint:/g)).toHaveLength(1)
     })
+
+    it('an api_endpoint written as the moved host gets the same advice; the two hosts that serve get none', async () => {
+      const moved = join(mkdtempSync(join(tmpdir(), 'velda-validate-')), 'velda.yaml')
+      writeFileSync(moved, veldaYaml([
+        {name: 'old-host', droplet: {...MI300X_DROPLET, api_endpoint: 'https://api-amd.digitalocean.com'}},
+        {name: 'devcloud', droplet: {...MI300X_DROPLET, api_endpoint: 'https://api.devcloud.amd.com'}},
+      ]))
+      const run = await runCommand(ConfigValidate, ['-c', moved, '--json'], {env: {DIGITALOCEAN_API_TOKEN: 'dop_v1_FAKE_validate'}})
+      expect(run.status).toBe(0)
+      const notes = Object.fromEntries((JSON.parse(run.stdout) as {pools: {name: string; notes: string[]}[]}).pools.map((p) => [p.name, p.notes.filter((n) => n.startsWith('api_endpoint'))]))
+      expect(notes).toEqual({
+        'old-host': ["api_endpoint https://api-amd.digitalocean.com is the AMD Developer Cloud's former host, reported to redirect every request to https://api.devcloud.amd.com "
+          + '(velda-do refuses redirects). Use https://api.devcloud.amd.com with an AMD Developer Cloud token, or https://api.digitalocean.com with a DigitalOcean token (dop_v1_...)'],
+        'devcloud': [],
+      })
+    })
   })
 })

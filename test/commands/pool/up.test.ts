@@ -15,6 +15,9 @@ import {probeAnswer} from '../../support/member-answers.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
 import {writeCpuPoolConfig} from '../../support/pools.js'
 
+/** A droplet of another pool, or of none: it counts toward the account's limit only. */
+const OTHER_DROPLET: Droplet = {id: 9000, name: 'other', status: 'active', region: 'nyc3', size: 's-1vcpu-1gb', image: 'ubuntu-24-04-x64', public_ipv4: null, private_ipv4: null, public_ipv6: null, created_at: '2026-11-27T10:00:00Z', tags: [], price_hourly: 0.00893, gpu_model: null}
+
 /** A config of one pool `cpu` (the fake's s-1vcpu-1gb, $0.00893/h) with these auto_scaler and droplet settings. */
 function cpuConfig(purpose: string, scaler: DropletPool['scaler'] = {}, droplet: DropletPool['droplet'] = {}): string {
   const file = join(mkdtempSync(join(tmpdir(), `velda-${purpose}-`)), 'velda.yaml')
@@ -51,6 +54,44 @@ describe('pool up (the command, with a fake API)', () => {
     expect(run.stderr).toContain('no droplet was created')
     expect(run.stderr).toContain('size is not available')
     expect(api.droplets).toEqual([])
+  })
+
+  describe('a refused create means what the account says, not what the words say', () => {
+    /** Another run fills the account while this one creates: its create is refused, in whatever words. */
+    const racedBy = (message: string) => {
+      const api: FakeApi = new FakeApi({
+        fail: {
+          createDroplets: () => {
+            api.droplets.push(...Array.from({length: 25}, (_v, i): Droplet => ({...OTHER_DROPLET, id: 9000 + i, name: `other-${i}`})))
+            return unprocessable(message)
+          },
+        },
+      })
+      return api
+    }
+
+    it.each([
+      ['DigitalOcean\'s words', 'creating this/these droplet(s) will exceed your droplet limit'],
+      ['other words', 'quota reached, sorry'],
+    ])('a full account after the refusal (%s): the droplet limit, with its fix', async (_what, message) => {
+      const api = racedBy(message)
+      const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-c', writeCpuPoolConfig('up-limit'), '--json'], {api})
+      expect(run.status).toBe(3)
+      const output = JSON.parse(run.stdout)
+      expect(output.refusal).toBe('droplet_limit')
+      expect(output.error.message).toBe(`no droplet was created: DigitalOcean answered 422 unprocessable_entity to POST /v2/droplets: ${message} (after 1 attempt); the account's droplet limit is 25; 25 droplets exist and 2 more were asked for`)
+      expect(output.error.suggestions).toEqual(['delete droplets the account no longer needs', 'or ask DigitalOcean to raise the limit (control panel: Settings, then Team; or a support ticket)'])
+    })
+
+    it('the droplet limit\'s very words with room left under the limit: not called the limit', async () => {
+      const api = new FakeApi({fail: {createDroplets: () => unprocessable('creating this/these droplet(s) will exceed your droplet limit')}})
+      const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-c', writeCpuPoolConfig('up-limit-words'), '--json'], {api})
+      expect(run.status).toBe(3)
+      const output = JSON.parse(run.stdout)
+      expect(output.refusal).toBe('unexplained')
+      expect(output.error.message).not.toMatch(/droplet limit is/)
+      expect(output.error.suggestions[0]).toMatch(/^velda-do doctor (-c \S+ )?checks pool cpu's size, region, image and keys/)
+    })
   })
 
   it('SIGTERM between two requests: exit 143, the first ten listed, the rest not sent', async () => {
