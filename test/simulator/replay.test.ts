@@ -146,11 +146,14 @@ describe('replaying: method, path and query in order', () => {
     expect(ask('GET', '/v2/sizes?page=1&per_page=200')).toEqual({kind: 'hold', line: 2})
   })
 
-  it('moves ratelimit-reset by as much as the replay is later than the recording, so the client waits as long', () => {
+  it('moves ratelimit-reset by as much as the replay is later than the recorded answer, so the client waits as long', () => {
     const recordedAt = Date.parse('2026-12-04T10:00:00.000Z')
-    const {ask} = replayer(trace(http({status: 429, ratelimit: {limit: '5000', remaining: '0', reset: String(recordedAt / 1000 + 2)}})), recordedAt + 86_400_000)
+    // Answered 1.6 s before the reset (sent at 0, answered at 0.4 s, reset at 2 s); replayed a day later.
+    const {ask} = replayer(trace(http({status: 429, duration_ms: 400, ratelimit: {limit: '5000', remaining: '0', reset: String(recordedAt / 1000 + 2)}})), recordedAt + 86_400_000)
     const answer = ask('GET', '/v2/sizes?page=1&per_page=200') as {headers: Record<string, string>}
     expect(Number(answer.headers['ratelimit-reset'])).toBe((recordedAt + 86_400_000) / 1000 + 2)
+    const late = replayer(trace(http({status: 429, duration_ms: 600, ratelimit: {limit: '5000', remaining: '0', reset: String(recordedAt / 1000 + 2)}})), recordedAt + 86_400_000)
+    expect(Number((late.ask('GET', '/v2/sizes?page=1&per_page=200') as {headers: Record<string, string>}).headers['ratelimit-reset'])).toBe((recordedAt + 86_400_000) / 1000 + 1)
   })
 
   it('takes requests sent together (their times overlap) in any order, and waits for them before the next', () => {

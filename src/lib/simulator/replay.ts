@@ -174,8 +174,10 @@ export class Replay {
     const headers = {...exchange.responseHeaders}
     const reset = headers['ratelimit-reset']
     if (reset !== undefined && /^\d{1,12}$/.test(reset) && exchange.at !== null) {
-      // As far in the future (or past) of this answer as it was of the recorded one.
-      headers['ratelimit-reset'] = String(Math.ceil((Number(reset) * 1000 - exchange.at + this.now()) / 1000))
+      // As far in the future (or past) of this answer as it was of the recorded one, when it came (at + duration):
+      // the client counts its wait from the answer. Rounded, so the wait is the recorded one within half a second.
+      const answeredAt = exchange.at + (exchange.durationMs ?? 0)
+      headers['ratelimit-reset'] = String(Math.round((Number(reset) * 1000 - answeredAt + this.now()) / 1000))
     }
     return headers
   }
