@@ -129,10 +129,10 @@ describe('simulator --replay and --record refuse what they cannot use, before li
     expect(result.stdout).not.toContain('listening')
   })
 
-  it('--replay beside --fault, --ssh-hosts or --record, which it would ignore', async () => {
-    const result = await runInProcess(['simulator', '--replay', join(TRACES, 'sizes-429-storm.jsonl'), '--record', join(tmpdir(), 'unused.jsonl'), '--fault', '{"action": {"type": "drop"}}'])
+  it('--replay beside --fault, --ssh-hosts, --record or --moved-to, which it would ignore', async () => {
+    const result = await runInProcess(['simulator', '--replay', join(TRACES, 'sizes-429-storm.jsonl'), '--record', join(tmpdir(), 'unused.jsonl'), '--fault', '{"action": {"type": "drop"}}', '--moved-to', 'https://api.devcloud.amd.com'])
     expect(result.status).toBe(2)
-    expect(result.stderr).toContain('--replay answers every request from the trace: --fault, --record cannot go with it')
+    expect(result.stderr).toContain('--replay answers every request from the trace: --fault, --record, --moved-to cannot go with it')
   })
 
   it('--record through a symbolic link', async () => {
