@@ -9,7 +9,10 @@ import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {hostsExports} from '../lib/simulator/hosts/ssh-exports.js'
 import {badPortProblem, exposureWarning} from '../lib/simulator/listen-address.js'
+import {Replay} from '../lib/simulator/replay.js'
 import {runSimulatorUntilStopped} from '../lib/simulator/run.js'
+import {readTraceFile, TraceError} from '../lib/simulator/trace-file.js'
+import {openTraceRecorder, traceLine, type TraceRecorder} from '../lib/simulator/trace-record.js'
 
 export interface SimulatorResult {
   url: string
@@ -29,6 +32,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     {description: 'Make the network slow and every create answer 500 after doing the work', command: `<%= config.bin %> <%= command.id %> --latency 100ms --fault '{"method":"POST","path":"/v2/droplets","count":0,"action":{"type":"ambiguous","then":"status"}}'`},
     {description: "Rehearse the AMD Developer Cloud's catalog behind the broker's moved default host (every API request answers 301 there)", command: '<%= config.bin %> <%= command.id %> --cloud amd-devcloud --moved-to https://api.devcloud.amd.com'},
     {description: 'In a script: read the endpoint and token as JSON', command: '<%= config.bin %> <%= command.id %> --json | head -1 | jq -r .url'},
+    {description: 'Answer the requests of a trace from a bug report (VELDA_DO_TRACE=FILE), in its order', command: '<%= config.bin %> <%= command.id %> --replay bug-trace.jsonl'},
   ]
 
   static override flags = {
@@ -48,6 +52,8 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'ssh-latency': Flags.string({description: 'added to every command a host answers (a round trip far away)', default: '0ms', helpValue: 'DURATION'}),
     cloud: Flags.string({description: "the cloud whose catalog it serves: amd-devcloud (MI300X sizes ending in -devcloud), digitalocean (the standard API's, without -devcloud), or mixed (both in one catalog)", options: [...SIMULATED_CLOUDS], default: DEFAULT_SIMULATED_CLOUD, helpValue: 'CLOUD'}),
     'moved-to': Flags.string({description: 'play a host that moved: every API request answers 301 with its path on this origin (the admin API stays)', helpValue: 'URL'}),
+    replay: Flags.string({description: 'answer the API from this trace (JSON lines, as VELDA_DO_TRACE or --record writes them), in its order, instead of simulating it; the API token is not checked', helpValue: 'FILE'}),
+    record: Flags.string({description: 'write every API exchange to FILE as a trace (JSON lines, mode 0600, secrets cut) that --replay answers', helpValue: 'FILE'}),
   }
 
   /** Prints its endpoint as it starts (scripts read that line while it runs), not as a result at the end. */
@@ -58,6 +64,10 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     if (exposed) this.say(this.paint.warning(exposed))
     const badPort = badPortProblem(flags.port)
     if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
+    // Checked here rather than by oclif's `exclusive`, whose usage line would read as if --fault and --ssh-hosts
+    // excluded each other too.
+    const besideReplay = flags.replay === undefined ? [] : (['fault', 'ssh-hosts', 'record', 'moved-to'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
+    if (besideReplay.length > 0) throw new UsageError(`--replay answers every request from the trace: ${besideReplay.map((name) => `--${name}`).join(', ')} cannot go with it`, {suggestions: ['leave out ' + besideReplay.map((name) => `--${name}`).join(' and ')]})
     const movedTo = flags['moved-to'] === undefined ? undefined : checkMovedTo(flags['moved-to'])
     const cloud = flags.cloud as SimulatedCloud
     const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
@@ -75,6 +85,11 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         throw new UsageError(`--fault: ${(error as Error).message}`, {suggestions: [example]})
       }
     })
+    const replay = flags.replay === undefined ? undefined : this.readReplay(flags.replay)
+    const recorder = flags.record === undefined ? null : openRecorder(flags.record)
+    let origin = ''
+    let token = ''
+    // Closed however the simulator stops: the trace's lines are all written by then.
     const stopped = await runSimulatorUntilStopped(
       {
         host: flags.host,
@@ -88,12 +103,16 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         faults,
         cloud,
         ...(movedTo ? {movedTo} : {}),
+        replay,
+        ...(recorder ? {record: (exchange) => recorder.write(traceLine(exchange, origin, token))} : {}),
         // Said even with --quiet: a request the simulator failed to answer (it answered 500 and serves on).
         onError: (line) => this.say(line),
         ...(flags['ssh-hosts'] ? {hosts: {authorizedKeys: readAuthorizedKeys(flags['authorized-keys'], this.env), bootMs: parseDuration(flags['boot-time'], '--boot-time'), latencyMs: parseDuration(flags['ssh-latency'], '--ssh-latency')}} : {}),
       },
       {
         started: (sim) => {
+          origin = sim.url
+          token = sim.token
           // One line, so a script can read it with head -1 while the simulator keeps running.
           const sshPort = sim.hosts?.port ?? null
           if (this.jsonEnabled()) this.factory.io.out.write(`${JSON.stringify({url: sim.url, token: sim.token, admin: `${sim.url}/__sim/`, ssh_port: sshPort, cloud, moved_to: movedTo ?? null})}\n`)
@@ -110,10 +129,30 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         request: flags.quiet ? undefined : (line) => this.say(line),
         signals: this.factory.signals,
       },
-    )
+    ).finally(() => recorder?.close())
     // Stopped by a signal, as every command is: 128 + its number (130, 143, 129), once the hosts are gone.
     this.factory.setExitCode(stopped.exitCode)
     return this.jsonEnabled() ? null : {url: stopped.url, token: stopped.token, requests: stopped.requests}
+  }
+
+  private readReplay(file: string): Replay {
+    try {
+      const trace = readTraceFile(file)
+      this.say(`replaying ${file}: ${trace.exchanges.length} HTTP requests in order (${trace.sshLines} ssh lines ignored); the API token is not checked`)
+      return new Replay(trace, this.now)
+    } catch (error) {
+      if (!(error instanceof TraceError)) throw error
+      throw new UsageError(`--replay: ${error.message}`, {suggestions: ['a trace is what VELDA_DO_TRACE=FILE or simulator --record FILE wrote: one JSON object a line (docs/simulator.md, "Replaying a trace")']})
+    }
+  }
+}
+
+function openRecorder(file: string): TraceRecorder {
+  try {
+    return openTraceRecorder(file)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'is a symbolic link (a trace is never written through one)' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)
+    throw new UsageError(`--record: cannot write the trace to ${file}: ${reason}`, {suggestions: ['--record a new file in a directory of yours']})
   }
 }
 

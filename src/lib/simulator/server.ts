@@ -3,6 +3,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net'
 
 import {type CoreOptions, type RequestLogEntry, SimulatorCore} from './core.js'
+import type {AnsweredExchange} from './trace-record.js'
 import type {SeedDroplets} from './droplet-store.js'
 import {type FaultRule, parseFaultRule} from './faults.js'
 import {allowedHosts, type GateOptions, hostSecrets, refusal} from './gate.js'
@@ -11,6 +12,8 @@ import {redactText} from './redact.js'
 import {loopbackAddresses, SimulatedHosts} from './hosts/hosts.js'
 import {hostsRoute} from './hosts/routes.js'
 import {findSshd} from './hosts/sshd.js'
+import type {Replay} from './replay.js'
+import {serveReplay} from './replay-server.js'
 
 export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
   /** 127.0.0.1 unless asked otherwise. */
@@ -33,6 +36,10 @@ export interface SimulatorOptions extends Omit<CoreOptions, 'token'> {
    * OpenSSH server there that answers as its boot goes. Needs sshd, ssh-keygen and bwrap.
    */
   hosts?: {authorizedKeys: string; port?: number; bootMs?: number; latencyMs?: number}
+  /** Answer the API from this trace instead of simulating it (docs/simulator.md, "Replaying a trace"). */
+  replay?: Replay
+  /** Told each API exchange once answered, to write it as a trace line (trace-record.ts). */
+  record?: (exchange: AnsweredExchange) => void
 }
 
 export interface Simulator {
@@ -66,7 +73,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const onError = options.onError ?? ((line: string) => process.stderr.write(`${line}\n`))
   const server = createServer((req, res) => {
     // Whatever throws while a request is answered ends that request with a 500, never the simulator (and its hosts).
-    serve(core, req, res, latency, options.onRequest, hosts, gate).catch((error: unknown) => answerFailure(req, res, error, token, onError))
+    serve(core, req, res, latency, {...options, onError}, hosts, gate).catch((error: unknown) => answerFailure(req, res, error, token, onError))
   })
   // Keep-alive sockets would hold close() open; the simulator answers each request and lets go.
   server.keepAliveTimeout = 1_000
@@ -107,7 +114,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   latency: number,
-  onRequest: SimulatorOptions['onRequest'],
+  {onRequest, onError, replay, record}: Pick<SimulatorOptions, 'onRequest' | 'replay' | 'record'> & {onError: (line: string) => void},
   hosts: SimulatedHosts | null,
   gate: GateOptions,
 ): Promise<void> {
@@ -126,6 +133,14 @@ async function serve(
   for await (const chunk of req) chunks.push(chunk as Buffer)
   const body = Buffer.concat(chunks).toString('utf8')
   const method = (req.method ?? 'GET').toUpperCase()
+  if (replay && !(path === '/__sim' || path.startsWith('/__sim/'))) return serveReplay({replay, onMismatch: onError, onRequest, now: core.now}, req, res, method, body)
+  if (replay && path === '/__sim/replay' && method === 'GET') {
+    res.writeHead(200, {'content-type': 'application/json; charset=utf-8'})
+    res.end(JSON.stringify(replay.report()))
+    return
+  }
+  // Starting over starts the trace over too.
+  if (replay && path === '/__sim/reset' && method === 'POST') replay.rewind()
   const hostAnswer = hosts ? await hostsRoute(hosts, core, method, path, body) : null
   if (hostAnswer) {
     res.writeHead(hostAnswer.status, {'content-type': 'application/json'})
@@ -151,6 +166,7 @@ async function serve(
     res.off('close', abandoned)
   }
   if (entry) onRequest?.(entry)
+  if (entry) record?.({entry, answer, answeredAt: core.now()})
   if (answer.kind === 'drop') {
     req.socket.destroy()
     return
