@@ -102,7 +102,7 @@ describe('replaying: method, path and query in order', () => {
     expect(first.kind === 'answer' && first.headers).toMatchObject({'content-type': 'application/json', 'x-request-id': 'req-1', 'ratelimit-remaining': '4999'})
     expect(ask('DELETE', '/v2/droplets/7')).toMatchObject({kind: 'answer', status: 204, body: null})
     const past = ask('GET', '/v2/account')
-    expect(past).toMatchObject({kind: 'refuse', status: 501, line: null, message: 'trace ended: all 2 requests of bug.jsonl were answered; GET /v2/account is past its end'})
+    expect(past).toMatchObject({kind: 'refuse', status: 501, line: null, message: 'trace ended: 2 requests of bug.jsonl answered, all of them; GET /v2/account is past its end'})
     expect(JSON.parse((past as {body: string}).body)).toEqual({id: 'replay_ended', message: (past as {message: string}).message})
     expect(replay.report()).toMatchObject({exchanges: 2, answered: 2, ended: true, next: null, mismatch_count: 1})
   })

@@ -1,5 +1,6 @@
 import {redactText} from './redact.js'
 import type {Trace, TraceExchange} from './trace-file.js'
+import {plural} from '../text/plural.js'
 
 /**
  * `simulator --replay`: answers the requests of a trace (trace-file.ts) in its order, each with what was recorded.
@@ -104,7 +105,7 @@ export class Replay {
     const first = this.first
     if (first === this.exchanges.length) {
       const total = this.exchanges.length
-      return this.refuse(null, got, `trace ended: all ${total} requests of ${this.trace.file} were answered; ${got} is past its end`)
+      return this.refuse(null, got, `trace ended: ${plural(total, 'request')} of ${this.trace.file} answered, all of them; ${got} is past its end`)
     }
     const index = this.findMatch(first, method, target)
     if (index === -1) {

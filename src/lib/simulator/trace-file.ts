@@ -2,6 +2,7 @@ import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {basename} from 'node:path'
 
 import {fileKind} from '../system/file-kind.js'
+import {plural} from '../text/plural.js'
 
 /**
  * A trace file (JSON lines, the format VELDA_DO_TRACE writes and `simulator --record` writes: docs/simulator.md,
@@ -67,12 +68,12 @@ export function readTraceFile(path: string): Trace {
   try {
     const stats = fstatSync(fd)
     if (!stats.isFile()) throw new TraceError(`${path}: is ${fileKind(stats)}, not a regular file: a trace is a file of JSON lines`)
-    if (stats.size > TRACE_LIMITS.fileBytes) throw new TraceError(`${path}: ${stats.size} bytes, more than a trace may hold (${TRACE_LIMITS.fileBytes})`)
+    if (stats.size > TRACE_LIMITS.fileBytes) throw new TraceError(`${path}: ${plural(stats.size, 'byte')}, more than a trace may hold (${TRACE_LIMITS.fileBytes})`)
     // Read up to one byte past the limit: a file that grows while it is read is refused too.
     const buffer = Buffer.alloc(Math.min(stats.size, TRACE_LIMITS.fileBytes) + 1)
     let length = 0
     for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null)
-    if (length > TRACE_LIMITS.fileBytes) throw new TraceError(`${path}: more than ${TRACE_LIMITS.fileBytes} bytes, more than a trace may hold`)
+    if (length > TRACE_LIMITS.fileBytes) throw new TraceError(`${path}: more than ${plural(TRACE_LIMITS.fileBytes, 'byte')}, more than a trace may hold`)
     return parseTrace(buffer.subarray(0, length), name)
   } finally {
     closeSync(fd)
@@ -81,7 +82,7 @@ export function readTraceFile(path: string): Trace {
 
 /** Parses a trace's bytes; `file` names it in messages. */
 export function parseTrace(bytes: Uint8Array, file: string): Trace {
-  if (bytes.length > TRACE_LIMITS.fileBytes) throw new TraceError(`${file}: more than ${TRACE_LIMITS.fileBytes} bytes, more than a trace may hold`)
+  if (bytes.length > TRACE_LIMITS.fileBytes) throw new TraceError(`${file}: more than ${plural(TRACE_LIMITS.fileBytes, 'byte')}, more than a trace may hold`)
   const decoder = new TextDecoder('utf-8', {fatal: true, ignoreBOM: false})
   const exchanges: TraceExchange[] = []
   let sshLines = 0
@@ -90,7 +91,7 @@ export function parseTrace(bytes: Uint8Array, file: string): Trace {
     const newline = bytes.indexOf(0x0a, start)
     const end = newline === -1 ? bytes.length : newline
     const at = `${file}:${number}`
-    if (end - start > TRACE_LIMITS.lineBytes) throw new TraceError(`${at}: a line of ${end - start} bytes, more than a trace line may hold (${TRACE_LIMITS.lineBytes})`)
+    if (end - start > TRACE_LIMITS.lineBytes) throw new TraceError(`${at}: a line of ${plural(end - start, 'byte')}, more than a trace line may hold (${TRACE_LIMITS.lineBytes})`)
     let text: string
     try {
       // The BOM an editor may put first is dropped by the decoder; a CRLF file's \r by trimEnd.
@@ -138,7 +139,7 @@ function parseEvent(text: string, at: string): Omit<TraceExchange, 'line'> | 'ss
   const headers: Record<string, string> = {}
   const add = (name: string, value: string) => {
     if (!HEADER_NAME.test(name)) throw new TraceError(`${at}: response header ${JSON.stringify(name)} is not a header name`)
-    if (!HEADER_VALUE.test(value) || value.length > TRACE_LIMITS.headerValueBytes) throw new TraceError(`${at}: response header ${name}: the value is not printable ASCII of at most ${TRACE_LIMITS.headerValueBytes} bytes`)
+    if (!HEADER_VALUE.test(value) || value.length > TRACE_LIMITS.headerValueBytes) throw new TraceError(`${at}: response header ${name}: the value is not printable ASCII of at most ${plural(TRACE_LIMITS.headerValueBytes, 'byte')}`)
     if (!FRAMING_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value
   }
   for (const [name, value] of Object.entries(recorded ?? {})) add(name, value)
