@@ -5,7 +5,7 @@
 // scripts/build/ has what keeps start-up short (see docs/development.md, "Start-up within 2x bare node").
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {dirname, join, relative} from 'node:path'
+import {dirname, join, relative, resolve} from 'node:path'
 
 import {build} from 'esbuild'
 
@@ -32,6 +32,15 @@ const doClientExternal = {
 
 // ora draws the spinner of API commands at a terminal, reached only through import('ora'): it is bundled into
 // dist/ora.js (package.json "imports": #ora) rather than into every command, where each start would parse it.
+// yaml's ES module build (the one it gives bundlers) instead of its CommonJS one: esbuild can leave out what velda-do
+// never calls (the CLI's own commands, most of the stringifier's options), and the command bundles get smaller.
+const yamlModules = {
+  name: 'yaml-modules',
+  setup(build) {
+    build.onResolve({filter: /^yaml$/}, () => ({path: resolve('node_modules/yaml/browser/dist/index.js')}))
+  },
+}
+
 const oraSeparate = {
   name: 'ora-separate',
   setup(b) {
@@ -129,7 +138,7 @@ await Promise.all([
     outExtension: {'.js': '.cjs'},
     define: {'import.meta.url': '__veldaImportMetaUrl'},
     metafile: true,
-    plugins: [doClientExternal, oclifCoreParameter, oclifCoreShared, oraSeparate, builtinsAsRequire],
+    plugins: [yamlModules, doClientExternal, oclifCoreParameter, oclifCoreShared, oraSeparate, builtinsAsRequire],
   }).then(writeCommandModules),
   // oclif reaches for TypeScript, ts-node and Yarn PnP only to run TypeScript sources, which bin/run.js turns off.
   // CommonJS, run as a script with V8's code cache by the small ES module dist/oclif-core.js (src/entry/oclif-core.ts),
