@@ -5,7 +5,8 @@
 // scripts/build/ has what keeps start-up short (see docs/development.md, "Start-up within 2x bare node").
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {dirname, join, relative, resolve} from 'node:path'
+import {dirname, join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
 
@@ -37,7 +38,7 @@ const doClientExternal = {
 const yamlModules = {
   name: 'yaml-modules',
   setup(build) {
-    build.onResolve({filter: /^yaml$/}, () => ({path: resolve('node_modules/yaml/browser/dist/index.js')}))
+    build.onResolve({filter: /^yaml$/}, () => ({path: fileURLToPath(new URL('../node_modules/yaml/browser/dist/index.js', import.meta.url))}))
   },
 }
 

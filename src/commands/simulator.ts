@@ -86,7 +86,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
       }
     })
     const replay = flags.replay === undefined ? undefined : this.readReplay(flags.replay)
-    const recorder = flags.record === undefined ? null : openRecorder(flags.record)
+    const recorder = flags.record === undefined ? null : openRecorder(flags.record, (line) => this.say(line))
     let origin = ''
     let token = ''
     // Closed however the simulator stops: the trace's lines are all written by then.
@@ -147,9 +147,9 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
   }
 }
 
-function openRecorder(file: string): TraceRecorder {
+function openRecorder(file: string, warn: (line: string) => void): TraceRecorder {
   try {
-    return openTraceRecorder(file)
+    return openTraceRecorder(file, warn)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'is a symbolic link (a trace is never written through one)' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)
     throw new UsageError(`--record: cannot write the trace to ${file}: ${reason}`, {suggestions: ['--record a new file in a directory of yours']})

@@ -60,6 +60,12 @@ describe('closestCommand', () => {
 describe('unknownCommandError', () => {
   const error = (words: string[], rest: string[] = []) => unknownCommandError({bin: 'velda-do', words, rest, commands: COMMANDS, topics: TOPICS})
 
+  it('never shows again a secret typed on the mistyped line: a secret flag\'s value, a URL\'s user and password', () => {
+    const shown = error(['simulatr'], ['--token', 'dop_v1_SECRET', '--api-password=hunter2', '--api-endpoint', 'https://user:pw@127.0.0.1:9', '--ssh-user', 'me@host']).suggestions[0]
+    expect(shown).toBe("velda-do simulator --token '<redacted>' '--api-password=<redacted>' --api-endpoint 'https://<credentials>@127.0.0.1:9' --ssh-user me@host")
+    expect(shown).not.toMatch(/SECRET|hunter2|user:pw/)
+  })
+
   it('names the command as typed, with spaces, and gives the whole line with the closest command to paste (exit 2)', () => {
     const found = error(['pool', 'craete', 'amd-mi300x'], ['-n', '2', '--broker', 'broker.example:443'])
     expect(found.exitCode).toBe(2)

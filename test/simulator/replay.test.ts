@@ -1,3 +1,4 @@
+import {spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -268,5 +269,14 @@ describe('simulator --record: the same format, from the server side', () => {
     symlinkSync(target, join(dir, 'link.jsonl'))
     expect(() => openTraceRecorder(join(dir, 'link.jsonl'))).toThrow(/ELOOP/)
     expect(readFileSync(target, 'utf8')).toBe('keep')
+  })
+
+  it('a FIFO is refused at once, never waited on, whether it is to be replayed or recorded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'velda-fifo-'))
+    const fifo = join(dir, 'trace.jsonl')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    // Opened without O_NONBLOCK, a FIFO with no writer (or no reader) would hang the test here until its timeout.
+    expect(() => readTraceFile(fifo)).toThrow(/is a FIFO|not a regular file/)
+    expect(() => openTraceRecorder(fifo)).toThrow(/ENXIO|not a regular file/)
   })
 })

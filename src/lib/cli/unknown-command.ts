@@ -1,6 +1,7 @@
 import {UsageError} from '../base/errors.js'
 import {editDistance} from '../text/edit-distance.js'
 import {shellWord} from '../text/shell.js'
+import {redactCredentials} from '../config/endpoint.js'
 
 /** A command as oclif lists it: its id (`pool:up`) and the other ids it answers to (`pool:create`). */
 export interface KnownCommand {
@@ -122,7 +123,7 @@ export function unknownCommandError({bin, words, rest, commands, topics}: Unknow
   if (guess) {
     const mistaken = words.slice(0, guess.replaces).join(' ')
     const meant = guess.command.join(' ')
-    const line = [bin, ...guess.command, ...words.slice(guess.replaces), ...rest].map(shellWord).join(' ')
+    const line = [bin, ...guess.command, ...words.slice(guess.replaces), ...withoutSecrets(rest)].map(shellWord).join(' ')
     return new UsageError(`unknown command "${mistaken}": did you mean "${meant}"?`, {suggestions: [line]})
   }
   if (topics.includes(first) && words.length > 1) {
@@ -130,4 +131,25 @@ export function unknownCommandError({bin, words, rest, commands, topics}: Unknow
     return new UsageError(`unknown command "${first} ${words[1]}": the ${first} commands are ${names.join(', ')}`, {suggestions: [`${bin} help ${first} says what each does`]})
   }
   return new UsageError(`unknown command "${first}"`, {suggestions: [everyCommand]})
+}
+
+/** A flag whose value may be a secret (`--token`, `--api-token`, `--password=...`): its value is never echoed. */
+const SECRET_FLAG = /^--?[\w-]*(token|secret|password|passphrase|auth|credential)[\w-]*$/i
+
+/**
+ * The rest of a mistyped line as it may be shown again: the value of a secret-looking flag as `<redacted>`, and a
+ * URL's user and password as `<credentials>` (docs/cli.md, "Suggestions you can paste": nothing secret is echoed).
+ */
+function withoutSecrets(rest: readonly string[]): string[] {
+  const shown: string[] = []
+  for (let index = 0; index < rest.length; index++) {
+    const word = rest[index] ?? ''
+    const assigned = /^(--?[^=]+)=/.exec(word)
+    if (assigned && SECRET_FLAG.test(assigned[1] ?? '')) shown.push(`${assigned[1]}=<redacted>`)
+    else if (SECRET_FLAG.test(word) && index + 1 < rest.length) {
+      shown.push(word, '<redacted>')
+      index++
+    } else shown.push(word.includes('://') ? redactCredentials(word) : word)
+  }
+  return shown
 }

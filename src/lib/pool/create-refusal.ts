@@ -1,3 +1,4 @@
+import {VeldaError} from '../base/errors.js'
 import type {PoolConfig} from '../config/types.js'
 import {tagProblem} from '../config/schema.js'
 import type {DigitalOceanApi} from '../do/client.js'
@@ -57,15 +58,17 @@ export function explainRefusal(pool: PoolConfig, count: number, tags: readonly s
 
 /**
  * The facts read again after a refusal: the account's droplets (GPU ones counted apart) and the sizes, which may
- * have changed since the guards read them (another run's creates, a size sold out); the limit is the one GET
- * /v2/account gave this run (asked once, it does not change while a command runs). null when they cannot be read:
+ * have changed since the guards read them (another run's creates, a size sold out); the limit is what GET
+ * /v2/account answers (the client asks once a run and keeps the answer: it does not change while a command runs). null when they cannot be read:
  * the refusal is then shown as DigitalOcean gave it, never explained by a guess.
  */
 export async function readRefusalFacts(api: DigitalOceanApi, sshKeys: readonly SshKey[] | null): Promise<RefusalFacts | null> {
   try {
     const [account, plain, gpu, sizes] = await Promise.all([api.getAccount(), api.countDroplets(), api.countDroplets({gpus: true}), api.listSizes()])
     return {account: {dropletLimit: account.droplet_limit, droplets: plain + gpu}, sizes, sshKeys}
-  } catch {
-    return null
+  } catch (error) {
+    // An API or network failure leaves the refusal as DigitalOcean gave it; anything else is a bug, not a fact.
+    if (error instanceof VeldaError) return null
+    throw error
   }
 }

@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {basename} from 'node:path'
 
 import {fileKind} from '../system/file-kind.js'
@@ -61,7 +61,8 @@ export function readTraceFile(path: string): Trace {
   const name = basename(path)
   let fd: number
   try {
-    fd = openSync(path, 'r')
+    // Not blocked by a pipe with no writer: it is refused below, as anything that is not a regular file.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     throw new TraceError(`${path}: cannot read the trace: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }

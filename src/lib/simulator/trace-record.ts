@@ -1,4 +1,4 @@
-import {closeSync, constants, fchmodSync, fstatSync, openSync, writeSync} from 'node:fs'
+import {closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync} from 'node:fs'
 
 import type {RequestLogEntry, SimAnswer} from './core.js'
 import {fileKind} from '../system/file-kind.js'
@@ -72,23 +72,37 @@ export interface TraceRecorder {
  * where the trace goes would have the simulator overwrite its target; and not blocked by a pipe with no reader
  * (O_NONBLOCK), refused instead as any file that is not a regular one.
  */
-export function openTraceRecorder(path: string): TraceRecorder {
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600)
-  const stats = fstatSync(fd)
-  if (!stats.isFile()) {
+export function openTraceRecorder(path: string, onFailure: (message: string) => void = () => {}): TraceRecorder {
+  // Not truncated on open: an earlier recording is emptied only once the file is known to be one we may write.
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600)
+  try {
+    const stats = fstatSync(fd)
+    if (!stats.isFile()) throw new Error(`${path} is ${fileKind(stats)}, not a regular file`)
+    // An existing file keeps its mode on open: made private as a new one is.
+    fchmodSync(fd, 0o600)
+    ftruncateSync(fd, 0)
+  } catch (error) {
     closeSync(fd)
-    throw new Error(`${path} is ${fileKind(stats)}, not a regular file`)
+    throw error
   }
-  // An existing file keeps its mode on open: made private as a new one is.
-  fchmodSync(fd, 0o600)
   let open = true
+  const close = () => {
+    if (open) closeSync(fd)
+    open = false
+  }
   return {
+    // A line that cannot be written (a full disk) ends the recording, said once: the simulator answers on, and an
+    // answer is never turned into a 500 after the simulator has acted on its request.
     write: (line) => {
-      if (open) writeSync(fd, `${line}\n`)
+      if (!open) return
+      try {
+        const bytes = Buffer.from(`${line}\n`)
+        for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written)
+      } catch (error) {
+        close()
+        onFailure(`--record: stopped writing ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; the simulator answers on, unrecorded`)
+      }
     },
-    close: () => {
-      if (open) closeSync(fd)
-      open = false
-    },
+    close,
   }
 }
