@@ -107,7 +107,8 @@ describe('velda-do pool up, through the binary', () => {
       const printed = result.stdout + result.stderr
       expect(printed).toMatch(/invalid request \(Authorization: Bearer <redacted>\) with user_data: tailscale up --authkey=/)
       for (const secret of [sim.token, FAKE_TAILSCALE_KEY, quotedKey, JSON.stringify(FAKE_TAILSCALE_KEY).slice(1, -1)]) expect(printed).not.toContain(secret)
-      if (!json) expect(result.stderr).toMatch(/not created: .*<redacted>/)
+      // Said once, in the error line: the names not created are a count.
+      if (!json) expect(result.stderr).toMatch(/10 of 12 created; .*: .*<redacted>/)
       else expect((JSON.parse(result.stdout) as {failed: {error: string}[]}).failed[0]?.error).toMatch(/Bearer <redacted>/)
     }
   })
@@ -124,12 +125,12 @@ describe('velda-do pool up, through the binary', () => {
     expect(result.stderr).toMatch(/ended ambiguously .*; checking which exist/)
   })
 
-  it('reports a 422 mid-way as partial: exit 4, created and failed listed', async () => {
+  it('reports a 422 mid-way for a size offered in the region as no capacity: exit 4, created and failed listed', async () => {
     await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422}})
     const result = await velda(['pool', 'up', 'cpu-a', '-n', '15', '--json'])
     expect(result.status).toBe(4)
     const output = JSON.parse(result.stdout) as {created: {name: string}[]; failed: {name: string}[]; error: {code: string}}
-    expect(output.error.code).toBe('partial')
+    expect(output.error.code).toBe('no_capacity')
     expect(output.created).toHaveLength(10)
     expect(output.failed).toHaveLength(5)
     expect((await state()).map((d) => d.name).sort()).toEqual(output.created.map((d) => d.name).sort())

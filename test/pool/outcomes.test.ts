@@ -1,7 +1,8 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {createDigitalOceanApi} from '../../src/lib/do/client.js'
-import {errorOf, ExitCode, PartialError} from '../../src/lib/base/errors.js'
+import {errorOf, ExitCode} from '../../src/lib/base/errors.js'
+import {CreateRefusedError} from '../../src/lib/pool/create-refusal.js'
 import type {FaultRule} from '../../src/lib/simulator/faults.js'
 import {Secret} from '../../src/lib/base/secret.js'
 import {type Simulator, startSimulator} from '../../src/lib/simulator/server.js'
@@ -32,9 +33,11 @@ describe('what an operation that acts did is a value, its failure beside it', ()
     expect(outcome.created).toHaveLength(10)
     expect(outcome.failed.map((f) => f.name)).toHaveLength(2)
     expect(outcome.failed.every((f) => /exceed your droplet limit of 10/.test(f.error))).toBe(true)
-    expect(outcome.error).toBeInstanceOf(PartialError)
+    // The account has room and the size is offered in nyc3: the limit's words alone do not make it the limit.
+    expect(outcome.error).toBeInstanceOf(CreateRefusedError)
+    expect(outcome.error?.code).toBe('no_capacity')
     expect(outcome.error?.exitCode).toBe(ExitCode.partial)
-    expect(outcome.error?.message).toMatch(/^10 of 12 droplets were created; 2 were not: .*exceed your droplet limit of 10/)
+    expect(outcome.error?.message).toMatch(/^10 of 12 created; no capacity for s-1vcpu-1gb in nyc3 right now: .*exceed your droplet limit of 10/)
     expect(errorOf(outcome)).toBe(outcome.error)
   })
 
@@ -50,7 +53,7 @@ describe('what an operation that acts did is a value, its failure beside it', ()
     const plan = await planPoolScale(api, pool, 12, false, [pool])
     const outcome = await runPoolScale(api, plan, {pool, target: 12, configured: [pool], force: false, userData: '#!/bin/bash\n', wait: null}, deps)
     expect(Object.keys(outcome)).toEqual(['pool', 'before', 'target', 'created', 'deleted', 'failed', 'cost', 'requested', 'error'])
-    expect([outcome.created.length, outcome.failed.length, outcome.requested, outcome.error?.code]).toEqual([10, 2, 12, 'partial'])
+    expect([outcome.created.length, outcome.failed.length, outcome.requested, outcome.error?.code]).toEqual([10, 2, 12, 'no_capacity'])
     expect(sim.core.dropletList()).toHaveLength(10)
   })
 

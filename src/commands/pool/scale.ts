@@ -10,7 +10,7 @@ import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {askTarget} from '../../lib/pool/scale-up-guards.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
-import {afterCreateProgress, type LeftRunning, leftRunning} from '../../lib/output/create-report.js'
+import {afterCreateProgress, type LeftRunning, leftRunning, notCreatedLines} from '../../lib/output/create-report.js'
 import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/text/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -156,7 +156,10 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${done} on the way to ${partial.target}, listed below` : (afterCreate ?? `${done} on the way to ${partial.target}`),
       stdout: partial.created.length > 0 ? createdAndAgents(partial, this.now(), this.stdoutFit) : partial.deleted.map((d) => `${printable(`deleted ${d.name} (${d.id})`)}\n`).join(''),
-      stderr: partial.failed.map((f) => ('id' in f ? `not deleted: ${f.name} (${f.id}): ${f.error}` : `not created: ${f.name}: ${f.error}`)),
+      stderr: [
+        ...partial.failed.flatMap((f) => ('id' in f ? [`not deleted: ${f.name} (${f.id}): ${f.error}`] : [])),
+        ...notCreatedLines(partial.failed.filter((f) => !('id' in f)), partial.error),
+      ],
     }
   }
 }

@@ -9,7 +9,7 @@ import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
 import {type CostEstimate, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
-import {afterCreateProgress, type LeftRunning, leftRunning} from '../../lib/output/create-report.js'
+import {afterCreateProgress, type LeftRunning, leftRunning, notCreatedLines} from '../../lib/output/create-report.js'
 import {isShared} from '../../lib/pool/membership.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/text/plural.js'
@@ -161,7 +161,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : (afterCreateProgress(partial, partial.requested) ?? `created ${partial.created.length} of ${asked}`),
       stdout: createdAndAgents(partial, this.now(), this.stdoutFit),
       stderr: [
-        ...partial.failed.map((failure) => `not created: ${failure.name}: ${failure.error}`),
+        ...notCreatedLines(partial.failed, partial.error),
         ...(partial.project?.failed ?? []).map((f) => `not in project ${partial.project?.project.name}: ${f.name} (${f.id}): ${f.error}`),
       ],
     }

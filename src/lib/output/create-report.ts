@@ -1,4 +1,6 @@
 import type {VeldaError} from '../base/errors.js'
+import {CreateRefusedError} from '../pool/create-refusal.js'
+import type {FailedName} from '../pool/create-batches.js'
 import type {PoolDroplet} from '../pool/membership.js'
 import type {MemberStatus} from '../pool/pool-status.js'
 import {formatHourly, sumHourly} from '../text/money.js'
@@ -74,4 +76,14 @@ export function leftRunning(run: FailedCreate, before: {own: number; minAgents: 
 export function leftRunningLine(running: LeftRunning): string {
   const price = running.hourly === null ? 'price unknown' : formatHourly(running.hourly)
   return `${plural(running.droplets, 'droplet')} ${inflect(running.droplets, 'is', 'are')} running (${price}): ${running.command}`
+}
+
+/**
+ * The stderr lines for the names a create run did not make. After a refusal they all share it (the refused batch
+ * and the batches not sent after it): one line with the count, the refusal itself said once in the error below;
+ * otherwise each name with its own reason. --json's `failed` always lists every name.
+ */
+export function notCreatedLines(failed: readonly FailedName[], error: VeldaError): string[] {
+  if (error instanceof CreateRefusedError) return failed.length === 0 ? [] : [`not created: ${plural(failed.length, 'droplet')}, all for the reason below (--json lists their names)`]
+  return failed.map((failure) => `not created: ${failure.name}: ${failure.error}`)
 }

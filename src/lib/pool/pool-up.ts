@@ -9,7 +9,7 @@ import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
 import type {Ask} from './scale-up-guards.js'
 import {guardScaleUp, readForScaleUp, type ScaleUpReads} from './scale-up-check.js'
-import {explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalExplanation} from './create-refusal.js'
+import {CreateRefusedError, explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalExplanation, unexplainedRefusal} from './create-refusal.js'
 import {planScaleUp} from './scale-up-plan.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
@@ -106,7 +106,7 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     onProgress: deps.onProgress,
   })
   const result: PoolUpResult = {pool: pool.name, requested: options.count, created: run.created, failed: run.failed, cost}
-  const refusal = isCreateRefusal(run.refusal) ? await explainCreateRefusal(api, options, reads.sshKeys, result.failed.length, plan.batches[0]?.tags ?? []) : null
+  const refusal = run.refusal ? await explainCreateRefusal(api, options, run.refusal, reads.sshKeys, result.failed.length, plan.batches[0]?.tags ?? []) : null
   const createError = createFailure(result, run, refusal)
   if (createError) return {...result, error: createError}
   if (project && result.created.length > 0) {
@@ -123,11 +123,13 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
 
 /**
  * A refused create, explained from the facts read again after it (create-refusal.ts): what the refusal means is
- * decided from the status and those facts, never from DigitalOcean's words, which are shown as they came.
+ * decided from the status and those facts, never from DigitalOcean's words, which are shown as they came. A refusal
+ * other than 400/422 (a redirect, a 403), or facts that could not be read, is `other`.
  */
-async function explainCreateRefusal(api: DigitalOceanApi, options: PoolUpOptions, sshKeys: ScaleUpReads['sshKeys'], refused: number, tags: readonly string[]): Promise<RefusalExplanation | null> {
-  const facts = await readRefusalFacts(api, sshKeys)
-  return facts ? explainRefusal(options.pool, refused, tags, facts, options.ask) : null
+async function explainCreateRefusal(api: DigitalOceanApi, options: PoolUpOptions, refused: unknown, sshKeys: ScaleUpReads['sshKeys'], count: number, tags: readonly string[]): Promise<RefusalExplanation> {
+  if (!isCreateRefusal(refused)) return unexplainedRefusal(options.pool)
+  const facts = await readRefusalFacts(api, options.pool, sshKeys)
+  return facts ? explainRefusal(options.pool, refused.status, count, tags, facts, options.ask) : unexplainedRefusal(options.pool)
 }
 
 /** What went wrong in the creates themselves, if anything: a stop, a refusal, creates that kept failing. */
@@ -135,13 +137,24 @@ function createFailure(result: PoolUpResult, run: ScaleUpRun, refusal: RefusalEx
   if (run.interrupted) return new InterruptedError(`stopped: ${result.created.length} of ${plural(result.requested, 'droplet')} had been created (all listed); nothing more was sent`)
   if (result.failed.length === 0) return null
   const first = result.failed[0]?.error ?? 'unknown error'
-  // The refusal's meaning beside DigitalOcean's words, and its fix first; `refusal` in --json says which it was.
-  const finding = refusal?.finding ? `; ${refusal.finding}` : ''
-  const explained = refusal ? {suggestions: refusal.suggestions, partialResult: {refusal: refusal.meaning}} : {}
-  if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}${finding}`, explained)
-  return new PartialError(`${result.created.length} of ${plural(result.requested, 'droplet')} ${inflect(result.created.length, 'was', 'were')} created; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}${finding}`, {
-    ...explained,
-    suggestions: [...(refusal?.suggestions ?? []), `velda-do pool list ${result.pool} shows what exists`],
+  if (refusal) return refusedCreate(result, refusal, first)
+  if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}`)
+  return new PartialError(`${result.created.length} of ${plural(result.requested, 'droplet')} ${inflect(result.created.length, 'was', 'were')} created; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}`, {
+    suggestions: [`velda-do pool list ${result.pool} shows what exists`],
+  })
+}
+
+/**
+ * One refusal stopped the run: every name not created shares it (the refused batch, and the batches not sent after
+ * it), so it is said once, with the count, what it means and its fix; `code` and `refusal` in --json say which.
+ */
+function refusedCreate(result: PoolUpResult, refusal: RefusalExplanation, words: string): CreateRefusedError {
+  const made = result.created.length
+  const done = made === 0 ? 'no droplet was created' : `${made} of ${result.requested} created`
+  const meaning = refusal.finding || 'DigitalOcean refused the create'
+  return new CreateRefusedError(refusal.refusal, made > 0, `${done}; ${meaning}: ${words}`, {
+    suggestions: [...refusal.suggestions, ...(made > 0 ? [`velda-do pool list ${result.pool} shows what exists`] : [])],
+    partialResult: {refusal: refusal.refusal},
   })
 }
 

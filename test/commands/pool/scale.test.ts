@@ -9,7 +9,7 @@ import PoolUp from '../../../src/commands/pool/up.js'
 import {connectApi} from '../../../src/lib/cli/connection.js'
 import {fakeFactory, runCommand} from '../../support/command.js'
 import {CPU_DROPLET, type DropletPool, veldaYaml} from '../../support/configs.js'
-import {FakeApi, type FakeApiOptions} from '../../support/fake-api.js'
+import {FakeApi, type FakeApiOptions, unprocessable} from '../../support/fake-api.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
 
 /** The pool `cpu` (the fake's s-1vcpu-1gb, $0.00893/h) with these auto_scaler settings, and `members` of it already made. */
@@ -140,5 +140,41 @@ describe('pool scale: after a stop, what keeps billing', () => {
     const ids = api.droplets.slice(2).map((d) => d.id)
     expect(ids).toHaveLength(10)
     expect(lastLine(run.stderr)).toBe(`10 droplets are running ($0.0893/h): velda-do pool down cpu ${ids.map((id) => `--id ${id}`).join(' ')} -c ${config}`)
+  })
+})
+
+describe('pool scale: a create refused part-way is said once, with the count and the fix', () => {
+  /** A pool of 2 whose second create (the 10 after the first 10) is refused: the size is sold out in nyc3. */
+  const soldOut = async (purpose: string) => {
+    const {config, api} = await cpuPool(purpose, 2, {}, new FakeApi({account: {droplet_limit: 100}}))
+    let sent = 0
+    api.createDroplets = ((create) => async (request) => {
+      if (sent++ >= 1) {
+        api.calls.push({method: 'createDroplets', args: [request]})
+        throw unprocessable('size is unavailable')
+      }
+      return create(request)
+    })(api.createDroplets.bind(api))
+    return {config, api}
+  }
+
+  it('on a terminal: one line for the names not created, the refusal once, its fix', async () => {
+    const {config, api} = await soldOut('scale-sold-out')
+    const run = await runCommand(PoolScale, ['cpu', '--to', '27', '--ignore-limits', '-c', config], {api})
+    expect(run.status).toBe(4)
+    expect(api.droplets).toHaveLength(12)
+    expect(run.stderr).toContain('not created: 15 droplets, all for the reason below (--json lists their names)')
+    expect(run.stderr).toContain('10 of 25 created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422')
+    expect(run.stderr).toMatch(/try again later, or another pool \(velda-do pool up OTHER( -c \S+)?\)/)
+    expect(run.stderr.split('size is unavailable')).toHaveLength(2)
+    expect(run.stderr).not.toMatch(/not created: cpu-|not attempted/)
+  })
+
+  it('--json: error.code is the class, and failed lists every name', async () => {
+    const {config, api} = await soldOut('scale-sold-out-json')
+    const run = await runCommand(PoolScale, ['cpu', '--to', '27', '--ignore-limits', '-c', config, '--json'], {api})
+    expect(run.status).toBe(4)
+    const output = JSON.parse(run.stdout)
+    expect([output.error.code, output.refusal, output.created.length, output.failed.length]).toEqual(['no_capacity', 'no_capacity', 10, 15])
   })
 })

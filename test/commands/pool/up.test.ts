@@ -79,18 +79,75 @@ describe('pool up (the command, with a fake API)', () => {
       expect(run.status).toBe(3)
       const output = JSON.parse(run.stdout)
       expect(output.refusal).toBe('droplet_limit')
-      expect(output.error.message).toBe(`no droplet was created: DigitalOcean answered 422 unprocessable_entity to POST /v2/droplets: ${message} (after 1 attempt); the account's droplet limit is 25; 25 droplets exist and 2 more were asked for`)
+      expect(output.error.code).toBe('droplet_limit')
+      expect(output.error.message).toBe(`no droplet was created; the account's droplet limit is 25; 25 droplets exist and 2 more were asked for: DigitalOcean answered 422 unprocessable_entity to POST /v2/droplets: ${message} (after 1 attempt)`)
       expect(output.error.suggestions).toEqual(['delete droplets the account no longer needs', 'or ask DigitalOcean to raise the limit (control panel: Settings, then Team; or a support ticket)'])
     })
 
-    it('the droplet limit\'s very words with room left under the limit: not called the limit', async () => {
+    it('the droplet limit\'s very words with room left under the limit, for a size offered in the region: no capacity', async () => {
       const api = new FakeApi({fail: {createDroplets: () => unprocessable('creating this/these droplet(s) will exceed your droplet limit')}})
       const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-c', writeCpuPoolConfig('up-limit-words'), '--json'], {api})
       expect(run.status).toBe(3)
       const output = JSON.parse(run.stdout)
-      expect(output.refusal).toBe('unexplained')
+      expect([output.refusal, output.error.code]).toEqual(['no_capacity', 'no_capacity'])
       expect(output.error.message).not.toMatch(/droplet limit is/)
+      expect(output.error.suggestions[0]).toMatch(/^try again later, or another pool \(velda-do pool up OTHER( -c \S+)?\)$/)
+    })
+
+    it('a 400 that nothing velda-do reads explains: other, and doctor is suggested', async () => {
+      const api = new FakeApi({fail: {createDroplets: () => new ApiError(400, 'bad_request', 'something is off', null, {method: 'POST', path: '/v2/droplets', attempts: 1})}})
+      const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-c', writeCpuPoolConfig('up-other'), '--json'], {api})
+      expect(run.status).toBe(3)
+      const output = JSON.parse(run.stdout)
+      expect([output.refusal, output.error.code]).toEqual(['other', 'other'])
       expect(output.error.suggestions[0]).toMatch(/^velda-do doctor (-c \S+ )?checks pool cpu's size, region, image and keys/)
+    })
+
+    it('the image gone after the refusal (GET /v2/images answers 404): image, read only after the refusal', async () => {
+      const api = new FakeApi({fail: {createDroplets: () => unprocessable('You specified an invalid image for Droplet creation.')}})
+      api.getImage = async (slug) => {
+        api.calls.push({method: 'getImage', args: [slug]})
+        return null
+      }
+      const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-c', writeCpuPoolConfig('up-image'), '--json'], {api})
+      expect(run.status).toBe(3)
+      const output = JSON.parse(run.stdout)
+      expect(output.error.code).toBe('image')
+      expect(output.error.message).toMatch(/^no droplet was created; image ubuntu-24-04-x64 of pool cpu does not exist on this account: /)
+      expect(api.calls.findIndex((c) => c.method === 'getImage')).toBeGreaterThan(api.calls.findIndex((c) => c.method === 'createDroplets'))
+    })
+  })
+
+  describe('a refusal part-way is said once, with the count and the fix', () => {
+    /** The account has room for 10 more of the size: the second create of 10 is refused (a 422, in any words). */
+    const soldOutAfter = (created: number) => {
+      let sent = 0
+      return new FakeApi({fail: {createDroplets: () => (sent++ >= created / 10 ? unprocessable('Size is not available in this region.') : null)}})
+    }
+
+    it('on a terminal: one line for the names not created, the refusal once, its fix', async () => {
+      const api = soldOutAfter(10)
+      const run = await runCommand(PoolUp, ['cpu', '-n', '25', '--ignore-limits', '-c', writeCpuPoolConfig('up-sold-out')], {api})
+      expect(run.status).toBe(4)
+      expect(api.droplets).toHaveLength(10)
+      expect(run.stderr).toContain('not created: 15 droplets, all for the reason below (--json lists their names)')
+      expect(run.stderr).toContain('10 of 25 created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422')
+      expect(run.stderr).toMatch(/try again later, or another pool \(velda-do pool up OTHER( -c \S+)?\)/)
+      // Said once: neither DigitalOcean's words nor a name not created is repeated per name.
+      expect(run.stderr.split('Size is not available in this region.')).toHaveLength(2)
+      expect(run.stderr).not.toMatch(/not created: cpu-|not attempted/)
+    })
+
+    it('--json: error.code is the class, and failed still lists every name', async () => {
+      const api = soldOutAfter(10)
+      const run = await runCommand(PoolUp, ['cpu', '-n', '25', '--ignore-limits', '-c', writeCpuPoolConfig('up-sold-out-json'), '--json'], {api})
+      expect(run.status).toBe(4)
+      const output = JSON.parse(run.stdout)
+      expect(output.error).toMatchObject({code: 'no_capacity', message: expect.stringMatching(/^10 of 25 created; no capacity for s-1vcpu-1gb in nyc3 right now: /)})
+      expect(output.refusal).toBe('no_capacity')
+      expect(output.created).toHaveLength(10)
+      expect(output.failed).toHaveLength(15)
+      expect(new Set([...output.created, ...output.failed].map((d: {name: string}) => d.name)).size).toBe(25)
     })
   })
 
