@@ -46,7 +46,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'active-after': Flags.string({description: 'how long new droplets stay "new"', default: '3s', helpValue: 'DURATION'}),
     'droplet-limit': Flags.integer({description: "the account's droplet limit", default: 1000, min: 0, helpValue: 'N'}),
     'rate-limit': Flags.integer({description: 'requests a minute before 429 (DigitalOcean: 250)', default: 250, min: 1, helpValue: 'N'}),
-    capacity: Flags.string({description: 'droplets of SIZE free in REGION: N now, M more every PERIOD (repeatable, one per SIZE@REGION; others unlimited); a create past it is refused as DigitalOcean refuses it', multiple: true, helpValue: 'SIZE@REGION=N[,+M/PERIOD]'}),
+    capacity: Flags.string({description: 'SIZE@REGION=N[,+M/PERIOD]: N droplets of SIZE free in REGION now, M more every PERIOD (repeatable, one per SIZE@REGION; others unlimited); a create past it is refused as DigitalOcean refuses it', multiple: true, helpValue: 'SPEC'}),
     fault: Flags.string({description: 'a fault rule as JSON (repeatable); see the admin API /__sim/faults', multiple: true, helpValue: 'JSON'}),
     quiet: Flags.boolean({description: 'do not print each request on stderr'}),
     'ssh-hosts': Flags.boolean({description: "give every droplet a machine that ssh reaches: its own sshd on a loopback address (needs openssh-server and bubblewrap), for pool status, logs and ssh"}),
