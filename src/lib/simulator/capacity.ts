@@ -72,12 +72,12 @@ export function checkCapacityTarget(catalog: Catalog, rule: CapacityRule): void 
   if (!catalog.regions.some((r) => r.slug === rule.region)) throw new Error(`${key}: the catalog has no region ${rule.region} (velda-do regions lists them)`)
 }
 
-export function capacityKey(size: string, region: string): string {
+function capacityKey(size: string, region: string): string {
   return `${size}@${region}`
 }
 
 /** The spec that gives this rule (what GET /__sim/state shows beside the free count). */
-export function capacitySpecOf(rule: CapacityRule): string {
+function capacitySpecOf(rule: CapacityRule): string {
   const refill = rule.refill ? `,+${rule.refill.count}/${formatDuration(rule.refill.everyMs)}` : ''
   return `${capacityKey(rule.size, rule.region)}=${rule.free}${refill}`
 }
