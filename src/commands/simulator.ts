@@ -4,7 +4,8 @@ import {BaseCommand} from '../lib/cli/base-command.js'
 import {parseDuration} from '../lib/text/duration.js'
 import {UsageError} from '../lib/base/errors.js'
 import {endpointProblem} from '../lib/config/endpoint.js'
-import {CLOUD_DESCRIPTIONS, DEFAULT_SIMULATED_CLOUD, SIMULATED_CLOUDS, type SimulatedCloud} from '../lib/simulator/cloud-profile.js'
+import {CAPACITY_EXAMPLE, type CapacityRule, CapacitySpecError, checkCapacityTarget, parseCapacitySpecs} from '../lib/simulator/capacity.js'
+import {cloudCatalog, CLOUD_DESCRIPTIONS, DEFAULT_SIMULATED_CLOUD, SIMULATED_CLOUDS, type SimulatedCloud} from '../lib/simulator/cloud-profile.js'
 import {parseFaultRule} from '../lib/simulator/faults.js'
 import {readAuthorizedKeys} from '../lib/simulator/hosts/authorized-keys.js'
 import {hostsExports} from '../lib/simulator/hosts/ssh-exports.js'
@@ -32,6 +33,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     {description: 'Make the network slow and every create answer 500 after doing the work', command: `<%= config.bin %> <%= command.id %> --latency 100ms --fault '{"method":"POST","path":"/v2/droplets","count":0,"action":{"type":"ambiguous","then":"status"}}'`},
     {description: "Rehearse the AMD Developer Cloud's catalog behind the broker's moved default host (every API request answers 301 there)", command: '<%= config.bin %> <%= command.id %> --cloud amd-devcloud --moved-to https://api.devcloud.amd.com'},
     {description: 'In a script: read the endpoint and token as JSON', command: '<%= config.bin %> <%= command.id %> --json | head -1 | jq -r .url'},
+    {description: 'Rehearse scarce GPUs: 3 MI300X droplets free in atl1 now, 5 more every 30 seconds; creates past that are refused', command: `<%= config.bin %> <%= command.id %> --cloud amd-devcloud --capacity ${CAPACITY_EXAMPLE}`},
     {description: 'Answer the requests of a trace from a bug report (VELDA_DO_TRACE=FILE), in its order', command: '<%= config.bin %> <%= command.id %> --replay bug-trace.jsonl'},
   ]
 
@@ -44,6 +46,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     'active-after': Flags.string({description: 'how long new droplets stay "new"', default: '3s', helpValue: 'DURATION'}),
     'droplet-limit': Flags.integer({description: "the account's droplet limit", default: 1000, min: 0, helpValue: 'N'}),
     'rate-limit': Flags.integer({description: 'requests a minute before 429 (DigitalOcean: 250)', default: 250, min: 1, helpValue: 'N'}),
+    capacity: Flags.string({description: 'SIZE@REGION=N[,+M/PERIOD]: N droplets of SIZE free in REGION now, M more every PERIOD (repeatable, one per SIZE@REGION; others unlimited); a create past it is refused as DigitalOcean refuses it', multiple: true, helpValue: 'SPEC'}),
     fault: Flags.string({description: 'a fault rule as JSON (repeatable); see the admin API /__sim/faults', multiple: true, helpValue: 'JSON'}),
     quiet: Flags.boolean({description: 'do not print each request on stderr'}),
     'ssh-hosts': Flags.boolean({description: "give every droplet a machine that ssh reaches: its own sshd on a loopback address (needs openssh-server and bubblewrap), for pool status, logs and ssh"}),
@@ -66,10 +69,11 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
     if (badPort) throw new UsageError(badPort.message, {suggestions: [badPort.suggestion]})
     // Checked here rather than by oclif's `exclusive`, whose usage line would read as if --fault and --ssh-hosts
     // excluded each other too.
-    const besideReplay = flags.replay === undefined ? [] : (['fault', 'ssh-hosts', 'record', 'moved-to'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
+    const besideReplay = flags.replay === undefined ? [] : (['fault', 'capacity', 'ssh-hosts', 'record', 'moved-to'] as const).filter((name) => flags[name] !== undefined && flags[name] !== false)
     if (besideReplay.length > 0) throw new UsageError(`--replay answers every request from the trace: ${besideReplay.map((name) => `--${name}`).join(', ')} cannot go with it`, {suggestions: ['leave out ' + besideReplay.map((name) => `--${name}`).join(' and ')]})
     const movedTo = flags['moved-to'] === undefined ? undefined : checkMovedTo(flags['moved-to'])
     const cloud = flags.cloud as SimulatedCloud
+    const capacity = checkCapacity(flags.capacity ?? [], cloud)
     const example = 'e.g. --fault \'{"path":"/v2/sizes","action":{"type":"status","status":503}}\''
     const faults = (flags.fault ?? []).map((text) => {
       let rule: unknown
@@ -101,6 +105,7 @@ export default class Simulator extends BaseCommand<SimulatorResult | null> {
         dropletLimit: flags['droplet-limit'],
         rateLimits: {perMinute: flags['rate-limit'], perHour: 5_000, sshKeysPerMinute: 10},
         faults,
+        capacity,
         cloud,
         ...(movedTo ? {movedTo} : {}),
         replay,
@@ -153,6 +158,19 @@ function openRecorder(file: string, warn: (line: string) => void): TraceRecorder
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'is a symbolic link (a trace is never written through one)' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)
     throw new UsageError(`--record: cannot write the trace to ${file}: ${reason}`, {suggestions: ['--record a new file in a directory of yours']})
+  }
+}
+
+/** The --capacity specs, strictly: exit 2 naming the flag and the fix, before anything listens. */
+function checkCapacity(specs: readonly string[], cloud: SimulatedCloud): CapacityRule[] {
+  try {
+    const rules = parseCapacitySpecs(specs)
+    const catalog = cloudCatalog(cloud)
+    for (const rule of rules) checkCapacityTarget(catalog, rule)
+    return rules
+  } catch (error) {
+    const fix = error instanceof CapacitySpecError ? error.fix : `name a size and region of --cloud ${cloud}'s catalog, e.g. --capacity ${CAPACITY_EXAMPLE} with --cloud amd-devcloud`
+    throw new UsageError(`--capacity: ${(error as Error).message}`, {suggestions: [fix]})
   }
 }
 

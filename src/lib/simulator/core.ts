@@ -1,4 +1,5 @@
 import type {Catalog} from './seed-catalog.js'
+import {CapacityBook, type CapacityRule, CapacitySpecError, checkCapacityTarget, parseCapacitySpecs} from './capacity.js'
 import {cloudCatalog, DEFAULT_SIMULATED_CLOUD, type SimulatedCloud} from './cloud-profile.js'
 import {movedAnswer} from './moved-host.js'
 import {type CreateRequest, DropletStore, dropletToApi, findImage, imageToApi, type SeedDroplets, type SimDroplet} from './droplet-store.js'
@@ -29,6 +30,8 @@ export interface CoreOptions {
   movedTo?: string
   /** The addresses of the n-th droplet (from 1); documentation ranges unless told (hosts use loopback ones). */
   addresses?: (n: number) => {publicIpv4: string; privateIpv4: string}
+  /** Free places per size and region (`--capacity`); a size and region not named has no limit. */
+  capacity?: CapacityRule[]
 }
 
 export interface SimRequest {
@@ -86,6 +89,7 @@ export class SimulatorCore {
   private createdByLastRequest: SimDroplet[] = []
   private seq = 0
   origin = 'http://127.0.0.1'
+  readonly capacity: CapacityBook
 
   constructor(private readonly options: CoreOptions) {
     this.catalog = options.catalog ?? cloudCatalog(options.cloud ?? DEFAULT_SIMULATED_CLOUD)
@@ -96,6 +100,8 @@ export class SimulatorCore {
     const seed = options.seed ?? 1
     const random = seededRandom(seed)
     this.requestIds = seededRandom(seed ^ 0x5eed)
+    for (const rule of options.capacity ?? []) checkCapacityTarget(this.catalog, rule)
+    this.capacity = new CapacityBook(this.now, options.capacity)
     this.droplets = new DropletStore({
       catalog: this.catalog,
       now: this.now,
@@ -103,6 +109,7 @@ export class SimulatorCore {
       activeAfterMs: options.activeAfterMs,
       addresses: options.addresses,
       defaultProjectId: () => this.defaultProject().id,
+      capacity: this.capacity,
     })
     // A generator of their own: adding projects must not shift the droplet ids and addresses a seed gives.
     this.projectRandom = seededRandom(seed ^ 0x9a0e)
@@ -432,6 +439,33 @@ export class SimulatorCore {
     return project
   }
 
+  /**
+   * POST /__sim/capacity: `{"capacity": ["SIZE@REGION=N[,+M/PERIOD]", ...]}` sets those pairs from now (the others
+   * keep theirs); `{"unlimited": ["SIZE@REGION", ...]}` lifts a pair's limit. Refused whole (400) on a bad spec.
+   */
+  setCapacity(body: Record<string, unknown>): Record<string, {free: number; spec: string}> {
+    const {capacity = [], unlimited = [], ...rest} = body
+    const extra = Object.keys(rest)
+    if (extra.length > 0) throw new Error(`unknown key ${extra.join(', ')}: give {"capacity": ["SIZE@REGION=N[,+M/PERIOD]"]} and/or {"unlimited": ["SIZE@REGION"]}`)
+    const list = (value: unknown, name: string): string[] => {
+      const items = typeof value === 'string' ? [value] : value
+      if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) throw new Error(`"${name}" is a list of strings`)
+      return items
+    }
+    let rules: CapacityRule[]
+    try {
+      rules = parseCapacitySpecs(list(capacity, 'capacity'))
+    } catch (error) {
+      if (!(error instanceof CapacitySpecError)) throw error
+      throw new Error(`${error.message}: ${error.fix}`)
+    }
+    for (const rule of rules) checkCapacityTarget(this.catalog, rule)
+    const lifted = list(unlimited, 'unlimited')
+    for (const rule of rules) this.capacity.set(rule)
+    for (const key of lifted) this.capacity.lift(key)
+    return this.capacity.view()
+  }
+
   counts(): Record<string, number> {
     const counts: Record<string, number> = {}
     for (const entry of this.log) counts[`${entry.method} ${entry.path}`] = (counts[`${entry.method} ${entry.path}`] ?? 0) + 1
@@ -444,6 +478,8 @@ export class SimulatorCore {
     this.log.length = 0
     this.faults.clear()
     this.limiter.reset()
+    this.capacity.clear()
+    for (const rule of this.options.capacity ?? []) this.capacity.set(rule)
     for (const key of Object.keys(this.catalog.account)) delete this.catalog.account[key]
     Object.assign(this.catalog.account, structuredClone(this.initialAccount))
   }
@@ -484,7 +520,7 @@ export class SimulatorCore {
     try {
       switch (`${request.method} ${url.pathname}`) {
         case 'GET /__sim/state':
-          return reply(200, {cloud: this.options.cloud ?? DEFAULT_SIMULATED_CLOUD, moved_to: this.options.movedTo ?? null, droplets: this.shownDroplets(url), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList()})
+          return reply(200, {cloud: this.options.cloud ?? DEFAULT_SIMULATED_CLOUD, moved_to: this.options.movedTo ?? null, droplets: this.shownDroplets(url), faults: this.faults.list(), account: this.catalog.account, projects: this.projectList(), capacity: this.capacity.view()})
         case 'GET /__sim/requests':
           return reply(200, {requests: this.shownLog(url), counts: this.counts()})
         case 'DELETE /__sim/requests':
@@ -507,6 +543,8 @@ export class SimulatorCore {
           return reply(200, {account: this.patchAccount(body)})
         case 'POST /__sim/projects':
           return reply(200, {project: this.addProject(body)})
+        case 'POST /__sim/capacity':
+          return reply(200, {capacity: this.setCapacity(body)})
         case 'POST /__sim/power-off':
         case 'POST /__sim/power-on':
           if (!Array.isArray(body.ids) || !body.ids.every((id) => Number.isInteger(id))) return reply(400, {error: 'give {"ids": [droplet ids]}'})
@@ -535,4 +573,5 @@ export const ADMIN_ENDPOINTS = [
   'POST /__sim/power-on',
   'POST /__sim/account',
   'POST /__sim/projects',
+  'POST /__sim/capacity',
 ]

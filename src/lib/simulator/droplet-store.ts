@@ -1,5 +1,6 @@
 import type {Catalog, CatalogImage, CatalogRegion, CatalogSize} from './seed-catalog.js'
 import {amdImageOf} from './cloud-profile.js'
+import type {CapacityBook} from './capacity.js'
 import type {AssignmentStatus} from './projects.js'
 import {randomHex} from './random.js'
 import {utcSeconds} from '../text/wire-formats.js'
@@ -83,6 +84,8 @@ export interface DropletStoreOptions {
   addresses?: (n: number) => {publicIpv4: string; privateIpv4: string}
   /** The project a new droplet lands in. */
   defaultProjectId: () => string
+  /** Free places per size and region (capacity.ts): a create past them is refused, a delete frees one. */
+  capacity?: CapacityBook
 }
 
 /** One droplet as addDroplet() makes it; a seeded `status` is its state from the start. */
@@ -124,6 +127,9 @@ export class DropletStore {
   create(request: CreateRequest): {problem: string} | {droplets: SimDroplet[]} {
     const problem = createProblem(this.options.catalog, request, this.droplets.size)
     if (problem) return {problem}
+    // All or nothing, checked last (a request the API refuses for what it says is refused for that first): 10
+    // names with 3 places free make none, the words of a region out of that size (docs/simulator.md, "Capacity").
+    if (this.options.capacity?.take(request.size, request.region, request.names.length) === false) return {problem: REFUSALS.sizeUnavailable}
     const {names, ...common} = request
     return {droplets: names.map((name) => this.addDroplet({...common, name}))}
   }
@@ -153,11 +159,16 @@ export class DropletStore {
   }
 
   delete(id: number): boolean {
-    return this.droplets.delete(id)
+    const droplet = this.droplets.get(id)
+    if (!droplet) return false
+    this.droplets.delete(id)
+    // Its machine is free for the next create at once.
+    this.options.capacity?.give(droplet.size.slug, droplet.region.slug)
+    return true
   }
 
   deleteTagged(tag: string): void {
-    for (const droplet of this.all()) if (droplet.tags.includes(tag)) this.droplets.delete(droplet.id)
+    for (const droplet of this.all()) if (droplet.tags.includes(tag)) this.delete(droplet.id)
   }
 
   /** Turns droplets active now (all `new` ones when no ids are given). Answers how many changed. */
