@@ -24,16 +24,16 @@ const velda = (args: string[]) => runInProcess([...args, '-c', configFile], {env
 const posts = () => sim.requests().filter((r) => r.method === 'POST' && r.path === '/v2/droplets').length
 
 describe('pool up against a simulator with capacity', () => {
-  it('-n 5 with 3 free: the one create of 5 is refused whole with the 422 a real account sees, and nothing is made', async () => {
+  it('-n 5 with 3 free: the one create of 5 is refused whole with the 422 a real account sees, classified no_capacity, and nothing is made', async () => {
     const run = await velda(['pool', 'up', 'cpu', '-n', '5', '--json'])
-    // What velda-do says of a 422 it cannot explain today (exit 3, nothing changed); the capacity class comes later.
+    // A 422 for a size the catalog offers in the region, nothing else explaining it: no capacity (exit 3, none made).
     expect(run.status, run.stderr).toBe(3)
     const output = JSON.parse(run.stdout) as {created: unknown[]; failed: {error: string}[]; refusal: string; error: {code: string; message: string}}
     expect(output.created).toEqual([])
     expect(output.failed).toHaveLength(5)
     for (const failed of output.failed) expect(failed.error).toMatch(/^DigitalOcean answered 422 unprocessable_entity to POST \/v2\/droplets: size is unavailable \(after 1 attempt, request id /)
-    expect(output.error).toMatchObject({code: 'nothing_changed', message: expect.stringMatching(/^no droplet was created: DigitalOcean answered 422 unprocessable_entity to POST \/v2\/droplets: size is unavailable/)})
-    expect(output.refusal).toBe('unexplained')
+    expect(output.error).toMatchObject({code: 'no_capacity', message: expect.stringMatching(/^no droplet was created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422 unprocessable_entity to POST \/v2\/droplets: size is unavailable/)})
+    expect(output.refusal).toBe('no_capacity')
     expect(posts()).toBe(1)
     expect((await sim.admin('GET', 'state')).droplets).toEqual([])
     // The 3 that are free are there for a create that fits.
