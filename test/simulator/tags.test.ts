@@ -24,14 +24,19 @@ function simulator(options: {capacity?: string[]; rateLimits?: RateLimits} = {})
   return {sim, ask, seed, resources, tagsOf}
 }
 
-const counts = (droplets: number) => ({
+/** A tag's `resources`: `lastTagged`, the droplet its `last_tagged_uri` names (on the simulator's origin). */
+const counts = (droplets: number, lastTagged?: number) => {
+  const uri = lastTagged === undefined ? {} : {last_tagged_uri: `http://127.0.0.1/v2/droplets/${lastTagged}`}
+  return {
   count: droplets,
-  droplets: {count: droplets},
+  ...uri,
+  droplets: {count: droplets, ...uri},
   images: {count: 0},
   volumes: {count: 0},
   volume_snapshots: {count: 0},
   databases: {count: 0},
-})
+  }
+}
 
 describe('POST /v2/tags, GET /v2/tags/{tag}, DELETE /v2/tags/{tag}', () => {
   it('creates a tag (201, count 0), reads it back, deletes it (204), then it is unknown (404)', () => {
@@ -45,15 +50,16 @@ describe('POST /v2/tags, GET /v2/tags/{tag}, DELETE /v2/tags/{tag}', () => {
 
   it('a tag that droplets carry exists without a create, with their count; names are case stable', () => {
     const {ask, seed} = simulator()
-    seed(3, {tags: ['velda', 'velda-pool:cpu']})
-    expect(ask('GET', '/v2/tags/velda-pool:cpu')).toEqual({status: 200, json: {tag: {name: 'velda-pool:cpu', resources: counts(3)}}})
+    const ids = seed(3, {tags: ['velda', 'velda-pool:cpu']})
+    // The newest carrier is the last tagged: a create with tags tags it.
+    expect(ask('GET', '/v2/tags/velda-pool:cpu')).toEqual({status: 200, json: {tag: {name: 'velda-pool:cpu', resources: counts(3, ids[2])}}})
     expect(ask('GET', '/v2/tags/VELDA')).toMatchObject({status: 404})
   })
 
   it('creating a tag that exists answers it as it is', () => {
     const {ask, seed} = simulator()
-    seed(2, {tags: ['run-x']})
-    expect(ask('POST', '/v2/tags', {name: 'run-x'})).toEqual({status: 201, json: {tag: {name: 'run-x', resources: counts(2)}}})
+    const ids = seed(2, {tags: ['run-x']})
+    expect(ask('POST', '/v2/tags', {name: 'run-x'})).toEqual({status: 201, json: {tag: {name: 'run-x', resources: counts(2, ids[1])}}})
   })
 
   it('deleting a tag untags its droplets and deletes none of them', () => {
@@ -95,14 +101,15 @@ describe('POST and DELETE /v2/tags/{tag}/resources', () => {
     const ids = seed(5, {tags: ['velda']})
     ask('POST', '/v2/tags', {name: 'run-x'})
     expect(ask('POST', '/v2/tags/run-x/resources', resources(ids.slice(0, 4)))).toEqual({status: 204, json: null})
-    expect((ask('GET', '/v2/tags/run-x').json as {tag: {resources: unknown}}).tag.resources).toEqual(counts(4))
+    expect((ask('GET', '/v2/tags/run-x').json as {tag: {resources: unknown}}).tag.resources).toEqual(counts(4, ids[3]))
     expect(tagsOf(ids[0] ?? 0)).toEqual(['velda', 'run-x'])
     expect(tagsOf(ids[4] ?? 0)).toEqual(['velda'])
     // Tagging twice changes nothing.
     expect(ask('POST', '/v2/tags/run-x/resources', resources(ids.slice(0, 1))).status).toBe(204)
     expect(tagsOf(ids[0] ?? 0)).toEqual(['velda', 'run-x'])
     expect(ask('DELETE', '/v2/tags/run-x/resources', resources(ids.slice(0, 3)))).toEqual({status: 204, json: null})
-    expect((ask('GET', '/v2/tags/run-x').json as {tag: {resources: unknown}}).tag.resources).toEqual(counts(1))
+    // The one last tagged was ids[0], untagged since: the newest carrier stands in.
+    expect((ask('GET', '/v2/tags/run-x').json as {tag: {resources: unknown}}).tag.resources).toEqual(counts(1, ids[3]))
     expect(tagsOf(ids[0] ?? 0)).toEqual(['velda'])
     // GET /v2/droplets?tag_name= sees the same.
     expect((ask('GET', '/v2/droplets?tag_name=run-x').json as {droplets: {id: number}[]}).droplets.map((d) => d.id)).toEqual([ids[3]])

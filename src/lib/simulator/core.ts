@@ -113,7 +113,7 @@ export class SimulatorCore {
       defaultProjectId: () => this.defaultProject().id,
       capacity: this.capacity,
     })
-    this.tags = new TagBook(this.droplets)
+    this.tags = new TagBook(this.droplets, () => this.origin)
     // A generator of their own: adding projects must not shift the droplet ids and addresses a seed gives.
     this.projectRandom = seededRandom(seed ^ 0x9a0e)
     this.projects = seedProjects(this.projectRandom, {uuid: String(this.catalog.account.uuid ?? ''), id: 7_530_192})

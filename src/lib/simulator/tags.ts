@@ -24,8 +24,14 @@ const NOT_FOUND: TagRefusal = {status: 404, id: 'not_found', message: 'The resou
 export class TagBook {
   /** Tags made by `POST /v2/tags`; a tag a droplet carries exists too, as a droplet create with tags makes them. */
   private readonly created = new Set<string>()
+  /** The droplet last tagged through `/v2/tags/{tag}/resources`, per tag: its `last_tagged_uri`. */
+  private readonly lastTagged = new Map<string, number>()
 
-  constructor(private readonly droplets: DropletStore) {}
+  constructor(
+    private readonly droplets: DropletStore,
+    /** The simulator's origin: `last_tagged_uri` points at it, as page links do. */
+    private readonly origin: () => string,
+  ) {}
 
   /** Whether the tag exists: made, or carried by a droplet. Names are exact: DigitalOcean's are case stable. */
   exists(name: string): boolean {
@@ -47,6 +53,7 @@ export class TagBook {
   delete(name: string): TagRefusal | null {
     if (!this.exists(name)) return NOT_FOUND
     this.created.delete(name)
+    this.lastTagged.delete(name)
     for (const droplet of this.droplets.all()) droplet.tags = droplet.tags.filter((tag) => tag !== name)
     return null
   }
@@ -78,6 +85,7 @@ export class TagBook {
       if (!droplet) continue
       const has = droplet.tags.includes(name)
       if (add && !has) droplet.tags = [...droplet.tags, name]
+      if (add) this.lastTagged.set(name, id)
       if (!add && has) droplet.tags = droplet.tags.filter((tag) => tag !== name)
     }
     return null
@@ -85,12 +93,22 @@ export class TagBook {
 
   clear(): void {
     this.created.clear()
+    this.lastTagged.clear()
   }
 
-  /** The tag as DigitalOcean shows it: the total and the droplets' count; nothing else is simulated. */
+  /**
+   * The tag as DigitalOcean shows it: the total and the droplets' count, with `last_tagged_uri` once one carries it
+   * (upstream's tags_existing example has it; its tags_new example, of an empty tag, has counts only). The last
+   * tagged is the one last tagged through the API while it still carries the tag, else the newest carrier (a
+   * create with tags tags it). Nothing but droplets is simulated.
+   */
   private view(name: string): Record<string, unknown> {
-    const droplets = this.droplets.all().filter((d) => d.tags.includes(name)).length
+    const carriers = this.droplets.all().filter((d) => d.tags.includes(name))
     const none = {count: 0}
-    return {name, resources: {count: droplets, droplets: {count: droplets}, images: none, volumes: none, volume_snapshots: none, databases: none}}
+    const marked = this.lastTagged.get(name)
+    const last = carriers.find((d) => d.id === marked) ?? carriers.at(-1)
+    const uri = last ? {last_tagged_uri: `${this.origin()}/v2/droplets/${last.id}`} : {}
+    const count = carriers.length
+    return {name, resources: {count, ...uri, droplets: {count, ...uri}, images: none, volumes: none, volume_snapshots: none, databases: none}}
   }
 }
