@@ -133,6 +133,10 @@ describe('POST and DELETE /v2/tags/{tag}/resources', () => {
     })
     expect(tagsOf(id)).toEqual([])
     expect((ask('GET', '/v2/tags/run-x').json as {tag: {resources: unknown}}).tag.resources).toEqual(counts(0))
+    // Untagging too: the droplet that exists keeps the tag.
+    ask('POST', '/v2/tags/run-x/resources', resources([id]))
+    expect(ask('DELETE', '/v2/tags/run-x/resources', resources([id, 999]))).toMatchObject({status: 404, json: {message: 'resources.1: droplet 999 could not be found.'}})
+    expect(tagsOf(id)).toEqual(['run-x'])
   })
 
   it.each([
@@ -176,6 +180,8 @@ describe('DELETE /v2/droplets?tag_name= with the tag endpoints', () => {
     const {ask, seed, sim} = simulator()
     seed(2, {tags: ['run-x']})
     expect(ask('DELETE', '/v2/droplets')).toMatchObject({status: 422, json: {id: 'unprocessable_entity'}})
+    // A tag no droplet carries deletes nothing, and is no error.
+    expect(ask('DELETE', '/v2/droplets?tag_name=run-y')).toEqual({status: 204, json: null})
     expect(ask('DELETE', '/v2/droplets?tag_name=bad%20tag')).toMatchObject({status: 422})
     expect(sim.allDroplets()).toHaveLength(2)
   })
