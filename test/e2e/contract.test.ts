@@ -41,6 +41,7 @@ const SHIPPED_ONLY_PATHS = [
   '/v2/projects/{project_id}',
   '/v2/projects/{project_id}/resources',
   '/v2/projects/default/resources',
+  '/v2/tags/{tag_id}/resources',
 ]
 
 interface Seen {
@@ -229,6 +230,49 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     const mine = seen.slice(before)
     expect(mine.filter((s) => s.errors.length > 0 || s.answerErrors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
     expect(mine.map((s) => s.operation)).toEqual(['projects_list', 'projects_get_default', 'projects_get', 'projects_assign_resources'])
+  })
+
+  it('the simulator\'s tag endpoints (bulk deletes: tag, count, delete by tag, untag, delete the tag) answer as the description says', async () => {
+    // velda-do does not call them yet; the requests are the ones its bulk deletes will send, made by hand.
+    const before = seen.length
+    const {droplets} = (await sim.admin('POST', 'droplets', {count: 3, namePrefix: 'bulk-'})) as {droplets: {id: number}[]}
+    const call = async (method: string, path: string, body?: unknown) => {
+      const answer = await fetch(`${proxyUrl}${path}`, {method, headers: {authorization: `Bearer ${sim.token}`}, body: body === undefined ? undefined : JSON.stringify(body)})
+      await answer.arrayBuffer()
+      return answer.status
+    }
+    const resources = (ids: number[]) => ({resources: ids.map((id) => ({resource_id: String(id), resource_type: 'droplet'}))})
+    const ids = droplets.map((d) => d.id)
+    const statuses = [
+      await call('POST', '/v2/tags', {name: 'velda-bulk-contract'}),
+      await call('POST', '/v2/tags/velda-bulk-contract/resources', resources(ids)),
+      await call('DELETE', '/v2/tags/velda-bulk-contract/resources', resources(ids.slice(2))),
+      await call('GET', '/v2/tags/velda-bulk-contract'),
+      await call('DELETE', '/v2/droplets?tag_name=velda-bulk-contract'),
+      await call('DELETE', '/v2/tags/velda-bulk-contract'),
+      // And the refusals: each in the shape the description gives for its status.
+      await call('GET', '/v2/tags/velda-bulk-contract'),
+      await call('POST', '/v2/tags/velda-bulk-contract/resources', resources(ids)),
+      await call('POST', '/v2/tags', {name: 'no spaces'}),
+    ]
+    expect(statuses).toEqual([201, 204, 204, 200, 204, 204, 404, 404, 400])
+    const mine = seen.slice(before)
+    expect(mine.map((s) => s.operation)).toEqual([
+      'tags_create',
+      'tags_assign_resources',
+      'tags_unassign_resources',
+      'tags_get',
+      'droplets_destroy_byTag',
+      'tags_delete',
+      'tags_get',
+      'tags_assign_resources',
+      'tags_create',
+    ])
+    // The last request breaks the description on purpose (a space in the name); every other one is valid.
+    expect(mine.slice(0, -1).filter((s) => s.errors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
+    expect(mine.at(-1)?.errors.length).toBeGreaterThan(0)
+    expect(mine.filter((s) => s.answerErrors.length > 0), JSON.stringify(mine, null, 2)).toEqual([])
+    expect(sim.core.allDroplets().filter((d) => ids.includes(d.id)).map((d) => d.id)).toEqual(ids.slice(2))
   })
 
   it('the validator is live: it flags a request that breaks the spec', async () => {

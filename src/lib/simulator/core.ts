@@ -5,12 +5,13 @@ import {movedAnswer} from './moved-host.js'
 import {type CreateRequest, DropletStore, dropletToApi, findImage, imageToApi, type SeedDroplets, type SimDroplet} from './droplet-store.js'
 import {type FaultAction, FaultBook, type FaultRule, parseFaultRule, patchJson} from './faults.js'
 import {presentsBearer} from './gate.js'
-import {liveErrorFor} from './live-errors.js'
+import {liveErrorFor, tagMessage} from './live-errors.js'
 import {type AssignmentStatus, dropletIdOfUrn, seededUuid, seedProjects, type SimProject, urnSelfLink} from './projects.js'
 import {randomHex, seededRandom} from './random.js'
 import {RateLimiter, type RateLimits, REAL_RATE_LIMITS} from './rate-limit.js'
 import {redactBody, redactText} from './redact.js'
 import {loadSpecValidators, type OperationValidator} from './spec.js'
+import {TagBook} from './tags.js'
 import {utcSeconds} from '../text/wire-formats.js'
 
 export interface CoreOptions {
@@ -90,6 +91,7 @@ export class SimulatorCore {
   private seq = 0
   origin = 'http://127.0.0.1'
   readonly capacity: CapacityBook
+  private readonly tags: TagBook
 
   constructor(private readonly options: CoreOptions) {
     this.catalog = options.catalog ?? cloudCatalog(options.cloud ?? DEFAULT_SIMULATED_CLOUD)
@@ -111,6 +113,7 @@ export class SimulatorCore {
       defaultProjectId: () => this.defaultProject().id,
       capacity: this.capacity,
     })
+    this.tags = new TagBook(this.droplets, () => this.origin)
     // A generator of their own: adding projects must not shift the droplet ids and addresses a seed gives.
     this.projectRandom = seededRandom(seed ^ 0x9a0e)
     this.projects = seedProjects(this.projectRandom, {uuid: String(this.catalog.account.uuid ?? ''), id: 7_530_192})
@@ -234,6 +237,10 @@ export class SimulatorCore {
     const operation = `${request.method} ${match.validator.template}`
     const problem = match.validator.validate({query: {...query}, pathParams: match.params, body: structuredClone(body), hasBody})
     if (problem) {
+      if (operation === 'POST /v2/tags') {
+        const name = (body as {name?: unknown} | undefined)?.name
+        return this.tagRefusal(problem.field === 'name' && typeof name === 'string' ? tagMessage(name) : `${problem.field} ${problem.message}`, limitHeaders, json)
+      }
       const live = liveErrorFor(operation, problem, body)
       return live ? fail(live.status, live.id, live.message) : fail(422, 'unprocessable_entity', `${problem.field} ${problem.message}`)
     }
@@ -289,6 +296,23 @@ export class SimulatorCore {
         if (!project) return fail(404, NOT_FOUND.id, NOT_FOUND.message)
         return ok(200, {resources: this.assign(project, (body as {resources?: string[]}).resources ?? [])})
       }
+      case 'POST /v2/tags': {
+        const name = (body as {name?: unknown}).name
+        if (typeof name !== 'string') return this.tagRefusal('a tag needs a "name" of letters, numbers, colons, dashes and underscores', limitHeaders, json)
+        return ok(201, {tag: this.tags.create(name)})
+      }
+      case 'GET /v2/tags/{tag_id}': {
+        const tag = this.tags.get(match.params.tag_id ?? '')
+        return tag ? ok(200, {tag}) : fail(404, NOT_FOUND.id, NOT_FOUND.message)
+      }
+      case 'DELETE /v2/tags/{tag_id}':
+      case 'POST /v2/tags/{tag_id}/resources':
+      case 'DELETE /v2/tags/{tag_id}/resources': {
+        const tag = match.params.tag_id ?? ''
+        const refusal = operation === 'DELETE /v2/tags/{tag_id}' ? this.tags.delete(tag) : this.tags.apply(tag, body as {resources: unknown[]}, request.method === 'POST')
+        if (refusal) return fail(refusal.status, refusal.id, refusal.message)
+        return {kind: 'answer', status: 204, headers: {...limitHeaders}, body: null}
+      }
       default:
         return fail(404, NOT_FOUND.id, `${operation} is not simulated.`)
     }
@@ -324,6 +348,15 @@ export class SimulatorCore {
       ? {droplets: created.map((d) => dropletToApi(d, now)), links: {actions}}
       : {droplet: dropletToApi(created[0] as SimDroplet, now), links: {actions}}
     return ok(202, answer)
+  }
+
+  /**
+   * A tag create refused: tags_create's 400 is not the usual `{id, message}` but `error_with_root_causes`, as its
+   * InvalidCharacters example shows it (`{"error": "Error validating resource tag: ...", "messages": null,
+   * "root_causes": [...]}`).
+   */
+  private tagRefusal(error: string, headers: Record<string, string>, json: (status: number, body: unknown, headers?: Record<string, string>) => SimAnswer): SimAnswer {
+    return json(400, {error, messages: null, root_causes: [`rpc error: code = InvalidArgument desc = ${error}`]}, headers)
   }
 
   private defaultProject(): SimProject {
@@ -474,6 +507,7 @@ export class SimulatorCore {
 
   reset(): void {
     this.droplets.clear()
+    this.tags.clear()
     this.projects = structuredClone(this.initialProjects)
     this.log.length = 0
     this.faults.clear()

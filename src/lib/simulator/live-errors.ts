@@ -16,6 +16,10 @@ const TAG_RULE = /^[a-zA-Z0-9_:-]+$/
 export function liveErrorFor(operation: string, problem: RequestProblem, body: unknown): LiveError | null {
   // A project id that is not a uuid is an unknown project to DigitalOcean (doctl shows 404 for `first-project`).
   if (problem.field === 'project_id') return {status: 404, id: 'not_found', message: 'The resource you were accessing could not be found.'}
+  // A tag name the description refuses names no tag there is.
+  if (problem.field === 'tag_id') return {status: 404, id: 'not_found', message: 'The resource you were accessing could not be found.'}
+  // Tagging's body refused is a bad request, said with the field (the simulator's words: no live answer is published).
+  if (/^(POST|DELETE) \/v2\/tags\/\{tag_id\}\/resources$/.test(operation)) return {status: 400, id: 'bad_request', message: `${problem.field} ${problem.message}`}
   if (operation.endsWith('/resources') && /^resources\.\d+$/.test(problem.field)) {
     return {status: 400, id: 'bad_request', message: 'resource objects must have an urn in the following format: do:resource_type:resource_id'}
   }
