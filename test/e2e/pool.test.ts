@@ -101,7 +101,8 @@ describe('velda-do pool up, through the binary', () => {
     const echo = `invalid request (Authorization: Bearer ${sim.token}) with user_data: tailscale up --authkey='${quotedKey}' ${FAKE_TAILSCALE_KEY}`
     for (const json of [false, true]) {
       await sim.admin('POST', 'reset')
-      await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: echo}}})
+      // Every create from the second on is refused (a refusal for capacity is tried smaller: those are refused too).
+      await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, count: 0, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: echo}}})
       const result = await velda(['pool', 'up', 'gpu', '-n', '12', '--ignore-limits', ...(json ? ['--json'] : [])])
       expect(result.status).toBe(4)
       const printed = result.stdout + result.stderr
@@ -126,7 +127,8 @@ describe('velda-do pool up, through the binary', () => {
   })
 
   it('reports a 422 mid-way for a size offered in the region as no capacity: exit 4, created and failed listed', async () => {
-    await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422}})
+    // Every create from the second on is refused: the batch of 5 is tried as 2 and 1, refused too.
+    await sim.admin('POST', 'faults', {method: 'POST', path: '/v2/droplets', nth: 2, count: 0, action: {type: 'status', status: 422}})
     const result = await velda(['pool', 'up', 'cpu-a', '-n', '15', '--json'])
     expect(result.status).toBe(4)
     const output = JSON.parse(result.stdout) as {created: {name: string}[]; failed: {name: string}[]; error: {code: string}}

@@ -155,9 +155,9 @@ describe('the --json shape of every command', () => {
     expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(expectedStatus)
     return shape(JSON.parse(result.stdout))
   }
-  /** DigitalOcean refuses the nth request matching; the next run meets it. */
-  const refuse = (method: string, path: string, nth: number) =>
-    sim.admin('POST', 'faults', {method, path, nth, count: 1, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'You have reached your droplet limit.'}}})
+  /** DigitalOcean refuses the nth request matching and the `count - 1` after it; the next run meets it. */
+  const refuse = (method: string, path: string, nth: number, count = 1) =>
+    sim.admin('POST', 'faults', {method, path, nth, count, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'You have reached your droplet limit.'}}})
 
   it('is unchanged, with an example of every field', async () => {
     const shapes: Record<string, Shape> = {}
@@ -172,7 +172,8 @@ describe('the --json shape of every command', () => {
     shapes.doctor = merge(doctorMisses, await json(['doctor', '-c', config], 3))
     // A success, and a run whose second batch of creates is refused: created, failed and error all have examples.
     const upGpu = await json(['pool', 'up', 'gpu', '-n', '2', '--wait', '--poll-interval', '1s', '--ttl', '4h', '-c', config])
-    await refuse('POST', '/v2/droplets', 2)
+    // The refused create of 2 (the account has room: no capacity) is tried as 1, refused too: 10 made, 2 failed.
+    await refuse('POST', '/v2/droplets', 2, 2)
     shapes['pool up'] = merge(upGpu, (await json(['pool', 'up', 'cpu', '-n', '12', '--ttl', '30m', '-c', config], 4)))
     // A plan the guards pass, and one they refuse as the run would (cpu has 10 of its max_agents of 20): error beside it.
     shapes['pool up --dry-run'] = merge(await json(['pool', 'up', 'cpu', '-n', '5', '--dry-run', '-c', config]), await json(['pool', 'up', 'cpu', '-n', '12', '--dry-run', '-c', config], 2))

@@ -11,7 +11,8 @@ import {planPoolScale, runPoolScale} from '../../src/lib/pool/pool-scale.js'
 import {poolFromYaml} from '../support/pools.js'
 
 const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')
-const refusedSecondCreate: FaultRule = {method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}
+// From the second create on, every create is refused: smaller ones too (a refusal for capacity is tried smaller).
+const refusedSecondCreate: FaultRule = {method: 'POST', path: '/v2/droplets', nth: 2, count: 0, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}
 
 let sim: Simulator | undefined
 afterEach(async () => {

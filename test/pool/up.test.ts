@@ -91,20 +91,22 @@ describe('pool up against the simulator', () => {
     expect(clock() - start).toBe(45_000)
   })
 
-  it('stops at a 422 in the middle batch: the first batch reported as created, exit 4, nothing retried', async () => {
-    const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', nth: 2, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}]})
+  it('stops at a 422 from the middle batch on: the first batch reported as created, the refused one tried smaller (5, 2, 1), exit 4', async () => {
+    const {sim, up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', nth: 2, count: 0, action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'creating 10 Droplets will exceed your droplet limit of 10.'}}}]})
     const {error, done: partial} = await ended(up())
     expect(error.exitCode).toBe(ExitCode.partial)
     expect(partial.created).toHaveLength(10)
     expect(partial.failed).toHaveLength(15)
     expect(partial.failed[0]?.error).toMatch(/exceed your droplet limit/)
+    expect(partial.failed[9]?.error).toMatch(/exceed your droplet limit/)
     expect(partial.failed[14]?.error).toBe('not attempted: an earlier create was refused')
-    expect(sim.counts()['POST /v2/droplets']).toBe(2)
+    // The account has room: the refusal is for capacity, so the batch of 10 is sent again as 5, then 2, then 1.
+    expect(sim.counts()['POST /v2/droplets']).toBe(5)
     expectExactly(sim, partial, 10)
   })
 
   it('when nothing could be created: exit 3', async () => {
-    const {up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'status', status: 422}}]})
+    const {up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'status', status: 422}}]})
     const {error, done} = await ended(up({count: 3}))
     expect(error.exitCode).toBe(ExitCode.api)
     expect(done.failed).toHaveLength(3)

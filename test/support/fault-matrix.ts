@@ -107,6 +107,8 @@ export interface Fault {
   wait?: {reason: string; seconds: string; minGapMs: number; afterHangUp?: true}
   /** The request was carried out, only its answer was lost or late: a create is then found, not sent again. */
   performs?: true
+  /** A create refused for capacity (a 422 for a size offered): its names are tried again fewer at a time, 3 then 1. */
+  shrinks?: true
 }
 
 /**
@@ -151,6 +153,7 @@ export const FAULTS: Fault[] = [
     exit: 3,
     cause: /Size is not available in this region/,
     attempts: 1,
+    shrinks: true,
   },
   {name: 'redirect to another host', action: {type: 'redirect', location: 'https://api.devcloud.amd.com/v2/x'}, count: 0, exit: 3, cause: /redirects .* to https:\/\/api\.devcloud\.amd\.com/, attempts: 1},
   // Malformed listings: never read as an empty list (pool up would create what exists, pool down would miss droplets).
@@ -296,11 +299,22 @@ function expectHungUp(first: LogEntry, action: Action): number {
 /**
  * pool up's create (POST): never resent blindly. A create that may have happened is followed by a listing of the
  * pool; one that was carried out is found there and not sent again; one that was not is sent again, with the very
- * same names, after the wait it announces. A refused create is not sent again, and its names are reported failed.
+ * same names, after the wait it announces. A refused create is not sent again (one refused for capacity is sent
+ * again smaller: the same names, fewer at a time), and its names are reported failed.
  */
 function expectCreateEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr: string): string[] {
   const creates = log.filter((r) => r.method === 'POST' && r.path === '/v2/droplets')
-  const names = (entry: LogEntry) => (JSON.parse(entry.body) as {names: string[]}).names
+  // `names` for a batch, `name` for one (createBody).
+  const names = (entry: LogEntry) => {
+    const {names: batch, name} = JSON.parse(entry.body) as {names?: string[]; name?: string}
+    return batch ?? (name === undefined ? [] : [name])
+  }
+  if (fault.exit !== 0 && fault.shrinks) {
+    // Refused for capacity: the same names, fewer at a time, until one alone is refused; never a name not asked for.
+    expect(creates.map((c) => names(c).length), 'a create refused for capacity is tried smaller').toEqual([3, 1])
+    for (const create of creates) expect(names(met)).toEqual(expect.arrayContaining(names(create)))
+    return ['3 refused, then 1']
+  }
   if (fault.exit !== 0) {
     expect(creates, 'a refused create is not sent again').toHaveLength(1)
     return ['1 create']

@@ -5,6 +5,7 @@ import type {VeldaError} from '../base/errors.js'
 import type {PoolDroplet} from './membership.js'
 import type {ScaleUpPlan} from './scale-up-plan.js'
 import {plural} from '../text/plural.js'
+import {shrunkBatchSize} from './batch-shrink.js'
 
 // Sends a scale-up's planned batches (scale-up-plan.ts), after its guards (scale-up-guards.ts) passed, and finds out
 // what an ambiguous create did before creating anything again.
@@ -36,6 +37,11 @@ export interface ScaleUpDeps {
   onProgress(message: string): void
   /** Creates of one batch before its missing names are given up. */
   maxAttempts?: number
+  /**
+   * Whether DigitalOcean refused a create of `count` names for lack of capacity (create-refusal.ts): then the names
+   * are tried again in smaller creates. Without it, every refusal stops the run.
+   */
+  isCapacityRefusal?(error: unknown, count: number): Promise<boolean>
 }
 
 /**
@@ -47,86 +53,121 @@ export function isDefiniteRefusal(error: unknown): boolean {
   return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429
 }
 
+/** What a run gathers as its creates go: the run's answer (ScaleUpRun) once every name is placed. */
+interface RunState extends ScaleUpRun {
+  /** Why the names not sent yet are not sent: set once the run stops. */
+  stopReason: string | null
+}
+
+/** A create DigitalOcean refused: the error, and the names it did not create (a refusal creates nothing). */
+interface RefusedCreate {
+  error: unknown
+  names: string[]
+}
+
 /**
  * Runs the batches one after another. A create is never repeated blindly: after an ambiguous outcome the pool is
  * listed and only the names that do not exist are created again (bounded attempts). A definite refusal stops the
- * scale-up. Every name ends up in `created` or `failed`; `uncertain` says some failed ones may exist after all.
+ * scale-up, unless `isCapacityRefusal` says it was for capacity: the refused names, which do not exist, are then
+ * sent again in smaller creates (batch-shrink.ts) until one name alone is refused. Every name ends up in `created`
+ * or `failed`; `uncertain` says some failed ones may exist after all.
  */
 export async function runScaleUp(plan: ScaleUpPlan, deps: ScaleUpDeps): Promise<ScaleUpRun> {
-  const maxAttempts = deps.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts
-  const created: PoolDroplet[] = []
-  const failed: FailedName[] = []
-  let stopReason: string | null = null
-  let interrupted = false
-  let uncertain = false
-  let refusal: unknown = null
-  const stop = (names: readonly string[], error: string, reason: string) => {
-    failed.push(...names.map((name) => ({name, error})))
-    stopReason = reason
-  }
+  const state: RunState = {created: [], failed: [], interrupted: false, uncertain: false, refusal: null, stopReason: null}
   for (const batch of plan.batches) {
-    if (!stopReason && deps.isInterrupted()) {
-      interrupted = true
-      stopReason = 'not attempted: interrupted'
-    }
-    if (stopReason) {
-      failed.push(...batch.names.map((name) => ({name, error: stopReason as string})))
-      continue
-    }
-    let pending = [...batch.names]
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      let lastError: unknown
-      let ambiguity: string
-      try {
-        const answered = await deps.createDroplets({...batch, names: pending})
-        const echoed = answered.filter((d) => pending.includes(d.name))
-        created.push(...echoed)
-        pending = pending.filter((name) => !echoed.some((d) => d.name === name))
-        deps.onProgress(`created ${created.length} of ${plan.requested}`)
-        if (pending.length === 0) break
-        ambiguity = `the answer did not list ${pending.length} of the droplets`
-      } catch (error) {
-        if (isDefiniteRefusal(error)) {
-          refusal = error
-          stop(pending, errorText(error), 'not attempted: an earlier create was refused')
-          break
-        }
-        lastError = error
-        ambiguity = errorText(error)
+    let queue = [...batch.names]
+    let size = queue.length
+    while (queue.length > 0) {
+      if (!state.stopReason && deps.isInterrupted()) {
+        state.interrupted = true
+        state.stopReason = 'not attempted: interrupted'
       }
-      deps.onProgress(`creating ${pending.length} droplet(s) ended ambiguously (${ambiguity}); checking which exist`)
-      const found = await reconcile(deps, pending)
-      if (found === null) {
-        uncertain = true
-        stop(pending, `unknown: ${ambiguity}; the pool could not be listed to check whether it exists`, 'not attempted: the API is failing')
+      if (state.stopReason) {
+        state.failed.push(...queue.map((name) => ({name, error: state.stopReason as string})))
         break
       }
-      created.push(...found)
-      pending = pending.filter((name) => !found.some((d) => d.name === name))
-      if (pending.length === 0) break
-      if (attempt >= maxAttempts) {
-        stop(pending, `${ambiguity} (after ${plural(attempt, 'attempt')})`, 'not attempted: creates keep failing')
-        break
+      const names = queue.slice(0, size)
+      queue = queue.slice(size)
+      const refused = await sendBatch({...batch, names}, plan.requested, deps, state)
+      if (!refused) continue
+      const smaller = shrunkBatchSize(refused.names.length)
+      if (smaller !== null && (await deps.isCapacityRefusal?.(refused.error, refused.names.length))) {
+        deps.onProgress(`no capacity for ${plural(refused.names.length, 'droplet')} at once; trying ${smaller} at a time`)
+        queue = [...refused.names, ...queue]
+        size = smaller
+        continue
       }
-      // The transport's own rule for a failed request (a told wait, else backoff), with a create's longer steps.
-      const delay = delayBeforeRetry(lastError, attempt, {now: deps.now, random: deps.random, baseDelayMs: 2_000, maxDelayMs: 30_000})
-      if (delay > DEFAULT_RETRY_POLICY.maxServerWaitMs) {
-        stop(pending, `DigitalOcean asks to wait ${Math.ceil(delay / 1000)}s before creating more`, 'not attempted: rate limited for too long')
-        break
-      }
-      if (!deps.isInterrupted()) {
-        deps.onProgress(`${pending.length} droplet(s) do not exist; creating them again in ${(delay / 1000).toFixed(1)}s`)
-        await deps.sleep(delay)
-      }
-      // Checked after the (interruptible) wait too: the missing names do not exist, so stopping loses nothing.
-      if (deps.isInterrupted()) {
-        interrupted = true
-        stop(pending, 'not attempted: interrupted', 'not attempted: interrupted')
-        break
-      }
+      // The names this batch still holds were all refused, in the larger creates before this one if not in it.
+      state.refusal = refused.error
+      stop(state, [...refused.names, ...queue], errorText(refused.error), 'not attempted: an earlier create was refused')
+      queue = []
     }
   }
+  const {created, failed, interrupted, uncertain, refusal} = state
   return {created, failed, interrupted, uncertain, refusal}
+}
+
+function stop(state: RunState, names: readonly string[], error: string, reason: string): void {
+  state.failed.push(...names.map((name) => ({name, error})))
+  state.stopReason = reason
+}
+
+/**
+ * Sends one create and settles it: what it made goes to `created`; an ambiguous outcome is reconciled by name and
+ * the missing names sent again (bounded attempts); a failure that ends it stops the run. A definite refusal is
+ * returned with the names it did not create, for the caller to decide: it stops nothing by itself.
+ */
+async function sendBatch(batch: DropletCreateRequest, requested: number, deps: ScaleUpDeps, state: RunState): Promise<RefusedCreate | null> {
+  const maxAttempts = deps.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts
+  let pending = [...batch.names]
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    let lastError: unknown
+    let ambiguity: string
+    try {
+      const answered = await deps.createDroplets({...batch, names: pending})
+      const echoed = answered.filter((d) => pending.includes(d.name))
+      state.created.push(...echoed)
+      pending = pending.filter((name) => !echoed.some((d) => d.name === name))
+      deps.onProgress(`created ${state.created.length} of ${requested}`)
+      if (pending.length === 0) break
+      ambiguity = `the answer did not list ${pending.length} of the droplets`
+    } catch (error) {
+      if (isDefiniteRefusal(error)) return {error, names: pending}
+      lastError = error
+      ambiguity = errorText(error)
+    }
+    deps.onProgress(`creating ${pending.length} droplet(s) ended ambiguously (${ambiguity}); checking which exist`)
+    const found = await reconcile(deps, pending)
+    if (found === null) {
+      state.uncertain = true
+      stop(state, pending, `unknown: ${ambiguity}; the pool could not be listed to check whether it exists`, 'not attempted: the API is failing')
+      break
+    }
+    state.created.push(...found)
+    pending = pending.filter((name) => !found.some((d) => d.name === name))
+    if (pending.length === 0) break
+    if (attempt >= maxAttempts) {
+      stop(state, pending, `${ambiguity} (after ${plural(attempt, 'attempt')})`, 'not attempted: creates keep failing')
+      break
+    }
+    // The transport's own rule for a failed request (a told wait, else backoff), with a create's longer steps.
+    const delay = delayBeforeRetry(lastError, attempt, {now: deps.now, random: deps.random, baseDelayMs: 2_000, maxDelayMs: 30_000})
+    if (delay > DEFAULT_RETRY_POLICY.maxServerWaitMs) {
+      stop(state, pending, `DigitalOcean asks to wait ${Math.ceil(delay / 1000)}s before creating more`, 'not attempted: rate limited for too long')
+      break
+    }
+    if (!deps.isInterrupted()) {
+      deps.onProgress(`${pending.length} droplet(s) do not exist; creating them again in ${(delay / 1000).toFixed(1)}s`)
+      await deps.sleep(delay)
+    }
+    // Checked after the (interruptible) wait too: the missing names do not exist, so stopping loses nothing.
+    if (deps.isInterrupted()) {
+      state.interrupted = true
+      stop(state, pending, 'not attempted: interrupted', 'not attempted: interrupted')
+      break
+    }
+  }
+  return null
 }
 
 async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<PoolDroplet[] | null> {
@@ -138,10 +179,7 @@ async function reconcile(deps: ScaleUpDeps, names: readonly string[]): Promise<P
   }
 }
 
-/**
- * How long to wait before creating a batch's missing names again: what a 429 told, else a backoff of 2 s doubling up
- * to 30 s (slower than a plain request's: a create is heavy). The one place this run decides its delay.
- */
+/** The failure's own words, for the names it left not created. */
 function errorText(error: unknown): string {
   return error instanceof Error ? (error as VeldaError).message : String(error)
 }

@@ -8,8 +8,8 @@ import {inflect, plural} from '../text/plural.js'
 import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
 import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
 import type {Ask} from './scale-up-guards.js'
-import {guardScaleUp, readForScaleUp, type ScaleUpReads} from './scale-up-check.js'
-import {CreateRefusedError, explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalExplanation, unexplainedRefusal} from './create-refusal.js'
+import {guardScaleUp, readForScaleUp} from './scale-up-check.js'
+import {CreateRefusedError, explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalExplanation, type RefusalFacts, unexplainedRefusal} from './create-refusal.js'
 import {planScaleUp} from './scale-up-plan.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
@@ -96,6 +96,14 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     extraTags: leaseTags(options.lease),
   })
   deps.onProgress(`creating ${plural(options.count, 'droplet')} in pool ${pool.name} (${plural(plan.batches.length, 'request')})`)
+  const tags = plan.batches[0]?.tags ?? []
+  // The facts read right after each refusal, read once: the shrink's question and the run's final answer share them.
+  const factsRead = new Map<unknown, Promise<RefusalFacts | null>>()
+  const refusalFacts = (refused: unknown) => {
+    const read = factsRead.get(refused) ?? readRefusalFacts(api, pool, reads.sshKeys)
+    factsRead.set(refused, read)
+    return read
+  }
   const run = await runScaleUp(plan, {
     createDroplets: async (request) => (await api.createDroplets(request)).map((d) => toPoolDroplet(d, pool.name)),
     listPool,
@@ -104,9 +112,10 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
     random: deps.random,
     isInterrupted: deps.isInterrupted,
     onProgress: deps.onProgress,
+    isCapacityRefusal: async (refused, count) => (await explainCreateRefusal(options, refused, count, tags, refusalFacts)).refusal === 'no_capacity',
   })
   const result: PoolUpResult = {pool: pool.name, requested: options.count, created: run.created, failed: run.failed, cost}
-  const refusal = run.refusal ? await explainCreateRefusal(api, options, run.refusal, reads.sshKeys, result.failed.length, plan.batches[0]?.tags ?? []) : null
+  const refusal = run.refusal ? await explainCreateRefusal(options, run.refusal, result.failed.length, tags, refusalFacts) : null
   const createError = createFailure(result, run, refusal)
   if (createError) return {...result, error: createError}
   if (project && result.created.length > 0) {
@@ -126,9 +135,9 @@ export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps:
  * decided from the status and those facts, never from DigitalOcean's words, which are shown as they came. A refusal
  * other than 400/422 (a redirect, a 403), or facts that could not be read, is `other`.
  */
-async function explainCreateRefusal(api: DigitalOceanApi, options: PoolUpOptions, refused: unknown, sshKeys: ScaleUpReads['sshKeys'], count: number, tags: readonly string[]): Promise<RefusalExplanation> {
+async function explainCreateRefusal(options: PoolUpOptions, refused: unknown, count: number, tags: readonly string[], refusalFacts: (refused: unknown) => Promise<RefusalFacts | null>): Promise<RefusalExplanation> {
   if (!isCreateRefusal(refused)) return unexplainedRefusal(options.pool)
-  const facts = await readRefusalFacts(api, options.pool, sshKeys)
+  const facts = await refusalFacts(refused)
   return facts ? explainRefusal(options.pool, refused.status, count, tags, facts, options.ask) : unexplainedRefusal(options.pool)
 }
 

@@ -178,3 +178,23 @@ describe('pool scale: a create refused part-way is said once, with the count and
     expect([output.error.code, output.refusal, output.created.length, output.failed.length]).toEqual(['no_capacity', 'no_capacity', 10, 15])
   })
 })
+
+describe('pool scale: a create refused for capacity is tried smaller, as pool up\'s', () => {
+  it('--to 12 from 2 with 3 places free (creates all or nothing): 10, 5, 2, 2, 1, 1 sent, the 3 taken, exit 4', async () => {
+    const {config, api} = await cpuPool('scale-shrink', 2)
+    const free = api.droplets.length + 3
+    api.createDroplets = ((create) => async (request) => {
+      if (request.names.length > free - api.droplets.length) {
+        api.calls.push({method: 'createDroplets', args: [request]})
+        throw unprocessable('size is unavailable')
+      }
+      return create(request)
+    })(api.createDroplets.bind(api))
+    const run = await runCommand(PoolScale, ['cpu', '--to', '12', '-c', config, '--json'], {api})
+    expect(run.status).toBe(4)
+    expect(api.callsOf('createDroplets').map(([request]) => (request as {names: string[]}).names.length)).toEqual([10, 5, 2, 2, 1, 1])
+    const output = JSON.parse(run.stdout)
+    expect([output.error.code, output.created.length, output.failed.length]).toEqual(['no_capacity', 3, 7])
+    expect(api.droplets).toHaveLength(5)
+  })
+})

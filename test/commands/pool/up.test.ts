@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 import PoolUp from '../../../src/commands/pool/up.js'
 import {connectApi} from '../../../src/lib/cli/connection.js'
 import {ApiError} from '../../../src/lib/do/errors.js'
-import type {Droplet} from '../../../src/lib/do/types.js'
+import type {Droplet, DropletCreateRequest} from '../../../src/lib/do/types.js'
 import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
 import {CPU_DROPLET, type DropletPool, veldaYaml} from '../../support/configs.js'
 import {FakeApi, type FakeApiOptions, unprocessable} from '../../support/fake-api.js'
@@ -148,6 +148,58 @@ describe('pool up (the command, with a fake API)', () => {
       expect(output.created).toHaveLength(10)
       expect(output.failed).toHaveLength(15)
       expect(new Set([...output.created, ...output.failed].map((d: {name: string}) => d.name)).size).toBe(25)
+    })
+  })
+
+  describe('a create refused for capacity is tried smaller before the run stops', () => {
+    /** `free` places for the size: a create of more than what is left is refused whole (a 422), as DigitalOcean's multi-create is. */
+    const allOrNothing = (free: number) => {
+      const api: FakeApi = new FakeApi({
+        fail: {createDroplets: (request) => ((request as DropletCreateRequest).names.length > free - api.droplets.length ? unprocessable('size is unavailable') : null)},
+      })
+      return api
+    }
+    const createSizes = (api: FakeApi) => api.callsOf('createDroplets').map(([request]) => (request as DropletCreateRequest).names.length)
+
+    it('-n 10 with 3 free: 10, 5, 2, 2, 1, 1 sent; the 3 taken, exit 4, the refusal said once with the count', async () => {
+      const api = allOrNothing(3)
+      const run = await runCommand(PoolUp, ['cpu', '-n', '10', '-c', writeCpuPoolConfig('up-shrink')], {api})
+      expect(run.status).toBe(4)
+      expect(createSizes(api)).toEqual([10, 5, 2, 2, 1, 1])
+      expect(api.droplets).toHaveLength(3)
+      expect(new Set(api.droplets.map((d) => d.name)).size).toBe(3)
+      expect(run.stderr).toContain('not created: 7 droplets, all for the reason below (--json lists their names)')
+      expect(run.stderr).toContain('3 of 10 created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422')
+      expect(run.stderr.split('size is unavailable')).toHaveLength(2)
+      // The facts are read again once per refusal (4 refusals), never twice for the same one.
+      expect(api.callsOf('listSizes').length - 1).toBe(4)
+    })
+
+    it('--json: the created and the names not created, each once, error.code no_capacity', async () => {
+      const api = allOrNothing(3)
+      const run = await runCommand(PoolUp, ['cpu', '-n', '10', '-c', writeCpuPoolConfig('up-shrink-json'), '--json'], {api})
+      expect(run.status).toBe(4)
+      const output = JSON.parse(run.stdout)
+      expect([output.created.length, output.failed.length, output.refusal, output.error.code]).toEqual([3, 7, 'no_capacity', 'no_capacity'])
+      expect(output.created.map((d: {name: string}) => d.name).sort()).toEqual(api.droplets.map((d) => d.name).sort())
+      expect(new Set([...output.created, ...output.failed].map((d: {name: string}) => d.name)).size).toBe(10)
+    })
+
+    it('a refusal of another class (the account full) is not tried smaller: one create, exit 3', async () => {
+      const api: FakeApi = new FakeApi({
+        fail: {
+          createDroplets: () => {
+            api.droplets.push(...Array.from({length: 25}, (_v, i): Droplet => ({...OTHER_DROPLET, id: 9000 + i, name: `other-${i}`})))
+            return unprocessable('quota reached, sorry')
+          },
+        },
+      })
+      const run = await runCommand(PoolUp, ['cpu', '-n', '10', '-c', writeCpuPoolConfig('up-shrink-limit'), '--json'], {api})
+      expect(run.status).toBe(3)
+      expect(createSizes(api)).toEqual([10])
+      expect(JSON.parse(run.stdout).error.code).toBe('droplet_limit')
+      // The facts read to decide whether to shrink are the ones the refusal is explained with: read once after it.
+      expect(api.callsOf('listSizes')).toHaveLength(2)
     })
   })
 
