@@ -2,9 +2,10 @@ import {describe, expect, it} from 'vitest'
 
 import {ApiError} from '../../src/lib/do/errors.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
-import {runScaleUp, type ScaleUpDeps} from '../../src/lib/pool/create-batches.js'
+import {runScaleUp} from '../../src/lib/pool/create-batches.js'
 import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 import {poolFromYaml} from '../support/pools.js'
+import {scaleUpDeps} from '../support/scale-up-deps.js'
 
 const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')
 const droplet = (name: string): PoolDroplet => ({
@@ -13,18 +14,7 @@ const droplet = (name: string): PoolDroplet => ({
 })
 const serverError = () => new ApiError(503, 'server_error', 'down', null, {method: 'POST', path: '/v2/droplets', attempts: 1})
 
-function deps(overrides: Partial<ScaleUpDeps>): ScaleUpDeps {
-  return {
-    createDroplets: async () => [],
-    listPool: async () => [],
-    sleep: async () => {},
-    now: () => 0,
-    random: () => 0.5,
-    isInterrupted: () => false,
-    onProgress: () => {},
-    ...overrides,
-  }
-}
+const deps = scaleUpDeps
 
 describe('running a scale-up', () => {
   it('stops at once on Ctrl-C during a wait before creating again: nothing more is created', async () => {

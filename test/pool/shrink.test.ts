@@ -7,6 +7,7 @@ import {runScaleUp, type ScaleUpDeps} from '../../src/lib/pool/create-batches.js
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
 import {planScaleUp} from '../../src/lib/pool/scale-up-plan.js'
 import {poolFromYaml} from '../support/pools.js'
+import {scaleUpDeps} from '../support/scale-up-deps.js'
 
 const pool = poolFromYaml('size: s-1vcpu-1gb\nregion: nyc3\nimage: ubuntu-24-04-x64', {}, 'cpu')
 const droplet = (name: string, id: number): PoolDroplet => ({
@@ -29,19 +30,8 @@ function allOrNothing(free: number) {
   return {made, sizes, createDroplets}
 }
 
-function deps(overrides: Partial<ScaleUpDeps>): ScaleUpDeps {
-  return {
-    createDroplets: async () => [],
-    listPool: async () => [],
-    sleep: async () => {},
-    now: () => 0,
-    random: () => 0.5,
-    isInterrupted: () => false,
-    onProgress: () => {},
-    isCapacityRefusal: async () => true,
-    ...overrides,
-  }
-}
+// A refusal is for capacity here unless a test says otherwise: these tests are about the shrink.
+const deps = (overrides: Partial<ScaleUpDeps>): ScaleUpDeps => scaleUpDeps({isCapacityRefusal: async () => true, ...overrides})
 
 describe('the sizes a batch refused for capacity is tried at', () => {
   it.each([
