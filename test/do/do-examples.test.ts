@@ -26,7 +26,7 @@ function asOnePage(body: Record<string, unknown>, key: string): Record<string, u
 async function apiAnswering(status: number, body: unknown): Promise<DigitalOceanApi> {
   return createDigitalOceanApi({
     endpoint: 'https://api.digitalocean.com',
-    token: new Secret('dop_v1_0000000000000000000000000000000000000000000000000000000000000000'),
+    token: new Secret(`dop_v1_${'0'.repeat(64)}`),
     now: () => Date.UTC(2026, 11, 4),
     sleep: async () => {},
     random: () => 0.5,

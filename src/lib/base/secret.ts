@@ -2,6 +2,11 @@ import {inspect} from 'node:util'
 
 export const REDACTED = '<redacted>'
 
+/** A name that may hold a secret (a flag `--api-token`, a variable): its value is never shown again. */
+export function isSecretName(name: string): boolean {
+  return /token|secret|password|passphrase|auth|credential/i.test(name)
+}
+
 const revealed = new Set<string>()
 
 /**

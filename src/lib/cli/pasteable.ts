@@ -1,3 +1,4 @@
+import {isSecretName} from '../base/secret.js'
 import {printable} from '../text/printable.js'
 import {shellWord} from '../text/shell.js'
 
@@ -7,9 +8,6 @@ import {shellWord} from '../text/shell.js'
  * calls another API, or dials port 22 where the members answer on another (docs/cli.md, "Try this").
  */
 const CONTEXT_FLAGS: readonly string[] = ['config', 'api-endpoint', 'ssh-user', 'ssh-port', 'identity-file', 'private', 'tailnet']
-
-/** A flag name that may hold a secret is never copied, whatever the list above says: no secret is echoed. */
-const SECRET_NAME = /token|secret|password|passphrase|auth|credential/i
 
 /** A URL with a user or password in it (`https://user:pass@host`): refused as an endpoint, and never echoed. */
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i
@@ -40,7 +38,8 @@ export function typedContextFlags(raw: readonly {type: string; flag?: string; in
   const typed: TypedFlag[] = []
   for (const name of CONTEXT_FLAGS) {
     const token = [...raw].reverse().find((t) => t.type === 'flag' && t.flag === name)
-    if (!token || SECRET_NAME.test(name) || URL_WITH_CREDENTIALS.test(token.input)) continue
+    // A flag whose name may hold a secret is never copied, whatever the list above says: no secret is echoed.
+    if (!token || isSecretName(name) || URL_WITH_CREDENTIALS.test(token.input)) continue
     if (flags[name]?.type === 'boolean') {
       if (!token.input.startsWith('--no-')) typed.push({name, value: null})
     } else typed.push({name, value: token.input})

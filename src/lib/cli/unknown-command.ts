@@ -1,7 +1,8 @@
 import {UsageError} from '../base/errors.js'
+import {isSecretName, REDACTED} from '../base/secret.js'
+import {redactCredentials} from '../config/endpoint.js'
 import {editDistance} from '../text/edit-distance.js'
 import {shellWord} from '../text/shell.js'
-import {redactCredentials} from '../config/endpoint.js'
 
 /** A command as oclif lists it: its id (`pool:up`) and the other ids it answers to (`pool:create`). */
 export interface KnownCommand {
@@ -134,7 +135,7 @@ export function unknownCommandError({bin, words, rest, commands, topics}: Unknow
 }
 
 /** A flag whose value may be a secret (`--token`, `--api-token`, `--password=...`): its value is never echoed. */
-const SECRET_FLAG = /^--?[\w-]*(token|secret|password|passphrase|auth|credential)[\w-]*$/i
+const isSecretFlag = (word: string) => /^--?[\w-]+$/.test(word) && isSecretName(word)
 
 /**
  * The rest of a mistyped line as it may be shown again: the value of a secret-looking flag as `<redacted>`, and a
@@ -145,9 +146,9 @@ function withoutSecrets(rest: readonly string[]): string[] {
   for (let index = 0; index < rest.length; index++) {
     const word = rest[index] ?? ''
     const assigned = /^(--?[^=]+)=/.exec(word)
-    if (assigned && SECRET_FLAG.test(assigned[1] ?? '')) shown.push(`${assigned[1]}=<redacted>`)
-    else if (SECRET_FLAG.test(word) && index + 1 < rest.length) {
-      shown.push(word, '<redacted>')
+    if (assigned && isSecretFlag(assigned[1] ?? '')) shown.push(`${assigned[1]}=${REDACTED}`)
+    else if (isSecretFlag(word) && index + 1 < rest.length) {
+      shown.push(word, REDACTED)
       index++
     } else shown.push(word.includes('://') ? redactCredentials(word) : word)
   }

@@ -7,7 +7,8 @@ import {marksOfPool} from '../config/change-marks.js'
 import {formatPosition} from '../config/diagnostics.js'
 import {CLOUDS} from '../config/clouds.js'
 import type {RedirectError} from '../do/errors.js'
-import {describeEndpoint, otherTokenHosts, tokensOfEndpoints} from './endpoints.js'
+import {tokensByEndpoint} from '../net/known-endpoints.js'
+import {describeEndpoint, otherTokenHosts} from './endpoints.js'
 import {DEVCLOUD_SUFFIX, nearestSizes} from './nearest-sizes.js'
 import {inflect, plural} from '../text/plural.js'
 
@@ -70,7 +71,7 @@ export function tokenRefused(endpoint: string, source: string): CheckResult {
   return miss(
     'token',
     `${describeEndpoint(endpoint)} refused the token from ${source} (401): it is revoked or mistyped${hint}; the account, size, ssh keys and image were not checked`,
-    `each endpoint takes its own tokens (${tokensOfEndpoints()}): create a token for ${host} in its control panel, or point the pool's api_endpoint at the endpoint the token was made for`,
+    `each endpoint takes its own tokens (${tokensByEndpoint()}): create a token for ${host} in its control panel, or point the pool's api_endpoint at the endpoint the token was made for`,
     'api',
   )
 }

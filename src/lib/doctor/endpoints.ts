@@ -1,4 +1,4 @@
-import {knownEndpoint, otherServingEndpoints, tokensByEndpoint} from '../net/known-endpoints.js'
+import {knownEndpoint, otherServingEndpoints} from '../net/known-endpoints.js'
 
 /**
  * How doctor names an endpoint and the tokens of the others, from the one table of known APIs
@@ -14,9 +14,4 @@ export function describeEndpoint(endpoint: string): string {
 /** The hosts of the known endpoints other than `endpoint` that take a token: where a refused token may have been made. */
 export function otherTokenHosts(endpoint: string): string[] {
   return otherServingEndpoints(endpoint).map((known) => new URL(known.origin).host)
-}
-
-/** Which token each known endpoint takes, in one sentence: the fix of a refused token. */
-export function tokensOfEndpoints(): string {
-  return tokensByEndpoint()
 }
