@@ -1,7 +1,7 @@
 // `npm run bench`: figures, not tests. Cold start beside bare node; requests and wall time of API commands
 // against the simulator with added latency; peak memory of a 10,000-droplet listing through the API layer; the
 // size of the package, packed and installed; pool status over members that print 100 MB each (`node bench/run.mjs
-// hostile-output` runs only that row). `node bench/run.mjs install-size` runs only the last,
+// hostile-output` runs only that row; `retry-until-up` only its own). `node bench/run.mjs install-size` runs only the last,
 // `node bench/run.mjs cold-start` (npm run bench:start) only the first.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
@@ -164,6 +164,36 @@ function installSize() {
   } finally {
     rmSync(work, {recursive: true, force: true})
   }
+}
+
+// pool up -n 25 --retry-until-up against capacity freeing 5 every 30 s (10 free at the start): the run in-process
+// on the simulator's own fake clock (bench/probes/retry-until-up.ts), so tries, POSTs and the time to the 25th are
+// the run's decisions, not the machine's speed. The last places free at 90 s: the ideal is 90 s.
+async function retryUntilUpBench() {
+  const probe = join(root, 'bench', '.out', 'retry-until-up.mjs')
+  await build({
+    entryPoints: [join(root, 'bench/probes/retry-until-up.ts')],
+    outfile: probe,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['@digitalocean/dots', '@digitalocean/dots/*', '@microsoft/*', 'yaml'],
+    logLevel: 'error',
+  })
+  console.log('\n## pool up -n 25 --retry-until-up, capacity 10 now and 5 more every 30 s (simulated clock; 5 runs, jitter random)\n')
+  console.log(`${'run'.padEnd(6)} ${'created'.padStart(8)} ${'tries'.padStart(6)} ${'POSTs'.padStart(6)} ${'refused'.padStart(8)} ${'requests'.padStart(9)} ${'to 25 (s)'.padStart(10)} ${'cpu ms'.padStart(8)}`)
+  for (let i = 1; i <= 5; i++) {
+    const result = spawnSync(process.execPath, [probe], {cwd: root, encoding: 'utf8'})
+    if (result.status !== 0) throw new Error(`the retry-until-up probe failed: ${result.stderr}`)
+    const r = JSON.parse(result.stdout)
+    console.log(`${String(i).padEnd(6)} ${String(r.created).padStart(8)} ${String(r.tries).padStart(6)} ${String(r.posts).padStart(6)} ${String(r.refused).padStart(8)} ${String(r.requests).padStart(9)} ${(r.simulatedMs / 1000).toFixed(1).padStart(10)} ${r.cpuMs.toFixed(0).padStart(8)}`)
+  }
+}
+
+if (process.argv[2] === 'retry-until-up') {
+  await retryUntilUpBench()
+  process.exit(0)
 }
 
 if (process.argv[2] === 'hostile-output') {
@@ -333,6 +363,7 @@ console.log('pool down --count 100 under 2,000 ms.')
 
 // 5. pool status over many members, and over members that print 100 MB each.
 await poolStatusBench()
+await retryUntilUpBench()
 await hostileOutputBench()
 
 // 6. Package size.

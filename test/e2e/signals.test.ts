@@ -63,6 +63,8 @@ interface Phase {
   trigger: Trigger
   /** Whether the stop must leave some of the work undone (creating, deleting); waiting has nothing left to undo. */
   cutShort: boolean
+  /** The simulator's free places for the phase (`POST /__sim/capacity`); no limit when absent. */
+  capacity?: string[]
 }
 
 const PHASES: Phase[] = [
@@ -84,6 +86,17 @@ const PHASES: Phase[] = [
     requested: 3,
     trigger: {line: /0\/3 active/},
     cutShort: false,
+  },
+  {
+    // 2 places free of 5 asked for: 2 created, then --retry-until-up waits for the other 3.
+    name: 'waiting for capacity',
+    kind: 'up',
+    args: ['pool', 'up', 'cpu', '-n', '5', '--retry-until-up', '-c', configFile],
+    seed: 0,
+    requested: 5,
+    trigger: {line: /2\/5 created, waiting for capacity/},
+    cutShort: false,
+    capacity: ['s-2vcpu-4gb@nyc3=2'],
   },
   {
     name: 'during delete',
@@ -221,7 +234,7 @@ async function runTyped(phase: Phase): Promise<Outcome> {
   let notDone: {name: string; error: string}[] = []
   if (phase.kind === 'up') {
     done = tableNames(stdout).map((name) => ({id: 0, name}))
-    notDone = [...screen.matchAll(/not created: (\S+): (not attempted: interrupted)/g)].map((m) => ({name: m[1] ?? '', error: m[2] ?? ''}))
+    notDone = [...withoutEscapes(screen).matchAll(/not created: (\S+): ([^\n]+)/g)].map((m) => ({name: m[1] ?? '', error: m[2] ?? ''}))
     checks.push('table')
   } else {
     done = [...stdout.matchAll(/^deleted (\S+) \((\d+)\)$/gm)].map((m) => ({id: Number(m[2]), name: m[1] ?? ''}))
@@ -253,6 +266,7 @@ describe('the signal matrix, through the installed package', () => {
       ctx.skip()
     }
     await sim.admin('POST', 'reset')
+    if (phase.capacity) await sim.admin('POST', 'capacity', {capacity: phase.capacity})
     if (phase.seed > 0) await sim.admin('POST', 'droplets', {count: phase.seed, namePrefix: prefix, tags: ['velda', 'velda-pool:cpu']})
     const before = await existing()
 
