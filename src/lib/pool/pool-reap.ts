@@ -42,9 +42,10 @@ export interface AccountReap {
 }
 
 /**
- * Deletes what the plans chose, 20 at a time per account, going through every account even after a failure in
- * one (a cron run must not leave a second account's expired droplets for a first account's locked one); every
- * droplet ends up reaped or failed. The outcome is judged once, over all accounts: exit 4 if anything at all was
+ * Deletes what the plans chose, each account's together as pool down deletes (deleteChosen: one by one up to 20,
+ * by a tag of the run's own above), going through every account even after a failure in one (a cron run must not
+ * leave a second account's expired droplets for a first account's locked one); every droplet ends up reaped or
+ * failed. The outcome is judged once, over all accounts: exit 4 if anything at all was
  * reaped.
  */
 export async function runReap(
