@@ -46,7 +46,7 @@ const IDEMPOTENT_POSTS: readonly RegExp[] = [
  * path) after a lost answer or a 5xx may have deleted some or all of its droplets, and the bulk delete must learn
  * which by listing, not by sending it again. A 429 is a refusal (nothing was done), so it is waited out as ever.
  */
-export function retriedOnlyWhenRefused(method: string, path: string): boolean {
+function retriedOnlyWhenRefused(method: string, path: string): boolean {
   return method.toUpperCase() === 'DELETE' && (path.split('?')[0] ?? '') === '/v2/droplets'
 }
 

@@ -9,7 +9,7 @@
  * OpenAPI description), holds: 54 characters of those. Lowercase, since DigitalOcean wants a tag's canonical
  * capitalization in its URLs.
  */
-export const RUN_TAG_PREFIX = 'velda-do-bulk-delete:'
+const RUN_TAG_PREFIX = 'velda-do-bulk-delete:'
 
 const RUN_TAG = /^velda-do-bulk-delete:[0-9a-f]{32}$/
 

@@ -59,7 +59,7 @@ export class TagService {
  * The counts of a tag's answer. A count that is missing or not a whole number is an error, never 0: the bulk
  * delete compares them with what it chose, and must not read "nothing else carries it" from a malformed answer.
  */
-export function readCounts(answer: unknown, name: string, source: AnswerSource): TagCounts {
+function readCounts(answer: unknown, name: string, source: AnswerSource): TagCounts {
   const tag = (answer as {tag?: unknown} | undefined)?.tag
   if (typeof tag !== 'object' || tag === null) throw new MalformedAnswerError(source, 'the answer has no "tag"')
   const {name: named, resources} = tag as {name?: unknown; resources?: unknown}

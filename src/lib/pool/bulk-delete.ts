@@ -22,7 +22,7 @@ export interface DeleteChosenOptions {
   randomBytes?: (size: number) => Uint8Array
 }
 
-export interface DeleteChosenOutcome extends DeleteOutcome {
+interface DeleteChosenOutcome extends DeleteOutcome {
   interrupted: boolean
   /** The run's tag, when it could not be deleted: it may still be on the droplets listed as not deleted. */
   tagLeft?: string
