@@ -178,3 +178,20 @@ describe('deleting the chosen droplets', () => {
     expect(steps.at(-1)).toMatch(/^could not list the droplets to see what the delete by tag did \(.*503.*\); deleting them one by one$/)
   })
 })
+
+describe('a stop while tagging', () => {
+  it('sends nothing more of the tagging: no count, no delete; the tag is deleted, every droplet named as not deleted', async () => {
+    const api = new FakeApi({droplets: ids(1, 30).map((id) => droplet(id))})
+    let stopped = false
+    const tagDroplets = api.tagDroplets.bind(api)
+    api.tagDroplets = async (name, dropletIds) => {
+      await tagDroplets(name, dropletIds)
+      stopped = true
+    }
+    const result = await run(api, api.droplets.slice(), {isInterrupted: () => stopped}).outcome
+    expect(methods(api)).toEqual(['createTag', 'tagDroplets', 'deleteTag'])
+    expect(result.interrupted).toBe(true)
+    expect(result.failed).toHaveLength(30)
+    expect(left(api)).toEqual(ids(1, 30))
+  })
+})

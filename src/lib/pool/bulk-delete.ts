@@ -53,9 +53,10 @@ async function deleteByRunTag(api: DigitalOceanApi, chosen: readonly Chosen[], o
   options.onStep(`tagging ${plural(total, 'droplet')} to delete them in one request`)
   let problem: string | null
   try {
+    // A stop skips what is left of these steps: nothing is deleted after it, so nothing more need be tagged or counted.
     await api.createTag(tag)
-    await api.tagDroplets(tag, chosen.map((d) => d.id))
-    problem = tagCountProblem(await api.tagCounts(tag), total)
+    if (!options.isInterrupted()) await api.tagDroplets(tag, chosen.map((d) => d.id))
+    problem = options.isInterrupted() ? null : tagCountProblem(await api.tagCounts(tag), total)
   } catch (error) {
     problem = `the tag could not be put on them: ${messageOf(error)}`
   }
