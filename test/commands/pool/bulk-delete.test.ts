@@ -6,7 +6,7 @@ import PoolScale from '../../../src/commands/pool/scale.js'
 import {ApiError} from '../../../src/lib/do/errors.js'
 import type {Droplet} from '../../../src/lib/do/types.js'
 import {fakeFactory, runCommand} from '../../support/command.js'
-import type {FakeApi} from '../../support/fake-api.js'
+import {type FakeApi, unprocessable} from '../../support/fake-api.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
 
 const NOW = Date.parse('2026-12-04T12:00:00Z')
@@ -133,5 +133,32 @@ describe('bulk deletes through the commands (a fake API)', () => {
     expect(tag).toMatch(/^velda-do-bulk-delete:[0-9a-f]{32}$/)
     expect(run.stderr).toContain(`the tag ${tag} of this delete could not be deleted; delete it with: doctl compute tag delete ${tag} --force`)
     expect(api.droplets).toHaveLength(30)
+  })
+
+  it('the delete by tag fails (500, nothing done) and 2 of the one-by-one deletes are refused: exit 4, what went and what did not, each named', async () => {
+    const {config, api} = await cpuPoolOf(30, 'bulk-partial')
+    const [first, second] = api.droplets
+    api.deleteDropletsByTag = async (tag) => {
+      api.calls.push({method: 'deleteDropletsByTag', args: [tag]})
+      throw new ApiError(500, 'server_error', 'Server Error', null, {method: 'DELETE', path: `/v2/droplets?tag_name=${tag}`, attempts: 1})
+    }
+    const deleteDroplet = api.deleteDroplet.bind(api)
+    api.deleteDroplet = async (id) => {
+      if (id === first?.id || id === second?.id) {
+        api.calls.push({method: 'deleteDroplet', args: [id]})
+        throw unprocessable('droplet is locked')
+      }
+      return deleteDroplet(id)
+    }
+    const run = await runCommand(PoolDown, ['cpu', '--all', '--yes', '-c', config, '--json'], {api})
+    expect(run.status).toBe(4)
+    const result = JSON.parse(run.stdout)
+    expect(result.deleted).toHaveLength(28)
+    expect(result.failed.map((f: {id: number}) => f.id)).toEqual([first?.id, second?.id])
+    expect(result.failed[0].error).toMatch(/droplet is locked/)
+    expect(result.error.code).toBe('partial')
+    expect(result.error.suggestions[0]).toContain(`velda-do pool down cpu --id ${first?.id} --id ${second?.id}`)
+    expect(api.droplets.map((d) => d.id)).toEqual([first?.id, second?.id])
+    expect(api.callsOf('deleteDropletsByTag')).toHaveLength(1)
   })
 })
