@@ -130,7 +130,7 @@ function relistFailure(result: PoolDownResult, pool: PoolConfig, error: VeldaErr
 /** What went wrong, if anything: a stop, deletes that failed, or droplets that kept appearing. */
 function downFailure(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): VeldaError | null {
   const attempted = result.deleted.length + result.failed.length
-  if (interrupted) return new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`)
+  if (interrupted) return new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was deleted`)
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
     if (result.deleted.length === 0) return new NothingChangedError(`no droplet was deleted: ${first}`)

@@ -85,7 +85,7 @@ export async function runReap(
 /** What went wrong over all the accounts, if anything: a stop, or deletes that failed. */
 function reapFailure(result: PoolReapResult, interrupted: boolean): VeldaError | null {
   const attempted = result.reaped.length + result.failed.length
-  if (interrupted) return new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was sent`)
+  if (interrupted) return new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was deleted`)
   if (result.failed.length === 0) return null
   const first = result.failed[0]?.error ?? 'unknown error'
   return result.reaped.length === 0
