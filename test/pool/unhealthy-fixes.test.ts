@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {MemberState, MemberStatus} from '../../src/lib/pool/pool-status.js'
 import {unhealthyFixes} from '../../src/lib/pool/unhealthy-fixes.js'
 
-const member = (name: string, state: MemberState): MemberStatus => ({id: 1, name, status: 'active', address: '203.0.113.10', state, detail: '', boot: null, agent: null, last_line: null})
+const member = (name: string, state: MemberState): MemberStatus => ({id: 1, name, status: 'active', address: '203.0.113.10', state, detail: '', boot: null, gpu: null, agent: null, last_line: null})
 
 const LOGIN = [
   'log in as the right user with the right key: --ssh-user USER (root on DigitalOcean images) and -i PATH (the private key of one of the ssh_key_ids), or your ssh agent',

@@ -5,7 +5,7 @@ import type {MemberState, MemberStatus} from '../../src/lib/pool/pool-status.js'
 import {waitForAgents} from '../../src/lib/pool/wait-agents.js'
 
 const member = (id: number) => ({id, name: `velda-930b7ad6-m${id}`, status: 'active'}) as PoolDroplet
-const row = (m: PoolDroplet, state: MemberState): MemberStatus => ({id: m.id, name: m.name, status: 'active', address: null, state, detail: state, boot: null, agent: null, last_line: null})
+const row = (m: PoolDroplet, state: MemberState): MemberStatus => ({id: m.id, name: m.name, status: 'active', address: null, state, detail: state, boot: null, gpu: null, agent: null, last_line: null})
 
 describe('--wait-for agent: which members are waited for again', () => {
   it('a member whose address is refused (bad-address) is settled: probed once, not polled until the timeout', async () => {
