@@ -17,6 +17,7 @@ describe('unhealthyFixes: the next steps, from the members\' states', () => {
     ['a login refused: the user and the key, never pool logs (it logs in the same way)', [member('a', 'auth-failed'), member('b', 'auth-failed')], LOGIN],
     ['unreachable: is it up, another port, the VPC', [member('a', 'timeout'), member('b', 'refused')], REACH],
     ['answered but not healthy: its boot log and a shell, by name', [member('a', 'healthy'), member('b', 'boot-failed'), member('c', 'agent-down')], LOOK('b')],
+    ['a GPU missing or counting errors: its boot log and a shell, by name', [member('a', 'gpu-errors'), member('b', 'gpu-missing')], LOOK('a')],
     ['a mix: each fix once, in the order of the members', [member('a', 'auth-failed'), member('b', 'booting'), member('c', 'unreachable')], [...LOGIN, ...REACH, ...LOOK('b')]],
     ['states no fix is known for (host key changed, no address): none', [member('a', 'host-key-changed'), member('b', 'no-address')], []],
   ])('%s', (_why, members, expected) => {
