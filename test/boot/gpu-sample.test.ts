@@ -41,6 +41,15 @@ describe('the GPU sample, over every shape of every tool (test/fixtures/gpu/READ
     expect(read.gpus[1]).toMatchObject({index: 1, utilization_pct: 99, vram_used_mib: 170001, temperature_c: 71, power_w: 612})
   })
 
+  it('reads amd-smi of ROCm 7 on a partitioned MI300X (DPX): a partition without gfx_activity is the mean of its XCCs\' busy figures', () => {
+    const read = parseGpuSample(sample('amd-smi', fixture('fixtures/gpu/amd-smi-7.0-dpx.json')))
+    expect(read.seen).toBe(2)
+    expect(read.gpus).toEqual([
+      {index: 0, utilization_pct: 0, vram_used_mib: 283, vram_total_mib: 196592, temperature_c: 44, power_w: 140, ecc_correctable: 0, ecc_uncorrectable: 0},
+      {index: 1, utilization_pct: 89, vram_used_mib: 492, vram_total_mib: 98296, temperature_c: null, power_w: null, ecc_correctable: 0, ecc_uncorrectable: 0},
+    ])
+  })
+
   it('takes N/A as unknown, never 0', () => {
     const read = parseGpuSample(sample('amd-smi', asset('smi-na.json'), {busy: null, idle_since: null}))
     expect(read.seen).toBe(8)

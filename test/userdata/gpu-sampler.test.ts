@@ -126,7 +126,7 @@ describe.runIf(canSandbox)('the GPU sampler, installed by the boot script and ru
 
   it('decides busy as velda-do\'s reader would from the same output, for every shape', () => {
     const box = boot('amd-gpu-8', simGpu('idle'))
-    const outputs = {...Object.fromEntries(['busy', 'idle', 'gpu-missing', 'gpu-errors', 'smi-na'].map((p) => [p, simGpu(p)])), 'amd-smi-6.0-plain': fixture('amd-smi-6.0-plain.json'), 'amd-smi-6.0-one-gpu': fixture('amd-smi-6.0-one-gpu.json'), 'amd-smi-6.2': fixture('amd-smi-6.2-value-unit.json')}
+    const outputs = {...Object.fromEntries(['busy', 'idle', 'gpu-missing', 'gpu-errors', 'smi-na'].map((p) => [p, simGpu(p)])), 'amd-smi-6.0-plain': fixture('amd-smi-6.0-plain.json'), 'amd-smi-6.0-one-gpu': fixture('amd-smi-6.0-one-gpu.json'), 'amd-smi-6.2': fixture('amd-smi-6.2-value-unit.json'), 'amd-smi-7.0-dpx': fixture('amd-smi-7.0-dpx.json')}
     const decided = Object.fromEntries(Object.entries(outputs).map(([name, output]) => {
       const read = sample(box, output)
       const each = read.gpus.map((gpu) => gpuBusy(gpu, read.thresholds))
@@ -135,7 +135,7 @@ describe.runIf(canSandbox)('the GPU sampler, installed by the boot script and ru
     }))
     expect(decided).toEqual({
       'busy': [true, true], 'idle': [false, false], 'gpu-missing': [false, false], 'gpu-errors': [false, false], 'smi-na': [null, null],
-      'amd-smi-6.0-plain': [true, true], 'amd-smi-6.0-one-gpu': [false, false], 'amd-smi-6.2': [false, false],
+      'amd-smi-6.0-plain': [true, true], 'amd-smi-6.0-one-gpu': [false, false], 'amd-smi-6.2': [false, false], 'amd-smi-7.0-dpx': [true, true],
     })
   })
 })

@@ -129,7 +129,7 @@ function amdSmi(json: unknown): GpuFigures[] {
     const temperature = ['hotspot', 'edge', 'mem'].map((sensor) => figure(field(entry, 'temperature', sensor), CELSIUS, celsius)).filter((t) => t !== null)
     return {
       index,
-      utilization_pct: firstKnown(figure(field(entry, 'usage', 'gfx_activity'), PERCENT, percent), figure(field(entry, 'usage', 'gfx_usage'), PERCENT, percent)),
+      utilization_pct: firstKnown(figure(field(entry, 'usage', 'gfx_activity'), PERCENT, percent), figure(field(entry, 'usage', 'gfx_usage'), PERCENT, percent), busyInstances(field(entry, 'usage', 'gfx_busy_inst'))),
       vram_used_mib: figure(field(entry, 'mem_usage', 'used_vram'), MIB, mebibytes),
       vram_total_mib: figure(field(entry, 'mem_usage', 'total_vram'), MIB, mebibytes),
       temperature_c: temperature.length > 0 ? Math.max(...temperature) : null,
@@ -138,6 +138,20 @@ function amdSmi(json: unknown): GpuFigures[] {
       ecc_uncorrectable: firstKnown(figure(field(entry, 'ecc', 'total_uncorrectable_count'), COUNT), figure(field(entry, 'ecc', 'total_uncorrectable'), COUNT)),
     }
   })
+}
+
+/**
+ * The mean of the per-XCC busy figures (`usage.gfx_busy_inst`: `{"xcp_0": [{"value": n, "unit": "%"}, "N/A", ...]}`),
+ * where a GPU that can be partitioned (MI300X, ROCm 6.4 and later) leaves `gfx_activity` N/A: AMD computes
+ * gfx_activity as their mean (test/fixtures/gpu/README.md). Null when none is known.
+ */
+function busyInstances(value: unknown): number | null {
+  if (!isRecord(value)) return null
+  const known = Object.values(value)
+    .flatMap((xcp) => (Array.isArray(xcp) ? xcp.slice(0, 64) : []))
+    .map((instance) => figure(instance, PERCENT, percent))
+    .filter((busy) => busy !== null)
+  return known.length === 0 ? null : known.reduce((sum, busy) => sum + busy, 0) / known.length
 }
 
 /** `rocm-smi --showuse --showmeminfo vram --showtemp --showpower --json`: `{"card0": {...}}`, every value a string. */

@@ -158,8 +158,16 @@ def gpus():
         doc = [doc]
     if not isinstance(doc, list):
         return None
-    return [(first(number(get(g, "usage", "gfx_activity")), number(get(g, "usage", "gfx_usage"))),
+    return [(first(number(get(g, "usage", "gfx_activity")), number(get(g, "usage", "gfx_usage")), busy_instances(get(g, "usage", "gfx_busy_inst"))),
              number(get(g, "mem_usage", "used_vram")), number(get(g, "mem_usage", "total_vram"))) for g in doc]
+
+
+def busy_instances(value):
+    """Partitionable GPUs (MI300X, ROCm 6.4 on) may leave gfx_activity N/A: the mean of their per-XCC figures."""
+    if not isinstance(value, dict):
+        return None
+    known = [n for xcp in value.values() if isinstance(xcp, list) for n in map(number, xcp[:64]) if n is not None]
+    return sum(known) / len(known) if known else None
 
 
 def busy_of(gpu):
