@@ -2,8 +2,8 @@ import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {GPU_SAMPLE_PATH, type GpuSample, parseGpuSample} from '../../src/lib/boot/gpu-sample.js'
-import {gpuBusy} from '../../src/lib/boot/gpu-tools.js'
+import {GPU_OUTPUT_LIMIT_BYTES, GPU_SAMPLE_PATH, type GpuSample, parseGpuSample} from '../../src/lib/boot/gpu-sample.js'
+import {gpuBusy, NVIDIA_QUERY} from '../../src/lib/boot/gpu-tools.js'
 import {renderUserData} from '../../src/lib/userdata/render.js'
 import {AGENT_VERSION, BROKER, shapePool} from '../support/pools.js'
 import {Sandbox, type SandboxOptions} from '../support/sandbox.js'
@@ -18,6 +18,13 @@ const SAMPLER_ASSET = readFileSync(new URL('../../assets/gpu-sampler.sh', import
 
 /** What systemd runs every minute: the unit's EnvironmentFile, then the sampler. */
 const TIMER_RUN = '#!/bin/bash\nset -a\n. /etc/velda/gpu-sampler.env\nexec /usr/local/sbin/velda-gpu-sampler\n'
+
+describe('the GPU sampler and velda-do\'s reader agree on what the member asks and keeps', () => {
+  it('asks nvidia-smi for the fields the reader reads, in its order, and keeps as much output as the reader takes', () => {
+    expect(SAMPLER_ASSET).toContain(`\nnvidia_query=${NVIDIA_QUERY}\n`)
+    expect(SAMPLER_ASSET).toContain(`\nlimit=$((${GPU_OUTPUT_LIMIT_BYTES / 1024} * 1024))\n`)
+  })
+})
 
 describe.runIf(canSandbox)('the GPU sampler, installed by the boot script and run in a sandbox', () => {
   let sandbox: Sandbox | undefined

@@ -23,7 +23,7 @@ export interface GpuFigures {
 }
 
 /** More GPUs than any droplet has (8): a longer list is not a real answer. */
-export const MAX_GPUS = 64
+const MAX_GPUS = 64
 
 export class GpuOutputError extends Error {}
 

@@ -36,6 +36,13 @@ describe('pool top (the command, with a fake API and fake ssh)', () => {
     expect(run.stdout).not.toContain('\u001b')
   })
 
+  it('a member whose last sample is over 3 minutes old: IDLE says how stale, not how idle', async () => {
+    const {config, api} = await cpuPoolWith(1, 'top-stale')
+    const stale = sample('idle', {sampled_at: '2026-12-04T11:48:00Z', busy: false, idle_since: '2026-12-04T09:50:00Z'})
+    const run = await runCommand(PoolTop, ['cpu', '-c', config], {api, ssh: {run: async () => sshAnswer({stdout: probeAnswer({gpu: stale})})}})
+    expect(run.stdout.split('\n')[1]).toMatch(/ 0 +stale 12m +agent active$/)
+  })
+
   it('--gpus: a line for each GPU under its member', async () => {
     const {config, api} = await cpuPoolWith(2, 'top-gpus')
     const run = await runCommand(PoolTop, ['cpu', '-c', config, '--gpus'], {api, ssh})
