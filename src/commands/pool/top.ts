@@ -1,7 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
+import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
 import {ApiCommand} from '../../lib/cli/api-command.js'
+import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
 import {watchStopSignals} from '../../lib/cli/stop-signals.js'
 import {findPool} from '../../lib/config/load.js'
@@ -16,7 +18,10 @@ import {utcSeconds} from '../../lib/text/wire-formats.js'
 /** Cursor home, then clear the screen: each sample replaces the one before, as top's do. */
 const REDRAW = '\u001b[H\u001b[2J'
 
-export default class PoolTop extends ApiCommand<PoolStatusResult | null> {
+/** One sample (a pipe, --json); with `error` when a stop signal cut it short. Null: the live view, ended. */
+type PoolTopOutcome = Outcome<PoolStatusResult> | null
+
+export default class PoolTop extends ApiCommand<PoolTopOutcome> {
   static override summary = 'What are the GPUs doing? Each member\'s GPUs, live, over SSH.'
   static override description = [
     'On a terminal, a view redrawn every --interval (default 5s) until Ctrl-C (exit 0): one line a member and, with --gpus, one a GPU. Each sample is pool status\'s probe, one SSH round trip a member, --parallel at a time: the figures come from each member\'s own GPU sample (/var/lib/velda/gpu.json, rewritten every minute), IDLE from its own idle run.',
@@ -45,7 +50,7 @@ export default class PoolTop extends ApiCommand<PoolStatusResult | null> {
 
   private gpus = false
 
-  protected async execute(): Promise<PoolStatusResult | null> {
+  protected async execute(): Promise<PoolTopOutcome> {
     const {args, flags} = await this.parse(PoolTop)
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
@@ -62,7 +67,10 @@ export default class PoolTop extends ApiCommand<PoolStatusResult | null> {
     if (!live) {
       const progress = await this.startProgress()
       progress.update(`probing the members of pool ${pool.name}`)
-      return poolStatus(api, pool, config.pools, settings, deps)
+      const sample = await poolStatus(api, pool, config.pools, settings, deps)
+      // One sample for a script, cut short: exit 130 (143, 129) as any command stopped, the members listed.
+      if (stop.isStopped()) return {...sample, error: new InterruptedError(`stopped: ${plural(sample.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}
+      return sample
     }
     while (!stop.isStopped()) {
       const result = await poolStatus(api, pool, config.pools, settings, deps)
@@ -77,6 +85,10 @@ export default class PoolTop extends ApiCommand<PoolStatusResult | null> {
 
   protected override render(result: PoolStatusResult | null): string {
     return result ? formatTop(result, {gpus: this.gpus, now: this.now()}, this.stdoutFit) : ''
+  }
+
+  protected override renderFailure(partial: Failed<PoolTopOutcome>): FailureView | null {
+    return partial ? {progress: `${plural(partial.members.length, 'member')} listed`, stdout: formatTop(partial, {gpus: this.gpus, now: this.now()}, this.stdoutFit), stderr: []} : null
   }
 
   protected override finished(result: PoolStatusResult | null): string {

@@ -83,6 +83,27 @@ describe('pool top (the command, with a fake API and fake ssh)', () => {
     expect(run.stderr).not.toMatch(/SIGINT|finishing/)
   })
 
+  it('on a pipe, SIGTERM while the probes run ends them and exits 143, every member listed (only the live view ends with 0)', async () => {
+    const {config, api} = await cpuPoolWith(2, 'top-pipe-stopped')
+    const stopped = () => {
+      const factory = fakeFactory({api})
+      factory.ssh.run = (_args, options) =>
+        new Promise((resolve) => {
+          options.signal?.addEventListener('abort', () => resolve(sshAnswer({status: null, aborted: true})))
+          factory.signals.emit('SIGTERM')
+        })
+      return factory
+    }
+    const run = await runCommand(PoolTop, ['cpu', '-c', config, '--json'], stopped())
+    expect(run.status).toBe(143)
+    const output = JSON.parse(run.stdout)
+    expect(output.members.map((m: {state: string}) => m.state)).toEqual(['not-probed', 'not-probed'])
+    expect(output.error.signal).toBe('SIGTERM')
+    const table = await runCommand(PoolTop, ['cpu', '-c', config], stopped())
+    expect(table.status).toBe(143)
+    expect(table.stdout).toMatch(/^NAME +STATE .*\n.* not-probed /)
+  })
+
   it('refuses an --interval under a second, naming the flag', async () => {
     const {config, api} = await cpuPoolWith(1, 'top-interval')
     const run = await runCommand(PoolTop, ['cpu', '-c', config, '--interval', '100ms'], {api, ssh})
