@@ -5,8 +5,10 @@ import type {Simulator} from '../../src/lib/simulator/server.js'
 import {canRunHosts, hostSshFlags, sshWorkspace, startHostsSimulator} from '../support/hosts.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import {simAdmin, simAdminFetch} from '../support/sim-admin.js'
+import {haveTool} from '../support/tools.js'
 
-const canHost = canRunHosts('pool status of GPU members against simulated hosts')
+// The simulated hosts run the droplet's own GPU sampler, which reads the figures with python3.
+const canHost = canRunHosts('pool status of GPU members against simulated hosts') && haveTool('python3', 'python3', 'the simulated hosts\' GPU sampler')
 
 describe.runIf(canHost)('velda-do pool status of members with GPUs: the sampler on each simulated host, over real SSH', () => {
   const {configFile, key, state} = sshWorkspace('velda-status-gpu-')

@@ -7,7 +7,8 @@ import {CTRL_C, runOnPty} from '../support/pty.js'
 import {simAdminFetch} from '../support/sim-admin.js'
 import {haveTool} from '../support/tools.js'
 
-const canHost = canRunHosts('pool top against simulated hosts')
+// The simulated hosts run the droplet's own GPU sampler, which reads the figures with python3.
+const canHost = canRunHosts('pool top against simulated hosts') && haveTool('python3', 'python3', 'the simulated hosts\' GPU sampler')
 
 const escapeRegExp = (text: string) => text.replace(/[[\]\\^$.*+?(){}|]/g, '\\$&')
 

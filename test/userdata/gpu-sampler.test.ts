@@ -10,7 +10,8 @@ import {Sandbox, type SandboxOptions} from '../support/sandbox.js'
 import {haveTool} from '../support/tools.js'
 import {utcSeconds} from '../../src/lib/text/wire-formats.js'
 
-const canSandbox = haveTool('bwrap', 'bubblewrap', 'running the GPU sampler in a sandbox') && Sandbox.canRun('running the GPU sampler in a sandbox')
+// python3 reads the GPU tool's figures on the member, as on every image the boot script runs on (cloud-init's own).
+const canSandbox = haveTool('bwrap', 'bubblewrap', 'running the GPU sampler in a sandbox') && haveTool('python3', 'python3', 'the GPU sampler\'s verdict') && Sandbox.canRun('running the GPU sampler in a sandbox')
 
 const simGpu = (profile: string) => readFileSync(new URL(`../../assets/sim-gpu/${profile}.json`, import.meta.url), 'utf8')
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/gpu/${name}`, import.meta.url), 'utf8')
