@@ -12,7 +12,7 @@ function droplet(id: number, status: PoolDroplet['status'] = 'new'): PoolDroplet
 }
 
 function agent(id: number, state: MemberStatus['state']): MemberStatus {
-  return {id, name: `velda-x-${id}`, status: 'active', address: '203.0.113.1', state, detail: '', boot: null, agent: null, last_line: null}
+  return {id, name: `velda-x-${id}`, status: 'active', address: '203.0.113.1', state, detail: '', boot: null, gpu: null, agent: null, last_line: null}
 }
 
 const stopped = (created: PoolDroplet[], extra: Partial<FailedCreate> = {}): FailedCreate => ({pool: 'cpu', created, error: new InterruptedError('stopped'), ...extra})
