@@ -47,6 +47,7 @@ describe("the spinner's last line after the creates", () => {
   const three = [droplet(1, 'active'), droplet(2, 'active'), droplet(3, 'new')]
   it.each([
     ['agents that did not start', {agents: [agent(1, 'healthy'), agent(2, 'boot-failed'), agent(3, 'boot-failed')], error: new PartialError('x')}, 'created 3 droplets; 2 of 3 agents did not start'],
+    ['members whose GPUs are missing or failing (their agents run)', {agents: [agent(1, 'healthy'), agent(2, 'gpu-missing'), agent(3, 'gpu-errors')], error: new PartialError('x')}, 'created 3 droplets; 2 of 3 members not healthy (GPUs)'],
     ['agents still booting when the time ran out', {agents: [agent(1, 'healthy'), agent(2, 'booting'), agent(3, 'booting')], error: new WaitTimeoutError('x')}, 'created 3 droplets; 1 of 3 agents running when the time ran out'],
     ['droplets not active when the time ran out', {error: new WaitTimeoutError('x')}, 'created 3 droplets; 2 of 3 active when the time ran out'],
     ['a wait that could not check', {error: new WaitFailedError('x')}, 'created 3 droplets; could not check them'],

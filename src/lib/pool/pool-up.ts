@@ -199,7 +199,9 @@ async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIn
   }
   if (failed.length > 0) {
     const first = failed[0] as MemberStatus
-    return {...final, error: new PartialError(`${failed.length} of ${plural(total, 'created droplet')} did not start the agent: ${first.name}: ${first.detail}`, {
+    // A member whose GPUs are missing or failing runs its agent: it is not healthy, which is a different thing to say.
+    const what = failed.every((m) => m.state === 'gpu-missing' || m.state === 'gpu-errors') ? `${inflect(failed.length, 'is', 'are')} not healthy` : 'did not start the agent'
+    return {...final, error: new PartialError(`${failed.length} of ${plural(total, 'created droplet')} ${what}: ${first.name}: ${first.detail}`, {
       suggestions: [`velda-do pool status ${result.pool} shows each member`, ...unhealthyFixes(result.pool, failed)],
     })}
   }
