@@ -36,18 +36,25 @@ export interface PoolPart {
   refusal?: RefusalClass
 }
 
-export interface ChainOptions {
-  /** The pool asked for first, then the `--fallback` pools in order. */
-  chain: readonly CreateTarget[]
+/** What is asked of the creates, whichever pools they go to: the flags of pool up and pool scale. */
+export interface CreateAsk {
   count: number
   force: boolean
+  /** `--ttl`: each droplet is tagged with the end of its lease (see lease.ts). */
   lease?: {expiresAtMs: number} | null
+  /** `--max-hourly-cost`, dollars an hour: a pool's burn rate after the creates may not exceed it. */
   maxHourlyCost?: number | null
-  /** `--project`, resolved by the first read. */
+  /** `--project NAME|ID`: resolved by the first read (nothing is created for an unknown one), assigned after. */
   project?: string | null
-  /** The first pool's members, when the caller listed them already (pool scale). */
+  /** The first pool's members, when the caller listed them already (pool scale): not listed again. */
   members?: PoolDroplet[]
+  /** How the droplets were asked for (pool up's --count unless given): a refusal names that flag. */
   ask?: Ask
+}
+
+export interface ChainOptions extends CreateAsk {
+  /** The pool asked for first, then the `--fallback` pools in order. */
+  chain: readonly CreateTarget[]
   /** `--retry-until-up`: how long to keep trying. null: the first refusal for capacity ends the run. */
   retry?: {timeoutMs: number} | null
 }
@@ -58,6 +65,7 @@ export interface ChainDeps {
   random(): number
   nameRandom?: RandomInt
   isInterrupted(): boolean
+  /** `state` is the part of the text that is news (see Progress.update): the rest only counts time. */
   onProgress(text: string, state?: string): void
   /** A line for the operator (stderr): a fallback pool's estimate, a pool given up for capacity. */
   onNotice?(text: string): void

@@ -7,9 +7,8 @@ import type {RandomInt} from '../config/naming.js'
 import {inflect, plural} from '../text/plural.js'
 import {listPools, type PoolDroplet} from './membership.js'
 import type {FailedName} from './create-batches.js'
-import type {Ask} from './scale-up-guards.js'
 import {planScaleUp} from './scale-up-plan.js'
-import {type CreateTarget, type PoolPart, runCreateChain} from './create-chain.js'
+import {type ChainDeps, type CreateAsk, type CreateTarget, type PoolPart, runCreateChain} from './create-chain.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
 import type {MemberStatus, PoolStatusResult} from './pool-status.js'
@@ -40,22 +39,10 @@ export interface PoolUpResult {
 /** What a pool up did; with `error` when it stopped or failed part-way (every droplet created is still listed). */
 export type PoolUpOutcome = Outcome<PoolUpResult>
 
-export interface PoolUpOptions {
+export interface PoolUpOptions extends CreateAsk {
   pool: PoolConfig
-  count: number
-  force: boolean
   userData: string
   wait: {timeoutMs: number; pollIntervalMs: number} | null
-  /** `--ttl`: each droplet is tagged with the end of its lease (see lease.ts). */
-  lease?: {expiresAtMs: number} | null
-  /** `--max-hourly-cost`, dollars an hour: the pool's burn rate after the creates may not exceed it. */
-  maxHourlyCost?: number | null
-  /** The pool's members, when the caller listed them already (pool scale): not listed again. */
-  members?: PoolDroplet[]
-  /** `--project NAME|ID`: resolved before anything is created, assigned right after. */
-  project?: string | null
-  /** How the droplets were asked for (pool up's --count unless given): a refusal names that flag. */
-  ask?: Ask
   /** `--fallback POOL…`: where what the pool has no capacity for is created, in order. */
   fallbacks?: CreateTarget[]
   /** `--retry-until-up`: how long to keep trying for capacity. */
@@ -67,22 +54,11 @@ export interface AgentProbe {
   probe(members: readonly PoolDroplet[]): Promise<PoolStatusResult>
 }
 
-export interface PoolUpDeps {
-  sleep(ms: number): Promise<void>
-  now(): number
-  random(): number
-  nameRandom?: RandomInt
-  isInterrupted(): boolean
-  /** `state` is the part of the text that is news (see Progress.update): the rest only counts time. */
-  onProgress(text: string, state?: string): void
+export interface PoolUpDeps extends ChainDeps {
   /** Called once the creates are done and counted: the pool's lock is not needed to wait for them. */
   afterCreate?(): void
-  /** What the creates will cost, and the pool they join (its members now), told once the guards passed and before anything is created. */
-  onEstimate?(estimate: CostEstimate, members: readonly PoolDroplet[]): void
   /** With it, --wait goes on past active until the agents run (see waitForAgents). */
   agents?: AgentProbe
-  /** A line for the operator (stderr): a fallback pool's estimate, a pool given up for capacity. */
-  onNotice?(text: string): void
 }
 
 /**
