@@ -50,12 +50,14 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   static override description = [
     "Checks first: max_agents (unless --ignore-limits), the account's droplet limit, that the size is offered in the region, that the ssh keys exist.",
     'Sends one POST per 10 droplets. A create that fails ambiguously (lost answer, 5xx, 429) is never repeated blindly: velda-do lists the pool and creates only the names that do not exist.',
-    'Exit 4 when some droplets were created and some were not (both are listed), 5 when --wait runs out of time, 130 on Ctrl-C (what exists is printed).',
+    'When DigitalOcean has no capacity for the size, --retry-until-up waits and tries the rest again, and --fallback POOL creates it in another configured pool.',
+    'Exit 4 when some droplets were created and some were not (both are listed), 5 when --wait or --retry-until-up runs out of time, 130 on Ctrl-C (what exists is printed).',
   ].join('\n\n')
 
   static override examples = [
     {description: 'Two MI300X droplets, waiting until they are active', command: '<%= config.bin %> <%= command.id %> amd-mi300x --count 2 --wait'},
     {description: 'See the exact requests, user_data included (secrets redacted), without sending them', command: '<%= config.bin %> <%= command.id %> amd-mi300x -n 8 --dry-run'},
+    {description: 'Eight MI300X droplets when capacity is scarce: wait up to 6h, and use pool amd-mi300x-b for what amd-mi300x cannot get', command: '<%= config.bin %> <%= command.id %> amd-mi300x -n 8 --retry-until-up --retry-timeout 6h --fallback amd-mi300x-b'},
     {description: 'In CI: the names of what was created', command: "<%= config.bin %> <%= command.id %> cpu-small -n 3 --json | jq -r '.created[].name'"},
   ]
 
