@@ -64,6 +64,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
     const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
+    for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
     const lease = leaseFrom(flags.ttl, this.now())
     const project = projectFrom(flags.project, this.env, raw)

@@ -91,6 +91,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       agentVersion: flags['agent-version'],
       secrets: dryRun ? 'redact' : 'reveal',
     })
+    for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
     // `pool up POOL` alone creates one droplet: said, since a GPU droplet bills by the hour and -n is easy to forget.
     if (!raw.some((token) => token.type === 'flag' && token.flag === 'count')) this.info(`no -n/--count given: ${dryRun ? 'a plan for' : 'creating'} 1 droplet (the default; -n N for more)`)
