@@ -107,13 +107,13 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const connected = await this.connectForDryRun({pool, endpointFlag: options.endpointFlag})
     if (connected.api === null) {
       // Not counted: the whole target is what the config judges (own 0: only the uncounted fix, --to max_agents, is said).
-      const verdict = await judgeScaleUp(null, {pool, count: target, force, ask: askTarget(target, 0)})
+      const verdict = await judgeScaleUp(null, {pool, count: target, force, ask: askTarget(target)})
       throw verdict.refusal ?? connected.noToken
     }
     const plan = await planPoolScale(connected.api, pool, target, force, options.configured)
     const result = {pool: pool.name, before: plan.before, target, dry_run: true as const, would_create: plan.action === 'create' ? plan.count : 0, would_delete: plan.action === 'delete' ? plan.chosen : []}
     if (plan.action !== 'create') return result
-    const verdict = await judgeScaleUp(connected.api, {pool, count: plan.count, force, maxHourlyCost: options.maxHourlyCost, project: options.project, members: plan.members, ask: askTarget(target, plan.before.total)})
+    const verdict = await judgeScaleUp(connected.api, {pool, count: plan.count, force, maxHourlyCost: options.maxHourlyCost, project: options.project, members: plan.members, ask: askTarget(target)})
     if (verdict.cost) this.info(formatEstimate(pool.name, verdict.cost))
     return verdict.refusal ? {...result, error: verdict.refusal} : result
   }

@@ -85,7 +85,7 @@ export async function runPoolScale(
   const base: PoolScaleResult = {pool: pool.name, before: plan.before, target, created: [], deleted: [], failed: []}
   if (plan.action === 'none') return base
   if (plan.action === 'create') {
-    const up = await poolUp(api, {...options, count: plan.count, members: plan.members, ask: askTarget(target, plan.before.total)}, deps)
+    const up = await poolUp(api, {...options, count: plan.count, members: plan.members, ask: askTarget(target)}, deps)
     const scaled = {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {})}
     if (!up.error) return scaled
     return {...scaled, requested: up.requested, ...(up.gone ? {gone: up.gone} : {}), error: up.error}
