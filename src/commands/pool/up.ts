@@ -161,10 +161,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : (afterCreateProgress(partial, partial.requested) ?? `created ${partial.created.length} of ${asked}`),
       stdout: createdAndAgents(partial, this.now(), this.stdoutFit),
-      stderr: [
-        ...notCreatedLines(partial.failed, partial.error),
-        ...(partial.project?.failed ?? []).map((f) => `not in project ${partial.project?.project.name}: ${f.name} (${f.id}): ${f.error}`),
-      ],
+      stderr: notCreatedLines(partial.failed, partial.error),
     }
   }
 }

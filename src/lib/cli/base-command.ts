@@ -6,7 +6,7 @@ import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, errorOf, InterruptedError, UsageError, VeldaError} from '../base/errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
-import {type LeftRunning, leftRunningLine} from '../output/create-report.js'
+import {type LeftRunning, leftRunningLines} from '../output/create-report.js'
 import {printable} from '../text/printable.js'
 import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../base/secret.js'
@@ -432,9 +432,9 @@ export abstract class BaseCommand<Result> extends Command {
         for (const suggestion of failure.suggestions) this.say(`  ${printable(suggestion)}`)
       }
     }
-    // The last word, under --json too (on stderr, for the person watching a CI log): what keeps billing.
+    // The last word, under --json too (on stderr, for the person watching a CI log): what keeps billing, and where.
     const running = outcome ? this.leftRunning(outcome) : null
-    if (running) this.say(this.paint.warning(printable(leftRunningLine(running))))
+    for (const line of running ? leftRunningLines(running) : []) this.say(this.paint.warning(printable(line)))
     if (failure.exitCode === 1 && this.env.DEBUG) this.say(String((error as Error).stack))
     // oclif ends with process.exit(), which drops what a pipe has not taken yet (`pool ssh --all | grep` after a
     // member failed): all of it is out first.

@@ -18,7 +18,7 @@ export interface FailedCreate {
   gone?: readonly {id: number}[]
   agents?: readonly MemberStatus[]
   /** `--project`: the droplets that could not be assigned to it. */
-  project?: {project: {name: string}; failed: readonly unknown[]}
+  project?: {project: {name: string}; failed: readonly {id: number; name: string; error: string}[]}
   error: VeldaError
 }
 
@@ -52,6 +52,8 @@ export interface LeftRunning {
   hourly: number | null
   /** Pasteable, plain: `velda-do pool down POOL --id 1 --id 2`, or `--all` when they are the whole pool. */
   command: string
+  /** `--project`: the droplets left in the default project, each with why, said before what they bill. */
+  notInProject: string[]
 }
 
 /**
@@ -65,11 +67,21 @@ export function leftRunning(run: FailedCreate, before: {own: number; minAgents: 
   if (running.length === 0) return null
   const which = before?.own === 0 ? ['--all'] : running.flatMap((d) => ['--id', String(d.id)])
   const limits = before && before.own < before.minAgents ? ['--ignore-limits'] : []
+  const project = run.project
   return {
     droplets: running.length,
     hourly: pricePerDroplet === null ? null : sumHourly(running.map(() => pricePerDroplet)).hourly,
     command: ['velda-do', 'pool', 'down', shellWord(run.pool), ...which, ...limits].join(' '),
+    notInProject: project ? project.failed.map((f) => `not in project ${project.project.name}: ${f.name} (${f.id}): ${f.error}`) : [],
   }
+}
+
+/**
+ * What a failed create says last on stderr, with or without --json (for the person watching a CI log): the droplets
+ * left outside the project, then what keeps billing.
+ */
+export function leftRunningLines(running: LeftRunning): string[] {
+  return [...running.notInProject, leftRunningLine(running)]
 }
 
 /** `2 droplets are running ($0.0179/h): velda-do pool down cpu --id 1001 --id 1002` */
