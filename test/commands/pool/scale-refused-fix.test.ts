@@ -25,6 +25,8 @@ describe('pool scale: a create refused part-way suggests the --to that fits, cou
     const run = await runCommand(PoolScale, ['cpu', '--to', '25', '-c', writeCpuPoolConfig('scale-refused-fix'), '--json'], {api})
     expect(run.status).toBe(4)
     const output = JSON.parse(run.stdout) as {created: unknown[]; error: {code: string; suggestions: string[]}}
+    // docs/cli.md's keys, as on success, and a refused create's `refusal` beside `error`: no `requested` (pool up's).
+    expect(Object.keys(output)).toEqual(['pool', 'before', 'target', 'created', 'deleted', 'failed', 'cost', 'refusal', 'error'])
     expect(output.created).toHaveLength(10)
     expect(output.error.code).toBe('droplet_limit')
     // 10 exist now and 5 more fit: 15 in all. `--to 5`, as it said before, would have deleted 5 of the 10 just made.
