@@ -28,7 +28,7 @@ function section2(markdown: string, heading: string): string[] {
 }
 
 /** Each exit code of the `| code | meaning |` table under `## Exit codes`. */
-export function exitTable(markdown: string): number[] {
+function exitTable(markdown: string): number[] {
   return section2(markdown, 'Exit codes')
     .map((line) => /^\|\s*([\d,\s]+?)\s*\|/.exec(line)?.[1])
     .filter((cell): cell is string => cell !== undefined)
@@ -39,7 +39,7 @@ export function exitTable(markdown: string): number[] {
  * The `| error.code | exit | extra keys |` table: each code in backticks of the first cell, with every number of its
  * exit cell (`3 when none was created, 4 when some were` gives 3 and 4).
  */
-export function errorCodeTable(markdown: string): Map<string, number[]> {
+function errorCodeTable(markdown: string): Map<string, number[]> {
   const table = new Map<string, number[]>()
   const lines = section2(markdown, 'Exit codes')
   const header = lines.findIndex((line) => /^\|\s*`error\.code`\s*\|\s*exit\s*\|/.test(line))
@@ -64,7 +64,7 @@ function commandSection(markdown: string, command: string): string {
 }
 
 /** The top-level keys of a document written as docs/cli.md writes them: `{"pool", "created": [Droplet], "cost"}`. */
-export function topLevelKeys(document: string): string[] {
+function topLevelKeys(document: string): string[] {
   const keys: string[] = []
   let depth = 0
   for (let i = 0; i < document.length; i++) {
@@ -98,7 +98,7 @@ function firstDocument(text: string): string {
  * as `--json`:, `--dry-run --json`: or `--all --json`: (`shown`), and the keys its paragraph adds in backticks
  * (`named`: "plus `agents` with ...", "and `gone: [...]` when there are any").
  */
-export function documentedKeys(section: string): {shown: string[]; named: string[]} {
+function documentedKeys(section: string): {shown: string[]; named: string[]} {
   // A label of the command's own document; not a key's (`cost` in `--json`: {...} is what one key holds).
   const labels = [...section.matchAll(/`[^`\n]*--json[^`\n]*`:/g)].filter((label) => !/\bin\s+$/.test(section.slice(0, label.index)))
   const shown = new Set<string>()
