@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {ExitCode} from '../../src/lib/base/errors.js'
 import {exitCodeFor, STOP_SIGNALS} from '../../src/lib/base/stop-signals.js'
+import {commandsWithFailureDocuments, failureDocument} from '../../src/lib/cli/failure-documents.js'
 import {PROJECT_ROOT} from '../support/cli.js'
 import {apiCommands, commandKeysFacts, errorCodeFacts} from '../support/outcome-types.js'
 
@@ -152,6 +153,17 @@ describe('docs/cli.md against the outcome types', () => {
     expect(calling).toEqual(expect.arrayContaining(['sizes', 'pool up']))
     expect(calling.filter((command) => !named.includes(command)), 'commands that read the token, missing from the list').toEqual([])
     expect(named.filter((command) => !calling.includes(command)), 'commands the list names that call no API').toEqual([])
+  })
+
+  it('a failure\'s --json keys (failure-documents.ts) are keys of the command\'s result, for each command that has them', () => {
+    const keysOf = new Map(commandKeysFacts().map((fact) => [fact.command.replaceAll(' ', ':'), fact.keys]))
+    const wrong = commandsWithFailureDocuments().flatMap((id) => {
+      const keys = keysOf.get(id)
+      if (!keys) return [`${id}: no command of that id`]
+      const documents = [failureDocument(id, null), failureDocument(id, {args: {}, flags: {'dry-run': true, all: true}})]
+      return documents.flatMap((document) => Object.keys(document).filter((key) => !keys.includes(key)).map((key) => `${id}: ${key} is not a key of its result`))
+    })
+    expect(wrong).toEqual([])
   })
 
   it('the error.code table names no code that no error carries', () => {

@@ -12,6 +12,7 @@ import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../base/secret.js'
 import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
 import {toFailure} from './failure.js'
+import {failureDocument, type ParsedLine} from './failure-documents.js'
 import {outputFlag, quietFlag, RENAMED_FLAGS} from './flags.js'
 import {type OutputFormat, outputFormat, outputInArgv} from './output-format.js'
 import {fitNote, type TableFit, tableFit} from '../output/table.js'
@@ -205,6 +206,7 @@ export abstract class BaseCommand<Result> extends Command {
       hasOutputFile: 'output-file' in declared,
     })
     this.setPasteContext(parsed, definitions)
+    this.parsedLine = {args: parsed.args as Record<string, unknown>, flags}
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
@@ -249,6 +251,8 @@ export abstract class BaseCommand<Result> extends Command {
 
   /** Known once the command line is parsed: until then a line is printed as it is. */
   private pasteContext: PasteContext | null = null
+  /** The command line as parsed, for the keys of a failure's --json document; null before (a bad flag). */
+  private parsedLine: ParsedLine | null = null
   /** The arguments typed and the pools of the config read: what follows a suggested command as its arguments. */
   private readonly argumentValues = new Set<string>()
 
@@ -402,7 +406,8 @@ export abstract class BaseCommand<Result> extends Command {
 
   /**
    * Prints a failure and exits with its code (docs/cli.md, "Exit codes"): a thrown error, or the error an outcome
-   * ended with. An outcome's own keys come first in --json, then any the error adds (members_after), then `error`.
+   * ended with. An outcome's own keys come first in --json (a thrown error's: the command's keys, empty), then any
+   * the error adds (members_after), then `error`.
    */
   private async fail(error: Error, outcome: Failed<Result> | null): Promise<never> {
     if (!this.jsonEnabled() && outcome) await this.showFailure(outcome)
@@ -417,7 +422,8 @@ export abstract class BaseCommand<Result> extends Command {
     }
     if (this.jsonEnabled()) {
       await this.writeJson({
-        ...(outcome ? withoutError(outcome) : {}),
+        // What was thrown before the operation returned anything still has the command's keys, empty (failure-documents.ts).
+        ...(outcome ? withoutError(outcome) : failureDocument(this.id, this.parsedLine)),
         ...failure.partial,
         error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
       })
