@@ -93,7 +93,7 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   override async run(): Promise<Result> {
-    const result = await this.execute()
+    const result = this.stoppedAtTheEnd(await this.execute())
     // An outcome with an error is printed as a failure: what was done, then the error, and its exit code.
     const error = errorOf(result)
     if (error) return this.fail(error, result as Failed<Result>)
@@ -107,6 +107,19 @@ export abstract class BaseCommand<Result> extends Command {
       this.noteFit(this.stdoutFit)
     }
     return result
+  }
+
+  /**
+   * A stop signal that came while the last request was in flight: the command finished that request and had
+   * nothing left to send, so it returned a whole result. It is still a stop (docs/cli.md, "Stopping"): the outcome
+   * ends with the interruption, 128 + the signal's number and `error.signal`, and a cancelled CI job knows it was
+   * interrupted. A result that is no outcome (null: printed already) is left as it is.
+   */
+  private stoppedAtTheEnd(result: Result): Result {
+    const signal = this.stopWatch?.signal
+    if (!signal || result === null || typeof result !== 'object' || errorOf(result)) return result
+    const error = new InterruptedError(`stopped by ${signal} as the last request finished: that request completed and nothing more was to be sent, so the result is whole`)
+    return {...result, error}
   }
 
   /**
