@@ -54,8 +54,3 @@ export function failureDocument(commandId: string | undefined, line: ParsedLine 
   const document = commandId === undefined ? undefined : DOCUMENTS[commandId]
   return document ? document(line ?? {args: {}, flags: {}}) : {}
 }
-
-/** The command ids that have one (for the contract test). */
-export function commandsWithFailureDocuments(): string[] {
-  return Object.keys(DOCUMENTS)
-}
