@@ -1,8 +1,10 @@
 // `npm run bench`: figures, not tests. Cold start beside bare node; requests and wall time of API commands
 // against the simulator with added latency; peak memory of a 10,000-droplet listing through the API layer; the
 // size of the package, packed and installed; pool status over members that print 100 MB each (`node bench/run.mjs
-// hostile-output` runs only that row). `node bench/run.mjs install-size` runs only the last,
-// `node bench/run.mjs cold-start` (npm run bench:start) only the first.
+// hostile-output` runs only that row; `retry-until-up` only its own). `node bench/run.mjs install-size` runs only the last,
+// `node bench/run.mjs cold-start` (npm run bench:start) only the first, `node bench/run.mjs bulk-delete` only the
+// bulk deletes of 1,000 with DigitalOcean's rate limit on (BENCH_CLI=<another build's bin/run.js> measures that build
+// against the same simulator: how the figures before bulk deletes were taken, from main's build).
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir, userInfo} from 'node:os'
@@ -166,6 +168,70 @@ function installSize() {
   }
 }
 
+// pool up -n 25 --retry-until-up against capacity freeing 5 every 30 s (10 free at the start): the run in-process
+// on the simulator's own fake clock (bench/probes/retry-until-up.ts), so tries, POSTs and the time to the 25th are
+// the run's decisions, not the machine's speed. The last places free at 90 s: the ideal is 90 s.
+async function retryUntilUpBench() {
+  const probe = join(root, 'bench', '.out', 'retry-until-up.mjs')
+  await build({
+    entryPoints: [join(root, 'bench/probes/retry-until-up.ts')],
+    outfile: probe,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['@digitalocean/dots', '@digitalocean/dots/*', '@microsoft/*', 'yaml'],
+    logLevel: 'error',
+  })
+  console.log('\n## pool up -n 25 --retry-until-up, capacity 10 now and 5 more every 30 s (simulated clock; 5 runs, jitter random)\n')
+  console.log(`${'run'.padEnd(6)} ${'created'.padStart(8)} ${'tries'.padStart(6)} ${'POSTs'.padStart(6)} ${'refused'.padStart(8)} ${'requests'.padStart(9)} ${'to 25 (s)'.padStart(10)} ${'cpu ms'.padStart(8)}`)
+  for (let i = 1; i <= 5; i++) {
+    const result = spawnSync(process.execPath, [probe], {cwd: root, encoding: 'utf8'})
+    if (result.status !== 0) throw new Error(`the retry-until-up probe failed: ${result.stderr}`)
+    const r = JSON.parse(result.stdout)
+    console.log(`${String(i).padEnd(6)} ${String(r.created).padStart(8)} ${String(r.tries).padStart(6)} ${String(r.posts).padStart(6)} ${String(r.refused).padStart(8)} ${String(r.requests).padStart(9)} ${(r.simulatedMs / 1000).toFixed(1).padStart(10)} ${r.cpuMs.toFixed(0).padStart(8)}`)
+  }
+}
+
+if (process.argv[2] === 'retry-until-up') {
+  await retryUntilUpBench()
+  process.exit(0)
+}
+
+// pool down --all and pool reap of 1,000 droplets against the simulator with DigitalOcean's own rate limit (250 a
+// minute, 5,000 an hour: its defaults) and 100 ms per answer, one run each, a fresh simulator for each. `requests`
+// counts every API request the simulator logged, the 429s it refused included; `DELETEs` those of droplets (one per
+// droplet, or the one by tag). The wall time is real: 429s are waited out as DigitalOcean's retry-after says.
+async function bulkDeleteBench() {
+  const cli = process.env.BENCH_CLI ?? join(root, 'bin', 'run.js')
+  const pool = ['velda', 'velda-pool:cpu-small']
+  console.log(`\n## Deleting 1,000 droplets with DigitalOcean's rate limit (250 a minute), 100 ms latency per request (${cli})\n`)
+  console.log(`${'operation'.padEnd(36)} ${'requests'.padStart(9)} ${'429s'.padStart(6)} ${'DELETEs'.padStart(8)} ${'deleted'.padStart(8)} ${'wall s'.padStart(8)}`)
+  for (const [name, args, tags, key] of [
+    ['pool down --all (1,000)', ['pool', 'down', 'cpu-small', '--all', '--yes', '--json', '-c', 'examples/velda.yaml'], pool, 'deleted'],
+    ['pool reap (1,000 expired)', ['pool', 'reap', 'cpu-small', '--yes', '--json', '-c', 'examples/velda.yaml'], [...pool, 'velda-expires:1600000000'], 'reaped'],
+  ]) {
+    const sim = await startSimulator(['--latency', '100ms', '--droplet-limit', '5000'])
+    try {
+      await sim.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-983663a1-', tags})
+      await sim.admin('DELETE', 'requests')
+      const {ms, stdout} = run([cli, ...args], {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token})
+      const done = JSON.parse(stdout)[key].length
+      const log = (await sim.admin('GET', 'requests')).requests
+      const refused = log.filter((r) => r.status === 429).length
+      const deletes = log.filter((r) => r.method === 'DELETE' && r.path.startsWith('/v2/droplets')).length
+      console.log(`${name.padEnd(36)} ${String(log.length).padStart(9)} ${String(refused).padStart(6)} ${String(deletes).padStart(8)} ${String(done).padStart(8)} ${(ms / 1000).toFixed(1).padStart(8)}`)
+    } finally {
+      await sim.stop()
+    }
+  }
+}
+
+if (process.argv[2] === 'bulk-delete') {
+  await bulkDeleteBench()
+  process.exit(0)
+}
+
 if (process.argv[2] === 'hostile-output') {
   await hostileOutputBench()
   process.exit(0)
@@ -311,8 +377,8 @@ try {
 } finally {
   await lifecycle.stop()
 }
-// pool reap over 1,000 members whose lease ended: the deletes themselves, without the 250-a-minute rate limit
-// (DigitalOcean's would stretch them over four minutes, which the transport waits out as the 429s say).
+// pool reap over 1,000 members whose lease ended, without the 250-a-minute rate limit: one delete by a tag of the
+// run's own (bulkDeleteBench below has the same with the rate limit on).
 const reapSim = await startSimulator(['--latency', '100ms', '--rate-limit', '1000000', '--droplet-limit', '5000'])
 try {
   await reapSim.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small', 'velda-expires:1600000000']})
@@ -327,13 +393,18 @@ try {
 }
 console.log('\nTargets: POSTs = ceil(N/10); one list per poll tick; pool list of 1,000 in at most 6 list requests; pool scale')
 console.log('from 0: ceil(N/10) POSTs, one listing of the pool and the two droplet counts of the account limit check (GET')
-console.log('/v2/droplets?per_page=1, counted as lists); from 150: one list and the 50 DELETEs, 20 at a time; pool reap of')
-console.log('1,000: one list per 200 and the 1,000 DELETEs, 20 at a time (about 50 round trips);')
+console.log('/v2/droplets?per_page=1, counted as lists); from 150: one list and a bulk delete of the 50 (9 requests: the')
+console.log('tag made, put on them, counted, deleted by, deleted, one list to verify); pool reap of 1,000: one list per 200')
+console.log('and the bulk delete (5 tag requests of 200, 4 more, one list: about 15 round trips);')
 console.log('pool down --count 100 under 2,000 ms.')
 
-// 5. pool status over many members, and over members that print 100 MB each.
+// 5. Bulk deletes of 1,000 with the rate limit on.
+await bulkDeleteBench()
+
+// 6. pool status over many members, and over members that print 100 MB each.
 await poolStatusBench()
+await retryUntilUpBench()
 await hostileOutputBench()
 
-// 6. Package size.
+// 7. Package size.
 installSize()

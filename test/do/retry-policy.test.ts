@@ -50,6 +50,28 @@ describe('retry decisions', () => {
     expect(retried('/v2/projects')).toBe(false)
     expect(retried('/v2/projects/x/resources/more')).toBe(false)
   })
+
+  it('retries making a tag and tagging droplets (each changes nothing when repeated), and no other tag POST', () => {
+    const retried = (path: string) => decideRetry({kind: 'network', reason: 'connection dropped'}, 1, 'POST', policy, NOW, half, path).retry
+    expect(retried('/v2/tags')).toBe(true)
+    expect(retried('/v2/tags/velda-do-bulk-delete:00/resources')).toBe(true)
+    expect(retried('/v2/tags/x/resources/more')).toBe(false)
+    expect(retried('/v2/tagsx')).toBe(false)
+  })
+
+  it.each([
+    ['a 500', status(500), false],
+    ['a 503 that says when', status(503, {'retry-after': '1'}), false],
+    ['a lost answer', {kind: 'network', reason: 'connection dropped'} as Outcome, false],
+    ['a timeout', {kind: 'timeout'} as Outcome, false],
+    ['a 429 (nothing was done)', status(429, {'retry-after': '1'}), true],
+  ])('a delete by tag after %s: retried %s (the caller lists to learn what it did)', (_name, outcome, expected) => {
+    const decision = decideRetry(outcome, 1, 'DELETE', policy, NOW, half, '/v2/droplets')
+    expect(decision.retry).toBe(expected)
+    if (!expected) expect(decision).toMatchObject({why: expect.stringMatching(/a delete by tag is not sent again/)})
+    // A droplet's own delete is as it was: a lost answer is asked again (a 404 then says it went).
+    expect(decideRetry(outcome, 1, 'DELETE', policy, NOW, half, '/v2/droplets/3164444').retry).toBe(true)
+  })
 })
 
 describe('backoff', () => {

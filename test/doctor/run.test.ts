@@ -36,6 +36,11 @@ function fakeApi(calls: string[]): DigitalOceanApi {
     listProjects: call('projects', []),
     getProject: call('project', null),
     assignToProject: () => Promise.reject(new Error('doctor must not assign')),
+    createTag: () => Promise.reject(new Error('doctor must not tag')),
+    tagDroplets: () => Promise.reject(new Error('doctor must not tag')),
+    tagCounts: () => Promise.reject(new Error('doctor must not tag')),
+    deleteTag: () => Promise.reject(new Error('doctor must not tag')),
+    deleteDropletsByTag: () => Promise.reject(new Error('doctor must not delete')),
   }
 }
 

@@ -208,12 +208,15 @@ describe('the contract: velda-do\'s requests against DigitalOcean\'s OpenAPI des
     await run(['pool', 'scale', 'cpu', '--to', '5', '--yes', '--json', '-c', configFile])
     // Into a project: looked up, then the droplets assigned.
     await run(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-fleet', '--json', '-c', configFile])
+    // More than 20 go by a tag of the run's own: made, put on them, counted, deleted by, deleted.
+    await run(['pool', 'scale', 'cpu', '--to', '22', '--json', '-c', configFile])
+    await run(['pool', 'down', 'cpu', '--all', '--yes', '--json', '-c', configFile])
     const violations = seen.filter((s) => s.errors.length > 0)
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([])
     // And every answer the simulator gave them meets DigitalOcean's response schema for its status.
     const badAnswers = seen.filter((s) => s.answerErrors.length > 0)
     expect(badAnswers, JSON.stringify(badAnswers, null, 2)).toEqual([])
-    expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy', 'account_get', 'projects_list', 'projects_assign_resources']))
+    expect(new Set(seen.map((s) => s.operation))).toEqual(new Set(['sizes_list', 'regions_list', 'sshKeys_list', 'droplets_list', 'droplets_create', 'droplets_destroy', 'account_get', 'projects_list', 'projects_assign_resources', 'tags_create', 'tags_assign_resources', 'tags_get', 'droplets_destroy_byTag', 'tags_delete']))
     console.log(`\nContract check: ${seen.length} requests, ${new Set(seen.map((s) => s.operation)).size} operations, 0 violations (${SPEC === SHARED_SPEC ? 'the shared design' : 'its copy in test/fixtures'}'s spec)\n`)
   })
 

@@ -45,8 +45,8 @@ describe('what a refused create means, from the status and what velda-do can rea
     expect(explained.suggestions.length).toBeGreaterThan(0)
   })
 
-  it('no capacity says what to do now, without the flags that do not exist yet', () => {
-    expect(explainRefusal(pool, 422, 2, TAGS, facts).suggestions).toEqual(['try again later, or another pool (velda-do pool up OTHER)'])
+  it('no capacity names the two ways on: waiting for it, another pool', () => {
+    expect(explainRefusal(pool, 422, 2, TAGS, facts).suggestions).toEqual(['--retry-until-up waits for it, --fallback POOL tries another pool'])
   })
 
   it('a full account comes first: it is what a second run racing this one leads to', () => {

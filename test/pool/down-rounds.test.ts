@@ -17,7 +17,7 @@ afterEach(async () => {
   sim = undefined
 })
 
-/** The API, with a hook run after each delete: what another process does meanwhile. */
+/** The API, with a hook run after each delete (by id, or of a bulk delete's tag): what another process does meanwhile. */
 async function setup(afterDelete: (deletes: number, sim: Simulator) => void) {
   const started = await startSimulator({activeAfterMs: null})
   sim = started
@@ -28,6 +28,10 @@ async function setup(afterDelete: (deletes: number, sim: Simulator) => void) {
       const outcome = await api.deleteDroplet(id)
       afterDelete(++deletes, started)
       return outcome
+    },
+    deleteDropletsByTag: async (tag: string) => {
+      await api.deleteDropletsByTag(tag)
+      afterDelete(++deletes, started)
     },
   })
   const down = async () => {

@@ -69,6 +69,24 @@ describe('a scale-up whose creates are refused for capacity, all or nothing', ()
     expect(outcome.refusal === null).toBe(made === asked)
   })
 
+  it.each([
+    // free, asked: probing from one name (a try after one that found no place), doubling after each success until
+    // the first refusal
+    [0, 10, [1], 0],
+    [1, 10, [1, 2, 1], 1],
+    [5, 10, [1, 2, 4, 2, 2, 1], 5],
+    [10, 10, [1, 2, 4, 3], 10],
+    [25, 25, [1, 2, 4, 3, 10, 5], 25],
+  ])('probing: %i free, %i asked: creates of %j, %i made', async (free, asked, sizes, made) => {
+    const region = allOrNothing(free)
+    const plan = planScaleUp({pool, count: asked, userData: '', existingNames: new Set()})
+    const outcome = await runScaleUp(plan, deps({createDroplets: region.createDroplets, probeFrom: 1}))
+    expect(region.sizes).toEqual(sizes)
+    expect(outcome.created).toHaveLength(made)
+    const planned = plan.batches.flatMap((b) => b.names)
+    expect([...outcome.created.map((d) => d.name), ...outcome.failed.map((f) => f.name)].sort()).toEqual([...planned].sort())
+  })
+
   it('a refusal that is not for capacity stops at once, as before: one create, nothing tried smaller', async () => {
     const region = allOrNothing(3)
     const asked: number[] = []

@@ -66,6 +66,8 @@ export function fakeFactory(options: FakeFactoryOptions = {}): FakeFactory {
       sleeps.push(ms)
     },
     signals: new EventEmitter(),
+    // The middle of every jitter: the waits a command chooses are exactly the ones its docs give.
+    random: () => 0.5,
     connects,
     sleeps,
     connectApi: async (connect) => {

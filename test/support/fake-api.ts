@@ -1,5 +1,7 @@
 import type {DigitalOceanApi} from '../../src/lib/do/client.js'
 import {ApiError} from '../../src/lib/do/errors.js'
+import {isRunTag} from '../../src/lib/do/run-tag.js'
+import type {TagCounts} from '../../src/lib/do/tags.js'
 import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, Image, Project, ProjectAssignment, Region, Size, SshKey} from '../../src/lib/do/types.js'
 
 /** Sizes of the catalog the fake serves: one CPU size and the MI300X ones, in nyc3 and atl1. */
@@ -42,6 +44,8 @@ export class FakeApi implements DigitalOceanApi {
   readonly endpoint: string
   readonly calls: FakeCall[] = []
   droplets: Droplet[]
+  /** Tags made by createTag (a tag a droplet carries exists too, as on DigitalOcean). */
+  readonly tags = new Set<string>()
   private nextId = 1000
   private readonly options: FakeApiOptions
 
@@ -166,6 +170,49 @@ export class FakeApi implements DigitalOceanApi {
     this.record('assignToProject', [projectId, dropletIds])
     return dropletIds.map((id) => ({droplet_id: id, urn: `do:droplet:${id}`, status: 'assigned', assigned: true}))
   }
+
+  async createTag(name: string): Promise<void> {
+    this.record('createTag', [name])
+    this.tags.add(name)
+  }
+
+  /** All or nothing, as the simulator: an id that is not a droplet is a 404 and tags none. */
+  async tagDroplets(name: string, dropletIds: readonly number[]): Promise<void> {
+    this.record('tagDroplets', [name, [...dropletIds]])
+    if (!this.tagExists(name) || dropletIds.some((id) => !this.droplets.some((d) => d.id === id))) throw notFound('POST', `/v2/tags/${name}/resources`)
+    this.droplets = this.droplets.map((d) => (dropletIds.includes(d.id) && !d.tags.includes(name) ? {...d, tags: [...d.tags, name]} : d))
+  }
+
+  async tagCounts(name: string): Promise<TagCounts | null> {
+    this.record('tagCounts', [name])
+    if (!this.tagExists(name)) return null
+    const droplets = this.droplets.filter((d) => d.tags.includes(name)).length
+    return {resources: droplets, droplets}
+  }
+
+  async deleteTag(name: string): Promise<'deleted' | 'already-gone'> {
+    this.record('deleteTag', [name])
+    if (!this.tagExists(name)) return 'already-gone'
+    this.tags.delete(name)
+    this.droplets = this.droplets.map((d) => (d.tags.includes(name) ? {...d, tags: d.tags.filter((t) => t !== name)} : d))
+    return 'deleted'
+  }
+
+  /** Refuses what the real service refuses (droplets.ts), so a test of a bad tag sees no droplet go. */
+  async deleteDropletsByTag(tag: string): Promise<void> {
+    this.record('deleteDropletsByTag', [tag])
+    if (!isRunTag(tag)) throw new RangeError(`refusing to send DELETE /v2/droplets?tag_name=${tag}`)
+    if (!this.tagExists(tag)) throw notFound('DELETE', `/v2/droplets?tag_name=${tag}`)
+    this.droplets = this.droplets.filter((d) => !d.tags.includes(tag))
+  }
+
+  private tagExists(name: string): boolean {
+    return this.tags.has(name) || this.droplets.some((d) => d.tags.includes(name))
+  }
+}
+
+function notFound(method: string, path: string): ApiError {
+  return new ApiError(404, 'not_found', 'The resource you were accessing could not be found.', null, {method, path, attempts: 1})
 }
 
 /** The error DigitalOcean's 422 gives (an unavailable size, a bad key): for `fail` answers. */

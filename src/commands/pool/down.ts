@@ -27,7 +27,7 @@ export default class PoolDown extends ApiCommand<PoolDownOutput> {
   static override hiddenAliases = ['pool:rm', 'pool:delete']
   static override description = [
     '--count picks droplets that are not active yet first, then the newest. A --name or --id that is not in the pool stops everything (exit 2, nothing deleted). Going below min_agents needs --ignore-limits.',
-    'On a terminal it lists the droplets and asks; answering no (or Ctrl-C) deletes nothing and exits 130. Without a terminal it needs --yes. Deletes run 20 at a time; a droplet already gone counts as deleted.',
+    'On a terminal it lists the droplets and asks; answering no (or Ctrl-C) deletes nothing and exits 130. Without a terminal it needs --yes. Up to 20 droplets are deleted one request each, at once; more by a tag made for this one delete, in a handful of requests; a droplet already gone counts as deleted.',
   ].join('\n\n')
 
   static override examples = [

@@ -23,7 +23,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
   static override summary = 'Delete members whose lease passed, stuck in new, or (--off) powered off.'
   static override description = [
     'Expired: a lease (pool up --ttl) that has passed, deleted even below min_agents. Stuck: still new after --stuck-after (default 30m). Off, with --off: powered off (DigitalOcean bills those too). Stuck and off members go only as far as the pool stays at min_agents (unless --ignore-limits).',
-    'Made for cron and scheduled CI: only members of the configured pools by the membership rule (never a droplet of another pool or of none), --dry-run, --yes required without a terminal when there is something to delete, exit 0 when there is nothing to do (no --yes needed). Deletes run 20 at a time.',
+    'Made for cron and scheduled CI: only members of the configured pools by the membership rule (never a droplet of another pool or of none), --dry-run, --yes required without a terminal when there is something to delete, exit 0 when there is nothing to do (no --yes needed). Deletes go as in pool down: up to 20 one request each, more by a tag made for this one delete.',
   ].join('\n\n')
 
   static override examples = [

@@ -3,14 +3,14 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, capacityFlags, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {askTarget} from '../../lib/pool/scale-up-guards.js'
 import {formatDroplets} from '../../lib/output/droplet-table.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
-import {afterCreateProgress, type LeftRunning, leftRunning, notCreatedLines} from '../../lib/output/create-report.js'
+import {afterCreateProgress, createdLine, type LeftRunning, leftRunning, notCreatedLines} from '../../lib/output/create-report.js'
 import {printable} from '../../lib/text/printable.js'
 import {plural} from '../../lib/text/plural.js'
 import {formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
@@ -18,6 +18,7 @@ import type {PoolDroplet} from '../../lib/pool/membership.js'
 import {type MemberCounts, planPoolScale, type PoolScaleOutcome, runPoolScale} from '../../lib/pool/pool-scale.js'
 import {waitSettings} from '../../lib/pool/wait.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
+import {capacityChoice} from '../../lib/cli/capacity-choice.js'
 
 /** `--dry-run`: what it would create or delete, and (as an outcome's error) the refusal the run would give. */
 export type PoolScaleDryRun = Outcome<{pool: string; before: MemberCounts; target: number; dry_run: true; would_create: number; would_delete: PoolDroplet[]}>
@@ -52,6 +53,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     ttl: ttlFlag,
     'max-hourly-cost': maxHourlyCostFlag,
     project: projectFlag,
+    ...capacityFlags,
     config: configFlag,
     broker: brokerFlag,
     'agent-version': agentVersionFlag,
@@ -66,14 +68,17 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
     for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
+    const capacity = capacityChoice(config, pool, flags, (other) => prepareUserData(config, {poolName: other.name, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'}).script)
+    for (const warning of capacity.warnings) this.say(this.paint.warning(`warning: ${warning}`))
+    const fallbackPools = capacity.fallbacks.map((t) => t.pool)
     const lease = leaseFrom(flags.ttl, this.now())
     const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
     const stop = this.stopSignals()
-    if (dryRun) return this.dryRun(pool, {target: flags.to, force: flags['ignore-limits'], maxHourlyCost, project, endpointFlag: flags['api-endpoint'], configured: config.pools})
+    if (dryRun) return this.dryRun(pool, {target: flags.to, force: flags['ignore-limits'], maxHourlyCost, project, endpointFlag: flags['api-endpoint'], configured: config.pools, fallbacks: fallbackPools})
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
-    const lock = await this.lockPool(api, pool.name)
-    const plan = await planPoolScale(api, pool, flags.to, flags['ignore-limits'], config.pools)
+    const lock = await this.lockPools(api, [pool.name, ...fallbackPools.map((p) => p.name)])
+    const plan = await planPoolScale(api, pool, flags.to, flags['ignore-limits'], config.pools, fallbackPools)
     this.before = {own: plan.before.total, minAgents: pool.minAgents}
     if (plan.action === 'delete') {
       const to = `from ${plan.before.total} to ${flags.to}`
@@ -84,12 +89,13 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       })
     }
     const progress = await this.startProgress()
-    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project}, {
+    return runPoolScale(api, plan, {pool, target: flags.to, configured: config.pools, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project, fallbacks: capacity.fallbacks, retryUntilUp: capacity.retryUntilUp}, {
       sleep: stop.sleep,
       now: this.now,
-      random: Math.random,
+      random: () => this.factory.random(),
       isInterrupted: stop.isStopped,
       onProgress: (text: string, state?: string) => progress.update(text, state),
+      onNotice: (text) => this.info(text),
       afterCreate: () => lock.release(),
       onEstimate: (estimate) => this.info(formatEstimate(pool.name, estimate)),
       agents: flags['wait-for'] === 'agent' ? this.agentProbe(pool.name, flags) : undefined,
@@ -102,7 +108,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
    * plan printed above it. Without a token nothing can be planned: only what the config alone decides is refused
    * (a --to past max_agents), else the missing token is.
    */
-  private async dryRun(pool: PoolConfig, options: {target: number; force: boolean; maxHourlyCost: number | null; project: string | null; endpointFlag: string | undefined; configured: readonly PoolConfig[]}): Promise<PoolScaleOutput> {
+  private async dryRun(pool: PoolConfig, options: {target: number; force: boolean; maxHourlyCost: number | null; project: string | null; endpointFlag: string | undefined; configured: readonly PoolConfig[]; fallbacks: readonly PoolConfig[]}): Promise<PoolScaleOutput> {
     const {target, force} = options
     const connected = await this.connectForDryRun({pool, endpointFlag: options.endpointFlag})
     if (connected.api === null) {
@@ -110,7 +116,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
       const verdict = await judgeScaleUp(null, {pool, count: target, force, ask: askTarget(target)})
       throw verdict.refusal ?? connected.noToken
     }
-    const plan = await planPoolScale(connected.api, pool, target, force, options.configured)
+    const plan = await planPoolScale(connected.api, pool, target, force, options.configured, options.fallbacks)
     const result = {pool: pool.name, before: plan.before, target, dry_run: true as const, would_create: plan.action === 'create' ? plan.count : 0, would_delete: plan.action === 'delete' ? plan.chosen : []}
     if (plan.action !== 'create') return result
     const verdict = await judgeScaleUp(connected.api, {pool, count: plan.count, force, maxHourlyCost: options.maxHourlyCost, project: options.project, members: plan.members, ask: askTarget(target)})
@@ -126,6 +132,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
 
   protected override finished(result: PoolScaleOutput): string {
     if ('dry_run' in result) return 'dry run'
+    if (result.created.length > 0 && result.pools) return `${createdLine(result)}; the pools have ${result.before.total + result.created.length} together`
     if (result.created.length > 0) return `created ${plural(result.created.length, 'droplet')}: pool ${result.pool} has ${result.before.total + result.created.length}`
     if (result.deleted.length > 0) return `deleted ${plural(result.deleted.length, 'droplet')}: pool ${result.pool} has ${result.before.total - result.deleted.length}`
     return `already at ${result.target}: nothing to do`

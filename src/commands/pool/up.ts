@@ -3,13 +3,13 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
-import {agentVersionFlag, apiEndpointFlag, brokerFlag, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
+import {agentVersionFlag, apiEndpointFlag, brokerFlag, capacityFlags, configFlag, leaseFrom, maxHourlyCostFlag, projectFlag, projectFrom, renamedForceFlag, sshFlags, ttlFlag, waitFlags, waitForFlag} from '../../lib/cli/flags.js'
 import type {PoolConfig} from '../../lib/config/types.js'
 import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
 import {type CostEstimate, formatEstimate, parseHourlyCost} from '../../lib/pool/cost.js'
 import {judgeScaleUp} from '../../lib/pool/scale-up-check.js'
 import {createdAndAgents} from '../../lib/output/member-table.js'
-import {afterCreateProgress, type LeftRunning, leftRunning, notCreatedLines} from '../../lib/output/create-report.js'
+import {afterCreateProgress, createdLine, type LeftRunning, leftRunning, notCreatedLines} from '../../lib/output/create-report.js'
 import {isShared} from '../../lib/pool/membership.js'
 import {dryRunHeader, formatDryRun} from '../../lib/output/requests.js'
 import {plural} from '../../lib/text/plural.js'
@@ -18,6 +18,7 @@ import {resolveEndpoint} from '../../lib/config/resolve-settings.js'
 import {waitSettings} from '../../lib/pool/wait.js'
 import {checkRunSize, MAX_COUNT} from '../../lib/pool/run-size.js'
 import {prepareUserData} from '../../lib/userdata/prepare.js'
+import {capacityChoice} from '../../lib/cli/capacity-choice.js'
 
 /** `--dry-run`: the requests, the cost when it could be read, and (as an outcome's error) the refusal the run would give. */
 export type PoolUpDryRun = Outcome<{pool: string; requested: number; dry_run: true; cost: CostEstimate | null; requests: DryRunRequest[]}>
@@ -72,6 +73,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     ttl: ttlFlag,
     'max-hourly-cost': maxHourlyCostFlag,
     project: projectFlag,
+    ...capacityFlags,
     ...renamedForceFlag,
     config: configFlag,
     broker: brokerFlag,
@@ -93,22 +95,28 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     })
     for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
+    const capacity = capacityChoice(config, pool, flags, (other) => prepareUserData(config, {poolName: other.name, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'}).script)
+    for (const warning of capacity.warnings) this.say(this.paint.warning(`warning: ${warning}`))
     // `pool up POOL` alone creates one droplet: said, since a GPU droplet bills by the hour and -n is easy to forget.
     if (!raw.some((token) => token.type === 'flag' && token.flag === 'count')) this.info(`no -n/--count given: ${dryRun ? 'a plan for' : 'creating'} 1 droplet (the default; -n N for more)`)
     const lease = leaseFrom(flags.ttl, this.now())
     const project = projectFrom(flags.project, this.env, raw)
     const maxHourlyCost = flags['max-hourly-cost'] === undefined ? null : parseHourlyCost(flags['max-hourly-cost'], '--max-hourly-cost')
-    if (dryRun) return this.dryRun(pool, {count: flags.count, force: flags['ignore-limits'], maxHourlyCost, project, endpointFlag: flags['api-endpoint'], requests: dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})})
+    if (dryRun) {
+      if (capacity.fallbacks.length > 0) this.info(`not planned: what pool ${pool.name} has no capacity for goes to ${capacity.fallbacks.map((t) => `pool ${t.pool.name}`).join(', then ')}, with their own requests`)
+      return this.dryRun(pool, {count: flags.count, force: flags['ignore-limits'], maxHourlyCost, project, endpointFlag: flags['api-endpoint'], requests: dryRunRequests(pool, flags.count, userData.script, resolveEndpoint(flags['api-endpoint'], this.env, pool).value, {lease})})
+    }
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
-    const lock = await this.lockPool(api, pool.name)
+    const lock = await this.lockPools(api, [pool.name, ...capacity.fallbacks.map((t) => t.pool.name)])
     const progress = await this.startProgress()
-    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project}, {
+    return poolUp(api, {pool, count: flags.count, force: flags['ignore-limits'], userData: userData.script, wait, lease, maxHourlyCost, project, fallbacks: capacity.fallbacks, retryUntilUp: capacity.retryUntilUp}, {
       sleep: stop.sleep,
       now: this.now,
-      random: Math.random,
+      random: () => this.factory.random(),
       isInterrupted: stop.isStopped,
       onProgress: (text, state) => progress.update(text, state),
+      onNotice: (text) => this.info(text),
       afterCreate: () => lock.release(),
       onEstimate: (estimate, members) => {
         this.before = {own: members.filter((m) => !isShared(m)).length, minAgents: pool.minAgents}
@@ -140,7 +148,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
   }
 
   protected override finished(result: PoolUpOutput): string {
-    return 'dry_run' in result ? 'dry run' : `created ${plural(result.created.length, 'droplet')} in pool ${result.pool}`
+    return 'dry_run' in result ? 'dry run' : createdLine(result)
   }
 
   /** The pool before the creates (the guards' listing): whether the new ones are all of it, and its min_agents. */

@@ -16,3 +16,9 @@ export function gpuVendor(sizeSlug: string): GpuVendor {
   if (NVIDIA_MODEL.test(slug)) return 'nvidia'
   return 'unknown'
 }
+
+/** `gpu-mi300x8-1536gb(-devcloud)` → mi300, 8; `gpu-h100x1-80gb` → h100, 1; any other slug → null. */
+export function gpuShape(slug: string): {model: string; count: number} | null {
+  const match = /^gpu-([a-z0-9]+?)x(\d+)-/.exec(slug.toLowerCase())
+  return match ? {model: match[1] as string, count: Number(match[2])} : null
+}

@@ -138,6 +138,16 @@ export abstract class ApiCommand<Result> extends BaseCommand<Result> {
   }
 
   /**
+   * lockPool for each pool of a `--fallback` chain, taken in name order whatever the chain's order: two runs with
+   * the chains a,b and b,a would otherwise each hold one and wait for the other forever.
+   */
+  protected async lockPools(api: DigitalOceanApi, pools: readonly string[]): Promise<PoolLock> {
+    const locks: PoolLock[] = []
+    for (const pool of [...new Set(pools)].sort()) locks.push(await this.lockPool(api, pool))
+    return {release: () => locks.forEach((lock) => lock.release())}
+  }
+
+  /**
    * Nothing is deleted without a yes: with `--yes` it goes ahead; on a terminal it shows the droplets and asks;
    * without one it refuses (exit 2, `refusal` says why). A "no" or Ctrl-C at the prompt ends the command with
    * `nothingDone` as its result: a cancel, exit 130. `table` replaces the plain droplet table (e.g. with reasons);

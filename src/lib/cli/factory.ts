@@ -34,6 +34,8 @@ export interface Factory {
   now(): number
   /** The clock's wait, ended early (without an error) by its AbortSignal: retry waits, polls. */
   readonly sleep: Sleep
+  /** Jitter for the waits a command chooses (--retry-until-up's), in [0, 1): a test fixes it. */
+  random(): number
   /** Where stop signals come from: the process, or an emitter a test fires. */
   readonly signals: SignalSource
   /** Opens the API (connection.ts): the DigitalOcean client loads only when this is called. */
@@ -76,6 +78,7 @@ export function systemFactory(api: ApiWorld = NO_API_WORLD): Factory {
     env: process.env,
     now: Date.now,
     sleep: sleepUnlessAborted,
+    random: Math.random,
     signals: process,
     ...api,
     setExitCode: (code) => {

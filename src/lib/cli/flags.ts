@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {parseDuration} from '../text/duration.js'
 import {UsageError} from '../base/errors.js'
 import {checkIdentityFile} from '../ssh/identity-file.js'
+import {DEFAULT_RETRY_TIMEOUT_MS} from '../pool/capacity-retry.js'
 
 /** Flags shared by several commands, defined once so their help text and parsing never drift apart. */
 export const configFlag = Flags.string({
@@ -93,6 +94,23 @@ export const waitFlags = {
   wait: Flags.boolean({description: 'wait until every created droplet is active, then show their addresses'}),
   'wait-timeout': Flags.string({description: 'how long --wait waits', default: '10m', helpValue: 'DURATION'}),
   'poll-interval': Flags.string({description: 'time between two checks while waiting (one list request each)', default: '5s', helpValue: 'DURATION'}),
+}
+
+/**
+ * When GPUs are scarce (pool up, pool scale): wait for capacity, and other pools for what this one cannot get
+ * (src/lib/pool/create-chain.ts). No default on --retry-timeout, so that giving it alone is refused, not ignored.
+ */
+export const capacityFlags = {
+  'retry-until-up': Flags.boolean({description: 'when DigitalOcean has no capacity for the size, keep what was created and try the rest again (waits 1s, doubling to 5m) until all exist, --retry-timeout passes (exit 5) or Ctrl-C'}),
+  'retry-timeout': Flags.string({description: 'how long --retry-until-up keeps trying [default: 2h]', helpValue: 'DURATION', dependsOn: ['retry-until-up']}),
+  fallback: Flags.string({description: 'create what the pool has no capacity for in this other configured pool (repeatable or comma-separated; tried in order)', helpValue: 'POOL', multiple: true, delimiter: ','}),
+}
+
+/** `--retry-until-up [--retry-timeout D]`: how long to keep trying; null without it. */
+export function retryFrom(flags: {'retry-until-up': boolean; 'retry-timeout'?: string}): {timeoutMs: number} | null {
+  if (!flags['retry-until-up']) return null
+  const timeout = flags['retry-timeout']
+  return {timeoutMs: timeout === undefined ? DEFAULT_RETRY_TIMEOUT_MS : parseDuration(timeout, '--retry-timeout', {minMs: 1_000})}
 }
 
 const SSH_PORT_ENV_VAR = 'VELDA_DO_SSH_PORT'

@@ -19,6 +19,8 @@ export interface DoClient {
   getJson(source: AnswerSource): Promise<unknown>
   /** A POST of velda-do's own JSON body, its answer read as plain JSON. */
   postJson(source: AnswerSource, body: unknown): Promise<unknown>
+  /** A DELETE without a body, its answer read as plain JSON (undefined for DigitalOcean's empty 204). */
+  deleteJson(source: AnswerSource): Promise<unknown>
 }
 
 export async function connectClient(options: TransportOptions): Promise<DoClient> {
@@ -36,6 +38,7 @@ export async function connectClient(options: TransportOptions): Promise<DoClient
     dots: dots.v2,
     getJson: (source) => send(source, {headers: {accept: 'application/json'}}),
     postJson: (source, body) => send(source, {headers: {accept: 'application/json', 'content-type': 'application/json'}, body: JSON.stringify(body)}),
+    deleteJson: (source) => send(source, {headers: {accept: 'application/json'}}),
   }
 }
 

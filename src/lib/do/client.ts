@@ -4,13 +4,14 @@ import {CatalogService} from './catalog.js'
 import {DropletService} from './droplets.js'
 import {ImageService} from './images.js'
 import {ProjectService} from './projects.js'
+import {type TagCounts, TagService} from './tags.js'
 import type {TransportOptions} from './transport.js'
 import type {Account, AccountDetails, Droplet, DropletCreateRequest, DropletFilter, Image, Project, ProjectAssignment, Region, Size, SshKey} from './types.js'
 
 
 /**
  * velda-do's door to DigitalOcean: one object for the commands, each call served by the service of its resource
- * (droplets.ts, catalog.ts, account.ts, images.ts, projects.ts), all over the one client (api-client.ts) and its
+ * (droplets.ts, catalog.ts, account.ts, images.ts, projects.ts, tags.ts), all over the one client (api-client.ts) and its
  * one transport.
  */
 export interface DigitalOceanApi {
@@ -46,6 +47,16 @@ export interface DigitalOceanApi {
    * assigning is idempotent the caller may simply ask again for all of them.
    */
   assignToProject(projectId: string, dropletIds: number[]): Promise<ProjectAssignment[]>
+  /** POST /v2/tags (a tag that exists is answered as it is). */
+  createTag(name: string): Promise<void>
+  /** POST /v2/tags/{tag}/resources, in batches (tags.ts); tagging twice changes nothing. */
+  tagDroplets(name: string, dropletIds: readonly number[]): Promise<void>
+  /** GET /v2/tags/{tag}: its counts, each checked; null when the API says 404. */
+  tagCounts(name: string): Promise<TagCounts | null>
+  /** DELETE /v2/tags/{tag}: untags every resource; `already-gone` for a 404. */
+  deleteTag(name: string): Promise<'deleted' | 'already-gone'>
+  /** DELETE /v2/droplets?tag_name=: refused for anything but a run tag (run-tag.ts); never resent after a lost answer. */
+  deleteDropletsByTag(tag: string): Promise<void>
 }
 
 export type ApiOptions = TransportOptions
@@ -57,6 +68,7 @@ export async function createDigitalOceanApi(options: ApiOptions): Promise<Digita
   const account = new AccountService(client)
   const images = new ImageService(client)
   const projects = new ProjectService(client)
+  const tags = new TagService(client)
   return {
     endpoint: client.endpoint,
     accountKey: () => account.key(),
@@ -73,5 +85,10 @@ export async function createDigitalOceanApi(options: ApiOptions): Promise<Digita
     listProjects: () => projects.list(),
     getProject: (idOrDefault) => projects.get(idOrDefault),
     assignToProject: (projectId, dropletIds) => projects.assign(projectId, dropletIds),
+    createTag: (name) => tags.create(name),
+    tagDroplets: (name, dropletIds) => tags.tagDroplets(name, dropletIds),
+    tagCounts: (name) => tags.counts(name),
+    deleteTag: (name) => tags.delete(name),
+    deleteDropletsByTag: (tag) => droplets.deleteByTag(tag),
   }
 }

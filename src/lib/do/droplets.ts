@@ -2,6 +2,8 @@ import {isId, requireIds, requireList} from './answer-checks.js'
 import {absentAs, type DoClient} from './api-client.js'
 import {type AnswerSource, MalformedAnswerError} from './errors.js'
 import {listAll, type ListEndpoint, listPath, readTotal, wireListAnswer} from './paginate.js'
+import {isRunTag} from './run-tag.js'
+import {tagInUrl} from './tags.js'
 import type {Droplet, DropletCreateRequest, DropletFilter} from './types.js'
 import {fromWireDroplet, type WireDroplet} from './wire-droplet.js'
 
@@ -54,6 +56,17 @@ export class DropletService {
     // Every id comes from a checked answer; should one slip through, no request goes out with it.
     if (!isId(id)) throw new RangeError(`refusing to send DELETE /v2/droplets/${String(id)}: ${String(id)} is not a droplet id (a positive whole number)`)
     return absentAs(this.client.dots.droplets.byDroplet_id(id).delete().then(() => 'deleted' as const), 'already-gone' as const)
+  }
+
+  /**
+   * DELETE /v2/droplets?tag_name=: every droplet carrying the tag. Only a run tag (run-tag.ts) is ever sent: the
+   * shared `velda`, a pool's `velda-pool:*` or a user's tag would delete droplets velda-do did not choose, so any
+   * other name is refused here, before a request exists, whatever a caller passes. Not sent again by the transport
+   * after a lost answer or a 5xx (retry-policy.ts): the caller lists to learn what it did.
+   */
+  async deleteByTag(tag: string): Promise<void> {
+    if (!isRunTag(tag)) throw new RangeError(`refusing to send DELETE /v2/droplets?tag_name=${String(tag)}: only a tag made for one bulk delete (velda-do-bulk-delete:<32 hex digits>) is deleted by`)
+    await this.client.deleteJson({method: 'DELETE', path: `/v2/droplets?tag_name=${tagInUrl(tag)}`})
   }
 }
 

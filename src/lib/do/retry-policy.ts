@@ -34,7 +34,21 @@ export function isRetryableMethod(method: string): boolean {
  * POSTs whose repetition changes nothing: assigning resources to a project leaves them in that project however
  * often it is sent (a second time answers `already_assigned`), so a lost answer is safely asked again.
  */
-const IDEMPOTENT_POSTS: readonly RegExp[] = [/^\/v2\/projects\/[^/]+\/resources$/]
+const IDEMPOTENT_POSTS: readonly RegExp[] = [
+  /^\/v2\/projects\/[^/]+\/resources$/,
+  // Making a tag that exists answers it as it is; tagging a droplet twice leaves it tagged once.
+  /^\/v2\/tags$/,
+  /^\/v2\/tags\/[^/]+\/resources$/,
+]
+
+/**
+ * A DELETE whose repetition is not harmless to read: `DELETE /v2/droplets?tag_name=` (the only DELETE of that
+ * path) after a lost answer or a 5xx may have deleted some or all of its droplets, and the bulk delete must learn
+ * which by listing, not by sending it again. A 429 is a refusal (nothing was done), so it is waited out as ever.
+ */
+function retriedOnlyWhenRefused(method: string, path: string): boolean {
+  return method.toUpperCase() === 'DELETE' && (path.split('?')[0] ?? '') === '/v2/droplets'
+}
 
 /** Whether this request may be sent again after a failure: by its method, or a POST known to be idempotent. */
 export function isRetryableRequest(method: string, path: string): boolean {
@@ -136,6 +150,9 @@ export function decideRetry(
 ): Decision {
   if (outcome.kind === 'status' && !RETRYABLE_STATUSES.has(outcome.status)) return {retry: false}
   if (outcome.kind === 'network' && outcome.retryable === false) return {retry: false, why: 'waiting would not help'}
+  if (retriedOnlyWhenRefused(method, path) && !(outcome.kind === 'status' && outcome.status === 429)) {
+    return {retry: false, why: 'a delete by tag is not sent again: it may have been performed (the caller lists to see)'}
+  }
   if (!isRetryableRequest(method, path)) return {retry: false, why: `${method} is not retried: it may have been performed`}
   if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${plural(attempt, 'attempt')}`}
   const told = toldWait(outcome, now)

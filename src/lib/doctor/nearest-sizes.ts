@@ -1,4 +1,5 @@
 import type {Size} from '../do/types.js'
+import {gpuShape} from '../catalog/gpu.js'
 
 /** The AMD Developer Cloud's sizes are DigitalOcean's with this suffix (`gpu-mi300x1-192gb-devcloud`). */
 export const DEVCLOUD_SUFFIX = '-devcloud'
@@ -21,10 +22,10 @@ export function nearestSizes(wanted: string, catalog: readonly Size[]): NearSize
   if (offered.some((size) => size.slug === twin)) {
     near.push({slug: twin, why: `the same size ${wanted.endsWith(DEVCLOUD_SUFFIX) ? 'without' : 'with'} ${DEVCLOUD_SUFFIX}`})
   }
-  const gpu = gpuOf(wanted)
+  const gpu = gpuShape(wanted)
   if (gpu) {
     const counts = offered
-      .map((size) => ({slug: size.slug, gpu: gpuOf(size.slug)}))
+      .map((size) => ({slug: size.slug, gpu: gpuShape(size.slug)}))
       .filter((other) => other.gpu && other.gpu.model === gpu.model && other.gpu.count !== gpu.count)
       .sort((a, b) => (a.gpu?.count ?? 0) - (b.gpu?.count ?? 0) || a.slug.localeCompare(b.slug))
     for (const other of counts) near.push({slug: other.slug, why: `${other.gpu?.count} of the same GPU`})
@@ -32,8 +33,4 @@ export function nearestSizes(wanted: string, catalog: readonly Size[]): NearSize
   return near
 }
 
-/** `gpu-mi300x8-1536gb(-devcloud)` → mi300, 8; `gpu-h100x1-80gb` → h100, 1; any other slug → null. */
-function gpuOf(slug: string): {model: string; count: number} | null {
-  const match = /^gpu-([a-z0-9]+?)x(\d+)-/.exec(slug.toLowerCase())
-  return match ? {model: match[1] as string, count: Number(match[2])} : null
-}
+

@@ -19,6 +19,8 @@ export interface FailedCreate {
   agents?: readonly MemberStatus[]
   /** `--project`: the droplets that could not be assigned to it. */
   project?: {project: {name: string}; failed: readonly {id: number; name: string; error: string}[]}
+  /** `--fallback`: the chain's pools (the created droplets say which each is in). */
+  pools?: readonly {pool: string}[]
   error: VeldaError
 }
 
@@ -65,13 +67,23 @@ export function leftRunning(run: FailedCreate, before: {own: number; minAgents: 
   const goneIds = new Set((run.gone ?? []).map((d) => d.id))
   const running = run.created.filter((d) => !goneIds.has(d.id))
   if (running.length === 0) return null
-  const which = before?.own === 0 ? ['--all'] : running.flatMap((d) => ['--id', String(d.id)])
-  const limits = before && before.own < before.minAgents ? ['--ignore-limits'] : []
+  // `--fallback` creates in other pools too: one pool down each, the pool asked for first.
+  const poolOf = (d: PoolDroplet) => (run.pools && d.pool ? d.pool : run.pool)
+  const pools = [...new Set([run.pool, ...running.map(poolOf)])].filter((pool) => running.some((d) => poolOf(d) === pool))
+  const commands = pools.map((pool) => {
+    const mine = running.filter((d) => poolOf(d) === pool)
+    const first = pool === run.pool
+    const which = first && before?.own === 0 ? ['--all'] : mine.flatMap((d) => ['--id', String(d.id)])
+    const limits = first && before && before.own < before.minAgents ? ['--ignore-limits'] : []
+    return ['velda-do', 'pool', 'down', shellWord(pool), ...which, ...limits].join(' ')
+  })
+  // The catalog's price for the pool asked for (as the cost guard read it); a fallback pool's droplets carry their own.
+  const prices = running.map((d) => (poolOf(d) === run.pool ? pricePerDroplet : d.price_hourly))
   const project = run.project
   return {
     droplets: running.length,
-    hourly: pricePerDroplet === null ? null : sumHourly(running.map(() => pricePerDroplet)).hourly,
-    command: ['velda-do', 'pool', 'down', shellWord(run.pool), ...which, ...limits].join(' '),
+    hourly: prices.some((price) => price === null) ? null : sumHourly(prices).hourly,
+    command: commands.join(' && '),
     notInProject: project ? project.failed.map((f) => `not in project ${project.project.name}: ${f.name} (${f.id}): ${f.error}`) : [],
   }
 }
@@ -82,6 +94,14 @@ export function leftRunning(run: FailedCreate, before: {own: number; minAgents: 
  */
 export function leftRunningLines(running: LeftRunning): string[] {
   return [...running.notInProject, leftRunningLine(running)]
+}
+
+/** `created 25 droplets in pool amd`, or with `--fallback` where they went: `created 25 droplets: 10 in pool amd, 15 in pool amd-b`. */
+export function createdLine(result: {pool: string; created: readonly unknown[]; pools?: readonly {pool: string; created: number}[]}): string {
+  const created = `created ${plural(result.created.length, 'droplet')}`
+  const parts = (result.pools ?? []).filter((p) => p.created > 0)
+  if (parts.length <= 1) return `${created} in pool ${parts[0]?.pool ?? result.pool}`
+  return `${created}: ${parts.map((p) => `${p.created} in pool ${p.pool}`).join(', ')}`
 }
 
 /** `2 droplets are running ($0.0179/h): velda-do pool down cpu --id 1001 --id 1002` */

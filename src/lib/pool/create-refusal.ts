@@ -79,7 +79,7 @@ export function explainRefusal(pool: PoolConfig, status: number, count: number, 
     return {
       refusal: 'no_capacity',
       finding: `no capacity for ${pool.size} in ${pool.region} right now`,
-      suggestions: ['try again later, or another pool (velda-do pool up OTHER)'],
+      suggestions: ['--retry-until-up waits for it, --fallback POOL tries another pool'],
     }
   }
   return unexplainedRefusal(pool)
@@ -147,4 +147,13 @@ export class CreateRefusedError extends VeldaError {
     this.code = refusal
     this.exitCode = anyCreated ? ExitCode.partial : ExitCode.api
   }
+}
+
+/**
+ * `--retry-until-up` ran out of `--retry-timeout` with droplets still missing for lack of capacity: exit 5, as every
+ * wait that runs out of time; what was created is listed beside it.
+ */
+export class CapacityTimeoutError extends VeldaError {
+  readonly exitCode = ExitCode.waitTimeout
+  readonly code = 'capacity_timeout'
 }

@@ -57,7 +57,7 @@ export interface DeleteOutcome {
  * the transport retries 429 and 5xx. Every droplet ends up in `deleted` or `failed`.
  */
 export async function deleteDroplets(
-  droplets: readonly PoolDroplet[],
+  droplets: readonly Pick<PoolDroplet, 'id' | 'name'>[],
   deleteOne: (id: number) => Promise<'deleted' | 'already-gone'>,
   options: {concurrency: number; isInterrupted(): boolean; onProgress(done: number, total: number): void},
 ): Promise<DeleteOutcome & {interrupted: boolean}> {
@@ -66,7 +66,7 @@ export async function deleteDroplets(
   let interrupted = false
   const worker = async () => {
     while (next < droplets.length) {
-      const droplet = droplets[next++] as PoolDroplet
+      const droplet = droplets[next++] as Pick<PoolDroplet, 'id' | 'name'>
       if (options.isInterrupted()) {
         interrupted = true
         outcome.failed.push({id: droplet.id, name: droplet.name, error: 'not attempted: interrupted'})

@@ -2,7 +2,8 @@ import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, type Outcome, PartialError, VeldaError} from '../base/errors.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
-import {deleteDroplets, type DeleteOutcome, selectForScaleDown, type Selection} from './delete-selection.js'
+import {type DeleteOutcome, selectForScaleDown, type Selection} from './delete-selection.js'
+import {deleteChosen} from './bulk-delete.js'
 import {inflect, plural} from '../text/plural.js'
 
 /**
@@ -46,6 +47,8 @@ export async function planPoolDown(api: DigitalOceanApi, pool: PoolConfig, selec
 export interface PoolDownDeps {
   isInterrupted(): boolean
   onProgress(text: string): void
+  /** A bulk delete's run tag's randomness (node:crypto's when not given). */
+  randomBytes?: (size: number) => Uint8Array
 }
 
 /** Deletes the chosen droplets (and with `all`, what appears meanwhile): what was deleted and what not is the outcome. */
@@ -59,12 +62,17 @@ export async function runPoolDown(
   const result: PoolDownResult = {pool: pool.name, deleted: [], failed: []}
   let round = chosen
   let interrupted = false
+  const tagsLeft: string[] = []
   for (let n = 1; ; n++) {
-    const outcome = await deleteDroplets(round, (id) => api.deleteDroplet(id), {
+    const before = result.deleted.length
+    const outcome = await deleteChosen(api, round, {
       concurrency: DELETE_CONCURRENCY,
       isInterrupted: deps.isInterrupted,
-      onProgress: (done, total) => deps.onProgress(`deleted ${result.deleted.length + done}/${result.deleted.length + total}`),
+      onProgress: (done, total) => deps.onProgress(`deleted ${before + done}/${before + total}`),
+      onStep: deps.onProgress,
+      randomBytes: deps.randomBytes,
     })
+    if (outcome.tagLeft) tagsLeft.push(outcome.tagLeft)
     result.deleted.push(...outcome.deleted)
     result.failed.push(...outcome.failed)
     interrupted = outcome.interrupted
@@ -72,7 +80,7 @@ export async function runPoolDown(
     const handled = new Set([...result.deleted, ...result.failed].map((d) => d.id))
     const listed = await relist(api, pool, options.configured)
     // What was deleted already is reported with the failure to list again.
-    if (listed instanceof VeldaError) return {...result, error: relistFailure(result, pool, listed)}
+    if (listed instanceof VeldaError) return {...result, error: withTagsLeft(relistFailure(result, pool, listed), tagsLeft)}
     const left = listed.filter((d) => !handled.has(d.id))
     if (left.length === 0) break
     if (n >= ALL_ROUNDS) {
@@ -83,7 +91,23 @@ export async function runPoolDown(
     round = left
   }
   const error = downFailure(result, pool, interrupted)
-  return error ? {...result, error} : result
+  if (error) return {...result, error: withTagsLeft(error, tagsLeft)}
+  for (const tag of tagsLeft) deps.onProgress(tagLeftNote(tag))
+  return result
+}
+
+/**
+ * A bulk delete's tag that could not be deleted: it carries at most the droplets not deleted, and deleting it
+ * deletes no droplet (doctl's `compute tag delete` sends `DELETE /v2/tags/{tag}`, which only untags).
+ */
+export function tagLeftNote(tag: string): string {
+  return `the tag ${tag} of this delete could not be deleted; delete it with: doctl compute tag delete ${tag} --force`
+}
+
+/** The error with a line per tag left behind, so that a failed run names them. */
+export function withTagsLeft<E extends VeldaError>(error: E, tags: readonly string[]): E {
+  error.suggestions.push(...tags.map(tagLeftNote))
+  return error
 }
 
 /** The pool as a further --all round finds it, or why it could not be listed. */
@@ -106,7 +130,7 @@ function relistFailure(result: PoolDownResult, pool: PoolConfig, error: VeldaErr
 /** What went wrong, if anything: a stop, deletes that failed, or droplets that kept appearing. */
 function downFailure(result: PoolDownResult, pool: PoolConfig, interrupted: boolean): VeldaError | null {
   const attempted = result.deleted.length + result.failed.length
-  if (interrupted) return new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was sent`)
+  if (interrupted) return new InterruptedError(`stopped: ${result.deleted.length} of ${plural(attempted, 'droplet')} had been deleted (all listed); nothing more was deleted`)
   if (result.failed.length > 0) {
     const first = result.failed[0]?.error ?? 'unknown error'
     if (result.deleted.length === 0) return new NothingChangedError(`no droplet was deleted: ${first}`)

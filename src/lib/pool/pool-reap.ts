@@ -2,9 +2,9 @@ import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {InterruptedError, NothingChangedError, type Outcome, PartialError, type VeldaError} from '../base/errors.js'
 import {inflect, plural} from '../text/plural.js'
-import {deleteDroplets} from './delete-selection.js'
+import {deleteChosen} from './bulk-delete.js'
 import {listPools} from './membership.js'
-import {DELETE_CONCURRENCY} from './pool-down.js'
+import {DELETE_CONCURRENCY, tagLeftNote, withTagsLeft} from './pool-down.js'
 import {type ReapOptions, type ReapPlan, type ReapReason, selectForReap} from './reap-selection.js'
 
 export interface ReapedDroplet {
@@ -42,23 +42,31 @@ export interface AccountReap {
 }
 
 /**
- * Deletes what the plans chose, 20 at a time per account, going through every account even after a failure in
- * one (a cron run must not leave a second account's expired droplets for a first account's locked one); every
- * droplet ends up reaped or failed. The outcome is judged once, over all accounts: exit 4 if anything at all was
+ * Deletes what the plans chose, each account's together as pool down deletes (deleteChosen: one by one up to 20,
+ * by a tag of the run's own above), going through every account even after a failure in one (a cron run must not
+ * leave a second account's expired droplets for a first account's locked one); every droplet ends up reaped or
+ * failed. The outcome is judged once, over all accounts: exit 4 if anything at all was
  * reaped.
  */
-export async function runReap(accounts: readonly AccountReap[], deps: {isInterrupted(): boolean; onProgress(text: string): void}): Promise<PoolReapOutcome> {
+export async function runReap(
+  accounts: readonly AccountReap[],
+  deps: {isInterrupted(): boolean; onProgress(text: string): void; randomBytes?: (size: number) => Uint8Array},
+): Promise<PoolReapOutcome> {
   const result: PoolReapResult = {reaped: [], failed: [], kept: accounts.flatMap((a) => keptOf(a.plans))}
   const total = accounts.reduce((sum, a) => sum + a.plans.reduce((n, plan) => n + plan.reap.length, 0), 0)
   let interrupted = false
+  const tagsLeft: string[] = []
   for (const {api, plans} of accounts) {
     const chosen = plans.flatMap((plan) => plan.reap.map((c) => ({...c.droplet, pool: plan.pool, reason: c.reason, detail: c.detail})))
     const before = result.reaped.length + result.failed.length
-    const outcome = await deleteDroplets(chosen, (id) => api.deleteDroplet(id), {
+    const outcome = await deleteChosen(api, chosen, {
       concurrency: DELETE_CONCURRENCY,
       isInterrupted: deps.isInterrupted,
       onProgress: (done) => deps.onProgress(`reaped ${before + done}/${total}`),
+      onStep: deps.onProgress,
+      randomBytes: deps.randomBytes,
     })
+    if (outcome.tagLeft) tagsLeft.push(outcome.tagLeft)
     const origin = new Map(chosen.map((d) => [d.id, d]))
     const withReason = <T extends {id: number}>(d: T) => {
       const planned = origin.get(d.id)
@@ -69,13 +77,15 @@ export async function runReap(accounts: readonly AccountReap[], deps: {isInterru
     interrupted ||= outcome.interrupted
   }
   const error = reapFailure(result, interrupted)
-  return error ? {...result, error} : result
+  if (error) return {...result, error: withTagsLeft(error, tagsLeft)}
+  for (const tag of tagsLeft) deps.onProgress(tagLeftNote(tag))
+  return result
 }
 
 /** What went wrong over all the accounts, if anything: a stop, or deletes that failed. */
 function reapFailure(result: PoolReapResult, interrupted: boolean): VeldaError | null {
   const attempted = result.reaped.length + result.failed.length
-  if (interrupted) return new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was sent`)
+  if (interrupted) return new InterruptedError(`stopped: ${result.reaped.length} of ${plural(attempted, 'droplet')} had been reaped (all listed); nothing more was deleted`)
   if (result.failed.length === 0) return null
   const first = result.failed[0]?.error ?? 'unknown error'
   return result.reaped.length === 0

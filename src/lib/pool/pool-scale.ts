@@ -9,6 +9,8 @@ import {selectForScaleDown} from './delete-selection.js'
 import {isShared, listPools, type PoolDroplet} from './membership.js'
 import {type PoolDownDeps, runPoolDown} from './pool-down.js'
 import {poolUp, type PoolUpDeps, type PoolUpOptions} from './pool-up.js'
+import type {PoolPart} from './create-chain.js'
+import {UsageError} from '../base/errors.js'
 import {checkRunSize, MAX_COUNT} from './run-size.js'
 import {askTarget} from './scale-up-guards.js'
 import {plural} from '../text/plural.js'
@@ -35,6 +37,10 @@ export interface PoolScaleResult {
   agents?: MemberStatus[]
   /** `--project`: where the created droplets went. */
   project?: ProjectOutcome
+  /** `--fallback`: what each pool of the chain gave (only then). */
+  pools?: PoolPart[]
+  /** `--retry-until-up`: how many tries it took (only then). */
+  tries?: number
 }
 
 /**
@@ -55,18 +61,33 @@ export type ScalePlan =
  * Lists the pool once and decides: create the missing (the guards of pool up apply when creating), or delete the
  * surplus in pool down's order (not yet active first, then the newest; min_agents unless `force`), or nothing.
  * A droplet another configured pool may own (isShared) is not the pool's own: it is neither counted nor deleted.
+ * With `--fallback` pools the chain's droplets count together, so that running the scale again is a no-op; a chain
+ * over the target is not shrunk (which pool to take from is the operator's call): refused, with the commands.
  */
-export async function planPoolScale(api: DigitalOceanApi, pool: PoolConfig, target: number, force: boolean, configured: readonly PoolConfig[]): Promise<ScalePlan> {
-  const {members} = await listPools(api, [pool], configured)
-  const own = members.filter((m) => !isShared(m))
+export async function planPoolScale(api: DigitalOceanApi, pool: PoolConfig, target: number, force: boolean, configured: readonly PoolConfig[], fallbacks: readonly PoolConfig[] = []): Promise<ScalePlan> {
+  const {members: listed} = await listPools(api, [pool, ...fallbacks], configured)
+  const members = listed.filter((m) => m.pool === pool.name || (m.pool === null && !fallbacks.some((f) => m.candidate_pools?.includes(f.name))))
+  const own = listed.filter((m) => !isShared(m))
   const before = countMembers(own)
   // pool up's cap, on what this run would do: --to 1500 from 0 creates 1500 in one run, which pool up refuses.
   const step = (toward: number) => [`scale in steps: --to ${toward} first, then --to ${target}`]
   if (target > own.length) checkRunSize(target - own.length, 'create', `--to ${target} creates ${plural(target - own.length, 'droplet')}: that`, step(own.length + MAX_COUNT))
+  if (target < own.length && fallbacks.length > 0) throw chainOverTarget(pool, fallbacks, listed, target)
   if (target < own.length) checkRunSize(own.length - target, 'delete', `--to ${target} deletes ${plural(own.length - target, 'droplet')}: that`, step(own.length - MAX_COUNT))
   if (target > own.length) return {action: 'create', count: target - own.length, before, members}
   if (target < own.length) return {action: 'delete', chosen: selectForScaleDown(pool, members, {count: own.length - target}, force), before, members}
   return {action: 'none', before, members}
+}
+
+/** `--fallback` only fills: a chain over --to is brought down pool by pool, by the operator (the last fallback first). */
+function chainOverTarget(pool: PoolConfig, fallbacks: readonly PoolConfig[], listed: readonly PoolDroplet[], target: number): UsageError {
+  const countOf = (p: PoolConfig) => listed.filter((m) => m.pool === p.name).length
+  const counts = [pool, ...fallbacks].map((p) => `${p.name} ${countOf(p)}`)
+  const last = fallbacks.at(-1) as PoolConfig
+  const keep = Math.max(0, countOf(last) - (listed.length - target))
+  return new UsageError(`--to ${target} with --fallback: the pools have ${plural(listed.length, 'droplet')} together (${counts.join(', ')}), more than ${target}; with --fallback, pool scale only creates`, {
+    suggestions: [`scale the pools one by one, the last fallback first: velda-do pool scale ${last.name} --to ${keep}`],
+  })
 }
 
 export function countMembers(own: readonly PoolDroplet[]): MemberCounts {
@@ -88,7 +109,7 @@ export async function runPoolScale(
   if (plan.action === 'none') return base
   if (plan.action === 'create') {
     const up = await poolUp(api, {...options, count: plan.count, members: plan.members, ask: askTarget(target)}, deps)
-    const scaled = {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {})}
+    const scaled = {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {}), ...(up.pools ? {pools: up.pools} : {}), ...(up.tries === undefined ? {} : {tries: up.tries})}
     if (!up.error) return scaled
     return {...scaled, ...(up.gone ? {gone: up.gone} : {}), error: up.error}
   }

@@ -2,15 +2,14 @@ import type {PoolConfig} from '../config/types.js'
 import {formatDuration} from '../text/duration.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {createBody} from '../do/droplets.js'
-import {InterruptedError, NothingChangedError, type Outcome, OverMaxAgentsError, PartialError, type VeldaError, WaitFailedError, WaitTimeoutError} from '../base/errors.js'
+import {InterruptedError, type Outcome, OverMaxAgentsError, PartialError, WaitFailedError, WaitTimeoutError} from '../base/errors.js'
 import type {RandomInt} from '../config/naming.js'
 import {inflect, plural} from '../text/plural.js'
-import {listPools, type PoolDroplet, toPoolDroplet} from './membership.js'
-import {type FailedName, runScaleUp, type ScaleUpRun} from './create-batches.js'
+import {listPools, type PoolDroplet} from './membership.js'
+import type {FailedName} from './create-batches.js'
 import type {Ask} from './scale-up-guards.js'
-import {guardScaleUp, readForScaleUp} from './scale-up-check.js'
-import {CreateRefusedError, explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalExplanation, type RefusalFacts, unexplainedRefusal} from './create-refusal.js'
 import {planScaleUp} from './scale-up-plan.js'
+import {type CreateTarget, type PoolPart, runCreateChain} from './create-chain.js'
 import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
 import type {MemberStatus, PoolStatusResult} from './pool-status.js'
@@ -32,6 +31,10 @@ export interface PoolUpResult {
   agents?: MemberStatus[]
   /** Created, then deleted by someone else while `--wait` watched them (only when there are any). */
   gone?: {id: number; name: string}[]
+  /** `--fallback`: what each pool of the chain gave, in order (only then). */
+  pools?: PoolPart[]
+  /** `--retry-until-up`: how many tries it took (only then). */
+  tries?: number
 }
 
 /** What a pool up did; with `error` when it stopped or failed part-way (every droplet created is still listed). */
@@ -53,6 +56,10 @@ export interface PoolUpOptions {
   project?: string | null
   /** How the droplets were asked for (pool up's --count unless given): a refusal names that flag. */
   ask?: Ask
+  /** `--fallback POOL…`: where what the pool has no capacity for is created, in order. */
+  fallbacks?: CreateTarget[]
+  /** `--retry-until-up`: how long to keep trying for capacity. */
+  retryUntilUp?: {timeoutMs: number} | null
 }
 
 /** `--wait-for agent`: probes members over SSH (pool status's probe); the wait ends when every agent settled. */
@@ -74,97 +81,41 @@ export interface PoolUpDeps {
   onEstimate?(estimate: CostEstimate, members: readonly PoolDroplet[]): void
   /** With it, --wait goes on past active until the agents run (see waitForAgents). */
   agents?: AgentProbe
+  /** A line for the operator (stderr): a fallback pool's estimate, a pool given up for capacity. */
+  onNotice?(text: string): void
 }
 
 /**
- * `pool up`: guards, batches with reconciliation, and optionally the wait for active. A guard throws (nothing was
- * sent); once creates were sent, what happened is the outcome, its error saying what went wrong.
+ * `pool up`: guards, batches with reconciliation (create-chain.ts: in the `--fallback` pools too, and again with
+ * `--retry-until-up`), and optionally the wait for active. The first guard throws (nothing was sent); once creates
+ * were sent, what happened is the outcome, its error saying what went wrong.
  */
 export async function poolUp(api: DigitalOceanApi, options: PoolUpOptions, deps: PoolUpDeps): Promise<PoolUpOutcome> {
   const {pool} = options
-  const listPool = async () => (await listPools(api, [pool], [pool])).members
-  const reads = await readForScaleUp(api, pool, options)
-  const {members, project} = reads
-  const cost = guardScaleUp(reads, options)
-  deps.onEstimate?.(cost, members)
-  const plan = planScaleUp({
-    pool,
-    count: options.count,
-    userData: options.userData,
-    existingNames: new Set(members.map((m) => m.name)),
-    random: deps.nameRandom,
-    extraTags: leaseTags(options.lease),
-  })
-  deps.onProgress(`creating ${plural(options.count, 'droplet')} in pool ${pool.name} (${plural(plan.batches.length, 'request')})`)
-  const tags = plan.batches[0]?.tags ?? []
-  // The facts read right after each refusal, read once: the shrink's question and the run's final answer share them.
-  const factsRead = new Map<unknown, Promise<RefusalFacts | null>>()
-  const refusalFacts = (refused: unknown) => {
-    const read = factsRead.get(refused) ?? readRefusalFacts(api, pool, reads.sshKeys)
-    factsRead.set(refused, read)
-    return read
+  const chain: CreateTarget[] = [{pool, userData: options.userData}, ...(options.fallbacks ?? [])]
+  const chainPools = chain.map((t) => t.pool)
+  const listChain = async () => (await listPools(api, chainPools, chainPools)).members
+  const run = await runCreateChain(api, {...options, chain, retry: options.retryUntilUp ?? null}, deps)
+  const result: PoolUpResult = {
+    pool: pool.name,
+    requested: options.count,
+    created: run.created,
+    failed: run.failed,
+    cost: run.cost,
+    ...(chain.length > 1 ? {pools: run.parts} : {}),
+    ...(options.retryUntilUp ? {tries: run.tries} : {}),
   }
-  const run = await runScaleUp(plan, {
-    createDroplets: async (request) => (await api.createDroplets(request)).map((d) => toPoolDroplet(d, pool.name)),
-    listPool,
-    sleep: deps.sleep,
-    now: deps.now,
-    random: deps.random,
-    isInterrupted: deps.isInterrupted,
-    onProgress: deps.onProgress,
-    isCapacityRefusal: async (refused, count) => (await explainCreateRefusal(options, refused, count, tags, refusalFacts)).refusal === 'no_capacity',
-  })
-  const result: PoolUpResult = {pool: pool.name, requested: options.count, created: run.created, failed: run.failed, cost}
-  const refusal = run.refusal ? await explainCreateRefusal(options, run.refusal, result.failed.length, tags, refusalFacts) : null
-  const createError = createFailure(result, run, refusal)
-  if (createError) return {...result, error: createError}
-  if (project && result.created.length > 0) {
-    result.project = await assignToProject(api, project, result.created)
+  if (run.error) return {...result, error: run.error}
+  if (run.project && result.created.length > 0) {
+    result.project = await assignToProject(api, run.project, result.created)
     const projectError = projectFailure(result, result.project)
     if (projectError) return {...result, error: projectError}
   }
-  const overMax = await overMaxAgents(options, result, listPool)
+  const overMax = await overMaxAgents(options, result, run.parts, chainPools, api)
   if (overMax) return {...result, error: overMax}
   deps.afterCreate?.()
   if (!options.wait) return result
-  return waitActive(result, options.wait, listPool, deps)
-}
-
-/**
- * A refused create, explained from the facts read again after it (create-refusal.ts): what the refusal means is
- * decided from the status and those facts, never from DigitalOcean's words, which are shown as they came. A refusal
- * other than 400/422 (a redirect, a 403), or facts that could not be read, is `other`.
- */
-async function explainCreateRefusal(options: PoolUpOptions, refused: unknown, count: number, tags: readonly string[], refusalFacts: (refused: unknown) => Promise<RefusalFacts | null>): Promise<RefusalExplanation> {
-  if (!isCreateRefusal(refused)) return unexplainedRefusal(options.pool)
-  const facts = await refusalFacts(refused)
-  return facts ? explainRefusal(options.pool, refused.status, count, tags, facts, options.ask) : unexplainedRefusal(options.pool)
-}
-
-/** What went wrong in the creates themselves, if anything: a stop, a refusal, creates that kept failing. */
-function createFailure(result: PoolUpResult, run: ScaleUpRun, refusal: RefusalExplanation | null): VeldaError | null {
-  if (run.interrupted) return new InterruptedError(`stopped: ${result.created.length} of ${plural(result.requested, 'droplet')} had been created (all listed); nothing more was sent`)
-  if (result.failed.length === 0) return null
-  const first = result.failed[0]?.error ?? 'unknown error'
-  if (refusal) return refusedCreate(result, refusal, first)
-  if (result.created.length === 0 && !run.uncertain) return new NothingChangedError(`no droplet was created: ${first}`)
-  return new PartialError(`${result.created.length} of ${plural(result.requested, 'droplet')} ${inflect(result.created.length, 'was', 'were')} created; ${result.failed.length} ${inflect(result.failed.length, 'was', 'were')} not: ${first}`, {
-    suggestions: [`velda-do pool list ${result.pool} shows what exists`],
-  })
-}
-
-/**
- * One refusal stopped the run: every name not created shares it (the refused batch, and the batches not sent after
- * it), so it is said once, with the count, what it means and its fix; `code` and `refusal` in --json say which.
- */
-function refusedCreate(result: PoolUpResult, refusal: RefusalExplanation, words: string): CreateRefusedError {
-  const made = result.created.length
-  const done = made === 0 ? 'no droplet was created' : `${made} of ${result.requested} created`
-  const meaning = refusal.finding || 'DigitalOcean refused the create'
-  return new CreateRefusedError(refusal.refusal, made > 0, `${done}; ${meaning}: ${words}`, {
-    suggestions: [...refusal.suggestions, ...(made > 0 ? [`velda-do pool list ${result.pool} shows what exists`] : [])],
-    partialResult: {refusal: refusal.refusal},
-  })
+  return waitActive(result, options.wait, listChain, deps)
 }
 
 /** Right after the creates the droplets go to the project: any that did not is a partial failure (exit 4). */
@@ -262,20 +213,24 @@ export function waitProgress(active: number, total: number, elapsedMs: number, t
 
 /**
  * The guard counted the pool before creating; another velda-do on another machine, or the broker, may have
- * created droplets meanwhile. Counting again tells the operator at once that the pool went past max_agents.
+ * created droplets meanwhile. Counting again tells the operator at once that a pool went past max_agents (each
+ * pool of a `--fallback` chain that was created in, against its own).
  */
-async function overMaxAgents(options: PoolUpOptions, result: PoolUpResult, listPool: () => Promise<PoolDroplet[]>): Promise<OverMaxAgentsError | null> {
-  const {pool} = options
-  if (pool.maxAgents === null || options.force) return null
-  const members = (await listPool()).length
-  if (members <= pool.maxAgents) return null
-  return new OverMaxAgentsError(
-    `created ${plural(result.created.length, 'droplet')}, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,
-    {
-      partialResult: {members_after: members, max_agents: pool.maxAgents},
-      suggestions: [`velda-do pool list ${pool.name} shows them`, `velda-do pool down ${pool.name} --count ${members - pool.maxAgents} brings it back to ${pool.maxAgents}`],
-    },
-  )
+async function overMaxAgents(options: PoolUpOptions, result: PoolUpResult, parts: readonly PoolPart[], chainPools: readonly PoolConfig[], api: DigitalOceanApi): Promise<OverMaxAgentsError | null> {
+  if (options.force) return null
+  for (const pool of chainPools) {
+    if (pool.maxAgents === null || !parts.some((p) => p.pool === pool.name && p.created > 0)) continue
+    const members = (await listPools(api, [pool], [pool])).members.length
+    if (members <= pool.maxAgents) continue
+    return new OverMaxAgentsError(
+      `created ${plural(result.created.length, 'droplet')}, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,
+      {
+        partialResult: {members_after: members, max_agents: pool.maxAgents},
+        suggestions: [`velda-do pool list ${pool.name} shows them`, `velda-do pool down ${pool.name} --count ${members - pool.maxAgents} brings it back to ${pool.maxAgents}`],
+      },
+    )
+  }
+  return null
 }
 
 export interface DryRunRequest {

@@ -31,12 +31,15 @@ export interface ScaleUpAsk {
   ask?: Ask
 }
 
-/** One request each, in parallel; at most one ssh-key listing per command: DigitalOcean allows 10 a minute. */
-export async function readForScaleUp(api: DigitalOceanApi, pool: PoolConfig, options: {members?: PoolDroplet[]; project?: string | null}): Promise<ScaleUpReads> {
+/**
+ * One request each, in parallel; at most one ssh-key listing per command and pool: DigitalOcean allows 10 a
+ * minute, so a run that reads again (--retry-until-up) passes the keys it read the first time.
+ */
+export async function readForScaleUp(api: DigitalOceanApi, pool: PoolConfig, options: {members?: PoolDroplet[]; project?: string | null; sshKeys?: SshKey[] | null}): Promise<ScaleUpReads> {
   const [members, sizes, sshKeys, account, project] = await Promise.all([
     options.members ?? listPools(api, [pool], [pool]).then((listed) => listed.members),
     api.listSizes(),
-    pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
+    options.sshKeys !== undefined ? Promise.resolve(options.sshKeys) : pool.sshKeyIds.length > 0 ? api.listSshKeys() : Promise.resolve(null),
     accountUsage(api),
     options.project ? api.listProjects().then((projects) => findProject(projects, options.project ?? '')) : Promise.resolve(null),
   ])

@@ -165,7 +165,7 @@ describe('pool scale: a create refused part-way is said once, with the count and
     expect(api.droplets).toHaveLength(12)
     expect(run.stderr).toContain('not created: 15 droplets, all for the reason below (--json lists their names)')
     expect(run.stderr).toContain('10 of 25 created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422')
-    expect(run.stderr).toMatch(/try again later, or another pool \(velda-do pool up OTHER( -c \S+)?\)/)
+    expect(run.stderr).toContain('Try this:\n  --retry-until-up waits for it, --fallback POOL tries another pool\n')
     expect(run.stderr.split('size is unavailable')).toHaveLength(2)
     expect(run.stderr).not.toMatch(/not created: cpu-|not attempted/)
   })

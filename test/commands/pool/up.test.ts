@@ -91,7 +91,7 @@ describe('pool up (the command, with a fake API)', () => {
       const output = JSON.parse(run.stdout)
       expect([output.refusal, output.error.code]).toEqual(['no_capacity', 'no_capacity'])
       expect(output.error.message).not.toMatch(/droplet limit is/)
-      expect(output.error.suggestions[0]).toMatch(/^try again later, or another pool \(velda-do pool up OTHER( -c \S+)?\)$/)
+      expect(output.error.suggestions[0]).toBe('--retry-until-up waits for it, --fallback POOL tries another pool')
     })
 
     it('a 400 that nothing velda-do reads explains: other, and doctor is suggested', async () => {
@@ -132,7 +132,7 @@ describe('pool up (the command, with a fake API)', () => {
       expect(api.droplets).toHaveLength(10)
       expect(run.stderr).toContain('not created: 15 droplets, all for the reason below (--json lists their names)')
       expect(run.stderr).toContain('10 of 25 created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422')
-      expect(run.stderr).toMatch(/try again later, or another pool \(velda-do pool up OTHER( -c \S+)?\)/)
+      expect(run.stderr).toContain('Try this:\n  --retry-until-up waits for it, --fallback POOL tries another pool\n')
       // Said once: neither DigitalOcean's words nor a name not created is repeated per name.
       expect(run.stderr.split('Size is not available in this region.')).toHaveLength(2)
       expect(run.stderr).not.toMatch(/not created: cpu-|not attempted/)
@@ -171,8 +171,8 @@ describe('pool up (the command, with a fake API)', () => {
       expect(run.stderr).toContain('not created: 7 droplets, all for the reason below (--json lists their names)')
       expect(run.stderr).toContain('3 of 10 created; no capacity for s-1vcpu-1gb in nyc3 right now: DigitalOcean answered 422')
       expect(run.stderr.split('size is unavailable')).toHaveLength(2)
-      // The facts are read again once per refusal (4 refusals), never twice for the same one.
-      expect(api.callsOf('listSizes').length - 1).toBe(4)
+      // The facts are read again once, after the first of the 4 refusals, and explain them all.
+      expect(api.callsOf('listSizes').length - 1).toBe(1)
     })
 
     it('--json: the created and the names not created, each once, error.code no_capacity', async () => {
