@@ -3,8 +3,10 @@
 # (readonly VELDA_* variables and the velda_agent_yaml function) and sends the whole as the droplet's user_data.
 set -euo pipefail
 
-# What the rendered part must define; an empty VELDA_TAILSCALE_AUTHKEY means the pool joins no tailnet.
+# What the rendered part must define; an empty VELDA_TAILSCALE_AUTHKEY means the pool joins no tailnet, an empty
+# VELDA_GPU_COUNT a size whose slug gives no count. GPU sizes also get the velda_gpu_sampler function.
 : "${VELDA_POOL:?}" "${VELDA_VERSION:?}" "${VELDA_GPU_VENDOR:?}" "${VELDA_TAILSCALE_AUTHKEY?}" "${VELDA_TAILSCALE_SERVER?}"
+: "${VELDA_GPU_COUNT?}" "${VELDA_GPU_BUSY_UTIL_PCT:?}" "${VELDA_GPU_BUSY_VRAM_PCT:?}"
 : "${VELDA_AGENT_URL:?}" "${VELDA_SERVICE_URL:?}" "${VELDA_NVIDIA_COLLECT_URL:?}" "${VELDA_TAILSCALE_INSTALL_URL:?}"
 
 VELDA_SERVICE_FILE=/usr/lib/systemd/system/velda-agent.service
@@ -170,6 +172,47 @@ nvidia_init() {
   rm -f "$collect"
 }
 
+# The GPU sampler (docs/userdata.md, "The GPU sample"): /var/lib/velda/gpu.json rewritten every minute by a
+# systemd timer, and once now, so that the file is there when the boot is done. A failure is told, not fatal.
+VELDA_SAMPLER=/usr/local/sbin/velda-gpu-sampler
+install_gpu_sampler() {
+  install -d -m 0755 /usr/local/sbin /etc/velda
+  velda_gpu_sampler >"$VELDA_SAMPLER.tmp"
+  chmod 0755 "$VELDA_SAMPLER.tmp"
+  mv -f "$VELDA_SAMPLER.tmp" "$VELDA_SAMPLER"
+  printf 'VELDA_GPU_PROMISED=%s\nVELDA_GPU_BUSY_UTIL_PCT=%s\nVELDA_GPU_BUSY_VRAM_PCT=%s\n' \
+    "$VELDA_GPU_COUNT" "$VELDA_GPU_BUSY_UTIL_PCT" "$VELDA_GPU_BUSY_VRAM_PCT" >/etc/velda/gpu-sampler.env
+  cat >/usr/lib/systemd/system/velda-gpu-sampler.service <<'UNIT'
+[Unit]
+Description=Velda GPU sampler: /var/lib/velda/gpu.json
+
+[Service]
+Type=oneshot
+EnvironmentFile=/etc/velda/gpu-sampler.env
+ExecStart=/usr/local/sbin/velda-gpu-sampler
+UNIT
+  cat >/usr/lib/systemd/system/velda-gpu-sampler.timer <<'UNIT'
+[Unit]
+Description=Velda GPU sampler, every minute
+
+[Timer]
+OnActiveSec=60s
+OnUnitActiveSec=60s
+AccuracySec=5s
+
+[Install]
+WantedBy=timers.target
+UNIT
+  # Through env: the prologue's settings of the same names are readonly here.
+  env VELDA_GPU_PROMISED="$VELDA_GPU_COUNT" VELDA_GPU_BUSY_UTIL_PCT="$VELDA_GPU_BUSY_UTIL_PCT" VELDA_GPU_BUSY_VRAM_PCT="$VELDA_GPU_BUSY_VRAM_PCT" \
+    "$VELDA_SAMPLER" || log "WARNING: the first GPU sample failed"
+  if systemctl daemon-reload && systemctl enable --now velda-gpu-sampler.timer; then
+    log "GPU sampler installed: /var/lib/velda/gpu.json every minute"
+  else
+    log "WARNING: could not start velda-gpu-sampler.timer"
+  fi
+}
+
 step gpu
 case "$VELDA_GPU_VENDOR" in
   amd) amd_init ;;
@@ -191,6 +234,8 @@ case "$VELDA_GPU_VENDOR" in
     exit 1
     ;;
 esac
+# Even without a GPU tool: the sample then says no GPU is seen, which pool status shows.
+if [[ "$VELDA_GPU_VENDOR" != none ]]; then install_gpu_sampler; fi
 
 if [[ -n "$VELDA_TAILSCALE_AUTHKEY" ]]; then
   step tailscale

@@ -58,6 +58,18 @@ if [ -f "$dir/chatter" ]; then
 fi
 
 root="$dir/root"
+# A droplet with GPUs (a GPU profile, src/lib/simulator/hosts/gpu-profile.ts): its sampler's timer has fired since
+# the last command. The sampler (the droplet's own, assets/gpu-sampler.sh) runs as on a real member, over the
+# stand-in amd-smi, writing the droplet's /var/lib/velda/gpu.json; what it prints is not the command's.
+if [ -f "$root/machine/gpu.env" ]; then
+  (
+    set -a
+    # shellcheck source=/dev/null
+    . "$root/machine/gpu.env"
+    VELDA_GPU_FILE="$root/var-lib-velda/gpu.json" VELDA_SIM_MACHINE="$root/machine" PATH="$root/bin:$PATH" \
+      bash "$root/bin/velda-gpu-sampler"
+  ) </dev/null >/dev/null 2>&1
+fi
 # A command of its own runs in a pid namespace, which ends with bwrap, taking along all it started: a host that
 # stops (SIGKILL to this session's group) leaves nothing running. A shell on a terminal stays in this one: in a new namespace
 # it cannot take the terminal's process group, and exits 2. PID_NAMESPACE is "no" where bwrap cannot mount a /proc

@@ -6,7 +6,7 @@
 // bulk deletes of 1,000 with DigitalOcean's rate limit on (BENCH_CLI=<another build's bin/run.js> measures that build
 // against the same simulator: how the figures before bulk deletes were taken, from main's build).
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
@@ -136,6 +136,43 @@ async function hostileOutputBench() {
   }
 }
 
+// pool status and pool top (one sample, --gpus) over 100 members with eight GPUs each, every member answering the
+// probe with a GPU sample of ROCm 7's amd-smi (about 23 KB) after 100 ms, through a stand-in ssh: what reading
+// and showing the GPU figures costs beside the probe. Wall time and the CLI's peak RSS. `node bench/run.mjs gpu`.
+async function gpuBench() {
+  const work = mkdtempSync(join(tmpdir(), 'velda-bench-gpu-'))
+  const sim = await startSimulator(['--active-after', '0s'])
+  try {
+    const members = 100
+    await sim.admin('POST', 'droplets', {count: members, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small']})
+    const output = readFileSync(join(root, 'assets/sim-gpu/busy.json'), 'utf8')
+    const sample = JSON.stringify({version: 1, sampled_at: '2026-12-04T12:00:00Z', tool: 'amd-smi', tool_exit: 0, promised: 8, busy_thresholds: {utilization_pct: 5, vram_pct: 5}, busy: true, last_busy_at: '2026-12-04T12:00:00Z', idle_since: null, output, output_cut: false})
+    const status = '{"version":1,"phase":"done","step":"done","started_at":"2026-11-28T21:00:00Z","updated_at":"2026-11-28T21:00:10Z","finished_at":"2026-11-28T21:00:10Z","exit_code":null,"gpu":{"vendor":"amd","check":"ok"},"agent_version":"1.0.0","log_tail":[]}'
+    const answer = join(work, 'answer')
+    writeFileSync(answer, `--- velda-probe:status\n${status}\n\n--- velda-probe:gpu\n${sample}\n\n--- velda-probe:cloud-init\nstatus: done\n--- velda-probe:agent\nactive\n--- velda-probe:log\ndone\n--- velda-probe:end\n`)
+    // The same answer without the GPU sample (a CPU member): the baseline row.
+    writeFileSync(`${answer}-cpu`, `--- velda-probe:status\n${status}\n\n--- velda-probe:cloud-init\nstatus: done\n--- velda-probe:agent\nactive\n--- velda-probe:log\ndone\n--- velda-probe:end\n`)
+    const stub = join(work, 'stub-bin')
+    mkdirSync(stub)
+    writeFileSync(join(stub, 'ssh'), `#!/bin/sh\nsleep 0.1\ncat '${answer}'"$BENCH_ANSWER"\n`, {mode: 0o755})
+    const env = {...process.env, NO_COLOR: '1', PATH: `${stub}:${process.env.PATH}`, DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(work, 'state')}
+    console.log(`\n## pool status and pool top over ${members} members of 8 GPUs, stand-in ssh, 100 ms round trip, --parallel 16\n`)
+    console.log(row('command', 'wall ms', 'peak RSS MB', 'stdout KB'))
+    for (const [label, command, extra] of [['pool status --json, no GPU sample', ['status', '--json'], {BENCH_ANSWER: '-cpu'}], ...[['status', '--json'], ['status'], ['top'], ['top', '--gpus'], ['top', '--json']].map((c) => [`pool ${c.join(' ')}`, c, {}])]) {
+      const args = ['bench/probes/peak-rss.mjs', 'bin/run.js', 'pool', ...command.slice(0, 1), 'cpu-small', ...command.slice(1), '-c', 'examples/velda.yaml', '--parallel', '16']
+      const started = process.hrtime.bigint()
+      const result = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env: {...env, ...extra}, maxBuffer: 64 * 1024 * 1024})
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      if (command[0] === 'top' && result.status !== 0) throw new Error(`pool ${command.join(' ')} failed: ${result.stderr}`)
+      const rssKb = Number(/peak_rss_kb=(\d+)/.exec(result.stderr)?.[1] ?? NaN)
+      console.log(row(label, ms.toFixed(0), (rssKb / 1024).toFixed(1), (Buffer.byteLength(result.stdout) / 1024).toFixed(0)))
+    }
+  } finally {
+    await sim.stop()
+    rmSync(work, {recursive: true, force: true})
+  }
+}
+
 // What a user downloads and what lands on their disk: `npm pack`, then `npm install` of the tarball into a fresh
 // prefix (velda-do and its dependencies, as npm resolves them for a user).
 function installSize() {
@@ -234,6 +271,11 @@ if (process.argv[2] === 'bulk-delete') {
 
 if (process.argv[2] === 'hostile-output') {
   await hostileOutputBench()
+  process.exit(0)
+}
+
+if (process.argv[2] === 'gpu') {
+  await gpuBench()
   process.exit(0)
 }
 
@@ -405,6 +447,7 @@ await bulkDeleteBench()
 await poolStatusBench()
 await retryUntilUpBench()
 await hostileOutputBench()
+await gpuBench()
 
 // 7. Package size.
 installSize()

@@ -7,6 +7,7 @@ import PoolReap from '../../src/commands/pool/reap.js'
 import PoolScale from '../../src/commands/pool/scale.js'
 import PoolSsh from '../../src/commands/pool/ssh.js'
 import PoolStatus from '../../src/commands/pool/status.js'
+import PoolTop from '../../src/commands/pool/top.js'
 import PoolUp from '../../src/commands/pool/up.js'
 import {runCommand} from '../support/command.js'
 import {EXAMPLE_CONFIG} from '../support/cli.js'
@@ -19,6 +20,7 @@ const COMMANDS = [
   ['pool down', PoolDown, ['--all']],
   ['pool scale', PoolScale, ['--to', '1']],
   ['pool status', PoolStatus, []],
+  ['pool top', PoolTop, []],
   ['pool logs', PoolLogs, []],
   ['pool ssh', PoolSsh, []],
 ] as const

@@ -42,7 +42,7 @@ describe('velda-do __complete', () => {
   })
 
   it('offers the commands of a topic, separated by a space as typed', async () => {
-    expect((await completeWords(['pool', ''])).values.sort()).toEqual(['down', 'list', 'logs', 'reap', 'scale', 'ssh', 'status', 'up'])
+    expect((await completeWords(['pool', ''])).values.sort()).toEqual(['down', 'list', 'logs', 'reap', 'scale', 'ssh', 'status', 'top', 'up'])
     expect((await completeWords(['pool', 'd'])).values).toEqual(['down'])
     expect((await completeWords(['config', ''])).values.sort()).toEqual(['init', 'validate'])
     expect((await completeWords(['nonsense', ''])).values).toEqual([])
@@ -259,7 +259,7 @@ describe.runIf(haveTool('zsh', 'zsh', 'completion in zsh'))('in zsh', () => {
   it('TAB after "pool up" offers the pool names; commands come with their description', () => {
     expect(tab(['pool', 'up', '-c', EXAMPLE_CONFIG, ''])).toEqual({status: 0, lines: EXAMPLE_POOLS, stderr: ''})
     const topic = tab(['pool', '']).lines
-    expect(topic.map((line) => line.split(':')[0]).sort()).toEqual(['down', 'list', 'logs', 'reap', 'scale', 'ssh', 'status', 'up'])
+    expect(topic.map((line) => line.split(':')[0]).sort()).toEqual(['down', 'list', 'logs', 'reap', 'scale', 'ssh', 'status', 'top', 'up'])
     expect(topic).toContain('list:List the droplets of a pool, or of every configured pool.')
     expect(tab(['pool', 'up', '-c', '']).lines).toEqual(['FILES'])
   })

@@ -22,7 +22,7 @@ describe('an unknown command', () => {
     [['pol', 'list'], 'unknown command "pol list": did you mean "pool list"?', 'velda-do pool list'],
     [['sizez'], 'unknown command "sizez": did you mean "sizes"?', 'velda-do sizes'],
     [['up', 'amd-mi300x'], 'unknown command "up": did you mean "pool up"?', 'velda-do pool up amd-mi300x'],
-    [['pool', 'up-x'], 'unknown command "pool up-x": the pool commands are down, list, logs, reap, scale, ssh, status, up', 'velda-do help pool says what each does'],
+    [['pool', 'up-x'], 'unknown command "pool up-x": the pool commands are down, list, logs, reap, scale, ssh, status, top, up', 'velda-do help pool says what each does'],
     [['explode'], 'unknown command "explode"', 'velda-do help lists every command'],
   ])('%j: %s', (args, message, suggestion) => {
     const result = runCli(args)

@@ -12,7 +12,7 @@ function droplet(id: number, status: PoolDroplet['status'] = 'new'): PoolDroplet
 }
 
 function agent(id: number, state: MemberStatus['state']): MemberStatus {
-  return {id, name: `velda-x-${id}`, status: 'active', address: '203.0.113.1', state, detail: '', boot: null, agent: null, last_line: null}
+  return {id, name: `velda-x-${id}`, status: 'active', address: '203.0.113.1', state, detail: '', boot: null, gpu: null, agent: null, last_line: null}
 }
 
 const stopped = (created: PoolDroplet[], extra: Partial<FailedCreate> = {}): FailedCreate => ({pool: 'cpu', created, error: new InterruptedError('stopped'), ...extra})
@@ -47,6 +47,7 @@ describe("the spinner's last line after the creates", () => {
   const three = [droplet(1, 'active'), droplet(2, 'active'), droplet(3, 'new')]
   it.each([
     ['agents that did not start', {agents: [agent(1, 'healthy'), agent(2, 'boot-failed'), agent(3, 'boot-failed')], error: new PartialError('x')}, 'created 3 droplets; 2 of 3 agents did not start'],
+    ['members whose GPUs are missing or failing (their agents run)', {agents: [agent(1, 'healthy'), agent(2, 'gpu-missing'), agent(3, 'gpu-errors')], error: new PartialError('x')}, 'created 3 droplets; 2 of 3 members not healthy (GPUs)'],
     ['agents still booting when the time ran out', {agents: [agent(1, 'healthy'), agent(2, 'booting'), agent(3, 'booting')], error: new WaitTimeoutError('x')}, 'created 3 droplets; 1 of 3 agents running when the time ran out'],
     ['droplets not active when the time ran out', {error: new WaitTimeoutError('x')}, 'created 3 droplets; 2 of 3 active when the time ran out'],
     ['a wait that could not check', {error: new WaitFailedError('x')}, 'created 3 droplets; could not check them'],

@@ -245,3 +245,23 @@ describe('pool up --wait-for agent, when the probe itself fails', () => {
     expectExactly(sim, done, 3)
   })
 })
+
+describe('pool up --wait-for agent, members whose GPUs are not all there', () => {
+  it('says they are not healthy (their agent runs), not that the agent did not start', async () => {
+    const started = await startSimulator({activeAfterMs: () => 0})
+    sim = started
+    const api = await createDigitalOceanApi({endpoint: started.url, token: new Secret(started.token), sleep: async () => {}})
+    const outcome = await poolUp(api, {pool: gpuPool, count: 2, force: false, userData: '#!/bin/bash\n', wait: {timeoutMs: 60_000, pollIntervalMs: 1_000}}, {
+      sleep: async () => {}, now: Date.now, random: () => 0.5, isInterrupted: () => false, onProgress: () => {},
+      agents: {
+        probe: async (members) => ({
+          pool: 'gpu',
+          healthy: 0,
+          members: members.map((m) => ({id: m.id, name: m.name, status: 'active', address: null, state: 'gpu-missing', detail: '1 of 8 GPUs missing', boot: null, gpu: null, agent: 'active', last_line: null})),
+        }),
+      },
+    })
+    expect(outcome.error?.exitCode).toBe(ExitCode.partial)
+    expect(outcome.error?.message).toMatch(/^2 of 2 created droplets are not healthy: velda-\S+: 1 of 8 GPUs missing$/)
+  })
+})

@@ -2,7 +2,7 @@
  * What a member prints for `pool status`'s probe (src/lib/ssh/probe.ts): its boot status file, cloud-init, the
  * agent's service and the boot log's last lines, each part marked. For fake ssh runs.
  */
-export function probeAnswer(options: {phase?: 'done' | 'failed' | 'running'; step?: string; agent?: string; log?: string[]} = {}): string {
+export function probeAnswer(options: {phase?: 'done' | 'failed' | 'running'; step?: string; agent?: string; log?: string[]; gpu?: string} = {}): string {
   const phase = options.phase ?? 'done'
   const status = {
     version: 1, phase, step: options.step ?? (phase === 'done' ? 'done' : 'agent'), started_at: '2026-12-04T11:00:00Z', updated_at: '2026-12-04T11:02:10Z',
@@ -11,6 +11,7 @@ export function probeAnswer(options: {phase?: 'done' | 'failed' | 'running'; ste
   }
   return [
     '--- velda-probe:status', JSON.stringify(status),
+    '--- velda-probe:gpu', options.gpu ?? '',
     '--- velda-probe:cloud-init', 'status: done',
     '--- velda-probe:agent', options.agent ?? 'active',
     '--- velda-probe:log', ...(options.log ?? ['velda agent started']),

@@ -51,6 +51,7 @@ region: tor1
 image: gpu-h100x1-base
 tailscale_config: {pre_auth_key: "\${TS_KEY}"}`,
   'unknown-gpu': 'size: gpu-x9000x1-1tb\nregion: atl1\nimage: ubuntu-24-04-x64',
+  'amd-gpu-8': 'size: gpu-mi300x8-1536gb-devcloud\nregion: atl1\nimage: amd-rocm71software',
   'hostile-agent-config': `size: s-2vcpu-4gb
 region: nyc3
 image: ubuntu-24-04-x64

@@ -41,7 +41,7 @@ export class Sandbox {
   private readonly script = join(this.root, 'boot.sh')
 
   constructor(options: SandboxOptions) {
-    for (const dir of ['bin', 'etc', 'var', 'units', 'stubs/.state/installed', 'stubs/.fail']) mkdirSync(join(this.root, dir), {recursive: true})
+    for (const dir of ['bin', 'etc', 'var', 'units', 'local-sbin', 'stubs/.state/installed', 'stubs/.fail']) mkdirSync(join(this.root, dir), {recursive: true})
     cpSync(STUBS, join(this.root, 'stubs'), {recursive: true})
     if (options.tailscaleInstalled) cpSync(join(STUBS, '.tailscale'), join(this.root, 'stubs', 'tailscale'))
     for (const program of options.missing ?? []) rmSync(join(this.root, 'stubs', program))
@@ -75,6 +75,7 @@ export class Sandbox {
       '--bind', join(this.root, 'etc'), '/etc',
       '--bind', join(this.root, 'var'), '/var',
       '--bind', join(this.root, 'units'), '/usr/lib/systemd/system',
+      '--bind', join(this.root, 'local-sbin'), '/usr/local/sbin',
       '--bind', join(this.root, 'stubs'), '/stubs',
       '--ro-bind', this.script, '/velda-boot.sh',
       '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev',
@@ -109,6 +110,17 @@ export class Sandbox {
     return existsSync(this.hostPath(path))
   }
 
+  /** What the GPU tools' stubs print when asked for figures (`amd-smi metric`, `nvidia-smi --query-gpu`, `rocm-smi --json`). */
+  gpuOutput(text: string): void {
+    writeFileSync(join(this.root, 'stubs', '.gpu-output'), text)
+  }
+
+  /** Writes a file the script could have written (a gpu.json left by an earlier sample, say). */
+  writeFile(path: string, text: string): void {
+    mkdirSync(join(this.hostPath(path), '..'), {recursive: true})
+    writeFileSync(this.hostPath(path), text)
+  }
+
   remove(path: string): void {
     rmSync(this.hostPath(path))
   }
@@ -126,7 +138,7 @@ export class Sandbox {
         }
       }
     }
-    for (const dir of ['bin', 'etc', 'var', 'units', 'stubs']) walk(join(this.root, dir))
+    for (const dir of ['bin', 'etc', 'var', 'units', 'local-sbin', 'stubs']) walk(join(this.root, dir))
     return files
   }
 
@@ -135,7 +147,7 @@ export class Sandbox {
   }
 
   private hostPath(path: string): string {
-    const mounts: [string, string][] = [['/usr/lib/systemd/system/', 'units/'], ['/etc/', 'etc/'], ['/var/', 'var/'], ['/bin/', 'bin/']]
+    const mounts: [string, string][] = [['/usr/lib/systemd/system/', 'units/'], ['/usr/local/sbin/', 'local-sbin/'], ['/etc/', 'etc/'], ['/var/', 'var/'], ['/bin/', 'bin/']]
     for (const [inside, outside] of mounts) if (path.startsWith(inside)) return join(this.root, outside, path.slice(inside.length))
     throw new Error(`${path} is not a writable path of the sandbox`)
   }

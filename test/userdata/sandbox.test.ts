@@ -13,6 +13,8 @@ import {haveTool} from '../support/tools.js'
 
 const canSandbox = haveTool('bwrap', 'bubblewrap', 'running the boot script in a sandbox') && Sandbox.canRun()
 
+const AMD_SMI_METRIC = ['metric', '--usage', '--power', '--temperature', '--ecc', '--mem-usage', '--json']
+
 function argsOf(calls: StubCall[], program: string): string[][] {
   return calls.filter((c) => c.program === program).map((c) => c.args)
 }
@@ -70,7 +72,8 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
 
   it('on an AMD GPU droplet checks ROCm, installs Tailscale and joins with the key intact', () => {
     const {calls, box} = boot('amd-gpu-tailscale')
-    expect(argsOf(calls, 'amd-smi')).toEqual([['list']])
+    // list to log what it sees, then metric for the GPU sampler's first sample (test/userdata/gpu-sampler.test.ts).
+    expect(argsOf(calls, 'amd-smi')).toEqual([['list'], AMD_SMI_METRIC])
     expect(parseBootStatus(box.readFile(BOOT_STATUS_PATH))).toMatchObject({phase: 'done', gpu: {vendor: 'amd', check: 'ok'}})
     expect(downloads(calls)).toContain(TAILSCALE_INSTALL_URL)
     expect(downloads(calls)).not.toContain(NVIDIA_COLLECT_URL)
@@ -90,7 +93,7 @@ describe.runIf(canSandbox)('the boot script, executed in a sandbox with recordin
 
   it('on a GPU size it cannot classify looks at the hardware: ROCm tools present, so the AMD check', () => {
     const {calls} = boot('unknown-gpu')
-    expect(argsOf(calls, 'amd-smi')).toEqual([['list']])
+    expect(argsOf(calls, 'amd-smi')).toEqual([['list'], AMD_SMI_METRIC])
     expect(calls.some((c) => c.program === 'nvidia-smi' || c.program === 'tailscale')).toBe(false)
     expect(downloads(calls)).not.toContain(NVIDIA_COLLECT_URL)
   })

@@ -11,6 +11,7 @@ import {haveTool} from '../support/tools.js'
 
 const BOOTSTRAP = new URL('../../assets/bootstrap.sh', import.meta.url).pathname
 const HOST_COMMAND = new URL('../../assets/sim-host-command.sh', import.meta.url).pathname
+const GPU_SAMPLER = new URL('../../assets/gpu-sampler.sh', import.meta.url).pathname
 const SIM_SHIMS = new URL('../../assets/sim-shims/', import.meta.url).pathname
 
 const variants = Object.keys(SHAPES).flatMap((shape) => (['redact', 'reveal'] as const).map((secrets) => ({shape, secrets})))
@@ -54,7 +55,7 @@ function shellcheckFindings(file: string): {status: number | null; stderr: strin
 const variantDir = mkdtempSync(join(tmpdir(), 'velda-shellcheck-'))
 const variantFile = ({shape, secrets}: {shape: string; secrets: 'redact' | 'reveal'}) => join(variantDir, `${shape}-${secrets}.sh`)
 for (const variant of variants) writeFileSync(variantFile(variant), script(variant.shape, variant.secrets))
-const SCRIPT_FILES = [BOOTSTRAP, HOST_COMMAND, ...variants.map(variantFile)]
+const SCRIPT_FILES = [BOOTSTRAP, GPU_SAMPLER, HOST_COMMAND, ...variants.map(variantFile)]
 
 describe.runIf(haveTool('shellcheck', 'shellcheck', 'shellcheck of the boot script'))('shellcheck reports nothing', () => {
   // Fourteen scripts of 300 lines: seconds of CPU, so minutes on a machine that other work keeps busy.
@@ -65,6 +66,10 @@ describe.runIf(haveTool('shellcheck', 'shellcheck', 'shellcheck of the boot scri
 
   it('on assets/bootstrap.sh itself', () => {
     expect(shellcheckFindings(BOOTSTRAP)).toEqual({status: 0, stderr: '', findings: []})
+  })
+
+  it('on the GPU sampler, assets/gpu-sampler.sh', () => {
+    expect(shellcheckFindings(GPU_SAMPLER)).toEqual({status: 0, stderr: '', findings: []})
   })
 
   it('on the simulator\'s host command, assets/sim-host-command.sh', () => {

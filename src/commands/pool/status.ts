@@ -19,7 +19,7 @@ type PoolStatusOutcome = Outcome<PoolStatusResult>
 export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
   static override summary = 'Did it boot? Probe each member over SSH: boot step, agent, GPU.'
   static override description = [
-    'One SSH round trip a member (the system ssh: your keys, agent and ~/.ssh/config apply), --parallel at a time, running a fixed read-only probe: the boot status file, cloud-init, systemctl is-active velda-agent, the boot log\'s last lines.',
+    'One SSH round trip a member (the system ssh: your keys, agent and ~/.ssh/config apply), --parallel at a time, running a fixed read-only probe: the boot status file, the GPU sample, cloud-init, systemctl is-active velda-agent, the boot log\'s last lines. A member with GPUs is healthy only when every GPU its size promises is seen and none counts uncorrectable errors.',
     'Host keys are kept in velda-do\'s own known_hosts, by droplet id: a new droplet is trusted at first contact, a changed key is refused and shown. Unreachable, refused, timed out and host-key-changed are states of a member, not failures of the command.',
     'Exit 0 when every member is healthy (agent active), 4 when some are not, 3 when DigitalOcean cannot be read, 130 on Ctrl-C.',
   ].join('\n\n')

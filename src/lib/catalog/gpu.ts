@@ -22,3 +22,13 @@ export function gpuShape(slug: string): {model: string; count: number} | null {
   const match = /^gpu-([a-z0-9]+?)x(\d+)-/.exec(slug.toLowerCase())
   return match ? {model: match[1] as string, count: Number(match[2])} : null
 }
+
+/**
+ * How many GPUs a size promises, from its slug (gpuShape: `gpu-mi300x8-1536gb` has 8), as `gpu_info.count` of
+ * /v2/sizes says for every GPU size DigitalOcean lists (test/catalog/gpu.test.ts checks the simulator's catalog,
+ * taken from DigitalOcean's): the boot script carries it, and `render-userdata` works offline, so not from the
+ * API. Null for a size whose slug gives no count, or a count of 0.
+ */
+export function gpuCount(sizeSlug: string): number | null {
+  return gpuShape(sizeSlug)?.count || null
+}

@@ -34,6 +34,7 @@ const DOCUMENTS: Record<string, (line: ParsedLine) => Document> = {
   'pool:reap': ({flags}) => (flags['dry-run'] === true ? {dry_run: true, would_reap: [], kept: []} : {reaped: [], failed: [], kept: []}),
   'pool:list': () => ({droplets: [], pools: []}),
   'pool:status': ({args}) => ({pool: text(args.pool), members: [], healthy: 0}),
+  'pool:top': ({args}) => ({pool: text(args.pool), members: [], healthy: 0}),
   'pool:logs': ({args, flags}) => ({pool: text(args.pool), member: null, source: flags.agent === true ? 'agent' : 'boot', lines: [], cut_bytes: 0}),
   'pool:ssh': ({args, flags}) => (flags.all === true
     ? {pool: text(args.pool), command: null, results: []}

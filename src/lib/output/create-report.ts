@@ -37,6 +37,8 @@ export function afterCreateProgress(run: FailedCreate, requested: number): strin
   if (agents) {
     const healthy = agents.filter((m) => m.state === 'healthy').length
     if (error.code === 'wait_timeout') return `${created}; ${healthy} of ${plural(agents.length, 'agent')} running when the time ran out`
+    // Members whose GPUs are missing or failing run their agent: not healthy is what is true of them.
+    if (agents.every((m) => m.state === 'healthy' || m.state === 'gpu-missing' || m.state === 'gpu-errors')) return `${created}; ${agents.length - healthy} of ${plural(agents.length, 'member')} not healthy (GPUs)`
     return `${created}; ${agents.length - healthy} of ${plural(agents.length, 'agent')} did not start`
   }
   if (error.code === 'wait_timeout') return `${created}; ${run.created.filter((d) => d.status === 'active').length} of ${made} active when the time ran out`

@@ -4,10 +4,13 @@ import {formatDroplets} from './droplet-table.js'
 import {plural} from '../text/plural.js'
 import {printableCell} from '../text/printable.js'
 import {type Column, renderTable, type TableFit} from './table.js'
+import {gpuCells} from './gpu-cells.js'
 
 /**
- * NAME, ID, DROPLET, ADDRESS, STATE, BOOT, AGENT, GPU, DETAIL: one row a member, as `pool status` shows it. On a
- * narrow terminal (priority: the largest is left out first) the name, state and detail always show, the detail cut.
+ * NAME, ID, DROPLET, ADDRESS, STATE, BOOT, AGENT, GPU, GPUS, UTIL, VRAM, TEMP, ECC, DETAIL: one row a member, as
+ * `pool status` shows it (the GPU figures from its GPU sample, `-` without one: gpu-cells.ts). On a narrow terminal
+ * (priority: the largest is left out first) the name, state and detail always show, the detail cut; the GPU
+ * figures go first, the count of GPUs and their errors last of them (the state and detail say what is wrong).
  */
 export const MEMBER_COLUMNS: readonly Column<MemberStatus>[] = [
   {header: 'NAME', cell: (m) => m.name},
@@ -18,6 +21,11 @@ export const MEMBER_COLUMNS: readonly Column<MemberStatus>[] = [
   {header: 'BOOT', cell: (m) => (m.boot ? (m.boot.phase === 'running' ? `${m.boot.step}…` : m.boot.phase === 'failed' ? `failed: ${m.boot.step}` : m.boot.phase) : '-'), priority: 1},
   {header: 'AGENT', cell: (m) => m.agent ?? '-', priority: 2},
   {header: 'GPU', cell: (m) => (m.boot ? (m.boot.gpu.vendor === 'none' ? '-' : `${m.boot.gpu.vendor} ${m.boot.gpu.check}`) : '-'), priority: 6},
+  {header: 'GPUS', cell: (m) => gpuCells(m.gpu).gpus, priority: 3},
+  {header: 'UTIL', cell: (m) => gpuCells(m.gpu).utilization, priority: 7},
+  {header: 'VRAM', cell: (m) => gpuCells(m.gpu).vram, priority: 8},
+  {header: 'TEMP', cell: (m) => gpuCells(m.gpu).temperature, priority: 9},
+  {header: 'ECC', cell: (m) => gpuCells(m.gpu).ecc, priority: 3},
   {header: 'DETAIL', cell: (m) => m.detail, cut: true},
 ]
 

@@ -1,6 +1,7 @@
 import type {PoolConfig} from '../config/types.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {BootStatus} from '../boot/status.js'
+import type {GpuSample} from '../boot/gpu-sample.js'
 import {sshArgs} from '../ssh/command.js'
 import {hostKeyAlias} from '../ssh/known-hosts.js'
 import {classifySshFailure, type SshFailure, sshFailureLine} from '../ssh/failure.js'
@@ -26,6 +27,8 @@ export interface MemberStatus {
   state: MemberState
   detail: string
   boot: BootStatus | null
+  /** The member's GPU sample (GPU sizes): the per-GPU figures; null without one, or when it could not be read. */
+  gpu: GpuSample | null
   agent: string | null
   /** The boot log's last line (or ssh's reason when it failed). */
   last_line: string | null
@@ -57,7 +60,7 @@ export async function probeMembers(pool: string, members: readonly PoolDroplet[]
 
 async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: PoolStatusDeps): Promise<MemberStatus> {
   const {address, refusal} = checkedAddress(member, settings.address)
-  const row = {id: member.id, name: member.name, status: member.status, address, boot: null, agent: null, last_line: null}
+  const row = {id: member.id, name: member.name, status: member.status, address, boot: null, gpu: null, agent: null, last_line: null}
   if (address === null) return {...row, state: 'no-address', detail: member.status === 'active' ? 'no address given' : `droplet is ${member.status}`}
   // Never dialled: what the API gave is not an address (see address-check.ts); this member's error only.
   if (refusal !== null) return {...row, state: 'bad-address', detail: refusal}
@@ -76,7 +79,7 @@ async function probeMember(member: PoolDroplet, settings: ProbeSettings, deps: P
   try {
     const probe = parseProbe(run.stdout)
     const {health, detail} = healthOf(probe)
-    return {...row, state: health, detail, boot: probe.boot, agent: probe.agent, last_line: probe.logTail.at(-1) ?? null}
+    return {...row, state: health, detail, boot: probe.boot, gpu: probe.gpu, agent: probe.agent, last_line: probe.logTail.at(-1) ?? null}
   } catch (error) {
     if (!(error instanceof ProbeOutputError)) throw error
     return {...row, state: 'unknown', detail: error.message}

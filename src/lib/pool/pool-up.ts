@@ -2,7 +2,7 @@ import type {PoolConfig} from '../config/types.js'
 import {formatDuration} from '../text/duration.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import {createBody} from '../do/droplets.js'
-import {InterruptedError, type Outcome, OverMaxAgentsError, PartialError, WaitFailedError, WaitTimeoutError} from '../base/errors.js'
+import {InterruptedError, type Outcome, OverMaxAgentsError, PartialError, VeldaError, WaitFailedError, WaitTimeoutError} from '../base/errors.js'
 import type {RandomInt} from '../config/naming.js'
 import {inflect, plural} from '../text/plural.js'
 import {listPools, type PoolDroplet} from './membership.js'
@@ -199,7 +199,9 @@ async function waitAgents(result: PoolUpResult, wait: {timeoutMs: number; pollIn
   }
   if (failed.length > 0) {
     const first = failed[0] as MemberStatus
-    return {...final, error: new PartialError(`${failed.length} of ${plural(total, 'created droplet')} did not start the agent: ${first.name}: ${first.detail}`, {
+    // A member whose GPUs are missing or failing runs its agent: it is not healthy, which is a different thing to say.
+    const what = failed.every((m) => m.state === 'gpu-missing' || m.state === 'gpu-errors') ? `${inflect(failed.length, 'is', 'are')} not healthy` : 'did not start the agent'
+    return {...final, error: new PartialError(`${failed.length} of ${plural(total, 'created droplet')} ${what}: ${first.name}: ${first.detail}`, {
       suggestions: [`velda-do pool status ${result.pool} shows each member`, ...unhealthyFixes(result.pool, failed)],
     })}
   }
@@ -214,13 +216,24 @@ export function waitProgress(active: number, total: number, elapsedMs: number, t
 /**
  * The guard counted the pool before creating; another velda-do on another machine, or the broker, may have
  * created droplets meanwhile. Counting again tells the operator at once that a pool went past max_agents (each
- * pool of a `--fallback` chain that was created in, against its own).
+ * pool of a `--fallback` chain that was created in, against its own). A count that fails is not the end of the
+ * run's report: the droplets exist and bill, so it is a partial failure (exit 4) that lists them, never exit 3
+ * ("nothing was changed"), after which a script would create again.
  */
-async function overMaxAgents(options: PoolUpOptions, result: PoolUpResult, parts: readonly PoolPart[], chainPools: readonly PoolConfig[], api: DigitalOceanApi): Promise<OverMaxAgentsError | null> {
+async function overMaxAgents(options: PoolUpOptions, result: PoolUpResult, parts: readonly PoolPart[], chainPools: readonly PoolConfig[], api: DigitalOceanApi): Promise<VeldaError | null> {
   if (options.force) return null
   for (const pool of chainPools) {
     if (pool.maxAgents === null || !parts.some((p) => p.pool === pool.name && p.created > 0)) continue
-    const members = (await listPools(api, [pool], [pool])).members.length
+    let members: number
+    try {
+      members = (await listPools(api, [pool], [pool])).members.length
+    } catch (error) {
+      if (!(error instanceof VeldaError)) throw error
+      return new PartialError(`created ${plural(result.created.length, 'droplet')}, but pool ${pool.name} could not be counted again to check its max_agents of ${pool.maxAgents}: ${error.message}`, {
+        suggestions: [`velda-do pool list ${pool.name} shows them, and whether the pool is over ${pool.maxAgents}`],
+        cause: error,
+      })
+    }
     if (members <= pool.maxAgents) continue
     return new OverMaxAgentsError(
       `created ${plural(result.created.length, 'droplet')}, and pool ${pool.name} now has ${members}, over its max_agents of ${pool.maxAgents}: something else created droplets in it at the same time`,

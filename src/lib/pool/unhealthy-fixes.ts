@@ -3,7 +3,7 @@ import type {SshFailure} from '../ssh/failure.js'
 import type {MemberStatus} from './pool-status.js'
 
 /** States of a member that answered over ssh: its boot log and a shell are a step away. */
-const REACHED: ReadonlySet<string> = new Set(['booting', 'boot-failed', 'agent-down', 'unknown'])
+const REACHED: ReadonlySet<string> = new Set(['booting', 'boot-failed', 'agent-down', 'gpu-missing', 'gpu-errors', 'unknown'])
 
 /**
  * The next steps when members of `pool` are not healthy (pool status, --wait-for agent), from their states: a

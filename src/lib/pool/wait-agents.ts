@@ -5,9 +5,10 @@ import type {MemberState, MemberStatus, PoolStatusResult} from './pool-status.js
  * `--wait-for agent`: after the droplets are active, probe them (pool status's probe) until each one's agent is
  * active or its boot has failed. A member that cannot be reached yet (sshd not up, refused, a timeout) is still
  * booting as far as anyone can tell; a changed host key, a refused login, an address that is not one (never
- * dialled) or a member that answers with megabytes will not mend by waiting.
+ * dialled) or a member that answers with megabytes will not mend by waiting, nor will a GPU missing or counting
+ * uncorrectable errors (the boot takes the first GPU sample before it is done).
  */
-const SETTLED: ReadonlySet<MemberState> = new Set(['healthy', 'boot-failed', 'host-key-changed', 'auth-failed', 'bad-address', 'output-too-large'])
+const SETTLED: ReadonlySet<MemberState> = new Set(['healthy', 'boot-failed', 'gpu-missing', 'gpu-errors', 'host-key-changed', 'auth-failed', 'bad-address', 'output-too-large'])
 
 export interface AgentWaitDeps {
   probe(members: readonly PoolDroplet[]): Promise<PoolStatusResult>

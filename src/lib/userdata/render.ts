@@ -5,7 +5,7 @@ import {SettingsError, UsageError} from '../base/errors.js'
 import type {PoolConfig} from '../config/types.js'
 import {REDACTED} from '../base/secret.js'
 import {renderAgentConfig} from './agent-config.js'
-import {gpuVendor} from '../catalog/gpu.js'
+import {gpuCount, gpuVendor} from '../catalog/gpu.js'
 import {heredocDelimiter, shellQuote} from '../text/shell.js'
 import {AGENT_SERVICE_URL, agentBinaryUrl, NVIDIA_COLLECT_URL, TAILSCALE_INSTALL_URL} from './urls.js'
 import {plural} from '../text/plural.js'
@@ -14,6 +14,13 @@ import {plural} from '../text/plural.js'
 export const USER_DATA_LIMIT_BYTES = 65_536
 
 const SHEBANG = '#!/bin/bash\n'
+
+/**
+ * A GPU is busy at or over this utilisation, or with at least this share of its VRAM in use (a model loaded and
+ * waiting for work holds its GPU): the GPU sampler's rule (docs/userdata.md, "The GPU sample").
+ */
+export const GPU_BUSY_UTILIZATION_PCT = 5
+export const GPU_BUSY_VRAM_PCT = 5
 
 export interface UserDataInputs {
   pool: PoolConfig
@@ -42,6 +49,9 @@ export function renderPrologue(inputs: UserDataInputs): string {
     ['VELDA_POOL', pool.name],
     ['VELDA_VERSION', inputs.agentVersion],
     ['VELDA_GPU_VENDOR', vendor],
+    ['VELDA_GPU_COUNT', String(gpuCount(pool.size) ?? '')],
+    ['VELDA_GPU_BUSY_UTIL_PCT', String(GPU_BUSY_UTILIZATION_PCT)],
+    ['VELDA_GPU_BUSY_VRAM_PCT', String(GPU_BUSY_VRAM_PCT)],
     ['VELDA_TAILSCALE_AUTHKEY', pool.tailscale ? tailscaleKey(pool, inputs.secrets) : ''],
     ['VELDA_TAILSCALE_SERVER', pool.tailscale?.server ?? ''],
     ['VELDA_AGENT_URL', agentBinaryUrl(inputs.agentVersion)],
@@ -63,20 +73,39 @@ velda_agent_yaml() {
   cat <<'${delimiter}'
 ${content}${delimiter}
 }
-
+${vendor === 'none' ? '' : gpuSamplerFunction()}
 `
 }
 
-let body: string | undefined
+/** The GPU sampler (assets/gpu-sampler.sh), which the boot script installs on GPU sizes, byte for byte. */
+function gpuSamplerFunction(): string {
+  const sampler = asset('gpu-sampler.sh')
+  const delimiter = heredocDelimiter(sampler, 'VELDA_GPU_SAMPLER_EOF')
+  return `
+# The GPU sampler, installed as /usr/local/sbin/velda-gpu-sampler and run every minute (docs/userdata.md).
+velda_gpu_sampler() {
+  cat <<'${delimiter}'
+${sampler}${delimiter}
+}
+`
+}
 
-/** assets/bootstrap.sh without its shebang, which the prologue carries. Read once, only by the commands that render. */
-function bootstrapBody(): string {
-  if (body === undefined) {
-    const text = readFileSync(assetPath('bootstrap.sh'), 'utf8')
-    if (!text.startsWith(SHEBANG)) throw new Error(`velda-do's asset bootstrap.sh does not start with ${SHEBANG.trim()}: reinstall velda-do`)
-    body = text.slice(SHEBANG.length)
+const assets = new Map<string, string>()
+
+/** A shell asset, read once, only by the commands that render. */
+function asset(name: string): string {
+  let text = assets.get(name)
+  if (text === undefined) {
+    text = readFileSync(assetPath(name), 'utf8')
+    if (!text.startsWith(SHEBANG)) throw new Error(`velda-do's asset ${name} does not start with ${SHEBANG.trim()}: reinstall velda-do`)
+    assets.set(name, text)
   }
-  return body
+  return text
+}
+
+/** assets/bootstrap.sh without its shebang, which the prologue carries. */
+function bootstrapBody(): string {
+  return asset('bootstrap.sh').slice(SHEBANG.length)
 }
 
 export function userDataBytes(script: string): number {

@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import PoolStatus from '../../../src/commands/pool/status.js'
@@ -5,6 +7,12 @@ import type {SshRunOptions} from '../../../src/lib/ssh/run.js'
 import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
 import {probeAnswer} from '../../support/member-answers.js'
 import {cpuPoolWith} from '../../support/pool-fixture.js'
+
+/** A member's GPU sample: ROCm 7's amd-smi of the simulator's `busy` profile, seen by the sampler. */
+const BUSY_SAMPLE = JSON.stringify({
+  version: 1, sampled_at: '2026-12-04T11:05:00Z', tool: 'amd-smi', tool_exit: 0, promised: 8, busy_thresholds: {utilization_pct: 5, vram_pct: 5}, busy: true,
+  last_busy_at: '2026-12-04T11:05:00Z', idle_since: null, output_cut: false, output: readFileSync(new URL('../../../assets/sim-gpu/busy.json', import.meta.url), 'utf8'),
+})
 
 describe('pool status (the command, with a fake API and fake ssh)', () => {
   it('probes each member once at its address and says which are healthy, booting or failed', async () => {
@@ -127,5 +135,44 @@ describe('pool status (the command, with a fake API and fake ssh)', () => {
       })
       expect(tryThis(untyped.stderr)[0]).toBe('is the droplet up and is sshd listening? velda-do pool list cpu shows its status')
     })
+  })
+
+  it('shows each member\'s GPUs: seen of promised, mean utilisation, VRAM, the hottest, ECC errors; --json has each GPU', async () => {
+    const {config, api} = await cpuPoolWith(2, 'status-gpus')
+    const answers = new Map([
+      ['203.0.113.10', probeAnswer({gpu: BUSY_SAMPLE})],
+      ['203.0.113.11', probeAnswer()],
+    ])
+    const ssh = {run: async (args: readonly string[]) => sshAnswer({stdout: answers.get(args.find((arg) => answers.has(arg)) ?? '') ?? ''})}
+    const table = await runCommand(PoolStatus, ['cpu', '-c', config], {api, ssh})
+    expect(table.status, table.stderr).toBe(0)
+    const lines = table.stdout.split('\n')
+    expect(lines[0]).toMatch(/^NAME +ID +DROPLET +ADDRESS +STATE +BOOT +AGENT +GPU +GPUS +UTIL +VRAM +TEMP +ECC +DETAIL$/)
+    expect(lines[1]).toMatch(/ healthy +done +active +- +8\/8 +97% +1328\/1536G +71C +0 +agent active$/)
+    expect(lines[2]).toMatch(/ healthy +done +active +- +- +- +- +- +- +agent active$/)
+    const json = await runCommand(PoolStatus, ['cpu', '-c', config, '--json'], {api, ssh})
+    const [gpuMember] = JSON.parse(json.stdout).members
+    expect(gpuMember.gpu.gpus).toHaveLength(8)
+    expect(gpuMember.gpu.gpus[7]).toEqual({index: 7, utilization_pct: 93, vram_used_mib: 170007, vram_total_mib: 196592, temperature_c: 71, power_w: 612, ecc_correctable: 0, ecc_uncorrectable: 0})
+  })
+
+  it.each([
+    [120, ['TEMP']],
+    [100, ['GPU', 'UTIL', 'VRAM', 'TEMP']],
+    [80, ['ID', 'DROPLET', 'GPU', 'UTIL', 'VRAM', 'TEMP', 'ECC']],
+  ])('on a terminal of %d columns the GPU figures are left out first, the count of GPUs and their errors last of them (left out: %j)', async (columns, leftOut) => {
+    const {config, api} = await cpuPoolWith(1, `status-gpus-${columns}`)
+    const run = await runCommand(PoolStatus, ['cpu', '-c', config, '-q'], {
+      api,
+      tty: true,
+      columns,
+      ssh: {run: async () => sshAnswer({stdout: probeAnswer({gpu: BUSY_SAMPLE})})},
+    })
+    expect(run.status, run.stderr).toBe(0)
+    const table = run.stdout.split('\n\n')[0]!.split('\n')
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(columns)
+    const left = /left out (.+?)(?:;|\. -o wide)/.exec(run.stderr.replaceAll('\n', ' '))?.[1]?.split(/, | and /) ?? []
+    expect(left).toEqual(leftOut)
+    expect(table[0]).toMatch(/^NAME +.*STATE +.*DETAIL$/)
   })
 })

@@ -6,6 +6,9 @@ readonly \
   VELDA_POOL='raw-agent-config-content' \
   VELDA_VERSION='1.0.0' \
   VELDA_GPU_VENDOR='none' \
+  VELDA_GPU_COUNT='' \
+  VELDA_GPU_BUSY_UTIL_PCT='5' \
+  VELDA_GPU_BUSY_VRAM_PCT='5' \
   VELDA_TAILSCALE_AUTHKEY='' \
   VELDA_TAILSCALE_SERVER='' \
   VELDA_AGENT_URL='https://releases.velda.io/velda-1.0.0-linux-amd64' \

@@ -6,6 +6,7 @@ import {assetPath} from '../../system/assets.js'
 import {shellQuote} from '../../text/shell.js'
 import type {SimulatedMachine} from './boot-timeline.js'
 import type {SshHostSpec} from './host-spec.js'
+import {removeGpu} from './gpu-profile.js'
 
 /**
  * A simulated host's directory: what its host command (assets/sim-host-command.sh) reads to know where it is
@@ -19,11 +20,35 @@ export function prepareHostFiles(spec: SshHostSpec): void {
   writeFileSync(join(spec.dir, 'host.env'), hostEnv(spec), {mode: 0o600})
   for (const path of ['sessions', 'root/var-lib-velda', 'root/var-log', 'root/machine', 'root/bin']) mkdirSync(join(spec.dir, path), {recursive: true})
   const shims = assetPath('sim-shims')
-  for (const name of readdirSync(shims)) {
-    copyFileSync(join(shims, name), join(spec.dir, 'root/bin', name))
+  const commands: [string, string][] = [...readdirSync(shims).map((name): [string, string] => [join(shims, name), name]), [assetPath('gpu-sampler.sh'), 'velda-gpu-sampler']]
+  for (const [from, name] of commands) {
+    copyFileSync(from, join(spec.dir, 'root/bin', name))
     // Executable whatever mode the package was installed with.
     chmodSync(join(spec.dir, 'root/bin', name), 0o755)
   }
+}
+
+/** What a host with GPUs shows: the stand-in amd-smi's output, the sampler's settings, and once a seeded sample. */
+export interface HostGpu {
+  output: string
+  env: string
+  /** A gpu.json to start from (set with `idle_since`), written before the sampler's next sample; null: keep the file. */
+  seed: string | null
+}
+
+/**
+ * The droplet's GPUs for the command that begins (gpu-profile.ts): the host command runs the sampler when
+ * machine/gpu.env is there. Null: the host has no GPU profile, and no sample.
+ */
+export function layOutGpu(dir: string, gpu: HostGpu | null): void {
+  const root = join(dir, 'root')
+  if (gpu === null) {
+    removeGpu(join(root, 'machine'))
+    return
+  }
+  replaceFile(join(root, 'machine', 'amd-smi.json'), gpu.output)
+  replaceFile(join(root, 'machine', 'gpu.env'), gpu.env)
+  if (gpu.seed !== null) replaceFile(join(root, 'var-lib-velda', 'gpu.json'), gpu.seed)
 }
 
 /**

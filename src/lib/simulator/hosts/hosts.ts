@@ -6,6 +6,8 @@ import {agentVersionOf, gpuVendorOf, type SimDroplet} from '../droplet-store.js'
 import {type BootProfile, type SimulatedMachine, simulateBoot} from './boot-timeline.js'
 import {type Chatter, writeChatter} from './chatter.js'
 import {SshHost} from './ssh-host.js'
+import {type GpuSetting, gpuOutput, idleSample, promisedGpus, samplerEnv} from './gpu-profile.js'
+import type {HostGpu} from './host-files.js'
 
 export interface HostsOptions {
   /** The port every host listens on, each on its own loopback address. */
@@ -33,6 +35,9 @@ export class SimulatedHosts {
   private readonly profiles = new Map<number, BootProfile>()
   private readonly refused = new Set<number>()
   private readonly chatters = new Map<number, Chatter | null>()
+  private readonly gpus = new Map<number, GpuSetting | null>()
+  /** The GPUs of droplets not given their own (null: none, no sample). */
+  defaultGpu: GpuSetting | null = null
   /** What every host prints before each command's output, unless told otherwise for it (see chatter.ts). */
   defaultChatter: Chatter | null = null
   private readonly dir = mkdtempSync(join(tmpdir(), 'velda-sim-hosts-'))
@@ -101,6 +106,15 @@ export class SimulatedHosts {
     this.chatters.set(id, chatter)
   }
 
+  /** The droplet's GPU profile from now on (null: no GPUs shown); with idle_since, its next sample goes on from it. */
+  setGpu(id: number, gpu: GpuSetting | null): void {
+    this.gpus.set(id, gpu)
+  }
+
+  gpuOf(id: number): GpuSetting | null {
+    return this.gpus.has(id) ? (this.gpus.get(id) ?? null) : this.defaultGpu
+  }
+
   async changeHostKey(id: number): Promise<void> {
     await this.hosts.get(id)?.changeHostKey()
   }
@@ -110,9 +124,19 @@ export class SimulatedHosts {
     const host = this.hosts.get(droplet.id)
     if (!host) return false
     this.commandsStarted++
-    host.layOut(this.machine(droplet, now))
+    host.layOut(this.machine(droplet, now), this.hostGpu(droplet))
     writeChatter(host.spec.dir, this.chatters.has(droplet.id) ? (this.chatters.get(droplet.id) ?? null) : this.defaultChatter)
     return true
+  }
+
+  /** The GPU files of the droplet's next command; a seeded sample is written once. */
+  private hostGpu(droplet: SimDroplet): HostGpu | null {
+    const gpu = this.gpuOf(droplet.id)
+    if (gpu === null) return null
+    const promised = promisedGpus(droplet.userData, droplet.size.gpu_info?.count)
+    const seed = gpu.idleSince === null ? null : idleSample(gpu.idleSince, promised, Date.now())
+    if (gpu.idleSince !== null) this.gpus.set(droplet.id, {...gpu, idleSince: null})
+    return {output: gpuOutput(gpu.profile, promised), env: samplerEnv(promised), seed}
   }
 
   machine(droplet: SimDroplet, now: number): SimulatedMachine {

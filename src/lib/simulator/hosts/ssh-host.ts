@@ -3,7 +3,7 @@ import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {SimulatedMachine} from './boot-timeline.js'
-import {layOutMachine, prepareHostFiles} from './host-files.js'
+import {type HostGpu, layOutGpu, layOutMachine, prepareHostFiles} from './host-files.js'
 import type {SshHostSpec} from './host-spec.js'
 import {sshdConfig} from './sshd.js'
 
@@ -22,8 +22,9 @@ export class SshHost {
   }
 
   /** The droplet's files as its boot stands, for the command that begins. */
-  layOut(machine: SimulatedMachine): void {
+  layOut(machine: SimulatedMachine, gpu: HostGpu | null): void {
     layOutMachine(this.spec.dir, machine)
+    layOutGpu(this.spec.dir, gpu)
   }
 
   get running(): boolean {
