@@ -69,7 +69,7 @@ async function poolStatusBench() {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
   const sim = await startSimulator(['--ssh-hosts', '--authorized-keys', `${key}.pub`, '--boot-time', '0s', '--ssh-latency', '100ms', '--active-after', '0s'])
   try {
-    await sim.admin('POST', 'droplets', {count: 100, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small']})
+    await sim.admin('POST', 'droplets', {count: 100, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small']})
     await sim.admin('GET', 'hosts')
     const env = {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(work, 'state')}
     const args = (parallel) => ['bin/run.js', 'pool', 'status', 'cpu-small', '--json', '-c', 'examples/velda.yaml', '--ssh-port', String(sim.sshPort), '--ssh-user', userInfo().username, '-i', key, '--parallel', String(parallel)]
@@ -115,7 +115,7 @@ async function hostileOutputBench() {
   try {
     const members = 16
     const mib = 100
-    await sim.admin('POST', 'droplets', {count: members, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small']})
+    await sim.admin('POST', 'droplets', {count: members, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small']})
     // 1 MiB of 1 KiB lines, printed 100 times by every host before each command's own output (hosts/chatter.ts).
     await sim.admin('POST', 'hosts', {chatter: {text: `${'x'.repeat(1023)}\n`.repeat(1024), repeat: mib, intervalMs: 0}})
     await sim.admin('GET', 'hosts')
@@ -411,10 +411,10 @@ try {
   await lifecycle.admin('POST', 'reset')
   await counted('pool scale --to 100 (from 0)', ['bin/run.js', 'pool', 'scale', 'cpu-small', '--to', '100', '--ignore-limits', '--json', '-c', 'examples/velda.yaml'], 100)
   await lifecycle.admin('POST', 'reset')
-  await lifecycle.admin('POST', 'droplets', {count: 150, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small'], status: 'active'})
+  await lifecycle.admin('POST', 'droplets', {count: 150, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small'], status: 'active'})
   await counted('pool scale --to 100 (from 150)', ['bin/run.js', 'pool', 'scale', 'cpu-small', '--to', '100', '--yes', '--ignore-limits', '--json', '-c', 'examples/velda.yaml'], 50)
   await lifecycle.admin('POST', 'reset')
-  await lifecycle.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-983663a1', tags: ['velda', 'velda-pool:cpu-small']})
+  await lifecycle.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-98ada949', tags: ['velda', 'velda-pool:cpu-small']})
   await counted('pool list cpu-small (1,000 droplets)', ['bin/run.js', 'pool', 'list', 'cpu-small', '--json', '-c', 'examples/velda.yaml'], '-')
 } finally {
   await lifecycle.stop()
@@ -423,7 +423,7 @@ try {
 // run's own (bulkDeleteBench below has the same with the rate limit on).
 const reapSim = await startSimulator(['--latency', '100ms', '--rate-limit', '1000000', '--droplet-limit', '5000'])
 try {
-  await reapSim.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small', 'velda-expires:1600000000']})
+  await reapSim.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small', 'velda-expires:1600000000']})
   await reapSim.admin('DELETE', 'requests')
   const {ms} = run(['bin/run.js', 'pool', 'reap', 'cpu-small', '--yes', '--json', '-c', 'examples/velda.yaml'], {DIGITALOCEAN_API_ENDPOINT: reapSim.url, DIGITALOCEAN_API_TOKEN: reapSim.token})
   const log = (await reapSim.admin('GET', 'requests')).requests

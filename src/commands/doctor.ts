@@ -20,7 +20,7 @@ Prints a checklist per pool, with the fix under every miss. Exit 0 when every ch
 
   static override examples = [
     {description: 'Check every pool of ./velda.yaml', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Check the pools of another file, as pool up would run them with these flags', command: '<%= config.bin %> <%= command.id %> -c /etc/velda/config.yaml --agent-version 1.0.0'},
+    {description: 'Check the pools of another file, as pool up would run them with these flags', command: '<%= config.bin %> <%= command.id %> -c /etc/velda/config.yaml --agent-version v1.1.4'},
     {description: 'In CI: the fixes of every failed check', command: "<%= config.bin %> <%= command.id %> --json | jq -r '.pools[].checks[] | select(.ok | not) | .fix'"},
   ]
 
@@ -40,6 +40,7 @@ Prints a checklist per pool, with the fix under every miss. Exit 0 when every ch
       endpointFlag: flags['api-endpoint'],
       env: this.env,
       connect: (pool) => this.connect({pool, endpointFlag: flags['api-endpoint']}),
+      headRequest: this.factory.headRequest,
     })
     if (report.ok) return report
     const failed = report.pools.flatMap((p) => p.checks.filter((c) => !c.ok).map((c) => `${p.name}: ${c.id}`))

@@ -60,6 +60,7 @@ export default class RenderUserdata extends BaseCommand<RenderUserdataResult> {
       agentVersion: flags['agent-version'],
       secrets: showSecrets ? 'reveal' : 'redact',
     })
+    for (const warning of prepared.warnings) this.say(this.paint.warning(warning))
     const outputFile = flags['output-file']
     if (outputFile) {
       writeOutputFile(outputFile, prepared.script, {private: showSecrets})

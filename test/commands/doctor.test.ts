@@ -46,7 +46,7 @@ describe('doctor (the command, with a fake API)', () => {
     expect(run.stderr).toContain('Error: 3 checks failed: amd-mi300x: ssh_keys, amd-mi300x: broker, amd-mi300x: placeholders')
     expect(run.stdout).toContain('✗ no ssh_key_ids: droplets get no ssh key, so pool ssh, pool status and pool logs cannot reach them\n      fix: add ssh_key_ids: [ID] to pool amd-mi300x')
     expect(run.stdout).toContain('✗ broker address broker.example.com:50051 (from default_broker_info) is a placeholder')
-    expect(run.stdout).toContain(`✗ 2 values still marked CHANGE: default_broker_info.address "broker.example.com:50051" (${file}:9:12), provisioners[0].digitalocean_auto.agent_version_override "1.0.0" (${file}:17:31)\n      fix: set each to your own value, then delete the "# CHANGE" comment on their lines in ${file}`)
+    expect(run.stdout).toContain(`✗ 2 values still marked CHANGE: default_broker_info.address "broker.example.com:50051" (${file}:9:12), provisioners[0].digitalocean_auto.agent_version_override "v1.1.4" (${file}:17:31)\n      fix: set each to your own value, then delete the "# CHANGE" comment on their lines in ${file}`)
     expect(run.stdout).not.toMatch(/✓ broker|✓ no ssh_key_ids/)
   })
 
@@ -65,7 +65,7 @@ describe('doctor (the command, with a fake API)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-filled-')), 'velda.yaml')
     writeFileSync(file, STARTER_CONFIG
       .replace(/"broker\.example\.com:50051" +# CHANGE.*/, '"velda-broker.internal:50051"')
-      .replace(/"1\.0\.0" +# CHANGE.*/, '"1.2.0"')
+      .replace(/"v1\.1\.4" +# CHANGE.*/, '"v1.1.3"')
       .replace('# ssh_key_ids: [52896465]', 'ssh_key_ids: [52896465]'))
     const run = await runCommand(Doctor, ['-c', file], {api: new FakeApi(), env: ENV})
     expect(run.stdout).toContain('✓ no value marked CHANGE')
@@ -79,7 +79,7 @@ describe.each(CLOUD_IDS)("config init --cloud %s's starter, filled in, against a
     const file = join(mkdtempSync(join(tmpdir(), 'velda-doctor-cloud-')), 'velda.yaml')
     writeFileSync(file, starterConfig(cloud)
       .replace(/"broker\.example\.com:50051" +# CHANGE.*/, '"velda-broker.internal:50051"')
-      .replace(/"1\.0\.0" +# CHANGE.*/, '"1.2.0"')
+      .replace(/"v1\.1\.4" +# CHANGE.*/, '"v1.1.3"')
       .replace('# ssh_key_ids: [52896465]', 'ssh_key_ids: [52896465]'))
     const api = new FakeApi()
     // The catalog of that cloud: its MI300X size, as the starter names it, in atl1.

@@ -11,7 +11,7 @@ describe('values marked CHANGE', () => {
     const lineOf = (start: string) => STARTER_CONFIG.split('\n').findIndex((line) => line.trimStart().startsWith(start)) + 1
     expect(marksOf(STARTER_CONFIG)).toEqual([
       ['default_broker_info.address', 'broker.example.com:50051', lineOf('address: "broker.example.com:50051"')],
-      ['provisioners[0].digitalocean_auto.agent_version_override', '1.0.0', lineOf('agent_version_override: "1.0.0"')],
+      ['provisioners[0].digitalocean_auto.agent_version_override', 'v1.1.4', lineOf('agent_version_override: "v1.1.4"')],
     ])
     expect(marksOf(STARTER_CONFIG)?.every(([, , line]) => Number(line) > 1)).toBe(true)
   })

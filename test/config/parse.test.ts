@@ -33,7 +33,7 @@ describe('the example config', () => {
       region: 'atl1',
       image: 'amd-rocm71software',
       sshKeyIds: [52896465],
-      agentVersionOverride: '1.0.0',
+      agentVersionOverride: 'v1.1.4',
       apiEndpoint: 'https://api-amd.digitalocean.com',
       description: '8x AMD MI300X',
       maxAgents: 2,
@@ -45,7 +45,7 @@ describe('the example config', () => {
   })
 
   it('gives a pool without its own autoscaler_config the provisioner\'s', () => {
-    expect(config.pools.find((p) => p.name === 'amd-mi300x')).toMatchObject({maxAgents: 10, minAgents: 0, prefix: 'velda-930b7ad6'})
+    expect(config.pools.find((p) => p.name === 'amd-mi300x')).toMatchObject({maxAgents: 10, minAgents: 0, prefix: 'velda-8e835159'})
   })
 
   it('defers an unset secret variable to the command that needs it', () => {

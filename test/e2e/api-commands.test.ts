@@ -166,6 +166,25 @@ describe('sizes, regions and ssh-keys against `velda-do simulator`', () => {
     expect(json(result.stdout).regions).toBeDefined()
   })
 
+  it('a retry-after longer than velda-do waits: exit 3 saying so, with the time to try again, not "in a minute"', async () => {
+    await sim.admin('POST', 'faults', {path: '/v2/regions', action: {type: 'rate-limit', retryAfterSeconds: 300}})
+    const before = Date.now()
+    const result = await runInProcess(['regions', '--json'], {env: env()})
+    expect(result.status).toBe(3)
+    const error = json(result.stdout).error as {code: string; message: string; suggestions: string[]}
+    expect(error.code).toBe('api_error')
+    expect(error.message).toMatch(/^DigitalOcean answered 429 .*\(after 1 attempt.*\); DigitalOcean asks to wait 300s, longer than velda-do waits \(120s\)$/)
+    expect(error.suggestions).toHaveLength(1)
+    const at = /^try again after (\S+Z) \(in 5m\), the time DigitalOcean gave$/.exec(error.suggestions[0] ?? '')
+    expect(at).not.toBeNull()
+    // The simulator's 300 s from when it answered, to the second the header and the time are written in.
+    const retryAt = Date.parse(at?.[1] ?? '')
+    expect(retryAt).toBeGreaterThanOrEqual(before + 299_000)
+    expect(retryAt).toBeLessThanOrEqual(Date.now() + 300_000)
+    expect(result.stdout + result.stderr).not.toContain('try again in a minute')
+    expect((await sim.admin('GET', 'requests')).requests).toHaveLength(1)
+  })
+
   it('an API error with --json: exit 3, the error document with the request id', async () => {
     await sim.admin('POST', 'faults', {path: '/v2/sizes', action: {type: 'status', status: 422, body: {id: 'unprocessable_entity', message: 'nope', request_id: 'req-123'}}})
     const result = await runInProcess(['sizes', '--json'], {env: env()})

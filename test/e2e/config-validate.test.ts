@@ -38,7 +38,7 @@ describe('velda-do config validate', () => {
     const result = await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG], {env: {TAILSCALE_AUTH_KEY: FAKE_TAILSCALE_KEY, DIGITALOCEAN_API_TOKEN: FAKE_DO_TOKEN}})
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/is valid: 3 DigitalOcean pools/)
-    for (const [pool, prefix] of [['cpu-small', 'velda-983663a1'], ['amd-mi300x', 'velda-930b7ad6'], ['amd-mi300x-8', 'velda-4cda9023']]) {
+    for (const [pool, prefix] of [['cpu-small', 'velda-98ada949'], ['amd-mi300x', 'velda-8e835159'], ['amd-mi300x-8', 'velda-3b1a5955']]) {
       expect(result.stdout).toMatch(new RegExp(`${pool} .*\\n {2}prefix +${prefix}`))
     }
     expect(result.stdout).toContain('token      <redacted> from $DIGITALOCEAN_API_TOKEN')
@@ -51,9 +51,9 @@ describe('velda-do config validate', () => {
     const json = JSON.parse(result.stdout)
     expect(json.valid).toBe(true)
     expect(json.pools.map((p: {name: string; prefix: string}) => [p.name, p.prefix])).toEqual([
-      ['cpu-small', 'velda-983663a1'],
-      ['amd-mi300x', 'velda-930b7ad6'],
-      ['amd-mi300x-8', 'velda-4cda9023'],
+      ['cpu-small', 'velda-98ada949'],
+      ['amd-mi300x', 'velda-8e835159'],
+      ['amd-mi300x-8', 'velda-3b1a5955'],
     ])
     expect(json.pools[1]).toMatchObject({
       api_endpoint: {value: 'https://api-amd.digitalocean.com', source: 'api_endpoint'},
@@ -183,8 +183,8 @@ describe('velda-do config validate', () => {
 
   it('refuses ${VAR} where the broker would read the characters, with file:line:col, the key path and the fix: exit 2', async () => {
     const lines = readFileSync(EXAMPLE_CONFIG, 'utf8').split('\n')
-    const index = lines.findIndex((l) => l.trim() === 'agent_version_override: "1.0.0"')
-    lines[index] = lines[index]!.replace('"1.0.0"', '"${VV}"')
+    const index = lines.findIndex((l) => l.trim() === 'agent_version_override: "v1.1.4"')
+    lines[index] = lines[index]!.replace('"v1.1.4"', '"${VV}"')
     const file = join(tempDir(), 'velda.yaml')
     writeFileSync(file, lines.join('\n'))
     const result = await runInProcess(['config', 'validate', '-c', file], {env: {VV: '1.0.0'}})
@@ -211,7 +211,7 @@ describe('velda-do config validate', () => {
     const json = JSON.parse((await runInProcess(['config', 'validate', '-c', EXAMPLE_CONFIG, '--json'])).stdout)
     expect(json.unchecked).toEqual([])
     expect(json.pools[0].broker_parity).toEqual({
-      prefix: {same: true, velda_do: 'velda-983663a1', broker: 'velda-983663a1'},
+      prefix: {same: true, velda_do: 'velda-98ada949', broker: 'velda-98ada949'},
       tags: {same: false, velda_do: ['velda', 'velda-pool:cpu-small', 'environment:staging'], broker: ['velda', 'environment:staging'], note: expect.any(String)},
       agent_config: {same: true, note: 'the same as the broker writes'},
     })

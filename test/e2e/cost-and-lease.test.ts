@@ -42,7 +42,7 @@ describe('what a pool costs', () => {
     expect(JSON.parse(result.stdout).cost).toEqual({
       size: 'gpu-mi300x1-192gb-devcloud', price_hourly: 1.99, count: 3, adding_hourly: 5.97, pool_hourly_before: 3.98, pool_hourly_after: 9.95, unpriced: 0,
     })
-    expect((await velda(['pool', 'up', 'gpu', '-n', '1', '--quiet'])).stderr).toBe('')
+    expect((await velda(['pool', 'up', 'gpu', '-n', '1', '--quiet', '--agent-version', 'v1.1.4'])).stderr).toBe('')
   })
 
   it('pool list shows each droplet\'s price and each pool\'s burn rate; --json carries price_hourly and hourly_cost', async () => {

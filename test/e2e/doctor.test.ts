@@ -58,7 +58,7 @@ describe('velda-do doctor against the simulator', () => {
     expect(status).toBe(0)
     expect(report?.ok).toBe(true)
     expect(report?.pools.map((p) => [p.name, p.endpoint])).toEqual([['cpu', sim.url], ['amd-mi300x', sim.url]])
-    expect(report?.pools[0]?.checks.map((c) => c.id)).toEqual(['token', 'account_status', 'droplet_limit', 'size', 'ssh_keys', 'image', 'broker', 'agent_version', 'tailscale_key', 'placeholders'])
+    expect(report?.pools[0]?.checks.map((c) => c.id)).toEqual(['token', 'account_status', 'droplet_limit', 'size', 'ssh_keys', 'image', 'broker', 'agent_version', 'agent_release', 'tailscale_key', 'placeholders'])
     expect(Object.keys(report?.pools[0]?.checks[0] ?? {})).toEqual(['id', 'ok', 'message', 'fix'])
     expect(check(report, 'cpu', 'droplet_limit')?.message).toBe('droplet limit: 0 of 25 used, room for 25')
     const {counts} = (await sim.admin('GET', 'requests')) as {counts: Record<string, number>}

@@ -80,6 +80,17 @@ describe('--project NAME|ID', () => {
     expect(table.stderr).toMatch(/not in project gpu-fleet: velda-\S+ \(\d+\): DigitalOcean answered 403/)
   })
 
+  it('a failed assignment names each droplet not in the project on stderr under --json too, for pool up and pool scale', async () => {
+    sim.addFault({method: 'POST', path: '/v2/projects/*', count: 0, action: {type: 'status', status: 403, body: {id: 'forbidden', message: 'You are not authorized to perform this operation'}}})
+    const up = await velda(['pool', 'up', 'cpu', '-n', '2', '--project', 'gpu-fleet', '--json'])
+    expect(up.status).toBe(4)
+    const created = (JSON.parse(up.stdout) as {created: {id: number; name: string}[]}).created
+    for (const droplet of created) expect(up.stderr).toContain(`not in project gpu-fleet: ${droplet.name} (${droplet.id}): DigitalOcean answered 403`)
+    const scale = await velda(['pool', 'scale', 'cpu', '--to', '3', '--project', 'gpu-fleet'])
+    expect(scale.status).toBe(4)
+    expect(scale.stderr.match(/^not in project gpu-fleet: velda-\S+ \(\d+\): DigitalOcean answered 403/gm)).toHaveLength(1)
+  })
+
   it('pool scale assigns what it creates too', async () => {
     const result = await velda(['pool', 'scale', 'cpu', '--to', '2', '--project', 'default', '--json'])
     expect(result.status, result.stderr).toBe(0)

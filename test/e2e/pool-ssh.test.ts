@@ -38,6 +38,18 @@ describe.runIf(canHost)('velda-do pool ssh: what a member and the API hand back 
     expect(result.stdout).toBe(`${escaped}: ok\n`)
   })
 
+  it('MEMBER --json -- CMD: the member\'s output and exit code as one document, through OpenSSH; the exit code is the command\'s', async () => {
+    sim.core.reset()
+    const [member] = sim.seedDroplets({count: 1, namePrefix: 'velda-b2f06752-', ...GPU})
+    await sim.hostsReady()
+    const result = await velda(['pool', 'ssh', 'gpu', '1', '--json', '--', 'echo out; echo err >&2; exit 3'])
+    expect(result.status, result.stderr).toBe(3)
+    expect(JSON.parse(result.stdout)).toEqual({
+      pool: 'gpu', command: 'echo out; echo err >&2; exit 3', member: {id: member!.id, name: member!.name},
+      exit_code: 3, state: 'ran', stdout: 'out\n', stderr: 'err\n', stdout_cut_bytes: 0, stderr_cut_bytes: 0,
+    })
+  })
+
   it('--all | a slow reader, a member failing: every line still arrives (exit 4 only once the pipe took all of the output)', {timeout: 30_000}, async () => {
     sim.core.reset()
     sim.seedDroplets({count: 1, namePrefix: 'velda-b2f06752-', ...GPU})

@@ -29,7 +29,7 @@ const CONFIG = veldaYaml([
   rest: `provisioners:
   - digitalocean_auto:
       region: atl1
-      agent_version_override: "1.0.0"
+      agent_version_override: "v1.1.4"
       ssh_key_ids: [52896465]
       tailscale_config: {pre_auth_key: "\${TS_KEY}"}
       pool_details:

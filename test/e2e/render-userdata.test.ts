@@ -130,7 +130,7 @@ describe('velda-do render-userdata', () => {
     const result = await runInProcess(['render-userdata', 'cpu-small', '-c', EXAMPLE_CONFIG, '--json'], {env: SECRETS})
     expect(result.status).toBe(0)
     const json = JSON.parse(result.stdout)
-    expect(json).toMatchObject({pool: 'cpu-small', broker: 'broker.example.com:50051', agent_version: '1.0.0', secrets: 'redacted', output: null})
+    expect(json).toMatchObject({pool: 'cpu-small', broker: 'broker.example.com:50051', agent_version: 'v1.1.4', secrets: 'redacted', output: null})
     await expectScript(json.user_data, 'cpu-small')
     expect(json.bytes).toBe(Buffer.byteLength(json.user_data))
   })

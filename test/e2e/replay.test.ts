@@ -33,7 +33,7 @@ interface RecordedRun {
 const argvOf = (argv: string[]) => argv.map((arg) => (arg === 'velda.yaml' ? CONFIG : arg))
 
 /**
- * What may differ between the recording and a replay: the simulator's address, the droplet names pool up draws at
+ * What may differ between the recording and a replay: the simulator's address, the config's path, the droplet names pool up draws at
  * random (numbered in order of appearance), and how long a wait until an epoch time (ratelimit-reset) is, which
  * depends on the moment within a second (the waits are compared apart, see waitsOf).
  */
@@ -41,6 +41,8 @@ function normalized(text: string, endpoint: string): string {
   const names = new Map<string, string>()
   return text
     .replaceAll(new URL(endpoint).host, '<simulator>')
+    // The config is given as velda.yaml when recorded, by its path when replayed (argvOf): a warning names it.
+    .replaceAll(CONFIG, 'velda.yaml')
     .replaceAll(/velda-[0-9a-f]{8}-[a-z0-9]{5}\b/g, (name) => names.get(name) ?? names.set(name, `<droplet ${names.size + 1}>`).get(name) ?? name)
     .replaceAll(/waiting \d+\.\ds/g, 'waiting <s>')
 }

@@ -204,7 +204,10 @@ describe('the --json shape of every command', () => {
     shapes['an error'] = (await json(['pool', 'up', 'amd-mi300x', '-n', '11', '-c', EXAMPLE_CONFIG], 2))
     shapes['an invalid config'] = (await json(['config', 'validate', '-c', join(PROJECT_ROOT, 'package.json')], 2))
 
-    expect(Object.entries(shapes).flatMap(([command, s]) => onlyEmpty(s, command))).toEqual(ONLY_EMPTY_ALLOWED)
+    // A failure before anything was done carries its command's keys empty, on purpose (docs/cli.md, "Errors for
+    // scripts"; test/e2e/failure-shapes.test.ts records them per command): the two error runs are not held to it.
+    const FAILED_BEFORE_ANYTHING = new Set(['an error', 'an invalid config'])
+    expect(Object.entries(shapes).filter(([command]) => !FAILED_BEFORE_ANYTHING.has(command)).flatMap(([command, s]) => onlyEmpty(s, command))).toEqual(ONLY_EMPTY_ALLOWED)
     expect(shapes).toMatchSnapshot()
     // Some twenty CLI runs one after the other: 13 to 20 s on two busy cores, more than the default 30 s leaves room for.
   }, 120_000)

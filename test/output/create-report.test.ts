@@ -52,7 +52,7 @@ describe("the spinner's last line after the creates", () => {
     ['droplets not active when the time ran out', {error: new WaitTimeoutError('x')}, 'created 3 droplets; 2 of 3 active when the time ran out'],
     ['a wait that could not check', {error: new WaitFailedError('x')}, 'created 3 droplets; could not check them'],
     ['droplets deleted while waiting', {gone: [{id: 3}], error: new PartialError('x')}, 'created 3 droplets; 1 deleted by someone else'],
-    ['droplets not assigned to the project', {project: {project: {name: 'ml'}, failed: [{}]}, error: new PartialError('x')}, 'created 3 droplets; 1 not in project ml'],
+    ['droplets not assigned to the project', {project: {project: {name: 'ml'}, failed: [{id: 7, name: 'velda-x', error: 'refused'}]}, error: new PartialError('x')}, 'created 3 droplets; 1 not in project ml'],
   ] as const)('%s', (_name, extra, line) => {
     expect(afterCreateProgress({pool: 'cpu', created: three, ...extra}, 3)).toBe(line)
   })

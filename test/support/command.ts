@@ -9,6 +9,7 @@ import type {Command} from '@oclif/core/command'
 import type {ConnectOptions} from '../../src/lib/cli/connection.js'
 import type {DigitalOceanApi} from '../../src/lib/do/client.js'
 import {type Factory, type FactoryCommand, runWithFactory, type SshRunners} from '../../src/lib/cli/factory.js'
+import type {HeadRequest} from '../../src/lib/net/head-request.js'
 import type {SshRun} from '../../src/lib/ssh/run.js'
 import {PROJECT_ROOT} from './cli.js'
 import {type FakeIO, fakeIO, type FakeIOOptions} from './fake-io.js'
@@ -29,6 +30,11 @@ export interface FakeFactoryOptions extends FakeIOOptions {
   now?: () => number
   /** Files that exist, for the config's default locations (velda.yaml in the working directory); none by default. */
   files?: readonly string[]
+  /**
+   * How release servers answer doctor's HEAD (the real headRequest for a test against a 127.0.0.1 server). By
+   * default every release exists (200), and nothing leaves the process: no test asks releases.velda.io.
+   */
+  headRequest?: HeadRequest
 }
 
 export interface FakeFactory extends Factory {
@@ -87,6 +93,7 @@ export function fakeFactory(options: FakeFactoryOptions = {}): FakeFactory {
       factory.exitCode = code
     },
     fileExists: (path) => (options.files ?? []).includes(path),
+    headRequest: options.headRequest ?? (async () => ({kind: 'answer', status: 200, location: null})),
   }
   return factory
 }

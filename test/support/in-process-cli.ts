@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, relative, sep} from 'node:path'
 import {format} from 'node:util'
 
 import type {Config} from '@oclif/core'
@@ -154,7 +154,9 @@ function sourceCommand(args: string[]): {file: string; argv: string[]} | null {
 }
 
 async function runSource(source: {file: string; argv: string[]}, options: InProcessOptions): Promise<CliResult> {
-  const {default: CommandClass} = (await import(source.file)) as {default: new (argv: string[], config: Config) => Command & FactoryCommand}
+  const {default: CommandClass} = (await import(source.file)) as {default: (new (argv: string[], config: Config) => Command & FactoryCommand) & {id?: string}}
+  // oclif gives a command class its id as it loads it (`pool:up`); a class imported from its source has none.
+  CommandClass.id ??= relative(join(PROJECT_ROOT, 'src', 'commands'), source.file).replace(/\.ts$/, '').split(sep).join(':')
   const giveBack = takeOver(options)
   try {
     // The real world (API, ssh, clock, files) but for the streams and the signals: captured output, and the test

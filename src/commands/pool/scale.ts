@@ -66,6 +66,7 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
     const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
+    for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
     const capacity = capacityChoice(config, pool, flags, (other) => prepareUserData(config, {poolName: other.name, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'}).script)
     for (const warning of capacity.warnings) this.say(this.paint.warning(`warning: ${warning}`))
@@ -112,13 +113,13 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const connected = await this.connectForDryRun({pool, endpointFlag: options.endpointFlag})
     if (connected.api === null) {
       // Not counted: the whole target is what the config judges (own 0: only the uncounted fix, --to max_agents, is said).
-      const verdict = await judgeScaleUp(null, {pool, count: target, force, ask: askTarget(target, 0)})
+      const verdict = await judgeScaleUp(null, {pool, count: target, force, ask: askTarget(target)})
       throw verdict.refusal ?? connected.noToken
     }
     const plan = await planPoolScale(connected.api, pool, target, force, options.configured, options.fallbacks)
     const result = {pool: pool.name, before: plan.before, target, dry_run: true as const, would_create: plan.action === 'create' ? plan.count : 0, would_delete: plan.action === 'delete' ? plan.chosen : []}
     if (plan.action !== 'create') return result
-    const verdict = await judgeScaleUp(connected.api, {pool, count: plan.count, force, maxHourlyCost: options.maxHourlyCost, project: options.project, members: plan.members, ask: askTarget(target, plan.before.total)})
+    const verdict = await judgeScaleUp(connected.api, {pool, count: plan.count, force, maxHourlyCost: options.maxHourlyCost, project: options.project, members: plan.members, ask: askTarget(target)})
     if (verdict.cost) this.info(formatEstimate(pool.name, verdict.cost))
     return verdict.refusal ? {...result, error: verdict.refusal} : result
   }

@@ -95,6 +95,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
       agentVersion: flags['agent-version'],
       secrets: dryRun ? 'redact' : 'reveal',
     })
+    for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
     const capacity = capacityChoice(config, pool, flags, (other) => prepareUserData(config, {poolName: other.name, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'}).script)
     for (const warning of capacity.warnings) this.say(this.paint.warning(`warning: ${warning}`))
@@ -170,10 +171,7 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     return {
       progress: partial.error instanceof InterruptedError ? `stopped: ${partial.created.length} of ${asked} created, listed below` : (afterCreateProgress(partial, partial.requested) ?? `created ${partial.created.length} of ${asked}`),
       stdout: createdAndAgents(partial, this.now(), this.stdoutFit),
-      stderr: [
-        ...notCreatedLines(partial.failed, partial.error),
-        ...(partial.project?.failed ?? []).map((f) => `not in project ${partial.project?.project.name}: ${f.name} (${f.id}): ${f.error}`),
-      ],
+      stderr: notCreatedLines(partial.failed, partial.error),
     }
   }
 }

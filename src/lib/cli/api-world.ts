@@ -2,6 +2,7 @@ import {followSsh} from '../ssh/follow.js'
 import {runSshInteractive} from '../ssh/interactive.js'
 import {runSsh} from '../ssh/run.js'
 import {openTraceFile} from '../output/trace-file.js'
+import {headRequest} from '../net/head-request.js'
 import {connectApi} from './connection.js'
 import type {ApiWorld} from './factory.js'
 
@@ -13,4 +14,5 @@ export const API_WORLD: ApiWorld = {
   connectApi,
   ssh: {run: runSsh, interactive: runSshInteractive, follow: followSsh},
   openTraceFile,
+  headRequest,
 }

@@ -6,12 +6,13 @@ import {type Diagnostic, formatDiagnostic} from '../config/diagnostics.js'
 import type {VeldaConfig} from '../config/types.js'
 import {CancelledError, errorOf, InterruptedError, UsageError, VeldaError} from '../base/errors.js'
 import {jsonText, jsonTextChunks} from '../output/json-text.js'
-import {type LeftRunning, leftRunningLine} from '../output/create-report.js'
+import {type LeftRunning, leftRunningLines} from '../output/create-report.js'
 import {printable} from '../text/printable.js'
 import {flushed, writeChunks} from '../output/stream-writer.js'
 import {redactSecrets} from '../base/secret.js'
 import {TOKEN_ENV_VARS} from '../config/resolve-settings.js'
 import {toFailure} from './failure.js'
+import {failureDocument, type ParsedLine} from './failure-documents.js'
 import {outputFlag, quietFlag, RENAMED_FLAGS} from './flags.js'
 import {type OutputFormat, outputFormat, outputInArgv} from './output-format.js'
 import {fitNote, type TableFit, tableFit} from '../output/table.js'
@@ -92,7 +93,7 @@ export abstract class BaseCommand<Result> extends Command {
   }
 
   override async run(): Promise<Result> {
-    const result = await this.execute()
+    const result = this.stoppedAtTheEnd(await this.execute())
     // An outcome with an error is printed as a failure: what was done, then the error, and its exit code.
     const error = errorOf(result)
     if (error) return this.fail(error, result as Failed<Result>)
@@ -106,6 +107,19 @@ export abstract class BaseCommand<Result> extends Command {
       this.noteFit(this.stdoutFit)
     }
     return result
+  }
+
+  /**
+   * A stop signal that came while the last request was in flight: the command finished that request and had
+   * nothing left to send, so it returned a whole result. It is still a stop (docs/cli.md, "Stopping"): the outcome
+   * ends with the interruption, 128 + the signal's number and `error.signal`, and a cancelled CI job knows it was
+   * interrupted. A result that is no outcome (null: printed already) is left as it is.
+   */
+  private stoppedAtTheEnd(result: Result): Result {
+    const signal = this.stopWatch?.signal
+    if (!signal || result === null || typeof result !== 'object' || errorOf(result)) return result
+    const error = new InterruptedError(`stopped by ${signal} as the last request finished: that request completed and nothing more was to be sent, so the result is whole`)
+    return {...result, error}
   }
 
   /**
@@ -205,6 +219,7 @@ export abstract class BaseCommand<Result> extends Command {
       hasOutputFile: 'output-file' in declared,
     })
     this.setPasteContext(parsed, definitions)
+    this.parsedLine = {args: parsed.args as Record<string, unknown>, flags}
     for (const [old, renamed] of Object.entries(RENAMED_FLAGS)) {
       if (flags[old] === undefined || flags[old] === false) continue
       throw new UsageError(`--${old} was renamed ${renamed.now}: ${renamed.why}`, {suggestions: [`use ${renamed.now}`]})
@@ -249,6 +264,8 @@ export abstract class BaseCommand<Result> extends Command {
 
   /** Known once the command line is parsed: until then a line is printed as it is. */
   private pasteContext: PasteContext | null = null
+  /** The command line as parsed, for the keys of a failure's --json document; null before (a bad flag). */
+  private parsedLine: ParsedLine | null = null
   /** The arguments typed and the pools of the config read: what follows a suggested command as its arguments. */
   private readonly argumentValues = new Set<string>()
 
@@ -402,7 +419,8 @@ export abstract class BaseCommand<Result> extends Command {
 
   /**
    * Prints a failure and exits with its code (docs/cli.md, "Exit codes"): a thrown error, or the error an outcome
-   * ended with. An outcome's own keys come first in --json, then any the error adds (members_after), then `error`.
+   * ended with. An outcome's own keys come first in --json (a thrown error's: the command's keys, empty), then any
+   * the error adds (members_after), then `error`.
    */
   private async fail(error: Error, outcome: Failed<Result> | null): Promise<never> {
     if (!this.jsonEnabled() && outcome) await this.showFailure(outcome)
@@ -417,7 +435,8 @@ export abstract class BaseCommand<Result> extends Command {
     }
     if (this.jsonEnabled()) {
       await this.writeJson({
-        ...(outcome ? withoutError(outcome) : {}),
+        // What was thrown before the operation returned anything still has the command's keys, empty (failure-documents.ts).
+        ...(outcome ? withoutError(outcome) : failureDocument(this.id, this.parsedLine)),
         ...failure.partial,
         error: {code: failure.code, message: failure.message, suggestions: failure.suggestions, ...failure.details},
       })
@@ -432,9 +451,9 @@ export abstract class BaseCommand<Result> extends Command {
         for (const suggestion of failure.suggestions) this.say(`  ${printable(suggestion)}`)
       }
     }
-    // The last word, under --json too (on stderr, for the person watching a CI log): what keeps billing.
+    // The last word, under --json too (on stderr, for the person watching a CI log): what keeps billing, and where.
     const running = outcome ? this.leftRunning(outcome) : null
-    if (running) this.say(this.paint.warning(printable(leftRunningLine(running))))
+    for (const line of running ? leftRunningLines(running) : []) this.say(this.paint.warning(printable(line)))
     if (failure.exitCode === 1 && this.env.DEBUG) this.say(String((error as Error).stack))
     // oclif ends with process.exit(), which drops what a pipe has not taken yet (`pool ssh --all | grep` after a
     // member failed): all of it is out first.

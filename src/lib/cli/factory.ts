@@ -10,6 +10,7 @@ import type {followSsh} from '../ssh/follow.js'
 import type {runSshInteractive} from '../ssh/interactive.js'
 import type {runSsh} from '../ssh/run.js'
 import type {openTraceFile} from '../output/trace-file.js'
+import type {HeadRequest} from '../net/head-request.js'
 import {type IO, systemIO} from './io.js'
 import type {SignalSource} from '../base/stop-signals.js'
 import {type Sleep, sleepUnlessAborted} from './stop-signals.js'
@@ -42,6 +43,8 @@ export interface Factory {
   readonly ssh: SshRunners
   /** Opens `$VELDA_DO_TRACE`'s file (output/trace-file.ts); a test keeps the lines in memory instead. */
   openTraceFile: typeof openTraceFile
+  /** A HEAD request off DigitalOcean's API (doctor's check that the agent's release exists); a test answers it. */
+  headRequest: HeadRequest
   /** The exit code of a command that ends without an error but not with 0 (pool ssh passes on the remote's). */
   setExitCode(code: number): void
   /** Whether a file exists (a config file in the working directory). */
@@ -49,7 +52,7 @@ export interface Factory {
 }
 
 /** What a command that calls DigitalOcean and reaches members adds to the world (api-world.ts is the real one). */
-export type ApiWorld = Pick<Factory, 'connectApi' | 'ssh' | 'openTraceFile'>
+export type ApiWorld = Pick<Factory, 'connectApi' | 'ssh' | 'openTraceFile' | 'headRequest'>
 
 /**
  * A world without the API and ssh, for the commands that use neither: their bundles then hold none of the API layer
@@ -65,6 +68,7 @@ const NO_API_WORLD: ApiWorld = {
   openTraceFile: () => {
     throw new Error('this command writes no trace (it is not an ApiCommand)')
   },
+  headRequest: () => Promise.reject(new Error('this command asks no release server (it is not an ApiCommand)')),
 }
 
 /** The real world: the process's streams, environment, signals and clock; with `api`, the API client and ssh. */

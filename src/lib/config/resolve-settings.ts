@@ -46,7 +46,7 @@ export function checkBrokerAddress(address: string, where: string): string {
 
 export function checkAgentVersion(version: string, where: string): string {
   if (VERSION_PATTERN.test(version)) return version
-  throw new UsageError(`${where}: "${version}" is not a release version`, {suggestions: ['write it like 1.0.0']})
+  throw new UsageError(`${where}: "${version}" is not a release version`, {suggestions: ['write a Velda release name, like v1.1.4']})
 }
 
 /** docs/cli.md, "Where settings come from": `--broker`, then the pool's agent_config.broker.address, then default_broker_info.address. */
@@ -67,7 +67,7 @@ export function resolveAgentVersion(flag: string | undefined, pool: PoolConfig, 
   if (given) return {value: checkAgentVersion(given.value, given.source), source: given.source}
   if (pool.agentVersionOverride) return {value: pool.agentVersionOverride, source: AGENT_VERSION.key}
   throw new SettingsError(`no agent version for pool ${pool.name}: velda-do would not know which Velda release to install`, {
-    suggestions: [`pass ${AGENT_VERSION.from.flag} 1.0.0`, `or set ${AGENT_VERSION.key} in the pool's settings in ${file}`],
+    suggestions: [`pass ${AGENT_VERSION.from.flag} v1.1.4 (a Velda release name)`, `or set ${AGENT_VERSION.key} in the pool's settings in ${file}`],
   })
 }
 

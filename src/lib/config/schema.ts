@@ -52,7 +52,7 @@ const anyInt32: IntSpec = {kind: 'int', min: INT32_MIN, max: INT32_MAX}
 
 /** `agent_version_override`. "" is unset, as in the broker (proto3): the same prefix as leaving the key out. */
 export const AGENT_VERSION = string((value) =>
-  value === '' || VERSION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a release version`, fix: 'write a version like "1.0.0"'})
+  value === '' || VERSION_PATTERN.test(value) ? undefined : {message: `"${value}" is not a release version`, fix: 'write a Velda release name, like "v1.1.4"'})
 
 /** One of a droplet's extra tags. */
 export const TAG = string((value) => tagProblem(value) ?? reservedTagProblem(value))

@@ -30,7 +30,7 @@ provisioners:
       # velda-do doctor checks that your token works there.
       api_endpoint: ${cloud.endpoint}
       region: atl1                                      # \`velda-do regions --available\` lists the others
-      agent_version_override: "1.0.0"                   # CHANGE: the Velda release the droplets install (quoted)
+      agent_version_override: "v1.1.4"                  # CHANGE: the Velda release the droplets install (a tag of velda-io/velda)
       # ssh_key_ids: [52896465]                         # keys let you log in; \`velda-do ssh-keys\` lists yours
       # labels:                                         # each becomes a droplet tag key:value
       #   environment: production

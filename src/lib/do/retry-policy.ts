@@ -63,7 +63,24 @@ export type Outcome =
   | {kind: 'network'; reason: string; retryable?: boolean}
   | {kind: 'timeout'; reason?: string}
 
-export type Decision = {retry: false; why?: string} | {retry: true; delayMs: number; reason: string}
+/**
+ * `waitTooLong`: DigitalOcean told a wait longer than velda-do takes, so the error says so and when to try again,
+ * in place of a generic "try again in a minute".
+ */
+export type Decision = {retry: false; why?: string; waitTooLong?: TooLongWait} | {retry: true; delayMs: number; reason: string}
+
+/** A wait DigitalOcean asked for (`retry-after`, `ratelimit-reset`) past policy.maxServerWaitMs, and when it ends. */
+export interface TooLongWait {
+  toldMs: number
+  maxMs: number
+  /** When DigitalOcean says a request will be answered again (epoch ms). */
+  retryAtMs: number
+}
+
+/** `DigitalOcean asks to wait 300s, longer than velda-do waits (120s)`: the one wording, for the trace and the error. */
+export function tooLongWaitText(wait: TooLongWait): string {
+  return `DigitalOcean asks to wait ${Math.ceil(wait.toldMs / 1000)}s, longer than velda-do waits (${wait.maxMs / 1000}s)`
+}
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so clients that failed together spread out. */
 export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
@@ -140,7 +157,8 @@ export function decideRetry(
   if (attempt >= policy.maxAttempts) return {retry: false, why: `gave up after ${plural(attempt, 'attempt')}`}
   const told = toldWait(outcome, now)
   if (told !== null && told > policy.maxServerWaitMs) {
-    return {retry: false, why: `DigitalOcean asks to wait ${Math.ceil(told / 1000)}s, longer than velda-do waits (${policy.maxServerWaitMs / 1000}s)`}
+    const waitTooLong = {toldMs: told, maxMs: policy.maxServerWaitMs, retryAtMs: now + told}
+    return {retry: false, why: tooLongWaitText(waitTooLong), waitTooLong}
   }
   const delayMs = delayBeforeRetry(outcome, attempt, {now: () => now, random, baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs})
   if (outcome.kind === 'status') return {retry: true, delayMs, reason: outcome.status === 429 ? 'rate limited' : `answer ${outcome.status}`}

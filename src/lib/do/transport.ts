@@ -1,10 +1,11 @@
-import {formatDuration} from '../text/duration.js'
+import {formatDuration, formatSpan} from '../text/duration.js'
+import {utcSeconds} from '../text/wire-formats.js'
 import type {Secret} from '../base/secret.js'
 import {closeWatch, type OnClose} from '../system/close-watch.js'
 import {DEADLINE_ENV_VAR, DEADLINE_LIMITS, DEFAULT_DEADLINE_MS, FailureWindow} from './deadline.js'
 import {ApiError, ClientClosedError, DeadlineError, MalformedAnswerError, NetworkError, RedirectError, type RequestInfo, shortDuration, TimeoutError, type UnansweredRequest, UnauthorizedError} from './errors.js'
 import {classifyNetworkFailure, machineHasNetwork, type NetworkFailure} from './network-failure.js'
-import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableRequest, type Outcome, type RetryPolicy} from './retry-policy.js'
+import {type Decision, decideRetry, DEFAULT_RETRY_POLICY, isRetryableRequest, type Outcome, type RetryPolicy, type TooLongWait, tooLongWaitText} from './retry-policy.js'
 import type {TraceHttp} from './trace.js'
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -108,11 +109,11 @@ export function createTransport(options: TransportOptions): FetchFunction {
      * The retry after `decision`, or the reason to stop: the deadline comes before any attempts left. `report`
      * tells the trace what was decided, before a failure is thrown.
      */
-    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: () => Error, report: (retry: string) => void, advice: string[] = []): number => {
+    const next = (outcome: Outcome, attempt: number, request: UnansweredRequest, fail: (waitTooLong: TooLongWait | undefined) => Error, report: (retry: string) => void, advice: string[] = []): number => {
       const decision = unlessStopping(decideRetry(outcome, attempt, method, policy, now(), random, url.pathname))
       if (!decision.retry) {
         report(decision.why ? `gave up: ${decision.why}` : 'none')
-        throw fail()
+        throw fail(decision.waitTooLong)
       }
       if (!failures.allowsRetry(decision.delayMs, Math.min(timeoutMs, MIN_ATTEMPT_MS))) {
         report(`gave up: no time for another attempt within the ${formatDuration(failures.deadlineMs)} deadline`)
@@ -161,7 +162,7 @@ export function createTransport(options: TransportOptions): FetchFunction {
         }
         // A garbled success is a glitch on the way (a proxy's page, a cut body): worth another GET, never another POST.
         const outcome: Outcome = unreadable ? {kind: 'network', reason: unreadable} : {kind: 'status', status: response.status, headers: response.headers}
-        const delayMs = next(outcome, attempt, request, () => (unreadable ? new MalformedAnswerError(request, unreadable) : apiError(response, body, request, endpoint.origin)), (retry) => report(retry, unreadable))
+        const delayMs = next(outcome, attempt, request, (waitTooLong) => (unreadable ? new MalformedAnswerError(request, unreadable) : apiError(response, body, request, endpoint.origin, waitTooLong)), (retry) => report(retry, unreadable))
         await pause(delayMs)
         continue
       }
@@ -267,14 +268,18 @@ function parses(body: string): boolean {
   }
 }
 
-function apiError(response: Response, body: string, request: RequestInfo, endpoint: string): ApiError {
+function apiError(response: Response, body: string, request: RequestInfo, endpoint: string, waitTooLong?: TooLongWait): ApiError {
   const parsed = parseErrorBody(body)
   const requestId = parsed.requestId ?? response.headers.get('x-request-id')
   if (response.status === 401) {
     return new UnauthorizedError(endpoint, parsed.id, parsed.message, requestId, request)
   }
-  const suggestions = response.status === 429 || response.status >= 500 ? ['try again in a minute; DigitalOcean may be busy or rate limiting this token'] : []
+  // A wait DigitalOcean asked for and velda-do would not take is the reason, and its end the time to try again.
+  const suggestions = waitTooLong
+    ? [`try again after ${utcSeconds(waitTooLong.retryAtMs)} (in ${formatSpan(waitTooLong.toldMs)}), the time DigitalOcean gave`]
+    : response.status === 429 || response.status >= 500 ? ['try again in a minute; DigitalOcean may be busy or rate limiting this token'] : []
   const error = new ApiError(response.status, parsed.id, parsed.message, requestId, request, {suggestions})
+  if (waitTooLong) error.message += `; ${tooLongWaitText(waitTooLong)}`
   error.headers = response.headers
   return error
 }

@@ -21,7 +21,7 @@ export interface Check {
   fix: string | null
 }
 
-export type CheckId = 'token' | 'account_status' | 'droplet_limit' | 'size' | 'ssh_keys' | 'image' | 'broker' | 'agent_version' | 'tailscale_key' | 'placeholders'
+export type CheckId = 'token' | 'account_status' | 'droplet_limit' | 'size' | 'ssh_keys' | 'image' | 'broker' | 'agent_version' | 'agent_release' | 'tailscale_key' | 'placeholders'
 
 /**
  * A miss the user fixes in the config or the account (exit 2), or one where DigitalOcean could not be asked or

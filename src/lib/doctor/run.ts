@@ -5,7 +5,10 @@ import {ApiError, RedirectError, UnauthorizedError} from '../do/errors.js'
 import type {AccountDetails, Image, Size, SshKey} from '../do/types.js'
 import {SettingsError} from '../base/errors.js'
 import {groupByAccount} from '../pool/accounts.js'
-import {resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
+import {resolveAgentVersion, resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
+import type {HeadAnswer, HeadRequest} from '../net/head-request.js'
+import {RELEASE_CHECK_TIMEOUT_MS, releaseCheck, releasesBase} from './release-check.js'
+import {agentBinaryUrl} from '../userdata/urls.js'
 import {
   accountStatusCheck,
   agentVersionCheck,
@@ -71,6 +74,8 @@ export interface DoctorOptions {
   env: Environment
   /** Opens the API for the account of this pool (endpoint and token as docs/cli.md, "Where settings come from", resolves them). */
   connect(pool: PoolConfig): Promise<DigitalOceanApi>
+  /** Asks whether the agent's download exists (no token; a redirect is reported, not followed). */
+  headRequest: HeadRequest
 }
 
 /**
@@ -80,17 +85,25 @@ export interface DoctorOptions {
  */
 export async function runDoctor(config: VeldaConfig, options: DoctorOptions): Promise<DoctorOutcome> {
   const apiChecks = new Map<string, CheckResult[]>()
-  const accounts = await Promise.all(groupByAccount(config.pools, options.endpointFlag, options.env).map(async (pools) => {
-    const {account, results} = await checkAccount(pools, options)
-    for (const pool of pools) apiChecks.set(pool.name, results(pool))
-    return account
-  }))
+  // A bad $VELDA_DO_RELEASES_URL is refused before anything is sent.
+  const base = releasesBase(options.env)
+  const versions = releaseVersions(config, options.agentVersion)
+  const [accounts, releases] = await Promise.all([
+    Promise.all(groupByAccount(config.pools, options.endpointFlag, options.env).map(async (pools) => {
+      const {account, results} = await checkAccount(pools, options)
+      for (const pool of pools) apiChecks.set(pool.name, results(pool))
+      return account
+    })),
+    // One HEAD per distinct version, however many pools install it.
+    askReleases([...new Set(versions.values())], base, options.headRequest),
+  ])
   const all: CheckResult[] = []
   const pools = config.pools.map((pool): DoctorPool => {
     const results = [
       ...(apiChecks.get(pool.name) ?? []),
       brokerCheck(pool, config, options.broker),
       agentVersionCheck(pool, config, options.agentVersion),
+      ...releaseChecks(versions.get(pool.name), base, releases),
       tailscaleCheck(pool),
       placeholdersCheck(pool, config),
     ]
@@ -99,6 +112,29 @@ export async function runDoctor(config: VeldaConfig, options: DoctorOptions): Pr
   })
   const misses = all.filter((r) => !r.check.ok)
   return {report: {accounts, pools, ok: misses.length === 0}, apiMiss: misses.some((r) => r.kind === 'api')}
+}
+
+/** Each pool's agent version, where it has one (the agent_version check reports a pool without). */
+function releaseVersions(config: VeldaConfig, flag: string | undefined): Map<string, string> {
+  const versions = new Map<string, string>()
+  for (const pool of config.pools) {
+    try {
+      versions.set(pool.name, resolveAgentVersion(flag, pool, config.file).value)
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error
+    }
+  }
+  return versions
+}
+
+async function askReleases(versions: string[], base: string, head: HeadRequest): Promise<Map<string, HeadAnswer>> {
+  const answers = await Promise.all(versions.map((version) => head(agentBinaryUrl(version, base), {timeoutMs: RELEASE_CHECK_TIMEOUT_MS})))
+  return new Map(versions.map((version, i) => [version, answers[i] as HeadAnswer]))
+}
+
+function releaseChecks(version: string | undefined, base: string, answers: Map<string, HeadAnswer>): CheckResult[] {
+  const answer = version === undefined ? undefined : answers.get(version)
+  return version === undefined || answer === undefined ? [] : [releaseCheck(version, base, answer)]
 }
 
 type Settled<T> = {ok: true; value: T} | {ok: false; error: unknown}

@@ -18,7 +18,7 @@ export interface FailedCreate {
   gone?: readonly {id: number}[]
   agents?: readonly MemberStatus[]
   /** `--project`: the droplets that could not be assigned to it. */
-  project?: {project: {name: string}; failed: readonly unknown[]}
+  project?: {project: {name: string}; failed: readonly {id: number; name: string; error: string}[]}
   /** `--fallback`: the chain's pools (the created droplets say which each is in). */
   pools?: readonly {pool: string}[]
   error: VeldaError
@@ -56,6 +56,8 @@ export interface LeftRunning {
   hourly: number | null
   /** Pasteable, plain: `velda-do pool down POOL --id 1 --id 2`, or `--all` when they are the whole pool. */
   command: string
+  /** `--project`: the droplets left in the default project, each with why, said before what they bill. */
+  notInProject: string[]
 }
 
 /**
@@ -79,11 +81,21 @@ export function leftRunning(run: FailedCreate, before: {own: number; minAgents: 
   })
   // The catalog's price for the pool asked for (as the cost guard read it); a fallback pool's droplets carry their own.
   const prices = running.map((d) => (poolOf(d) === run.pool ? pricePerDroplet : d.price_hourly))
+  const project = run.project
   return {
     droplets: running.length,
     hourly: prices.some((price) => price === null) ? null : sumHourly(prices).hourly,
     command: commands.join(' && '),
+    notInProject: project ? project.failed.map((f) => `not in project ${project.project.name}: ${f.name} (${f.id}): ${f.error}`) : [],
   }
+}
+
+/**
+ * What a failed create says last on stderr, with or without --json (for the person watching a CI log): the droplets
+ * left outside the project, then what keeps billing.
+ */
+export function leftRunningLines(running: LeftRunning): string[] {
+  return [...running.notInProject, leftRunningLine(running)]
 }
 
 /** `created 25 droplets in pool amd`, or with `--fallback` where they went: `created 25 droplets: 10 in pool amd, 15 in pool amd-b`. */

@@ -63,7 +63,7 @@ export function maxHourlyCostProblem(pool: string, estimate: CostEstimate, max: 
     message: `${plural(estimate.count, 'more droplet')} would take pool ${pool} to ${formatHourly(estimate.pool_hourly_after)}, over --max-hourly-cost ${formatDollars(max)}/h (now ${formatHourly(estimate.pool_hourly_before)}); nothing was created`,
     // Each fix once: the ceiling's own ("raise --max-hourly-cost") is said in one line, not in two.
     suggestions: room > 0
-      ? [ask.fix(room, `${estimate.size} is ${formatHourly(estimate.price_hourly)}`), 'or raise --max-hourly-cost']
+      ? [ask.fix(room, estimate.count, `${estimate.size} is ${formatHourly(estimate.price_hourly)}`), 'or raise --max-hourly-cost']
       : [`not one more droplet fits under it: raise --max-hourly-cost, or make room with velda-do pool down ${pool}`],
   }
 }

@@ -44,10 +44,12 @@ export interface PoolScaleResult {
 }
 
 /**
- * What a scale did; with `error` when it stopped or failed part-way. A failed create also carries pool up's own
- * keys that a scale has not (`requested`, `gone`), after the scale's: --json has always printed them there.
+ * What a scale did; with `error` when it stopped or failed part-way. A failed create also carries `gone` when some
+ * created droplets were deleted by someone else while --wait watched them (pool up's key). Not pool up's
+ * `requested`: a scale's is `target` less `before.total`, and a key printed only on failure was one a script
+ * could not count on.
  */
-export type PoolScaleOutcome = Outcome<PoolScaleResult & {requested?: number; gone?: {id: number; name: string}[]}>
+export type PoolScaleOutcome = Outcome<PoolScaleResult & {gone?: {id: number; name: string}[]}>
 
 /** What a scale would do, decided from one listing of the pool; nothing is created or deleted yet. */
 export type ScalePlan =
@@ -106,10 +108,10 @@ export async function runPoolScale(
   const base: PoolScaleResult = {pool: pool.name, before: plan.before, target, created: [], deleted: [], failed: []}
   if (plan.action === 'none') return base
   if (plan.action === 'create') {
-    const up = await poolUp(api, {...options, count: plan.count, members: plan.members, ask: askTarget(target, plan.before.total)}, deps)
+    const up = await poolUp(api, {...options, count: plan.count, members: plan.members, ask: askTarget(target)}, deps)
     const scaled = {...base, created: up.created, failed: up.failed, cost: up.cost, ...(up.project ? {project: up.project} : {}), ...(up.agents ? {agents: up.agents} : {}), ...(up.pools ? {pools: up.pools} : {}), ...(up.tries === undefined ? {} : {tries: up.tries})}
     if (!up.error) return scaled
-    return {...scaled, requested: up.requested, ...(up.gone ? {gone: up.gone} : {}), error: up.error}
+    return {...scaled, ...(up.gone ? {gone: up.gone} : {}), error: up.error}
   }
   const down = await runPoolDown(api, pool, plan.chosen, {all: false, configured: options.configured}, deps)
   const scaled = {...base, deleted: down.deleted, failed: down.failed}

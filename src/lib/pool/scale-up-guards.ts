@@ -13,8 +13,12 @@ import {inflect, plural} from '../text/plural.js'
 export interface Ask {
   /** What the refusal quotes: `12 more`, `--to 12`. */
   readonly asked: string
-  /** The fix that creates only `room` more droplets: `ask for at most 7: --count 7`, `scale to at most 9: --to 9`. */
-  fix(room: number, note?: string): string
+  /**
+   * The fix that creates only `room` more droplets of the `pending` still to create: `ask for at most 7: --count 7`,
+   * `scale to at most 9: --to 9`. `pending` is what a refusal was about: all of the run's before any create, the
+   * rest of them after a refused one (the droplets created by then stay, so a total counts them).
+   */
+  fix(room: number, pending: number, note?: string): string
   /** The fix when the pool was not counted (a dry run without a token): what max_agents allows at most. */
   fixUncounted(maxAgents: number): string
 }
@@ -22,13 +26,18 @@ export interface Ask {
 /** pool up's `--count N`. */
 export function askCount(count: number): Ask {
   const fix = (room: number, note?: string) => `ask for at most ${room}${note ? ` (${note})` : ''}: --count ${room}`
-  return {asked: `${count} more`, fix, fixUncounted: (maxAgents) => fix(maxAgents, 'fewer if the pool has droplets')}
+  return {asked: `${count} more`, fix: (room, _pending, note) => fix(room, note), fixUncounted: (maxAgents) => fix(maxAgents, 'fewer if the pool has droplets')}
 }
 
-/** pool scale's `--to N`, for a pool of `own` droplets now (a total: the fix is the total that fits). */
-export function askTarget(target: number, own: number): Ask {
+/**
+ * pool scale's `--to N` (a total: the fix is the total that fits). What exists, or will once the run is done, is the
+ * target less the droplets still to create; `room` more of those fit. Counted from the target, not from the pool
+ * before the run: after a create refused part-way the droplets made by then are part of the total, and a `--to`
+ * below them would delete what was just created.
+ */
+export function askTarget(target: number): Ask {
   const fix = (total: number, note?: string) => `scale to at most ${total}${note ? ` (${note})` : ''}: --to ${total}`
-  return {asked: `--to ${target}`, fix: (room, note) => fix(own + room, note), fixUncounted: (maxAgents) => fix(maxAgents)}
+  return {asked: `--to ${target}`, fix: (room, pending, note) => fix(target - pending + room, note), fixUncounted: (maxAgents) => fix(maxAgents)}
 }
 
 /** What DigitalOcean and the pool are now, as the guards need it: read with a token only. */
@@ -91,7 +100,7 @@ function maxAgentsProblem(pool: PoolConfig, count: number, current: number | nul
   const room = pool.maxAgents - current
   return {
     message: `pool ${pool.name} has ${plural(current, 'droplet')}; ${ask.asked} would exceed its max_agents of ${pool.maxAgents}`,
-    suggestions: [room > 0 ? ask.fix(room) : `the pool is at its max_agents already: make room with velda-do pool down ${pool.name}, ${past}`, ...(room > 0 ? [past] : [])],
+    suggestions: [room > 0 ? ask.fix(room, count) : `the pool is at its max_agents already: make room with velda-do pool down ${pool.name}, ${past}`, ...(room > 0 ? [past] : [])],
   }
 }
 
@@ -101,7 +110,7 @@ export function accountLimitProblem(account: {dropletLimit: number; droplets: nu
   return {
     message: `the account's droplet limit is ${account.dropletLimit}; ${plural(account.droplets, 'droplet')} ${inflect(account.droplets, 'exists', 'exist')} and ${count} more ${inflect(count, 'was', 'were')} asked for`,
     suggestions: [
-      room > 0 ? ask.fix(room) : 'delete droplets the account no longer needs',
+      room > 0 ? ask.fix(room, count) : 'delete droplets the account no longer needs',
       'or ask DigitalOcean to raise the limit (control panel: Settings, then Team; or a support ticket)',
     ],
   }

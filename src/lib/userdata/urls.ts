@@ -4,6 +4,7 @@ export const AGENT_SERVICE_URL = `${VELDA_RELEASES}/velda-agent.service`
 export const NVIDIA_COLLECT_URL = `${VELDA_RELEASES}/nvidia-collect.sh`
 export const TAILSCALE_INSTALL_URL = 'https://tailscale.com/install.sh'
 
-export function agentBinaryUrl(version: string): string {
-  return `${VELDA_RELEASES}/velda-${version}-linux-amd64`
+/** The agent's download (velda-io/velda's Makefile names its builds `velda-${VERSION}-linux-amd64`); `base` for doctor's check of a mirror or a test server. */
+export function agentBinaryUrl(version: string, base: string = VELDA_RELEASES): string {
+  return `${base.replace(/\/+$/, '')}/velda-${version}-linux-amd64`
 }

@@ -6,6 +6,7 @@ import type {PoolConfig, VeldaConfig} from '../config/types.js'
 import {VELDA_TAG, poolPrefix} from '../config/naming.js'
 import {REDACTED} from '../base/secret.js'
 import type {Resolved} from '../config/pool-settings.js'
+import {releaseNameAdvice} from '../config/release-name.js'
 import {resolveAgentVersion, resolveBroker, resolveEndpoint, resolveToken} from '../config/resolve-settings.js'
 import {DEFAULT_BROKER} from '../config/top-level-settings.js'
 import {VeldaError} from '../base/errors.js'
@@ -76,11 +77,15 @@ function countPool(pool: PoolConfig, config: VeldaConfig, env: Environment): Poo
   if (endpointNote) notes.push(endpointNote)
   const broker = settingOrNote(() => resolveBroker(undefined, pool, config), notes)
   if (broker && broker.source === DEFAULT_BROKER.key && config.defaultBroker) broker.source = config.defaultBroker.source
+  const agentVersion = settingOrNote(() => resolveAgentVersion(undefined, pool, config.file), notes)
+  // Accepted, as the broker accepts it, but a droplet would fail at boot fetching a release of that name.
+  const releaseAdvice = agentVersion ? releaseNameAdvice(agentVersion.value) : null
+  if (agentVersion && releaseAdvice) notes.push(`${agentVersion.source} ${releaseAdvice.message}; ${releaseAdvice.fix}`)
   const resolved: PoolSettingReport = {
     api_endpoint: resolveEndpoint(undefined, env, pool),
     api_token: token ? {source: token.source, set: token.secret !== null, value: REDACTED} : null,
     broker,
-    agent_version: settingOrNote(() => resolveAgentVersion(undefined, pool, config.file), notes),
+    agent_version: agentVersion,
     tailscale: pool.tailscale
       ? {server: pool.tailscale.server, pre_auth_key: REDACTED, set: pool.tailscale.preAuthKey.secret !== null}
       : null,

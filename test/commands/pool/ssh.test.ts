@@ -47,4 +47,52 @@ describe('pool ssh (the command, with a fake API and fake ssh)', () => {
     expect(run.status).toBe(2)
     expect(api.calls).toEqual([])
   })
+
+  it('MEMBER --json -- CMD prints the member\'s run as one document and exits with the command\'s code', async () => {
+    const {config, api} = await cpuPoolWith(2, 'ssh-json')
+    const target = api.droplets[1]
+    if (!target) throw new Error('the fixture made no member')
+    const runs: string[][] = []
+    const run = await runCommand(PoolSsh, ['cpu', target.name, '-c', config, '--json', '--', 'cat', '/etc/hostname'], {
+      api,
+      ssh: {run: async (args) => (runs.push([...args]), sshAnswer({status: 3, stdout: 'node-2\n', stderr: 'warning\n', cutBytes: {stdout: 10, stderr: 0}}))},
+    })
+    expect(run.status).toBe(3)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toContain('203.0.113.11')
+    expect(JSON.parse(run.stdout)).toEqual({
+      pool: 'cpu',
+      command: 'cat /etc/hostname',
+      member: {id: target.id, name: target.name},
+      exit_code: 3,
+      state: 'ran',
+      stdout: 'node-2\n',
+      stderr: 'warning\n',
+      stdout_cut_bytes: 10,
+      stderr_cut_bytes: 0,
+    })
+  })
+
+  it('MEMBER --json where ssh fails is exit 255 with ssh\'s reason in the document', async () => {
+    const {config, api} = await cpuPoolWith(1, 'ssh-json-255')
+    const run = await runCommand(PoolSsh, ['cpu', '1', '-c', config, '-o', 'json', '--', 'true'], {
+      api,
+      ssh: {run: async () => sshAnswer({status: 255, stderr: 'ssh: connect to host 203.0.113.10 port 22: Connection refused\n'})},
+    })
+    expect(run.status).toBe(255)
+    const document = JSON.parse(run.stdout) as {exit_code: number; stderr: string}
+    expect(document.exit_code).toBe(255)
+    expect(document.stderr).toMatch(/^ssh: refused: /)
+  })
+
+  it('MEMBER --json without a command is exit 2 before any request: a shell has no document', async () => {
+    const {config, api} = await cpuPoolWith(1, 'ssh-json-shell')
+    const run = await runCommand(PoolSsh, ['cpu', '1', '-c', config, '--json'], {api})
+    expect(run.status).toBe(2)
+    expect(api.calls).toEqual([])
+    const document = JSON.parse(run.stdout) as {error: {code: string; message: string; suggestions: string[]}}
+    expect(document.error.code).toBe('usage')
+    expect(document.error.message).toContain('--json needs a command')
+    expect(document.error.suggestions).toEqual([`velda-do pool ssh cpu 1 --json -c ${config} -- uptime`])
+  })
 })

@@ -258,7 +258,7 @@ describe('pool up (the command, with a fake API)', () => {
 
   it('on a terminal of 60 columns the droplets created are a table that fits, and a note says what it left out', async () => {
     const api = new FakeApi()
-    const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-q', '-c', writeCpuPoolConfig('up-narrow')], {api, tty: true, columns: 60})
+    const run = await runCommand(PoolUp, ['cpu', '-n', '2', '-q', '--agent-version', 'v1.1.4', '-c', writeCpuPoolConfig('up-narrow')], {api, tty: true, columns: 60})
     expect(run.status).toBe(0)
     const lines = run.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^POOL +NAME +.*STATUS/)

@@ -4,14 +4,14 @@
 # shellcheck disable=SC2016 # single-quoted on purpose: nothing in a setting may expand
 readonly \
   VELDA_POOL='cpu-small' \
-  VELDA_VERSION='1.0.0' \
+  VELDA_VERSION='v1.1.4' \
   VELDA_GPU_VENDOR='none' \
   VELDA_GPU_COUNT='' \
   VELDA_GPU_BUSY_UTIL_PCT='5' \
   VELDA_GPU_BUSY_VRAM_PCT='5' \
   VELDA_TAILSCALE_AUTHKEY='' \
   VELDA_TAILSCALE_SERVER='' \
-  VELDA_AGENT_URL='https://releases.velda.io/velda-1.0.0-linux-amd64' \
+  VELDA_AGENT_URL='https://releases.velda.io/velda-v1.1.4-linux-amd64' \
   VELDA_SERVICE_URL='https://releases.velda.io/velda-agent.service' \
   VELDA_NVIDIA_COLLECT_URL='https://releases.velda.io/nvidia-collect.sh' \
   VELDA_TAILSCALE_INSTALL_URL='https://tailscale.com/install.sh'
