@@ -8,9 +8,12 @@ import {haveTool} from '../support/tools.js'
 // eslint-disable-next-line no-control-regex -- finding the escape sequences is the point
 const SGR = /\x1b\[[0-9;]*m/
 
-/** What the terminal showed, run as a user types it with NO_COLOR set (or not: FORCE_COLOR and NO_COLOR unset). */
+/**
+ * What the terminal showed, run as a user types it with NO_COLOR set (or not: FORCE_COLOR and NO_COLOR unset). CI is
+ * unset too: chalk turns colour off under it, so a CI run would see no bold either way.
+ */
 async function screenOf(args: string[], noColor: boolean): Promise<{status: number | null; screen: string}> {
-  const terminal = runOnPty(args, noColor ? {NO_COLOR: '1'} : {}, {stdout: 'terminal', unset: noColor ? ['FORCE_COLOR'] : ['NO_COLOR', 'FORCE_COLOR']})
+  const terminal = runOnPty(args, noColor ? {NO_COLOR: '1'} : {}, {stdout: 'terminal', unset: noColor ? ['FORCE_COLOR', 'CI'] : ['NO_COLOR', 'FORCE_COLOR', 'CI']})
   const {status} = await terminal.exited
   return {status, screen: terminal.screen()}
 }
