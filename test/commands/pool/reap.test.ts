@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import PoolReap from '../../../src/commands/pool/reap.js'
-import {runCommand, sshAnswer} from '../../support/command.js'
+import {fakeFactory, runCommand, sshAnswer} from '../../support/command.js'
 import {CPU_DROPLET} from '../../support/configs.js'
 import {probeAnswer} from '../../support/member-answers.js'
 import {cpuPoolWith, gpuPoolWith} from '../../support/pool-fixture.js'
@@ -181,5 +181,24 @@ describe('pool reap --idle and --unhealthy (the command, with a fake API, fake s
       expect(run.stderr).toContain('--idle')
     }
     expect(api.calls).toEqual([])
+  })
+})
+
+describe('pool reap --idle stopped while it probes', () => {
+  it('Ctrl-C during the probes: nothing deleted, exit 130, even with --yes and idle members found', async () => {
+    const {config, api} = await gpuPoolWith(3, 'reap-idle-stop')
+    const factory = fakeFactory({api, now: () => NOW})
+    const {ssh} = membersAnswer([IDLE, IDLE, IDLE])
+    let probes = 0
+    factory.ssh.run = async (args) => {
+      probes++
+      if (probes === 2) factory.signals.emit('SIGINT')
+      return ssh.run(args)
+    }
+    const run = await runCommand(PoolReap, ['gpu', '--idle', '1h', '--yes', '--parallel', '1', '-c', config], factory)
+    expect(run.status).toBe(130)
+    expect(run.stderr).toContain('stopped before deleting: nothing was deleted')
+    expect(api.callsOf('deleteDroplet')).toEqual([])
+    expect(api.droplets).toHaveLength(3)
   })
 })
