@@ -27,7 +27,7 @@ const REFUSAL = 'pool reap deletes droplets: without a terminal to confirm on, p
 export type PoolReapOutput = PoolReapOutcome | {dry_run: true; would_reap: ReturnType<typeof wouldReap>; kept: PoolReapResult['kept']}
 
 export default class PoolReap extends ApiCommand<PoolReapOutput> {
-  static override summary = 'Delete members whose lease passed, stuck in new, or (--off) powered off, (--idle) idle or (--unhealthy) with broken GPUs.'
+  static override summary = 'Delete expired, stuck, and (by flag) off, GPU-idle or GPU-broken members.'
   static override description = [
     'Expired: a lease (pool up --ttl) that has passed, deleted even below min_agents. Stuck: still new after --stuck-after (default 30m). Off, with --off: powered off (DigitalOcean bills those too). Stuck and off members go only as far as the pool stays at min_agents (unless --ignore-limits).',
     'Idle, with --idle DURATION: GPUs not busy for that long, by the member\'s own GPU sample (idle_since), read over SSH as pool status reads it. Unhealthy, with --unhealthy: a GPU missing or counting uncorrectable errors (gpu-missing, gpu-errors). Both keep min_agents too; a member whose GPUs could not be read (unreachable, no sample, a sample over 3 minutes old, an unknown one) is kept and listed as unknown. Pools without GPUs are left out of both; refused (exit 2) when none of the pools has GPUs.',
