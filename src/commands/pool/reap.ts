@@ -75,7 +75,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     const config = this.readConfig(flags.config)
     const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]
     const gpuFlags = idleMs !== null || flags.unhealthy
-    if (gpuFlags) this.checkGpuPools(pools, idleMs !== null ? '--idle' : '--unhealthy')
+    if (gpuFlags) this.checkGpuPools(pools, [...(idleMs === null ? [] : ['--idle']), ...(flags.unhealthy ? ['--unhealthy'] : [])])
     // Without --yes and a terminal nothing can be deleted, but a run with nothing to reap needs no --yes (cron
     // runs it every 15 minutes, mostly with nothing to do): look as a dry run does, without locks, then refuse
     // only when there is something to delete.
@@ -115,16 +115,17 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
    * line over --all keeps working for the GPU pools beside a CPU one (a note says so); run where no pool has GPUs,
    * the flag can do nothing at all, which is a mistake to be told of: exit 2, before anything is sent.
    */
-  private checkGpuPools(pools: readonly PoolConfig[], flag: string): void {
+  private checkGpuPools(pools: readonly PoolConfig[], given: readonly string[]): void {
+    const flags = given.join(' and ')
     const cpu = pools.filter((pool) => !hasGpus(pool))
     if (cpu.length === pools.length) {
       const [only] = cpu
       const which = cpu.length > 1 || !only ? `none of the ${plural(cpu.length, 'pool')} has GPUs` : `pool ${only.name} has no GPUs (size ${only.size})`
-      throw new UsageError(`${flag}: ${which}: idle and unhealthy members are judged by their GPU sample, which only GPU sizes keep`, {
+      throw new UsageError(`${flags}: ${which}: idle and unhealthy members are judged by their GPU sample, which only GPU sizes keep`, {
         suggestions: ['leave out --idle and --unhealthy (pool reap POOL --stuck-after, --off, and leases given by pool up --ttl still apply)'],
       })
     }
-    for (const pool of cpu) this.say(`note: ${flag === '--idle' ? '--idle and --unhealthy leave' : '--unhealthy leaves'} out pool ${printable(pool.name)}: its size ${printable(pool.size)} has no GPUs`)
+    for (const pool of cpu) this.say(`note: ${flags} ${inflect(given.length, 'leaves', 'leave')} out pool ${printable(pool.name)}: its size ${printable(pool.size)} has no GPUs`)
   }
 
   private gpuLook(api: DigitalOceanApi, flags: Parameters<typeof probeSettings>[0] & {parallel: number}, options: {idleMs: number | null; unhealthy: boolean; timeoutMs: number; stop: StopWatch}): GpuLook {

@@ -155,10 +155,10 @@ describe('pool reap --idle and --unhealthy (the command, with a fake API, fake s
 
   it('a CPU pool named: --idle and --unhealthy are refused, exit 2, naming the flag, before anything is sent', async () => {
     const {config, api} = await cpuPoolWith(2, 'reap-idle-cpu')
-    for (const flag of [['--idle', '1h'], ['--unhealthy']]) {
-      const run = await runCommand(PoolReap, ['cpu', ...flag, '--yes', '-c', config], {api, now: () => NOW})
+    for (const [flags, named] of [[['--idle', '1h'], '--idle'], [['--unhealthy'], '--unhealthy'], [['--unhealthy', '--idle', '2h'], '--idle and --unhealthy']] as const) {
+      const run = await runCommand(PoolReap, ['cpu', ...flags, '--yes', '-c', config], {api, now: () => NOW})
       expect(run.status).toBe(2)
-      expect(run.stderr).toContain(`Error: ${flag[0]}: pool cpu has no GPUs (size s-1vcpu-1gb): idle and unhealthy members are judged by their GPU sample, which only GPU sizes keep`)
+      expect(run.stderr).toContain(`Error: ${named}: pool cpu has no GPUs (size s-1vcpu-1gb): idle and unhealthy members are judged by their GPU sample, which only GPU sizes keep`)
       expect(api.calls).toEqual([])
     }
   })
@@ -168,7 +168,9 @@ describe('pool reap --idle and --unhealthy (the command, with a fake API, fake s
     const {ssh, calls} = membersAnswer([IDLE])
     const run = await runCommand(PoolReap, ['--all', '--idle', '1h', '--yes', '--json', '-c', config], {api, ssh, now: () => NOW})
     expect(run.status, run.stderr).toBe(0)
-    expect(run.stderr).toContain('note: --idle and --unhealthy leave out pool cpu: its size s-1vcpu-1gb has no GPUs')
+    expect(run.stderr).toContain('note: --idle leaves out pool cpu: its size s-1vcpu-1gb has no GPUs')
+    const both = await runCommand(PoolReap, ['--all', '--idle', '1h', '--unhealthy', '--dry-run', '-c', config], {api, ssh, now: () => NOW})
+    expect(both.stderr).toContain('note: --idle and --unhealthy leave out pool cpu: its size s-1vcpu-1gb has no GPUs')
     expect(calls).toHaveLength(1)
     expect((JSON.parse(run.stdout) as {reaped: {reason: string}[]}).reaped.map((d) => d.reason)).toEqual(['idle'])
   })
