@@ -28,6 +28,8 @@ describe.runIf(canHost)('velda-do without ssh on PATH: a setup error (exit 2) be
   it.each([
     ['pool status', ['pool', 'status', 'gpu']],
     ['pool top', ['pool', 'top', 'gpu']],
+    ['pool reap --idle', ['pool', 'reap', 'gpu', '--idle', '1h', '--yes']],
+    ['pool reap --unhealthy --dry-run', ['pool', 'reap', 'gpu', '--unhealthy', '--dry-run']],
     ['pool logs', ['pool', 'logs', 'gpu', '1']],
     ['pool ssh --all', ['pool', 'ssh', 'gpu', '--all', '--', 'true']],
     ['pool ssh MEMBER', ['pool', 'ssh', 'gpu', '1', '--', 'true']],

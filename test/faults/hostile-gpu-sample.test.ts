@@ -44,8 +44,8 @@ describe.runIf(canHost)('the fault matrix: a member whose GPU sample is hostile,
   })
   afterAll(async () => {
     await sim?.close()
-    const widths = [0, 1].map((column) => Math.max(...report.map((row) => row[column]?.length ?? 0), 'hostile gpu.json'.length))
-    console.log(`\nFault matrix: a hostile GPU sample (the built binary, OpenSSH to the simulated hosts)\n${['hostile gpu.json', 'pool status'].map((h, i) => h.padEnd(widths[i] ?? 0)).join('  ')}\n${report.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`)
+    const widths = [0, 1, 2].map((column) => Math.max(...report.map((row) => row[column]?.length ?? 0), 'hostile gpu.json'.length))
+    console.log(`\nFault matrix: a hostile GPU sample (the built binary, OpenSSH to the simulated hosts)\n${['hostile gpu.json', 'pool status', 'pool reap --idle --unhealthy'].map((h, i) => h.padEnd(widths[i] ?? 0)).join('  ')}\n${report.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')).join('\n')}\n`)
   })
 
   const velda = (args: string[]): Promise<CliResult> =>
@@ -73,6 +73,16 @@ describe.runIf(canHost)('the fault matrix: a member whose GPU sample is hostile,
     // --json keeps the member's text as it came (JSON escapes it); the table shows it through the output filter.
     if (row.shown) expect(table.stdout).toMatch(row.shown)
     expectNoSecrets(json.stdout + json.stderr + table.stdout + table.stderr)
-    report.push([row.name, `exit 4, ${row.state}, one JSON document, nothing raw, no secret`])
+    // pool reap never deletes on a sample it cannot trust: kept as unknown (unreadable; the two rows that parse are
+    // of a fixed day, so stale), and said without a raw byte.
+    const reap = await velda(['pool', 'reap', 'gpu', '--idle', '1m', '--unhealthy', '--yes', '--json'])
+    expect(reap.status, reap.stderr).toBe(0)
+    const reaped = JSON.parse(reap.stdout) as {reaped: unknown[]; kept: {reason: string; detail: string}[]}
+    expect([reaped.reaped, reaped.kept.map((k) => k.reason)]).toEqual([[], ['unknown']])
+    const dryRun = await velda(['pool', 'reap', 'gpu', '--idle', '1m', '--unhealthy', '--dry-run'])
+    expect(dryRun.status).toBe(0)
+    expect(dryRun.stdout + dryRun.stderr).not.toMatch(RAW_CONTROL)
+    expect(sim.core.dropletList().map((d) => d.id)).toEqual([member!.id])
+    report.push([row.name, `exit 4, ${row.state}, one JSON document, nothing raw, no secret`, `exit 0, kept: unknown (${reaped.kept[0]?.detail}), nothing deleted, nothing raw`])
   })
 })

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
+import type {GpuVerdict} from '../../src/lib/pool/gpu-verdict.js'
 import type {PoolDroplet} from '../../src/lib/pool/membership.js'
-import {selectForReap} from '../../src/lib/pool/reap-selection.js'
+import {membersToProbe, selectForReap} from '../../src/lib/pool/reap-selection.js'
 import {poolFromYaml} from '../support/pools.js'
 
 const NOW = Date.UTC(2026, 10, 28, 21, 0, 0)
@@ -105,5 +106,55 @@ describe('what pool reap takes', () => {
     // Two own members, min 1: the stuck one may go; the shared one is neither reaped nor a reason to keep.
     expect(plan.reap.map((c) => c.droplet.id)).toEqual([stuck.id])
     expect(selectForReap(pool(2), [shared, stuck, active], options).kept.map((k) => k.droplet.id)).toEqual([stuck.id])
+  })
+})
+
+describe('what pool reap takes with --idle and --unhealthy (each member\'s GPU verdict given)', () => {
+  const idle = (minutes: number): GpuVerdict => ({kind: 'idle', idleMs: minutes * 60_000, detail: `GPUs idle for ${minutes}m`})
+  const unhealthy: GpuVerdict = {kind: 'unhealthy', detail: '1 of 8 GPUs missing'}
+  const unknown: GpuVerdict = {kind: 'unknown', detail: 'stale sample', why: 'the last was taken 12m ago (its sampler has stopped, or its clock is off)'}
+  const fine: GpuVerdict = {kind: 'fine'}
+  const verdicts = (pairs: [PoolDroplet, GpuVerdict][]) => new Map(pairs.map(([d, v]) => [d.id, v]))
+
+  it('idle and unhealthy members go; fine ones stay; one whose GPUs could not be read is kept as unknown, with the reason', () => {
+    const [a, b, c, d] = [member({}), member({}), member({}), member({})] as [PoolDroplet, PoolDroplet, PoolDroplet, PoolDroplet]
+    const plan = selectForReap(pool(0), [a, b, c, d], options, verdicts([[a, idle(130)], [b, unhealthy], [c, unknown], [d, fine]]))
+    expect(plan.reap.map((x) => [x.droplet.id, x.reason, x.detail])).toEqual([[b.id, 'unhealthy', '1 of 8 GPUs missing'], [a.id, 'idle', 'GPUs idle for 130m']])
+    expect(plan.kept).toEqual([{droplet: c, reason: 'unknown', detail: 'stale sample', why: 'the last was taken 12m ago (its sampler has stopped, or its clock is off)'}])
+  })
+
+  it('min_agents: idle members go only down to it, the longest idle first; unhealthy before idle; the rest kept with the reason; --ignore-limits goes below', () => {
+    const members = [member({}), member({}), member({}), member({}), member({})]
+    const [m0, m1, m2, m3, m4] = members as [PoolDroplet, PoolDroplet, PoolDroplet, PoolDroplet, PoolDroplet]
+    const given = verdicts([[m0, idle(70)], [m1, idle(300)], [m2, unhealthy], [m3, idle(90)], [m4, fine]])
+    // Five members, min 3: two may go: the unhealthy one, then the one idle longest.
+    const plan = selectForReap(pool(3), members, options, given)
+    expect(plan.reap.map((x) => x.droplet.id)).toEqual([m2.id, m1.id])
+    expect(plan.kept.map((k) => [k.droplet.id, k.reason, k.why])).toEqual([
+      [m3.id, 'idle', 'pool cpu would go below its min_agents of 3'],
+      [m0.id, 'idle', 'pool cpu would go below its min_agents of 3'],
+    ])
+    expect(selectForReap(pool(3), members, {...options, force: true}, given).reap.map((x) => x.droplet.id)).toEqual([m2.id, m1.id, m3.id, m0.id])
+  })
+
+  it('an unknown member counts towards min_agents (it may be at work) but is never reaped, even with --ignore-limits', () => {
+    const [a, b] = [member({}), member({})] as [PoolDroplet, PoolDroplet]
+    const given = verdicts([[a, idle(120)], [b, unknown]])
+    expect(selectForReap(pool(1), [a, b], options, given).reap.map((x) => x.droplet.id)).toEqual([a.id])
+    expect(selectForReap(pool(2), [a, b], options, given).reap).toEqual([])
+    expect(selectForReap(pool(0), [a, b], {...options, force: true}, given).reap.map((x) => x.droplet.id)).toEqual([a.id])
+  })
+
+  it('what the listing takes (a lease, stuck, off) is not probed, and goes for that reason', () => {
+    const expired = member({expiredAgo: 5})
+    const stuck = member({status: 'new', age: 45})
+    const off = member({status: 'off'})
+    const plain = member({})
+    const other = member({pool: 'gpu'})
+    expect(membersToProbe(pool(0), [expired, stuck, off, plain, other], {...options, off: true}).map((d) => d.id)).toEqual([plain.id])
+    // Without --off a powered-off member is probed like any other (and is unreachable, so kept as unknown).
+    expect(membersToProbe(pool(0), [off, plain], options).map((d) => d.id)).toEqual([off.id, plain.id])
+    const plan = selectForReap(pool(0), [expired, plain], options, verdicts([[expired, idle(500)], [plain, idle(61)]]))
+    expect(plan.reap.map((x) => [x.droplet.id, x.reason])).toEqual([[expired.id, 'expired'], [plain.id, 'idle']])
   })
 })

@@ -13,6 +13,12 @@ export const GPU_SAMPLE_PATH = '/var/lib/velda/gpu.json'
 export const GPU_SAMPLE_READ_BYTES = 512 * 1024
 /** The tool's output the sampler keeps (its GPU_OUTPUT_LIMIT). */
 export const GPU_OUTPUT_LIMIT_BYTES = 192 * 1024
+/**
+ * A sample older than this (the sampler takes one a minute; it counts an idle run broken past 180 s) says nothing of
+ * now: its sampler has stopped, or the member's clock is off. `pool top` shows it as stale; `pool reap --idle` and
+ * `--unhealthy` do not act on it.
+ */
+export const STALE_SAMPLE_MS = 180_000
 
 export interface GpuSample {
   sampled_at: string

@@ -26,6 +26,7 @@ export function formatReaped(result: PoolReapResult): string {
   return `${lines.join('')}${formatKept(result.kept)}`
 }
 
+/** `kept NAME (ID), stuck: pool cpu would go below ...`; a member whose GPUs could not be read says which way: `unknown: stale sample: ...`. */
 function formatKept(kept: PoolReapResult['kept']): string {
-  return kept.map((d) => `${printableCell(`kept ${d.name} (${d.id}), ${d.reason}: ${d.why}`)}\n`).join('')
+  return kept.map((d) => `${printableCell(`kept ${d.name} (${d.id}), ${d.reason}: ${d.reason === 'unknown' ? `${d.detail}: ` : ''}${d.why}`)}\n`).join('')
 }

@@ -1,3 +1,4 @@
+import {STALE_SAMPLE_MS} from '../boot/gpu-sample.js'
 import type {GpuFigures} from '../boot/gpu-tools.js'
 import type {MemberStatus, PoolStatusResult} from '../pool/pool-status.js'
 import {formatSpan} from '../text/duration.js'
@@ -12,12 +13,6 @@ type TopRow = {member: MemberStatus; gpu: null} | {member: MemberStatus; gpu: Gp
 const unknown = (value: number | null, unit: string) => (value === null ? '?' : `${Math.round(value)}${unit}`)
 
 /**
- * A sample older than this (the sampler takes one a minute; it counts an idle run broken past 180 s) says nothing of
- * now: its sampler has stopped, or the member's clock is off.
- */
-const STALE_MS = 180_000
-
-/**
  * How long the member's GPUs have been idle, by its own sample: `busy`, `idle 2h10m`, `?` when unknown, `stale 12m`
  * when the last sample is that old.
  */
@@ -25,7 +20,7 @@ function idleCell(member: MemberStatus, now: number): string {
   const sample = member.gpu
   if (!sample) return '-'
   const age = now - Date.parse(sample.sampled_at)
-  if (age > STALE_MS) return `stale ${formatSpan(age)}`
+  if (age > STALE_SAMPLE_MS) return `stale ${formatSpan(age)}`
   if (sample.busy === true) return 'busy'
   if (sample.busy === null || sample.idle_since === null) return '?'
   return `idle ${formatSpan(Math.max(0, now - Date.parse(sample.idle_since)))}`

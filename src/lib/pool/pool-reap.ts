@@ -5,7 +5,10 @@ import {inflect, plural} from '../text/plural.js'
 import {deleteChosen} from './bulk-delete.js'
 import {listPools} from './membership.js'
 import {DELETE_CONCURRENCY, tagLeftNote, withTagsLeft} from './pool-down.js'
-import {type ReapOptions, type ReapPlan, type ReapReason, selectForReap} from './reap-selection.js'
+import {type GpuReapOptions, type GpuVerdict, gpuVerdict} from './gpu-verdict.js'
+import type {PoolDroplet} from './membership.js'
+import type {MemberStatus} from './pool-status.js'
+import {type KeptMember, membersToProbe, type ReapOptions, type ReapPlan, type ReapReason, selectForReap} from './reap-selection.js'
 
 export interface ReapedDroplet {
   id: number
@@ -19,16 +22,40 @@ export interface ReapedDroplet {
 export interface PoolReapResult {
   reaped: ReapedDroplet[]
   failed: (ReapedDroplet & {error: string})[]
-  kept: (ReapedDroplet & {why: string})[]
+  /** Left: below min_agents (the reason it would have gone for), or `unknown` (its GPUs could not be judged). */
+  kept: (Omit<ReapedDroplet, 'reason'> & {reason: KeptMember['reason']; why: string})[]
 }
 
 /** What a reap did; with `error` when it stopped or some deletes failed (every droplet reaped is still listed). */
 export type PoolReapOutcome = Outcome<PoolReapResult>
 
-/** One listing of the account for all the pools (a tag listing for CPU pools, one GPU listing), then a plan each. */
-export async function planReap(api: DigitalOceanApi, pools: readonly PoolConfig[], configured: readonly PoolConfig[], options: ReapOptions): Promise<ReapPlan[]> {
+/**
+ * `--idle` / `--unhealthy`: which pools to look into (those with GPUs), and how to probe a pool's members (pool
+ * status's probe, one SSH round trip each).
+ */
+export interface GpuLook {
+  options: Omit<GpuReapOptions, 'now'>
+  hasGpus(pool: PoolConfig): boolean
+  probe(pool: PoolConfig, members: readonly PoolDroplet[]): Promise<readonly MemberStatus[]>
+}
+
+/**
+ * One listing of the account for all the pools (a tag listing for CPU pools, one GPU listing), then, with a GPU
+ * look, a probe of the members the listing alone does not take, then a plan each.
+ */
+export async function planReap(api: DigitalOceanApi, pools: readonly PoolConfig[], configured: readonly PoolConfig[], options: ReapOptions, look: GpuLook | null = null): Promise<ReapPlan[]> {
   const {members} = await listPools(api, pools, configured)
-  return pools.map((pool) => selectForReap(pool, members, options))
+  const plans: ReapPlan[] = []
+  for (const pool of pools) {
+    const verdicts = new Map<number, GpuVerdict>()
+    if (look?.hasGpus(pool)) {
+      const toProbe = membersToProbe(pool, members, options)
+      const statuses = toProbe.length === 0 ? [] : await look.probe(pool, toProbe)
+      for (const status of statuses) verdicts.set(status.id, gpuVerdict(status, {...look.options, now: options.now}))
+    }
+    plans.push(selectForReap(pool, members, options, verdicts))
+  }
+  return plans
 }
 
 export function keptOf(plans: readonly ReapPlan[]): PoolReapResult['kept'] {
