@@ -97,3 +97,20 @@ describe('pool down --all and droplets two pools may own', () => {
     expect((sim.core.dropletList() as {id: number}[]).map((d) => d.id).sort()).toEqual(shared.map((d) => d.id).sort())
   })
 })
+
+describe("pool down's progress", () => {
+  it('counts the deletes that succeeded, and says the failed apart', async () => {
+    const started = await startSimulator({activeAfterMs: null})
+    sim = started
+    seed(started, 4)
+    // The third delete is refused for good: 3 of 4 go.
+    started.core.faults.add(parseFaultRule({method: 'DELETE', path: '/v2/droplets/*', nth: 3, count: 1, action: {type: 'status', status: 403}}))
+    const api = await createDigitalOceanApi({endpoint: started.url, token: new Secret(started.token), sleep: async () => {}})
+    const progress: string[] = []
+    const {chosen} = await planPoolDown(api, pool, {all: true}, false)
+    const outcome = await runPoolDown(api, pool, chosen, {all: false}, {isInterrupted: () => false, onProgress: (text) => progress.push(text)})
+    expect(outcome.deleted).toHaveLength(3)
+    expect(progress.at(-1)).toBe('deleted 3/4, 1 failed')
+    expect(progress).not.toContain('deleted 4/4')
+  })
+})

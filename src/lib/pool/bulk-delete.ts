@@ -14,8 +14,8 @@ export interface DeleteChosenOptions {
   /** Per-droplet deletes in flight at once. */
   concurrency: number
   isInterrupted(): boolean
-  /** Droplets handled so far, of all chosen. */
-  onProgress(done: number, total: number): void
+  /** Droplets deleted so far, of all chosen, and those whose delete failed. */
+  onProgress(deleted: number, total: number, failed: number): void
   /** What the bulk delete is doing, or why it deletes one by one instead: a progress line. */
   onStep(text: string): void
   /** The run tag's randomness (node:crypto's in the binary). */
@@ -86,7 +86,7 @@ async function deleteByRunTag(api: DigitalOceanApi, chosen: readonly Chosen[], o
     return {...notDeleted(chosen, `unknown: the delete by tag failed (${deleteFailure}) and the droplets could not be listed to see (${listed})`), interrupted: true, ...tagLeft}
   }
   const {gone, left} = sortByListing(chosen, listed)
-  options.onProgress(gone.length, total)
+  options.onProgress(gone.length, total, 0)
   const deleted = gone.map(idAndName)
   if (left.length === 0) return {deleted, failed: [], interrupted: false, ...tagLeft}
   if (options.isInterrupted()) {
@@ -106,7 +106,7 @@ async function oneByOne(api: DigitalOceanApi, droplets: readonly Chosen[], optio
   return deleteDroplets(droplets, (id) => api.deleteDroplet(id), {
     concurrency: options.concurrency,
     isInterrupted: options.isInterrupted,
-    onProgress: (done) => options.onProgress(before + done, total),
+    onProgress: (deleted, _total, failed) => options.onProgress(before + deleted, total, failed),
   })
 }
 

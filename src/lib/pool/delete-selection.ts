@@ -54,12 +54,12 @@ export interface DeleteOutcome {
 
 /**
  * Deletes by id, `concurrency` at a time (bounded: the API allows 250 requests a minute). A 404 counts as deleted;
- * the transport retries 429 and 5xx. Every droplet ends up in `deleted` or `failed`.
+ * the transport retries 429 and 5xx. Every droplet ends up in `deleted` or `failed`; the progress counts each.
  */
 export async function deleteDroplets(
   droplets: readonly Pick<PoolDroplet, 'id' | 'name'>[],
   deleteOne: (id: number) => Promise<'deleted' | 'already-gone'>,
-  options: {concurrency: number; isInterrupted(): boolean; onProgress(done: number, total: number): void},
+  options: {concurrency: number; isInterrupted(): boolean; onProgress(deleted: number, total: number, failed: number): void},
 ): Promise<DeleteOutcome & {interrupted: boolean}> {
   const outcome: DeleteOutcome = {deleted: [], failed: []}
   let next = 0
@@ -78,7 +78,8 @@ export async function deleteDroplets(
       } catch (error) {
         outcome.failed.push({id: droplet.id, name: droplet.name, error: error instanceof ApiError || error instanceof Error ? error.message : String(error)})
       }
-      options.onProgress(outcome.deleted.length + outcome.failed.length, droplets.length)
+      // What succeeded is what the progress counts: a failed delete is not one more of them, it is said apart.
+      options.onProgress(outcome.deleted.length, droplets.length, outcome.failed.length)
     }
   }
   await Promise.all(Array.from({length: Math.min(options.concurrency, droplets.length)}, worker))

@@ -68,7 +68,7 @@ export async function runPoolDown(
     const outcome = await deleteChosen(api, round, {
       concurrency: DELETE_CONCURRENCY,
       isInterrupted: deps.isInterrupted,
-      onProgress: (done, total) => deps.onProgress(`deleted ${before + done}/${before + total}`),
+      onProgress: (deleted, total, failed) => deps.onProgress(`deleted ${before + deleted}/${before + total}${failed > 0 ? `, ${failed} failed` : ''}`),
       onStep: deps.onProgress,
       randomBytes: deps.randomBytes,
     })

@@ -89,7 +89,7 @@ export async function runReap(
     const outcome = await deleteChosen(api, chosen, {
       concurrency: DELETE_CONCURRENCY,
       isInterrupted: deps.isInterrupted,
-      onProgress: (done) => deps.onProgress(`reaped ${before + done}/${total}`),
+      onProgress: (reaped, _total, failed) => deps.onProgress(`reaped ${before + reaped}/${total}${failed > 0 ? `, ${failed} failed` : ''}`),
       onStep: deps.onProgress,
       randomBytes: deps.randomBytes,
     })
