@@ -83,6 +83,26 @@ describe('pool up against the simulator', () => {
     expect(clock() - start).toBe(4 * 30_000)
   })
 
+  it('creates that keep failing say their attempts once: the creates sent, with the last request id', async () => {
+    const {up} = await setup({faults: [{method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'status', status: 500}}]})
+    const {error, done} = await ended(up({count: 2}))
+    // Every create was answered 500 and the listing found none of the names: nothing was changed.
+    expect(error.exitCode).toBe(ExitCode.api)
+    expect(done.failed).toHaveLength(2)
+    for (const failed of done.failed) {
+      expect(failed.error).toMatch(/^DigitalOcean answered 500 \S+ to POST \/v2\/droplets: .* \(after 5 attempts, request id [0-9a-f-]+\)$/)
+      expect(failed.error.match(/after \d+ attempt/g)).toHaveLength(1)
+    }
+  })
+
+  it('a wait DigitalOcean asks for past what velda-do waits is said as the transport says it, with when to try again', async () => {
+    const {sim, up, clock} = await setup({faults: [{method: 'POST', path: '/v2/droplets', count: 0, action: {type: 'rate-limit', retryAfterSeconds: 300}}]})
+    const {done} = await ended(up({count: 2}))
+    expect(sim.counts()['POST /v2/droplets']).toBe(1)
+    const retryAt = new Date(clock() + 300_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    expect(done.failed[0]?.error).toBe(`DigitalOcean asks to wait 300s, longer than velda-do waits (120s) before creating more; try again after ${retryAt} (in 5m)`)
+  })
+
   it('after a 429 that gives only ratelimit-reset, creates again when the limit resets', async () => {
     const {sim, up, clock} = await setup({faults: [{method: 'POST', path: '/v2/droplets', action: {type: 'rate-limit', resetInSeconds: 45}}]})
     const start = clock()

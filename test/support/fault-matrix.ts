@@ -321,7 +321,7 @@ function expectCreateEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr
   }
   const listedAfter = log.some((r) => r.seq > met.seq && r.method === 'GET' && r.path === '/v2/droplets')
   expect(listedAfter, 'the pool is listed after an ambiguous create').toBe(true)
-  expect(stderr).toMatch(/creating 3 droplet\(s\) ended ambiguously \([^\n]*\); checking which exist/)
+  expect(stderr).toMatch(/creating 3 droplets ended ambiguously \([^\n]*\); checking which exist/)
   if (fault.name === 'slow past the timeout') expect(stderr).toMatch(new RegExp(`ended ambiguously \\(POST [^\n]*: ${TIMEOUT_SAID}`))
   if (fault.performs) {
     expect(creates, 'a create that was carried out is found, not sent again').toHaveLength(1)
@@ -333,7 +333,7 @@ function expectCreateEffect(fault: Fault, met: LogEntry, log: LogEntry[], stderr
   expect(names(again)).toEqual(names(first))
   // 429: what DigitalOcean said; otherwise the create's own backoff, 1 to 2 s.
   const seconds = fault.wait?.reason === 'rate limited' ? fault.wait.seconds : '(1\\.\\d|2\\.0)'
-  expect(stderr).toMatch(new RegExp(`3 droplet\\(s\\) do not exist; creating them again in ${seconds}s\n`))
+  expect(stderr).toMatch(new RegExp(`3 droplets do not exist; creating them again in ${seconds}s\n`))
   const gap = again.at - first.at
   expect(gap, 'ms between the two creates').toBeGreaterThanOrEqual(1_000)
   return ['2 creates, same names', `waited ${(gap / 1000).toFixed(1)}s`]

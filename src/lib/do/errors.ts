@@ -25,6 +25,19 @@ function attemptsText(attempts: number): string {
   return plural(attempts, 'attempt')
 }
 
+/**
+ * A request's error told with the attempts of the caller that sent it again itself (a create, re-sent only after
+ * listing): `… (after 5 attempts, request id …)` rather than the transport's `(after 1 attempt …)` followed by the
+ * caller's own count. Any other error: its message with `(after N attempts)` after it.
+ */
+export function messageWithAttempts(error: unknown, attempts: number): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const request = (error as {request?: RequestInfo} | null)?.request
+  const own = request ? `(after ${attemptsText(request.attempts)}` : null
+  if (own && message.includes(own)) return message.replace(own, `(after ${attemptsText(attempts)}`)
+  return `${message} (after ${attemptsText(attempts)})`
+}
+
 /** DigitalOcean answered with an error status. Exit 3: nothing was changed by this request. */
 export class ApiError extends VeldaError {
   readonly exitCode = ExitCode.api

@@ -1,10 +1,12 @@
-import {ApiError, RedirectError} from '../do/errors.js'
-import {DEFAULT_RETRY_POLICY, delayBeforeRetry} from '../do/retry-policy.js'
+import {ApiError, messageWithAttempts, RedirectError} from '../do/errors.js'
+import {DEFAULT_RETRY_POLICY, delayBeforeRetry, tooLongWaitText} from '../do/retry-policy.js'
+import {formatSpan} from '../text/duration.js'
+import {utcSeconds} from '../text/wire-formats.js'
 import type {DropletCreateRequest} from '../do/types.js'
 import type {VeldaError} from '../base/errors.js'
 import type {PoolDroplet} from './membership.js'
 import {MAX_BATCH, type ScaleUpPlan} from './scale-up-plan.js'
-import {plural} from '../text/plural.js'
+import {inflect, plural} from '../text/plural.js'
 import {shrunkBatchSize} from './batch-shrink.js'
 
 // Sends a scale-up's planned batches (scale-up-plan.ts), after its guards (scale-up-guards.ts) passed, and finds out
@@ -155,7 +157,7 @@ async function sendBatch(batch: DropletCreateRequest, requested: number, deps: S
       lastError = error
       ambiguity = errorText(error)
     }
-    deps.onProgress(`creating ${pending.length} droplet(s) ended ambiguously (${ambiguity}); checking which exist`)
+    deps.onProgress(`creating ${plural(pending.length, 'droplet')} ended ambiguously (${ambiguity}); checking which exist`)
     const found = await reconcile(deps, pending)
     if (found === null) {
       state.uncertain = true
@@ -166,17 +168,19 @@ async function sendBatch(batch: DropletCreateRequest, requested: number, deps: S
     pending = pending.filter((name) => !found.some((d) => d.name === name))
     if (pending.length === 0) break
     if (attempt >= maxAttempts) {
-      stop(state, pending, `${ambiguity} (after ${plural(attempt, 'attempt')})`, 'not attempted: creates keep failing')
+      stop(state, pending, messageWithAttempts(lastError ?? ambiguity, attempt), 'not attempted: creates keep failing')
       break
     }
     // The transport's own rule for a failed request (a told wait, else backoff), with a create's longer steps.
     const delay = delayBeforeRetry(lastError, attempt, {now: deps.now, random: deps.random, baseDelayMs: 2_000, maxDelayMs: 30_000})
     if (delay > DEFAULT_RETRY_POLICY.maxServerWaitMs) {
-      stop(state, pending, `DigitalOcean asks to wait ${Math.ceil(delay / 1000)}s before creating more`, 'not attempted: rate limited for too long')
+      // The transport's own words for a wait it would not take, and when to try again.
+      const wait = {toldMs: delay, maxMs: DEFAULT_RETRY_POLICY.maxServerWaitMs, retryAtMs: deps.now() + delay}
+      stop(state, pending, `${tooLongWaitText(wait)} before creating more; try again after ${utcSeconds(wait.retryAtMs)} (in ${formatSpan(delay)})`, 'not attempted: rate limited for too long')
       break
     }
     if (!deps.isInterrupted()) {
-      deps.onProgress(`${pending.length} droplet(s) do not exist; creating them again in ${(delay / 1000).toFixed(1)}s`)
+      deps.onProgress(`${plural(pending.length, 'droplet')} ${inflect(pending.length, 'does', 'do')} not exist; creating ${inflect(pending.length, 'it', 'them')} again in ${(delay / 1000).toFixed(1)}s`)
       await deps.sleep(delay)
     }
     // Checked after the (interruptible) wait too: the missing names do not exist, so stopping loses nothing.
