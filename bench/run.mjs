@@ -18,6 +18,22 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 15)
 const warmups = 2
 
+/**
+ * The name prefix of the example's cpu-small pool, as velda-do computes it: the droplets the rows seed must be its
+ * members, and the prefix moves whenever the example's settings do (a hard-coded one went stale once and two rows
+ * measured a pool with nothing in it).
+ */
+let examplePrefix
+function cpuSmallPrefix() {
+  examplePrefix ??= (() => {
+    const out = spawnSync(process.execPath, ['bin/run.js', 'config', 'validate', '--json', '-c', 'examples/velda.yaml'], {cwd: root, encoding: 'utf8'})
+    const pool = JSON.parse(out.stdout).pools.find((p) => p.name === 'cpu-small')
+    if (!pool) throw new Error(`examples/velda.yaml has no cpu-small pool: ${out.stderr}`)
+    return pool.prefix
+  })()
+  return examplePrefix
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
@@ -69,7 +85,7 @@ async function poolStatusBench() {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
   const sim = await startSimulator(['--ssh-hosts', '--authorized-keys', `${key}.pub`, '--boot-time', '0s', '--ssh-latency', '100ms', '--active-after', '0s'])
   try {
-    await sim.admin('POST', 'droplets', {count: 100, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small']})
+    await sim.admin('POST', 'droplets', {count: 100, namePrefix: `${cpuSmallPrefix()}-`, tags: ['velda', 'velda-pool:cpu-small']})
     await sim.admin('GET', 'hosts')
     const env = {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token, XDG_STATE_HOME: join(work, 'state')}
     const args = (parallel) => ['bin/run.js', 'pool', 'status', 'cpu-small', '--json', '-c', 'examples/velda.yaml', '--ssh-port', String(sim.sshPort), '--ssh-user', userInfo().username, '-i', key, '--parallel', String(parallel)]
@@ -115,7 +131,7 @@ async function hostileOutputBench() {
   try {
     const members = 16
     const mib = 100
-    await sim.admin('POST', 'droplets', {count: members, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small']})
+    await sim.admin('POST', 'droplets', {count: members, namePrefix: `${cpuSmallPrefix()}-`, tags: ['velda', 'velda-pool:cpu-small']})
     // 1 MiB of 1 KiB lines, printed 100 times by every host before each command's own output (hosts/chatter.ts).
     await sim.admin('POST', 'hosts', {chatter: {text: `${'x'.repeat(1023)}\n`.repeat(1024), repeat: mib, intervalMs: 0}})
     await sim.admin('GET', 'hosts')
@@ -144,7 +160,7 @@ async function gpuBench() {
   const sim = await startSimulator(['--active-after', '0s'])
   try {
     const members = 100
-    await sim.admin('POST', 'droplets', {count: members, namePrefix: 'velda-983663a1-', tags: ['velda', 'velda-pool:cpu-small']})
+    await sim.admin('POST', 'droplets', {count: members, namePrefix: `${cpuSmallPrefix()}-`, tags: ['velda', 'velda-pool:cpu-small']})
     const output = readFileSync(join(root, 'assets/sim-gpu/busy.json'), 'utf8')
     const sample = JSON.stringify({version: 1, sampled_at: '2026-12-04T12:00:00Z', tool: 'amd-smi', tool_exit: 0, promised: 8, busy_thresholds: {utilization_pct: 5, vram_pct: 5}, busy: true, last_busy_at: '2026-12-04T12:00:00Z', idle_since: null, output, output_cut: false})
     const status = '{"version":1,"phase":"done","step":"done","started_at":"2026-11-28T21:00:00Z","updated_at":"2026-11-28T21:00:10Z","finished_at":"2026-11-28T21:00:10Z","exit_code":null,"gpu":{"vendor":"amd","check":"ok"},"agent_version":"1.0.0","log_tail":[]}'
@@ -165,6 +181,7 @@ async function gpuBench() {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       if (command[0] === 'top' && result.status !== 0) throw new Error(`pool ${command.join(' ')} failed: ${result.stderr}`)
       const rssKb = Number(/peak_rss_kb=(\d+)/.exec(result.stderr)?.[1] ?? NaN)
+      if (result.stdout.length === 0) throw new Error(`pool ${command.join(' ')} printed nothing: the row would measure an empty pool: ${result.stderr}`)
       console.log(row(label, ms.toFixed(0), (rssKb / 1024).toFixed(1), (Buffer.byteLength(result.stdout) / 1024).toFixed(0)))
     }
   } finally {
@@ -250,10 +267,11 @@ async function bulkDeleteBench() {
   ]) {
     const sim = await startSimulator(['--latency', '100ms', '--droplet-limit', '5000'])
     try {
-      await sim.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-983663a1-', tags})
+      await sim.admin('POST', 'droplets', {count: 1000, namePrefix: `${cpuSmallPrefix()}-`, tags})
       await sim.admin('DELETE', 'requests')
       const {ms, stdout} = run([cli, ...args], {DIGITALOCEAN_API_ENDPOINT: sim.url, DIGITALOCEAN_API_TOKEN: sim.token})
       const done = JSON.parse(stdout)[key].length
+      if (done !== 1000) throw new Error(`${name} deleted ${done}, not the 1,000 seeded: the row measures nothing (are they members of cpu-small?)`)
       const log = (await sim.admin('GET', 'requests')).requests
       const refused = log.filter((r) => r.status === 429).length
       const deletes = log.filter((r) => r.method === 'DELETE' && r.path.startsWith('/v2/droplets')).length
@@ -411,10 +429,10 @@ try {
   await lifecycle.admin('POST', 'reset')
   await counted('pool scale --to 100 (from 0)', ['bin/run.js', 'pool', 'scale', 'cpu-small', '--to', '100', '--ignore-limits', '--json', '-c', 'examples/velda.yaml'], 100)
   await lifecycle.admin('POST', 'reset')
-  await lifecycle.admin('POST', 'droplets', {count: 150, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small'], status: 'active'})
+  await lifecycle.admin('POST', 'droplets', {count: 150, namePrefix: `${cpuSmallPrefix()}-`, tags: ['velda', 'velda-pool:cpu-small'], status: 'active'})
   await counted('pool scale --to 100 (from 150)', ['bin/run.js', 'pool', 'scale', 'cpu-small', '--to', '100', '--yes', '--ignore-limits', '--json', '-c', 'examples/velda.yaml'], 50)
   await lifecycle.admin('POST', 'reset')
-  await lifecycle.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-98ada949', tags: ['velda', 'velda-pool:cpu-small']})
+  await lifecycle.admin('POST', 'droplets', {count: 1000, namePrefix: cpuSmallPrefix(), tags: ['velda', 'velda-pool:cpu-small']})
   await counted('pool list cpu-small (1,000 droplets)', ['bin/run.js', 'pool', 'list', 'cpu-small', '--json', '-c', 'examples/velda.yaml'], '-')
 } finally {
   await lifecycle.stop()
@@ -423,7 +441,7 @@ try {
 // run's own (bulkDeleteBench below has the same with the rate limit on).
 const reapSim = await startSimulator(['--latency', '100ms', '--rate-limit', '1000000', '--droplet-limit', '5000'])
 try {
-  await reapSim.admin('POST', 'droplets', {count: 1000, namePrefix: 'velda-98ada949-', tags: ['velda', 'velda-pool:cpu-small', 'velda-expires:1600000000']})
+  await reapSim.admin('POST', 'droplets', {count: 1000, namePrefix: `${cpuSmallPrefix()}-`, tags: ['velda', 'velda-pool:cpu-small', 'velda-expires:1600000000']})
   await reapSim.admin('DELETE', 'requests')
   const {ms} = run(['bin/run.js', 'pool', 'reap', 'cpu-small', '--yes', '--json', '-c', 'examples/velda.yaml'], {DIGITALOCEAN_API_ENDPOINT: reapSim.url, DIGITALOCEAN_API_TOKEN: reapSim.token})
   const log = (await reapSim.admin('GET', 'requests')).requests
