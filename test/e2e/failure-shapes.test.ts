@@ -41,6 +41,7 @@ const COMMANDS: [string, string[]][] = [
   ['pool reap', ['pool', 'reap', 'POOL', '--yes']],
   ['pool list', ['pool', 'list', 'POOL']],
   ['pool status', ['pool', 'status', 'POOL']],
+  ['pool top', ['pool', 'top', 'POOL']],
   ['pool logs', ['pool', 'logs', 'POOL', '1']],
   ['pool ssh --all', ['pool', 'ssh', 'POOL', '--all', '--', 'true']],
   ['pool ssh MEMBER', ['pool', 'ssh', 'POOL', '1', '--', 'true']],
