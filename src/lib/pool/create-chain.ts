@@ -13,7 +13,7 @@ import {guardScaleUp, readForScaleUp, type ScaleUpReads} from './scale-up-check.
 import {CapacityTimeoutError, CreateRefusedError, explainRefusal, isCreateRefusal, readRefusalFacts, type RefusalClass, type RefusalExplanation, type RefusalFacts, unexplainedRefusal} from './create-refusal.js'
 import {planScaleUp} from './scale-up-plan.js'
 import {type CostEstimate, formatEstimate} from './cost.js'
-import {leaseTag} from './lease.js'
+import {leaseTags} from './lease.js'
 import type {ProjectRef} from './project.js'
 import {capacityRetryDelay, capacityWaitProgress, waitBeforeTry} from './capacity-retry.js'
 
@@ -211,7 +211,7 @@ async function attemptPool(api: DigitalOceanApi, target: CreateTarget, count: nu
     userData: target.userData,
     existingNames: new Set(reads.members.map((m) => m.name)),
     random: deps.nameRandom,
-    extraTags: options.lease ? [leaseTag(options.lease.expiresAtMs)] : [],
+    extraTags: leaseTags(options.lease),
   })
   deps.onProgress(`creating ${plural(count, 'droplet')} in pool ${pool.name} (${plural(plan.batches.length, 'request')})`)
   const tags = plan.batches[0]?.tags ?? []

@@ -13,6 +13,11 @@ export function leaseTag(expiresAtMs: number): string {
   return `${LEASE_TAG_PREFIX}${Math.ceil(expiresAtMs / 1000)}`
 }
 
+/** The tags of a run's own droplets for `--ttl`: its lease tag, or none without a lease. */
+export function leaseTags(lease: {expiresAtMs: number} | null | undefined): string[] {
+  return lease ? [leaseTag(lease.expiresAtMs)] : []
+}
+
 /**
  * When the droplet's lease ends, in ms since the epoch; null when it has none. Of several lease tags the earliest
  * counts (a later run that shortened it must win); a malformed one is no lease at all, so it never expires a droplet.

@@ -13,7 +13,7 @@ import {waitForActive} from './wait.js'
 import {waitForAgents} from './wait-agents.js'
 import type {MemberStatus, PoolStatusResult} from './pool-status.js'
 import type {CostEstimate} from './cost.js'
-import {leaseTag} from './lease.js'
+import {leaseTags} from './lease.js'
 import {assignToProject, type ProjectOutcome} from './project.js'
 import {unhealthyFixes} from './unhealthy-fixes.js'
 
@@ -226,10 +226,6 @@ export interface DryRunRequest {
   method: 'POST'
   url: string
   body: Record<string, unknown>
-}
-
-function leaseTags(lease: {expiresAtMs: number} | null | undefined): string[] {
-  return lease ? [leaseTag(lease.expiresAtMs)] : []
 }
 
 /** The exact requests `pool up` would send (user_data with secrets redacted): nothing is sent, no token needed. */
