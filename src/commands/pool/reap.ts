@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
-import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
+import {apiEndpointFlag, configFlag, probeFlags, probeTimeoutMs, sshFlags} from '../../lib/cli/flags.js'
 import {isInteractive} from '../../lib/cli/io.js'
 import {findPool} from '../../lib/config/load.js'
 import {parseDuration} from '../../lib/text/duration.js'
@@ -55,8 +55,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     'dry-run': Flags.boolean({description: 'show what would be deleted and why, and exit'}),
     'ignore-limits': Flags.boolean({description: "delete stuck, off, idle and unhealthy members even below the pool's min_agents"}),
     ...sshFlags,
-    parallel: Flags.integer({description: 'members probed at once (--idle, --unhealthy)', default: 16, min: 1, max: 256, helpValue: 'N'}),
-    timeout: Flags.string({description: 'how long one member may take to answer (--idle, --unhealthy)', default: '30s', helpValue: 'DURATION'}),
+    ...probeFlags('--idle, --unhealthy'),
     config: configFlag,
     'api-endpoint': apiEndpointFlag,
   }
@@ -71,7 +70,7 @@ export default class PoolReap extends ApiCommand<PoolReapOutput> {
     const stuckAfterMs = parseDuration(flags['stuck-after'], '--stuck-after', {minMs: 60_000, maxMs: 30 * 86_400_000})
     // The sampler takes a sample a minute: a shorter idle time cannot be told apart.
     const idleMs = flags.idle === undefined ? null : parseDuration(flags.idle, '--idle', {minMs: 60_000, maxMs: 30 * 86_400_000})
-    const timeoutMs = parseDuration(flags.timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
+    const timeoutMs = probeTimeoutMs(flags.timeout)
     const config = this.readConfig(flags.config)
     const pools = flags.all ? config.pools : [findPool(config, args.pool ?? '')]
     const gpuFlags = idleMs !== null || flags.unhealthy

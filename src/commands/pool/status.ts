@@ -1,11 +1,9 @@
 import * as Args from '@oclif/core/args'
-import * as Flags from '@oclif/core/flags'
 
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
-import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
+import {apiEndpointFlag, configFlag, probeFlags, probeTimeoutMs, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {parseDuration} from '../../lib/text/duration.js'
 import {InterruptedError, type Outcome, PartialError} from '../../lib/base/errors.js'
 import {formatPoolStatus} from '../../lib/output/member-table.js'
 import {inflect, plural} from '../../lib/text/plural.js'
@@ -36,8 +34,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
 
   static override flags = {
     ...sshFlags,
-    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256, helpValue: 'N'}),
-    timeout: Flags.string({description: 'how long one member may take to answer', default: '30s', helpValue: 'DURATION'}),
+    ...probeFlags(),
     config: configFlag,
     'api-endpoint': apiEndpointFlag,
   }
@@ -46,7 +43,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
     const {args, flags} = await this.parse(PoolStatus)
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
-    const timeoutMs = parseDuration(flags.timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
+    const timeoutMs = probeTimeoutMs(flags.timeout)
     const stop = this.stopSignals()
     const api = await this.connect({pool, endpointFlag: flags['api-endpoint']})
     // The API tells where the members' host keys are kept; -i is checked here, before anything is sent.

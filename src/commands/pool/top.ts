@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
-import {apiEndpointFlag, configFlag, sshFlags} from '../../lib/cli/flags.js'
+import {apiEndpointFlag, configFlag, probeFlags, probeTimeoutMs, sshFlags} from '../../lib/cli/flags.js'
 import {watchStopSignals} from '../../lib/cli/stop-signals.js'
 import {findPool} from '../../lib/config/load.js'
 import {formatTop} from '../../lib/output/top-view.js'
@@ -42,8 +42,7 @@ export default class PoolTop extends ApiCommand<PoolTopOutcome> {
     interval: Flags.string({description: 'time between samples on a terminal', default: '5s', helpValue: 'DURATION'}),
     gpus: Flags.boolean({description: 'a line for each GPU under its member'}),
     ...sshFlags,
-    parallel: Flags.integer({description: 'members probed at once', default: 16, min: 1, max: 256, helpValue: 'N'}),
-    timeout: Flags.string({description: 'how long one member may take to answer', default: '30s', helpValue: 'DURATION'}),
+    ...probeFlags(),
     config: configFlag,
     'api-endpoint': apiEndpointFlag,
   }
@@ -55,7 +54,7 @@ export default class PoolTop extends ApiCommand<PoolTopOutcome> {
     const config = this.readConfig(flags.config)
     const pool = findPool(config, args.pool)
     const intervalMs = parseDuration(flags.interval, '--interval', {minMs: 1_000, maxMs: 60 * 60_000})
-    const timeoutMs = parseDuration(flags.timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
+    const timeoutMs = probeTimeoutMs(flags.timeout)
     this.gpus = flags.gpus
     const live = Boolean(this.factory.io.out.isTTY) && !this.jsonEnabled()
     // Ctrl-C ends the view, which is how it ends: quietly, exit 0. It ends the probes in flight too.

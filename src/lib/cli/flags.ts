@@ -147,6 +147,23 @@ export const sshFlags = {
   tailnet: Flags.boolean({description: "connect by the member's name on your tailnet (pools with tailscale_config; MagicDNS resolves it)"}),
 }
 
+/**
+ * How pool status, pool top and pool reap's --idle/--unhealthy probe members: how many at once, and how long each
+ * may take (probeTimeoutMs). `when` names the flags the probe runs for, where it does not always run.
+ */
+export function probeFlags(when?: string) {
+  const only = when ? ` (${when})` : ''
+  return {
+    parallel: Flags.integer({description: `members probed at once${only}`, default: 16, min: 1, max: 256, helpValue: 'N'}),
+    timeout: Flags.string({description: `how long one member may take to answer${only}`, default: '30s', helpValue: 'DURATION'}),
+  }
+}
+
+/** `--timeout` of probeFlags: 1s to 10m. */
+export function probeTimeoutMs(timeout: string): number {
+  return parseDuration(timeout, '--timeout', {minMs: 1_000, maxMs: 10 * 60_000})
+}
+
 export const waitForFlag = Flags.string({
   description: 'what --wait waits for: the droplets active, or (agent) the Velda agent running on each, checked over SSH as pool status does',
   options: ['active', 'agent'],
