@@ -4,10 +4,10 @@ import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, probeFlags, probeTimeoutMs, sshFlags} from '../../lib/cli/flags.js'
 import {findPool} from '../../lib/config/load.js'
-import {InterruptedError, type Outcome, PartialError} from '../../lib/base/errors.js'
+import {type Outcome, PartialError} from '../../lib/base/errors.js'
 import {formatPoolStatus} from '../../lib/output/member-table.js'
 import {inflect, plural} from '../../lib/text/plural.js'
-import {poolStatus, type PoolStatusResult} from '../../lib/pool/pool-status.js'
+import {poolStatus, type PoolStatusResult, stoppedProbing} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 import {unhealthyFixes} from '../../lib/pool/unhealthy-fixes.js'
 
@@ -54,7 +54,7 @@ export default class PoolStatus extends ApiCommand<PoolStatusOutcome> {
       runSsh: (sshArgs, options) => this.ssh.run(sshArgs, {...options, signal: stop.aborted}),
       isInterrupted: stop.isStopped,
     })
-    if (stop.isStopped()) return {...result, error: new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}
+    if (stop.isStopped()) return {...result, error: stoppedProbing(result)}
     const unhealthy = result.members.length - result.healthy
     if (unhealthy > 0) {
       return {...result, error: new PartialError(`${unhealthy} of ${plural(result.members.length, 'member')} of pool ${pool.name} ${inflect(unhealthy, 'is', 'are')} not healthy`, {

@@ -1,14 +1,14 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {InterruptedError, type Outcome} from '../../lib/base/errors.js'
+import type {Outcome} from '../../lib/base/errors.js'
 import {ApiCommand} from '../../lib/cli/api-command.js'
 import type {Failed, FailureView} from '../../lib/cli/base-command.js'
 import {apiEndpointFlag, configFlag, probeFlags, probeTimeoutMs, sshFlags} from '../../lib/cli/flags.js'
 import {watchStopSignals} from '../../lib/cli/stop-signals.js'
 import {findPool} from '../../lib/config/load.js'
 import {formatTop} from '../../lib/output/top-view.js'
-import {poolStatus, type PoolStatusDeps, type PoolStatusResult} from '../../lib/pool/pool-status.js'
+import {poolStatus, type PoolStatusDeps, type PoolStatusResult, stoppedProbing} from '../../lib/pool/pool-status.js'
 import {probeSettings} from '../../lib/ssh/settings.js'
 import {formatDuration, parseDuration} from '../../lib/text/duration.js'
 import {plural} from '../../lib/text/plural.js'
@@ -68,7 +68,7 @@ export default class PoolTop extends ApiCommand<PoolTopOutcome> {
       progress.update(`probing the members of pool ${pool.name}`)
       const sample = await poolStatus(api, pool, config.pools, settings, deps)
       // One sample for a script, cut short: exit 130 (143, 129) as any command stopped, the members listed.
-      if (stop.isStopped()) return {...sample, error: new InterruptedError(`stopped: ${plural(sample.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)}
+      if (stop.isStopped()) return {...sample, error: stoppedProbing(sample)}
       return sample
     }
     while (!stop.isStopped()) {

@@ -1,4 +1,6 @@
 import type {PoolConfig} from '../config/types.js'
+import {InterruptedError} from '../base/errors.js'
+import {plural} from '../text/plural.js'
 import type {DigitalOceanApi} from '../do/client.js'
 import type {BootStatus} from '../boot/status.js'
 import type {GpuSample} from '../boot/gpu-sample.js'
@@ -47,6 +49,11 @@ export interface PoolStatusDeps {
 }
 
 /** Lists the pool and probes each member with an address over SSH, `parallel` at a time: one round trip each. */
+/** A probe stopped by a signal: how many members it reached (all listed, the rest `not-probed`). */
+export function stoppedProbing(result: PoolStatusResult): InterruptedError {
+  return new InterruptedError(`stopped: ${plural(result.members.filter((m) => m.state !== 'not-probed').length, 'member')} probed (listed)`)
+}
+
 export async function poolStatus(api: DigitalOceanApi, pool: PoolConfig, configured: readonly PoolConfig[], settings: ProbeSettings, deps: PoolStatusDeps): Promise<PoolStatusResult> {
   const {members} = await listPools(api, [pool], configured)
   const own = members.filter((m) => !isShared(m))
