@@ -65,11 +65,13 @@ export default class PoolScale extends ApiCommand<PoolScaleOutput> {
     const config = this.readConfig(flags.config)
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
-    const userData = prepareUserData(config, {poolName: args.pool, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
+    // Each pool's boot script alike (the first's and its --fallback pools'): the same --broker and --agent-version.
+    const prepare = (poolName: string) => prepareUserData(config, {poolName, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
+    const userData = prepare(args.pool)
     for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
-    const capacity = capacityChoice(config, pool, flags, (other) => prepareUserData(config, {poolName: other.name, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'}).script)
-    for (const warning of capacity.warnings) this.say(this.paint.warning(`warning: ${warning}`))
+    const capacity = capacityChoice(config, userData, flags, prepare)
+    for (const warning of capacity.warnings) this.say(this.paint.warning(warning))
     const fallbackPools = capacity.fallbacks.map((t) => t.pool)
     const lease = leaseFrom(flags.ttl, this.now())
     const project = projectFrom(flags.project, this.env, raw)

@@ -89,16 +89,13 @@ export default class PoolUp extends ApiCommand<PoolUpOutput> {
     const config = this.readConfig(flags.config)
     const wait = flags.wait || flags['wait-for'] === 'agent' ? waitSettings(flags['wait-timeout'], flags['poll-interval']) : null
     const dryRun = flags['dry-run']
-    const userData = prepareUserData(config, {
-      poolName: args.pool,
-      broker: flags.broker,
-      agentVersion: flags['agent-version'],
-      secrets: dryRun ? 'redact' : 'reveal',
-    })
+    // Each pool's boot script alike (the first's and its --fallback pools'): the same --broker and --agent-version.
+    const prepare = (poolName: string) => prepareUserData(config, {poolName, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'})
+    const userData = prepare(args.pool)
     for (const warning of userData.warnings) this.say(this.paint.warning(warning))
     const {pool} = userData
-    const capacity = capacityChoice(config, pool, flags, (other) => prepareUserData(config, {poolName: other.name, broker: flags.broker, agentVersion: flags['agent-version'], secrets: dryRun ? 'redact' : 'reveal'}).script)
-    for (const warning of capacity.warnings) this.say(this.paint.warning(`warning: ${warning}`))
+    const capacity = capacityChoice(config, userData, flags, prepare)
+    for (const warning of capacity.warnings) this.say(this.paint.warning(warning))
     // `pool up POOL` alone creates one droplet: said, since a GPU droplet bills by the hour and -n is easy to forget.
     if (!raw.some((token) => token.type === 'flag' && token.flag === 'count')) this.info(`no -n/--count given: ${dryRun ? 'a plan for' : 'creating'} 1 droplet (the default; -n N for more)`)
     const lease = leaseFrom(flags.ttl, this.now())

@@ -1,6 +1,7 @@
-import type {PoolConfig, VeldaConfig} from '../config/types.js'
+import type {VeldaConfig} from '../config/types.js'
 import type {CreateTarget} from '../pool/create-chain.js'
 import {fallbackDifference, fallbackPools} from '../pool/fallback-chain.js'
+import type {PreparedUserData} from '../userdata/prepare.js'
 import {retryFrom} from './flags.js'
 
 /** What pool up and pool scale were told to do when capacity is short (flags.ts capacityFlags), checked. */
@@ -8,25 +9,34 @@ export interface CapacityChoice {
   /** `--fallback`: each pool with its own boot script, in order. */
   fallbacks: CreateTarget[]
   retryUntilUp: {timeoutMs: number} | null
-  /** Said before anything is sent: a fallback pool with other GPUs than the first. */
+  /**
+   * Said before anything is sent, as they are to be printed: what preparing each fallback pool's boot script
+   * warned of (an agent version that is not a release name), and a fallback pool with other GPUs than the first.
+   */
   warnings: string[]
 }
 
 /**
  * Reads `--retry-until-up`, `--retry-timeout` and `--fallback` against the config: an unknown, repeated or
- * self-naming fallback is refused (exit 2) before anything is read from DigitalOcean. `bootScript` renders a pool's
+ * self-naming fallback is refused (exit 2) before anything is read from DigitalOcean. `prepare` renders a pool's
  * user_data as the first pool's was (the same --broker and --agent-version).
  */
 export function capacityChoice(
   config: VeldaConfig,
-  first: PoolConfig,
+  first: PreparedUserData,
   flags: {'retry-until-up': boolean; 'retry-timeout'?: string; fallback?: string[]},
-  bootScript: (pool: PoolConfig) => string,
+  prepare: (poolName: string) => PreparedUserData,
 ): CapacityChoice {
-  const pools = fallbackPools(first, flags.fallback ?? [], config.pools)
+  const prepared = fallbackPools(first.pool, flags.fallback ?? [], config.pools).map((pool) => prepare(pool.name))
   return {
-    fallbacks: pools.map((pool) => ({pool, userData: bootScript(pool)})),
+    fallbacks: prepared.map(({pool, script}) => ({pool, userData: script})),
     retryUntilUp: retryFrom(flags),
-    warnings: pools.flatMap((pool) => fallbackDifference(first, pool) ?? []),
+    warnings: [
+      ...prepared.flatMap((fallback) => fallback.warnings),
+      ...prepared.flatMap(({pool}) => {
+        const difference = fallbackDifference(first.pool, pool)
+        return difference ? [`warning: ${difference}`] : []
+      }),
+    ],
   }
 }

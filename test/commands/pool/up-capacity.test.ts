@@ -167,3 +167,17 @@ describe('pool scale --fallback', () => {
     expect(api.droplets).toHaveLength(3)
   })
 })
+
+describe('pool up --fallback: each pool prepared as the first', () => {
+  it('warns of a fallback pool\'s agent version that is not a release name, as of the first pool\'s', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'velda-fallback-release-')), 'velda.yaml')
+    writeFileSync(file, veldaYaml([
+      {name: 'cpu', droplet: {...CPU_DROPLET, agent_version_override: '"v1.1.4"'}},
+      {name: 'big', droplet: {...CPU_DROPLET, size: 's-2vcpu-4gb', agent_version_override: '"1.0.0"'}},
+    ]))
+    const run = await runCommand(PoolUp, ['cpu', '-n', '1', '--fallback', 'big', '-c', file, '--dry-run'], {api: new FakeApi()})
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stderr).toMatch(/warning: pool big's agent_version_override: "1\.0\.0" does not look like a Velda release name/)
+    expect(run.stderr).not.toMatch(/pool cpu's agent_version_override/)
+  })
+})
