@@ -222,14 +222,16 @@ function installSize() {
   }
 }
 
-// pool up -n 25 --retry-until-up against capacity freeing 5 every 30 s (10 free at the start): the run in-process
-// on the simulator's own fake clock (bench/probes/retry-until-up.ts), so tries, POSTs and the time to the 25th are
-// the run's decisions, not the machine's speed. The last places free at 90 s: the ideal is 90 s.
-async function retryUntilUpBench() {
-  const probe = join(root, 'bench', '.out', 'retry-until-up.mjs')
+/**
+ * A probe of bench/probes/ bundled on the fly, inside the project (bench/.out/), so that it resolves the packages
+ * it leaves out from node_modules like the CLI does: the DigitalOcean client, and yaml (its CommonJS build cannot
+ * be bundled into an ES module). Answers the bundle's path.
+ */
+async function bundleProbe(name) {
+  const outfile = join(root, 'bench', '.out', `${name}.mjs`)
   await build({
-    entryPoints: [join(root, 'bench/probes/retry-until-up.ts')],
-    outfile: probe,
+    entryPoints: [join(root, `bench/probes/${name}.ts`)],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -237,6 +239,14 @@ async function retryUntilUpBench() {
     external: ['@digitalocean/dots', '@digitalocean/dots/*', '@microsoft/*', 'yaml'],
     logLevel: 'error',
   })
+  return outfile
+}
+
+// pool up -n 25 --retry-until-up against capacity freeing 5 every 30 s (10 free at the start): the run in-process
+// on the simulator's own fake clock (bench/probes/retry-until-up.ts), so tries, POSTs and the time to the 25th are
+// the run's decisions, not the machine's speed. The last places free at 90 s: the ideal is 90 s.
+async function retryUntilUpBench() {
+  const probe = await bundleProbe('retry-until-up')
   console.log('\n## pool up -n 25 --retry-until-up, capacity 10 now and 5 more every 30 s (simulated clock; 5 runs, jitter random)\n')
   console.log(`${'run'.padEnd(6)} ${'created'.padStart(8)} ${'tries'.padStart(6)} ${'POSTs'.padStart(6)} ${'refused'.padStart(8)} ${'requests'.padStart(9)} ${'to 25 (s)'.padStart(10)} ${'cpu ms'.padStart(8)}`)
   for (let i = 1; i <= 5; i++) {
@@ -362,18 +372,7 @@ try {
 const big = await startSimulator(['--rate-limit', '1000000'])
 for (let i = 0; i < 10; i++) await big.admin('POST', 'droplets', {count: 1000, namePrefix: `velda-483a082b-${i}-`, tags: ['velda']})
 
-// Inside the project, so the probe resolves the DigitalOcean client from node_modules like the CLI does.
-const probe = join(root, 'bench', '.out', 'list-droplets.mjs')
-await build({
-  entryPoints: [join(root, 'bench/probes/list-droplets.ts')],
-  outfile: probe,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['@digitalocean/dots', '@digitalocean/dots/*', '@microsoft/*'],
-  logLevel: 'error',
-})
+const probe = await bundleProbe('list-droplets')
 await big.admin('DELETE', 'requests')
 let listing
 let listRequests
